@@ -1,0 +1,18 @@
+//! Typed bodies of the servcmds tcchat speaks, with the official wire key
+//! names (`From_Account`, `MsgBody`, …).
+//!
+//! Every type both serializes and deserializes, so the client and the
+//! reference server share one definition. Deserialization is lenient: a
+//! missing field takes its default, as the official SDK tolerates.
+
+mod base;
+mod login;
+mod message;
+mod push;
+mod sync;
+
+pub use base::BaseReply;
+pub use login::{HelloRequest, LoginReply, LoginRequest, LogoutRequest};
+pub use message::{MsgElem, SendMsgReply, SendMsgRequest, WireMessage};
+pub use push::{KickoutNotify, MsgPush, NotifyItem, PushAck, PushEvent};
+pub use sync::{GetMsgReply, GetMsgRequest, SyncFlag};
