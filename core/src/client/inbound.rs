@@ -1,0 +1,232 @@
+//! Frames from the server: replies matched by servcmd + seq, and pushes.
+
+use std::time::Instant;
+
+use serde::Deserialize;
+
+use super::request::{Pending, Purpose};
+use super::session::Session;
+use super::{Client, ConnId, Response};
+use crate::error::{ChatError, ErrorCode};
+use crate::event::Event;
+use crate::model::Message;
+use crate::proto::{BaseReply, GetMsgReply, LoginReply, MsgPush, PushAck, SendMsgReply, SyncFlag};
+use crate::types::{KickedOutType, MessageStatus};
+use crate::wire::{decode_with, servcmd, Frame};
+
+/// The kick fields of an error reply (`ErrorCode 1002` + `KickType`).
+#[derive(Deserialize)]
+struct KickReply {
+    #[serde(rename = "KickType", default)]
+    kick_type: u32,
+}
+
+impl Client {
+    /// A binary WebSocket message arrived on `conn`.
+    pub fn handle_frame(&mut self, now: Instant, conn: ConnId, bytes: &[u8]) {
+        if self.destroyed || self.open_conn() != Some(conn) {
+            return;
+        }
+        self.saw_traffic(now);
+        let frame = match decode_with(bytes, &self.limits) {
+            Ok(frame) => frame,
+            Err(err) => {
+                self.stats.malformed_frames += 1;
+                if self.log_enabled(2) {
+                    tracing::warn!(code = err.code(), %err, "dropping a malformed frame");
+                }
+                return;
+            }
+        };
+        if let Some(pending) = self.requests.take(&frame.head.servcmd, frame.head.seq) {
+            self.on_reply(now, pending, &frame);
+        } else if frame.head.servcmd == servcmd::ALIVE {
+            // The ping reply (or a stray one): liveness is already noted.
+            self.check_reply_for_kick(now, &frame);
+        } else {
+            self.on_push(now, &frame);
+        }
+        self.flush();
+    }
+
+    /// A reply's base fields, or an error naming why the reply is unusable.
+    fn base_of(frame: &Frame) -> Result<BaseReply, ChatError> {
+        frame.body_as::<BaseReply>().map_err(|e| {
+            ChatError::new(
+                ErrorCode::UNCAUGHT_ERROR,
+                format!("unreadable {} reply: {e}", frame.head.servcmd),
+            )
+        })
+    }
+
+    /// ErrorCode 70001/20002 in a reply while logged in, or 1002 with a
+    /// `KickType`: the user is forced offline. Returns whether it was.
+    fn check_reply_for_kick(&mut self, now: Instant, frame: &Frame) -> bool {
+        let Ok(base) = Self::base_of(frame) else {
+            return false;
+        };
+        let code = ErrorCode(base.error_code);
+        if code.is_sig_expired() && matches!(self.session, Session::Ready(_)) {
+            self.kicked(now, KickedOutType::UserSigExpired);
+            return true;
+        }
+        if code == ErrorCode::HELLO_ANSWER_KICKED_OUT {
+            let kind = frame
+                .body_as::<KickReply>()
+                .ok()
+                .and_then(|k| KickedOutType::from_kick_type(k.kick_type))
+                .unwrap_or(KickedOutType::MultipleAccount);
+            self.kicked(now, kind);
+            return true;
+        }
+        false
+    }
+
+    fn on_reply(&mut self, now: Instant, pending: Pending, frame: &Frame) {
+        let is_login = matches!(pending.purpose, Purpose::Login(_) | Purpose::Relogin { .. });
+        if !is_login && self.check_reply_for_kick(now, frame) {
+            let err = ChatError::new(ErrorCode::LOGGED_OUT, "kicked out");
+            self.fail_request(pending, err);
+            return;
+        }
+        let result = Self::base_of(frame).and_then(|base| {
+            if base.error_code == 0 {
+                Ok(())
+            } else {
+                Err(ChatError::new(ErrorCode(base.error_code), base.error_info))
+            }
+        });
+        match pending.purpose {
+            Purpose::Login(_) | Purpose::Relogin { .. } => {
+                let reply = result.and_then(|()| {
+                    frame.body_as::<LoginReply>().map_err(|e| {
+                        ChatError::new(ErrorCode::UNCAUGHT_ERROR, format!("unreadable login reply: {e}"))
+                    })
+                });
+                self.on_login_reply(now, pending.purpose, reply);
+            }
+            Purpose::Logout(id) => self.on_logout_done(now, id),
+            Purpose::Send(id, message) => {
+                let reply = result.and_then(|()| {
+                    frame.body_as::<SendMsgReply>().map_err(|e| {
+                        ChatError::new(ErrorCode::UNCAUGHT_ERROR, format!("unreadable sendmsg reply: {e}"))
+                    })
+                });
+                match reply {
+                    Ok(reply) => {
+                        let mut sent = *message;
+                        sent.status = MessageStatus::Success;
+                        sent.time = reply.msg_time;
+                        self.created.remove(&sent.id);
+                        self.messages.upsert(sent.clone());
+                        self.complete(id, Ok(Response::MessageSent(sent)));
+                    }
+                    Err(err) => {
+                        let p = Pending {
+                            purpose: Purpose::Send(id, message),
+                            ..pending
+                        };
+                        self.fail_request(p, err);
+                    }
+                }
+            }
+            Purpose::GetMsg => match result.and_then(|()| {
+                frame.body_as::<GetMsgReply>().map_err(|e| {
+                    ChatError::new(ErrorCode::UNCAUGHT_ERROR, format!("unreadable getmsg reply: {e}"))
+                })
+            }) {
+                Ok(reply) => self.on_sync_page(now, reply),
+                Err(err) => {
+                    if self.log_enabled(2) {
+                        tracing::warn!(code = err.code.0, message = %err.message, "message sync failed; retrying on the next link");
+                    }
+                }
+            },
+            Purpose::Hello => {}
+        }
+    }
+
+    fn on_sync_page(&mut self, now: Instant, reply: GetMsgReply) {
+        let fresh = self.accept_messages(reply.msg_list.iter().map(|w| self.wire_to_message(w)).collect());
+        if !reply.cookie.is_empty() {
+            self.sync_cookie = reply.cookie;
+        }
+        self.sync_flag = reply.sync_flag;
+        if !fresh.is_empty() {
+            self.emit(Event::MessageReceived(fresh));
+        }
+        if reply.sync_flag != SyncFlag::DONE && !self.sync_cookie.is_empty() {
+            self.start_sync(now);
+        }
+    }
+
+    fn wire_to_message(&self, wire: &crate::proto::WireMessage) -> Message {
+        let me = match &self.session {
+            Session::Ready(r) => r.user_id.as_str(),
+            _ => "",
+        };
+        Message::from_wire(wire, me)
+    }
+
+    /// Keep the messages not seen before, in order.
+    fn accept_messages(&mut self, messages: Vec<Message>) -> Vec<Message> {
+        let mut fresh = Vec::with_capacity(messages.len());
+        for m in messages {
+            if self.messages.insert_new(m.clone()) {
+                fresh.push(m);
+            } else {
+                self.stats.duplicate_messages += 1;
+            }
+        }
+        fresh
+    }
+
+    fn on_push(&mut self, now: Instant, frame: &Frame) {
+        let cmd = servcmd::cmd_of(&frame.head.servcmd);
+        if cmd != "msg_push" && cmd != "stat_forceoffline" {
+            if self.log_enabled(0) {
+                tracing::debug!(servcmd = %frame.head.servcmd, "ignoring an unknown push");
+            }
+            return;
+        }
+        let push = match frame.body_as::<MsgPush>() {
+            Ok(push) => push,
+            Err(err) => {
+                self.stats.malformed_frames += 1;
+                if self.log_enabled(2) {
+                    tracing::warn!(code = err.code(), %err, "dropping a malformed push");
+                }
+                return;
+            }
+        };
+        if push.need_ack == 1 {
+            let ack = PushAck {
+                session_data: push.session_data.clone(),
+            };
+            self.send_oneway(now, servcmd::PUSH_ACK, &ack);
+        }
+        if !self.session.is_live() {
+            // Pushes only make sense for a live session.
+            return;
+        }
+        let mut received = Vec::new();
+        let mut kick = None;
+        for item in &push.event_array {
+            if let Some(list) = &item.c2c_msg_array {
+                received.extend(list.iter().map(|w| self.wire_to_message(w)));
+            }
+            for notify in item.c2c_notify_msg_array.iter().flatten() {
+                if let Some(k) = &notify.kickout_msg_notify {
+                    kick = KickedOutType::from_kick_type(k.kick_type).or(kick);
+                }
+            }
+        }
+        let fresh = self.accept_messages(received);
+        if !fresh.is_empty() {
+            self.emit(Event::MessageReceived(fresh));
+        }
+        if let Some(kind) = kick {
+            self.kicked(now, kind);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! The WebSocket link: connecting, keep-alive, loss and reconnect.
+
+use std::time::Instant;
+
+use rand_core::RngCore;
+
+use super::timer::Timer;
+use super::{Client, ConnId, DisconnectReason, Transmit};
+use crate::event::Event;
+use crate::types::NetState;
+
+/// WebSocket close code for "this client abandons a dead link".
+pub(crate) const CLOSE_ABANDON: u16 = 4001;
+/// WebSocket close code on `destroy` and after a REST kick.
+pub(crate) const CLOSE_DESTROY: u16 = 4000;
+
+/// The state of the link to the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Link {
+    /// No socket and none wanted (not logged in, or destroyed).
+    Idle,
+    /// Waiting for the backoff to elapse ([`Timer::Reconnect`]).
+    Waiting,
+    /// A connect was requested.
+    Connecting { conn: ConnId },
+    /// The socket is open.
+    Open {
+        conn: ConnId,
+        opened_at: Instant,
+        /// Seq of the unanswered `heartbeat.alive`, if one is out.
+        ping: Option<u64>,
+    },
+}
+
+impl Client {
+    /// The open connection, if any.
+    pub(crate) fn open_conn(&self) -> Option<ConnId> {
+        match self.link {
+            Link::Open { conn, .. } => Some(conn),
+            _ => None,
+        }
+    }
+
+    fn current_conn(&self) -> Option<ConnId> {
+        match self.link {
+            Link::Open { conn, .. } | Link::Connecting { conn, .. } => Some(conn),
+            _ => None,
+        }
+    }
+
+    /// Whether the client needs a link: a user is logged in or logging in,
+    /// or requests wait to go out.
+    pub(crate) fn wants_link(&self) -> bool {
+        !self.destroyed && (self.session.wants_link() || self.requests.len() > 0)
+    }
+
+    /// Start connecting now if nothing is in progress.
+    pub(crate) fn ensure_link(&mut self, now: Instant) {
+        if matches!(self.link, Link::Idle) {
+            self.set_net_state(NetState::Connecting);
+            self.start_connect(now);
+        }
+    }
+
+    pub(crate) fn start_connect(&mut self, _now: Instant) {
+        self.timers.stop(Timer::Reconnect);
+        let conn = ConnId(self.next_conn);
+        self.next_conn += 1;
+        let base = match self.bases.len() {
+            0 => String::new(),
+            n => self.bases[(self.stats.connect_attempts % n as u64) as usize].clone(),
+        };
+        self.stats.connect_attempts += 1;
+        let random = (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        let url = format!(
+            "{base}/binfo?sdkappid={}&instanceid={}&random={random}&platform=7&host=unknown&version=-1&sdkversion=tcchat-{}&compress=gzip",
+            self.opts.sdk_app_id,
+            self.instance_id,
+            env!("CARGO_PKG_VERSION"),
+        );
+        if self.log_enabled(0) {
+            tracing::debug!(%url, conn = conn.0, "connecting");
+        }
+        self.link = Link::Connecting { conn };
+        self.transmits.push_back(Transmit::Connect { conn, url });
+    }
+
+    /// The driver opened connection `conn`.
+    pub fn handle_connected(&mut self, now: Instant, conn: ConnId) {
+        if self.destroyed {
+            return;
+        }
+        match self.link {
+            Link::Connecting { conn: c } if c == conn => {}
+            _ => {
+                // A socket we no longer want.
+                self.transmits.push_back(Transmit::Close {
+                    conn,
+                    code: CLOSE_ABANDON,
+                });
+                return;
+            }
+        }
+        self.link = Link::Open {
+            conn,
+            opened_at: now,
+            ping: None,
+        };
+        self.set_net_state(NetState::Connected);
+        // Like the official SDK, ping on every open: it proves the path and
+        // starts the keep-alive clock.
+        self.send_ping(now);
+        self.on_link_open(now);
+    }
+
+    /// The driver lost (or failed to open) connection `conn`.
+    pub fn handle_disconnected(&mut self, now: Instant, conn: ConnId, reason: DisconnectReason) {
+        if self.destroyed || self.current_conn() != Some(conn) {
+            return;
+        }
+        if self.log_enabled(1) {
+            tracing::info!(conn = conn.0, ?reason, "link down");
+        }
+        self.link_lost(now);
+    }
+
+    /// The current link is gone (closed, failed, or declared dead).
+    pub(crate) fn link_lost(&mut self, now: Instant) {
+        let was = std::mem::replace(&mut self.link, Link::Idle);
+        self.timers.stop(Timer::PingIdle);
+        self.timers.stop(Timer::PingTimeout);
+        self.timers.stop(Timer::Hello);
+        self.requests.mark_unsent();
+        self.session.link_lost();
+        match was {
+            Link::Open { opened_at, .. } => {
+                if now.saturating_duration_since(opened_at) >= self.opts.tuning.stable_after {
+                    self.backoff.reset();
+                }
+                if self.wants_link() {
+                    self.set_net_state(NetState::Connecting);
+                    self.schedule_reconnect(now);
+                } else {
+                    self.set_net_state(NetState::Disconnected);
+                }
+            }
+            Link::Connecting { .. } => {
+                self.set_net_state(NetState::Disconnected);
+                if self.wants_link() {
+                    self.schedule_reconnect(now);
+                }
+            }
+            Link::Idle | Link::Waiting => {}
+        }
+        if self.destroying.is_some() {
+            self.finish_destroy();
+        }
+    }
+
+    fn schedule_reconnect(&mut self, now: Instant) {
+        let delay = self.backoff.next_delay(&mut self.rng);
+        if delay.is_zero() {
+            if self.net_state != NetState::Connecting {
+                self.set_net_state(NetState::Connecting);
+            }
+            self.start_connect(now);
+        } else {
+            self.link = Link::Waiting;
+            self.timers.set(Timer::Reconnect, now + delay);
+        }
+    }
+
+    /// Abandon the open link (dead, or kicked) and close it with `code`.
+    pub(crate) fn drop_link(&mut self, now: Instant, code: u16) {
+        if let Some(conn) = self.current_conn() {
+            self.transmits.push_back(Transmit::Close { conn, code });
+        }
+        self.link_lost(now);
+    }
+
+    pub(crate) fn send_ping(&mut self, now: Instant) {
+        let seq = self.alloc_seq();
+        let Link::Open { conn, ping, .. } = &mut self.link else {
+            return;
+        };
+        *ping = Some(seq);
+        let conn = *conn;
+        let reqtime = self.clock.server_secs(now);
+        let identity = self.session.identity();
+        if let Some(frame) = self.encode_raw(crate::wire::servcmd::ALIVE, seq, reqtime, &identity, None) {
+            self.transmits.push_back(Transmit::Send { conn, frame });
+        }
+        self.timers.stop(Timer::PingIdle);
+        self.timers.set(Timer::PingTimeout, now + self.opts.tuning.ping_timeout);
+    }
+
+    /// A frame arrived on the open link: it is alive.
+    pub(crate) fn saw_traffic(&mut self, now: Instant) {
+        self.timers.stop(Timer::PingTimeout);
+        self.timers.set(Timer::PingIdle, now + self.opts.tuning.ping_idle);
+        if let Link::Open { ping, .. } = &mut self.link {
+            *ping = None;
+        }
+    }
+
+    pub(crate) fn on_link_timer(&mut self, now: Instant, timer: Timer) {
+        match timer {
+            Timer::Reconnect => {
+                if self.wants_link() {
+                    self.set_net_state(NetState::Connecting);
+                    self.start_connect(now);
+                } else {
+                    self.link = Link::Idle;
+                }
+            }
+            Timer::PingIdle => self.send_ping(now),
+            Timer::PingTimeout => {
+                if self.log_enabled(2) {
+                    tracing::warn!("ping unanswered: abandoning the link");
+                }
+                self.drop_link(now, CLOSE_ABANDON);
+            }
+            Timer::Hello | Timer::Destroy => {}
+        }
+    }
+
+    /// Emit NET_STATE_CHANGE if the state changes.
+    pub(crate) fn set_net_state(&mut self, state: NetState) {
+        if self.net_state != state {
+            self.net_state = state;
+            self.emit(Event::NetStateChange { state });
+        }
+    }
+}

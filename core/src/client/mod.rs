@@ -1,0 +1,519 @@
+//! The client state machine.
+//!
+//! [`Client`] takes inputs (`handle_*` and user commands) and produces
+//! outputs (`poll_*`), never touching a socket, a clock or the OS RNG. After
+//! every input the driver drains [`Client::poll_transmit`],
+//! [`Client::poll_event`] and [`Client::poll_completion`], then sleeps until
+//! [`Client::poll_timeout`] or the next input.
+
+mod backoff;
+mod cache;
+mod clock;
+mod inbound;
+mod link;
+mod outbound;
+mod request;
+mod session;
+mod timer;
+
+use std::collections::{HashMap, VecDeque};
+use std::time::Instant;
+
+use bytes::Bytes;
+use rand_core::{RngCore, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+use crate::error::{ChatError, ErrorCode};
+use crate::event::Event;
+use crate::model::{CreateTextMessageOptions, Message, Payload};
+use crate::options::Options;
+use crate::types::{ConversationType, Flow, MessageStatus, NetState};
+use crate::wire::Limits;
+
+use backoff::Backoff;
+use cache::MessageCache;
+use clock::WallClock;
+use link::Link;
+pub use request::RequestId;
+use request::{Purpose, Requests};
+use session::{LoggedOutReason, Session};
+use timer::TimerTable;
+
+/// Identifies one WebSocket connection the client asked the driver to open.
+///
+/// Inputs about a connection the client has since abandoned are ignored, so
+/// a late frame or close from an old socket can never confuse the new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId(pub u64);
+
+/// Something the driver must do on the network, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transmit {
+    /// Open a WebSocket to `url`; report the outcome with
+    /// [`Client::handle_connected`] or [`Client::handle_disconnected`].
+    Connect {
+        /// The new connection's ID.
+        conn: ConnId,
+        /// The full URL (`…/binfo?sdkappid=…`).
+        url: String,
+    },
+    /// Send one binary WebSocket message.
+    Send {
+        /// The connection to send on.
+        conn: ConnId,
+        /// The message bytes.
+        frame: Bytes,
+    },
+    /// Close the connection with a WebSocket close code (4000 on destroy or
+    /// a REST kick, 4001 when the client abandons a dead link).
+    Close {
+        /// The connection to close.
+        conn: ConnId,
+        /// The close code.
+        code: u16,
+    },
+}
+
+/// The result of a user command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    /// The command, as returned when it was issued.
+    pub id: RequestId,
+    /// Its outcome.
+    pub result: Result<Response, ChatError>,
+}
+
+/// A successful command's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response {
+    /// `login` succeeded.
+    Login(LoginInfo),
+    /// `logout` completed.
+    Logout,
+    /// `send_message` succeeded: the message as sent (status `success`,
+    /// `time` from the server).
+    MessageSent(Message),
+    /// `destroy` completed: SDK_DESTROY has been emitted.
+    Destroyed,
+}
+
+/// What `login` resolves with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginInfo {
+    /// True when the same user was already logged in (nothing was sent).
+    pub repeat_login: bool,
+    /// The user's tiny ID.
+    pub tiny_id: String,
+    /// The login's instance ID.
+    pub instance_id: u64,
+}
+
+/// Why the driver reports a connection as gone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DisconnectReason {
+    /// Connecting failed (refused, DNS, TLS, handshake).
+    ConnectFailed(String),
+    /// The peer closed the WebSocket, with its close code if any.
+    Closed(Option<u16>),
+    /// A read or write error.
+    Error(String),
+}
+
+/// Counters for diagnostics and tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Frames that failed to decode and were dropped.
+    pub malformed_frames: u64,
+    /// Messages dropped as duplicates (push repeated, or push and sync
+    /// overlapping).
+    pub duplicate_messages: u64,
+    /// Connect attempts made.
+    pub connect_attempts: u64,
+}
+
+/// The sans-IO chat client.
+///
+/// ```
+/// use std::time::Instant;
+/// use tcchat_core::{Client, Options, Transmit};
+///
+/// let now = Instant::now();
+/// let mut client = Client::new(
+///     Options::new(1_400_000_000).with_proxy_server("ws://127.0.0.1:9000"),
+///     42,
+///     now,
+///     1_795_628_000_000,
+/// );
+/// // Like the official SDK, a new instance connects at once.
+/// match client.poll_transmit() {
+///     Some(Transmit::Connect { url, .. }) => {
+///         assert!(url.starts_with("ws://127.0.0.1:9000/binfo?sdkappid=1400000000&"))
+///     }
+///     other => panic!("expected a connect, got {other:?}"),
+/// }
+/// ```
+pub struct Client {
+    opts: Options,
+    bases: Vec<String>,
+    instance_id: String,
+    rng: Xoshiro256PlusPlus,
+    clock: WallClock,
+    limits: Limits,
+    log_level: u8,
+
+    link: Link,
+    next_conn: u64,
+    backoff: Backoff,
+    net_state: NetState,
+    timers: TimerTable,
+
+    session: Session,
+    ready_reported: bool,
+    destroying: Option<RequestId>,
+    destroyed: bool,
+
+    requests: Requests,
+    next_seq: u64,
+    next_request: u64,
+    next_msg_seq: u64,
+
+    messages: MessageCache,
+    created: HashMap<String, Message>,
+    created_order: VecDeque<String>,
+    sync_cookie: String,
+    sync_flag: u32,
+
+    transmits: VecDeque<Transmit>,
+    events: VecDeque<Event>,
+    completions: VecDeque<Completion>,
+    stats: Stats,
+}
+
+impl Client {
+    /// Highest request seq before it is re-randomized (as the official SDK).
+    const SEQ_WRAP: u64 = 0x8FFF_FFFF;
+
+    /// A new client. `seed` drives every random choice (seq start, message
+    /// randoms, backoff jitter, instance ID); `now` and `unix_ms` anchor the
+    /// wall clock. Queues the first connect, as the official SDK connects at
+    /// `create`.
+    pub fn new(opts: Options, seed: u64, now: Instant, unix_ms: u64) -> Client {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let instance_id = format!("{:016x}{:016x}", rng.next_u64(), rng.next_u64());
+        let next_seq = rng.next_u64() % 100_000_000;
+        let next_msg_seq = u64::from(rng.next_u32() >> 1);
+        let tuning = opts.tuning.clone();
+        let mut client = Client {
+            bases: opts.connect_bases(),
+            instance_id,
+            rng,
+            clock: WallClock::new(now, unix_ms),
+            limits: Limits::default(),
+            log_level: 1,
+            link: Link::Idle,
+            next_conn: 0,
+            backoff: Backoff::new(tuning.reconnect_base, tuning.reconnect_cap),
+            net_state: NetState::Connected,
+            timers: TimerTable::default(),
+            session: Session::LoggedOut(LoggedOutReason::Never),
+            ready_reported: false,
+            destroying: None,
+            destroyed: false,
+            requests: Requests::default(),
+            next_seq,
+            next_request: 1,
+            next_msg_seq,
+            messages: MessageCache::new(tuning.max_cached_messages),
+            created: HashMap::new(),
+            created_order: VecDeque::new(),
+            sync_cookie: String::new(),
+            sync_flag: 0,
+            transmits: VecDeque::new(),
+            events: VecDeque::new(),
+            completions: VecDeque::new(),
+            stats: Stats::default(),
+            opts,
+        };
+        client.start_connect(now);
+        client
+    }
+
+    // ----- outputs -------------------------------------------------------
+
+    /// The next network action.
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.transmits.pop_front()
+    }
+
+    /// The next event for listeners.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// The next finished command.
+    pub fn poll_completion(&mut self) -> Option<Completion> {
+        self.completions.pop_front()
+    }
+
+    /// When [`handle_timeout`](Client::handle_timeout) must next be called.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        if self.destroyed {
+            return None;
+        }
+        [self.timers.next(), self.requests.next_deadline()]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    // ----- queries -------------------------------------------------------
+
+    /// The SDKAppID this client serves.
+    pub fn sdk_app_id(&self) -> u64 {
+        self.opts.sdk_app_id
+    }
+
+    /// The options it was created with.
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// `isReady()`: logged in and usable.
+    pub fn is_ready(&self) -> bool {
+        !self.destroyed && matches!(self.session, Session::Ready(_))
+    }
+
+    /// Whether `destroy` has completed.
+    pub fn is_destroyed(&self) -> bool {
+        self.destroyed
+    }
+
+    /// The logged-in user's ID, if any.
+    pub fn login_user(&self) -> Option<&str> {
+        match &self.session {
+            Session::Ready(r) => Some(&r.user_id),
+            Session::LoggingIn { user_id, .. } => Some(user_id),
+            Session::LoggedOut(_) => None,
+        }
+    }
+
+    /// The network state last reported with NET_STATE_CHANGE.
+    pub fn net_state(&self) -> NetState {
+        self.net_state
+    }
+
+    /// `findMessage(id)`: a message this instance created, sent or received
+    /// (the newest `max_cached_messages`).
+    pub fn find_message(&self, id: &str) -> Option<&Message> {
+        self.messages.get(id).or_else(|| self.created.get(id))
+    }
+
+    /// Requests queued or in flight.
+    pub fn pending_requests(&self) -> usize {
+        self.requests.len()
+    }
+
+    /// Messages held for `find_message` and deduplication.
+    pub fn cached_messages(&self) -> usize {
+        self.messages.len()
+    }
+
+    /// Diagnostic counters.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// The `instanceid` sent in the connect URL.
+    pub fn instance_id(&self) -> &str {
+        &self.instance_id
+    }
+
+    // ----- inputs --------------------------------------------------------
+
+    /// Re-anchor the wall clock (for example after the system clock jumped).
+    pub fn handle_wall_clock(&mut self, now: Instant, unix_ms: u64) {
+        self.clock.set(now, unix_ms);
+    }
+
+    /// Timers due at `now` fire.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if self.destroyed {
+            return;
+        }
+        while let Some(timer) = self.timers.pop_expired(now) {
+            self.on_timer(now, timer);
+            if self.destroyed {
+                return;
+            }
+        }
+        while let Some(expired) = self.requests.take_expired(now) {
+            self.on_request_timeout(now, expired);
+            if self.destroyed {
+                return;
+            }
+        }
+    }
+
+    /// `setLogLevel(level)`: 0 (debug) … 4 (silent). Filters what this
+    /// instance emits through `tracing`.
+    pub fn set_log_level(&mut self, level: u8) -> Result<(), ChatError> {
+        if level > 4 {
+            return Err(ChatError::new(
+                ErrorCode::INVALID_OPERATION,
+                format!("log level {level} is not in 0..=4"),
+            ));
+        }
+        self.log_level = level;
+        Ok(())
+    }
+
+    /// The current log level.
+    pub fn log_level(&self) -> u8 {
+        self.log_level
+    }
+
+    // ----- messages ------------------------------------------------------
+
+    /// `createTextMessage({to, conversationType, payload: {text}})`.
+    pub fn create_text_message(
+        &mut self,
+        now: Instant,
+        options: &CreateTextMessageOptions,
+    ) -> Result<Message, ChatError> {
+        let me = self.require_ready("createTextMessage")?;
+        let (user_id, tiny_id) = (me.user_id.clone(), me.tiny_id.clone());
+        if options.conversation_type != ConversationType::C2c {
+            return Err(self.api_error(
+                ErrorCode::MSG_INVALID_CONV_TYPE,
+                format!(
+                    "conversation type {} is not supported yet",
+                    options.conversation_type
+                ),
+            ));
+        }
+        if options.to.is_empty() {
+            return Err(self.api_error(ErrorCode::INVALID_OPERATION, "`to` is empty"));
+        }
+        let payload = Payload::Text {
+            text: options.text.clone(),
+        };
+        let client_time = self.clock.server_secs(now);
+        let random = u64::from(self.rng.next_u32());
+        let sequence = self.next_msg_seq;
+        self.next_msg_seq = (self.next_msg_seq + 1) % (1 << 32);
+        let message = Message {
+            id: format!("{tiny_id}-{client_time}-{random}"),
+            conversation_id: format!("{}{}", ConversationType::C2c.as_str(), options.to),
+            conversation_type: ConversationType::C2c,
+            from: user_id,
+            to: options.to.clone(),
+            flow: Flow::Out,
+            msg_type: payload.msg_type().to_owned(),
+            payload,
+            time: 0,
+            sequence,
+            random,
+            client_time,
+            sender_tiny_id: tiny_id,
+            status: MessageStatus::Unsent,
+            is_read: true,
+            is_peer_read: false,
+            is_revoked: false,
+            is_modified: false,
+            version: 0,
+            nick: String::new(),
+            cloud_custom_data: String::new(),
+        };
+        self.remember_created(message.clone());
+        Ok(message)
+    }
+
+    fn remember_created(&mut self, message: Message) {
+        self.created_order.push_back(message.id.clone());
+        self.created.insert(message.id.clone(), message);
+        while self.created_order.len() > self.opts.tuning.max_cached_messages {
+            if let Some(old) = self.created_order.pop_front() {
+                self.created.remove(&old);
+            }
+        }
+    }
+
+    /// `sendMessage(message)`: send a message this instance created. The
+    /// result arrives as a [`Completion`] with [`Response::MessageSent`].
+    pub fn send_message(&mut self, now: Instant, message: &Message) -> Result<RequestId, ChatError> {
+        self.require_ready("sendMessage")?;
+        let Some(created) = self.created.get(&message.id).cloned() else {
+            let code = if self.messages.get(&message.id).is_some() {
+                ErrorCode::MSG_ONPROGRESS_ERR
+            } else {
+                ErrorCode::MSG_INSTANCE_REQUIRED
+            };
+            return Err(self.api_error(code, "the message was not created by this instance, or was already sent"));
+        };
+        if created.status != MessageStatus::Unsent && created.status != MessageStatus::Fail {
+            return Err(self.api_error(ErrorCode::MSG_ONPROGRESS_ERR, "the message is already being sent"));
+        }
+        self.check_capacity()?;
+        let mut sending = created;
+        sending.status = MessageStatus::Sending;
+        self.created.insert(sending.id.clone(), sending.clone());
+        let body = crate::proto::SendMsgRequest {
+            from_account: sending.from.clone(),
+            to_account: sending.to.clone(),
+            msg_seq: sending.sequence,
+            msg_random: sending.random,
+            msg_body: vec![sending.payload.to_elem()],
+            msg_client_time: sending.client_time,
+            ..Default::default()
+        };
+        let id = self.next_request_id();
+        let timeout = self.opts.tuning.request_timeout;
+        self.enqueue(now, crate::wire::servcmd::SEND_C2C, &body, timeout, Purpose::Send(id, Box::new(sending)));
+        Ok(id)
+    }
+
+    fn next_request_id(&mut self) -> RequestId {
+        let id = RequestId(self.next_request);
+        self.next_request += 1;
+        id
+    }
+
+    fn check_capacity(&mut self) -> Result<(), ChatError> {
+        if self.requests.len() >= self.opts.tuning.max_pending_requests {
+            return Err(self.api_error(
+                ErrorCode::OVER_FREQUENCY_LIMIT,
+                format!("{} requests are already pending", self.requests.len()),
+            ));
+        }
+        Ok(())
+    }
+
+    /// An error for a refused API call: also reported as an ERROR event, as
+    /// the official SDK does.
+    fn api_error(&mut self, code: ErrorCode, message: impl Into<String>) -> ChatError {
+        let err = ChatError::new(code, message);
+        if !self.destroyed {
+            self.events.push_back(Event::Error {
+                code: err.code,
+                message: err.message.clone(),
+            });
+        }
+        err
+    }
+
+    fn complete(&mut self, id: RequestId, result: Result<Response, ChatError>) {
+        self.completions.push_back(Completion { id, result });
+    }
+
+    fn emit(&mut self, event: Event) {
+        if !self.destroyed {
+            self.events.push_back(event);
+        }
+    }
+
+    fn log_enabled(&self, level: u8) -> bool {
+        self.log_level <= level
+    }
+}
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,121 @@
+//! Building request frames and writing queued requests to the link.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use super::request::{Pending, Purpose};
+use super::session::Session;
+use super::{Client, Transmit};
+use crate::wire::{encode, Head, HeadIdentity};
+
+impl Client {
+    pub(crate) fn alloc_seq(&mut self) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        if self.next_seq > Self::SEQ_WRAP {
+            use rand_core::RngCore;
+            self.next_seq = self.rng.next_u64() % 100_000_000;
+        }
+        seq
+    }
+
+    /// Encode one request frame. `body` is raw JSON (`None` for `{}`).
+    pub(crate) fn encode_raw(
+        &self,
+        servcmd: &str,
+        seq: u64,
+        reqtime: u64,
+        identity: &HeadIdentity,
+        body: Option<&RawValue>,
+    ) -> Option<Bytes> {
+        let head = Head::request(self.opts.sdk_app_id, identity, servcmd, seq, reqtime);
+        Some(match body {
+            Some(raw) => encode(&head, raw),
+            None => encode(&head, &serde_json::Map::new()),
+        })
+    }
+
+    /// Queue a request and write it out if the link allows.
+    pub(crate) fn enqueue<B: Serialize + ?Sized>(
+        &mut self,
+        now: Instant,
+        servcmd: &'static str,
+        body: &B,
+        timeout: Duration,
+        purpose: Purpose,
+    ) {
+        let json = serde_json::to_string(body).unwrap_or_else(|_| "{}".to_owned());
+        let body = RawValue::from_string(json)
+            .unwrap_or_else(|_| RawValue::from_string("{}".to_owned()).unwrap_or_default());
+        let seq = self.alloc_seq();
+        self.requests.push(Pending {
+            seq,
+            servcmd,
+            body,
+            reqtime: self.clock.server_secs(now),
+            deadline: now + timeout,
+            purpose,
+            sent_on: None,
+        });
+        self.ensure_link(now);
+        self.flush();
+    }
+
+    /// The identity a request goes out with.
+    fn identity_for(&self, purpose: &Purpose) -> HeadIdentity {
+        match (purpose, &self.session) {
+            (Purpose::Login(_), Session::LoggingIn { user_id, user_sig, .. }) => {
+                HeadIdentity::UserSig {
+                    identifier: user_id.clone(),
+                    usersig: user_sig.clone(),
+                }
+            }
+            (Purpose::Relogin { with_sig: true }, Session::Ready(r)) => HeadIdentity::UserSig {
+                identifier: r.user_id.clone(),
+                usersig: r.user_sig.clone(),
+            },
+            _ => self.session.identity(),
+        }
+    }
+
+    /// Write every request the link may carry now and has not carried yet.
+    /// Before the session is live only the login (or re-login) goes out, so
+    /// nothing reaches the server under an identity it does not know yet.
+    pub(crate) fn flush(&mut self) {
+        let Some(conn) = self.open_conn() else {
+            return;
+        };
+        let live = self.session.is_live();
+        let mut out = Vec::new();
+        for p in self.requests.iter_mut() {
+            if p.sent_on == Some(conn) || (p.purpose.needs_session() && !live) {
+                continue;
+            }
+            p.sent_on = Some(conn);
+            out.push((p.servcmd, p.seq, p.reqtime, p.purpose.clone(), p.body.clone()));
+        }
+        for (servcmd, seq, reqtime, purpose, body) in out {
+            let identity = self.identity_for(&purpose);
+            if let Some(frame) = self.encode_raw(servcmd, seq, reqtime, &identity, Some(&body)) {
+                self.transmits.push_back(Transmit::Send { conn, frame });
+            }
+        }
+    }
+
+    /// Send a frame that expects no reply (push ack, kick logout) on the
+    /// open link, if there is one.
+    pub(crate) fn send_oneway<B: Serialize + ?Sized>(&mut self, now: Instant, servcmd: &str, body: &B) {
+        let Some(conn) = self.open_conn() else {
+            return;
+        };
+        let seq = self.alloc_seq();
+        let reqtime = self.clock.server_secs(now);
+        let identity = self.session.identity();
+        let head = Head::request(self.opts.sdk_app_id, &identity, servcmd, seq, reqtime);
+        let frame = encode(&head, body);
+        self.transmits.push_back(Transmit::Send { conn, frame });
+    }
+}

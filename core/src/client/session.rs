@@ -1,0 +1,490 @@
+//! Login state: login, re-login after a reconnect, logout, kick-outs and
+//! destroy.
+
+use std::time::{Duration, Instant};
+
+use super::link::{Link, CLOSE_ABANDON, CLOSE_DESTROY};
+use super::request::{Pending, Purpose, RequestId};
+use super::timer::Timer;
+use super::{Client, LoginInfo, Response};
+use crate::error::{ChatError, ErrorCode};
+use crate::event::Event;
+use crate::proto::{GetMsgRequest, HelloRequest, LoginRequest, LoginReply, LogoutRequest};
+use crate::types::KickedOutType;
+use crate::wire::{servcmd, HeadIdentity};
+
+/// Why no user is logged in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LoggedOutReason {
+    /// Nobody has logged in on this instance yet (calls fail with 2024).
+    Never,
+    /// The user logged out or was kicked (calls fail with 3005).
+    Ended,
+}
+
+/// A logged-in session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Ready {
+    pub(crate) user_id: String,
+    pub(crate) user_sig: String,
+    pub(crate) a2: String,
+    pub(crate) tiny_id: String,
+    pub(crate) inst_id: u64,
+    pub(crate) hello: Duration,
+    /// The server knows this session on the current link. False from link
+    /// loss until the re-login reply.
+    pub(crate) live: bool,
+    /// A logout is in flight.
+    pub(crate) logging_out: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Session {
+    LoggedOut(LoggedOutReason),
+    LoggingIn {
+        user_id: String,
+        user_sig: String,
+        id: RequestId,
+    },
+    Ready(Ready),
+}
+
+impl Session {
+    pub(crate) fn wants_link(&self) -> bool {
+        !matches!(self, Session::LoggedOut(_))
+    }
+
+    pub(crate) fn is_live(&self) -> bool {
+        matches!(self, Session::Ready(r) if r.live)
+    }
+
+    pub(crate) fn link_lost(&mut self) {
+        if let Session::Ready(r) = self {
+            r.live = false;
+        }
+    }
+
+    /// The head identity of ordinary requests.
+    pub(crate) fn identity(&self) -> HeadIdentity {
+        match self {
+            Session::Ready(r) => HeadIdentity::A2 {
+                a2: r.a2.clone(),
+                tinyid: r.tiny_id.clone(),
+                instid: r.inst_id,
+            },
+            _ => HeadIdentity::Anonymous,
+        }
+    }
+}
+
+impl Client {
+    /// The ready session, or the official error for this state.
+    pub(crate) fn require_ready(&mut self, api: &str) -> Result<&Ready, ChatError> {
+        let code = if self.destroyed {
+            Some(ErrorCode::LOGGED_OUT)
+        } else {
+            match &self.session {
+                Session::Ready(r) if !r.logging_out => None,
+                Session::Ready(_) | Session::LoggedOut(LoggedOutReason::Ended) => {
+                    Some(ErrorCode::LOGGED_OUT)
+                }
+                Session::LoggingIn { .. } => Some(ErrorCode::LOGGING_IN),
+                Session::LoggedOut(LoggedOutReason::Never) => Some(ErrorCode::USER_NOT_LOGGED_IN),
+            }
+        };
+        if let Some(code) = code {
+            let text = match code {
+                ErrorCode::LOGGING_IN => "a login is in progress",
+                ErrorCode::USER_NOT_LOGGED_IN => "not logged in",
+                _ => "logged out",
+            };
+            return Err(self.api_error(code, format!("{api}: {text}")));
+        }
+        match &self.session {
+            Session::Ready(r) => Ok(r),
+            _ => Err(ChatError::new(ErrorCode::UNCAUGHT_ERROR, "unreachable session state")),
+        }
+    }
+
+    /// `login({userID, userSig})`. The result arrives as a
+    /// [`Completion`](super::Completion) with [`Response::Login`]; SDK_READY
+    /// is emitted just before it.
+    pub fn login(&mut self, now: Instant, user_id: &str, user_sig: &str) -> Result<RequestId, ChatError> {
+        if self.destroyed {
+            return Err(self.api_error(ErrorCode::LOGGED_OUT, "login: the instance was destroyed"));
+        }
+        if user_id.is_empty() {
+            return Err(self.api_error(ErrorCode::NO_IDENTIFIER, "login: userID is empty"));
+        }
+        if user_sig.is_empty() {
+            return Err(self.api_error(ErrorCode::NO_USERSIG, "login: userSig is empty"));
+        }
+        match &self.session {
+            Session::LoggingIn { .. } => {
+                return Err(self.api_error(ErrorCode::LOGGING_IN, "login: a login is in progress"))
+            }
+            Session::Ready(r) if r.user_id == user_id && !r.logging_out => {
+                let info = LoginInfo {
+                    repeat_login: true,
+                    tiny_id: r.tiny_id.clone(),
+                    instance_id: r.inst_id,
+                };
+                let id = self.next_request_id();
+                self.complete(id, Ok(Response::Login(info)));
+                return Ok(id);
+            }
+            Session::Ready(_) => {
+                return Err(self.api_error(
+                    ErrorCode::REPEAT_LOGIN,
+                    "login: another user is logged in; log out first",
+                ))
+            }
+            Session::LoggedOut(_) => {}
+        }
+        self.check_capacity()?;
+        let id = self.next_request_id();
+        self.session = Session::LoggingIn {
+            user_id: user_id.to_owned(),
+            user_sig: user_sig.to_owned(),
+            id,
+        };
+        let timeout = self.opts.tuning.login_timeout;
+        self.enqueue(now, servcmd::LOGIN, &LoginRequest::default(), timeout, Purpose::Login(id));
+        Ok(id)
+    }
+
+    /// `logout()`. Completes with [`Response::Logout`] after the server's
+    /// reply (or at once when offline); SDK_NOT_READY is emitted then.
+    pub fn logout(&mut self, now: Instant) -> Result<RequestId, ChatError> {
+        if self.destroyed {
+            return Err(self.api_error(ErrorCode::LOGGED_OUT, "logout: the instance was destroyed"));
+        }
+        match &self.session {
+            Session::LoggingIn { .. } => {
+                return Err(self.api_error(ErrorCode::LOGGING_IN, "logout: a login is in progress"))
+            }
+            Session::LoggedOut(_) => {
+                return Err(self.api_error(ErrorCode::USER_NOT_LOGGED_IN, "logout: not logged in"))
+            }
+            Session::Ready(r) if r.logging_out => {
+                return Err(self.api_error(ErrorCode::LOGGED_OUT, "logout: already logging out"))
+            }
+            Session::Ready(_) => {}
+        }
+        let id = self.next_request_id();
+        self.begin_logout(now, Some(id));
+        Ok(id)
+    }
+
+    /// Send `wslogout` (type 0) if the session is live; otherwise end the
+    /// session locally at once.
+    fn begin_logout(&mut self, now: Instant, id: Option<RequestId>) {
+        let live = self.session.is_live() && self.open_conn().is_some();
+        if let Session::Ready(r) = &mut self.session {
+            r.logging_out = true;
+        }
+        if live {
+            let body = LogoutRequest::default();
+            let timeout = self.opts.tuning.request_timeout;
+            self.enqueue(now, servcmd::LOGOUT, &body, timeout, Purpose::Logout(id));
+        } else {
+            self.end_session(ErrorCode::LOGGED_OUT, "logged out");
+            if let Some(id) = id {
+                self.complete(id, Ok(Response::Logout));
+            }
+            self.after_logout(now);
+        }
+    }
+
+    pub(crate) fn on_logout_done(&mut self, now: Instant, id: Option<RequestId>) {
+        self.end_session(ErrorCode::LOGGED_OUT, "logged out");
+        if let Some(id) = id {
+            self.complete(id, Ok(Response::Logout));
+        }
+        self.after_logout(now);
+    }
+
+    fn after_logout(&mut self, _now: Instant) {
+        if self.destroying.is_some() {
+            self.finish_destroy();
+        }
+    }
+
+    /// End the session: SDK_NOT_READY (once), and every request that needed
+    /// it fails with `code`.
+    pub(crate) fn end_session(&mut self, code: ErrorCode, why: &str) {
+        self.session = Session::LoggedOut(LoggedOutReason::Ended);
+        self.timers.stop(Timer::Hello);
+        self.sync_cookie.clear();
+        self.sync_flag = 0;
+        let failed = self.requests.drain_where(|_| true);
+        for p in failed {
+            self.fail_request(p, ChatError::new(code, why));
+        }
+        if self.ready_reported {
+            self.ready_reported = false;
+            self.emit(Event::SdkNotReady);
+        }
+    }
+
+    /// Report a request's failure to whoever waits on it.
+    pub(crate) fn fail_request(&mut self, p: Pending, err: ChatError) {
+        match p.purpose {
+            Purpose::Login(id) => {
+                if matches!(self.session, Session::LoggingIn { id: sid, .. } if sid == id) {
+                    self.session = Session::LoggedOut(LoggedOutReason::Never);
+                }
+                self.complete(id, Err(err));
+            }
+            Purpose::Send(id, mut message) => {
+                message.status = crate::types::MessageStatus::Fail;
+                self.created.insert(message.id.clone(), (*message).clone());
+                self.complete(id, Err(err));
+            }
+            Purpose::Logout(Some(id)) => self.complete(id, Err(err)),
+            Purpose::Logout(None) | Purpose::Relogin { .. } | Purpose::GetMsg | Purpose::Hello => {}
+        }
+    }
+
+    /// The user was forced offline.
+    pub(crate) fn kicked(&mut self, now: Instant, kind: KickedOutType) {
+        if !matches!(self.session, Session::Ready(_)) {
+            return;
+        }
+        if self.log_enabled(2) {
+            tracing::warn!(kind = kind.as_str(), "kicked out");
+        }
+        self.emit(Event::KickedOut { kind });
+        let code = match kind {
+            KickedOutType::MultipleAccount => ErrorCode::KICKED_OUT_MULT_ACCOUNT,
+            KickedOutType::MultipleDevice => ErrorCode::KICKED_OUT_MULT_DEVICE,
+            KickedOutType::UserSigExpired => ErrorCode::KICKED_OUT_USERSIG_EXPIRED,
+            KickedOutType::RestApi => ErrorCode::KICKED_OUT_REST_API,
+        };
+        match kind {
+            KickedOutType::MultipleAccount | KickedOutType::MultipleDevice => {
+                // As the official SDK: log this instance out (type 1); the
+                // socket stays open.
+                let body = LogoutRequest {
+                    wslogout_type: 1,
+                    is_web_uniapp: 0,
+                };
+                self.send_oneway(now, servcmd::LOGOUT, &body);
+                self.end_session(code, kind.as_str());
+            }
+            KickedOutType::RestApi => {
+                self.end_session(code, kind.as_str());
+                self.drop_link(now, CLOSE_DESTROY);
+            }
+            KickedOutType::UserSigExpired => {
+                self.end_session(code, kind.as_str());
+                self.drop_link(now, CLOSE_ABANDON);
+            }
+        }
+        if self.destroying.is_some() {
+            self.finish_destroy();
+        }
+    }
+
+    /// The link opened: log in again if a session exists.
+    pub(crate) fn on_link_open(&mut self, now: Instant) {
+        let relogin = match &self.session {
+            Session::Ready(r) if !r.live => true,
+            _ => false,
+        };
+        if relogin
+            && !self
+                .requests
+                .any(|p| matches!(p.purpose, Purpose::Relogin { .. }))
+        {
+            let timeout = self.opts.tuning.request_timeout;
+            self.enqueue(now, servcmd::LOGIN, &LoginRequest::default(), timeout, Purpose::Relogin { with_sig: false });
+        } else {
+            self.flush();
+        }
+    }
+
+    /// A login or re-login reply.
+    pub(crate) fn on_login_reply(&mut self, now: Instant, purpose: Purpose, reply: Result<LoginReply, ChatError>) {
+        match (purpose, reply) {
+            (Purpose::Login(id), Ok(reply)) => {
+                let Session::LoggingIn { user_id, user_sig, .. } = &self.session else {
+                    return;
+                };
+                let ready = self.make_ready(now, user_id.clone(), user_sig.clone(), &reply);
+                let info = LoginInfo {
+                    repeat_login: false,
+                    tiny_id: ready.tiny_id.clone(),
+                    instance_id: ready.inst_id,
+                };
+                self.session = Session::Ready(ready);
+                self.ready_reported = true;
+                self.emit(Event::SdkReady);
+                self.complete(id, Ok(Response::Login(info)));
+                self.session_live(now);
+            }
+            (Purpose::Login(id), Err(err)) => {
+                self.session = Session::LoggedOut(LoggedOutReason::Never);
+                self.complete(id, Err(err));
+            }
+            (Purpose::Relogin { .. }, Ok(reply)) => {
+                let Session::Ready(r) = &self.session else {
+                    return;
+                };
+                let ready = self.make_ready(now, r.user_id.clone(), r.user_sig.clone(), &reply);
+                self.session = Session::Ready(ready);
+                self.session_live(now);
+            }
+            (Purpose::Relogin { with_sig: false }, Err(err)) => {
+                // The server no longer knows the A2 (it restarted, or the
+                // session timed out): log in again with the UserSig,
+                // transparently.
+                if self.log_enabled(1) {
+                    tracing::info!(code = err.code.0, "re-login refused; logging in with the UserSig");
+                }
+                let timeout = self.opts.tuning.request_timeout;
+                self.enqueue(now, servcmd::LOGIN, &LoginRequest::default(), timeout, Purpose::Relogin { with_sig: true });
+            }
+            (Purpose::Relogin { with_sig: true }, Err(err)) => {
+                if err.code.is_sig_expired() {
+                    self.kicked(now, KickedOutType::UserSigExpired);
+                } else {
+                    // The server refuses this user: the session cannot go on.
+                    if self.log_enabled(3) {
+                        tracing::error!(code = err.code.0, message = %err.message, "login refused after reconnect");
+                    }
+                    self.end_session(err.code, &err.message);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn make_ready(&mut self, now: Instant, user_id: String, user_sig: String, reply: &LoginReply) -> Ready {
+        self.clock.sync_server(now, reply.time_stamp);
+        let hello = if reply.hello_interval == 0 {
+            self.opts.tuning.default_hello_interval
+        } else {
+            Duration::from_secs(reply.hello_interval)
+        };
+        Ready {
+            user_id,
+            user_sig,
+            a2: reply.a2_key.clone(),
+            tiny_id: reply.tiny_id.clone(),
+            inst_id: reply.inst_id,
+            hello,
+            live: true,
+            logging_out: false,
+        }
+    }
+
+    /// The session is known to the server on this link: start keep-alive,
+    /// sync what arrived meanwhile, and send what was queued.
+    fn session_live(&mut self, now: Instant) {
+        if let Session::Ready(r) = &self.session {
+            let hello = r.hello;
+            self.timers.set(Timer::Hello, now + hello);
+        }
+        self.start_sync(now);
+        self.flush();
+    }
+
+    /// Request the next sync page unless one is in flight.
+    pub(crate) fn start_sync(&mut self, now: Instant) {
+        if self.requests.any(|p| matches!(p.purpose, Purpose::GetMsg)) {
+            return;
+        }
+        let body = GetMsgRequest::new(&self.sync_cookie, self.sync_flag);
+        let timeout = self.opts.tuning.request_timeout;
+        self.enqueue(now, servcmd::GET_MSG, &body, timeout, Purpose::GetMsg);
+    }
+
+    pub(crate) fn on_timer(&mut self, now: Instant, timer: Timer) {
+        match timer {
+            Timer::Hello => {
+                if let Session::Ready(r) = &self.session {
+                    let hello = r.hello;
+                    if r.live {
+                        let timeout = self.opts.tuning.request_timeout;
+                        self.enqueue(now, servcmd::HELLO, &HelloRequest::default(), timeout, Purpose::Hello);
+                    }
+                    self.timers.set(Timer::Hello, now + hello);
+                }
+            }
+            Timer::Destroy => self.finish_destroy(),
+            other => self.on_link_timer(now, other),
+        }
+    }
+
+    pub(crate) fn on_request_timeout(&mut self, now: Instant, p: Pending) {
+        let err = ChatError::new(
+            ErrorCode::NETWORK_TIMEOUT,
+            format!("{} (seq {}) timed out", p.servcmd, p.seq),
+        );
+        match p.purpose {
+            Purpose::Logout(id) => self.on_logout_done(now, id),
+            Purpose::GetMsg => self.start_sync(now),
+            Purpose::Relogin { .. } => {
+                // The link carries nothing without a session: treat it as dead.
+                self.drop_link(now, CLOSE_ABANDON);
+            }
+            _ => self.fail_request(p, err),
+        }
+    }
+
+    /// `destroy()`: log out, close the WebSocket (4000), release; emits
+    /// SDK_DESTROY. Completes with [`Response::Destroyed`]. Calls after it
+    /// fail with 3005; a second `destroy` completes at once.
+    pub fn destroy(&mut self, now: Instant) -> RequestId {
+        let id = self.next_request_id();
+        if self.destroyed {
+            self.complete(id, Ok(Response::Destroyed));
+            return id;
+        }
+        if self.destroying.is_some() {
+            // Already on its way: this call completes with it.
+            self.complete(id, Ok(Response::Destroyed));
+            return id;
+        }
+        self.destroying = Some(id);
+        let logged_in = matches!(&self.session, Session::Ready(r) if !r.logging_out);
+        if logged_in && self.session.is_live() && self.open_conn().is_some() {
+            self.timers.set(Timer::Destroy, now + self.opts.tuning.destroy_logout_timeout);
+            self.begin_logout(now, None);
+        } else if matches!(&self.session, Session::Ready(r) if r.logging_out) {
+            self.timers.set(Timer::Destroy, now + self.opts.tuning.destroy_logout_timeout);
+        } else {
+            self.finish_destroy();
+        }
+        id
+    }
+
+    pub(crate) fn finish_destroy(&mut self) {
+        if self.destroyed {
+            return;
+        }
+        let Some(id) = self.destroying.take() else {
+            return;
+        };
+        self.end_session(ErrorCode::LOGGED_OUT, "the instance was destroyed");
+        if let Some(conn) = match self.link {
+            Link::Open { conn, .. } | Link::Connecting { conn } => Some(conn),
+            _ => None,
+        } {
+            self.transmits.push_back(super::Transmit::Close {
+                conn,
+                code: CLOSE_DESTROY,
+            });
+        }
+        self.link = Link::Idle;
+        self.timers.stop_all();
+        self.created.clear();
+        self.created_order.clear();
+        self.emit(Event::SdkDestroy {
+            sdk_app_id: self.opts.sdk_app_id,
+        });
+        self.destroyed = true;
+        self.complete(id, Ok(Response::Destroyed));
+    }
+}

@@ -1,0 +1,757 @@
+//! State-machine tests in virtual time: a scripted server answers frames,
+//! the clock only moves when a test moves it. No sockets, no sleeps.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use super::*;
+use crate::event::{Event, EventName};
+use crate::options::Tuning;
+use crate::types::KickedOutType;
+use crate::wire::{decode, encode, servcmd, Head};
+
+const APP: u64 = 1_400_000_000;
+const UNIX_MS: u64 = 1_795_628_000_000;
+
+/// A client plus a scripted server side.
+struct Harness {
+    client: Client,
+    now: Instant,
+    conn: Option<ConnId>,
+    /// Frames the client sent, decoded: (servcmd, seq, head, body).
+    sent: Vec<(String, u64, Value, Value)>,
+    closes: Vec<(ConnId, u16)>,
+    connects: Vec<(ConnId, String)>,
+    events: Vec<Event>,
+    completions: Vec<Completion>,
+    /// Answer pings like a healthy server.
+    auto_pong: bool,
+    ponged: usize,
+}
+
+impl Harness {
+    fn new() -> Harness {
+        Harness::with_tuning(|_| {})
+    }
+
+    fn with_tuning(f: impl FnOnce(&mut Tuning)) -> Harness {
+        let now = Instant::now();
+        let mut opts = Options::new(APP).with_proxy_server("ws://127.0.0.1:1");
+        f(&mut opts.tuning);
+        let mut h = Harness {
+            client: Client::new(opts, 7, now, UNIX_MS),
+            now,
+            conn: None,
+            sent: Vec::new(),
+            closes: Vec::new(),
+            connects: Vec::new(),
+            events: Vec::new(),
+            completions: Vec::new(),
+            auto_pong: true,
+            ponged: 0,
+        };
+        h.drain();
+        h
+    }
+
+    fn drain(&mut self) {
+        while let Some(t) = self.client.poll_transmit() {
+            match t {
+                Transmit::Connect { conn, url } => self.connects.push((conn, url)),
+                Transmit::Send { conn, frame } => {
+                    assert_eq!(Some(conn), self.conn, "frame sent on a link that is not open");
+                    let f = decode(&frame).expect("client frames decode");
+                    let head = serde_json::to_value(&f.head).unwrap();
+                    let body: Value = serde_json::from_str(f.body.get()).unwrap();
+                    self.sent.push((f.head.servcmd.clone(), f.head.seq, head, body));
+                }
+                Transmit::Close { conn, code } => {
+                    self.closes.push((conn, code));
+                    if Some(conn) == self.conn {
+                        self.conn = None;
+                    }
+                }
+            }
+        }
+        while let Some(e) = self.client.poll_event() {
+            self.events.push(e);
+        }
+        while let Some(c) = self.client.poll_completion() {
+            self.completions.push(c);
+        }
+    }
+
+    /// Accept the most recent connect request.
+    fn open(&mut self) -> ConnId {
+        let (conn, _) = self.connects.last().cloned().expect("a connect was requested");
+        self.conn = Some(conn);
+        self.client.handle_connected(self.now, conn);
+        self.drain();
+        conn
+    }
+
+    fn refuse(&mut self) {
+        let (conn, _) = self.connects.last().cloned().expect("a connect was requested");
+        self.client
+            .handle_disconnected(self.now, conn, DisconnectReason::ConnectFailed("refused".into()));
+        self.drain();
+    }
+
+    /// The server closes the open link.
+    fn server_close(&mut self) {
+        let conn = self.conn.take().expect("open link");
+        self.client
+            .handle_disconnected(self.now, conn, DisconnectReason::Closed(Some(1000)));
+        self.drain();
+    }
+
+    fn advance(&mut self, by: Duration) {
+        let end = self.now + by;
+        while let Some(t) = self.client.poll_timeout() {
+            if t > end {
+                break;
+            }
+            self.now = self.now.max(t);
+            self.client.handle_timeout(self.now);
+            self.drain();
+            self.pong();
+        }
+        self.now = end;
+    }
+
+    /// Answer the pings sent since the last call.
+    fn pong(&mut self) {
+        if !self.auto_pong || self.conn.is_none() {
+            return;
+        }
+        let pings: Vec<u64> = self
+            .sent
+            .iter()
+            .filter(|s| s.0 == servcmd::ALIVE)
+            .map(|s| s.1)
+            .collect();
+        for seq in pings.into_iter().skip(self.ponged) {
+            self.ponged += 1;
+            self.deliver(servcmd::ALIVE, seq, json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""}));
+        }
+    }
+
+    fn take_sent(&mut self) -> Vec<(String, u64, Value, Value)> {
+        self.pong();
+        self.ponged = 0;
+        std::mem::take(&mut self.sent)
+    }
+
+    fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
+    fn last_sent(&self, cmd: &str) -> (u64, Value, Value) {
+        let (_, seq, head, body) = self
+            .sent
+            .iter()
+            .rev()
+            .find(|(c, ..)| c == cmd)
+            .unwrap_or_else(|| panic!("no {cmd} sent; sent: {:?}", self.sent.iter().map(|s| &s.0).collect::<Vec<_>>()));
+        (*seq, head.clone(), body.clone())
+    }
+
+    fn deliver(&mut self, servcmd: &str, seq: u64, body: Value) {
+        let frame = encode(&Head::push(servcmd, seq), &body);
+        let conn = self.conn.expect("open link");
+        self.client.handle_frame(self.now, conn, &frame);
+        self.drain();
+    }
+
+    fn reply(&mut self, cmd: &str, body: Value) {
+        let (seq, ..) = self.last_sent(cmd);
+        let mut full = json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""});
+        for (k, v) in body.as_object().unwrap() {
+            full[k] = v.clone();
+        }
+        self.deliver(cmd, seq, full);
+    }
+
+    fn reply_login(&mut self) {
+        self.reply(
+            servcmd::LOGIN,
+            json!({"A2Key": "a2-1", "TinyId": "144115000000000001", "HelloInterval": 120, "InstId": 5, "TimeStamp": UNIX_MS / 1000}),
+        );
+    }
+
+    fn reply_sync(&mut self, cookie: &str, messages: Value) {
+        self.reply(servcmd::GET_MSG, json!({"Cookie": cookie, "SyncFlag": 2, "MsgList": messages}));
+    }
+
+    /// Open, log in as u1, finish the first sync.
+    fn logged_in() -> Harness {
+        let mut h = Harness::new();
+        h.open();
+        h.client.login(h.now, "u1", "sig-u1").unwrap();
+        h.drain();
+        h.reply_login();
+        h.reply_sync("ck1", json!([]));
+        h.take_sent();
+        h.take_events();
+        h.completions.clear();
+        h
+    }
+}
+
+fn wire_msg(from: &str, to: &str, seq: u64, random: u64, text: &str) -> Value {
+    json!({"From_Account": from, "To_Account": to, "MsgSeq": seq, "MsgRandom": random,
+           "MsgTimeStamp": 1_795_628_806u64, "MsgClientTime": 1_795_628_806u64,
+           "TinyId": "144115000000000002", "MsgKey": format!("{seq}_{random}"),
+           "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}]})
+}
+
+fn push_body(messages: Value) -> Value {
+    json!({"EventArray": [{"Event": 1, "C2cMsgArray": messages}], "NeedAck": 1, "SessionData": "sess"})
+}
+
+fn received_texts(events: &[Event]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::MessageReceived(list) => Some(list.clone()),
+            _ => None,
+        })
+        .flatten()
+        .map(|m| match m.payload {
+            crate::model::Payload::Text { text } => text,
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+fn count(events: &[Event], name: EventName) -> usize {
+    events.iter().filter(|e| e.name() == name).count()
+}
+
+#[test]
+fn connects_at_create_and_logs_in_like_the_official_sdk() {
+    let mut h = Harness::new();
+    let (_, url) = h.connects[0].clone();
+    assert!(url.starts_with("ws://127.0.0.1:1/binfo?sdkappid=1400000000&instanceid="));
+    assert!(url.ends_with("&compress=gzip"));
+    h.open();
+    // A ping on every open, before anything else.
+    assert_eq!(h.sent[0].0, servcmd::ALIVE);
+    assert_eq!(h.sent[0].3, json!({}));
+    let id = h.client.login(h.now, "u1", "sig-u1").unwrap();
+    h.drain();
+    let (_, head, body) = h.last_sent(servcmd::LOGIN);
+    assert_eq!(head["identifier"], "u1");
+    assert_eq!(head["usersig"], "sig-u1");
+    assert_eq!(head["cs"], 0);
+    assert!(head.get("a2").is_none());
+    assert_eq!(body, json!({"State": "Online", "is_web_uniapp": 0, "InstType": 0, "CustomInfo": ""}));
+    assert!(!h.client.is_ready());
+    h.reply_login();
+    assert!(h.client.is_ready());
+    assert_eq!(h.take_events(), vec![Event::SdkReady]);
+    assert!(matches!(
+        &h.completions[..],
+        [Completion { id: cid, result: Ok(Response::Login(info)) }] if *cid == id && info.tiny_id == "144115000000000001"
+    ));
+    // The sync starts with the session's a2/tinyid head and an empty cookie.
+    let (_, head, body) = h.last_sent(servcmd::GET_MSG);
+    assert_eq!(head["a2"], "a2-1");
+    assert_eq!(head["tinyid"], "144115000000000001");
+    assert_eq!(head["status_instid"], 5);
+    assert!(head.get("usersig").is_none());
+    assert_eq!(body["Cookie"], "");
+}
+
+#[test]
+fn wrong_state_calls_get_the_official_codes() {
+    let mut h = Harness::new();
+    let opts = CreateTextMessageOptions::c2c("u2", "hi");
+    let code = |r: Result<Message, ChatError>| r.unwrap_err().code;
+    assert_eq!(code(h.client.create_text_message(h.now, &opts)), ErrorCode::USER_NOT_LOGGED_IN);
+    assert_eq!(h.client.logout(h.now).unwrap_err().code, ErrorCode::USER_NOT_LOGGED_IN);
+    h.open();
+    h.client.login(h.now, "u1", "s").unwrap();
+    assert_eq!(code(h.client.create_text_message(h.now, &opts)), ErrorCode::LOGGING_IN);
+    assert_eq!(h.client.login(h.now, "u1", "s").unwrap_err().code, ErrorCode::LOGGING_IN);
+    h.drain();
+    h.reply_login();
+    assert_eq!(h.client.login(h.now, "u2", "s").unwrap_err().code, ErrorCode::REPEAT_LOGIN);
+    h.client.logout(h.now).unwrap();
+    h.drain();
+    h.reply(servcmd::LOGOUT, json!({}));
+    assert_eq!(code(h.client.create_text_message(h.now, &opts)), ErrorCode::LOGGED_OUT);
+    h.client.destroy(h.now);
+    h.drain();
+    assert_eq!(h.client.login(h.now, "u1", "s").unwrap_err().code, ErrorCode::LOGGED_OUT);
+    assert_eq!(h.client.login(h.now, "", "s").unwrap_err().code, ErrorCode::LOGGED_OUT);
+    // Refused calls before destroy were also reported as ERROR events.
+    assert!(count(&h.events, EventName::Error) >= 5);
+}
+
+#[test]
+fn empty_credentials_are_refused() {
+    let mut h = Harness::new();
+    assert_eq!(h.client.login(h.now, "", "s").unwrap_err().code, ErrorCode::NO_IDENTIFIER);
+    assert_eq!(h.client.login(h.now, "u", "").unwrap_err().code, ErrorCode::NO_USERSIG);
+}
+
+#[test]
+fn login_failure_reports_the_server_code_and_no_not_ready() {
+    let mut h = Harness::new();
+    h.open();
+    let id = h.client.login(h.now, "u1", "bad").unwrap();
+    h.drain();
+    h.reply(servcmd::LOGIN, json!({"ActionStatus": "FAIL", "ErrorCode": 70009, "ErrorInfo": "bad sig"}));
+    assert_eq!(h.completions[0].id, id);
+    assert_eq!(h.completions[0].result.as_ref().unwrap_err().code, ErrorCode(70009));
+    assert_eq!(count(&h.events, EventName::SdkNotReady), 0);
+    assert!(!h.client.is_ready());
+    // Logging in again works.
+    h.client.login(h.now, "u1", "good").unwrap();
+}
+
+#[test]
+fn send_message_resolves_with_server_time_and_is_findable() {
+    let mut h = Harness::logged_in();
+    let msg = h
+        .client
+        .create_text_message(h.now, &CreateTextMessageOptions::c2c("u2", "Hello world!"))
+        .unwrap();
+    assert_eq!(msg.status, MessageStatus::Unsent);
+    assert_eq!(msg.conversation_id, "C2Cu2");
+    assert!(msg.id.starts_with("144115000000000001-"));
+    let id = h.client.send_message(h.now, &msg).unwrap();
+    h.drain();
+    let (_, head, body) = h.last_sent(servcmd::SEND_C2C);
+    assert_eq!(body["From_Account"], "u1");
+    assert_eq!(body["To_Account"], "u2");
+    assert_eq!(body["MsgSeq"], msg.sequence);
+    assert_eq!(body["MsgRandom"], msg.random);
+    assert_eq!(body["MsgClientTime"], msg.client_time);
+    assert_eq!(body["MsgBody"], json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": "Hello world!"}}]));
+    // cs is the CRC-32 of the body as sent.
+    assert_ne!(head["cs"], 0);
+    // Sending the same message twice while in flight is refused.
+    assert_eq!(h.client.send_message(h.now, &msg).unwrap_err().code, ErrorCode::MSG_ONPROGRESS_ERR);
+    h.reply(servcmd::SEND_C2C, json!({"MsgTime": 1_795_628_100u64, "MsgKey": "k"}));
+    let sent = match &h.completions[..] {
+        [Completion { id: cid, result: Ok(Response::MessageSent(m)) }] if *cid == id => m.clone(),
+        other => panic!("unexpected completions {other:?}"),
+    };
+    assert_eq!(sent.status, MessageStatus::Success);
+    assert_eq!(sent.time, 1_795_628_100);
+    assert_eq!(h.client.find_message(&msg.id), Some(&sent));
+}
+
+#[test]
+fn a_failed_send_keeps_the_message_and_can_be_retried() {
+    let mut h = Harness::logged_in();
+    let msg = h.client.create_text_message(h.now, &CreateTextMessageOptions::c2c("u2", "x")).unwrap();
+    h.client.send_message(h.now, &msg).unwrap();
+    h.drain();
+    h.reply(servcmd::SEND_C2C, json!({"ActionStatus": "FAIL", "ErrorCode": 20003, "ErrorInfo": "no such user"}));
+    assert_eq!(h.completions[0].result.as_ref().unwrap_err().code, ErrorCode(20003));
+    assert_eq!(h.client.find_message(&msg.id).unwrap().status, MessageStatus::Fail);
+    h.client.send_message(h.now, &msg).unwrap();
+}
+
+#[test]
+fn foreign_messages_are_refused() {
+    let mut h = Harness::logged_in();
+    let mut msg = h.client.create_text_message(h.now, &CreateTextMessageOptions::c2c("u2", "x")).unwrap();
+    msg.id = "made-up".into();
+    assert_eq!(h.client.send_message(h.now, &msg).unwrap_err().code, ErrorCode::MSG_INSTANCE_REQUIRED);
+}
+
+#[test]
+fn pushes_are_acked_and_delivered_once() {
+    let mut h = Harness::logged_in();
+    let a = wire_msg("u2", "u1", 101, 1111, "A via push");
+    h.deliver(servcmd::MSG_PUSH, 9, push_body(json!([a.clone()])));
+    let events = h.take_events();
+    let Event::MessageReceived(list) = &events[0] else { panic!("{events:?}") };
+    let m = &list[0];
+    assert_eq!(m.id, "144115000000000002-1795628806-1111");
+    assert_eq!(m.conversation_id, "C2Cu2");
+    assert_eq!(m.flow, Flow::In);
+    assert_eq!(m.sequence, 101);
+    let (_, _, ack) = h.last_sent(servcmd::PUSH_ACK);
+    assert_eq!(ack, json!({"SessionData": "sess"}));
+    h.take_sent();
+    // The same push again: acked, not delivered.
+    h.deliver(servcmd::MSG_PUSH, 10, push_body(json!([a])));
+    assert!(h.take_events().is_empty());
+    assert_eq!(h.take_sent().len(), 1);
+    assert_eq!(h.client.stats().duplicate_messages, 1);
+}
+
+#[test]
+fn reconnect_is_transparent_and_resync_has_no_gap_or_duplicate() {
+    let mut h = Harness::logged_in();
+    h.advance(Duration::from_secs(20));
+    let a = wire_msg("u2", "u1", 101, 1, "A");
+    h.deliver(servcmd::MSG_PUSH, 9, push_body(json!([a.clone()])));
+    assert_eq!(received_texts(&h.take_events()), ["A"]);
+    h.server_close();
+    // Stable link lost: immediate reconnect, announced as connecting.
+    assert_eq!(h.take_events(), vec![Event::NetStateChange { state: NetState::Connecting }]);
+    assert_eq!(h.connects.len(), 2);
+    h.take_sent();
+    h.open();
+    assert_eq!(h.take_events(), vec![Event::NetStateChange { state: NetState::Connected }]);
+    let (_, head, _) = h.last_sent(servcmd::LOGIN);
+    assert_eq!(head["a2"], "a2-1");
+    assert!(head.get("usersig").is_none());
+    h.reply_login();
+    let (_, _, body) = h.last_sent(servcmd::GET_MSG);
+    assert_eq!(body["Cookie"], "ck1");
+    let c = wire_msg("u2", "u1", 102, 2, "C");
+    h.reply_sync("ck2", json!([c, a]));
+    let events = h.take_events();
+    assert_eq!(received_texts(&events), ["C"]);
+    assert_eq!(count(&events, EventName::SdkNotReady), 0);
+    assert_eq!(count(&events, EventName::SdkReady), 0);
+}
+
+#[test]
+fn sync_pages_until_done() {
+    let mut h = Harness::new();
+    h.open();
+    h.client.login(h.now, "u1", "s").unwrap();
+    h.drain();
+    h.reply_login();
+    h.reply(servcmd::GET_MSG, json!({"Cookie": "p1", "SyncFlag": 0, "MsgList": [wire_msg("u2", "u1", 1, 1, "one")]}));
+    let (_, _, body) = h.last_sent(servcmd::GET_MSG);
+    assert_eq!(body["Cookie"], "p1");
+    h.reply(servcmd::GET_MSG, json!({"Cookie": "p2", "SyncFlag": 2, "MsgList": [wire_msg("u2", "u1", 2, 2, "two")]}));
+    assert_eq!(received_texts(&h.events), ["one", "two"]);
+    let n = h.sent.iter().filter(|s| s.0 == servcmd::GET_MSG).count();
+    assert_eq!(n, 2);
+}
+
+#[test]
+fn requests_made_offline_are_queued_and_resent_with_their_seq() {
+    let mut h = Harness::logged_in();
+    let msg = h.client.create_text_message(h.now, &CreateTextMessageOptions::c2c("u2", "queued")).unwrap();
+    h.client.send_message(h.now, &msg).unwrap();
+    h.drain();
+    let (first_seq, first_head, _) = h.last_sent(servcmd::SEND_C2C);
+    // The link dies before the reply.
+    h.server_close();
+    h.take_sent();
+    h.open();
+    // Nothing but the ping and the re-login goes out before the re-login reply.
+    let cmds: Vec<String> = h.sent.iter().map(|s| s.0.clone()).collect();
+    assert_eq!(cmds, [servcmd::ALIVE, servcmd::LOGIN]);
+    h.reply_login();
+    let (seq, head, _) = h.last_sent(servcmd::SEND_C2C);
+    assert_eq!(seq, first_seq);
+    assert_eq!(head["reqtime"], first_head["reqtime"]);
+    h.reply(servcmd::SEND_C2C, json!({"MsgTime": 5}));
+    assert!(matches!(h.completions[..], [Completion { result: Ok(Response::MessageSent(_)), .. }]));
+}
+
+#[test]
+fn idle_link_is_pinged_and_abandoned_when_silent() {
+    let mut h = Harness::logged_in();
+    h.auto_pong = false;
+    h.advance(Duration::from_millis(9_900));
+    assert!(h.take_sent().is_empty());
+    h.advance(Duration::from_millis(200));
+    let sent = h.take_sent();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].0, servcmd::ALIVE);
+    // Unanswered for 3 s: close with 4001 and reconnect at once.
+    h.advance(Duration::from_millis(2_800));
+    assert!(h.closes.is_empty());
+    h.advance(Duration::from_millis(300));
+    assert_eq!(h.closes.len(), 1);
+    assert_eq!(h.closes[0].1, 4001);
+    assert_eq!(h.connects.len(), 2);
+}
+
+#[test]
+fn answered_pings_keep_the_link() {
+    let mut h = Harness::logged_in();
+    h.auto_pong = false;
+    for _ in 0..10 {
+        h.advance(Duration::from_secs(10));
+        let (seq, ..) = h.last_sent(servcmd::ALIVE);
+        h.deliver(servcmd::ALIVE, seq, json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""}));
+    }
+    assert!(h.closes.is_empty());
+    assert_eq!(h.connects.len(), 1);
+}
+
+#[test]
+fn hello_follows_the_login_interval() {
+    let mut h = Harness::new();
+    h.open();
+    h.client.login(h.now, "u1", "s").unwrap();
+    h.drain();
+    h.reply(servcmd::LOGIN, json!({"A2Key": "a", "TinyId": "1", "HelloInterval": 5, "InstId": 1, "TimeStamp": 0}));
+    h.take_sent();
+    h.advance(Duration::from_millis(5_001));
+    assert!(h.sent.iter().any(|s| s.0 == servcmd::HELLO && s.3 == json!({"is_web_uniapp": 0})));
+}
+
+#[test]
+fn kicked_by_another_account_logs_out_with_type_1() {
+    let mut h = Harness::logged_in();
+    let kick = json!({"EventArray": [{"Event": 9, "C2cNotifyMsgArray": [{"KickoutMsgNotify": {"KickType": 1, "NewInstInfo": {}}}]}]});
+    h.deliver(servcmd::FORCE_OFFLINE, 77, kick.clone());
+    let events = h.take_events();
+    assert_eq!(
+        events,
+        vec![Event::KickedOut { kind: KickedOutType::MultipleAccount }, Event::SdkNotReady]
+    );
+    let (_, _, body) = h.last_sent(servcmd::LOGOUT);
+    assert_eq!(body["wslogout_type"], 1);
+    assert!(h.closes.is_empty(), "the socket stays open after a multi-account kick");
+    // A repeated kick changes nothing: exactly one SDK_NOT_READY.
+    h.deliver(servcmd::FORCE_OFFLINE, 78, kick);
+    assert!(h.take_events().is_empty());
+    // No automatic re-login; login works again.
+    assert!(!h.client.is_ready());
+    h.client.login(h.now, "u1", "s").unwrap();
+}
+
+#[test]
+fn rest_kick_closes_with_4000_and_does_not_reconnect_by_itself() {
+    let mut h = Harness::logged_in();
+    let kick = json!({"EventArray": [{"Event": 9, "C2cNotifyMsgArray": [{"KickoutMsgNotify": {"KickType": 3}}]}]});
+    h.deliver(servcmd::MSG_PUSH, 77, kick);
+    assert_eq!(
+        h.take_events(),
+        vec![
+            Event::KickedOut { kind: KickedOutType::RestApi },
+            Event::SdkNotReady,
+            Event::NetStateChange { state: NetState::Disconnected }
+        ]
+    );
+    assert_eq!(h.closes[0].1, 4000);
+    h.advance(Duration::from_secs(600));
+    assert_eq!(h.connects.len(), 1);
+}
+
+#[test]
+fn sig_expiry_in_any_reply_is_a_kick() {
+    let mut h = Harness::logged_in();
+    let msg = h.client.create_text_message(h.now, &CreateTextMessageOptions::c2c("u2", "x")).unwrap();
+    let id = h.client.send_message(h.now, &msg).unwrap();
+    h.drain();
+    h.reply(servcmd::SEND_C2C, json!({"ActionStatus": "FAIL", "ErrorCode": 70001, "ErrorInfo": "expired"}));
+    let events = h.take_events();
+    assert_eq!(events[0], Event::KickedOut { kind: KickedOutType::UserSigExpired });
+    assert_eq!(count(&events, EventName::SdkNotReady), 1);
+    assert_eq!(h.completions[0].id, id);
+    assert!(h.completions[0].result.is_err());
+    assert_eq!(h.closes[0].1, 4001);
+}
+
+#[test]
+fn hello_reply_1002_kicks_with_its_type() {
+    let mut h = Harness::logged_in();
+    h.advance(Duration::from_secs(120));
+    h.reply(servcmd::HELLO, json!({"ActionStatus": "FAIL", "ErrorCode": 1002, "KickType": 2}));
+    assert_eq!(h.take_events()[0], Event::KickedOut { kind: KickedOutType::MultipleDevice });
+}
+
+#[test]
+fn refused_relogin_falls_back_to_the_usersig_transparently() {
+    let mut h = Harness::logged_in();
+    h.server_close();
+    h.open();
+    h.take_events();
+    h.reply(servcmd::LOGIN, json!({"ActionStatus": "FAIL", "ErrorCode": 70101, "ErrorInfo": "unknown a2"}));
+    let (_, head, _) = h.last_sent(servcmd::LOGIN);
+    assert_eq!(head["usersig"], "sig-u1");
+    assert!(head.get("a2").is_none());
+    h.reply(servcmd::LOGIN, json!({"A2Key": "a2-2", "TinyId": "144115000000000001", "InstId": 6}));
+    assert!(h.client.is_ready());
+    assert_eq!(count(&h.take_events(), EventName::SdkNotReady), 0);
+    let (_, head, _) = h.last_sent(servcmd::GET_MSG);
+    assert_eq!(head["a2"], "a2-2");
+}
+
+#[test]
+fn expired_sig_at_relogin_is_a_kick() {
+    let mut h = Harness::logged_in();
+    h.server_close();
+    h.open();
+    h.reply(servcmd::LOGIN, json!({"ActionStatus": "FAIL", "ErrorCode": 70101}));
+    h.take_events();
+    h.reply(servcmd::LOGIN, json!({"ActionStatus": "FAIL", "ErrorCode": 70001}));
+    let events = h.take_events();
+    assert_eq!(events[0], Event::KickedOut { kind: KickedOutType::UserSigExpired });
+    assert_eq!(count(&events, EventName::SdkNotReady), 1);
+}
+
+#[test]
+fn destroy_logs_out_closes_4000_and_goes_silent() {
+    let mut h = Harness::logged_in();
+    let id = h.client.destroy(h.now);
+    h.drain();
+    let (_, _, body) = h.last_sent(servcmd::LOGOUT);
+    assert_eq!(body["wslogout_type"], 0);
+    assert!(h.completions.is_empty());
+    h.reply(servcmd::LOGOUT, json!({}));
+    assert_eq!(
+        h.take_events(),
+        vec![Event::SdkNotReady, Event::SdkDestroy { sdk_app_id: APP }]
+    );
+    assert_eq!(h.closes.last().unwrap().1, 4000);
+    assert!(matches!(&h.completions[..], [Completion { id: cid, result: Ok(Response::Destroyed) }] if *cid == id));
+    // Nothing after SDK_DESTROY.
+    h.client.handle_timeout(h.now + Duration::from_secs(3600));
+    h.client.handle_disconnected(h.now, ConnId(0), DisconnectReason::Closed(None));
+    h.drain();
+    assert!(h.take_events().is_empty());
+    assert_eq!(h.client.poll_timeout(), None);
+}
+
+#[test]
+fn destroy_does_not_wait_forever_for_the_logout_reply() {
+    let mut h = Harness::logged_in();
+    h.client.destroy(h.now);
+    h.drain();
+    h.advance(Duration::from_secs(3));
+    assert!(h.client.is_destroyed());
+    assert_eq!(count(&h.events, EventName::SdkDestroy), 1);
+}
+
+#[test]
+fn destroy_while_reconnecting_needs_no_server() {
+    let mut h = Harness::logged_in();
+    h.server_close();
+    h.refuse();
+    h.take_events();
+    h.client.destroy(h.now);
+    h.drain();
+    assert!(h.client.is_destroyed());
+    assert_eq!(
+        h.take_events(),
+        vec![Event::SdkNotReady, Event::SdkDestroy { sdk_app_id: APP }]
+    );
+}
+
+#[test]
+fn refused_connects_back_off_with_jitter_and_never_give_up_while_logged_in() {
+    let mut h = Harness::logged_in();
+    h.server_close();
+    let mut gaps = Vec::new();
+    let mut last = h.now;
+    for _ in 0..30 {
+        h.refuse();
+        let before = h.connects.len();
+        h.advance(Duration::from_secs(31));
+        assert_eq!(h.connects.len(), before + 1, "a retry within the 30 s cap");
+        gaps.push(h.client.stats().connect_attempts);
+        last = last.max(h.now);
+    }
+    // NET_STATE alternates and never repeats.
+    let states: Vec<NetState> = h
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::NetStateChange { state } => Some(*state),
+            _ => None,
+        })
+        .collect();
+    assert!(states.windows(2).all(|w| w[0] != w[1]), "{states:?}");
+    assert_eq!(count(&h.events, EventName::SdkNotReady), 0);
+    // And it recovers.
+    h.open();
+    h.reply_login();
+    assert!(h.client.is_ready());
+}
+
+#[test]
+fn requests_time_out_with_2801() {
+    let mut h = Harness::logged_in();
+    let msg = h.client.create_text_message(h.now, &CreateTextMessageOptions::c2c("u2", "x")).unwrap();
+    h.client.send_message(h.now, &msg).unwrap();
+    h.drain();
+    // The (auto-answering) server keeps the link alive; only the request
+    // goes unanswered.
+    h.advance(Duration::from_millis(14_900));
+    assert!(h.completions.is_empty());
+    h.advance(Duration::from_millis(200));
+    assert_eq!(h.completions[0].result.as_ref().unwrap_err().code, ErrorCode::NETWORK_TIMEOUT);
+}
+
+#[test]
+fn login_times_out_after_90_s_without_a_server() {
+    let mut h = Harness::new();
+    h.refuse();
+    h.client.login(h.now, "u1", "s").unwrap();
+    h.drain();
+    for _ in 0..20 {
+        if h.completions.is_empty() {
+            h.refuse();
+            h.advance(Duration::from_secs(5));
+        }
+    }
+    assert_eq!(h.completions[0].result.as_ref().unwrap_err().code, ErrorCode::NETWORK_TIMEOUT);
+    assert!(h.now.duration_since(h.connects.is_empty().then_some(h.now).unwrap_or(h.now)) <= Duration::from_secs(100));
+}
+
+#[test]
+fn the_pending_queue_is_bounded() {
+    let mut h = Harness::with_tuning(|t| t.max_pending_requests = 3);
+    h.open();
+    h.client.login(h.now, "u1", "s").unwrap();
+    h.drain();
+    h.reply_login();
+    h.reply_sync("c", json!([]));
+    h.server_close();
+    let mut codes = Vec::new();
+    for i in 0..5 {
+        let m = h.client.create_text_message(h.now, &CreateTextMessageOptions::c2c("u2", format!("{i}"))).unwrap();
+        codes.push(h.client.send_message(h.now, &m).map(|_| ()).map_err(|e| e.code));
+    }
+    assert_eq!(codes.iter().filter(|c| c.is_ok()).count(), 3);
+    assert_eq!(codes[4], Err(ErrorCode::OVER_FREQUENCY_LIMIT));
+}
+
+#[test]
+fn malformed_frames_are_dropped_without_harm() {
+    let mut h = Harness::logged_in();
+    let conn = h.conn.unwrap();
+    for junk in [&b""[..], b"{", b"COMP\x00\x01", b"{\"head\":{},\"body\":{}}", &[0xff; 64][..]] {
+        h.client.handle_frame(h.now, conn, junk);
+    }
+    h.drain();
+    assert_eq!(h.client.stats().malformed_frames, 5);
+    assert!(h.client.is_ready());
+    assert!(h.take_events().is_empty());
+}
+
+#[test]
+fn frames_from_an_abandoned_link_are_ignored() {
+    let mut h = Harness::logged_in();
+    let old = h.conn.unwrap();
+    h.server_close();
+    h.open();
+    h.take_events();
+    let frame = encode(&Head::push(servcmd::MSG_PUSH, 1), &push_body(json!([wire_msg("u2", "u1", 1, 1, "ghost")])));
+    h.client.handle_frame(h.now, old, &frame);
+    h.drain();
+    assert!(h.take_events().is_empty());
+}
+
+#[test]
+fn same_seed_same_trace() {
+    let run = || {
+        let mut h = Harness::logged_in();
+        h.server_close();
+        for _ in 0..5 {
+            h.refuse();
+            h.advance(Duration::from_secs(31));
+        }
+        (h.connects.clone(), h.now.duration_since(h.now - Duration::ZERO))
+    };
+    assert_eq!(run().0.iter().map(|c| c.1.clone()).collect::<Vec<_>>(), run().0.iter().map(|c| c.1.clone()).collect::<Vec<_>>());
+}

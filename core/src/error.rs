@@ -1,0 +1,111 @@
+//! Errors with the official numeric codes.
+
+use std::fmt;
+
+use thiserror::Error;
+
+/// A numeric error code, as the official SDK reports it in `{code, message}`.
+///
+/// The constants are the official client-side codes (from the Web SDK's
+/// table) and the server codes the SDK treats specially. Codes returned by a
+/// server pass through unchanged, so any `u32` is a valid `ErrorCode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ErrorCode(pub u32);
+
+impl ErrorCode {
+    /// Options lack an SDKAppID.
+    pub const NO_SDKAPPID: ErrorCode = ErrorCode(2000);
+    /// Login without a user ID.
+    pub const NO_IDENTIFIER: ErrorCode = ErrorCode(2002);
+    /// Login without a UserSig.
+    pub const NO_USERSIG: ErrorCode = ErrorCode(2003);
+    /// The call needs a logged-in user and none has logged in yet.
+    pub const USER_NOT_LOGGED_IN: ErrorCode = ErrorCode(2024);
+    /// `login` for a different user while one is logged in.
+    pub const REPEAT_LOGIN: ErrorCode = ErrorCode(2025);
+    /// Sending the message failed.
+    pub const MSG_SEND_FAIL: ErrorCode = ErrorCode(2100);
+    /// `send_message` got a message this instance did not create.
+    pub const MSG_INSTANCE_REQUIRED: ErrorCode = ErrorCode(2105);
+    /// Unknown conversation type.
+    pub const MSG_INVALID_CONV_TYPE: ErrorCode = ErrorCode(2106);
+    /// A message whose send is already in progress (or done) was sent again.
+    pub const MSG_ONPROGRESS_ERR: ErrorCode = ErrorCode(2109);
+    /// Generic network error.
+    pub const NETWORK_ERROR: ErrorCode = ErrorCode(2800);
+    /// A request got no reply within its timeout.
+    pub const NETWORK_TIMEOUT: ErrorCode = ErrorCode(2801);
+    /// An unexpected internal failure (for example a reply that cannot be
+    /// parsed).
+    pub const UNCAUGHT_ERROR: ErrorCode = ErrorCode(2903);
+    /// The operation is not valid (for example a bad argument).
+    pub const INVALID_OPERATION: ErrorCode = ErrorCode(2905);
+    /// Too many requests are queued.
+    pub const OVER_FREQUENCY_LIMIT: ErrorCode = ErrorCode(2996);
+    /// The SDK is not ready.
+    pub const SDK_IS_NOT_READY: ErrorCode = ErrorCode(2999);
+    /// A login is in progress.
+    pub const LOGGING_IN: ErrorCode = ErrorCode(3000);
+    /// Login failed.
+    pub const LOGIN_FAILED: ErrorCode = ErrorCode(3001);
+    /// Kicked out by a login on another device.
+    pub const KICKED_OUT_MULT_DEVICE: ErrorCode = ErrorCode(3002);
+    /// Kicked out by another login of the same platform.
+    pub const KICKED_OUT_MULT_ACCOUNT: ErrorCode = ErrorCode(3003);
+    /// Kicked out because the UserSig expired.
+    pub const KICKED_OUT_USERSIG_EXPIRED: ErrorCode = ErrorCode(3004);
+    /// The user logged out, or the instance was destroyed.
+    pub const LOGGED_OUT: ErrorCode = ErrorCode(3005);
+    /// Kicked out through the REST API.
+    pub const KICKED_OUT_REST_API: ErrorCode = ErrorCode(3006);
+    /// Server: the A2 key (session) expired.
+    pub const MSG_A2KEY_EXPIRED: ErrorCode = ErrorCode(20002);
+    /// Server: the UserSig expired.
+    pub const ACCOUNT_A2KEY_EXPIRED: ErrorCode = ErrorCode(70001);
+    /// Server: a hello reply meaning "kicked" (with `KickType`).
+    pub const HELLO_ANSWER_KICKED_OUT: ErrorCode = ErrorCode(1002);
+
+    /// Whether a server reply with this code means the UserSig or session
+    /// expired (KICKED_OUT `userSigExpired`).
+    pub fn is_sig_expired(self) -> bool {
+        self == Self::ACCOUNT_A2KEY_EXPIRED || self == Self::MSG_A2KEY_EXPIRED
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u32(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        u32::deserialize(d).map(ErrorCode)
+    }
+}
+
+/// An error as the SDK reports it: `{code, message}`.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{code}: {message}")]
+pub struct ChatError {
+    /// The numeric code.
+    pub code: ErrorCode,
+    /// A human-readable description.
+    pub message: String,
+}
+
+impl ChatError {
+    /// An error with a code and message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ChatError {
+        ChatError {
+            code,
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! The data the SDK hands to users: messages, conversations, groups,
+//! profiles and relationship items, shaped like the official SDK's objects.
+
+mod conversation;
+mod group;
+mod message;
+mod relationship;
+
+pub use conversation::{Conversation, LastMessage};
+pub use group::{Group, Topic};
+pub use message::{CreateTextMessageOptions, Message, MessageExtension, Payload, ReadReceiptInfo};
+pub use relationship::{Friend, FriendApplication, FriendGroup, Profile, UserStatus};

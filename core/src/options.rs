@@ -1,0 +1,176 @@
+//! `create(options)`: what an instance is made with.
+
+use std::time::Duration;
+
+/// The options of `TencentCloudChat.create(options)`, plus tcchat's tuning
+/// knobs (all with the official SDK's values as defaults unless noted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// `SDKAppID`: the application. Messages never cross SDKAppIDs.
+    pub sdk_app_id: u64,
+    /// `proxyServer`: a WebSocket base URL (`ws://host:port` or
+    /// `wss://host`) that overrides every endpoint.
+    pub proxy_server: Option<String>,
+    /// `fileUploadProxy`: upload proxy address (used by upload plugins).
+    pub file_upload_proxy: Option<String>,
+    /// `fileDownloadProxy`: download proxy address.
+    pub file_download_proxy: Option<String>,
+    /// Endpoints to rotate over when `proxy_server` is not set. Defaults to
+    /// the official production endpoints of the SDKAppID's site (see
+    /// [`default_endpoints`]); tcchat has never been run against them.
+    pub endpoints: Vec<String>,
+    /// Timers and limits.
+    pub tuning: Tuning,
+}
+
+impl Options {
+    /// Options for `sdk_app_id` with every other field at its default.
+    pub fn new(sdk_app_id: u64) -> Options {
+        Options {
+            sdk_app_id,
+            proxy_server: None,
+            file_upload_proxy: None,
+            file_download_proxy: None,
+            endpoints: default_endpoints(sdk_app_id),
+            tuning: Tuning::default(),
+        }
+    }
+
+    /// Set `proxy_server`.
+    pub fn with_proxy_server(mut self, url: impl Into<String>) -> Options {
+        self.proxy_server = Some(url.into());
+        self
+    }
+
+    /// The base URLs to connect to, in rotation order.
+    pub fn connect_bases(&self) -> Vec<String> {
+        match &self.proxy_server {
+            Some(proxy) => vec![proxy.trim_end_matches('/').to_owned()],
+            None => self
+                .endpoints
+                .iter()
+                .map(|e| e.trim_end_matches('/').to_owned())
+                .collect(),
+        }
+    }
+}
+
+/// Timers and limits of the client state machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tuning {
+    /// Send `heartbeat.alive` after this long with nothing received (10 s).
+    pub ping_idle: Duration,
+    /// A ping unanswered this long means the connection is dead (3 s).
+    pub ping_timeout: Duration,
+    /// `wshello` interval when the login reply gives none (120 s).
+    pub default_hello_interval: Duration,
+    /// Timeout of an ordinary request (15 s).
+    pub request_timeout: Duration,
+    /// Timeout of `login` (90 s).
+    pub login_timeout: Duration,
+    /// How long `destroy` waits for the logout reply before closing (3 s).
+    pub destroy_logout_timeout: Duration,
+    /// First reconnect backoff step (500 ms); retry 1 is immediate, retry
+    /// `n` waits a uniformly random time in `[0, min(cap, base·2^(n-1))]`.
+    pub reconnect_base: Duration,
+    /// Largest reconnect backoff (30 s).
+    pub reconnect_cap: Duration,
+    /// A connection that stayed up this long resets the backoff (10 s).
+    pub stable_after: Duration,
+    /// Most requests queued or in flight at once (1,000); more are refused
+    /// with 2996.
+    pub max_pending_requests: usize,
+    /// Messages kept for `find_message` and deduplication (10,000).
+    pub max_cached_messages: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            ping_idle: Duration::from_secs(10),
+            ping_timeout: Duration::from_secs(3),
+            default_hello_interval: Duration::from_secs(120),
+            request_timeout: Duration::from_secs(15),
+            login_timeout: Duration::from_secs(90),
+            destroy_logout_timeout: Duration::from_secs(3),
+            reconnect_base: Duration::from_millis(500),
+            reconnect_cap: Duration::from_secs(30),
+            stable_after: Duration::from_secs(10),
+            max_pending_requests: 1_000,
+            max_cached_messages: 10_000,
+        }
+    }
+}
+
+/// The official SDK's production endpoints for an SDKAppID, in its rotation
+/// order (DEFAULT0, DEFAULT, IPV6, BACKUP, BACKUP_CN where the site has one),
+/// from the observed facts. tcchat cannot reach them from its test machines
+/// and makes no claim that they work.
+pub fn default_endpoints(sdk_app_id: u64) -> Vec<String> {
+    let in_range = |lo: u64, hi: u64, lo2: u64, hi2: u64| {
+        (lo..hi).contains(&sdk_app_id) || (lo2..hi2).contains(&sdk_app_id)
+    };
+    // (DEFAULT0 suffix, DEFAULT, IPV6, BACKUP, BACKUP_CN)
+    let site: (&str, &str, &str, &str, Option<&str>) =
+        if in_range(20_000_000, 30_000_000, 1_720_000_000, 1_730_000_000) {
+            ("w4s", "wsssgp.im.qcloud.com", "wsssgpv6.im.qcloud.com", "wsssgp.my-imcloud.com", None)
+        } else if in_range(30_000_000, 40_000_000, 1_730_000_000, 1_740_000_000) {
+            ("w4k", "wsskr.im.qcloud.com", "wsskrv6.im.qcloud.com", "wsskr.my-imcloud.com", None)
+        } else if in_range(40_000_000, 50_000_000, 1_740_000_000, 1_750_000_000) {
+            ("w4g", "wssger.im.qcloud.com", "wssgerv6.im.qcloud.com", "wssger.my-imcloud.com", None)
+        } else if in_range(50_000_000, 60_000_000, 1_750_000_000, 1_760_000_000) {
+            ("w4i", "wssind.my-imcloud.com", "wssindv6.im.qcloud.com", "wssind.im.qcloud.com", None)
+        } else if in_range(60_000_000, 70_000_000, 1_760_000_000, 1_770_000_000) {
+            ("w4j", "wssjpn.im.qcloud.com", "wssjpnv6.im.qcloud.com", "wssjpn.my-imcloud.com", None)
+        } else if in_range(70_000_000, 80_000_000, 1_770_000_000, 1_780_000_000) {
+            ("w4u", "wssusa.im.qcloud.com", "wssusav6.im.qcloud.com", "wssusa.my-imcloud.com", None)
+        } else if in_range(80_000_000, 90_000_000, 1_780_000_000, 1_790_000_000) {
+            ("w4y", "wssidn.im.qcloud.com", "wssidnv6.im.qcloud.com", "wssidn.my-imcloud.com", None)
+        } else {
+            ("w4c", "wss.im.qcloud.com", "wssv6.im.qcloud.com", "wss.tim.qq.com", Some("wss.im.tencent.cn"))
+        };
+    let (suffix, default, ipv6, backup, backup_cn) = site;
+    let mut out = vec![
+        format!("wss://{sdk_app_id}{suffix}.my-imcloud.com"),
+        format!("wss://{default}"),
+        format!("wss://{ipv6}"),
+        format!("wss://{backup}"),
+    ];
+    if let Some(cn) = backup_cn {
+        out.push(format!("wss://{cn}"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotation_matches_the_observed_order() {
+        assert_eq!(
+            default_endpoints(1_400_000_000),
+            [
+                "wss://1400000000w4c.my-imcloud.com",
+                "wss://wss.im.qcloud.com",
+                "wss://wssv6.im.qcloud.com",
+                "wss://wss.tim.qq.com",
+                "wss://wss.im.tencent.cn"
+            ]
+        );
+        assert_eq!(
+            default_endpoints(20_000_001)[..3],
+            [
+                "wss://20000001w4s.my-imcloud.com",
+                "wss://wsssgp.im.qcloud.com",
+                "wss://wsssgpv6.im.qcloud.com"
+            ]
+        );
+    }
+
+    #[test]
+    fn proxy_server_overrides_every_endpoint() {
+        let o = Options::new(1).with_proxy_server("ws://127.0.0.1:9/");
+        assert_eq!(o.connect_bases(), ["ws://127.0.0.1:9"]);
+    }
+}
