@@ -1,0 +1,165 @@
+//! Configuration of a server: its applications, addresses, storage and
+//! timing knobs.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tcchat_core::wire::Limits;
+
+use crate::engine::EngineConfig;
+use crate::ServerError;
+
+/// One application (SDKAppID) the server accepts, with the secret key its
+/// UserSigs are signed with.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AppConfig {
+    /// The SDKAppID.
+    pub sdk_app_id: u64,
+    /// The secret key (the console's "key" for TLSSigAPIv2 UserSigs).
+    pub secret_key: String,
+}
+
+impl std::fmt::Debug for AppConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Keep the secret out of logs.
+        f.debug_struct("AppConfig")
+            .field("sdk_app_id", &self.sdk_app_id)
+            .field("secret_key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Where the server keeps its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbLocation {
+    /// A SQLite database file, created if missing.
+    File(PathBuf),
+    /// A private in-memory SQLite database, lost on shutdown.
+    Memory,
+}
+
+impl DbLocation {
+    /// `":memory:"` means [`DbLocation::Memory`]; anything else is a path.
+    pub fn parse(s: &str) -> DbLocation {
+        if s == ":memory:" {
+            DbLocation::Memory
+        } else {
+            DbLocation::File(PathBuf::from(s))
+        }
+    }
+}
+
+/// Everything [`start`](crate::start) needs.
+///
+/// Build one with [`ServerConfig::ephemeral`] and change the fields you
+/// care about.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The applications the server accepts. At least one is required.
+    pub apps: Vec<AppConfig>,
+    /// Address of the WebSocket listener (clients connect to
+    /// `ws://ADDR/binfo?...`). Port 0 picks a free port.
+    pub ws_addr: SocketAddr,
+    /// Reserved for the REST admin API of a later version; not bound yet.
+    pub http_addr: Option<SocketAddr>,
+    /// Where data is stored.
+    pub db: DbLocation,
+    /// `HelloInterval` sent in the login reply, in seconds (the official SDK
+    /// sends `wshello` this often).
+    pub hello_interval_secs: u64,
+    /// A connection that has not logged in this many seconds after it
+    /// opened is closed (code 4401).
+    pub login_timeout_secs: u64,
+    /// A logged-in connection that sends nothing for this many seconds is
+    /// closed (code 4408). The official SDK pings every 10 s.
+    pub idle_timeout_secs: u64,
+    /// Longest life of an A2 session key, in seconds; it also ends when the
+    /// UserSig it came from expires.
+    pub a2_max_ttl_secs: u64,
+    /// Largest number of messages in one `openim.getmsg` reply.
+    pub getmsg_page_size: usize,
+    /// Frames that may wait to be written to one client; a client that falls
+    /// this far behind is disconnected (code 1008).
+    pub outbound_queue_len: usize,
+    /// Frame size limits for uplink frames.
+    pub limits: Limits,
+    /// Seed of the server's random number generator (A2 keys, instance
+    /// IDs). `None` picks a fresh seed at every start; a fixed seed makes
+    /// runs reproducible but A2 keys predictable.
+    pub seed: Option<u64>,
+}
+
+impl ServerConfig {
+    /// WebSocket on 127.0.0.1 at a free port, in-memory database, default
+    /// knobs. Meant for tests and embedding.
+    pub fn ephemeral(apps: Vec<AppConfig>) -> ServerConfig {
+        ServerConfig {
+            apps,
+            ws_addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            http_addr: None,
+            db: DbLocation::Memory,
+            hello_interval_secs: EngineConfig::DEFAULT_HELLO_INTERVAL_SECS,
+            login_timeout_secs: EngineConfig::DEFAULT_LOGIN_TIMEOUT.as_secs(),
+            idle_timeout_secs: EngineConfig::DEFAULT_IDLE_TIMEOUT.as_secs(),
+            a2_max_ttl_secs: EngineConfig::DEFAULT_A2_MAX_TTL_SECS,
+            getmsg_page_size: EngineConfig::DEFAULT_GETMSG_PAGE_SIZE,
+            outbound_queue_len: 1024,
+            limits: Limits::default(),
+            seed: None,
+        }
+    }
+
+    /// Check the configuration; [`start`](crate::start) calls this.
+    pub fn validate(&self) -> Result<(), ServerError> {
+        if self.apps.is_empty() {
+            return Err(ServerError::Config(
+                "no application configured (add an AppConfig / --app SDKAPPID:SECRETKEY)".into(),
+            ));
+        }
+        for (i, app) in self.apps.iter().enumerate() {
+            if app.secret_key.is_empty() {
+                return Err(ServerError::Config(format!(
+                    "application {} has an empty secret key",
+                    app.sdk_app_id
+                )));
+            }
+            if self.apps[..i]
+                .iter()
+                .any(|a| a.sdk_app_id == app.sdk_app_id)
+            {
+                return Err(ServerError::Config(format!(
+                    "application {} is configured twice",
+                    app.sdk_app_id
+                )));
+            }
+        }
+        if self.getmsg_page_size == 0 || self.outbound_queue_len == 0 {
+            return Err(ServerError::Config(
+                "getmsg_page_size and outbound_queue_len must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The engine's part of this configuration.
+    pub fn engine_config(&self) -> EngineConfig {
+        EngineConfig {
+            apps: self.apps.clone(),
+            hello_interval_secs: self.hello_interval_secs,
+            login_timeout: Duration::from_secs(self.login_timeout_secs),
+            idle_timeout: Duration::from_secs(self.idle_timeout_secs),
+            a2_max_ttl_secs: self.a2_max_ttl_secs,
+            getmsg_page_size: self.getmsg_page_size,
+            limits: self.limits,
+            ..EngineConfig::default()
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    /// Same as [`ServerConfig::ephemeral`] with no applications.
+    fn default() -> Self {
+        ServerConfig::ephemeral(Vec::new())
+    }
+}

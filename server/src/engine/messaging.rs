@@ -1,0 +1,189 @@
+//! `openim.sendmsg`, the `msg_push` it causes, and `ws_msg_push_ack`.
+
+use tcchat_core::proto::{
+    BaseReply, MsgPush, PushAck, PushEvent, SendMsgReply, SendMsgRequest, WireMessage,
+};
+use tcchat_core::wire::{servcmd, Frame};
+
+use super::{cookie, ConnId, Engine};
+use crate::codes;
+use crate::store::{Appended, NewMessage, Store, StoredMessage};
+
+/// Longest user ID accepted in `To_Account`, in bytes.
+pub(crate) const MAX_USER_ID_LEN: usize = 256;
+
+/// `Event` number of a new-C2C-message push.
+const EVENT_C2C_MSG: u32 = 1;
+
+impl<S: Store> Engine<S> {
+    /// `openim.sendmsg`: store in the recipient's inbox (once per sender +
+    /// `MsgSeq` + `MsgRandom`), reply `MsgTime` and `MsgKey`, push to the
+    /// recipient's online instances and a sync copy to the sender's others.
+    pub(super) fn on_sendmsg(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
+        let head = &frame.head;
+        let Some(me) = self.ident(conn, head, unix_ms) else {
+            return self.out.fail(
+                conn,
+                gzip,
+                head,
+                codes::NOT_LOGGED_IN,
+                "not logged in: send im_open_status.wslogin first",
+            );
+        };
+        let req: SendMsgRequest = match frame.body_as() {
+            Ok(req) => req,
+            Err(err) => return self.out.fail(conn, gzip, head, err.code(), err.to_string()),
+        };
+        if !req.from_account.is_empty() && req.from_account != me.user {
+            let info = format!(
+                "From_Account {:?} is not the logged-in user {:?}",
+                req.from_account, me.user
+            );
+            return self
+                .out
+                .fail(conn, gzip, head, codes::INVALID_ACCOUNT, info);
+        }
+        if req.to_account.is_empty() || req.to_account.len() > MAX_USER_ID_LEN {
+            return self.out.fail(
+                conn,
+                gzip,
+                head,
+                codes::INVALID_ACCOUNT,
+                format!("To_Account must be 1 to {MAX_USER_ID_LEN} bytes"),
+            );
+        }
+        if req.msg_body.is_empty() {
+            return self.out.fail(
+                conn,
+                gzip,
+                head,
+                codes::INVALID_PARAMETER,
+                "MsgBody is empty",
+            );
+        }
+        let msg_time = unix_ms / 1000;
+        let sender_tiny_id: u64 = me.tiny_id.parse().unwrap_or(0);
+        let msg = NewMessage {
+            from: me.user.clone(),
+            to: req.to_account,
+            msg_seq: req.msg_seq,
+            msg_random: req.msg_random,
+            msg_time,
+            // Without a client time the official SDK builds a broken
+            // message ID; fall back to the server time.
+            client_time: if req.msg_client_time == 0 {
+                msg_time
+            } else {
+                req.msg_client_time
+            },
+            sender_tiny_id,
+            msg_key: format!(
+                "{sender_tiny_id}_{}_{}_{msg_time}",
+                req.msg_seq, req.msg_random
+            ),
+            body: serde_json::to_string(&req.msg_body).unwrap_or_else(|_| "[]".to_owned()),
+            nick: req.from_account_nick,
+            cloud_custom_data: req.cloud_custom_data,
+        };
+        let reply = |msg_time, msg_key| SendMsgReply {
+            base: BaseReply::ok(),
+            msg_time,
+            msg_key,
+        };
+        match self.store.append_message(me.app, &msg) {
+            Err(err) => self.internal_error(conn, gzip, head, &err),
+            Ok(Appended::Duplicate { msg_time, msg_key }) => {
+                tracing::debug!(app = me.app, from = %msg.from, msg_seq = msg.msg_seq, "duplicate sendmsg");
+                self.out.reply(conn, gzip, head, &reply(msg_time, msg_key));
+            }
+            Ok(Appended::New { inbox_seq }) => {
+                tracing::debug!(app = me.app, from = %msg.from, to = %msg.to, inbox_seq, "message stored");
+                self.out
+                    .reply(conn, gzip, head, &reply(msg.msg_time, msg.msg_key.clone()));
+                self.deliver(me.app, conn, &StoredMessage { inbox_seq, msg });
+            }
+        }
+    }
+
+    /// Push a newly stored message to its recipient's online instances
+    /// (with `NeedAck`), and a copy marked `IsSyncMsg` to the sender's other
+    /// online instances.
+    fn deliver(&mut self, app: u64, from_conn: ConnId, stored: &StoredMessage) {
+        let msg = &stored.msg;
+        let wire = wire_message(msg);
+        let push = MsgPush {
+            event_array: vec![c2c_event(wire.clone())],
+            need_ack: 1,
+            session_data: cookie::encode(self.epoch, stored.inbox_seq),
+        };
+        for conn in self.online_conns(app, &msg.to, from_conn) {
+            let gzip = self.gzip(conn);
+            self.out.push(conn, gzip, app, servcmd::MSG_PUSH, &push);
+        }
+        if msg.from != msg.to {
+            let push = MsgPush {
+                event_array: vec![c2c_event(WireMessage {
+                    is_sync_msg: 1,
+                    ..wire
+                })],
+                need_ack: 0,
+                session_data: String::new(),
+            };
+            for conn in self.online_conns(app, &msg.from, from_conn) {
+                let gzip = self.gzip(conn);
+                self.out.push(conn, gzip, app, servcmd::MSG_PUSH, &push);
+            }
+        }
+    }
+
+    /// `openim.ws_msg_push_ack`: never answered; advances the delivered
+    /// cursor of the acknowledging user.
+    pub(super) fn on_push_ack(&mut self, unix_ms: u64, conn: ConnId, frame: &Frame) {
+        let Some(me) = self.ident(conn, &frame.head, unix_ms) else {
+            return;
+        };
+        let Ok(ack) = frame.body_as::<PushAck>() else {
+            return;
+        };
+        if let Some(pos) = cookie::decode(self.epoch, &ack.session_data) {
+            self.mark_delivered(me.app, &me.user, pos);
+        }
+    }
+
+    fn online_conns(&self, app: u64, user: &str, except: ConnId) -> Vec<ConnId> {
+        self.online
+            .get(&(app, user.to_owned()))
+            .map(|set| set.iter().copied().filter(|c| *c != except).collect())
+            .unwrap_or_default()
+    }
+
+    pub(super) fn gzip(&self, conn: ConnId) -> bool {
+        self.conns.get(&conn).is_some_and(|c| c.query.gzip)
+    }
+}
+
+fn c2c_event(msg: WireMessage) -> PushEvent {
+    PushEvent {
+        event: EVENT_C2C_MSG,
+        c2c_msg_array: Some(vec![msg]),
+        c2c_notify_msg_array: None,
+    }
+}
+
+/// A stored message as pushed (`C2cMsgArray`) and synced (`MsgList`).
+pub(super) fn wire_message(msg: &NewMessage) -> WireMessage {
+    WireMessage {
+        from_account: msg.from.clone(),
+        to_account: msg.to.clone(),
+        msg_seq: msg.msg_seq,
+        msg_random: msg.msg_random,
+        msg_time_stamp: msg.msg_time,
+        msg_client_time: msg.client_time,
+        tiny_id: msg.sender_tiny_id.to_string(),
+        msg_key: msg.msg_key.clone(),
+        msg_body: serde_json::from_str(&msg.body).unwrap_or_default(),
+        from_account_nick: msg.nick.clone(),
+        cloud_custom_data: msg.cloud_custom_data.clone(),
+        is_sync_msg: 0,
+    }
+}

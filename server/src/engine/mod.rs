@@ -1,0 +1,423 @@
+//! The sans-IO server engine.
+//!
+//! [`Engine`] holds every piece of server state (connections, sessions, A2
+//! keys) and a [`Store`]. It does no I/O of its own: the caller feeds it
+//! events — a connection opened, a frame arrived, a connection closed, time
+//! passed — and after each one drains what it wants done with
+//! [`poll_output`](Engine::poll_output) and when it next wants to be woken
+//! with [`poll_timeout`](Engine::poll_timeout). It never reads a clock
+//! (wall time comes in as `unix_ms`, monotonic time as `Instant`), never
+//! touches OS randomness (its RNG is seeded by the caller) and never
+//! spawns. The same engine runs under the tokio driver of this crate and
+//! under a deterministic simulation.
+//!
+//! ```
+//! use std::time::Instant;
+//! use tcchat_server::engine::{ConnId, Engine, EngineConfig, Output};
+//! use tcchat_server::store::MemoryStore;
+//! use tcchat_server::AppConfig;
+//!
+//! let config = EngineConfig {
+//!     apps: vec![AppConfig { sdk_app_id: 1400000000, secret_key: "k".into() }],
+//!     ..EngineConfig::default()
+//! };
+//! let mut engine = Engine::new(config, MemoryStore::new(), 7);
+//! let t0 = Instant::now();
+//! engine.handle_connect(t0, 1_795_628_000_000, ConnId(1), "sdkappid=1400000000");
+//! let ping = br#"{"head":{"servcmd":"heartbeat.alive","seq":1},"body":{}}"#;
+//! engine.handle_frame(t0, 1_795_628_000_000, ConnId(1), ping);
+//! let Some(Output::Send { conn, frame }) = engine.poll_output() else { panic!() };
+//! assert_eq!(conn, ConnId(1));
+//! assert!(std::str::from_utf8(&frame).unwrap().contains(r#""ErrorCode":0"#));
+//! // Not logged in: the connection is closed 30 s after it opened.
+//! assert_eq!(engine.poll_timeout(), Some(t0 + EngineConfig::DEFAULT_LOGIN_TIMEOUT));
+//! ```
+
+mod a2;
+mod config;
+mod conn;
+mod cookie;
+mod deadlines;
+mod login;
+mod messaging;
+mod outbox;
+mod query;
+mod stubs;
+mod sync;
+mod token;
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::Instant;
+
+use bytes::Bytes;
+use serde::Deserialize;
+use tcchat_core::proto::BaseReply;
+use tcchat_core::wire::{decode_with, servcmd, Frame, FrameError, Head};
+
+use crate::codes;
+use crate::store::{Store, StoreError};
+
+pub use config::EngineConfig;
+pub use query::ConnectQuery;
+
+use a2::A2Table;
+use conn::{Conn, Ident, Session};
+use deadlines::Deadlines;
+use outbox::Outbox;
+use sync::AckTracker;
+use token::Tokens;
+
+/// Identifies one client connection. The caller picks the numbers; they
+/// only need to be unique among open connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId(pub u64);
+
+/// Something the engine wants the caller to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// Send `frame` as one binary WebSocket message on `conn`.
+    Send {
+        /// The connection.
+        conn: ConnId,
+        /// The whole message: JSON `{head, body}`, or `COMP` + gzip.
+        frame: Bytes,
+    },
+    /// Close `conn` with this WebSocket close code and reason (see
+    /// [`codes`](crate::codes)). The engine has already forgotten the
+    /// connection; a later `handle_disconnect` for it is a no-op.
+    Close {
+        /// The connection.
+        conn: ConnId,
+        /// WebSocket close code.
+        code: u16,
+        /// Human-readable reason (short, ASCII).
+        reason: String,
+    },
+}
+
+/// Metadata key of the database epoch carried in cookies.
+const EPOCH_KEY: &str = "epoch";
+
+/// The server state machine. See the [module documentation](self).
+#[derive(Debug)]
+pub struct Engine<S> {
+    config: EngineConfig,
+    store: S,
+    tokens: Tokens,
+    epoch: u64,
+    conns: HashMap<ConnId, Conn>,
+    online: HashMap<(u64, String), BTreeSet<ConnId>>,
+    a2s: A2Table,
+    deadlines: Deadlines,
+    acks: AckTracker,
+    out: Outbox,
+    next_sweep: Option<Instant>,
+}
+
+impl<S: Store> Engine<S> {
+    /// A new engine over `store`, with its RNG seeded by `seed`.
+    ///
+    /// The store's epoch (a random number that cookies carry) is created on
+    /// first use of a database; if the store cannot be read, a fresh epoch is
+    /// used for this run and the failure is logged.
+    pub fn new(config: EngineConfig, mut store: S, seed: u64) -> Engine<S> {
+        let mut tokens = Tokens::new(seed);
+        let epoch = match load_epoch(&mut store) {
+            Ok(Some(epoch)) => epoch,
+            Ok(None) | Err(_) => {
+                let epoch = tokens.next_u64();
+                if let Err(err) = store.set_meta(EPOCH_KEY, &format!("{epoch:016x}")) {
+                    tracing::error!(%err, "cannot store the database epoch");
+                }
+                epoch
+            }
+        };
+        Engine {
+            a2s: A2Table::new(config.max_a2_per_user),
+            out: Outbox::new(config.compress_threshold),
+            config,
+            store,
+            tokens,
+            epoch,
+            conns: HashMap::new(),
+            online: HashMap::new(),
+            deadlines: Deadlines::default(),
+            acks: AckTracker::default(),
+            next_sweep: None,
+        }
+    }
+
+    /// A client connected; `query` is the query string of its URL (for
+    /// example `sdkappid=1400000000&instanceid=…&compress=gzip`, with or
+    /// without the leading `/binfo?`).
+    pub fn handle_connect(&mut self, now: Instant, _unix_ms: u64, conn: ConnId, query: &str) {
+        if self.conns.contains_key(&conn) {
+            self.forget(conn);
+        }
+        let query = ConnectQuery::parse(query);
+        tracing::debug!(conn = conn.0, ?query, "connected");
+        self.conns.insert(
+            conn,
+            Conn {
+                query,
+                session: None,
+                ever_logged_in: false,
+            },
+        );
+        self.deadlines.set(conn, now + self.config.login_timeout);
+    }
+
+    /// One WebSocket message arrived on `conn`.
+    pub fn handle_frame(&mut self, now: Instant, unix_ms: u64, conn: ConnId, bytes: &[u8]) {
+        let Some(c) = self.conns.get(&conn) else {
+            tracing::trace!(conn = conn.0, "frame for an unknown connection ignored");
+            return;
+        };
+        let gzip = c.query.gzip;
+        let frame = match decode_with(bytes, &self.config.limits) {
+            Ok(frame) => frame,
+            Err(err) => return self.bad_frame(conn, gzip, bytes, &err),
+        };
+        self.touch(now, conn);
+        if let Err(err) = frame.verify_checksum() {
+            self.out
+                .fail(conn, gzip, &frame.head, err.code(), err.to_string());
+            return;
+        }
+        tracing::trace!(conn = conn.0, servcmd = %frame.head.servcmd, seq = frame.head.seq, "frame");
+        self.dispatch(now, unix_ms, conn, gzip, &frame);
+    }
+
+    /// `conn` closed (by the peer, or after an [`Output::Close`]).
+    pub fn handle_disconnect(&mut self, _now: Instant, _unix_ms: u64, conn: ConnId) {
+        if self.conns.contains_key(&conn) {
+            tracing::debug!(conn = conn.0, "disconnected");
+            self.forget(conn);
+        }
+    }
+
+    /// Time passed; call at (or after) [`poll_timeout`](Self::poll_timeout).
+    pub fn handle_timeout(&mut self, now: Instant, unix_ms: u64) {
+        while let Some(conn) = self.deadlines.pop_expired(now) {
+            let Some(c) = self.conns.get(&conn) else {
+                continue;
+            };
+            let (code, reason) = if c.ever_logged_in {
+                (codes::CLOSE_IDLE_TIMEOUT, "idle timeout")
+            } else {
+                (codes::CLOSE_LOGIN_TIMEOUT, "no login before the deadline")
+            };
+            tracing::debug!(conn = conn.0, code, reason, "closing");
+            self.out.close(conn, code, reason);
+            self.forget(conn);
+        }
+        if self.next_sweep.is_some_and(|at| at <= now) {
+            self.a2s.sweep(unix_ms);
+            self.next_sweep = (self.a2s.len() > 0).then(|| now + self.config.sweep_interval);
+        }
+    }
+
+    /// The next thing to do, if any. Drain after every `handle_*` call.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.out.pop()
+    }
+
+    /// When [`handle_timeout`](Self::handle_timeout) should next be called.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        match (self.deadlines.next(), self.next_sweep) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Flush the store (for a graceful shutdown).
+    pub fn flush(&mut self) -> Result<(), StoreError> {
+        self.store.flush()
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The store, mutably (for example to inspect it in a test).
+    pub fn store_mut(&mut self) -> &mut S {
+        &mut self.store
+    }
+
+    /// Take the store back, dropping all in-memory state.
+    pub fn into_store(self) -> S {
+        self.store
+    }
+
+    /// Number of open connections.
+    pub fn connection_count(&self) -> usize {
+        self.conns.len()
+    }
+
+    /// Number of logged-in connections of `user` in `app`.
+    pub fn online_count(&self, app: u64, user: &str) -> usize {
+        self.online
+            .get(&(app, user.to_owned()))
+            .map_or(0, BTreeSet::len)
+    }
+
+    fn dispatch(&mut self, now: Instant, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
+        let head = &frame.head;
+        match head.servcmd.as_str() {
+            servcmd::LOGIN => self.on_login(now, unix_ms, conn, gzip, frame),
+            servcmd::LOGOUT => self.on_logout(unix_ms, conn, gzip, frame),
+            servcmd::HELLO => self.on_hello(unix_ms, conn, gzip, frame),
+            servcmd::ALIVE => self.out.reply(conn, gzip, head, &BaseReply::ok()),
+            servcmd::SEND_C2C => self.on_sendmsg(unix_ms, conn, gzip, frame),
+            servcmd::GET_MSG => self.on_getmsg(unix_ms, conn, gzip, frame),
+            servcmd::PUSH_ACK => self.on_push_ack(unix_ms, conn, frame),
+            other => match stubs::clean_reply(other, frame) {
+                Some(body) => self.out.reply(conn, gzip, head, &body),
+                None => self.out.fail(
+                    conn,
+                    gzip,
+                    head,
+                    codes::UNSUPPORTED_SERVCMD,
+                    format!("servcmd {other} is not supported by tcchat-server"),
+                ),
+            },
+        }
+    }
+
+    /// A message that did not decode: answer it if its servcmd and seq can
+    /// still be read, otherwise close the connection.
+    fn bad_frame(&mut self, conn: ConnId, gzip: bool, bytes: &[u8], err: &FrameError) {
+        let close_code = match err {
+            FrameError::TooLarge { .. } | FrameError::DecompressedTooLarge { .. } => {
+                codes::CLOSE_TOO_BIG
+            }
+            _ => match salvage_head(bytes) {
+                Some(head) => {
+                    self.out
+                        .fail(conn, gzip, &head, err.code(), err.to_string());
+                    return;
+                }
+                None => codes::CLOSE_INVALID_FRAME,
+            },
+        };
+        tracing::debug!(conn = conn.0, %err, close_code, "undecodable frame");
+        let mut reason = format!("{} ({})", err, err.code());
+        truncate_reason(&mut reason);
+        self.out.close(conn, close_code, reason);
+        self.forget(conn);
+    }
+
+    /// Activity on `conn`: push back its idle deadline (the login deadline
+    /// stays until the first login).
+    fn touch(&mut self, now: Instant, conn: ConnId) {
+        if self.conns.get(&conn).is_some_and(|c| c.ever_logged_in) {
+            self.deadlines.set(conn, now + self.config.idle_timeout);
+        }
+    }
+
+    /// Who `head` on `conn` speaks for, if anyone.
+    fn ident(&self, conn: ConnId, head: &Head, unix_ms: u64) -> Option<Ident> {
+        let c = self.conns.get(&conn)?;
+        if let Some(s) = &c.session {
+            if unix_ms >= s.expires_ms {
+                return None;
+            }
+            return Some(Ident {
+                app: s.app,
+                user: s.user.clone(),
+                tiny_id: s.tiny_id.clone(),
+            });
+        }
+        let (Some(a2), Some(tiny_id)) = (&head.a2, &head.tinyid) else {
+            return None;
+        };
+        let grant = self.a2s.get(a2, unix_ms)?;
+        (grant.tiny_id == *tiny_id && grant.app == head.sdkappid).then(|| Ident {
+            app: grant.app,
+            user: grant.user.clone(),
+            tiny_id: grant.tiny_id.clone(),
+        })
+    }
+
+    fn bind(&mut self, conn: ConnId, session: Session) {
+        self.unbind(conn);
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        self.online
+            .entry((session.app, session.user.clone()))
+            .or_default()
+            .insert(conn);
+        c.session = Some(session);
+        c.ever_logged_in = true;
+    }
+
+    fn unbind(&mut self, conn: ConnId) -> Option<Session> {
+        let session = self.conns.get_mut(&conn)?.session.take()?;
+        let key = (session.app, session.user.clone());
+        if let Some(set) = self.online.get_mut(&key) {
+            set.remove(&conn);
+            if set.is_empty() {
+                self.online.remove(&key);
+            }
+        }
+        Some(session)
+    }
+
+    fn forget(&mut self, conn: ConnId) {
+        self.unbind(conn);
+        self.conns.remove(&conn);
+        self.deadlines.clear(conn);
+    }
+
+    fn internal_error(&mut self, conn: ConnId, gzip: bool, head: &Head, err: &StoreError) {
+        tracing::error!(%err, servcmd = %head.servcmd, "store failure");
+        self.out.fail(
+            conn,
+            gzip,
+            head,
+            codes::INTERNAL_ERROR,
+            "internal error: the server could not access its database",
+        );
+    }
+}
+
+fn load_epoch<S: Store>(store: &mut S) -> Result<Option<u64>, StoreError> {
+    let value = store.meta(EPOCH_KEY)?;
+    Ok(value.and_then(|v| u64::from_str_radix(&v, 16).ok()))
+}
+
+/// The servcmd and seq of a message that is JSON but not a valid frame.
+fn salvage_head(bytes: &[u8]) -> Option<Head> {
+    #[derive(Deserialize)]
+    struct Outer {
+        head: Inner,
+    }
+    #[derive(Deserialize)]
+    struct Inner {
+        servcmd: String,
+        #[serde(default)]
+        seq: u64,
+    }
+    if bytes.starts_with(b"COMP") {
+        return None;
+    }
+    let outer: Outer = serde_json::from_slice(bytes).ok()?;
+    if outer.head.servcmd.is_empty() || outer.head.servcmd.len() > 256 {
+        return None;
+    }
+    Some(Head::push(&outer.head.servcmd, outer.head.seq))
+}
+
+/// WebSocket close reasons are limited to 123 bytes.
+fn truncate_reason(reason: &mut String) {
+    const MAX: usize = 123;
+    if reason.len() > MAX {
+        let mut end = MAX;
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
+        reason.truncate(end);
+    }
+}

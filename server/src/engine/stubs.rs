@@ -1,0 +1,329 @@
+//! The "clean" replies of the official SDK's post-login sync requests for
+//! features this server does not implement yet: empty lists and the
+//! completion flags that stop the SDK's paging loops (protocol-facts §1).
+
+use serde::{Deserialize, Serialize};
+use tcchat_core::proto::BaseReply;
+use tcchat_core::wire::Frame;
+
+/// Most items echoed from a request list (profiles, peers).
+const MAX_ECHOED: usize = 1000;
+
+/// A clean reply body.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub(crate) enum CleanReply {
+    Bare(BaseReply),
+    Profiles(ProfilesReply),
+    BlackList(BlackListReply),
+    Sessions(SessionsReply),
+    JoinedGroups(JoinedGroupsReply),
+    Friends(FriendsReply),
+    FriendGroups(FriendGroupsReply),
+    Pendency(PendencyReply),
+    Config(ConfigReply),
+    PurchaseBits(PurchaseBitsReply),
+    ContactGroups(ContactGroupsReply),
+    PeerReadTime(PeerReadTimeReply),
+    Mute(MuteReply),
+    Roam(RoamReply),
+}
+
+/// The clean reply for `servcmd`, or `None` when it is not one of the
+/// stubbed commands.
+pub(crate) fn clean_reply(servcmd: &str, frame: &Frame) -> Option<CleanReply> {
+    let ok = BaseReply::ok;
+    Some(match servcmd {
+        "profile.portrait_get_all" => {
+            let req: ProfileRequest = frame.body_as().unwrap_or_default();
+            CleanReply::Profiles(ProfilesReply {
+                base: ok(),
+                user_profile_item: req
+                    .user_item
+                    .into_iter()
+                    .take(MAX_ECHOED)
+                    .map(|u| UserProfile {
+                        to_account: u.to_account,
+                        profile_item: Vec::new(),
+                    })
+                    .collect(),
+            })
+        }
+        "sns.black_list_get" => CleanReply::BlackList(BlackListReply {
+            base: ok(),
+            start_index: 0,
+            black_list_item: Vec::new(),
+            current_sequence: 0,
+        }),
+        "recentcontact.page_get" => CleanReply::Sessions(SessionsReply {
+            base: ok(),
+            complete_flag: 1,
+            time_stamp: 0,
+            start_index: 0,
+            top_time_stamp: 0,
+            top_start_index: 0,
+            session_item: Vec::new(),
+        }),
+        "group_open_http_svc.get_joined_group_list"
+        | "million_group_open_http_svc.get_joined_group_list" => {
+            CleanReply::JoinedGroups(JoinedGroupsReply {
+                base: ok(),
+                total_count: 0,
+                group_id_list: Vec::new(),
+            })
+        }
+        "sns.friend_get" => CleanReply::Friends(FriendsReply {
+            base: ok(),
+            friend_num: 0,
+            complete_flag: 1,
+            next_start_index: 0,
+            standard_sequence: 0,
+            custom_sequence: 0,
+            user_data_item: Vec::new(),
+        }),
+        "sns.group_get" => CleanReply::FriendGroups(FriendGroupsReply {
+            base: ok(),
+            result_item: Vec::new(),
+            current_sequence: 0,
+        }),
+        "sns.pendency_get" => CleanReply::Pendency(PendencyReply {
+            base: ok(),
+            pendency_item: Vec::new(),
+            unread_pendency_count: 0,
+            start_time: 0,
+            current_sequence: 0,
+        }),
+        "im_sdk_config_mgr.fetch_config" => CleanReply::Config(ConfigReply {
+            base: ok(),
+            int32_error_code: 0,
+            str_error_message: String::new(),
+            uint64_version: 0,
+            uint32_expired_time: 3600,
+            str_json_config: String::new(),
+        }),
+        "im_sdk_config_mgr.fetch_imsdk_purchase_bitsv2" => {
+            CleanReply::PurchaseBits(PurchaseBitsReply {
+                base: ok(),
+                int32_error_code: 0,
+                str_error_message: String::new(),
+                str_purchase_bits: "0".to_owned(),
+                uint32_expired_time: 3600,
+            })
+        }
+        "recentcontact.get_contact_group" => CleanReply::ContactGroups(ContactGroupsReply {
+            base: ok(),
+            complete_flag: 1,
+            start_index: 0,
+        }),
+        "openim.get_peer_read_time" => {
+            let req: PeerListRequest = frame.body_as().unwrap_or_default();
+            CleanReply::PeerReadTime(PeerReadTimeReply {
+                base: ok(),
+                read_time: vec![0; req.to_account.len().min(MAX_ECHOED)],
+            })
+        }
+        "openim.get_c2c_peer_mute_notifications" => {
+            let req: MuteRequest = frame.body_as().unwrap_or_default();
+            CleanReply::Mute(MuteReply {
+                base: ok(),
+                mute_notifications_list: req
+                    .peer_account
+                    .into_iter()
+                    .take(MAX_ECHOED)
+                    .map(|peer_account| MuteItem {
+                        peer_account,
+                        mute_notifications: 0,
+                    })
+                    .collect(),
+            })
+        }
+        "openim.getroammsg" => CleanReply::Roam(RoamReply {
+            base: ok(),
+            complete: 1,
+            msg_list: Vec::new(),
+            msg_key: String::new(),
+            last_msg_time: 0,
+        }),
+        "recentcontact.search_contact_group" | "imopenstat.tim_web_report_v2" => {
+            CleanReply::Bare(ok())
+        }
+        _ => return None,
+    })
+}
+
+// ---- request bodies (only the fields the replies echo) ----
+
+#[derive(Debug, Default, Deserialize)]
+struct ProfileRequest {
+    #[serde(rename = "UserItem", default)]
+    user_item: Vec<ProfileUserItem>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ProfileUserItem {
+    #[serde(rename = "To_Account", default)]
+    to_account: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PeerListRequest {
+    #[serde(rename = "To_Account", default)]
+    to_account: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct MuteRequest {
+    #[serde(rename = "Peer_Account", default)]
+    peer_account: Vec<String>,
+}
+
+// ---- reply bodies ----
+
+#[derive(Debug, Serialize)]
+pub(crate) struct ProfilesReply {
+    #[serde(flatten)]
+    base: BaseReply,
+    #[serde(rename = "UserProfileItem")]
+    user_profile_item: Vec<UserProfile>,
+}
+
+#[derive(Debug, Serialize)]
+struct UserProfile {
+    #[serde(rename = "To_Account")]
+    to_account: String,
+    #[serde(rename = "ProfileItem")]
+    profile_item: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct BlackListReply {
+    #[serde(flatten)]
+    base: BaseReply,
+    #[serde(rename = "StartIndex")]
+    start_index: u64,
+    #[serde(rename = "BlackListItem")]
+    black_list_item: Vec<serde_json::Value>,
+    // Spelled as the official service spells it.
+    #[serde(rename = "CurruentSequence")]
+    current_sequence: u64,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct SessionsReply {
+    #[serde(flatten)]
+    base: BaseReply,
+    complete_flag: u8,
+    time_stamp: u64,
+    start_index: u64,
+    top_time_stamp: u64,
+    top_start_index: u64,
+    session_item: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct JoinedGroupsReply {
+    #[serde(flatten)]
+    base: BaseReply,
+    total_count: u64,
+    group_id_list: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct FriendsReply {
+    #[serde(flatten)]
+    base: BaseReply,
+    friend_num: u64,
+    complete_flag: u8,
+    next_start_index: u64,
+    standard_sequence: u64,
+    custom_sequence: u64,
+    user_data_item: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct FriendGroupsReply {
+    #[serde(flatten)]
+    base: BaseReply,
+    result_item: Vec<serde_json::Value>,
+    current_sequence: u64,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct PendencyReply {
+    #[serde(flatten)]
+    base: BaseReply,
+    pendency_item: Vec<serde_json::Value>,
+    unread_pendency_count: u64,
+    start_time: u64,
+    current_sequence: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct ConfigReply {
+    #[serde(flatten)]
+    base: BaseReply,
+    int32_error_code: i32,
+    str_error_message: String,
+    uint64_version: u64,
+    uint32_expired_time: u32,
+    str_json_config: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct PurchaseBitsReply {
+    #[serde(flatten)]
+    base: BaseReply,
+    int32_error_code: i32,
+    str_error_message: String,
+    str_purchase_bits: String,
+    uint32_expired_time: u32,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ContactGroupsReply {
+    #[serde(flatten)]
+    base: BaseReply,
+    complete_flag: u8,
+    start_index: u64,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct PeerReadTimeReply {
+    #[serde(flatten)]
+    base: BaseReply,
+    read_time: Vec<u64>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct MuteReply {
+    #[serde(flatten)]
+    base: BaseReply,
+    mute_notifications_list: Vec<MuteItem>,
+}
+
+#[derive(Debug, Serialize)]
+struct MuteItem {
+    #[serde(rename = "Peer_Account")]
+    peer_account: String,
+    #[serde(rename = "MuteNotifications")]
+    mute_notifications: u8,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RoamReply {
+    #[serde(flatten)]
+    base: BaseReply,
+    complete: u8,
+    msg_list: Vec<serde_json::Value>,
+    msg_key: String,
+    last_msg_time: u64,
+}

@@ -1,0 +1,128 @@
+//! `openim.getmsg` and the per-user delivered cursor.
+//!
+//! Each user has a delivered cursor in the store: every inbox entry up to
+//! it was acknowledged (`ws_msg_push_ack`) or synced (a getmsg reply with
+//! `SyncFlag` 2). A getmsg with an empty (or foreign) `Cookie` starts at the
+//! cursor, so it returns what arrived while the user was offline and was
+//! never acknowledged. A getmsg with a cookie from an earlier reply
+//! continues exactly after the position it names, whatever the cursor.
+//!
+//! Acks can arrive out of order, or for a later message while an earlier
+//! one (that arrived offline) is still unsynced; the cursor therefore only
+//! moves over a contiguous run of acknowledged entries, and the rest wait
+//! in memory until the gap is filled.
+
+use std::collections::{BTreeSet, HashMap};
+
+use tcchat_core::proto::{BaseReply, GetMsgReply, GetMsgRequest, SyncFlag};
+use tcchat_core::wire::Frame;
+
+use super::messaging::wire_message;
+use super::{cookie, ConnId, Engine};
+use crate::codes;
+use crate::store::{Store, StoreError};
+
+/// Acknowledged inbox positions above the cursor, per user, waiting for the
+/// gap below them to close.
+#[derive(Debug, Default)]
+pub(crate) struct AckTracker {
+    pending: HashMap<(u64, String), BTreeSet<u64>>,
+}
+
+/// Most out-of-order acks remembered per user; more are dropped (the
+/// messages are then simply synced again by the next getmsg).
+const MAX_PENDING_ACKS: usize = 4096;
+
+impl<S: Store> Engine<S> {
+    /// `openim.getmsg`: a page of the inbox after the cookie's position.
+    pub(super) fn on_getmsg(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
+        let head = &frame.head;
+        let Some(me) = self.ident(conn, head, unix_ms) else {
+            return self.out.fail(
+                conn,
+                gzip,
+                head,
+                codes::NOT_LOGGED_IN,
+                "not logged in: send im_open_status.wslogin first",
+            );
+        };
+        let req: GetMsgRequest = match frame.body_as() {
+            Ok(req) => req,
+            Err(err) => return self.out.fail(conn, gzip, head, err.code(), err.to_string()),
+        };
+        match self.sync_page(me.app, &me.user, &req.cookie) {
+            Ok(reply) => self.out.reply(conn, gzip, head, &reply),
+            Err(err) => self.internal_error(conn, gzip, head, &err),
+        }
+    }
+
+    fn sync_page(&mut self, app: u64, user: &str, cookie: &str) -> Result<GetMsgReply, StoreError> {
+        let start = match cookie::decode(self.epoch, cookie) {
+            Some(pos) => pos,
+            None => self.store.cursor(app, user)?,
+        };
+        let start = start.min(self.store.inbox_head(app, user)?);
+        let page = self.config.getmsg_page_size.max(1);
+        let mut items = self
+            .store
+            .inbox_after(app, user, start, page.saturating_add(1))?;
+        let more = items.len() > page;
+        items.truncate(page);
+        let last = items.last().map_or(start, |m| m.inbox_seq);
+        if !more {
+            self.synced_to(app, user, last)?;
+        }
+        Ok(GetMsgReply {
+            base: BaseReply::ok(),
+            cookie: cookie::encode(self.epoch, last),
+            sync_flag: if more { SyncFlag::MORE } else { SyncFlag::DONE },
+            msg_list: items.iter().map(|m| wire_message(&m.msg)).collect(),
+        })
+    }
+
+    /// A push of inbox position `pos` was acknowledged.
+    pub(super) fn mark_delivered(&mut self, app: u64, user: &str, pos: u64) {
+        let result = self.store.cursor(app, user).and_then(|cursor| {
+            // Only positions that exist can be acknowledged.
+            if pos <= cursor || pos > self.store.inbox_head(app, user)? {
+                return Ok(());
+            }
+            let key = (app, user.to_owned());
+            let pending = self.acks.pending.entry(key).or_default();
+            if pending.len() < MAX_PENDING_ACKS {
+                pending.insert(pos);
+            }
+            self.absorb_pending(app, user, cursor)
+        });
+        if let Err(err) = result {
+            tracing::warn!(%err, app, user, "cannot advance the delivered cursor");
+        }
+    }
+
+    /// Everything up to `pos` was synced.
+    fn synced_to(&mut self, app: u64, user: &str, pos: u64) -> Result<(), StoreError> {
+        let cursor = self.store.advance_cursor(app, user, pos)?;
+        self.absorb_pending(app, user, cursor)
+    }
+
+    /// Move the cursor over pending acks contiguous with `cursor`, and drop
+    /// pending acks at or below it.
+    fn absorb_pending(&mut self, app: u64, user: &str, cursor: u64) -> Result<(), StoreError> {
+        let key = (app, user.to_owned());
+        let Some(pending) = self.acks.pending.get_mut(&key) else {
+            return Ok(());
+        };
+        let mut to = cursor;
+        while pending.remove(&to.saturating_add(1)) {
+            to += 1;
+        }
+        *pending = pending.split_off(&to.saturating_add(1));
+        if pending.is_empty() {
+            self.acks.pending.remove(&key);
+        }
+        if to > cursor {
+            self.store.advance_cursor(app, user, to)?;
+        }
+        Ok(())
+    }
+}

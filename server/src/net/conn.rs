@@ -1,0 +1,180 @@
+//! One WebSocket connection: handshake, a reader feeding the engine task,
+//! and a writer draining the connection's outbound queue.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use async_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
+use async_tungstenite::tungstenite::http::StatusCode;
+use async_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use async_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
+use async_tungstenite::tungstenite::{Error as WsError, Message};
+use futures_util::StreamExt;
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::timeout;
+
+use super::engine_task::{ConnHandle, Input};
+use crate::codes;
+use crate::engine::ConnId;
+
+/// The one path the server accepts: binary frames.
+pub(crate) const PATH: &str = "/binfo";
+
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Per-connection settings from the server config.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ConnSettings {
+    pub queue_len: usize,
+    pub max_message_bytes: usize,
+}
+
+enum ReadEnd {
+    Closed,
+    Text,
+    TooBig,
+    EngineGone,
+}
+
+pub(crate) async fn run(
+    stream: TcpStream,
+    peer: SocketAddr,
+    conn: ConnId,
+    inputs: mpsc::Sender<Input>,
+    mut shutdown: watch::Receiver<bool>,
+    settings: ConnSettings,
+) {
+    let _ = stream.set_nodelay(true);
+    let mut query = None;
+    // The error type is tungstenite's; its size is not ours to choose.
+    #[allow(clippy::result_large_err)]
+    let callback = |req: &Request, resp: Response| -> Result<Response, ErrorResponse> {
+        if req.uri().path() != PATH {
+            let mut err = ErrorResponse::new(Some(format!(
+                "tcchat-server serves WebSocket on {PATH} only\n"
+            )));
+            *err.status_mut() = StatusCode::NOT_FOUND;
+            return Err(err);
+        }
+        query = Some(req.uri().query().unwrap_or("").to_owned());
+        Ok(resp)
+    };
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(settings.max_message_bytes))
+        .max_frame_size(Some(settings.max_message_bytes));
+    let handshake =
+        async_tungstenite::tokio::accept_hdr_async_with_config(stream, callback, Some(config));
+    let ws = tokio::select! {
+        r = timeout(HANDSHAKE_TIMEOUT, handshake) => match r {
+            Ok(Ok(ws)) => ws,
+            Ok(Err(err)) => {
+                tracing::debug!(%peer, %err, "websocket handshake failed");
+                return;
+            }
+            Err(_) => {
+                tracing::debug!(%peer, "websocket handshake timed out");
+                return;
+            }
+        },
+        _ = shutdown.changed() => return,
+    };
+    let query = query.unwrap_or_default();
+    tracing::debug!(%peer, conn = conn.0, "websocket open");
+
+    let (frames_tx, mut frames_rx) = mpsc::channel(settings.queue_len);
+    let (close_tx, mut close_rx) = oneshot::channel::<(u16, String)>();
+    let handle = ConnHandle {
+        frames: frames_tx,
+        close: close_tx,
+    };
+    if inputs
+        .send(Input::Connect {
+            conn,
+            query,
+            handle,
+        })
+        .await
+        .is_err()
+    {
+        return;
+    }
+
+    let (mut sink, mut source) = ws.split();
+    let reader_inputs = inputs.clone();
+    let mut reader = tokio::spawn(async move {
+        while let Some(msg) = source.next().await {
+            match msg {
+                Ok(Message::Binary(data)) => {
+                    if reader_inputs
+                        .send(Input::Frame { conn, data })
+                        .await
+                        .is_err()
+                    {
+                        return ReadEnd::EngineGone;
+                    }
+                }
+                Ok(Message::Text(_)) => return ReadEnd::Text,
+                Ok(Message::Close(_)) => return ReadEnd::Closed,
+                Ok(_) => {}
+                Err(WsError::Capacity(_)) => return ReadEnd::TooBig,
+                Err(_) => return ReadEnd::Closed,
+            }
+        }
+        ReadEnd::Closed
+    });
+
+    let going_away = || (codes::CLOSE_GOING_AWAY, "server shutting down".to_owned());
+    let end: Option<(u16, String)> = loop {
+        tokio::select! {
+            biased;
+            close = &mut close_rx => break Some(close.unwrap_or_else(|_| going_away())),
+            read = &mut reader => break match read {
+                Ok(ReadEnd::Text) => Some((
+                    codes::CLOSE_UNSUPPORTED_DATA,
+                    format!("{PATH} carries binary messages only"),
+                )),
+                Ok(ReadEnd::TooBig) => Some((codes::CLOSE_TOO_BIG, "message too big".to_owned())),
+                Ok(ReadEnd::EngineGone) => Some(going_away()),
+                Ok(ReadEnd::Closed) | Err(_) => None,
+            },
+            _ = shutdown.changed() => break Some(going_away()),
+            frame = frames_rx.recv() => match frame {
+                Some(frame) => {
+                    tokio::select! {
+                        sent = timeout(WRITE_TIMEOUT, sink.send(Message::Binary(frame))) => {
+                            if !matches!(sent, Ok(Ok(()))) {
+                                break None;
+                            }
+                        }
+                        _ = shutdown.changed() => break Some(going_away()),
+                    }
+                }
+                None => break Some(going_away()),
+            },
+        }
+    };
+    let frame = end.map(|(code, reason)| {
+        tracing::debug!(conn = conn.0, code, %reason, "closing websocket");
+        CloseFrame {
+            code: CloseCode::from(code),
+            reason: truncate(reason).into(),
+        }
+    });
+    let _ = timeout(CLOSE_TIMEOUT, sink.close(frame)).await;
+    reader.abort();
+    let _ = inputs.send(Input::Disconnect { conn }).await;
+    tracing::debug!(conn = conn.0, "connection ended");
+}
+
+/// Close reasons are limited to 123 bytes.
+fn truncate(mut reason: String) -> String {
+    let mut end = reason.len().min(123);
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    reason.truncate(end);
+    reason
+}

@@ -1,0 +1,112 @@
+//! The task that owns the [`Engine`] and its store and processes inputs in
+//! arrival order.
+
+use std::collections::HashMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::codes;
+use crate::engine::{ConnId, Engine, Output};
+use crate::store::Store;
+
+/// An event for the engine task.
+pub(crate) enum Input {
+    /// A WebSocket handshake completed.
+    Connect {
+        conn: ConnId,
+        query: String,
+        handle: ConnHandle,
+    },
+    /// A binary message arrived.
+    Frame { conn: ConnId, data: Bytes },
+    /// The connection ended.
+    Disconnect { conn: ConnId },
+}
+
+/// How the engine task reaches one connection's writer.
+pub(crate) struct ConnHandle {
+    /// Bounded queue of outbound messages.
+    pub frames: mpsc::Sender<Bytes>,
+    /// Close the connection with this code and reason.
+    pub close: oneshot::Sender<(u16, String)>,
+}
+
+pub(crate) fn unix_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+fn now() -> std::time::Instant {
+    tokio::time::Instant::now().into_std()
+}
+
+/// Run until every input sender is gone, then flush the store.
+pub(crate) async fn run<S: Store>(mut engine: Engine<S>, mut inputs: mpsc::Receiver<Input>) {
+    let mut conns: HashMap<ConnId, ConnHandle> = HashMap::new();
+    loop {
+        let deadline = engine.poll_timeout();
+        let timer = async {
+            match deadline {
+                Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            input = inputs.recv() => match input {
+                None => break,
+                Some(Input::Connect { conn, query, handle }) => {
+                    conns.insert(conn, handle);
+                    engine.handle_connect(now(), unix_ms(), conn, &query);
+                }
+                Some(Input::Frame { conn, data }) => {
+                    engine.handle_frame(now(), unix_ms(), conn, &data);
+                }
+                Some(Input::Disconnect { conn }) => {
+                    conns.remove(&conn);
+                    engine.handle_disconnect(now(), unix_ms(), conn);
+                }
+            },
+            () = timer => engine.handle_timeout(now(), unix_ms()),
+        }
+        drain(&mut engine, &mut conns);
+    }
+    if let Err(err) = engine.flush() {
+        tracing::error!(%err, "flushing the store on shutdown failed");
+    }
+    tracing::debug!("engine stopped");
+}
+
+fn drain<S: Store>(engine: &mut Engine<S>, conns: &mut HashMap<ConnId, ConnHandle>) {
+    while let Some(output) = engine.poll_output() {
+        match output {
+            Output::Send { conn, frame } => {
+                let Some(handle) = conns.get(&conn) else {
+                    continue;
+                };
+                match handle.frames.try_send(frame) {
+                    Ok(()) => {}
+                    Err(mpsc::error::TrySendError::Full(_)) => {
+                        tracing::warn!(conn = conn.0, "client does not read: closing it");
+                        if let Some(handle) = conns.remove(&conn) {
+                            let reason = "outbound queue full".to_owned();
+                            let _ = handle.close.send((codes::CLOSE_SLOW_CONSUMER, reason));
+                        }
+                        engine.handle_disconnect(now(), unix_ms(), conn);
+                    }
+                    Err(mpsc::error::TrySendError::Closed(_)) => {
+                        conns.remove(&conn);
+                        engine.handle_disconnect(now(), unix_ms(), conn);
+                    }
+                }
+            }
+            Output::Close { conn, code, reason } => {
+                if let Some(handle) = conns.remove(&conn) {
+                    let _ = handle.close.send((code, reason));
+                }
+            }
+        }
+    }
+}
