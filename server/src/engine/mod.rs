@@ -83,7 +83,7 @@ pub enum Output {
         frame: Bytes,
     },
     /// Close `conn` with this WebSocket close code and reason (see
-    /// [`codes`](crate::codes)). The engine has already forgotten the
+    /// [`crate::codes`]). The engine has already forgotten the
     /// connection; a later `handle_disconnect` for it is a no-op.
     Close {
         /// The connection.

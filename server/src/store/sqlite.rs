@@ -105,18 +105,26 @@ impl SqliteStore {
         user: &str,
         now_ms: u64,
     ) -> Result<Account, StoreError> {
-        let inserted = conn
-            .prepare_cached(
-                "INSERT INTO accounts (app, user_id, created_ms) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (app, user_id) DO NOTHING",
-            )?
-            .execute(params![to_db(app), user, to_db(now_ms)])?;
-        let id: i64 = conn
+        let existing: Option<i64> = conn
             .prepare_cached("SELECT id FROM accounts WHERE app = ?1 AND user_id = ?2")?
-            .query_row(params![to_db(app), user], |r| r.get(0))?;
+            .query_row(params![to_db(app), user], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = existing {
+            return Ok(Account {
+                tiny_id: TINY_ID_BASE + from_db(id),
+                created: false,
+            });
+        }
+        // Looked up first: an INSERT that hits the unique key would still
+        // use up an AUTOINCREMENT value and leave a gap in tiny IDs.
+        let id: i64 = conn
+            .prepare_cached(
+                "INSERT INTO accounts (app, user_id, created_ms) VALUES (?1, ?2, ?3) RETURNING id",
+            )?
+            .query_row(params![to_db(app), user, to_db(now_ms)], |r| r.get(0))?;
         Ok(Account {
             tiny_id: TINY_ID_BASE + from_db(id),
-            created: inserted == 1,
+            created: true,
         })
     }
 

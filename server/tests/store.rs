@@ -1,0 +1,211 @@
+//! The same contract for both stores, and SQLite durability across reopen.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::*;
+use serde_json::json;
+use tcchat_server::store::{Appended, MemoryStore, NewMessage, SqliteStore, Store};
+
+fn msg(from: &str, to: &str, seq: u64, random: u64) -> NewMessage {
+    NewMessage {
+        from: from.into(),
+        to: to.into(),
+        msg_seq: seq,
+        msg_random: random,
+        msg_time: 1_795_628_000,
+        client_time: 1_795_627_999,
+        sender_tiny_id: 144_115_000_000_000_001,
+        msg_key: format!("k{seq}_{random}"),
+        body: r#"[{"MsgType":"TIMTextElem","MsgContent":{"Text":"hi"}}]"#.into(),
+        nick: "n".into(),
+        cloud_custom_data: String::new(),
+    }
+}
+
+fn contract(store: &mut dyn Store) {
+    assert_eq!(store.meta("epoch").unwrap(), None);
+    store.set_meta("epoch", "1").unwrap();
+    store.set_meta("epoch", "2").unwrap();
+    assert_eq!(store.meta("epoch").unwrap().as_deref(), Some("2"));
+
+    assert_eq!(store.account(1, "a").unwrap(), None);
+    let a = store.ensure_account(1, "a", 0).unwrap();
+    assert!(a.created);
+    assert_eq!(a.tiny_id, 144_115_000_000_000_001);
+    let again = store.ensure_account(1, "a", 0).unwrap();
+    assert_eq!((again.tiny_id, again.created), (a.tiny_id, false));
+    assert_eq!(
+        store.account(1, "a").unwrap().map(|x| x.tiny_id),
+        Some(a.tiny_id)
+    );
+    // Same user ID in another app: another account.
+    let other = store.ensure_account(2, "a", 0).unwrap();
+    assert_eq!(other.tiny_id, 144_115_000_000_000_002);
+
+    // Appending creates the recipient and numbers its inbox from 1.
+    assert_eq!(
+        store.append_message(1, &msg("a", "b", 10, 1)).unwrap(),
+        Appended::New { inbox_seq: 1 }
+    );
+    assert_eq!(
+        store.account(1, "b").unwrap().map(|x| x.tiny_id),
+        Some(144_115_000_000_000_003)
+    );
+    assert_eq!(
+        store.append_message(1, &msg("a", "b", 11, 1)).unwrap(),
+        Appended::New { inbox_seq: 2 }
+    );
+    assert_eq!(
+        store.append_message(1, &msg("c", "b", 10, 1)).unwrap(),
+        Appended::New { inbox_seq: 3 }
+    );
+    // Duplicate: same sender, seq, random (even with another time).
+    let mut dup = msg("a", "b", 10, 1);
+    dup.msg_time += 100;
+    assert_eq!(
+        store.append_message(1, &dup).unwrap(),
+        Appended::Duplicate {
+            msg_time: 1_795_628_000,
+            msg_key: "k10_1".into()
+        }
+    );
+    // The same triple in another app is not a duplicate.
+    assert_eq!(
+        store.append_message(2, &msg("a", "b", 10, 1)).unwrap(),
+        Appended::New { inbox_seq: 1 }
+    );
+    // u64 values beyond i64 survive.
+    let huge = msg("a", "d", u64::MAX, u64::MAX - 1);
+    assert_eq!(
+        store.append_message(1, &huge).unwrap(),
+        Appended::New { inbox_seq: 1 }
+    );
+    assert_eq!(store.inbox_after(1, "d", 0, 10).unwrap()[0].msg, huge);
+
+    assert_eq!(store.inbox_head(1, "b").unwrap(), 3);
+    assert_eq!(store.inbox_head(1, "nobody").unwrap(), 0);
+    let all = store.inbox_after(1, "b", 0, 10).unwrap();
+    assert_eq!(
+        all.iter().map(|m| m.inbox_seq).collect::<Vec<_>>(),
+        vec![1, 2, 3]
+    );
+    assert_eq!(all[0].msg, msg("a", "b", 10, 1));
+    let page = store.inbox_after(1, "b", 1, 1).unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].inbox_seq, 2);
+    assert!(store.inbox_after(1, "b", 3, 10).unwrap().is_empty());
+    assert!(store.inbox_after(1, "b", u64::MAX, 10).unwrap().is_empty());
+    assert_eq!(store.inbox_after(2, "b", 0, 10).unwrap().len(), 1);
+
+    assert_eq!(store.cursor(1, "b").unwrap(), 0);
+    assert_eq!(store.advance_cursor(1, "b", 2).unwrap(), 2);
+    assert_eq!(
+        store.advance_cursor(1, "b", 1).unwrap(),
+        2,
+        "never backwards"
+    );
+    assert_eq!(store.cursor(2, "b").unwrap(), 0);
+    assert_eq!(store.advance_cursor(1, "nobody", 5).unwrap(), 0);
+    store.flush().unwrap();
+}
+
+#[test]
+fn memory_store_meets_the_contract() {
+    contract(&mut MemoryStore::new());
+}
+
+#[test]
+fn sqlite_store_meets_the_contract() {
+    contract(&mut SqliteStore::in_memory().unwrap());
+}
+
+fn temp_db(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tcchat-server-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}-{}.db", std::process::id()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    path
+}
+
+#[test]
+fn sqlite_file_survives_reopen_with_nothing_lost() {
+    let path = temp_db("reopen");
+    let epoch;
+    {
+        let mut store = SqliteStore::open(&path).unwrap();
+        store.ensure_account(1, "a", 0).unwrap();
+        for i in 0..50 {
+            store.append_message(1, &msg("a", "b", i, 7)).unwrap();
+        }
+        store.advance_cursor(1, "b", 20).unwrap();
+        store.set_meta("epoch", "00000000000000ab").unwrap();
+        epoch = store.meta("epoch").unwrap();
+        // Dropped without flush: WAL commits must still be there.
+    }
+    let mut store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.meta("epoch").unwrap(), epoch);
+    assert_eq!(
+        store.account(1, "a").unwrap().unwrap().tiny_id,
+        144_115_000_000_000_001
+    );
+    assert_eq!(store.inbox_head(1, "b").unwrap(), 50);
+    assert_eq!(store.cursor(1, "b").unwrap(), 20);
+    let rest = store.inbox_after(1, "b", 20, 100).unwrap();
+    assert_eq!(rest.len(), 30);
+    assert_eq!(rest[0].msg, msg("a", "b", 20, 7));
+    assert!(matches!(
+        store.append_message(1, &msg("a", "b", 3, 7)).unwrap(),
+        Appended::Duplicate { .. }
+    ));
+    assert_eq!(
+        store.append_message(1, &msg("a", "b", 99, 7)).unwrap(),
+        Appended::New { inbox_seq: 51 }
+    );
+    store.flush().unwrap();
+}
+
+#[test]
+fn engine_state_survives_a_restart_on_the_same_file() {
+    let path = temp_db("restart");
+    // First run: alice sends to bob, who is offline; bob syncs one page.
+    let (cookie, tiny_id) = {
+        let mut sim = Sim::with(config(), SqliteStore::open(&path).unwrap());
+        let mut alice = Client::new(1, APP, "alice");
+        alice.login(&mut sim);
+        alice.send_text(&mut sim, "bob", 1, 1, "before restart");
+        let mut bob = Client::new(2, APP, "bob");
+        bob.login(&mut sim);
+        let sync = bob.getmsg(&mut sim, "");
+        assert_eq!(texts(&sync.body["MsgList"]), vec!["before restart"]);
+        alice.send_text(&mut sim, "bob", 2, 2, "after bob's sync");
+        sim.engine.flush().unwrap();
+        (
+            sync.body["Cookie"].as_str().unwrap().to_owned(),
+            alice.tiny_id.clone(),
+        )
+    };
+    // Second run: same file. Accounts, inbox, cursor and cookies carry over.
+    let mut sim = Sim::with(config(), SqliteStore::open(&path).unwrap());
+    let mut alice = Client::new(1, APP, "alice");
+    alice.login(&mut sim);
+    assert_eq!(alice.tiny_id, tiny_id);
+    let mut bob = Client::new(2, APP, "bob");
+    bob.login(&mut sim);
+    let with_cookie = bob.getmsg(&mut sim, &cookie);
+    assert_eq!(
+        texts(&with_cookie.body["MsgList"]),
+        vec!["after bob's sync"]
+    );
+    // The resend of a message from the first run is still recognised.
+    let resend = alice.call(
+        &mut sim,
+        "openim.sendmsg",
+        sendmsg_body("alice", "bob", 1, 1, 1, "before restart"),
+    );
+    assert_eq!(resend.len(), 1, "stored once, no push");
+    assert_eq!(resend[0].body["ErrorCode"], json!(0));
+}
