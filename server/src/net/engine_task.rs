@@ -110,3 +110,29 @@ fn drain<S: Store>(engine: &mut Engine<S>, conns: &mut HashMap<ConnId, ConnHandl
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::EngineConfig;
+    use crate::store::MemoryStore;
+
+    #[test]
+    fn a_client_whose_queue_is_full_is_closed_with_1008() {
+        let mut engine = Engine::new(EngineConfig::default(), MemoryStore::new(), 1);
+        let (frames, mut frames_rx) = mpsc::channel(1);
+        let (close, mut close_rx) = oneshot::channel();
+        let mut conns = HashMap::from([(ConnId(1), ConnHandle { frames, close })]);
+        engine.handle_connect(now(), unix_ms(), ConnId(1), "");
+        let ping = br#"{"head":{"servcmd":"heartbeat.alive","seq":1},"body":{}}"#;
+        engine.handle_frame(now(), unix_ms(), ConnId(1), ping);
+        engine.handle_frame(now(), unix_ms(), ConnId(1), ping);
+        drain(&mut engine, &mut conns);
+        assert!(frames_rx.try_recv().is_ok(), "the first frame fits");
+        let (code, reason) = close_rx.try_recv().expect("closed");
+        assert_eq!(code, codes::CLOSE_SLOW_CONSUMER);
+        assert_eq!(reason, "outbound queue full");
+        assert!(conns.is_empty());
+        assert_eq!(engine.connection_count(), 0);
+    }
+}
