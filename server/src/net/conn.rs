@@ -104,7 +104,7 @@ pub(crate) async fn run(
 
     let (mut sink, mut source) = ws.split();
     let reader_inputs = inputs.clone();
-    let mut reader = tokio::spawn(async move {
+    let mut reader = AbortOnDrop(tokio::spawn(async move {
         while let Some(msg) = source.next().await {
             match msg {
                 Ok(Message::Binary(data)) => {
@@ -124,14 +124,14 @@ pub(crate) async fn run(
             }
         }
         ReadEnd::Closed
-    });
+    }));
 
     let going_away = || (codes::CLOSE_GOING_AWAY, "server shutting down".to_owned());
     let end: Option<(u16, String)> = loop {
         tokio::select! {
             biased;
             close = &mut close_rx => break Some(close.unwrap_or_else(|_| going_away())),
-            read = &mut reader => break match read {
+            read = &mut reader.0 => break match read {
                 Ok(ReadEnd::Text) => Some((
                     codes::CLOSE_UNSUPPORTED_DATA,
                     format!("{PATH} carries binary messages only"),
@@ -164,9 +164,20 @@ pub(crate) async fn run(
         }
     });
     let _ = timeout(CLOSE_TIMEOUT, sink.close(frame)).await;
-    reader.abort();
+    drop(reader);
     let _ = inputs.send(Input::Disconnect { conn }).await;
     tracing::debug!(conn = conn.0, "connection ended");
+}
+
+/// Aborts the reader when the connection task ends in any way, including
+/// being aborted itself at the end of a shutdown grace period: a reader left
+/// behind would keep the engine's input channel open.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Close reasons are limited to 123 bytes.

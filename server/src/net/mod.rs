@@ -105,7 +105,14 @@ impl RunningServer {
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         let _ = self.accept.await;
-        let _ = self.engine.await;
+        // The engine task ends (flushing the store) once every connection
+        // has let go of its input channel, which the accept loop bounds by
+        // the grace period.
+        let mut engine = self.engine;
+        if tokio::time::timeout(SHUTDOWN_GRACE, &mut engine).await.is_err() {
+            tracing::error!("the engine did not stop in time; aborting it without a flush");
+            engine.abort();
+        }
         tracing::info!("tcchat-server stopped");
     }
 }
