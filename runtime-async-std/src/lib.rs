@@ -1,1 +1,61 @@
-//! placeholder
+//! tcchat on [async-std]: a Rust chat SDK that behaves like the Tencent
+//! Cloud Chat SDK and speaks its Web SDK's wire format. The API is the same
+//! as in `tcchat-tokio` and `tcchat-smol`.
+//!
+//! ```
+//! use tcchat_async_std::{Chat, CreateTextMessageOptions, EventName, LoginOptions, Options};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = tcchat_server::start_in_thread(tcchat_server::ServerConfig::ephemeral(vec![
+//! #     tcchat_server::AppConfig { sdk_app_id: 1400000002, secret_key: "secret".into() },
+//! # ]))?;
+//! # let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+//! # let user_sig = tcchat_server::gen_usersig(1400000002, "secret", "user0", 3600, now);
+//! async_std::task::block_on(async {
+//!     let chat = Chat::create(Options::new(1400000002).with_proxy_server(server.ws_url()));
+//!     let _ready = chat.once(EventName::SdkReady, |_| println!("ready"))?;
+//!     chat.login(LoginOptions::new("user0", user_sig)).await?;
+//!     let message = chat.create_text_message(&CreateTextMessageOptions::c2c("user1", "Hello world!"))?;
+//!     chat.send_message(&message).await?;
+//!     chat.destroy().await
+//! })?;
+//! # Ok(()) }
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use std::io;
+use std::time::Instant;
+
+use tcchat_runtime_common::{BoxFuture, Io, Runtime};
+
+pub use tcchat_runtime_common::{
+    plugin, types, ChatError, Context, CreateTextMessageOptions, ErrorCode, Event, EventName,
+    EventStream, ListenerGuard, ListenerHandle, ListenerId, LoginInfo, LoginOptions, Message,
+    OffFilter, Options, Payload, Reply, Tuning, UploadPlugin, UploadRequest, UploadResponse,
+};
+
+/// A chat instance on async-std.
+pub type Chat = tcchat_runtime_common::Chat<AsyncStdRuntime>;
+
+/// async-std's TCP, timer and spawner.
+#[derive(Debug, Clone, Default)]
+pub struct AsyncStdRuntime;
+
+impl Runtime for AsyncStdRuntime {
+    fn connect_tcp(&self, host: String, port: u16) -> BoxFuture<io::Result<Box<dyn Io>>> {
+        Box::pin(async move {
+            let stream = async_std::net::TcpStream::connect((host.as_str(), port)).await?;
+            stream.set_nodelay(true)?;
+            Ok(Box::new(stream) as Box<dyn Io>)
+        })
+    }
+
+    fn sleep_until(&self, deadline: Instant) -> BoxFuture<()> {
+        Box::pin(async_std::task::sleep(deadline.saturating_duration_since(Instant::now())))
+    }
+
+    fn spawn(&self, task: BoxFuture<()>) {
+        async_std::task::spawn(task);
+    }
+}

@@ -1,1 +1,30 @@
-//! placeholder
+//! The runtime-agnostic half of tcchat: the public [`Chat`] API and the
+//! driver task that runs the sans-IO core, written once. A runtime crate
+//! (`tcchat-tokio`, `tcchat-async-std`, `tcchat-smol`) supplies a
+//! [`Runtime`] (TCP connect, timer, spawn) and re-exports this API.
+//!
+//! Applications use a runtime crate, not this one directly.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod chat;
+mod driver;
+mod listeners;
+pub mod plugin;
+mod registry;
+mod runtime;
+mod shared;
+mod stream;
+mod transport;
+
+pub use chat::{Chat, LoginOptions, Reply};
+pub use listeners::{ListenerGuard, ListenerHandle};
+pub use plugin::{UploadPlugin, UploadRequest, UploadResponse};
+pub use runtime::{BoxFuture, Io, Runtime};
+pub use stream::EventStream;
+
+pub use tcchat_core::listener::{Context, ListenerId, OffFilter};
+pub use tcchat_core::model::{CreateTextMessageOptions, Message, Payload};
+pub use tcchat_core::types;
+pub use tcchat_core::{ChatError, ErrorCode, Event, EventName, LoginInfo, Options, Tuning};

@@ -1,1 +1,36 @@
-//! placeholder
+//! End-to-end suites for tcchat.
+//!
+//! [`conformance`] is written once, generic over the runtime, and run by
+//! `tests/tokio.rs`, `tests/async_std.rs` and `tests/smol.rs` against the
+//! real reference server over loopback.
+
+#![warn(missing_docs)]
+
+pub mod conformance;
+pub mod world;
+
+/// Expand the conformance suite into `#[test]` functions for one runtime:
+/// `conformance_suite!(RuntimeType, |future| block_on(future));`.
+#[macro_export]
+macro_rules! conformance_suite {
+    ($rt:ty, $block_on:expr) => {
+        $crate::conformance_suite!(@tests $rt, $block_on,
+            full_lifecycle,
+            wrong_state_calls_get_official_codes,
+            bad_usersigs_are_refused_with_codes,
+            sdk_app_ids_are_isolated,
+            offline_messages_arrive_through_sync,
+            listener_semantics,
+            create_returns_one_instance_per_sdk_app_id,
+        );
+    };
+    (@tests $rt:ty, $block_on:expr, $($name:ident),+ $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                let block_on = $block_on;
+                block_on($crate::conformance::$name::<$rt>());
+            }
+        )+
+    };
+}

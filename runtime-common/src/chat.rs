@@ -1,0 +1,357 @@
+//! The public API: `Chat`, mirroring the official SDK's instance methods.
+
+use std::any::TypeId;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context as TaskContext, Poll};
+
+use futures_channel::{mpsc, oneshot};
+use tcchat_core::listener::{Context, Listeners, OffFilter};
+use tcchat_core::model::{CreateTextMessageOptions, Message};
+use tcchat_core::types::NetState;
+use tcchat_core::{ChatError, Client, ErrorCode, Event, EventName, LoginInfo, Options, RequestId, Response};
+
+use crate::driver::drive;
+use crate::listeners::ListenerHandle;
+use crate::plugin::{UploadPlugin, UPLOAD_PLUGIN_NAME};
+use crate::registry;
+use crate::runtime::Runtime;
+use crate::shared::{lock, os_seed, unix_ms, Handler, Shared, State};
+use crate::stream::EventStream;
+
+/// Arguments of `login`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginOptions {
+    /// `userID`.
+    pub user_id: String,
+    /// `userSig`, made with the app's secret key (TLSSigAPIv2).
+    pub user_sig: String,
+}
+
+impl LoginOptions {
+    /// Log in `user_id` with `user_sig`.
+    pub fn new(user_id: impl Into<String>, user_sig: impl Into<String>) -> LoginOptions {
+        LoginOptions {
+            user_id: user_id.into(),
+            user_sig: user_sig.into(),
+        }
+    }
+}
+
+/// A chat instance on runtime `R`; cheap to clone (all clones are the same
+/// instance). Each runtime crate names it `Chat`.
+pub struct Chat<R: Runtime> {
+    shared: Arc<Shared>,
+    _runtime: PhantomData<fn() -> R>,
+}
+
+impl<R: Runtime> Clone for Chat<R> {
+    fn clone(&self) -> Self {
+        Chat {
+            shared: Arc::clone(&self.shared),
+            _runtime: PhantomData,
+        }
+    }
+}
+
+impl<R: Runtime> std::fmt::Debug for Chat<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = lock(&self.shared.state);
+        f.debug_struct("Chat")
+            .field("sdk_app_id", &state.client.sdk_app_id())
+            .field("ready", &state.client.is_ready())
+            .finish()
+    }
+}
+
+impl<R: Runtime + Default> Chat<R> {
+    /// `TencentCloudChat.create(options)`: the same instance for the same
+    /// SDKAppID until it is destroyed; a new instance connects at once.
+    ///
+    /// # Panics
+    ///
+    /// Where the runtime needs a context (tokio), when called outside it.
+    pub fn create(options: Options) -> Chat<R> {
+        Self::create_on(R::default(), options)
+    }
+
+    /// A separate instance (see [`Chat::create_independent_on`]).
+    ///
+    /// # Panics
+    ///
+    /// As [`Chat::create`].
+    pub fn create_independent(options: Options) -> Chat<R> {
+        Self::create_independent_on(R::default(), options)
+    }
+}
+
+impl<R: Runtime> Chat<R> {
+    /// `TencentCloudChat.create(options)` on `runtime`: the same instance
+    /// for the same SDKAppID until it is destroyed. Like the official SDK,
+    /// a new instance connects at once. The runtime crates wrap this as
+    /// `Chat::create(options)`.
+    pub fn create_on(runtime: R, options: Options) -> Chat<R> {
+        let sdk_app_id = options.sdk_app_id;
+        registry::get_or_create(TypeId::of::<R>(), sdk_app_id, || {
+            let chat = Self::build(runtime, options);
+            (Arc::clone(&chat.shared), chat)
+        })
+    }
+
+    /// A new instance that `create` does not hand out again: for processes
+    /// that need several users of one SDKAppID at once (tests, tools,
+    /// bridges). The official SDK has no such call; everything else about
+    /// the instance is the same.
+    pub fn create_independent_on(runtime: R, options: Options) -> Chat<R> {
+        Self::build(runtime, options)
+    }
+
+    fn build(runtime: R, options: Options) -> Chat<R> {
+        let (inbox, rx) = mpsc::unbounded();
+        let client = Client::new(options, os_seed(), std::time::Instant::now(), unix_ms());
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                client,
+                waiters: Default::default(),
+                upload_plugin: None,
+            }),
+            listeners: Mutex::new(Listeners::default()),
+            streams: Mutex::new(Vec::new()),
+            inbox,
+        });
+        runtime.spawn(Box::pin(drive(runtime.clone(), Arc::clone(&shared), rx)));
+        Chat {
+            shared,
+            _runtime: PhantomData,
+        }
+    }
+
+    /// Whether two handles are the same instance.
+    pub fn same_instance(&self, other: &Chat<R>) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+
+    /// `setLogLevel(level)`: 0 debug (most logs), 1 release, 2 warnings,
+    /// 3 errors, 4 none. Logs go through `tracing`; install a subscriber to
+    /// see them.
+    pub fn set_log_level(&self, level: u8) -> Result<(), ChatError> {
+        lock(&self.shared.state).client.set_log_level(level)
+    }
+
+    /// `registerPlugin({'tim-upload-plugin': plugin})`. Only that name is
+    /// accepted (2905 otherwise). See [`crate::plugin`].
+    pub fn register_plugin(&self, name: &str, plugin: Arc<dyn UploadPlugin>) -> Result<(), ChatError> {
+        if name != UPLOAD_PLUGIN_NAME {
+            return Err(ChatError::new(
+                ErrorCode::INVALID_OPERATION,
+                format!("unknown plugin {name:?}; only {UPLOAD_PLUGIN_NAME:?} is supported"),
+            ));
+        }
+        lock(&self.shared.state).upload_plugin = Some(plugin);
+        Ok(())
+    }
+
+    /// Whether an upload plugin is registered.
+    pub fn has_upload_plugin(&self) -> bool {
+        lock(&self.shared.state).upload_plugin.is_some()
+    }
+
+    // ----- listeners ------------------------------------------------------
+
+    fn add_listener(
+        &self,
+        event: EventName,
+        handler: Handler,
+        context: Option<Context>,
+        once: bool,
+    ) -> Result<ListenerHandle, ChatError> {
+        let id = lock(&self.shared.listeners).add(event, handler, context, once)?;
+        Ok(ListenerHandle::new(Arc::downgrade(&self.shared), event, id))
+    }
+
+    /// `on(eventName, handler)`. Handlers run on the SDK's driver task, in
+    /// registration order; keep them short. Register before `login` to see
+    /// every event. Fails with 2905 past 1,000 listeners for one event.
+    pub fn on(&self, event: EventName, handler: impl Fn(&Event) + Send + Sync + 'static) -> Result<ListenerHandle, ChatError> {
+        self.add_listener(event, Arc::new(handler), None, false)
+    }
+
+    /// `on(eventName, handler, context)`: the listener belongs to `context`,
+    /// so `off` can remove a context's listeners together.
+    pub fn on_with_context(
+        &self,
+        event: EventName,
+        context: Context,
+        handler: impl Fn(&Event) + Send + Sync + 'static,
+    ) -> Result<ListenerHandle, ChatError> {
+        self.add_listener(event, Arc::new(handler), Some(context), false)
+    }
+
+    /// `once(eventName, handler)`: removed after its first call.
+    pub fn once(&self, event: EventName, handler: impl Fn(&Event) + Send + Sync + 'static) -> Result<ListenerHandle, ChatError> {
+        self.add_listener(event, Arc::new(handler), None, true)
+    }
+
+    /// `off(eventName, handler, context, once)`: remove the listeners of
+    /// `event` that match `filter` (see [`OffFilter`]); returns how many.
+    pub fn off(&self, event: EventName, filter: &OffFilter) -> usize {
+        lock(&self.shared.listeners).off(event, filter)
+    }
+
+    /// Remove one listener (same as `off` with its handler).
+    pub fn off_listener(&self, handle: &ListenerHandle) -> bool {
+        handle.remove()
+    }
+
+    /// Remove every listener of `context`, for all events.
+    pub fn off_context(&self, context: &Context) -> usize {
+        lock(&self.shared.listeners).off_context(context)
+    }
+
+    /// Every event as an async stream, for those who prefer streams to
+    /// listeners. A stream holds up to `capacity` unread events; past that,
+    /// events are dropped for it (and logged) rather than growing memory.
+    pub fn events(&self, capacity: usize) -> EventStream {
+        let (tx, rx) = mpsc::channel(capacity.max(1));
+        lock(&self.shared.streams).push(tx);
+        EventStream::new(rx)
+    }
+
+    // ----- session ----------------------------------------------------------
+
+    fn submit(&self, f: impl FnOnce(&mut Client, std::time::Instant) -> Result<RequestId, ChatError>) -> Call {
+        self.shared.with_client(|state, now| match f(&mut state.client, now) {
+            Ok(id) if state.client.is_destroyed() => {
+                // The driver has stopped (or is stopping): nobody else will
+                // drain this completion, so take it here.
+                let mut result = None;
+                while let Some(c) = state.client.poll_completion() {
+                    if c.id == id {
+                        result = Some(c.result);
+                    } else if let Some(waiter) = state.waiters.remove(&c.id) {
+                        let _ = waiter.send(c.result);
+                    }
+                }
+                Call::Done(Some(result.unwrap_or_else(|| {
+                    Err(ChatError::new(ErrorCode::LOGGED_OUT, "the instance was destroyed"))
+                })))
+            }
+            Ok(id) => {
+                let (tx, rx) = oneshot::channel();
+                state.waiters.insert(id, tx);
+                Call::Waiting(rx)
+            }
+            Err(err) => Call::Done(Some(Err(err))),
+        })
+    }
+
+    /// `login({userID, userSig})`. The request is sent when you call; the
+    /// future resolves with the reply (SDK_READY has been emitted by then).
+    pub fn login(&self, options: LoginOptions) -> Reply<LoginInfo> {
+        let call = self.submit(|c, now| c.login(now, &options.user_id, &options.user_sig));
+        Reply::new(call, |r| match r {
+            Response::Login(info) => Some(info),
+            _ => None,
+        })
+    }
+
+    /// `logout()`. SDK_NOT_READY is emitted before the future resolves.
+    pub fn logout(&self) -> Reply<()> {
+        let call = self.submit(|c, now| c.logout(now));
+        Reply::new(call, |r| matches!(r, Response::Logout).then_some(()))
+    }
+
+    /// `destroy()`: log out, close the WebSocket, release. SDK_DESTROY is
+    /// emitted before the future resolves, and no event follows it. A later
+    /// `create` with the same SDKAppID makes a fresh instance.
+    pub fn destroy(&self) -> Reply<()> {
+        registry::forget(&self.shared);
+        let call = self.submit(|c, now| Ok(c.destroy(now)));
+        Reply::new(call, |r| matches!(r, Response::Destroyed).then_some(()))
+    }
+
+    /// `isReady()`.
+    pub fn is_ready(&self) -> bool {
+        lock(&self.shared.state).client.is_ready()
+    }
+
+    /// `getLoginUser()`: the logged-in (or logging-in) user.
+    pub fn get_login_user(&self) -> Option<String> {
+        lock(&self.shared.state).client.login_user().map(str::to_owned)
+    }
+
+    /// The network state last reported with NET_STATE_CHANGE.
+    pub fn net_state(&self) -> NetState {
+        lock(&self.shared.state).client.net_state()
+    }
+
+    // ----- messages ---------------------------------------------------------
+
+    /// `createTextMessage({to, conversationType, payload: {text}})`.
+    pub fn create_text_message(&self, options: &CreateTextMessageOptions) -> Result<Message, ChatError> {
+        self.shared.with_client(|state, now| state.client.create_text_message(now, options))
+    }
+
+    /// `sendMessage(message)`: resolves with the message as sent.
+    pub fn send_message(&self, message: &Message) -> Reply<Message> {
+        let call = self.submit(|c, now| c.send_message(now, message));
+        Reply::new(call, |r| match r {
+            Response::MessageSent(m) => Some(m),
+            _ => None,
+        })
+    }
+
+    /// `findMessage(messageID)`.
+    pub fn find_message(&self, id: &str) -> Option<Message> {
+        lock(&self.shared.state).client.find_message(id).cloned()
+    }
+}
+
+/// A call whose result comes later.
+enum Call {
+    Done(Option<Result<Response, ChatError>>),
+    Waiting(oneshot::Receiver<Result<Response, ChatError>>),
+}
+
+/// The result of an API call that needs the server. The request was already
+/// submitted when the method returned; awaiting only waits for the outcome,
+/// and dropping it does not cancel the request.
+#[must_use = "the request is already sent; await the Reply to learn its outcome"]
+pub struct Reply<T> {
+    call: Call,
+    map: fn(Response) -> Option<T>,
+}
+
+impl<T> Reply<T> {
+    fn new(call: Call, map: fn(Response) -> Option<T>) -> Reply<T> {
+        Reply { call, map }
+    }
+}
+
+impl<T> Unpin for Reply<T> {}
+
+impl<T> Future for Reply<T> {
+    type Output = Result<T, ChatError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        let map = self.map;
+        let result = match &mut self.call {
+            Call::Done(result) => result.take().unwrap_or_else(|| {
+                Err(ChatError::new(ErrorCode::INVALID_OPERATION, "Reply polled after completion"))
+            }),
+            Call::Waiting(rx) => match Pin::new(rx).poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Ok(result)) => result,
+                // The instance went away with the request unanswered.
+                Poll::Ready(Err(oneshot::Canceled)) => {
+                    Err(ChatError::new(ErrorCode::LOGGED_OUT, "the instance was destroyed"))
+                }
+            },
+        };
+        Poll::Ready(result.and_then(|r| {
+            map(r).ok_or_else(|| ChatError::new(ErrorCode::UNCAUGHT_ERROR, "unexpected response kind"))
+        }))
+    }
+}

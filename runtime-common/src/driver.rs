@@ -1,0 +1,133 @@
+//! The driver task: feeds network input and timer expiries into the core,
+//! performs its transmits, runs listeners and resolves waiting calls.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use futures_channel::mpsc;
+use futures_util::future::{select, Either};
+use futures_util::StreamExt;
+use tcchat_core::{Completion, ConnId, Event, Transmit};
+
+use crate::registry;
+use crate::runtime::Runtime;
+use crate::shared::{lock, Shared};
+use crate::transport::{run_connection, Incoming, Outgoing};
+
+pub(crate) async fn drive<R: Runtime>(runtime: R, shared: Arc<Shared>, mut inbox: mpsc::UnboundedReceiver<Incoming>) {
+    let mut links: HashMap<ConnId, mpsc::UnboundedSender<Outgoing>> = HashMap::new();
+    loop {
+        let (transmits, events, completions, timeout, destroyed) = {
+            let mut state = lock(&shared.state);
+            let mut transmits = Vec::new();
+            while let Some(t) = state.client.poll_transmit() {
+                transmits.push(t);
+            }
+            let mut events = Vec::new();
+            while let Some(e) = state.client.poll_event() {
+                events.push(e);
+            }
+            let mut completions = Vec::new();
+            while let Some(c) = state.client.poll_completion() {
+                if let Some(waiter) = state.waiters.remove(&c.id) {
+                    completions.push((waiter, c));
+                }
+            }
+            (transmits, events, completions, state.client.poll_timeout(), state.client.is_destroyed())
+        };
+        for t in transmits {
+            perform(&runtime, &shared, &mut links, t);
+        }
+        for event in &events {
+            dispatch(&shared, event);
+        }
+        for (waiter, Completion { result, .. }) in completions {
+            let _ = waiter.send(result);
+        }
+        if destroyed {
+            // Every waiter left gets the destroyed error when dropped.
+            lock(&shared.state).waiters.clear();
+            lock(&shared.streams).clear();
+            lock(&shared.listeners).clear();
+            registry::forget(&shared);
+            return;
+        }
+        let next = match timeout {
+            Some(deadline) => {
+                match select(inbox.next(), runtime.sleep_until(deadline)).await {
+                    Either::Left((next, _)) => next,
+                    Either::Right(((), _)) => Some(Incoming::Wake),
+                }
+            }
+            None => inbox.next().await,
+        };
+        let Some(first) = next else {
+            return;
+        };
+        // Feed everything that is ready, then drain once.
+        let mut state = lock(&shared.state);
+        let now = Instant::now();
+        feed(&mut state.client, now, first);
+        while let Ok(more) = inbox.try_recv() {
+            feed(&mut state.client, now, more);
+        }
+        state.client.handle_timeout(now);
+    }
+}
+
+fn feed(client: &mut tcchat_core::Client, now: Instant, input: Incoming) {
+    match input {
+        Incoming::Wake => {}
+        Incoming::Connected(conn) => client.handle_connected(now, conn),
+        Incoming::Frame(conn, bytes) => client.handle_frame(now, conn, &bytes),
+        Incoming::Closed(conn, reason) => client.handle_disconnected(now, conn, reason),
+    }
+}
+
+fn perform<R: Runtime>(
+    runtime: &R,
+    shared: &Arc<Shared>,
+    links: &mut HashMap<ConnId, mpsc::UnboundedSender<Outgoing>>,
+    transmit: Transmit,
+) {
+    match transmit {
+        Transmit::Connect { conn, url } => {
+            let (tx, rx) = mpsc::unbounded();
+            links.insert(conn, tx);
+            let task = run_connection(runtime.clone(), conn, url, shared.inbox.clone(), rx);
+            runtime.spawn(Box::pin(task));
+        }
+        Transmit::Send { conn, frame } => {
+            if let Some(link) = links.get(&conn) {
+                let _ = link.unbounded_send(Outgoing::Frame(frame));
+            }
+        }
+        Transmit::Close { conn, code } => {
+            if let Some(link) = links.remove(&conn) {
+                let _ = link.unbounded_send(Outgoing::Close(code));
+            }
+        }
+    }
+}
+
+/// Run the listeners of `event`, then feed the event streams. A listener
+/// that panics is contained and logged; the others still run.
+fn dispatch(shared: &Shared, event: &Event) {
+    let handlers = lock(&shared.listeners).take_for(event.name());
+    for handler in handlers {
+        let run = std::panic::AssertUnwindSafe(|| handler(event));
+        if std::panic::catch_unwind(run).is_err() {
+            tracing::error!(event = event.name().as_str(), "a listener panicked");
+        }
+    }
+    let mut streams = lock(&shared.streams);
+    streams.retain_mut(|tx| match tx.try_send(event.clone()) {
+        Ok(()) => true,
+        Err(e) if e.is_full() => {
+            tracing::warn!("an event stream is not being read; dropping an event for it");
+            true
+        }
+        Err(_) => false,
+    });
+}

@@ -1,0 +1,126 @@
+//! A reference server with two apps, and helpers to wait for events.
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use futures_util::future::{select, Either};
+use futures_util::StreamExt;
+use tcchat_core::{Event, Options};
+use tcchat_runtime_common::{Chat, EventStream, Runtime};
+use tcchat_server::{gen_usersig, start_in_thread, AppConfig, BackgroundServer, ServerConfig};
+
+/// The first app's SDKAppID.
+pub const APP_A: u64 = 1_400_000_001;
+/// The second app's SDKAppID.
+pub const APP_B: u64 = 1_400_000_002;
+const KEY_A: &str = "secret-key-of-app-a";
+const KEY_B: &str = "secret-key-of-app-b";
+
+/// How long a test waits for something that should happen at once on
+/// loopback before it fails (a bound, not a sleep: waiting ends as soon as
+/// the event arrives).
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+/// A running server with apps [`APP_A`] and [`APP_B`].
+pub struct World {
+    server: BackgroundServer,
+}
+
+impl World {
+    /// Start a server on an ephemeral loopback port with an in-memory store.
+    pub fn start() -> World {
+        let apps = vec![
+            AppConfig {
+                sdk_app_id: APP_A,
+                secret_key: KEY_A.into(),
+            },
+            AppConfig {
+                sdk_app_id: APP_B,
+                secret_key: KEY_B.into(),
+            },
+        ];
+        let server = start_in_thread(ServerConfig::ephemeral(apps)).expect("server starts");
+        World { server }
+    }
+
+    /// `ws://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        self.server.ws_url()
+    }
+
+    /// Options for `app` pointed at this server.
+    pub fn options(&self, app: u64) -> Options {
+        Options::new(app).with_proxy_server(self.url())
+    }
+
+    /// A valid UserSig for `user` in `app`, valid for an hour.
+    pub fn sig(&self, app: u64, user: &str) -> String {
+        self.sig_with(app, user, 3600, now_secs())
+    }
+
+    /// A UserSig with a chosen lifetime and issue time.
+    pub fn sig_with(&self, app: u64, user: &str, expire: u64, time: u64) -> String {
+        let key = if app == APP_B { KEY_B } else { KEY_A };
+        gen_usersig(app, key, user, expire, time)
+    }
+
+    /// A separate instance for `app` with its event stream.
+    pub fn client<R: Runtime + Default>(&self, app: u64) -> (Chat<R>, EventStream) {
+        let chat = Chat::<R>::create_independent(self.options(app));
+        let events = chat.events(1024);
+        (chat, events)
+    }
+}
+
+/// Unix seconds now.
+pub fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Wait for the first event matching `pred`, skipping others; panics with
+/// what was seen if none comes within [`PATIENCE`].
+pub async fn expect_event<R: Runtime + Default>(
+    events: &mut EventStream,
+    what: &str,
+    pred: impl Fn(&Event) -> bool,
+) -> Event {
+    let deadline = Instant::now() + PATIENCE;
+    let mut seen = Vec::new();
+    loop {
+        match select(events.next(), R::default().sleep_until(deadline)).await {
+            Either::Left((Some(event), _)) => {
+                if pred(&event) {
+                    return event;
+                }
+                seen.push(event.name());
+            }
+            Either::Left((None, _)) => panic!("event stream ended waiting for {what}; saw {seen:?}"),
+            Either::Right(_) => panic!("no {what} within {PATIENCE:?}; saw {seen:?}"),
+        }
+    }
+}
+
+/// Collect every event that arrives until `pred` matches one (inclusive).
+pub async fn events_until<R: Runtime + Default>(
+    events: &mut EventStream,
+    what: &str,
+    pred: impl Fn(&Event) -> bool,
+) -> Vec<Event> {
+    let deadline = Instant::now() + PATIENCE;
+    let mut seen = Vec::new();
+    loop {
+        match select(events.next(), R::default().sleep_until(deadline)).await {
+            Either::Left((Some(event), _)) => {
+                let done = pred(&event);
+                seen.push(event);
+                if done {
+                    return seen;
+                }
+            }
+            Either::Left((None, _)) => panic!("event stream ended waiting for {what}; saw {seen:?}"),
+            Either::Right(_) => panic!("no {what} within {PATIENCE:?}; saw {seen:?}"),
+        }
+    }
+}
