@@ -197,6 +197,7 @@ fn main() -> ExitCode {
                         .unwrap_or_else(|_| "info".into()),
                 )
                 .with_writer(std::io::stderr)
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
                 .init();
             let result = server_config(args).and_then(|config| {
                 let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -274,13 +274,16 @@ impl<S: Store> Engine<S> {
             servcmd::PUSH_ACK => self.on_push_ack(unix_ms, conn, frame),
             other => match stubs::clean_reply(other, frame) {
                 Some(body) => self.out.reply(conn, gzip, head, &body),
-                None => self.out.fail(
-                    conn,
-                    gzip,
-                    head,
-                    codes::UNSUPPORTED_SERVCMD,
-                    format!("servcmd {other} is not supported by tcchat-server"),
-                ),
+                None => {
+                    tracing::warn!(conn = conn.0, servcmd = other, "servcmd not supported");
+                    self.out.fail(
+                        conn,
+                        gzip,
+                        head,
+                        codes::UNSUPPORTED_SERVCMD,
+                        format!("servcmd {other} is not supported by tcchat-server"),
+                    );
+                }
             },
         }
     }
