@@ -262,12 +262,16 @@ fn bad_configurations_are_refused() {
 async fn silent_and_half_open_clients_do_not_hold_up_shutdown() {
     let server = start(config()).await.unwrap();
     // A TCP connection that never says anything (no handshake).
-    let _tcp = tokio::net::TcpStream::connect(server.ws_addr()).await.unwrap();
+    let _tcp = tokio::net::TcpStream::connect(server.ws_addr())
+        .await
+        .unwrap();
     // A WebSocket client that logs in and then never reads again.
     let mut ws = connect(&server.ws_url()).await;
     User::new("dave", 1).login(&mut ws).await;
     let started = std::time::Instant::now();
-    tokio::time::timeout(WAIT, server.shutdown()).await.expect("shutdown finished");
+    tokio::time::timeout(WAIT, server.shutdown())
+        .await
+        .expect("shutdown finished");
     assert!(started.elapsed() < Duration::from_secs(8));
     drop(ws);
 }

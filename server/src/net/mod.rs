@@ -109,7 +109,10 @@ impl RunningServer {
         // has let go of its input channel, which the accept loop bounds by
         // the grace period.
         let mut engine = self.engine;
-        if tokio::time::timeout(SHUTDOWN_GRACE, &mut engine).await.is_err() {
+        if tokio::time::timeout(SHUTDOWN_GRACE, &mut engine)
+            .await
+            .is_err()
+        {
             tracing::error!("the engine did not stop in time; aborting it without a flush");
             engine.abort();
         }
