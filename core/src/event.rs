@@ -336,7 +336,10 @@ mod tests {
             assert_eq!(EventName::parse(name.key()), Some(*name));
         }
         assert_eq!(EventName::MessageReceived.as_str(), "onMessageReceived");
-        assert_eq!(EventName::GroupAttributesUpdated.as_str(), "groupAttributesUpdated");
+        assert_eq!(
+            EventName::GroupAttributesUpdated.as_str(),
+            "groupAttributesUpdated"
+        );
     }
 
     #[test]
@@ -370,7 +373,14 @@ mod tests {
             .keys()
             .cloned()
             .collect();
-        for k in ["groupID", "userID", "messageID", "readCount", "unreadCount", "isPeerRead"] {
+        for k in [
+            "groupID",
+            "userID",
+            "messageID",
+            "readCount",
+            "unreadCount",
+            "isPeerRead",
+        ] {
             assert!(keys.contains(&k.to_string()), "{k} missing from {keys:?}");
         }
     }

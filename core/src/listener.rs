@@ -173,9 +173,12 @@ mod tests {
         let mut l = reg();
         let ctx = Context::named("view");
         let a = l.add(EventName::SdkReady, "a", None, false).unwrap();
-        l.add(EventName::SdkReady, "b", Some(ctx.clone()), false).unwrap();
-        l.add(EventName::SdkReady, "c", Some(ctx.clone()), true).unwrap();
-        l.add(EventName::KickedOut, "d", Some(ctx.clone()), false).unwrap();
+        l.add(EventName::SdkReady, "b", Some(ctx.clone()), false)
+            .unwrap();
+        l.add(EventName::SdkReady, "c", Some(ctx.clone()), true)
+            .unwrap();
+        l.add(EventName::KickedOut, "d", Some(ctx.clone()), false)
+            .unwrap();
 
         let once_in_ctx = OffFilter {
             context: Some(ctx.clone()),

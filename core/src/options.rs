@@ -113,21 +113,69 @@ pub fn default_endpoints(sdk_app_id: u64) -> Vec<String> {
     // (DEFAULT0 suffix, DEFAULT, IPV6, BACKUP, BACKUP_CN)
     let site: (&str, &str, &str, &str, Option<&str>) =
         if in_range(20_000_000, 30_000_000, 1_720_000_000, 1_730_000_000) {
-            ("w4s", "wsssgp.im.qcloud.com", "wsssgpv6.im.qcloud.com", "wsssgp.my-imcloud.com", None)
+            (
+                "w4s",
+                "wsssgp.im.qcloud.com",
+                "wsssgpv6.im.qcloud.com",
+                "wsssgp.my-imcloud.com",
+                None,
+            )
         } else if in_range(30_000_000, 40_000_000, 1_730_000_000, 1_740_000_000) {
-            ("w4k", "wsskr.im.qcloud.com", "wsskrv6.im.qcloud.com", "wsskr.my-imcloud.com", None)
+            (
+                "w4k",
+                "wsskr.im.qcloud.com",
+                "wsskrv6.im.qcloud.com",
+                "wsskr.my-imcloud.com",
+                None,
+            )
         } else if in_range(40_000_000, 50_000_000, 1_740_000_000, 1_750_000_000) {
-            ("w4g", "wssger.im.qcloud.com", "wssgerv6.im.qcloud.com", "wssger.my-imcloud.com", None)
+            (
+                "w4g",
+                "wssger.im.qcloud.com",
+                "wssgerv6.im.qcloud.com",
+                "wssger.my-imcloud.com",
+                None,
+            )
         } else if in_range(50_000_000, 60_000_000, 1_750_000_000, 1_760_000_000) {
-            ("w4i", "wssind.my-imcloud.com", "wssindv6.im.qcloud.com", "wssind.im.qcloud.com", None)
+            (
+                "w4i",
+                "wssind.my-imcloud.com",
+                "wssindv6.im.qcloud.com",
+                "wssind.im.qcloud.com",
+                None,
+            )
         } else if in_range(60_000_000, 70_000_000, 1_760_000_000, 1_770_000_000) {
-            ("w4j", "wssjpn.im.qcloud.com", "wssjpnv6.im.qcloud.com", "wssjpn.my-imcloud.com", None)
+            (
+                "w4j",
+                "wssjpn.im.qcloud.com",
+                "wssjpnv6.im.qcloud.com",
+                "wssjpn.my-imcloud.com",
+                None,
+            )
         } else if in_range(70_000_000, 80_000_000, 1_770_000_000, 1_780_000_000) {
-            ("w4u", "wssusa.im.qcloud.com", "wssusav6.im.qcloud.com", "wssusa.my-imcloud.com", None)
+            (
+                "w4u",
+                "wssusa.im.qcloud.com",
+                "wssusav6.im.qcloud.com",
+                "wssusa.my-imcloud.com",
+                None,
+            )
         } else if in_range(80_000_000, 90_000_000, 1_780_000_000, 1_790_000_000) {
-            ("w4y", "wssidn.im.qcloud.com", "wssidnv6.im.qcloud.com", "wssidn.my-imcloud.com", None)
+            (
+                "w4y",
+                "wssidn.im.qcloud.com",
+                "wssidnv6.im.qcloud.com",
+                "wssidn.my-imcloud.com",
+                None,
+            )
         } else {
-            ("w4c", "wss.im.qcloud.com", "wssv6.im.qcloud.com", "wss.tim.qq.com", Some("wss.im.tencent.cn"))
+            (
+                "w4c",
+                "wss.im.qcloud.com",
+                "wssv6.im.qcloud.com",
+                "wss.tim.qq.com",
+                Some("wss.im.tencent.cn"),
+            )
         };
     let (suffix, default, ipv6, backup, backup_cn) = site;
     let mut out = vec![

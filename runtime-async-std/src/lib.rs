@@ -52,7 +52,9 @@ impl Runtime for AsyncStdRuntime {
     }
 
     fn sleep_until(&self, deadline: Instant) -> BoxFuture<()> {
-        Box::pin(async_std::task::sleep(deadline.saturating_duration_since(Instant::now())))
+        Box::pin(async_std::task::sleep(
+            deadline.saturating_duration_since(Instant::now()),
+        ))
     }
 
     fn spawn(&self, task: BoxFuture<()>) {

@@ -11,7 +11,9 @@ use futures_channel::{mpsc, oneshot};
 use tcchat_core::listener::{Context, Listeners, OffFilter};
 use tcchat_core::model::{CreateTextMessageOptions, Message};
 use tcchat_core::types::NetState;
-use tcchat_core::{ChatError, Client, ErrorCode, Event, EventName, LoginInfo, Options, RequestId, Response};
+use tcchat_core::{
+    ChatError, Client, ErrorCode, Event, EventName, LoginInfo, Options, RequestId, Response,
+};
 
 use crate::driver::drive;
 use crate::listeners::ListenerHandle;
@@ -142,7 +144,11 @@ impl<R: Runtime> Chat<R> {
 
     /// `registerPlugin({'tim-upload-plugin': plugin})`. Only that name is
     /// accepted (2905 otherwise). See [`crate::plugin`].
-    pub fn register_plugin(&self, name: &str, plugin: Arc<dyn UploadPlugin>) -> Result<(), ChatError> {
+    pub fn register_plugin(
+        &self,
+        name: &str,
+        plugin: Arc<dyn UploadPlugin>,
+    ) -> Result<(), ChatError> {
         if name != UPLOAD_PLUGIN_NAME {
             return Err(ChatError::new(
                 ErrorCode::INVALID_OPERATION,
@@ -174,7 +180,11 @@ impl<R: Runtime> Chat<R> {
     /// `on(eventName, handler)`. Handlers run on the SDK's driver task, in
     /// registration order; keep them short. Register before `login` to see
     /// every event. Fails with 2905 past 1,000 listeners for one event.
-    pub fn on(&self, event: EventName, handler: impl Fn(&Event) + Send + Sync + 'static) -> Result<ListenerHandle, ChatError> {
+    pub fn on(
+        &self,
+        event: EventName,
+        handler: impl Fn(&Event) + Send + Sync + 'static,
+    ) -> Result<ListenerHandle, ChatError> {
         self.add_listener(event, Arc::new(handler), None, false)
     }
 
@@ -190,7 +200,11 @@ impl<R: Runtime> Chat<R> {
     }
 
     /// `once(eventName, handler)`: removed after its first call.
-    pub fn once(&self, event: EventName, handler: impl Fn(&Event) + Send + Sync + 'static) -> Result<ListenerHandle, ChatError> {
+    pub fn once(
+        &self,
+        event: EventName,
+        handler: impl Fn(&Event) + Send + Sync + 'static,
+    ) -> Result<ListenerHandle, ChatError> {
         self.add_listener(event, Arc::new(handler), None, true)
     }
 
@@ -221,30 +235,37 @@ impl<R: Runtime> Chat<R> {
 
     // ----- session ----------------------------------------------------------
 
-    fn submit(&self, f: impl FnOnce(&mut Client, std::time::Instant) -> Result<RequestId, ChatError>) -> Call {
-        self.shared.with_client(|state, now| match f(&mut state.client, now) {
-            Ok(id) if state.client.is_destroyed() => {
-                // The driver has stopped (or is stopping): nobody else will
-                // drain this completion, so take it here.
-                let mut result = None;
-                while let Some(c) = state.client.poll_completion() {
-                    if c.id == id {
-                        result = Some(c.result);
-                    } else if let Some(waiter) = state.waiters.remove(&c.id) {
-                        let _ = waiter.send(c.result);
+    fn submit(
+        &self,
+        f: impl FnOnce(&mut Client, std::time::Instant) -> Result<RequestId, ChatError>,
+    ) -> Call {
+        self.shared
+            .with_client(|state, now| match f(&mut state.client, now) {
+                Ok(id) if state.client.is_destroyed() => {
+                    // The driver has stopped (or is stopping): nobody else will
+                    // drain this completion, so take it here.
+                    let mut result = None;
+                    while let Some(c) = state.client.poll_completion() {
+                        if c.id == id {
+                            result = Some(c.result);
+                        } else if let Some(waiter) = state.waiters.remove(&c.id) {
+                            let _ = waiter.send(c.result);
+                        }
                     }
+                    Call::Done(Some(result.unwrap_or_else(|| {
+                        Err(ChatError::new(
+                            ErrorCode::LOGGED_OUT,
+                            "the instance was destroyed",
+                        ))
+                    })))
                 }
-                Call::Done(Some(result.unwrap_or_else(|| {
-                    Err(ChatError::new(ErrorCode::LOGGED_OUT, "the instance was destroyed"))
-                })))
-            }
-            Ok(id) => {
-                let (tx, rx) = oneshot::channel();
-                state.waiters.insert(id, tx);
-                Call::Waiting(rx)
-            }
-            Err(err) => Call::Done(Some(Err(err))),
-        })
+                Ok(id) => {
+                    let (tx, rx) = oneshot::channel();
+                    state.waiters.insert(id, tx);
+                    Call::Waiting(rx)
+                }
+                Err(err) => Call::Done(Some(Err(err))),
+            })
     }
 
     /// `login({userID, userSig})`. The request is sent when you call; the
@@ -279,7 +300,10 @@ impl<R: Runtime> Chat<R> {
 
     /// `getLoginUser()`: the logged-in (or logging-in) user.
     pub fn get_login_user(&self) -> Option<String> {
-        lock(&self.shared.state).client.login_user().map(str::to_owned)
+        lock(&self.shared.state)
+            .client
+            .login_user()
+            .map(str::to_owned)
     }
 
     /// The network state last reported with NET_STATE_CHANGE.
@@ -290,15 +314,19 @@ impl<R: Runtime> Chat<R> {
     // ----- messages ---------------------------------------------------------
 
     /// `createTextMessage({to, conversationType, payload: {text}})`.
-    pub fn create_text_message(&self, options: &CreateTextMessageOptions) -> Result<Message, ChatError> {
-        self.shared.with_client(|state, now| state.client.create_text_message(now, options))
+    pub fn create_text_message(
+        &self,
+        options: &CreateTextMessageOptions,
+    ) -> Result<Message, ChatError> {
+        self.shared
+            .with_client(|state, now| state.client.create_text_message(now, options))
     }
 
     /// `sendMessage(message)`: resolves with the message as sent.
     pub fn send_message(&self, message: &Message) -> Reply<Message> {
         let call = self.submit(|c, now| c.send_message(now, message));
         Reply::new(call, |r| match r {
-            Response::MessageSent(m) => Some(m),
+            Response::MessageSent(m) => Some(*m),
             _ => None,
         })
     }
@@ -339,19 +367,25 @@ impl<T> Future for Reply<T> {
         let map = self.map;
         let result = match &mut self.call {
             Call::Done(result) => result.take().unwrap_or_else(|| {
-                Err(ChatError::new(ErrorCode::INVALID_OPERATION, "Reply polled after completion"))
+                Err(ChatError::new(
+                    ErrorCode::INVALID_OPERATION,
+                    "Reply polled after completion",
+                ))
             }),
             Call::Waiting(rx) => match Pin::new(rx).poll(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Ok(result)) => result,
                 // The instance went away with the request unanswered.
-                Poll::Ready(Err(oneshot::Canceled)) => {
-                    Err(ChatError::new(ErrorCode::LOGGED_OUT, "the instance was destroyed"))
-                }
+                Poll::Ready(Err(oneshot::Canceled)) => Err(ChatError::new(
+                    ErrorCode::LOGGED_OUT,
+                    "the instance was destroyed",
+                )),
             },
         };
         Poll::Ready(result.and_then(|r| {
-            map(r).ok_or_else(|| ChatError::new(ErrorCode::UNCAUGHT_ERROR, "unexpected response kind"))
+            map(r).ok_or_else(|| {
+                ChatError::new(ErrorCode::UNCAUGHT_ERROR, "unexpected response kind")
+            })
         }))
     }
 }

@@ -15,7 +15,11 @@ use crate::runtime::Runtime;
 use crate::shared::{lock, Shared};
 use crate::transport::{run_connection, Incoming, Outgoing};
 
-pub(crate) async fn drive<R: Runtime>(runtime: R, shared: Arc<Shared>, mut inbox: mpsc::UnboundedReceiver<Incoming>) {
+pub(crate) async fn drive<R: Runtime>(
+    runtime: R,
+    shared: Arc<Shared>,
+    mut inbox: mpsc::UnboundedReceiver<Incoming>,
+) {
     let mut links: HashMap<ConnId, mpsc::UnboundedSender<Outgoing>> = HashMap::new();
     loop {
         let (transmits, events, completions, timeout, destroyed) = {
@@ -34,7 +38,13 @@ pub(crate) async fn drive<R: Runtime>(runtime: R, shared: Arc<Shared>, mut inbox
                     completions.push((waiter, c));
                 }
             }
-            (transmits, events, completions, state.client.poll_timeout(), state.client.is_destroyed())
+            (
+                transmits,
+                events,
+                completions,
+                state.client.poll_timeout(),
+                state.client.is_destroyed(),
+            )
         };
         for t in transmits {
             perform(&runtime, &shared, &mut links, t);
@@ -54,12 +64,10 @@ pub(crate) async fn drive<R: Runtime>(runtime: R, shared: Arc<Shared>, mut inbox
             return;
         }
         let next = match timeout {
-            Some(deadline) => {
-                match select(inbox.next(), runtime.sleep_until(deadline)).await {
-                    Either::Left((next, _)) => next,
-                    Either::Right(((), _)) => Some(Incoming::Wake),
-                }
-            }
+            Some(deadline) => match select(inbox.next(), runtime.sleep_until(deadline)).await {
+                Either::Left((next, _)) => next,
+                Either::Right(((), _)) => Some(Incoming::Wake),
+            },
             None => inbox.next().await,
         };
         let Some(first) = next else {

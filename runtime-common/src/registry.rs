@@ -7,9 +7,11 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 use crate::shared::{lock, Shared};
 
 type Key = (TypeId, u64);
+type Entry = (Weak<Shared>, Arc<dyn Any + Send + Sync>);
+type Table = Mutex<HashMap<Key, Entry>>;
 
-fn table() -> &'static Mutex<HashMap<Key, (Weak<Shared>, Arc<dyn Any + Send + Sync>)>> {
-    static TABLE: OnceLock<Mutex<HashMap<Key, (Weak<Shared>, Arc<dyn Any + Send + Sync>)>>> = OnceLock::new();
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(Default::default)
 }
 

@@ -44,7 +44,8 @@ pub(crate) async fn run_connection<R: Runtime>(
     let ws = match connect(&runtime, &url).await {
         Ok(ws) => ws,
         Err(why) => {
-            let _ = to_driver.unbounded_send(Incoming::Closed(conn, DisconnectReason::ConnectFailed(why)));
+            let _ = to_driver
+                .unbounded_send(Incoming::Closed(conn, DisconnectReason::ConnectFailed(why)));
             return;
         }
     };
@@ -57,7 +58,12 @@ pub(crate) async fn run_connection<R: Runtime>(
                     let _ = to_driver.unbounded_send(Incoming::Frame(conn, bytes.to_vec()));
                 }
                 // The official SDK ignores text frames on /binfo; so do we.
-                Some(Ok(WsMessage::Text(_) | WsMessage::Ping(_) | WsMessage::Pong(_) | WsMessage::Frame(_))) => {}
+                Some(Ok(
+                    WsMessage::Text(_)
+                    | WsMessage::Ping(_)
+                    | WsMessage::Pong(_)
+                    | WsMessage::Frame(_),
+                )) => {}
                 Some(Ok(WsMessage::Close(frame))) => {
                     break DisconnectReason::Closed(frame.map(|f| u16::from(f.code)));
                 }
@@ -89,7 +95,10 @@ pub(crate) async fn run_connection<R: Runtime>(
     let _ = to_driver.unbounded_send(Incoming::Closed(conn, reason));
 }
 
-async fn connect<R: Runtime>(runtime: &R, url: &str) -> Result<WebSocketStream<Box<dyn Io>>, String> {
+async fn connect<R: Runtime>(
+    runtime: &R,
+    url: &str,
+) -> Result<WebSocketStream<Box<dyn Io>>, String> {
     let parsed = url::Url::parse(url).map_err(|e| format!("bad URL {url}: {e}"))?;
     let tls = match parsed.scheme() {
         "ws" => false,
@@ -102,13 +111,16 @@ async fn connect<R: Runtime>(runtime: &R, url: &str) -> Result<WebSocketStream<B
         .trim_start_matches('[')
         .trim_end_matches(']')
         .to_owned();
-    let port = parsed.port_or_known_default().unwrap_or(if tls { 443 } else { 80 });
+    let port = parsed
+        .port_or_known_default()
+        .unwrap_or(if tls { 443 } else { 80 });
     let tcp = runtime
         .connect_tcp(host.clone(), port)
         .await
         .map_err(|e| format!("connect {host}:{port}: {e}"))?;
     let io: Box<dyn Io> = if tls {
-        let name = ServerName::try_from(host.clone()).map_err(|e| format!("bad TLS name {host}: {e}"))?;
+        let name =
+            ServerName::try_from(host.clone()).map_err(|e| format!("bad TLS name {host}: {e}"))?;
         let stream = tls_connector()
             .connect(name, tcp)
             .await

@@ -65,16 +65,25 @@ pub async fn full_lifecycle<R: Runtime + Default>() {
         .await
         .unwrap();
     assert!(!info.repeat_login);
-    expect_event::<R>(&mut alice_events, "alice SDK_READY", |e| *e == Event::SdkReady).await;
+    expect_event::<R>(&mut alice_events, "alice SDK_READY", |e| {
+        *e == Event::SdkReady
+    })
+    .await;
 
     let received = expect_event::<R>(&mut bob_events, "Hello world!", |e| {
         matches!(e, Event::MessageReceived(_))
     })
     .await;
     assert_eq!(text_of(&received), ["Hello world!"]);
-    let Event::MessageReceived(list) = received else { unreachable!() };
+    let Event::MessageReceived(list) = received else {
+        unreachable!()
+    };
     let got = &list[0];
-    let sent = sent_from_handler.lock().unwrap().clone().expect("handler ran");
+    let sent = sent_from_handler
+        .lock()
+        .unwrap()
+        .clone()
+        .expect("handler ran");
     assert_eq!(got.id, sent.id, "one ID on both sides");
     assert_eq!(got.sequence, sent.sequence);
     assert_eq!(got.from, "alice");
@@ -92,22 +101,40 @@ pub async fn full_lifecycle<R: Runtime + Default>() {
     let delivered = bob.send_message(&reply).await.unwrap();
     assert_eq!(delivered.status, MessageStatus::Success);
     assert!(delivered.time > 0);
-    let back = expect_event::<R>(&mut alice_events, "reply", |e| matches!(e, Event::MessageReceived(_))).await;
+    let back = expect_event::<R>(&mut alice_events, "reply", |e| {
+        matches!(e, Event::MessageReceived(_))
+    })
+    .await;
     assert_eq!(text_of(&back), ["hi alice"]);
-    assert_eq!(alice.find_message(&sent.id).map(|m| m.status), Some(MessageStatus::Success));
+    assert_eq!(
+        alice.find_message(&sent.id).map(|m| m.status),
+        Some(MessageStatus::Success)
+    );
 
     // Logout: SDK_NOT_READY, then is_ready() is false.
     bob.logout().await.unwrap();
-    expect_event::<R>(&mut bob_events, "SDK_NOT_READY", |e| *e == Event::SdkNotReady).await;
+    expect_event::<R>(&mut bob_events, "SDK_NOT_READY", |e| {
+        *e == Event::SdkNotReady
+    })
+    .await;
     assert!(!bob.is_ready());
 
     // Destroy: SDK_DESTROY is the last event; the stream then ends.
     alice.destroy().await.unwrap();
-    let tail = events_until::<R>(&mut alice_events, "SDK_DESTROY", |e| e.name() == EventName::SdkDestroy).await;
+    let tail = events_until::<R>(&mut alice_events, "SDK_DESTROY", |e| {
+        e.name() == EventName::SdkDestroy
+    })
+    .await;
     assert_eq!(tail.last(), Some(&Event::SdkDestroy { sdk_app_id: APP_A }));
-    assert!(alice_events.next().await.is_none(), "no event after SDK_DESTROY");
+    assert!(
+        alice_events.next().await.is_none(),
+        "no event after SDK_DESTROY"
+    );
     assert_eq!(
-        alice.create_text_message(&CreateTextMessageOptions::c2c("bob", "late")).unwrap_err().code,
+        alice
+            .create_text_message(&CreateTextMessageOptions::c2c("bob", "late"))
+            .unwrap_err()
+            .code,
         ErrorCode::LOGGED_OUT
     );
     bob.destroy().await.unwrap();
@@ -119,9 +146,16 @@ pub async fn wrong_state_calls_get_official_codes<R: Runtime + Default>() {
     let world = World::start();
     let (chat, mut events) = world.client::<R>(APP_A);
     let opts = CreateTextMessageOptions::c2c("bob", "x");
-    assert_eq!(chat.create_text_message(&opts).unwrap_err().code, ErrorCode::USER_NOT_LOGGED_IN);
-    assert_eq!(chat.logout().await.unwrap_err().code, ErrorCode::USER_NOT_LOGGED_IN);
-    let error = expect_event::<R>(&mut events, "ERROR event", |e| e.name() == EventName::Error).await;
+    assert_eq!(
+        chat.create_text_message(&opts).unwrap_err().code,
+        ErrorCode::USER_NOT_LOGGED_IN
+    );
+    assert_eq!(
+        chat.logout().await.unwrap_err().code,
+        ErrorCode::USER_NOT_LOGGED_IN
+    );
+    let error =
+        expect_event::<R>(&mut events, "ERROR event", |e| e.name() == EventName::Error).await;
     assert_eq!(
         error,
         Event::Error {
@@ -132,20 +166,37 @@ pub async fn wrong_state_calls_get_official_codes<R: Runtime + Default>() {
 
     let first = chat.login(LoginOptions::new("alice", world.sig(APP_A, "alice")));
     let second = chat.login(LoginOptions::new("alice", world.sig(APP_A, "alice")));
-    assert_eq!(chat.create_text_message(&opts).unwrap_err().code, ErrorCode::LOGGING_IN);
+    assert_eq!(
+        chat.create_text_message(&opts).unwrap_err().code,
+        ErrorCode::LOGGING_IN
+    );
     assert_eq!(second.await.unwrap_err().code, ErrorCode::LOGGING_IN);
     first.await.unwrap();
     // The same user again resolves as a repeat login; another user is refused.
-    assert!(chat.login(LoginOptions::new("alice", world.sig(APP_A, "alice"))).await.unwrap().repeat_login);
+    assert!(
+        chat.login(LoginOptions::new("alice", world.sig(APP_A, "alice")))
+            .await
+            .unwrap()
+            .repeat_login
+    );
     assert_eq!(
-        chat.login(LoginOptions::new("carol", world.sig(APP_A, "carol"))).await.unwrap_err().code,
+        chat.login(LoginOptions::new("carol", world.sig(APP_A, "carol")))
+            .await
+            .unwrap_err()
+            .code,
         ErrorCode::REPEAT_LOGIN
     );
     chat.logout().await.unwrap();
-    assert_eq!(chat.create_text_message(&opts).unwrap_err().code, ErrorCode::LOGGED_OUT);
+    assert_eq!(
+        chat.create_text_message(&opts).unwrap_err().code,
+        ErrorCode::LOGGED_OUT
+    );
     chat.destroy().await.unwrap();
     assert_eq!(
-        chat.login(LoginOptions::new("alice", world.sig(APP_A, "alice"))).await.unwrap_err().code,
+        chat.login(LoginOptions::new("alice", world.sig(APP_A, "alice")))
+            .await
+            .unwrap_err()
+            .code,
         ErrorCode::LOGGED_OUT
     );
     assert_eq!(chat.logout().await.unwrap_err().code, ErrorCode::LOGGED_OUT);
@@ -161,7 +212,10 @@ pub async fn bad_usersigs_are_refused_with_codes<R: Runtime + Default>() {
         ("tampered", format!("{}x", world.sig(APP_A, "alice"))),
         ("other app's key", world.sig(APP_B, "alice")),
         ("other user", world.sig(APP_A, "mallory")),
-        ("expired", world.sig_with(APP_A, "alice", 60, now_secs() - 3600)),
+        (
+            "expired",
+            world.sig_with(APP_A, "alice", 60, now_secs() - 3600),
+        ),
         ("garbage", "not-a-sig".to_owned()),
     ];
     for (what, sig) in cases {
@@ -196,7 +250,10 @@ pub async fn sdk_app_ids_are_isolated<R: Runtime + Default>() {
         .create_text_message(&CreateTextMessageOptions::c2c("bob", "for app A only"))
         .unwrap();
     sender.send_message(&msg).await.unwrap();
-    expect_event::<R>(&mut bob_a_events, "delivery in app A", |e| matches!(e, Event::MessageReceived(_))).await;
+    expect_event::<R>(&mut bob_a_events, "delivery in app A", |e| {
+        matches!(e, Event::MessageReceived(_))
+    })
+    .await;
     // In app B, carol sends bob a marker through the same server; when it
     // arrives, anything from app A would have arrived before it.
     let (carol_b, _c) = world.client::<R>(APP_B);
@@ -220,15 +277,23 @@ pub async fn offline_messages_arrive_through_sync<R: Runtime + Default>() {
     let (alice, _a) = world.client::<R>(APP_A);
     login(&world, &alice, APP_A, "alice").await;
     for text in ["while you were away 1", "while you were away 2"] {
-        let m = alice.create_text_message(&CreateTextMessageOptions::c2c("dave", text)).unwrap();
+        let m = alice
+            .create_text_message(&CreateTextMessageOptions::c2c("dave", text))
+            .unwrap();
         alice.send_message(&m).await.unwrap();
     }
     let (dave, mut dave_events) = world.client::<R>(APP_A);
     login(&world, &dave, APP_A, "dave").await;
-    let got = expect_event::<R>(&mut dave_events, "synced messages", |e| matches!(e, Event::MessageReceived(_))).await;
+    let got = expect_event::<R>(&mut dave_events, "synced messages", |e| {
+        matches!(e, Event::MessageReceived(_))
+    })
+    .await;
     let mut texts = text_of(&got);
     if texts.len() < 2 {
-        let more = expect_event::<R>(&mut dave_events, "second synced message", |e| matches!(e, Event::MessageReceived(_))).await;
+        let more = expect_event::<R>(&mut dave_events, "second synced message", |e| {
+            matches!(e, Event::MessageReceived(_))
+        })
+        .await;
         texts.extend(text_of(&more));
     }
     assert_eq!(texts, ["while you were away 1", "while you were away 2"]);
@@ -238,9 +303,14 @@ pub async fn offline_messages_arrive_through_sync<R: Runtime + Default>() {
     // marker and check it is the only message.
     let (dave2, mut dave2_events) = world.client::<R>(APP_A);
     login(&world, &dave2, APP_A, "dave").await;
-    let m = alice.create_text_message(&CreateTextMessageOptions::c2c("dave", "marker")).unwrap();
+    let m = alice
+        .create_text_message(&CreateTextMessageOptions::c2c("dave", "marker"))
+        .unwrap();
     alice.send_message(&m).await.unwrap();
-    let seen = events_until::<R>(&mut dave2_events, "marker", |e| text_of(e).contains(&"marker".to_owned())).await;
+    let seen = events_until::<R>(&mut dave2_events, "marker", |e| {
+        text_of(e).contains(&"marker".to_owned())
+    })
+    .await;
     let texts: Vec<String> = seen.iter().flat_map(text_of).collect();
     assert_eq!(texts, ["marker"]);
     dave2.destroy().await.unwrap();
@@ -271,14 +341,18 @@ pub async fn listener_semantics<R: Runtime + Default>() {
     bob.on(ev, counter(&every)).unwrap();
     bob.once(ev, counter(&once)).unwrap();
     let handle = bob.on(ev, counter(&by_handle)).unwrap();
-    bob.on_with_context(ev, ctx.clone(), counter(&in_ctx)).unwrap();
-    bob.on_with_context(ev, ctx.clone(), counter(&once_in_ctx)).unwrap();
+    bob.on_with_context(ev, ctx.clone(), counter(&in_ctx))
+        .unwrap();
+    bob.on_with_context(ev, ctx.clone(), counter(&once_in_ctx))
+        .unwrap();
     let guard = bob.on(ev, counter(&guarded)).unwrap().guard();
 
     login(&world, &alice, APP_A, "alice").await;
     login(&world, &bob, APP_A, "bob").await;
     let send = |text: &str| {
-        let m = alice.create_text_message(&CreateTextMessageOptions::c2c("bob", text)).unwrap();
+        let m = alice
+            .create_text_message(&CreateTextMessageOptions::c2c("bob", text))
+            .unwrap();
         alice.send_message(&m)
     };
     send("1").await.unwrap();
@@ -288,7 +362,11 @@ pub async fn listener_semantics<R: Runtime + Default>() {
     assert!(!handle.remove(), "already removed");
     // off(event, _, context, once=true) removes only once-listeners of the
     // context: there are none, so nothing changes.
-    let once_only = OffFilter { context: Some(ctx.clone()), once: true, ..OffFilter::default() };
+    let once_only = OffFilter {
+        context: Some(ctx.clone()),
+        once: true,
+        ..OffFilter::default()
+    };
     assert_eq!(bob.off(ev, &once_only), 0);
     drop(guard);
     send("2").await.unwrap();
@@ -319,7 +397,10 @@ pub async fn create_returns_one_instance_per_sdk_app_id<R: Runtime + Default>() 
     assert!(!a.same_instance(&other));
     a.destroy().await.unwrap();
     let c = Chat::<R>::create(world.options(APP_B));
-    assert!(!c.same_instance(&a), "a destroyed instance is not handed out again");
+    assert!(
+        !c.same_instance(&a),
+        "a destroyed instance is not handed out again"
+    );
     login(&world, &c, APP_B, "erin").await;
     assert!(c.is_ready());
     c.destroy().await.unwrap();

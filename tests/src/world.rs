@@ -96,7 +96,9 @@ pub async fn expect_event<R: Runtime + Default>(
                 }
                 seen.push(event.name());
             }
-            Either::Left((None, _)) => panic!("event stream ended waiting for {what}; saw {seen:?}"),
+            Either::Left((None, _)) => {
+                panic!("event stream ended waiting for {what}; saw {seen:?}")
+            }
             Either::Right(_) => panic!("no {what} within {PATIENCE:?}; saw {seen:?}"),
         }
     }
@@ -119,7 +121,9 @@ pub async fn events_until<R: Runtime + Default>(
                     return seen;
                 }
             }
-            Either::Left((None, _)) => panic!("event stream ended waiting for {what}; saw {seen:?}"),
+            Either::Left((None, _)) => {
+                panic!("event stream ended waiting for {what}; saw {seen:?}")
+            }
             Either::Right(_) => panic!("no {what} within {PATIENCE:?}; saw {seen:?}"),
         }
     }

@@ -100,7 +100,10 @@ impl Client {
             Purpose::Login(_) | Purpose::Relogin { .. } => {
                 let reply = result.and_then(|()| {
                     frame.body_as::<LoginReply>().map_err(|e| {
-                        ChatError::new(ErrorCode::UNCAUGHT_ERROR, format!("unreadable login reply: {e}"))
+                        ChatError::new(
+                            ErrorCode::UNCAUGHT_ERROR,
+                            format!("unreadable login reply: {e}"),
+                        )
                     })
                 });
                 self.on_login_reply(now, pending.purpose, reply);
@@ -109,7 +112,10 @@ impl Client {
             Purpose::Send(id, message) => {
                 let reply = result.and_then(|()| {
                     frame.body_as::<SendMsgReply>().map_err(|e| {
-                        ChatError::new(ErrorCode::UNCAUGHT_ERROR, format!("unreadable sendmsg reply: {e}"))
+                        ChatError::new(
+                            ErrorCode::UNCAUGHT_ERROR,
+                            format!("unreadable sendmsg reply: {e}"),
+                        )
                     })
                 });
                 match reply {
@@ -119,7 +125,7 @@ impl Client {
                         sent.time = reply.msg_time;
                         self.created.remove(&sent.id);
                         self.messages.upsert(sent.clone());
-                        self.complete(id, Ok(Response::MessageSent(sent)));
+                        self.complete(id, Ok(Response::MessageSent(Box::new(sent))));
                     }
                     Err(err) => {
                         let p = Pending {
@@ -132,7 +138,10 @@ impl Client {
             }
             Purpose::GetMsg => match result.and_then(|()| {
                 frame.body_as::<GetMsgReply>().map_err(|e| {
-                    ChatError::new(ErrorCode::UNCAUGHT_ERROR, format!("unreadable getmsg reply: {e}"))
+                    ChatError::new(
+                        ErrorCode::UNCAUGHT_ERROR,
+                        format!("unreadable getmsg reply: {e}"),
+                    )
                 })
             }) {
                 Ok(reply) => self.on_sync_page(now, reply),
@@ -147,7 +156,13 @@ impl Client {
     }
 
     fn on_sync_page(&mut self, now: Instant, reply: GetMsgReply) {
-        let fresh = self.accept_messages(reply.msg_list.iter().map(|w| self.wire_to_message(w)).collect());
+        let fresh = self.accept_messages(
+            reply
+                .msg_list
+                .iter()
+                .map(|w| self.wire_to_message(w))
+                .collect(),
+        );
         if !reply.cookie.is_empty() {
             self.sync_cookie = reply.cookie;
         }

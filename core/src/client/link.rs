@@ -187,17 +187,21 @@ impl Client {
         let conn = *conn;
         let reqtime = self.clock.server_secs(now);
         let identity = self.session.identity();
-        if let Some(frame) = self.encode_raw(crate::wire::servcmd::ALIVE, seq, reqtime, &identity, None) {
+        if let Some(frame) =
+            self.encode_raw(crate::wire::servcmd::ALIVE, seq, reqtime, &identity, None)
+        {
             self.transmits.push_back(Transmit::Send { conn, frame });
         }
         self.timers.stop(Timer::PingIdle);
-        self.timers.set(Timer::PingTimeout, now + self.opts.tuning.ping_timeout);
+        self.timers
+            .set(Timer::PingTimeout, now + self.opts.tuning.ping_timeout);
     }
 
     /// A frame arrived on the open link: it is alive.
     pub(crate) fn saw_traffic(&mut self, now: Instant) {
         self.timers.stop(Timer::PingTimeout);
-        self.timers.set(Timer::PingIdle, now + self.opts.tuning.ping_idle);
+        self.timers
+            .set(Timer::PingIdle, now + self.opts.tuning.ping_idle);
         if let Link::Open { ping, .. } = &mut self.link {
             *ping = None;
         }

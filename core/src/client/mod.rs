@@ -92,7 +92,7 @@ pub enum Response {
     Logout,
     /// `send_message` succeeded: the message as sent (status `success`,
     /// `time` from the server).
-    MessageSent(Message),
+    MessageSent(Box<Message>),
     /// `destroy` completed: SDK_DESTROY has been emitted.
     Destroyed,
 }
@@ -440,7 +440,11 @@ impl Client {
 
     /// `sendMessage(message)`: send a message this instance created. The
     /// result arrives as a [`Completion`] with [`Response::MessageSent`].
-    pub fn send_message(&mut self, now: Instant, message: &Message) -> Result<RequestId, ChatError> {
+    pub fn send_message(
+        &mut self,
+        now: Instant,
+        message: &Message,
+    ) -> Result<RequestId, ChatError> {
         self.require_ready("sendMessage")?;
         let Some(created) = self.created.get(&message.id).cloned() else {
             let code = if self.messages.get(&message.id).is_some() {
@@ -448,10 +452,16 @@ impl Client {
             } else {
                 ErrorCode::MSG_INSTANCE_REQUIRED
             };
-            return Err(self.api_error(code, "the message was not created by this instance, or was already sent"));
+            return Err(self.api_error(
+                code,
+                "the message was not created by this instance, or was already sent",
+            ));
         };
         if created.status != MessageStatus::Unsent && created.status != MessageStatus::Fail {
-            return Err(self.api_error(ErrorCode::MSG_ONPROGRESS_ERR, "the message is already being sent"));
+            return Err(self.api_error(
+                ErrorCode::MSG_ONPROGRESS_ERR,
+                "the message is already being sent",
+            ));
         }
         self.check_capacity()?;
         let mut sending = created;
@@ -468,7 +478,13 @@ impl Client {
         };
         let id = self.next_request_id();
         let timeout = self.opts.tuning.request_timeout;
-        self.enqueue(now, crate::wire::servcmd::SEND_C2C, &body, timeout, Purpose::Send(id, Box::new(sending)));
+        self.enqueue(
+            now,
+            crate::wire::servcmd::SEND_C2C,
+            &body,
+            timeout,
+            Purpose::Send(id, Box::new(sending)),
+        );
         Ok(id)
     }
 

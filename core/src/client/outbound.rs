@@ -67,12 +67,15 @@ impl Client {
     /// The identity a request goes out with.
     fn identity_for(&self, purpose: &Purpose) -> HeadIdentity {
         match (purpose, &self.session) {
-            (Purpose::Login(_), Session::LoggingIn { user_id, user_sig, .. }) => {
-                HeadIdentity::UserSig {
-                    identifier: user_id.clone(),
-                    usersig: user_sig.clone(),
-                }
-            }
+            (
+                Purpose::Login(_),
+                Session::LoggingIn {
+                    user_id, user_sig, ..
+                },
+            ) => HeadIdentity::UserSig {
+                identifier: user_id.clone(),
+                usersig: user_sig.clone(),
+            },
             (Purpose::Relogin { with_sig: true }, Session::Ready(r)) => HeadIdentity::UserSig {
                 identifier: r.user_id.clone(),
                 usersig: r.user_sig.clone(),
@@ -95,7 +98,13 @@ impl Client {
                 continue;
             }
             p.sent_on = Some(conn);
-            out.push((p.servcmd, p.seq, p.reqtime, p.purpose.clone(), p.body.clone()));
+            out.push((
+                p.servcmd,
+                p.seq,
+                p.reqtime,
+                p.purpose.clone(),
+                p.body.clone(),
+            ));
         }
         for (servcmd, seq, reqtime, purpose, body) in out {
             let identity = self.identity_for(&purpose);
@@ -107,7 +116,12 @@ impl Client {
 
     /// Send a frame that expects no reply (push ack, kick logout) on the
     /// open link, if there is one.
-    pub(crate) fn send_oneway<B: Serialize + ?Sized>(&mut self, now: Instant, servcmd: &str, body: &B) {
+    pub(crate) fn send_oneway<B: Serialize + ?Sized>(
+        &mut self,
+        now: Instant,
+        servcmd: &str,
+        body: &B,
+    ) {
         let Some(conn) = self.open_conn() else {
             return;
         };

@@ -9,7 +9,7 @@ use super::timer::Timer;
 use super::{Client, LoginInfo, Response};
 use crate::error::{ChatError, ErrorCode};
 use crate::event::Event;
-use crate::proto::{GetMsgRequest, HelloRequest, LoginRequest, LoginReply, LogoutRequest};
+use crate::proto::{GetMsgRequest, HelloRequest, LoginReply, LoginRequest, LogoutRequest};
 use crate::types::KickedOutType;
 use crate::wire::{servcmd, HeadIdentity};
 
@@ -102,14 +102,22 @@ impl Client {
         }
         match &self.session {
             Session::Ready(r) => Ok(r),
-            _ => Err(ChatError::new(ErrorCode::UNCAUGHT_ERROR, "unreachable session state")),
+            _ => Err(ChatError::new(
+                ErrorCode::UNCAUGHT_ERROR,
+                "unreachable session state",
+            )),
         }
     }
 
     /// `login({userID, userSig})`. The result arrives as a
     /// [`Completion`](super::Completion) with [`Response::Login`]; SDK_READY
     /// is emitted just before it.
-    pub fn login(&mut self, now: Instant, user_id: &str, user_sig: &str) -> Result<RequestId, ChatError> {
+    pub fn login(
+        &mut self,
+        now: Instant,
+        user_id: &str,
+        user_sig: &str,
+    ) -> Result<RequestId, ChatError> {
         if self.destroyed {
             return Err(self.api_error(ErrorCode::LOGGED_OUT, "login: the instance was destroyed"));
         }
@@ -149,7 +157,13 @@ impl Client {
             id,
         };
         let timeout = self.opts.tuning.login_timeout;
-        self.enqueue(now, servcmd::LOGIN, &LoginRequest::default(), timeout, Purpose::Login(id));
+        self.enqueue(
+            now,
+            servcmd::LOGIN,
+            &LoginRequest::default(),
+            timeout,
+            Purpose::Login(id),
+        );
         Ok(id)
     }
 
@@ -288,27 +302,38 @@ impl Client {
 
     /// The link opened: log in again if a session exists.
     pub(crate) fn on_link_open(&mut self, now: Instant) {
-        let relogin = match &self.session {
-            Session::Ready(r) if !r.live => true,
-            _ => false,
-        };
+        let relogin = matches!(&self.session, Session::Ready(r) if !r.live);
         if relogin
             && !self
                 .requests
                 .any(|p| matches!(p.purpose, Purpose::Relogin { .. }))
         {
             let timeout = self.opts.tuning.request_timeout;
-            self.enqueue(now, servcmd::LOGIN, &LoginRequest::default(), timeout, Purpose::Relogin { with_sig: false });
+            self.enqueue(
+                now,
+                servcmd::LOGIN,
+                &LoginRequest::default(),
+                timeout,
+                Purpose::Relogin { with_sig: false },
+            );
         } else {
             self.flush();
         }
     }
 
     /// A login or re-login reply.
-    pub(crate) fn on_login_reply(&mut self, now: Instant, purpose: Purpose, reply: Result<LoginReply, ChatError>) {
+    pub(crate) fn on_login_reply(
+        &mut self,
+        now: Instant,
+        purpose: Purpose,
+        reply: Result<LoginReply, ChatError>,
+    ) {
         match (purpose, reply) {
             (Purpose::Login(id), Ok(reply)) => {
-                let Session::LoggingIn { user_id, user_sig, .. } = &self.session else {
+                let Session::LoggingIn {
+                    user_id, user_sig, ..
+                } = &self.session
+                else {
                     return;
                 };
                 let ready = self.make_ready(now, user_id.clone(), user_sig.clone(), &reply);
@@ -340,10 +365,19 @@ impl Client {
                 // session timed out): log in again with the UserSig,
                 // transparently.
                 if self.log_enabled(1) {
-                    tracing::info!(code = err.code.0, "re-login refused; logging in with the UserSig");
+                    tracing::info!(
+                        code = err.code.0,
+                        "re-login refused; logging in with the UserSig"
+                    );
                 }
                 let timeout = self.opts.tuning.request_timeout;
-                self.enqueue(now, servcmd::LOGIN, &LoginRequest::default(), timeout, Purpose::Relogin { with_sig: true });
+                self.enqueue(
+                    now,
+                    servcmd::LOGIN,
+                    &LoginRequest::default(),
+                    timeout,
+                    Purpose::Relogin { with_sig: true },
+                );
             }
             (Purpose::Relogin { with_sig: true }, Err(err)) => {
                 if err.code.is_sig_expired() {
@@ -360,7 +394,13 @@ impl Client {
         }
     }
 
-    fn make_ready(&mut self, now: Instant, user_id: String, user_sig: String, reply: &LoginReply) -> Ready {
+    fn make_ready(
+        &mut self,
+        now: Instant,
+        user_id: String,
+        user_sig: String,
+        reply: &LoginReply,
+    ) -> Ready {
         self.clock.sync_server(now, reply.time_stamp);
         let hello = if reply.hello_interval == 0 {
             self.opts.tuning.default_hello_interval
@@ -407,7 +447,13 @@ impl Client {
                     let hello = r.hello;
                     if r.live {
                         let timeout = self.opts.tuning.request_timeout;
-                        self.enqueue(now, servcmd::HELLO, &HelloRequest::default(), timeout, Purpose::Hello);
+                        self.enqueue(
+                            now,
+                            servcmd::HELLO,
+                            &HelloRequest::default(),
+                            timeout,
+                            Purpose::Hello,
+                        );
                     }
                     self.timers.set(Timer::Hello, now + hello);
                 }
@@ -450,10 +496,16 @@ impl Client {
         self.destroying = Some(id);
         let logged_in = matches!(&self.session, Session::Ready(r) if !r.logging_out);
         if logged_in && self.session.is_live() && self.open_conn().is_some() {
-            self.timers.set(Timer::Destroy, now + self.opts.tuning.destroy_logout_timeout);
+            self.timers.set(
+                Timer::Destroy,
+                now + self.opts.tuning.destroy_logout_timeout,
+            );
             self.begin_logout(now, None);
         } else if matches!(&self.session, Session::Ready(r) if r.logging_out) {
-            self.timers.set(Timer::Destroy, now + self.opts.tuning.destroy_logout_timeout);
+            self.timers.set(
+                Timer::Destroy,
+                now + self.opts.tuning.destroy_logout_timeout,
+            );
         } else {
             self.finish_destroy();
         }

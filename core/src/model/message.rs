@@ -194,9 +194,7 @@ impl Message {
             });
         // A sync copy of my own message (IsSyncMsg, or simply from me) is
         // outgoing; its conversation is the receiver's.
-        let flow = if wire.from_account == me && wire.to_account != me {
-            Flow::Out
-        } else if wire.is_sync_msg == 1 {
+        let flow = if (wire.from_account == me && wire.to_account != me) || wire.is_sync_msg == 1 {
             Flow::Out
         } else {
             Flow::In

@@ -5,7 +5,7 @@ use super::BaseReply;
 
 /// One element of `MsgBody`: `{MsgType, MsgContent}`.
 ///
-/// The content stays raw JSON here; [`crate::message::Payload`] gives it a
+/// The content stays raw JSON here; [`crate::model::Payload`] gives it a
 /// type.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MsgElem {

@@ -252,14 +252,23 @@ mod tests {
             identifier: "u1".into(),
             usersig: "x".into(),
         };
-        let head = Head::request(1_400_000_000, &identity, servcmd::LOGIN, 88_705_027, 1_795_628_011);
+        let head = Head::request(
+            1_400_000_000,
+            &identity,
+            servcmd::LOGIN,
+            88_705_027,
+            1_795_628_011,
+        );
         let body = LoginBody {
             State: "Online",
             is_web_uniapp: 0,
             InstType: 0,
             CustomInfo: "",
         };
-        assert_eq!(std::str::from_utf8(&encode(&head, &body)).unwrap(), OFFICIAL_LOGIN);
+        assert_eq!(
+            std::str::from_utf8(&encode(&head, &body)).unwrap(),
+            OFFICIAL_LOGIN
+        );
     }
 
     #[test]
@@ -293,8 +302,7 @@ mod tests {
     #[test]
     fn raw_deflate_is_refused_like_the_official_sdk_does() {
         let mut out = b"COMP".to_vec();
-        let mut enc =
-            flate2::write::DeflateEncoder::new(&mut out, flate2::Compression::default());
+        let mut enc = flate2::write::DeflateEncoder::new(&mut out, flate2::Compression::default());
         enc.write_all(OFFICIAL_HELLO.as_bytes()).unwrap();
         enc.finish().unwrap();
         assert_eq!(decode(&out).unwrap_err().code(), 9003);
@@ -354,7 +362,10 @@ mod tests {
 
     #[test]
     fn text_without_servcmd_is_malformed() {
-        assert_eq!(decode(br#"{"head":{},"body":{}}"#).unwrap_err().code(), 9004);
+        assert_eq!(
+            decode(br#"{"head":{},"body":{}}"#).unwrap_err().code(),
+            9004
+        );
         assert_eq!(decode(b"COMP").unwrap_err().code(), 9003);
         assert_eq!(decode(b"").unwrap_err().code(), 9004);
     }

@@ -113,7 +113,13 @@ impl Head {
             HeadIdentity::UserSig {
                 identifier,
                 usersig,
-            } => (None, None, 0, Some(identifier.clone()), Some(usersig.clone())),
+            } => (
+                None,
+                None,
+                0,
+                Some(identifier.clone()),
+                Some(usersig.clone()),
+            ),
             HeadIdentity::A2 { a2, tinyid, instid } => {
                 (Some(a2.clone()), Some(tinyid.clone()), *instid, None, None)
             }
