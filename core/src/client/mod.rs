@@ -531,5 +531,3 @@ impl Client {
         self.log_level <= level
     }
 }
-#[cfg(test)]
-mod tests;

@@ -1,15 +1,17 @@
-//! State-machine tests in virtual time: a scripted server answers frames,
+//! State-machine tests of the client core in virtual time: a scripted server answers frames,
 //! the clock only moves when a test moves it. No sockets, no sleeps.
 
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use super::*;
-use crate::event::{Event, EventName};
-use crate::options::Tuning;
-use crate::types::KickedOutType;
-use crate::wire::{decode, encode, servcmd, Head};
+use tcchat_core::model::{CreateTextMessageOptions, Message};
+use tcchat_core::types::{Flow, KickedOutType, MessageStatus, NetState};
+use tcchat_core::wire::{decode, encode, servcmd, Head};
+use tcchat_core::{
+    ChatError, Client, Completion, ConnId, DisconnectReason, ErrorCode, Event, EventName, Options,
+    Response, Transmit, Tuning,
+};
 
 const APP: u64 = 1_400_000_000;
 const UNIX_MS: u64 = 1_795_628_000_000;
@@ -247,7 +249,7 @@ fn received_texts(events: &[Event]) -> Vec<String> {
         })
         .flatten()
         .map(|m| match m.payload {
-            crate::model::Payload::Text { text } => text,
+            tcchat_core::model::Payload::Text { text } => text,
             other => format!("{other:?}"),
         })
         .collect()
