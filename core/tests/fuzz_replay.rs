@@ -1,0 +1,66 @@
+//! Replays the committed fuzz corpora as ordinary tests, so CI checks every
+//! input the fuzzers kept (including past findings) without running a
+//! fuzzer. The target bodies are the fuzz crate's own source files.
+
+use std::path::{Path, PathBuf};
+
+#[path = "../../fuzz/src/frames.rs"]
+mod frames;
+
+#[path = "../../fuzz/src/client_core.rs"]
+mod client_core;
+
+fn corpus(target: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus")
+        .join(target);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("corpus {}: {e}", dir.display()))
+        .map(|entry| entry.expect("corpus entry").path())
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn decode_frame_corpus() {
+    let files = corpus("decode_frame");
+    assert!(files.len() > 100, "the seed corpus is missing");
+    let mut decoded = 0;
+    for file in &files {
+        let data = std::fs::read(file).expect("read corpus file");
+        if tcchat_core::wire::decode(&data).is_ok() {
+            decoded += 1;
+        }
+        frames::decode_frame(&data);
+    }
+    // The seeds are real frames of the official SDK's runs: they must decode.
+    assert!(
+        decoded * 10 >= files.len() * 9,
+        "{decoded} of {} decoded",
+        files.len()
+    );
+}
+
+#[test]
+fn client_core_corpus() {
+    for file in corpus("client_core") {
+        let data = std::fs::read(&file).expect("read corpus file");
+        client_core::run_bytes(&data);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Random input sequences between fuzzing runs: the same invariants.
+    #[test]
+    fn client_core_random_sequences(data in proptest::collection::vec(proptest::num::u8::ANY, 0..4096)) {
+        client_core::run_bytes(&data);
+    }
+}

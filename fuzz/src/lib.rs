@@ -1,0 +1,5 @@
+//! Fuzz target bodies, kept in a library so the corpus replay tests of the
+//! main workspace run exactly the same code.
+
+pub mod client_core;
+pub mod frames;
