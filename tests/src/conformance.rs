@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use futures_util::StreamExt;
 use tcchat_core::model::CreateTextMessageOptions;
-use tcchat_core::types::{ConversationType, Flow, MessageStatus};
+use tcchat_core::types::{ConversationType, Flow, MessageStatus, NetState};
 use tcchat_core::{ErrorCode, Event, EventName};
 use tcchat_runtime_common::{Chat, Context, LoginOptions, OffFilter, Payload, Runtime};
 
@@ -405,4 +405,40 @@ pub async fn create_returns_one_instance_per_sdk_app_id<R: Runtime + Default>() 
     assert!(c.is_ready());
     c.destroy().await.unwrap();
     other.destroy().await.unwrap();
+}
+
+/// `destroy` while the SDK is reconnecting to a server that is gone: it
+/// completes without the server, SDK_DESTROY is the last event, and the
+/// SDK stops trying.
+pub async fn destroy_during_reconnect<R: Runtime + Default>() {
+    let mut world = World::start();
+    let (chat, mut events) = world.client::<R>(APP_A);
+    login(&world, &chat, APP_A, "alice").await;
+    world.stop_server();
+    // The link is lost: the SDK starts reconnecting, and the attempts fail.
+    expect_event::<R>(&mut events, "NET_STATE connecting", |e| {
+        *e == Event::NetStateChange {
+            state: NetState::Connecting,
+        }
+    })
+    .await;
+    expect_event::<R>(&mut events, "NET_STATE disconnected", |e| {
+        *e == Event::NetStateChange {
+            state: NetState::Disconnected,
+        }
+    })
+    .await;
+    assert!(chat.is_ready(), "a reconnect is transparent: still ready");
+    chat.destroy().await.unwrap();
+    let tail = events_until::<R>(&mut events, "SDK_DESTROY", |e| {
+        e.name() == EventName::SdkDestroy
+    })
+    .await;
+    assert_eq!(
+        tail.iter().filter(|e| **e == Event::SdkNotReady).count(),
+        1,
+        "{tail:?}"
+    );
+    assert!(events.next().await.is_none(), "no event after SDK_DESTROY");
+    assert!(!chat.is_ready());
 }

@@ -22,6 +22,7 @@ macro_rules! conformance_suite {
             offline_messages_arrive_through_sync,
             listener_semantics,
             create_returns_one_instance_per_sdk_app_id,
+            destroy_during_reconnect,
         );
     };
     (@tests $rt:ty, $block_on:expr, $($name:ident),+ $(,)?) => {

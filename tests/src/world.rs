@@ -22,7 +22,8 @@ pub const PATIENCE: Duration = Duration::from_secs(10);
 
 /// A running server with apps [`APP_A`] and [`APP_B`].
 pub struct World {
-    server: BackgroundServer,
+    server: Option<BackgroundServer>,
+    url: String,
 }
 
 impl World {
@@ -39,12 +40,22 @@ impl World {
             },
         ];
         let server = start_in_thread(ServerConfig::ephemeral(apps)).expect("server starts");
-        World { server }
+        World {
+            url: server.ws_url(),
+            server: Some(server),
+        }
     }
 
     /// `ws://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
-        self.server.ws_url()
+        self.url.clone()
+    }
+
+    /// Stop the server (gracefully: sockets are closed with 1001).
+    pub fn stop_server(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown();
+        }
     }
 
     /// Options for `app` pointed at this server.
