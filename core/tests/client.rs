@@ -382,6 +382,19 @@ fn login_failure_reports_the_server_code_and_no_not_ready() {
 }
 
 #[test]
+fn a_failed_login_after_logout_keeps_the_logged_out_code() {
+    let mut h = Harness::logged_in();
+    h.client.logout(h.now).unwrap();
+    h.drain();
+    h.reply(servcmd::LOGOUT, json!({}));
+    h.client.login(h.now, "u1", "bad").unwrap();
+    h.drain();
+    h.reply(servcmd::LOGIN, json!({"ActionStatus": "FAIL", "ErrorCode": 70009}));
+    let opts = CreateTextMessageOptions::c2c("u2", "x");
+    assert_eq!(h.client.create_text_message(h.now, &opts).unwrap_err().code, ErrorCode::LOGGED_OUT);
+}
+
+#[test]
 fn send_message_resolves_with_server_time_and_is_findable() {
     let mut h = Harness::logged_in();
     let msg = h
@@ -892,7 +905,10 @@ fn login_times_out_after_90_s_without_a_server() {
         elapsed >= Duration::from_secs(90) && elapsed <= Duration::from_secs(91),
         "login failed after {elapsed:?}"
     );
-    assert_eq!(h.completions[0].result.as_ref().unwrap_err().code, ErrorCode::NETWORK_TIMEOUT);
+    assert_eq!(
+        h.completions[0].result.as_ref().unwrap_err().code,
+        ErrorCode::NETWORK_TIMEOUT
+    );
     // A failed login emits no SDK_NOT_READY and leaves the SDK usable.
     assert_eq!(count(&h.events, EventName::SdkNotReady), 0);
     assert_eq!(h.client.login(h.now, "u1", "s").map(|_| ()), Ok(()));

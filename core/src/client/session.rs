@@ -45,6 +45,8 @@ pub(crate) enum Session {
         user_id: String,
         user_sig: String,
         id: RequestId,
+        /// What the state was before this login, restored if it fails.
+        before: LoggedOutReason,
     },
     Ready(Ready),
 }
@@ -150,11 +152,16 @@ impl Client {
             Session::LoggedOut(_) => {}
         }
         self.check_capacity()?;
+        let before = match self.session {
+            Session::LoggedOut(reason) => reason,
+            _ => LoggedOutReason::Never,
+        };
         let id = self.next_request_id();
         self.session = Session::LoggingIn {
             user_id: user_id.to_owned(),
             user_sig: user_sig.to_owned(),
             id,
+            before,
         };
         let timeout = self.opts.tuning.login_timeout;
         self.enqueue(
@@ -245,8 +252,10 @@ impl Client {
     pub(crate) fn fail_request(&mut self, p: Pending, err: ChatError) {
         match p.purpose {
             Purpose::Login(id) => {
-                if matches!(self.session, Session::LoggingIn { id: sid, .. } if sid == id) {
-                    self.session = Session::LoggedOut(LoggedOutReason::Never);
+                if let Session::LoggingIn { id: sid, before, .. } = self.session {
+                    if sid == id {
+                        self.session = Session::LoggedOut(before);
+                    }
                 }
                 self.complete(id, Err(err));
             }
@@ -349,7 +358,9 @@ impl Client {
                 self.session_live(now);
             }
             (Purpose::Login(id), Err(err)) => {
-                self.session = Session::LoggedOut(LoggedOutReason::Never);
+                if let Session::LoggingIn { before, .. } = self.session {
+                    self.session = Session::LoggedOut(before);
+                }
                 self.complete(id, Err(err));
             }
             (Purpose::Relogin { .. }, Ok(reply)) => {
