@@ -389,9 +389,15 @@ fn a_failed_login_after_logout_keeps_the_logged_out_code() {
     h.reply(servcmd::LOGOUT, json!({}));
     h.client.login(h.now, "u1", "bad").unwrap();
     h.drain();
-    h.reply(servcmd::LOGIN, json!({"ActionStatus": "FAIL", "ErrorCode": 70009}));
+    h.reply(
+        servcmd::LOGIN,
+        json!({"ActionStatus": "FAIL", "ErrorCode": 70009}),
+    );
     let opts = CreateTextMessageOptions::c2c("u2", "x");
-    assert_eq!(h.client.create_text_message(h.now, &opts).unwrap_err().code, ErrorCode::LOGGED_OUT);
+    assert_eq!(
+        h.client.create_text_message(h.now, &opts).unwrap_err().code,
+        ErrorCode::LOGGED_OUT
+    );
 }
 
 #[test]
@@ -990,4 +996,101 @@ fn same_seed_same_trace() {
     assert_eq!(a, b);
     // The URLs carry seeded randomness, so equality is not trivial.
     assert_ne!(a.0[0].1, a.0[1].1);
+}
+
+#[test]
+fn first_connect_emits_nothing_on_success_and_disconnected_on_failure() {
+    let mut ok = Harness::new();
+    ok.open();
+    assert!(ok.take_events().is_empty());
+
+    let mut refused = Harness::new();
+    refused.refuse();
+    assert_eq!(
+        refused.take_events(),
+        vec![Event::NetStateChange {
+            state: NetState::Disconnected
+        }]
+    );
+    // Nobody is logged in: no retry until something needs the link.
+    refused.advance(Duration::from_secs(300));
+    assert_eq!(refused.connects.len(), 1);
+    refused.client.login(refused.now, "u1", "s").unwrap();
+    refused.drain();
+    assert_eq!(refused.connects.len(), 2);
+    assert_eq!(
+        refused.take_events(),
+        vec![Event::NetStateChange {
+            state: NetState::Connecting
+        }]
+    );
+}
+
+#[test]
+fn endpoints_rotate_per_attempt_unless_a_proxy_is_set() {
+    let now = Instant::now();
+    let mut opts = Options::new(APP);
+    opts.endpoints = vec!["wss://a.example".into(), "wss://b.example".into()];
+    let mut client = Client::new(opts, 3, now, UNIX_MS);
+    let mut urls = Vec::new();
+    let mut now = now;
+    client.login(now, "u1", "s").unwrap();
+    for _ in 0..4 {
+        while let Some(t) = client.poll_transmit() {
+            if let Transmit::Connect { conn, url } = t {
+                urls.push(url);
+                client.handle_disconnected(now, conn, DisconnectReason::ConnectFailed("no".into()));
+            }
+        }
+        now += Duration::from_secs(31);
+        client.handle_timeout(now);
+    }
+    let hosts: Vec<&str> = urls.iter().map(|u| &u[..15]).collect();
+    assert_eq!(
+        hosts[..4],
+        [
+            "wss://a.example",
+            "wss://b.example",
+            "wss://a.example",
+            "wss://b.example"
+        ]
+    );
+}
+
+#[test]
+fn a_stable_link_resets_the_backoff() {
+    let mut h = Harness::logged_in();
+    // Build up backoff with refused attempts.
+    h.server_close();
+    for _ in 0..6 {
+        h.refuse();
+        h.advance(Duration::from_secs(31));
+    }
+    h.open();
+    h.reply_login();
+    // Stay up past `stable_after` (10 s), then lose the link: the retry is
+    // immediate again.
+    h.advance(Duration::from_secs(11));
+    let before = h.connects.len();
+    h.server_close();
+    assert_eq!(
+        h.connects.len(),
+        before + 1,
+        "immediate retry after a stable link"
+    );
+
+    // An unstable link (up < 10 s) does not reset it: the next retry waits.
+    let mut u = Harness::logged_in();
+    u.server_close();
+    u.refuse();
+    u.advance(Duration::from_secs(31));
+    u.open();
+    u.advance(Duration::from_secs(1));
+    let before = u.connects.len();
+    u.server_close();
+    assert_eq!(
+        u.connects.len(),
+        before,
+        "backoff applies after an unstable link"
+    );
 }
