@@ -76,20 +76,29 @@ pub(crate) async fn drive<R: Runtime>(
         // Feed everything that is ready, then drain once.
         let mut state = lock(&shared.state);
         let now = Instant::now();
-        feed(&mut state.client, now, first);
+        feed(&mut state.client, &mut links, now, first);
         while let Ok(more) = inbox.try_recv() {
-            feed(&mut state.client, now, more);
+            feed(&mut state.client, &mut links, now, more);
         }
         state.client.handle_timeout(now);
     }
 }
 
-fn feed(client: &mut tcchat_core::Client, now: Instant, input: Incoming) {
+fn feed(
+    client: &mut tcchat_core::Client,
+    links: &mut HashMap<ConnId, mpsc::UnboundedSender<Outgoing>>,
+    now: Instant,
+    input: Incoming,
+) {
     match input {
         Incoming::Wake => {}
         Incoming::Connected(conn) => client.handle_connected(now, conn),
         Incoming::Frame(conn, bytes) => client.handle_frame(now, conn, &bytes),
-        Incoming::Closed(conn, reason) => client.handle_disconnected(now, conn, reason),
+        Incoming::Closed(conn, reason) => {
+            // The connection task has ended; forget its writer.
+            links.remove(&conn);
+            client.handle_disconnected(now, conn, reason);
+        }
     }
 }
 
