@@ -1,0 +1,248 @@
+'use strict';
+// One official-SDK instance (@tencentcloud/chat 3.6.6) in a Node process,
+// driven by tests/tests/interop.rs.
+//
+// stdin: one JSON command per line, {"id": n, "op": "...", ...}.
+// stdout: one JSON record per line, each with `k` (kind) and `t` (Unix ms):
+//   {"k":"hello"}                                      the agent is up
+//   {"k":"result","id":n,"ok":true,"data":...}         a command's promise resolved
+//   {"k":"result","id":n,"ok":false,"code":..,"message":..}   ... or rejected
+//   {"k":"event","name":"SDK_READY","data":...}       an EVENT fired (name = the EVENT key)
+//   {"k":"log","class":"error"|"warn","level":..,"text":..}   an SDK log line that
+//                                                      looks like an error or a warning
+//   {"k":"up","conn":c,"servcmd":..,"seq":..,"body":..}      a frame the SDK sent
+//   {"k":"down","conn":c,"servcmd":..,"seq":..,"body":..}    a frame the SDK received
+//   {"k":"ws","conn":c,"ev":"open"|"close"|"error",...}      its WebSocket's life
+//   {"k":"fatal","text":"..."}                          an uncaught exception
+//   {"k":"unhandled","text":"..."}                      an unhandled promise rejection
+// Frames are recorded by a thin subclass of the `ws` client installed as
+// global.WebSocket: the SDK itself is not modified or patched.
+//
+// Commands: create {sdkAppID, proxyServer, logLevel}, login {userID, userSig},
+// sendText {to, text}, logout, destroy, isReady, exit.
+
+const zlib = require('zlib');
+const readline = require('readline');
+
+const out = (record) => {
+  record.t = Date.now();
+  process.stdout.write(JSON.stringify(record) + '\n');
+};
+
+// The SDK logs through console.* (stdout is ours, so every console call is
+// captured here). A line is reported when it looks like an error or a
+// warning; the rest are only counted (TCCHAT_INTEROP_ALL_LOGS=1 reports
+// them too, with "class":"info").
+//   error: console.error, or words the SDK uses when something went wrong,
+//          including the symptoms of malformed replies listed in
+//          ../shared/reference/protocol-facts.md section 7 ("fail:1",
+//          "_parse failed", "Invalid message format", "$cookie:undefined",
+//          "friendCount:undefined", "purchasebits:undefined",
+//          "unknown eventItem");
+//   warn:  console.warn, except the two informational lines the SDK always
+//          prints at that level ("SDK is ready. cost N ms", "destroy ...").
+const PREFIX = /^%c Chat %c .*?transparent (?=\d\d:\d\d:\d\d\.\d{3} )/;
+const ERRORISH = /\b(error|errors|failed|failure|invalid|exception|timeout|timed out|cannot|unknown eventItem)\b|fail:[1-9]|:undefined\b/i;
+const INFORMATIONAL_WARN = [/^\S+ SDK is ready\. cost \d+ ms$/, /^\S+ destroy \d+ \w+$/];
+const ALL_LOGS = process.env.TCCHAT_INTEROP_ALL_LOGS === '1';
+let logLines = 0;
+for (const level of ['log', 'info', 'debug', 'warn', 'error', 'trace']) {
+  console[level] = (...args) => {
+    logLines += 1;
+    const text = args
+      .map((a) => {
+        if (typeof a === 'string') return a;
+        if (a instanceof Error) return `${a.name}: ${a.message}`;
+        try { return JSON.stringify(a); } catch (_) { return String(a); }
+      })
+      .join(' ')
+      .replace(PREFIX, '')
+      .trim();
+    let cls = 'info';
+    if (level === 'error' || ERRORISH.test(text)) cls = 'error';
+    else if (level === 'warn' && !INFORMATIONAL_WARN.some((re) => re.test(text))) cls = 'warn';
+    if (cls !== 'info' || ALL_LOGS) out({ k: 'log', class: cls, level, text: text.slice(0, 2000) });
+  };
+}
+
+const WS = require('ws');
+
+function decodeFrame(data) {
+  let buf;
+  if (Buffer.isBuffer(data)) buf = data;
+  else if (data instanceof ArrayBuffer) buf = Buffer.from(data);
+  else if (Array.isArray(data)) buf = Buffer.concat(data);
+  else if (typeof data === 'string') buf = Buffer.from(data, 'utf8');
+  else buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  let compressed = null;
+  if (buf.length >= 4 && buf.subarray(0, 4).toString('latin1') === 'COMP') {
+    const payload = buf.subarray(4);
+    compressed = payload[0] === 0x1f && payload[1] === 0x8b ? 'gzip' : 'zlib';
+    buf = compressed === 'gzip' ? zlib.gunzipSync(payload) : zlib.inflateSync(payload);
+  }
+  const frame = JSON.parse(buf.toString('utf8'));
+  return { frame, compressed, bytes: buf.length };
+}
+
+let nextConn = 0;
+class TapWebSocket extends WS {
+  constructor(url, ...rest) {
+    super(url, ...rest);
+    const conn = ++nextConn;
+    this._tapConn = conn;
+    out({ k: 'ws', conn, ev: 'connecting', url: String(url) });
+    this.on('open', () => out({ k: 'ws', conn, ev: 'open' }));
+    this.on('close', (code, reason) => out({ k: 'ws', conn, ev: 'close', code, reason: String(reason || '') }));
+    this.on('error', (err) => out({ k: 'ws', conn, ev: 'error', text: String(err && err.message) }));
+    this.on('message', (data, isBinary) => {
+      try {
+        const { frame, compressed } = decodeFrame(data);
+        const head = frame.head || {};
+        out({ k: 'down', conn, binary: isBinary !== false, compressed, servcmd: head.servcmd, seq: head.seq, body: frame.body });
+      } catch (err) {
+        out({ k: 'down', conn, undecodable: String(err && err.message) });
+      }
+    });
+  }
+
+  send(data, ...rest) {
+    try {
+      const { frame } = decodeFrame(data);
+      const head = frame.head || {};
+      out({ k: 'up', conn: this._tapConn, servcmd: head.servcmd, seq: head.seq, reqtime: head.reqtime, a2: head.a2 ? true : false, body: frame.body });
+    } catch (err) {
+      out({ k: 'up', conn: this._tapConn, undecodable: String(err && err.message) });
+    }
+    return super.send(data, ...rest);
+  }
+}
+global.WebSocket = TapWebSocket;
+
+const TencentCloudChat = require('@tencentcloud/chat');
+
+// Keep a record's data small and acyclic.
+function plain(value, depth = 0, seen = new Set()) {
+  if (value === null || typeof value !== 'object') {
+    return typeof value === 'function' ? undefined : value;
+  }
+  if (seen.has(value) || depth > 5) return '[…]';
+  seen.add(value);
+  let result;
+  if (Array.isArray(value)) {
+    result = value.slice(0, 50).map((v) => plain(v, depth + 1, seen));
+  } else {
+    result = {};
+    for (const key of Object.keys(value).slice(0, 60)) {
+      if (key.startsWith('_')) continue;
+      const v = plain(value[key], depth + 1, seen);
+      if (v !== undefined) result[key] = v;
+    }
+  }
+  seen.delete(value);
+  return result;
+}
+
+function messageView(m) {
+  return {
+    ID: m.ID,
+    conversationID: m.conversationID,
+    conversationType: m.conversationType,
+    from: m.from,
+    to: m.to,
+    flow: m.flow,
+    type: m.type,
+    text: m.payload && m.payload.text,
+    time: m.time,
+    clientTime: m.clientTime,
+    sequence: m.sequence,
+    random: m.random,
+    senderTinyID: m.senderTinyID,
+    status: m.status,
+    isRead: m.isRead,
+  };
+}
+
+let chat = null;
+
+function listenToEverything(instance) {
+  for (const [key, name] of Object.entries(TencentCloudChat.EVENT)) {
+    instance.on(name, (event) => {
+      let data = event && event.data;
+      if (key === 'MESSAGE_RECEIVED' && Array.isArray(data)) data = data.map(messageView);
+      else data = plain(data);
+      out({ k: 'event', name: key, data });
+    });
+  }
+}
+
+const ops = {
+  create(cmd) {
+    chat = TencentCloudChat.create({ SDKAppID: cmd.sdkAppID, proxyServer: cmd.proxyServer });
+    chat.setLogLevel(cmd.logLevel === undefined ? 0 : cmd.logLevel);
+    listenToEverything(chat);
+    return { version: TencentCloudChat.VERSION };
+  },
+  async login(cmd) {
+    const res = await chat.login({ userID: cmd.userID, userSig: cmd.userSig });
+    return plain(res.data);
+  },
+  async sendText(cmd) {
+    const message = chat.createTextMessage({
+      to: cmd.to,
+      conversationType: TencentCloudChat.TYPES.CONV_C2C,
+      payload: { text: cmd.text },
+    });
+    const res = await chat.sendMessage(message);
+    return messageView(res.data.message);
+  },
+  async logout() {
+    const res = await chat.logout();
+    return plain(res.data);
+  },
+  async destroy() {
+    await chat.destroy();
+    return null;
+  },
+  isReady() {
+    return chat.isReady();
+  },
+  logLines() {
+    return logLines;
+  },
+  exit() {
+    setImmediate(() => process.exit(0));
+    return null;
+  },
+};
+
+process.on('uncaughtException', (err) => out({ k: 'fatal', text: String(err && err.stack) }));
+// The SDK leaves some internal promises unhandled (for example when a
+// re-login is refused); reported as their own kind.
+process.on('unhandledRejection', (err) => out({ k: 'unhandled', text: String(err && (err.stack || JSON.stringify(err))).slice(0, 2000) }));
+
+const rl = readline.createInterface({ input: process.stdin });
+rl.on('line', async (line) => {
+  if (!line.trim()) return;
+  let cmd;
+  try {
+    cmd = JSON.parse(line);
+  } catch (err) {
+    out({ k: 'fatal', text: `bad command: ${line}` });
+    return;
+  }
+  const op = ops[cmd.op];
+  if (!op) {
+    out({ k: 'result', id: cmd.id, ok: false, code: -1, message: `unknown op ${cmd.op}` });
+    return;
+  }
+  try {
+    const data = await op(cmd);
+    out({ k: 'result', id: cmd.id, ok: true, data });
+  } catch (err) {
+    out({ k: 'result', id: cmd.id, ok: false, code: err && err.code, message: String(err && (err.message || err)), data: plain(err && err.data) });
+  }
+});
+// The test went away: so do we.
+rl.on('close', () => process.exit(0));
+
+out({ k: 'hello', node: process.version, sdk: TencentCloudChat.VERSION });
