@@ -1,0 +1,1862 @@
+//! Interop: the official Web SDK (`@tencentcloud/chat` 3.6.6, in Node 20)
+//! and tcchat on one in-process `tcchat-server`.
+//!
+//! Each official-SDK instance is a Node process running
+//! `tests/interop/agent.js`: it takes JSON commands on stdin and reports
+//! JSON lines on stdout (events, promise results, suspicious SDK log lines
+//! and every frame its WebSocket sent and received). The first test to need
+//! it runs `npm ci` in `tests/interop` when `node_modules` is missing or
+//! stale. Every record an agent produced is written to
+//! `target/tmp/interop/<test>-<role>.jsonl` when the agent ends, pass or
+//! fail.
+//!
+//! `cargo test -p tcchat-tests --test interop` runs the CI scenarios;
+//! `cargo test -p tcchat-tests --test interop -- --ignored side_by_side`
+//! measures the official SDK and tcchat through the same faults (the
+//! figures in docs/INTEROP.md). See docs/INTEROP.md.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::net::{SocketAddr, TcpListener as StdTcpListener};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::{json, Value};
+use tcchat_server::{
+    gen_usersig, start_in_thread, AppConfig, BackgroundServer, DbLocation, ServerConfig,
+};
+use tcchat_tests::world::expect_event;
+use tcchat_tokio::types::NetState;
+use tcchat_tokio::{
+    Chat, CreateTextMessageOptions, Event, EventStream, LoginOptions, Message, Options, Payload,
+    TokioRuntime,
+};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::process::{Child, ChildStdin, Command};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+// ---------------------------------------------------------------------------
+// Constants
+
+const APP: u64 = 1_400_000_777;
+const KEY: &str = "interop-secret-key";
+
+/// How long to wait for something that happens at once on loopback (a
+/// bound, not a delay: every wait ends as soon as its condition holds).
+/// Generous because CI shares two cores between Node, the server and us.
+const PATIENCE: Duration = Duration::from_secs(15);
+
+/// The official SDK's documented recovery after a server restart is ~58 s
+/// (official-web-sdk.md §11); this is the bound we hold it to.
+const RESTART_RECOVERY_BOUND: Duration = Duration::from_secs(75);
+
+/// Requests the official SDK sends after `wslogin` (protocol-facts.md §1).
+const INITIAL_SYNC: &[&str] = &[
+    "profile.portrait_get_all",
+    "sns.black_list_get",
+    "recentcontact.page_get",
+    "group_open_http_svc.get_joined_group_list",
+    "openim.getmsg",
+    "sns.friend_get",
+    "sns.group_get",
+    "sns.pendency_get",
+    "im_sdk_config_mgr.fetch_config",
+    "recentcontact.get_contact_group",
+    "million_group_open_http_svc.get_joined_group_list",
+    "im_sdk_config_mgr.fetch_imsdk_purchase_bitsv2",
+];
+
+/// Uplink servcmds that expect no reply.
+const NO_REPLY: &[&str] = &["openim.ws_msg_push_ack"];
+
+// ---------------------------------------------------------------------------
+// Small helpers
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+fn sig(user: &str) -> String {
+    gen_usersig(APP, KEY, user, 3600, now_secs())
+}
+
+fn app() -> AppConfig {
+    AppConfig {
+        sdk_app_id: APP,
+        secret_key: KEY.into(),
+    }
+}
+
+/// Run an async test body on a two-worker tokio runtime.
+fn run<F: Future<Output = ()>>(body: F) {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+        .block_on(body)
+}
+
+/// A loopback port that was free a moment ago (for servers that must come
+/// back on the same port).
+fn free_port() -> SocketAddr {
+    let listener = StdTcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+    listener.local_addr().expect("local addr")
+}
+
+fn scratch_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop");
+    std::fs::create_dir_all(&dir).expect("create target/tmp/interop");
+    dir
+}
+
+/// A server on its own thread. Starting and stopping block briefly, so they
+/// run off the async workers.
+async fn start_server(config: ServerConfig) -> BackgroundServer {
+    tokio::task::spawn_blocking(move || start_in_thread(config))
+        .await
+        .expect("server start task")
+        .expect("server starts")
+}
+
+async fn stop_server(server: BackgroundServer) {
+    tokio::task::spawn_blocking(move || server.shutdown())
+        .await
+        .expect("server shutdown task");
+}
+
+// ---------------------------------------------------------------------------
+// Node dependencies
+
+fn interop_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("interop")
+}
+
+/// `node_modules` holds exactly what package-lock.json pins.
+fn deps_installed(dir: &Path) -> bool {
+    let installed = |name: &str| -> Option<String> {
+        let text =
+            std::fs::read_to_string(dir.join("node_modules").join(name).join("package.json"))
+                .ok()?;
+        let v: Value = serde_json::from_str(&text).ok()?;
+        v["version"].as_str().map(str::to_owned)
+    };
+    let Ok(lock) = std::fs::read_to_string(dir.join("package-lock.json")) else {
+        return false;
+    };
+    let Ok(lock) = serde_json::from_str::<Value>(&lock) else {
+        return false;
+    };
+    ["@tencentcloud/chat", "ws"].iter().all(|name| {
+        let pinned = lock["packages"][format!("node_modules/{name}")]["version"].as_str();
+        pinned.is_some() && installed(name).as_deref() == pinned
+    })
+}
+
+/// Run `cmd` to completion within `limit`, or explain why not.
+fn run_bounded(mut cmd: std::process::Command, what: &str, limit: Duration) -> Result<(), String> {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("{what}: cannot start: {e}"))?;
+    // Drain output on threads so a chatty child cannot block on a full pipe.
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("{what}: did not finish within {limit:?}"));
+            }
+            Err(e) => return Err(format!("{what}: {e}")),
+        }
+    };
+    let out = out.join().unwrap_or_default();
+    let err = err.join().unwrap_or_default();
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what}: {status}\nstdout:\n{out}\nstderr:\n{err}"))
+    }
+}
+
+/// Node is present and `tests/interop/node_modules` matches the lock file,
+/// installing it with `npm ci` if not (once per test binary).
+fn node_ready() -> &'static Path {
+    static READY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let result = READY.get_or_init(|| {
+        let dir = interop_dir();
+        let mut node = std::process::Command::new("node");
+        node.arg("--version");
+        run_bounded(node, "node --version", Duration::from_secs(30))
+            .map_err(|e| format!("the interop tests need Node.js 20+ on PATH (and npm): {e}"))?;
+        if !deps_installed(&dir) {
+            let mut npm = std::process::Command::new("npm");
+            npm.args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                .current_dir(&dir);
+            run_bounded(npm, "npm ci in tests/interop", Duration::from_secs(300))?;
+            if !deps_installed(&dir) {
+                return Err(
+                    "npm ci finished but node_modules does not match package-lock.json".into(),
+                );
+            }
+        }
+        Ok(dir)
+    });
+    match result {
+        Ok(dir) => dir,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The official SDK in Node
+
+/// One official-SDK instance in its own Node process (see agent.js).
+struct Agent {
+    name: String,
+    _child: Child,
+    stdin: ChildStdin,
+    records: Arc<Mutex<Vec<Value>>>,
+    count: watch::Receiver<usize>,
+    ended: Arc<AtomicBool>,
+    stderr: Arc<Mutex<String>>,
+    next_id: AtomicU64,
+}
+
+impl Agent {
+    /// Start Node and wait for the agent's hello. `name` names the record
+    /// file (`<test>-<role>`).
+    async fn start(name: &str) -> Agent {
+        let dir = tokio::task::spawn_blocking(|| node_ready().to_path_buf())
+            .await
+            .expect("node_ready");
+        let mut child = Command::new("node")
+            .arg("agent.js")
+            .current_dir(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start node agent.js");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let stderr_pipe = child.stderr.take().expect("stderr");
+        let records = Arc::new(Mutex::new(Vec::new()));
+        let ended = Arc::new(AtomicBool::new(false));
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let (count_tx, count) = watch::channel(0usize);
+        {
+            let records = Arc::clone(&records);
+            let ended = Arc::clone(&ended);
+            tokio::spawn(async move {
+                let mut lines = BufReader::new(stdout).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let record = serde_json::from_str::<Value>(&line)
+                        .unwrap_or_else(|_| json!({"k": "stdout", "text": line, "t": now_ms()}));
+                    let n = {
+                        let mut records = records.lock().unwrap();
+                        records.push(record);
+                        records.len()
+                    };
+                    let _ = count_tx.send(n);
+                }
+                ended.store(true, Ordering::SeqCst);
+                count_tx.send_modify(|_| {});
+            });
+        }
+        {
+            let stderr = Arc::clone(&stderr);
+            tokio::spawn(async move {
+                let mut text = String::new();
+                let mut pipe = stderr_pipe;
+                let _ = pipe.read_to_string(&mut text).await;
+                stderr.lock().unwrap().push_str(&text);
+            });
+        }
+        let agent = Agent {
+            name: name.to_owned(),
+            _child: child,
+            stdin,
+            records,
+            count,
+            ended,
+            stderr,
+            next_id: AtomicU64::new(1),
+        };
+        agent
+            .wait("the agent's hello", 0, PATIENCE, |r| r["k"] == "hello")
+            .await;
+        agent
+    }
+
+    /// Start Node and `TencentCloudChat.create({SDKAppID, proxyServer})`
+    /// with `setLogLevel(log_level)`.
+    async fn create(name: &str, url: &str, log_level: u8) -> Agent {
+        let mut agent = Agent::start(name).await;
+        agent
+            .call(
+                "create",
+                json!({"sdkAppID": APP, "proxyServer": url, "logLevel": log_level}),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{}: create failed: {e}", agent.name));
+        agent
+    }
+
+    /// Send a command and wait (bounded) for its promise.
+    async fn call(&mut self, op: &str, args: Value) -> Result<Value, Value> {
+        self.call_within(op, args, PATIENCE).await
+    }
+
+    async fn call_within(
+        &mut self,
+        op: &str,
+        mut args: Value,
+        within: Duration,
+    ) -> Result<Value, Value> {
+        let id = self.next_id.fetch_add(1, Ordering::SeqCst);
+        args["id"] = json!(id);
+        args["op"] = json!(op);
+        let line = format!("{args}\n");
+        let from = self.mark();
+        if let Err(e) = self.stdin.write_all(line.as_bytes()).await {
+            panic!("{}: cannot send {op}: {e}\n{}", self.name, self.tail());
+        }
+        let _ = self.stdin.flush().await;
+        let (_, result) = self
+            .wait(&format!("the result of {op}"), from, within, |r| {
+                r["k"] == "result" && r["id"] == id
+            })
+            .await;
+        if result["ok"] == true {
+            Ok(result["data"].clone())
+        } else {
+            Err(result)
+        }
+    }
+
+    async fn login(&mut self, user: &str) -> Value {
+        let signature = sig(user);
+        self.login_with(user, &signature).await
+    }
+
+    async fn login_with(&mut self, user: &str, user_sig: &str) -> Value {
+        let from = self.mark();
+        let data = self
+            .call("login", json!({"userID": user, "userSig": user_sig}))
+            .await
+            .unwrap_or_else(|e| {
+                panic!("{}: login {user} rejected: {e}\n{}", self.name, self.tail())
+            });
+        self.wait_event("SDK_READY", from, PATIENCE, |_| true).await;
+        data
+    }
+
+    async fn send_text(&mut self, to: &str, text: &str) -> Value {
+        self.call("sendText", json!({"to": to, "text": text}))
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{}: sendMessage to {to} rejected: {e}\n{}",
+                    self.name,
+                    self.tail()
+                )
+            })
+    }
+
+    /// Let the just-logged-in SDK become an idle, established client: its
+    /// initial sync is over (the purchase-bits request goes out about 1 s
+    /// after SDK_READY) and its socket has been open for 2 s. (The official
+    /// SDK treats a socket that closes within 1 s of opening as a failed
+    /// connect, and recovers from that differently.)
+    async fn settle(&self) {
+        self.wait("the initial sync to end", 0, PATIENCE, |r| {
+            r["k"] == "down" && r["servcmd"] == "im_sdk_config_mgr.fetch_imsdk_purchase_bitsv2"
+        })
+        .await;
+        let opened = self
+            .records()
+            .iter()
+            .rev()
+            .find(|r| r["k"] == "ws" && r["ev"] == "open")
+            .and_then(|r| r["t"].as_u64())
+            .expect("an open socket");
+        let age = now_ms().saturating_sub(opened);
+        if age < 2000 {
+            tokio::time::sleep(Duration::from_millis(2000 - age)).await;
+        }
+    }
+
+    /// The number of records so far: pass it to `wait` to look only at what
+    /// comes next.
+    fn mark(&self) -> usize {
+        self.records.lock().unwrap().len()
+    }
+
+    fn records(&self) -> Vec<Value> {
+        self.records.lock().unwrap().clone()
+    }
+
+    fn records_since(&self, from: usize) -> Vec<Value> {
+        self.records.lock().unwrap()[from..].to_vec()
+    }
+
+    /// Wait for the first record at or after index `from` matching `pred`;
+    /// returns its index and the record. Panics with the agent's recent
+    /// records if none comes within `within` or Node exits.
+    async fn wait(
+        &self,
+        what: &str,
+        from: usize,
+        within: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> (usize, Value) {
+        match self.try_wait(from, within, pred).await {
+            Some(found) => found,
+            None if self.ended.load(Ordering::SeqCst) => panic!(
+                "{}: node exited while waiting for {what}\nstderr:\n{}\n{}",
+                self.name,
+                self.stderr.lock().unwrap(),
+                self.tail()
+            ),
+            None => panic!(
+                "{}: no {what} within {within:?}\n{}",
+                self.name,
+                self.tail()
+            ),
+        }
+    }
+
+    /// `wait` that returns `None` instead of panicking.
+    async fn try_wait(
+        &self,
+        from: usize,
+        within: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Option<(usize, Value)> {
+        let deadline = tokio::time::Instant::now() + within;
+        let mut count = self.count.clone();
+        let mut next = from;
+        loop {
+            {
+                let records = self.records.lock().unwrap();
+                if let Some(i) = (next..records.len()).find(|&i| pred(&records[i])) {
+                    return Some((i, records[i].clone()));
+                }
+                next = records.len().max(from);
+            }
+            if self.ended.load(Ordering::SeqCst) {
+                return None;
+            }
+            match tokio::time::timeout_at(deadline, count.changed()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(_)) => {
+                    // The reader is gone: one last look happens above.
+                    if self.ended.load(Ordering::SeqCst) {
+                        let records = self.records.lock().unwrap();
+                        return (next..records.len())
+                            .find(|&i| pred(&records[i]))
+                            .map(|i| (i, records[i].clone()));
+                    }
+                }
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Wait for an EVENT (by its key, e.g. "SDK_READY") whose data matches.
+    async fn wait_event(
+        &self,
+        name: &str,
+        from: usize,
+        within: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> (usize, Value) {
+        self.wait(&format!("{name} event"), from, within, |r| {
+            r["k"] == "event" && r["name"] == name && pred(&r["data"])
+        })
+        .await
+    }
+
+    /// Events named `name` at or after `from`.
+    fn events(&self, name: &str, from: usize) -> Vec<Value> {
+        self.records_since(from)
+            .into_iter()
+            .filter(|r| r["k"] == "event" && r["name"] == name)
+            .collect()
+    }
+
+    /// SDK log lines the agent classed as errors or warnings, uncaught
+    /// exceptions, and ERROR events, at or after `from`.
+    fn problems(&self, from: usize) -> Vec<Value> {
+        self.records_since(from)
+            .into_iter()
+            .filter(|r| {
+                r["k"] == "fatal"
+                    || r["k"] == "unhandled"
+                    || (r["k"] == "log" && r["class"] != "info")
+                    || (r["k"] == "event" && r["name"] == "ERROR")
+            })
+            .collect()
+    }
+
+    fn assert_no_problems(&self, from: usize) {
+        self.assert_no_problems_except(from, &[]);
+    }
+
+    /// `assert_no_problems`, tolerating log lines containing one of
+    /// `expected` (for faults a scenario causes on purpose).
+    fn assert_no_problems_except(&self, from: usize, expected: &[&str]) {
+        let problems: Vec<Value> = self
+            .problems(from)
+            .into_iter()
+            .filter(|r| {
+                !(r["k"] == "log"
+                    && expected
+                        .iter()
+                        .any(|e| r["text"].as_str().is_some_and(|t| t.contains(e))))
+            })
+            .collect();
+        assert!(
+            problems.is_empty(),
+            "{}: the official SDK reported problems:\n{}",
+            self.name,
+            lines(&problems)
+        );
+    }
+
+    /// Every request the SDK has sent at or after `from` (except those
+    /// that expect no reply) gets a reply with the same servcmd and seq and
+    /// ErrorCode 0 (waiting, bounded, for replies still on their way).
+    async fn assert_replies_ok(&self, from: usize) {
+        let requests: Vec<(String, i64)> = self
+            .records_since(from)
+            .into_iter()
+            .filter(|r| r["k"] == "up")
+            .filter_map(|r| Some((r["servcmd"].as_str()?.to_owned(), r["seq"].as_i64()?)))
+            .filter(|(cmd, _)| !NO_REPLY.contains(&cmd.as_str()))
+            .collect();
+        let mut failed = Vec::new();
+        for (cmd, seq) in requests {
+            let (_, reply) = self
+                .wait(
+                    &format!("a reply to {cmd} seq {seq}"),
+                    from,
+                    PATIENCE,
+                    |r| r["k"] == "down" && r["servcmd"] == cmd.as_str() && r["seq"] == seq,
+                )
+                .await;
+            if reply["body"]["ErrorCode"] != 0 {
+                failed.push(format!("{cmd}: {}", reply["body"]));
+            }
+        }
+        assert!(
+            failed.is_empty(),
+            "{}: requests refused: {failed:?}",
+            self.name
+        );
+    }
+
+    /// How many times each servcmd was sent at or after `from`.
+    fn request_counts(&self, from: usize) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for r in self.records_since(from).iter().filter(|r| r["k"] == "up") {
+            *counts
+                .entry(r["servcmd"].as_str().unwrap_or("?").to_owned())
+                .or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// The last records, for failure messages (frames abridged).
+    fn tail(&self) -> String {
+        let records = self.records();
+        let start = records.len().saturating_sub(40);
+        format!(
+            "last {} of {} records of {} (all in {}):\n{}",
+            records.len() - start,
+            records.len(),
+            self.name,
+            self.record_file().display(),
+            lines(&records[start..])
+        )
+    }
+
+    fn record_file(&self) -> PathBuf {
+        scratch_dir().join(format!("{}.jsonl", self.name))
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let mut text = String::new();
+        for r in self.records.lock().unwrap().iter() {
+            text.push_str(&r.to_string());
+            text.push('\n');
+        }
+        let stderr = self.stderr.lock().unwrap().clone();
+        if !stderr.is_empty() {
+            text.push_str(&json!({"k": "stderr", "text": stderr}).to_string());
+            text.push('\n');
+        }
+        let _ = std::fs::write(self.record_file(), text);
+        // kill_on_drop ends the Node process we started.
+    }
+}
+
+/// Records as short lines: frames abridged, the rest as JSON.
+fn lines(records: &[Value]) -> String {
+    records
+        .iter()
+        .map(|r| match r["k"].as_str() {
+            Some("up") | Some("down") => format!(
+                "  {} {} conn {} {} seq {} {}",
+                r["t"],
+                r["k"],
+                r["conn"],
+                r["servcmd"].as_str().unwrap_or("?"),
+                r["seq"],
+                abridge(&r["body"].to_string(), 160)
+            ),
+            _ => format!("  {}", abridge(&r.to_string(), 400)),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn abridge(s: &str, n: usize) -> String {
+    if s.len() <= n {
+        s.to_owned()
+    } else {
+        let mut end = n;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("{}…", &s[..end])
+    }
+}
+
+/// The messages of a MESSAGE_RECEIVED record (agent.js's message view).
+fn received(record: &Value) -> Vec<Value> {
+    record["data"].as_array().cloned().unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------
+// tcchat
+
+async fn tcchat(url: &str) -> (Chat, EventStream) {
+    let chat = Chat::create_independent(Options::new(APP).with_proxy_server(url));
+    let events = chat.events(4096);
+    (chat, events)
+}
+
+async fn tcchat_login(url: &str, user: &str) -> (Chat, EventStream) {
+    let (chat, mut events) = tcchat(url).await;
+    tokio::time::timeout(PATIENCE, chat.login(LoginOptions::new(user, sig(user))))
+        .await
+        .unwrap_or_else(|_| panic!("tcchat {user}: login did not finish within {PATIENCE:?}"))
+        .unwrap_or_else(|e| panic!("tcchat {user}: login failed: {e}"));
+    expect_event::<TokioRuntime>(&mut events, "tcchat SDK_READY", |e| *e == Event::SdkReady).await;
+    (chat, events)
+}
+
+async fn tcchat_send(chat: &Chat, to: &str, text: &str) -> Message {
+    let message = chat
+        .create_text_message(&CreateTextMessageOptions::c2c(to, text))
+        .expect("create_text_message");
+    tokio::time::timeout(PATIENCE, chat.send_message(&message))
+        .await
+        .unwrap_or_else(|_| panic!("tcchat send to {to} did not finish within {PATIENCE:?}"))
+        .unwrap_or_else(|e| panic!("tcchat send to {to} failed: {e}"))
+}
+
+fn text_of(message: &Message) -> &str {
+    match &message.payload {
+        Payload::Text { text } => text,
+        _ => "",
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Scenario 1: login with our UserSig, a clean initial sync
+
+#[test]
+fn official_sdk_logs_in_and_syncs_cleanly() {
+    run(async {
+        let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
+        let url = server.ws_url();
+        let mut alice = Agent::create("s1-login-alice", &url, 0).await;
+
+        let login = alice.login("alice").await;
+        assert_eq!(login["errorCode"], 0, "login resolved with {login}");
+        assert!(
+            login["a2Key"].as_str().is_some_and(|k| !k.is_empty()),
+            "login: {login}"
+        );
+        assert!(login["tinyID"].as_str().is_some(), "login: {login}");
+
+        // The sync's last request goes out about 1 s after SDK_READY; then
+        // watch a further 3 s for repeats (a looping reply repeats at about
+        // 50 requests per second).
+        alice
+            .wait("the fetch_imsdk_purchase_bitsv2 reply", 0, PATIENCE, |r| {
+                r["k"] == "down" && r["servcmd"] == "im_sdk_config_mgr.fetch_imsdk_purchase_bitsv2"
+            })
+            .await;
+        tokio::time::sleep(Duration::from_secs(3)).await;
+
+        let counts = alice.request_counts(0);
+        for cmd in INITIAL_SYNC {
+            let n = counts.get(*cmd).copied().unwrap_or(0);
+            assert!(
+                (1..=2).contains(&n),
+                "{cmd} was sent {n} times during the initial sync (want 1, at most 2); all: {counts:?}"
+            );
+        }
+        for (cmd, n) in &counts {
+            assert!(
+                *n <= 2,
+                "{cmd} was sent {n} times within ~5 s of login: a request loop; all: {counts:?}"
+            );
+        }
+        assert_eq!(counts.get("im_open_status.wslogin"), Some(&1), "{counts:?}");
+        alice.assert_replies_ok(0).await;
+        alice.assert_no_problems(0);
+
+        assert_eq!(alice.events("SDK_READY", 0).len(), 1);
+        for event in [
+            "BLACKLIST_UPDATED",
+            "CONVERSATION_LIST_UPDATED",
+            "FRIEND_LIST_UPDATED",
+            "FRIEND_APPLICATION_LIST_UPDATED",
+            "GROUP_LIST_UPDATED",
+            "CONVERSATION_GROUP_LIST_UPDATED",
+        ] {
+            assert!(
+                !alice.events(event, 0).is_empty(),
+                "no {event} after the initial sync"
+            );
+        }
+        assert_eq!(alice.call("isReady", json!({})).await, Ok(json!(true)));
+        drop(alice);
+        stop_server(server).await;
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Scenarios 2 and 3: messages both ways
+
+#[test]
+fn official_sdk_sends_to_tcchat() {
+    run(async {
+        let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
+        let url = server.ws_url();
+        let (bob, mut bob_events) = tcchat_login(&url, "bob").await;
+        let mut alice = Agent::create("s2-send-alice", &url, 1).await;
+        alice.login("alice").await;
+
+        let text = "hello tcchat, from the official SDK";
+        let sent = alice.send_text("bob", text).await;
+        assert_eq!(sent["status"], "success", "{sent}");
+        assert_eq!(sent["conversationID"], "C2Cbob");
+        assert_eq!(sent["flow"], "out");
+        assert!(
+            sent["time"].as_u64().is_some_and(|t| t > 0),
+            "sendmsg reply time: {sent}"
+        );
+
+        let event = expect_event::<TokioRuntime>(&mut bob_events, "MESSAGE_RECEIVED", |e| {
+            matches!(e, Event::MessageReceived(list) if list.iter().any(|m| text_of(m) == text))
+        })
+        .await;
+        let Event::MessageReceived(list) = event else {
+            unreachable!()
+        };
+        let got = list.iter().find(|m| text_of(m) == text).unwrap();
+        assert_eq!(got.id, sent["ID"].as_str().unwrap(), "one ID on both sides");
+        assert_eq!(Some(got.sequence), sent["sequence"].as_u64(), "sequence");
+        assert_eq!(Some(got.random), sent["random"].as_u64(), "random");
+        assert_eq!(Some(got.time), sent["time"].as_u64(), "time");
+        assert_eq!(
+            Some(got.client_time),
+            sent["clientTime"].as_u64(),
+            "clientTime"
+        );
+        assert_eq!(got.from, "alice");
+        assert_eq!(got.to, "bob");
+        assert_eq!(got.conversation_id, "C2Calice");
+        assert_eq!(
+            Some(got.sender_tiny_id.as_str()),
+            sent["senderTinyID"].as_str()
+        );
+
+        alice.assert_replies_ok(0).await;
+        alice.assert_no_problems(0);
+        drop(alice);
+        bob.destroy().await.unwrap();
+        stop_server(server).await;
+    });
+}
+
+#[test]
+fn tcchat_sends_to_official_sdk() {
+    run(async {
+        let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
+        let url = server.ws_url();
+        let mut bob = Agent::create("s3-receive-bob", &url, 1).await;
+        bob.login("bob").await;
+        let (alice, _alice_events) = tcchat_login(&url, "alice").await;
+
+        let from = bob.mark();
+        let text = "hello official SDK, from tcchat";
+        let sent = tcchat_send(&alice, "bob", text).await;
+        let (_, event) = bob
+            .wait_event("MESSAGE_RECEIVED", from, PATIENCE, |data| {
+                data.as_array()
+                    .is_some_and(|l| l.iter().any(|m| m["text"] == text))
+            })
+            .await;
+        let list = received(&event);
+        assert_eq!(list.len(), 1, "{event}");
+        let got = &list[0];
+        assert_eq!(got["from"], "alice");
+        assert_eq!(got["to"], "bob");
+        assert_eq!(got["text"], text);
+        assert_eq!(got["conversationID"], "C2Calice");
+        assert_eq!(got["conversationType"], "C2C");
+        assert_eq!(got["flow"], "in");
+        assert_eq!(got["ID"], sent.id.as_str(), "one ID on both sides");
+        assert_eq!(got["sequence"], sent.sequence);
+        assert_eq!(got["random"], sent.random);
+        assert_eq!(got["time"], sent.time);
+        assert_eq!(got["senderTinyID"], sent.sender_tiny_id.as_str());
+
+        // The push was acknowledged, and nothing else arrives for it.
+        bob.wait("the push ack", from, PATIENCE, |r| {
+            r["k"] == "up" && r["servcmd"] == "openim.ws_msg_push_ack"
+        })
+        .await;
+        assert_eq!(bob.events("MESSAGE_RECEIVED", 0).len(), 1);
+        bob.assert_replies_ok(0).await;
+        bob.assert_no_problems(0);
+        drop(bob);
+        alice.destroy().await.unwrap();
+        stop_server(server).await;
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Scenario 6: logout and destroy
+
+#[test]
+fn official_sdk_logout_and_destroy() {
+    run(async {
+        let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
+        let url = server.ws_url();
+
+        // Logged in → logout → SDK_NOT_READY → destroy → SDK_DESTROY.
+        let mut carol = Agent::create("s6-logout-carol", &url, 1).await;
+        carol.login("carol").await;
+        let from = carol.mark();
+        carol
+            .call("logout", json!({}))
+            .await
+            .unwrap_or_else(|e| panic!("logout rejected: {e}"));
+        carol
+            .wait_event("SDK_NOT_READY", from, PATIENCE, |_| true)
+            .await;
+        let logout = carol
+            .records_since(from)
+            .into_iter()
+            .find(|r| r["k"] == "up" && r["servcmd"] == "im_open_status.wslogout")
+            .expect("a wslogout request");
+        assert_eq!(logout["body"]["wslogout_type"], 0);
+        assert_eq!(carol.call("isReady", json!({})).await, Ok(json!(false)));
+        let from = carol.mark();
+        // destroy() after logout: SDK_DESTROY fires; the official SDK's
+        // promise rejects with 2024 here (it logs out first, and nobody is
+        // logged in), which is its behaviour, not ours.
+        let _ = carol.call("destroy", json!({})).await;
+        let (_, destroyed) = carol
+            .wait_event("SDK_DESTROY", from, PATIENCE, |_| true)
+            .await;
+        assert_eq!(destroyed["data"]["SDKAppID"], APP);
+        carol
+            .wait("the socket to close", from, PATIENCE, |r| {
+                r["k"] == "ws" && r["ev"] == "close"
+            })
+            .await;
+        carol.assert_replies_ok(0).await;
+        carol.assert_no_problems(0);
+
+        // Logged in → destroy → SDK_DESTROY.
+        let mut dave = Agent::create("s6-destroy-dave", &url, 1).await;
+        dave.login("dave").await;
+        let from = dave.mark();
+        let result = dave.call("destroy", json!({})).await;
+        assert!(result.is_ok(), "destroy while logged in: {result:?}");
+        let (_, destroyed) = dave
+            .wait_event("SDK_DESTROY", from, PATIENCE, |_| true)
+            .await;
+        assert_eq!(destroyed["data"]["SDKAppID"], APP);
+        dave.wait("the socket to close", from, PATIENCE, |r| {
+            r["k"] == "ws" && r["ev"] == "close"
+        })
+        .await;
+        dave.assert_replies_ok(0).await;
+        dave.assert_no_problems(0);
+        drop((carol, dave));
+        stop_server(server).await;
+    });
+}
+
+/// RFC 6455 §5.5.1: an endpoint that receives a Close frame answers with a
+/// Close frame. The official SDK closes its socket itself on destroy (4000);
+/// without the server's answer its WebSocket reports 1006 (abnormal
+/// closure).
+#[test]
+#[ignore = "server fix needed: tcchat-server closes the TCP connection without answering a client's Close frame"]
+fn server_answers_the_official_sdks_close() {
+    run(async {
+        let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
+        let mut henry = Agent::create("s6-close-henry", &server.ws_url(), 1).await;
+        henry
+            .wait("its socket to open", 0, PATIENCE, |r| {
+                r["k"] == "ws" && r["ev"] == "open"
+            })
+            .await;
+        let from = henry.mark();
+        let _ = henry.call("destroy", json!({})).await;
+        let (_, closed) = henry
+            .wait("its socket to close", from, PATIENCE, |r| {
+                r["k"] == "ws" && r["ev"] == "close"
+            })
+            .await;
+        assert_ne!(
+            closed["code"], 1006,
+            "the server did not answer the SDK's Close frame (1006 = closed without one): {closed}"
+        );
+        drop(henry);
+        stop_server(server).await;
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Scenario 4: kick-outs seen by the official SDK
+
+/// A server whose REST admin API listens on a loopback port.
+fn config_with_rest() -> (ServerConfig, SocketAddr) {
+    let mut config = ServerConfig::ephemeral(vec![app()]);
+    let http = free_port();
+    config.http_addr = Some(http);
+    (config, http)
+}
+
+/// `POST http://{addr}{path_and_query}` with a JSON body over a fresh
+/// connection; returns the status and the body parsed as JSON.
+async fn http_post(addr: SocketAddr, path_and_query: &str, body: &Value) -> (u16, Value) {
+    let exchange = async {
+        let mut stream = TcpStream::connect(addr).await?;
+        let body = body.to_string();
+        let request = format!(
+            "POST {path_and_query} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).await?;
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await?;
+        Ok::<_, std::io::Error>(String::from_utf8_lossy(&response).into_owned())
+    };
+    let response = tokio::time::timeout(PATIENCE, exchange)
+        .await
+        .unwrap_or_else(|_| panic!("POST {path_and_query}: no response within {PATIENCE:?}"))
+        .unwrap_or_else(|e| panic!("POST http://{addr}{path_and_query}: {e}"));
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    (
+        status,
+        serde_json::from_str(body.trim()).unwrap_or_else(|_| json!(body)),
+    )
+}
+
+/// The REST admin API's kick, called as Tencent's REST API is: an
+/// administrator's identifier and UserSig in the query, `{"UserID"}` in the
+/// body.
+async fn rest_kick(http: SocketAddr, user: &str) -> (u16, Value) {
+    let admin = "administrator";
+    let query = format!(
+        "/v4/im_open_login_svc/kick?sdkappid={APP}&identifier={admin}&usersig={}&random={}&contenttype=json",
+        sig(admin),
+        now_ms() % 4_294_967_296
+    );
+    http_post(http, &query, &json!({"UserID": user})).await
+}
+
+/// A second login of the same user on the same platform (the Web: tcchat
+/// also connects with platform=7) kicks the official SDK with
+/// `multipleAccount`; it logs out (wslogout type 1) and is not ready.
+#[test]
+#[ignore = "needs the server's kick features (multi-instance policy, REST kick, expiry → 70001), in progress"]
+fn second_login_kicks_the_official_sdk() {
+    run(async {
+        let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
+        let url = server.ws_url();
+        let mut erin = Agent::create("s4-kick-multi-erin", &url, 1).await;
+        erin.login("erin").await;
+        let from = erin.mark();
+
+        let (tcchat_erin, mut tcchat_events) = tcchat_login(&url, "erin").await;
+        let (_, kicked) = erin
+            .wait_event("KICKED_OUT", from, PATIENCE, |_| true)
+            .await;
+        assert_eq!(kicked["data"]["type"], "multipleAccount", "{kicked}");
+        erin.wait_event("SDK_NOT_READY", from, PATIENCE, |_| true)
+            .await;
+        let (_, logout) = erin
+            .wait("its wslogout", from, PATIENCE, |r| {
+                r["k"] == "up" && r["servcmd"] == "im_open_status.wslogout"
+            })
+            .await;
+        assert_eq!(logout["body"]["wslogout_type"], 1, "{logout}");
+        assert_eq!(erin.call("isReady", json!({})).await, Ok(json!(false)));
+        // The socket stays open (no close record after the kick).
+        assert!(
+            !erin
+                .records_since(from)
+                .iter()
+                .any(|r| r["k"] == "ws" && r["ev"] == "close"),
+            "{}",
+            erin.tail()
+        );
+        erin.assert_replies_ok(0).await;
+
+        // The newer session is the one that works.
+        assert!(tcchat_erin.is_ready());
+        let (bob, _bob_events) = tcchat_login(&url, "bob").await;
+        tcchat_send(&bob, "erin", "to the newest erin").await;
+        expect_event::<TokioRuntime>(&mut tcchat_events, "MESSAGE_RECEIVED", |e| {
+            matches!(e, Event::MessageReceived(l) if l.iter().any(|m| text_of(m) == "to the newest erin"))
+        })
+        .await;
+        assert!(
+            erin.events("MESSAGE_RECEIVED", from).is_empty(),
+            "the kicked instance still gets pushes"
+        );
+
+        // And the other way round: the official SDK logging in kicks tcchat.
+        let mut erin2 = Agent::create("s4-kick-multi-erin2", &url, 1).await;
+        erin2.login("erin").await;
+        let kicked = expect_event::<TokioRuntime>(&mut tcchat_events, "KICKED_OUT", |e| {
+            matches!(e, Event::KickedOut { .. })
+        })
+        .await;
+        assert_eq!(
+            kicked,
+            Event::KickedOut {
+                kind: tcchat_tokio::types::KickedOutType::MultipleAccount
+            }
+        );
+        erin.assert_no_problems(0);
+        erin2.assert_no_problems(0);
+        drop((erin, erin2));
+        let _ = tcchat_erin.destroy().await;
+        let _ = bob.destroy().await;
+        stop_server(server).await;
+    });
+}
+
+/// An administrator's `POST /v4/im_open_login_svc/kick` kicks the official
+/// SDK with `REST_API_Kick`: SDK_NOT_READY, and it closes its socket.
+#[test]
+#[ignore = "needs the server's kick features (multi-instance policy, REST kick, expiry → 70001), in progress"]
+fn rest_kick_reaches_the_official_sdk() {
+    run(async {
+        let (config, http) = config_with_rest();
+        let server = start_server(config).await;
+        let url = server.ws_url();
+        let mut frank = Agent::create("s4-kick-rest-frank", &url, 1).await;
+        frank.login("frank").await;
+        let from = frank.mark();
+
+        let (status, body) = rest_kick(http, "frank").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["ActionStatus"], "OK", "{body}");
+        assert_eq!(body["ErrorCode"], 0, "{body}");
+
+        let (_, kicked) = frank
+            .wait_event("KICKED_OUT", from, PATIENCE, |_| true)
+            .await;
+        assert_eq!(kicked["data"]["type"], "REST_API_Kick", "{kicked}");
+        frank
+            .wait_event("SDK_NOT_READY", from, PATIENCE, |_| true)
+            .await;
+        frank
+            .wait("its socket to close", from, PATIENCE, |r| {
+                r["k"] == "ws" && r["ev"] == "close"
+            })
+            .await;
+        assert_eq!(frank.call("isReady", json!({})).await, Ok(json!(false)));
+        assert!(
+            !frank
+                .records_since(from)
+                .iter()
+                .any(|r| r["k"] == "up" && r["servcmd"] == "im_open_status.wslogout"),
+            "no wslogout after a REST kick"
+        );
+        // It can log in again with its UserSig.
+        frank.login("frank").await;
+        frank.assert_replies_ok(0).await;
+        frank.assert_no_problems(0);
+        drop(frank);
+        stop_server(server).await;
+    });
+}
+
+/// A UserSig that expires while the official SDK is online: the next reply
+/// carries 70001 and the SDK reports `userSigExpired`.
+#[test]
+#[ignore = "needs the server's kick features (multi-instance policy, REST kick, expiry → 70001), in progress"]
+fn usersig_expiry_reaches_the_official_sdk() {
+    run(async {
+        let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
+        let url = server.ws_url();
+        let mut gina = Agent::create("s4-kick-expiry-gina", &url, 1).await;
+        let issued = now_secs();
+        let lifetime = 3;
+        gina.login_with("gina", &gen_usersig(APP, KEY, "gina", lifetime, issued))
+            .await;
+        let from = gina.mark();
+
+        // The scenario's precondition: the UserSig's lifetime has passed
+        // (whole seconds on the server's clock, hence the extra second).
+        let expiry = UNIX_EPOCH + Duration::from_secs(issued + lifetime + 1);
+        if let Ok(left) = expiry.duration_since(SystemTime::now()) {
+            tokio::time::sleep(left).await;
+        }
+        // The next request gets 70001.
+        let refused = gina
+            .call("sendText", json!({"to": "bob", "text": "too late"}))
+            .await;
+        let (_, kicked) = gina
+            .wait_event("KICKED_OUT", from, PATIENCE, |_| true)
+            .await;
+        assert_eq!(kicked["data"]["type"], "userSigExpired", "{kicked}");
+        gina.wait_event("SDK_NOT_READY", from, PATIENCE, |_| true)
+            .await;
+        assert!(
+            refused.is_err(),
+            "a send after expiry resolved: {refused:?}"
+        );
+        let replies: Vec<Value> = gina
+            .records_since(from)
+            .into_iter()
+            .filter(|r| r["k"] == "down" && r["body"]["ErrorCode"] == 70001)
+            .collect();
+        assert!(
+            !replies.is_empty(),
+            "no reply carried 70001\n{}",
+            gina.tail()
+        );
+        assert_eq!(gina.call("isReady", json!({})).await, Ok(json!(false)));
+        drop(gina);
+        stop_server(server).await;
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Scenario 5: server restart
+
+/// A server config on a fixed loopback port with a database file, so that a
+/// restart comes back at the same address with the same data.
+fn restartable_config(name: &str) -> ServerConfig {
+    let db = scratch_dir().join(format!("{name}-{}.db", std::process::id()));
+    for suffix in ["", "-journal", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let mut config = ServerConfig::ephemeral(vec![app()]);
+    config.ws_addr = free_port();
+    config.db = DbLocation::File(db);
+    config
+}
+
+/// Index of the MESSAGE_RECEIVED records (at or after `from`) carrying each
+/// message ID, in order.
+fn deliveries(agent: &Agent, from: usize) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for r in agent.events("MESSAGE_RECEIVED", from) {
+        for m in received(&r) {
+            *counts
+                .entry(m["ID"].as_str().unwrap_or("").to_owned())
+                .or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// Takes about a minute: the official SDK's documented recovery (one
+/// failed attempt, then nothing until its 60 s timer).
+#[test]
+#[ignore = "needs the server to keep A2 sessions across restarts (in progress): the official SDK's re-login gets 70001 and it reports userSigExpired"]
+fn official_sdk_recovers_from_server_restart() {
+    run(async {
+        let config = restartable_config("s5-restart");
+        let server = start_server(config.clone()).await;
+        let url = server.ws_url();
+        let mut bob = Agent::create("s5-restart-bob", &url, 1).await;
+        bob.login("bob").await;
+        let (alice, _alice_events) = tcchat_login(&url, "alice").await;
+        let before = tcchat_send(&alice, "bob", "before the restart").await;
+        bob.wait_event("MESSAGE_RECEIVED", 0, PATIENCE, |d| {
+            d.as_array()
+                .is_some_and(|l| l.iter().any(|m| m["ID"] == before.id.as_str()))
+        })
+        .await;
+        bob.settle().await;
+
+        // The server goes away (graceful shutdown: every socket gets 1001)
+        // and comes back on the same port with the same database.
+        let from = bob.mark();
+        let fault_ms = now_ms();
+        stop_server(server).await;
+        bob.wait("the official SDK to lose its socket", from, PATIENCE, |r| {
+            r["k"] == "ws" && r["ev"] == "close"
+        })
+        .await;
+        let server = start_server(config.clone()).await;
+        let back_ms = now_ms();
+
+        // tcchat reconnects on its own; it sends while bob is still away.
+        let mut away = Vec::new();
+        for i in 0..3 {
+            away.push(tcchat_send(&alice, "bob", &format!("sent while bob was away #{i}")).await);
+        }
+        let sent_ms = now_ms();
+
+        // The official SDK comes back by itself, within the bound.
+        let bound =
+            RESTART_RECOVERY_BOUND.saturating_sub(Duration::from_millis(now_ms() - fault_ms));
+        let (_, relogin) = bob
+            .wait("a re-login on the restarted server", from, bound, |r| {
+                r["k"] == "down" && r["servcmd"] == "im_open_status.wslogin"
+            })
+            .await;
+        assert_eq!(
+            relogin["body"]["ErrorCode"],
+            0,
+            "the official SDK's re-login after the restart was refused: {} \
+             (the server must keep A2 sessions across restarts)\n{}",
+            relogin["body"],
+            bob.tail()
+        );
+        let relogin_ms = relogin["t"].as_u64().unwrap();
+        for m in &away {
+            bob.wait_event("MESSAGE_RECEIVED", from, PATIENCE, |d| {
+                d.as_array()
+                    .is_some_and(|l| l.iter().any(|x| x["ID"] == m.id.as_str()))
+            })
+            .await;
+        }
+        // Usable: a message sent now arrives too.
+        let after = tcchat_send(&alice, "bob", "after the restart").await;
+        let (_, last) = bob
+            .wait_event("MESSAGE_RECEIVED", from, PATIENCE, |d| {
+                d.as_array()
+                    .is_some_and(|l| l.iter().any(|x| x["ID"] == after.id.as_str()))
+            })
+            .await;
+        let usable_ms = last["t"].as_u64().unwrap();
+
+        let counts = deliveries(&bob, from);
+        for m in away.iter().chain([&after]) {
+            assert_eq!(
+                counts.get(&m.id),
+                Some(&1),
+                "{} delivered {:?} times: {counts:?}",
+                m.id,
+                counts.get(&m.id)
+            );
+        }
+        assert_eq!(
+            counts.get(&before.id),
+            None,
+            "the message from before the restart came again: {counts:?}"
+        );
+        assert!(bob.events("KICKED_OUT", from).is_empty(), "{}", bob.tail());
+        assert!(
+            bob.events("SDK_NOT_READY", from).is_empty(),
+            "{}",
+            bob.tail()
+        );
+        assert_eq!(bob.call("isReady", json!({})).await, Ok(json!(true)));
+        eprintln!(
+            "official SDK after a server restart: server back after {} ms; messages sent {} ms \
+             after the fault {}; re-login {} ms after the fault; usable {} ms after the fault",
+            back_ms - fault_ms,
+            sent_ms - fault_ms,
+            if sent_ms < relogin_ms {
+                "(while it was away)"
+            } else {
+                "(it was already back)"
+            },
+            relogin_ms - fault_ms,
+            usable_ms - fault_ms,
+        );
+        bob.assert_replies_ok(0).await;
+        // Expected on the way: its reconnect attempt to the closed port fails.
+        bob.assert_no_problems_except(0, &["SocketHandler._onError"]);
+        drop(bob);
+        alice.destroy().await.unwrap();
+        stop_server(server).await;
+    });
+}
+
+// ---------------------------------------------------------------------------
+// A loopback TCP proxy that can go silent
+
+/// Forwards TCP connections to `upstream`. `go_silent` makes every
+/// connection open at that moment stop forwarding in both directions while
+/// staying open (what a dead NAT entry or a pulled cable looks like to both
+/// ends); connections opened afterwards are forwarded normally.
+struct Proxy {
+    addr: SocketAddr,
+    live: Arc<Mutex<Vec<Arc<AtomicBool>>>>,
+    accept: tokio::task::JoinHandle<()>,
+}
+
+impl Proxy {
+    async fn start(upstream: SocketAddr) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("proxy bind");
+        let addr = listener.local_addr().expect("proxy addr");
+        let live: Arc<Mutex<Vec<Arc<AtomicBool>>>> = Arc::default();
+        let conns = Arc::clone(&live);
+        let accept = tokio::spawn(async move {
+            // Dropping this set (when the proxy is dropped and this task
+            // aborted) closes every proxied connection.
+            let mut tasks = JoinSet::new();
+            loop {
+                tokio::select! {
+                    accepted = listener.accept() => {
+                        let Ok((client, _)) = accepted else { continue };
+                        let silent = Arc::new(AtomicBool::new(false));
+                        conns.lock().unwrap().push(Arc::clone(&silent));
+                        tasks.spawn(async move {
+                            let Ok(server) = TcpStream::connect(upstream).await else { return };
+                            let _ = client.set_nodelay(true);
+                            let _ = server.set_nodelay(true);
+                            let (cr, cw) = client.into_split();
+                            let (sr, sw) = server.into_split();
+                            let up = pipe(cr, sw, Arc::clone(&silent));
+                            let down = pipe(sr, cw, silent);
+                            let _ = tokio::join!(up, down);
+                        });
+                    }
+                    Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+                }
+            }
+        });
+        Proxy { addr, live, accept }
+    }
+
+    fn url(&self) -> String {
+        format!("ws://{}", self.addr)
+    }
+
+    /// Silence every connection open now; returns how many.
+    fn go_silent(&self) -> usize {
+        let conns = std::mem::take(&mut *self.live.lock().unwrap());
+        for c in &conns {
+            c.store(true, Ordering::SeqCst);
+        }
+        conns.len()
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.accept.abort();
+    }
+}
+
+/// Copy `from` to `to` until EOF; once `silent`, read and discard (the
+/// socket stays open, nothing is forwarded, nothing is closed).
+async fn pipe(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    silent: Arc<AtomicBool>,
+) {
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        if silent.load(Ordering::SeqCst) {
+            continue;
+        }
+        if to.write_all(&buf[..n]).await.is_err() {
+            break;
+        }
+    }
+    if silent.load(Ordering::SeqCst) {
+        // Keep the other side open too: a silent link never closes.
+        std::future::pending::<()>().await;
+    }
+    let _ = to.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------
+// Side by side: the official SDK and tcchat through the same faults
+
+/// Every event of a tcchat instance with its arrival time (Unix ms).
+struct Recorder {
+    events: Arc<Mutex<Vec<(u64, Event)>>>,
+    count: watch::Receiver<usize>,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+impl Recorder {
+    fn new(mut stream: EventStream) -> Recorder {
+        use futures_util::StreamExt;
+        let events: Arc<Mutex<Vec<(u64, Event)>>> = Arc::default();
+        let (tx, count) = watch::channel(0);
+        let sink = Arc::clone(&events);
+        let task = tokio::spawn(async move {
+            while let Some(event) = stream.next().await {
+                let n = {
+                    let mut events = sink.lock().unwrap();
+                    events.push((now_ms(), event));
+                    events.len()
+                };
+                let _ = tx.send(n);
+            }
+        });
+        Recorder {
+            events,
+            count,
+            _task: task,
+        }
+    }
+
+    /// Wait until `pred` holds for the events so far; false on timeout.
+    async fn until(&self, within: Duration, pred: impl Fn(&[(u64, Event)]) -> bool) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        let mut count = self.count.clone();
+        loop {
+            if pred(&self.events.lock().unwrap()) {
+                return true;
+            }
+            if tokio::time::timeout_at(deadline, count.changed())
+                .await
+                .is_err()
+            {
+                return false;
+            }
+        }
+    }
+
+    /// (arrival ms, message ID, text) of every received message.
+    fn received(&self) -> Vec<(u64, String, String)> {
+        let mut out = Vec::new();
+        for (t, e) in self.events.lock().unwrap().iter() {
+            if let Event::MessageReceived(list) = e {
+                for m in list {
+                    out.push((*t, m.id.clone(), text_of(m).to_owned()));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One receiver of the comparison.
+enum Side {
+    Official(Box<Agent>),
+    Tcchat(Chat, Recorder),
+}
+
+impl Side {
+    fn label(&self) -> &'static str {
+        match self {
+            Side::Official(_) => "official SDK 3.6.6",
+            Side::Tcchat(..) => "tcchat",
+        }
+    }
+
+    fn received(&self) -> Vec<(u64, String, String)> {
+        match self {
+            Side::Official(agent) => agent
+                .events("MESSAGE_RECEIVED", 0)
+                .iter()
+                .flat_map(|r| {
+                    let t = r["t"].as_u64().unwrap_or(0);
+                    received(r).into_iter().map(move |m| {
+                        (
+                            t,
+                            m["ID"].as_str().unwrap_or("").to_owned(),
+                            m["text"].as_str().unwrap_or("").to_owned(),
+                        )
+                    })
+                })
+                .collect(),
+            Side::Tcchat(_, rec) => rec.received(),
+        }
+    }
+
+    /// When the link was back after `fault_ms`: the official SDK's first
+    /// successful re-login reply; tcchat's first NET_STATE connected.
+    fn link_back(&self, fault_ms: u64) -> Option<u64> {
+        match self {
+            Side::Official(agent) => agent.records().iter().find_map(|r| {
+                let t = r["t"].as_u64()?;
+                (t >= fault_ms
+                    && r["k"] == "down"
+                    && r["servcmd"] == "im_open_status.wslogin"
+                    && r["body"]["ErrorCode"] == 0)
+                    .then_some(t)
+            }),
+            Side::Tcchat(_, rec) => rec.events.lock().unwrap().iter().find_map(|(t, e)| {
+                (*t >= fault_ms
+                    && *e
+                        == Event::NetStateChange {
+                            state: NetState::Connected,
+                        })
+                .then_some(*t)
+            }),
+        }
+    }
+
+    /// KICKED_OUT types reported at or after `fault_ms`.
+    fn kicked_after(&self, fault_ms: u64) -> Vec<String> {
+        match self {
+            Side::Official(agent) => agent
+                .events("KICKED_OUT", 0)
+                .iter()
+                .filter(|r| r["t"].as_u64().is_some_and(|t| t >= fault_ms))
+                .map(|r| r["data"]["type"].as_str().unwrap_or("?").to_owned())
+                .collect(),
+            Side::Tcchat(_, rec) => rec
+                .events
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(t, _)| *t >= fault_ms)
+                .filter_map(|(_, e)| match e {
+                    Event::KickedOut { kind } => Some(kind.as_str().to_owned()),
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+
+    async fn wait_for(&self, text: &str, within: Duration) -> bool {
+        match self {
+            Side::Official(agent) => agent
+                .try_wait(0, within, |r| {
+                    r["k"] == "event"
+                        && r["name"] == "MESSAGE_RECEIVED"
+                        && received(r).iter().any(|m| m["text"] == text)
+                })
+                .await
+                .is_some(),
+            Side::Tcchat(_, rec) => {
+                rec.until(within, |events| {
+                    events.iter().any(|(_, e)| {
+                        matches!(e, Event::MessageReceived(l) if l.iter().any(|m| text_of(m) == text))
+                    })
+                })
+                .await
+            }
+        }
+    }
+}
+
+/// What one receiver went through in one fault.
+struct Figures {
+    label: &'static str,
+    link_back_ms: Option<u64>,
+    usable_ms: Option<u64>,
+    sent: usize,
+    lost: Vec<String>,
+    duplicated: Vec<String>,
+    /// KICKED_OUT types reported after the fault.
+    kicked: Vec<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Fault {
+    /// Graceful shutdown of the server, started again on the same port.
+    ServerRestart,
+    /// The receivers' links go silent (a proxy stops forwarding).
+    SilentDrop,
+}
+
+/// Probe cadence of the sender.
+const PROBE_EVERY: Duration = Duration::from_millis(500);
+/// Give up on a receiver's recovery after this long.
+const SIDE_BY_SIDE_BOUND: Duration = Duration::from_secs(90);
+
+async fn side_by_side(fault: Fault) -> Vec<Figures> {
+    let name = match fault {
+        Fault::ServerRestart => "side-by-side-restart",
+        Fault::SilentDrop => "side-by-side-silent",
+    };
+    let config = restartable_config(name);
+    let mut server = Some(start_server(config.clone()).await);
+    let direct = format!("ws://{}", config.ws_addr);
+    let proxy = match fault {
+        Fault::SilentDrop => Some(Proxy::start(config.ws_addr).await),
+        Fault::ServerRestart => None,
+    };
+    let via = proxy.as_ref().map_or(direct.clone(), Proxy::url);
+
+    // Receivers: the official SDK as "obob", tcchat as "tbob"; the sender
+    // (tcchat, "alice") is connected straight to the server.
+    let mut official = Agent::create(&format!("{name}-obob"), &via, 1).await;
+    official.login("obob").await;
+    let (tbob, tbob_events) = tcchat_login(&via, "tbob").await;
+    let sides = [
+        Side::Official(Box::new(official)),
+        Side::Tcchat(tbob, Recorder::new(tbob_events)),
+    ];
+    let (alice, _alice_events) = tcchat_login(&direct, "alice").await;
+    let to = |side: &Side| match side {
+        Side::Official(_) => "obob",
+        Side::Tcchat(..) => "tbob",
+    };
+
+    // Both receive before the fault, and are idle established clients.
+    if let Side::Official(agent) = &sides[0] {
+        agent.settle().await;
+    }
+    for side in &sides {
+        let text = format!("{} warm-up", to(side));
+        tcchat_send(&alice, to(side), &text).await;
+        assert!(
+            side.wait_for(&text, PATIENCE).await,
+            "{}: no warm-up message",
+            side.label()
+        );
+    }
+
+    let fault_ms = now_ms();
+    match fault {
+        Fault::ServerRestart => {
+            stop_server(server.take().unwrap()).await;
+            server = Some(start_server(config.clone()).await);
+        }
+        Fault::SilentDrop => {
+            let n = proxy.as_ref().unwrap().go_silent();
+            assert_eq!(n, 2, "both receivers' links were open");
+        }
+    }
+    eprintln!(
+        "{name}: fault injected; server {}",
+        if server.is_some() { "up" } else { "down" }
+    );
+
+    // Probe both receivers until each has had a message sent after the
+    // fault delivered and a few more, or the bound passes.
+    let mut sent: Vec<(usize, String, u64)> = Vec::new(); // (side index, text, sent ms)
+    let mut usable: [Option<u64>; 2] = [None, None];
+    let deadline = Instant::now() + SIDE_BY_SIDE_BOUND;
+    let mut extra_rounds = 0;
+    let mut n = 0;
+    while Instant::now() < deadline && extra_rounds < 4 {
+        for (i, side) in sides.iter().enumerate() {
+            let text = format!("{} probe {n}", to(side));
+            tcchat_send(&alice, to(side), &text).await;
+            sent.push((i, text, now_ms()));
+        }
+        n += 1;
+        // The probes' cadence (a measurement's sampling, not a wait for
+        // anything).
+        tokio::time::sleep(PROBE_EVERY).await;
+        for (i, side) in sides.iter().enumerate() {
+            if usable[i].is_none() {
+                usable[i] = side
+                    .received()
+                    .iter()
+                    .filter(|(_, _, text)| text.contains(" probe "))
+                    .map(|(t, _, _)| *t)
+                    .min();
+            }
+        }
+        if usable.iter().all(Option::is_some) {
+            extra_rounds += 1;
+        }
+    }
+    // Let the last probes land (bounded), then count.
+    for (i, side) in sides.iter().enumerate() {
+        if let Some((_, text, _)) = sent.iter().rev().find(|(s, _, _)| *s == i) {
+            let _ = side.wait_for(text, PATIENCE).await;
+        }
+    }
+    let mut figures = Vec::new();
+    for (i, side) in sides.iter().enumerate() {
+        let got = side.received();
+        let mine: Vec<&String> = sent
+            .iter()
+            .filter(|(s, _, _)| *s == i)
+            .map(|(_, t, _)| t)
+            .collect();
+        let lost = mine
+            .iter()
+            .filter(|t| !got.iter().any(|(_, _, g)| g == **t))
+            .map(|t| (*t).clone())
+            .collect();
+        let mut seen = BTreeMap::<&str, usize>::new();
+        for (_, id, _) in &got {
+            *seen.entry(id).or_insert(0) += 1;
+        }
+        let duplicated = seen
+            .iter()
+            .filter(|(_, n)| **n > 1)
+            .map(|(id, n)| format!("{id} x{n}"))
+            .collect();
+        figures.push(Figures {
+            label: side.label(),
+            link_back_ms: side.link_back(fault_ms).map(|t| t - fault_ms),
+            usable_ms: usable[i].map(|t| t.saturating_sub(fault_ms)),
+            sent: mine.len(),
+            lost,
+            duplicated,
+            kicked: side.kicked_after(fault_ms),
+        });
+    }
+    for side in sides {
+        if let Side::Tcchat(chat, _) = side {
+            let _ = tokio::time::timeout(PATIENCE, chat.destroy()).await;
+        }
+    }
+    let _ = tokio::time::timeout(PATIENCE, alice.destroy()).await;
+    drop(proxy);
+    if let Some(server) = server {
+        stop_server(server).await;
+    }
+    figures
+}
+
+fn report(fault: Fault, figures: &[Figures]) -> String {
+    let mut text = format!(
+        "\n{fault:?}\n\n| client | link back after | first message delivered after | probes sent | lost | duplicated |\n|---|---|---|---|---|---|\n"
+    );
+    let ms = |v: Option<u64>| {
+        v.map_or("never (bound hit)".to_owned(), |v| {
+            format!("{:.1} s", v as f64 / 1000.0)
+        })
+    };
+    for f in figures {
+        text.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            f.label,
+            ms(f.link_back_ms),
+            ms(f.usable_ms),
+            f.sent,
+            f.lost.len(),
+            f.duplicated.len()
+        ));
+    }
+    let some = |list: &[String]| {
+        let shown: Vec<&str> = list.iter().take(5).map(String::as_str).collect();
+        if list.len() > shown.len() {
+            format!("{shown:?} and {} more", list.len() - shown.len())
+        } else {
+            format!("{shown:?}")
+        }
+    };
+    for f in figures {
+        if !f.lost.is_empty() || !f.duplicated.is_empty() {
+            text.push_str(&format!(
+                "\n{}: lost {}, duplicated {}\n",
+                f.label,
+                some(&f.lost),
+                some(&f.duplicated)
+            ));
+        }
+        if !f.kicked.is_empty() {
+            text.push_str(&format!(
+                "\n{}: KICKED_OUT {:?} after the fault\n",
+                f.label, f.kicked
+            ));
+        }
+    }
+    text
+}
+
+/// Measures the official SDK and tcchat through a server restart (see
+/// docs/INTEROP.md). Takes about a minute: the official SDK waits ~58 s.
+#[test]
+#[ignore = "a measurement (about 70 s): cargo test -p tcchat-tests --test interop -- --ignored side_by_side"]
+fn side_by_side_server_restart() {
+    run(async {
+        let figures = side_by_side(Fault::ServerRestart).await;
+        let text = report(Fault::ServerRestart, &figures);
+        eprintln!("{text}");
+        let _ = std::fs::write(scratch_dir().join("side-by-side-restart.md"), &text);
+        for f in &figures {
+            assert!(
+                f.usable_ms.is_some(),
+                "{}: never usable again\n{text}",
+                f.label
+            );
+            assert!(f.lost.is_empty() && f.duplicated.is_empty(), "{text}");
+        }
+    });
+}
+
+/// Measures the official SDK and tcchat through a silently dropped
+/// connection (see docs/INTEROP.md).
+#[test]
+#[ignore = "a measurement (about 20 s): cargo test -p tcchat-tests --test interop -- --ignored side_by_side"]
+fn side_by_side_silent_drop() {
+    run(async {
+        let figures = side_by_side(Fault::SilentDrop).await;
+        let text = report(Fault::SilentDrop, &figures);
+        eprintln!("{text}");
+        let _ = std::fs::write(scratch_dir().join("side-by-side-silent.md"), &text);
+        for f in &figures {
+            assert!(
+                f.usable_ms.is_some(),
+                "{}: never usable again\n{text}",
+                f.label
+            );
+            assert!(f.lost.is_empty() && f.duplicated.is_empty(), "{text}");
+        }
+    });
+}
