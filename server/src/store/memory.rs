@@ -1,7 +1,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::record::TINY_ID_BASE;
-use super::{Account, Appended, NewMessage, Store, StoreError, StoredMessage};
+use super::{Account, Appended, NewMessage, SessionRecord, Store, StoreError, StoredMessage};
 
 type UserKey = (u64, String);
 
@@ -20,6 +20,7 @@ pub struct MemoryStore {
     users: HashMap<UserKey, UserData>,
     accounts_created: u64,
     sent: HashMap<(u64, String, u64, u64), (u64, String)>,
+    sessions: HashMap<String, SessionRecord>,
 }
 
 impl MemoryStore {
@@ -130,6 +131,28 @@ impl Store for MemoryStore {
         };
         data.cursor = data.cursor.max(to);
         Ok(data.cursor)
+    }
+
+    fn sessions(&mut self) -> Result<Vec<SessionRecord>, StoreError> {
+        let mut all: Vec<SessionRecord> = self.sessions.values().cloned().collect();
+        all.sort_by_key(|s| s.login_seq);
+        Ok(all)
+    }
+
+    fn put_session(&mut self, record: &SessionRecord) -> Result<(), StoreError> {
+        self.sessions.insert(record.a2_hash.clone(), record.clone());
+        Ok(())
+    }
+
+    fn delete_session(&mut self, a2_hash: &str) -> Result<(), StoreError> {
+        self.sessions.remove(a2_hash);
+        Ok(())
+    }
+
+    fn delete_expired_sessions(&mut self, now_ms: u64) -> Result<usize, StoreError> {
+        let before = self.sessions.len();
+        self.sessions.retain(|_, s| s.expires_ms > now_ms);
+        Ok(before - self.sessions.len())
     }
 
     fn flush(&mut self) -> Result<(), StoreError> {

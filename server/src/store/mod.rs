@@ -11,7 +11,7 @@ mod sqlite;
 
 pub use error::StoreError;
 pub use memory::MemoryStore;
-pub use record::{Account, Appended, NewMessage, StoredMessage};
+pub use record::{Account, Appended, NewMessage, SessionRecord, StoredMessage};
 pub use sqlite::SqliteStore;
 
 /// What the engine needs from storage.
@@ -19,7 +19,10 @@ pub use sqlite::SqliteStore;
 /// Calls are synchronous and short; the engine calls them while handling an
 /// input. Implementations must make [`append_message`](Store::append_message)
 /// atomic: either the message, its inbox entry and its idempotency record
-/// are all stored, or none is.
+/// are all stored, or none is. A persistent implementation must also make
+/// every write durable against a crash of the process by the time the call
+/// returns: the engine replies to a `sendmsg` (and hands out an A2 key) right
+/// after, and a reply is a promise that the data survives a restart.
 pub trait Store {
     /// A value of the server's own metadata (for example the database
     /// epoch that cookies carry).
@@ -61,6 +64,21 @@ pub trait Store {
     /// Move the delivered cursor forward to `to` (never backwards); returns
     /// the cursor after the call.
     fn advance_cursor(&mut self, app: u64, owner: &str, to: u64) -> Result<u64, StoreError>;
+
+    /// Every stored session, oldest login first (including kicked ones and
+    /// ones that may have expired since; the caller filters).
+    fn sessions(&mut self) -> Result<Vec<SessionRecord>, StoreError>;
+
+    /// Insert or replace the session with `record.a2_hash`. Must be durable
+    /// when it returns (the A2 key is handed out right after).
+    fn put_session(&mut self, record: &SessionRecord) -> Result<(), StoreError>;
+
+    /// Forget the session with this A2 hash (a no-op if there is none).
+    fn delete_session(&mut self, a2_hash: &str) -> Result<(), StoreError>;
+
+    /// Forget every session whose `expires_ms` is at or before `now_ms`;
+    /// returns how many went.
+    fn delete_expired_sessions(&mut self, now_ms: u64) -> Result<usize, StoreError>;
 
     /// Make everything written so far durable (called on shutdown).
     fn flush(&mut self) -> Result<(), StoreError>;

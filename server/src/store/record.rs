@@ -62,3 +62,33 @@ pub enum Appended {
         msg_key: String,
     },
 }
+
+/// A login session (an "instance" of a user), as persisted so that a
+/// reconnecting client's `a2` + `tinyid` re-login survives a server
+/// restart.
+///
+/// The A2 key itself is never stored: only its SHA-256, in lowercase hex.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// SHA-256 of the A2 key, 64 lowercase hex digits. Unique.
+    pub a2_hash: String,
+    /// SDKAppID.
+    pub app: u64,
+    /// User ID.
+    pub user: String,
+    /// The user's tiny ID.
+    pub tiny_id: u64,
+    /// The connect URL's `instanceid` at the first login (may be empty).
+    pub instance: String,
+    /// The connect URL's `platform` at the first login (0 when absent).
+    pub platform: u32,
+    /// Login order: larger is newer. Unique per store.
+    pub login_seq: u64,
+    /// When the session ends (its UserSig expires, capped), Unix ms.
+    pub expires_ms: u64,
+    /// 0 while the session is valid; otherwise the `KickType` it was ended
+    /// with (1 multipleAccount, 2 multipleDevice, 3 REST_API_Kick). Kicked
+    /// sessions are kept until they expire so that a late re-login learns
+    /// why it was refused.
+    pub kicked: u32,
+}

@@ -3,7 +3,7 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::record::TINY_ID_BASE;
-use super::{Account, Appended, NewMessage, Store, StoreError, StoredMessage};
+use super::{Account, Appended, NewMessage, SessionRecord, Store, StoreError, StoredMessage};
 
 /// Schema version written to `meta.schema`; bumped on incompatible change.
 const SCHEMA_VERSION: &str = "1";
@@ -48,12 +48,26 @@ CREATE TABLE IF NOT EXISTS sent (
     msg_key    TEXT    NOT NULL,
     PRIMARY KEY (app, sender, msg_seq, msg_random)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sessions (
+    a2_hash    TEXT    PRIMARY KEY,
+    app        INTEGER NOT NULL,
+    user_id    TEXT    NOT NULL,
+    tiny_id    INTEGER NOT NULL,
+    instance   TEXT    NOT NULL,
+    platform   INTEGER NOT NULL,
+    login_seq  INTEGER NOT NULL,
+    expires_ms INTEGER NOT NULL,
+    kicked     INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
 ";
 
 /// A [`Store`] in SQLite: a database file, or a private in-memory database.
 ///
-/// Files use WAL journaling; every write is one transaction, so a crash
-/// loses nothing that was acknowledged to a client.
+/// Files use WAL journaling with `synchronous = NORMAL`; every write is one
+/// transaction, committed before the call returns, so a crash of the
+/// server process (even `kill -9`) loses nothing that was acknowledged to a
+/// client. A crash of the whole machine (power loss) can lose the last
+/// transactions before a checkpoint; this is a development server.
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Connection,
@@ -313,6 +327,64 @@ impl Store for SqliteStore {
             )?
             .execute(params![to_db(app), owner, to])?;
         self.cursor(app, owner)
+    }
+
+    fn sessions(&mut self) -> Result<Vec<SessionRecord>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a2_hash, app, user_id, tiny_id, instance, platform, login_seq, expires_ms,
+                    kicked
+             FROM sessions ORDER BY login_seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(SessionRecord {
+                a2_hash: r.get(0)?,
+                app: from_db(r.get(1)?),
+                user: r.get(2)?,
+                tiny_id: from_db(r.get(3)?),
+                instance: r.get(4)?,
+                platform: r.get(5)?,
+                login_seq: from_db(r.get(6)?),
+                expires_ms: from_db(r.get(7)?),
+                kicked: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn put_session(&mut self, rec: &SessionRecord) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO sessions (a2_hash, app, user_id, tiny_id, instance,
+                                                 platform, login_seq, expires_ms, kicked)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                rec.a2_hash,
+                to_db(rec.app),
+                rec.user,
+                to_db(rec.tiny_id),
+                rec.instance,
+                rec.platform,
+                to_db(rec.login_seq),
+                to_db(rec.expires_ms),
+                rec.kicked,
+            ])?;
+        Ok(())
+    }
+
+    fn delete_session(&mut self, a2_hash: &str) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("DELETE FROM sessions WHERE a2_hash = ?1")?
+            .execute([a2_hash])?;
+        Ok(())
+    }
+
+    fn delete_expired_sessions(&mut self, now_ms: u64) -> Result<usize, StoreError> {
+        let now = i64::try_from(now_ms).unwrap_or(i64::MAX);
+        Ok(self
+            .conn
+            .prepare_cached("DELETE FROM sessions WHERE expires_ms <= ?1")?
+            .execute([now])?)
     }
 
     fn flush(&mut self) -> Result<(), StoreError> {
