@@ -51,3 +51,45 @@ pub const CLOSE_TOO_BIG: u16 = 1009;
 pub const CLOSE_LOGIN_TIMEOUT: u16 = 4401;
 /// WebSocket close code: no frame at all within the idle window.
 pub const CLOSE_IDLE_TIMEOUT: u16 = 4408;
+
+/// `ErrorCode` 1002 with a `KickType` field: the request's session was
+/// forced offline (kicked) while its client was away. The official SDK and
+/// tcchat's client report `KICKED_OUT` with the type's name.
+pub const KICKED_OUT: u32 = 1002;
+/// Login attempts over the rate limit (per IP address, or UserSig logins
+/// per user). Tencent: "UserSig verification failed and the request rate
+/// exceeds the limit; verify again after a minute".
+pub const LOGIN_RATE_LIMITED: u32 = 70050;
+
+/// REST: HTTP request not understood (not POST, body too large). Tencent
+/// REST common code: "HTTP parse error, check the URL format".
+pub const REST_HTTP_INVALID: u32 = 60002;
+/// REST: the body is not JSON. Tencent REST common code: "HTTP request
+/// JSON parse error".
+pub const REST_JSON_INVALID: u32 = 60003;
+/// REST: `identifier` or `usersig` missing from the URL. Tencent REST common
+/// code: "account or signature error in the URL or JSON body".
+pub const REST_CREDENTIALS_INVALID: u32 = 60004;
+/// REST: too many calls. Tencent REST common code: "REST API call rate over
+/// the limit".
+pub const REST_RATE_LIMITED: u32 = 60007;
+/// REST: no such API. Tencent REST common code: "request resource error,
+/// check the URL".
+pub const REST_NOT_FOUND: u32 = 60009;
+/// REST: no `sdkappid` in the URL. Tencent REST common code: "REST API
+/// needs an SDKAppID".
+pub const REST_SDKAPPID_MISSING: u32 = 60012;
+/// REST kick: the user does not exist. (Tencent kick API table.)
+pub const REST_USER_NOT_FOUND: u32 = 70107;
+/// REST kick: a required field is missing or invalid. (Tencent kick API
+/// table.)
+pub const REST_INVALID_PARAMETER: u32 = 70402;
+/// REST kick: the caller is not an App administrator. (Tencent kick API
+/// table; the common table's 60010 means the same.)
+pub const REST_NOT_ADMIN: u32 = 70403;
+/// REST kick: server internal error. (Tencent kick API table.)
+pub const REST_INTERNAL_ERROR: u32 = 70500;
+
+/// WebSocket close code (RFC 6455 "try again later"): too many connections
+/// from the client's IP address.
+pub const CLOSE_TRY_AGAIN_LATER: u16 = 1013;

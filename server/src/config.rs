@@ -1,13 +1,14 @@
 //! Configuration of a server: its applications, addresses, storage and
 //! timing knobs.
 
+use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use tcchat_core::wire::Limits;
 
-use crate::engine::EngineConfig;
+use crate::engine::{EngineConfig, InstancePolicy, RateLimit};
 use crate::ServerError;
 
 /// One application (SDKAppID) the server accepts, with the secret key its
@@ -61,8 +62,29 @@ pub struct ServerConfig {
     /// Address of the WebSocket listener (clients connect to
     /// `ws://ADDR/binfo?...`). Port 0 picks a free port.
     pub ws_addr: SocketAddr,
-    /// Reserved for the REST admin API of a later version; not bound yet.
+    /// Address of the HTTP listener serving the REST admin API
+    /// (`POST /v4/im_open_login_svc/kick`); `None` serves no HTTP. Port 0
+    /// picks a free port.
     pub http_addr: Option<SocketAddr>,
+    /// Administrator identities of every application (REST API callers),
+    /// unless [`app_admins`](Self::app_admins) lists the application.
+    /// Default: `["administrator"]`.
+    pub admins: Vec<String>,
+    /// Administrator identities per SDKAppID, replacing
+    /// [`admins`](Self::admins) for those applications.
+    pub app_admins: BTreeMap<u64, Vec<String>>,
+    /// How many sessions a user may have per platform class and in all;
+    /// the newest login kicks the oldest. Default: one per class.
+    pub instances: InstancePolicy,
+    /// Open WebSocket connections per client IP address (0: no limit).
+    /// Default 1,024.
+    pub max_conns_per_ip: usize,
+    /// `wslogin` attempts (and REST calls) per client IP address. Default:
+    /// bursts of 100, then 600 a minute.
+    pub login_rate_per_ip: RateLimit,
+    /// Logins with a valid UserSig per user. Default: bursts of 10, then 20
+    /// a minute.
+    pub login_rate_per_user: RateLimit,
     /// Where data is stored.
     pub db: DbLocation,
     /// `HelloInterval` sent in the login reply, in seconds (the official SDK
@@ -91,13 +113,19 @@ pub struct ServerConfig {
 }
 
 impl ServerConfig {
-    /// WebSocket on 127.0.0.1 at a free port, in-memory database, default
-    /// knobs. Meant for tests and embedding.
+    /// WebSocket and HTTP (REST admin API) on 127.0.0.1 at free ports,
+    /// in-memory database, default knobs. Meant for tests and embedding.
     pub fn ephemeral(apps: Vec<AppConfig>) -> ServerConfig {
         ServerConfig {
             apps,
             ws_addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-            http_addr: None,
+            http_addr: Some(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))),
+            admins: vec![EngineConfig::DEFAULT_ADMIN.to_owned()],
+            app_admins: BTreeMap::new(),
+            instances: InstancePolicy::DEFAULT,
+            max_conns_per_ip: EngineConfig::DEFAULT_MAX_CONNS_PER_IP,
+            login_rate_per_ip: EngineConfig::DEFAULT_LOGIN_RATE_PER_IP,
+            login_rate_per_user: EngineConfig::DEFAULT_LOGIN_RATE_PER_USER,
             db: DbLocation::Memory,
             hello_interval_secs: EngineConfig::DEFAULT_HELLO_INTERVAL_SECS,
             login_timeout_secs: EngineConfig::DEFAULT_LOGIN_TIMEOUT.as_secs(),
@@ -134,6 +162,11 @@ impl ServerConfig {
                 )));
             }
         }
+        if self.instances.max_per_user == 0 {
+            return Err(ServerError::Config(
+                "instances.max_per_user must be at least 1".into(),
+            ));
+        }
         if self.getmsg_page_size == 0 || self.outbound_queue_len == 0 {
             return Err(ServerError::Config(
                 "getmsg_page_size and outbound_queue_len must be at least 1".into(),
@@ -146,6 +179,16 @@ impl ServerConfig {
     pub fn engine_config(&self) -> EngineConfig {
         EngineConfig {
             apps: self.apps.clone(),
+            admins: self.admins.clone(),
+            app_admins: self
+                .app_admins
+                .iter()
+                .map(|(app, list)| (*app, list.clone()))
+                .collect(),
+            instances: self.instances,
+            max_conns_per_ip: self.max_conns_per_ip,
+            login_rate_per_ip: self.login_rate_per_ip,
+            login_rate_per_user: self.login_rate_per_user,
             hello_interval_secs: self.hello_interval_secs,
             login_timeout: Duration::from_secs(self.login_timeout_secs),
             idle_timeout: Duration::from_secs(self.idle_timeout_secs),

@@ -1,5 +1,7 @@
-//! `tcchat-server`: run the reference server, or mint a UserSig.
+//! `tcchat-server`: run the reference server, mint a UserSig, or call the
+//! REST admin API.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -7,6 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Parser, Subcommand};
 use serde::Deserialize;
+use tcchat_server::engine::{InstancePolicy, RateLimit};
 use tcchat_server::{gen_usersig, AppConfig, DbLocation, ServerConfig};
 
 /// Reference server for tcchat: the Tencent Cloud Chat Web SDK wire format
@@ -24,6 +27,28 @@ enum Command {
     Serve(ServeArgs),
     /// Print a UserSig (TLSSigAPIv2) for a user.
     Usersig(UsersigArgs),
+    /// Force every session of a user offline through the REST admin API
+    /// (`im_open_login_svc/kick`); prints the JSON response.
+    Kick(KickArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct KickArgs {
+    /// Base URL of the server's HTTP listener.
+    #[arg(long, default_value = "http://127.0.0.1:9001")]
+    url: String,
+    /// The application's SDKAppID.
+    #[arg(long)]
+    sdkappid: u64,
+    /// The application's secret key (signs the administrator's UserSig).
+    #[arg(long)]
+    key: String,
+    /// The administrator identity to call as.
+    #[arg(long, default_value = "administrator")]
+    admin: String,
+    /// The user to kick.
+    #[arg(long)]
+    user: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -44,6 +69,10 @@ struct ServeArgs {
     /// HelloInterval sent to clients, seconds [default: 120].
     #[arg(long, value_name = "SECS")]
     hello_interval: Option<u64>,
+    /// HTTP listen address of the REST admin API, or `off`
+    /// [default: 127.0.0.1:9001].
+    #[arg(long, value_name = "ADDR|off")]
+    http_addr: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -67,7 +96,12 @@ struct UsersigArgs {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     ws_addr: Option<SocketAddr>,
-    http_addr: Option<SocketAddr>,
+    http_addr: Option<String>,
+    admins: Option<Vec<String>>,
+    max_conns_per_ip: Option<usize>,
+    instances: Option<FileInstances>,
+    login_rate_per_ip: Option<FileRate>,
+    login_rate_per_user: Option<FileRate>,
     db: Option<String>,
     hello_interval: Option<u64>,
     login_timeout_secs: Option<u64>,
@@ -85,6 +119,41 @@ struct FileConfig {
 struct FileApp {
     sdk_app_id: u64,
     secret_key: String,
+    admins: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileInstances {
+    per_class: Option<usize>,
+    kick_other_classes: Option<bool>,
+    max_per_user: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileRate {
+    burst: u32,
+    per_minute: u32,
+}
+
+impl From<FileRate> for RateLimit {
+    fn from(r: FileRate) -> RateLimit {
+        RateLimit {
+            burst: r.burst,
+            per_minute: r.per_minute,
+        }
+    }
+}
+
+/// `ADDR` or `off`.
+fn parse_http_addr(s: &str) -> Result<Option<SocketAddr>, String> {
+    if s == "off" || s.is_empty() {
+        return Ok(None);
+    }
+    s.parse()
+        .map(Some)
+        .map_err(|_| format!("http_addr {s:?} is neither an address nor \"off\""))
 }
 
 fn parse_app(s: &str) -> Result<AppConfig, String> {
@@ -119,7 +188,30 @@ fn server_config(args: ServeArgs) -> Result<ServerConfig, String> {
         .ws_addr
         .or(file.ws_addr)
         .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 9000)));
-    config.http_addr = file.http_addr;
+    config.http_addr = match args.http_addr.or(file.http_addr) {
+        Some(v) => parse_http_addr(&v)?,
+        None => Some(SocketAddr::from(([127, 0, 0, 1], 9001))),
+    };
+    if let Some(admins) = file.admins {
+        config.admins = admins;
+    }
+    if let Some(v) = file.max_conns_per_ip {
+        config.max_conns_per_ip = v;
+    }
+    if let Some(i) = file.instances {
+        let d = InstancePolicy::DEFAULT;
+        config.instances = InstancePolicy {
+            per_class: i.per_class.unwrap_or(d.per_class),
+            kick_other_classes: i.kick_other_classes.unwrap_or(d.kick_other_classes),
+            max_per_user: i.max_per_user.unwrap_or(d.max_per_user),
+        };
+    }
+    if let Some(r) = file.login_rate_per_ip {
+        config.login_rate_per_ip = r.into();
+    }
+    if let Some(r) = file.login_rate_per_user {
+        config.login_rate_per_user = r.into();
+    }
     config.db = DbLocation::parse(args.db.or(file.db).as_deref().unwrap_or("tcchat.db"));
     if let Some(v) = args.hello_interval.or(file.hello_interval) {
         config.hello_interval_secs = v;
@@ -142,17 +234,24 @@ fn server_config(args: ServeArgs) -> Result<ServerConfig, String> {
     if let Some(v) = file.max_frame_bytes {
         config.limits.max_frame_bytes = v;
     }
+    let mut app_admins = BTreeMap::new();
     config.apps = if args.apps.is_empty() {
         file.apps
             .into_iter()
-            .map(|a| AppConfig {
-                sdk_app_id: a.sdk_app_id,
-                secret_key: a.secret_key,
+            .map(|a| {
+                if let Some(admins) = a.admins {
+                    app_admins.insert(a.sdk_app_id, admins);
+                }
+                AppConfig {
+                    sdk_app_id: a.sdk_app_id,
+                    secret_key: a.secret_key,
+                }
             })
             .collect()
     } else {
         args.apps
     };
+    config.app_admins = app_admins;
     config.validate().map_err(|e| e.to_string())?;
     Ok(config)
 }
@@ -168,6 +267,9 @@ async fn serve(config: ServerConfig) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     eprintln!("tcchat-server: listening on {}/binfo", server.ws_url());
+    if let Some(url) = server.http_url() {
+        eprintln!("tcchat-server: REST admin API on {url}/v4/...");
+    }
     if let Err(err) = tokio::signal::ctrl_c().await {
         tracing::error!(%err, "cannot wait for Ctrl-C; shutting down");
     }
@@ -190,6 +292,20 @@ fn main() -> ExitCode {
             println!("{sig}");
             ExitCode::SUCCESS
         }
+        Command::Kick(args) => match kick(&args) {
+            Ok((code, body)) => {
+                println!("{body}");
+                if code == 0 {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            }
+            Err(err) => {
+                eprintln!("tcchat-server kick: {err}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Serve(args) => {
             tracing_subscriber::fmt()
                 .with_env_filter(
@@ -216,4 +332,81 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// `POST {url}/v4/im_open_login_svc/kick` as the administrator; returns the
+/// response's `ErrorCode` and body.
+fn kick(args: &KickArgs) -> Result<(u64, String), String> {
+    let sig = gen_usersig(args.sdkappid, &args.key, &args.admin, 300, unix_now());
+    let random = unix_now() % 4_294_967_296;
+    let base = args.url.trim_end_matches('/');
+    let query = format!(
+        "sdkappid={}&identifier={}&usersig={}&random={random}&contenttype=json",
+        args.sdkappid,
+        percent_encode(&args.admin),
+        percent_encode(&sig),
+    );
+    let url = format!("{base}{}?{query}", tcchat_server::engine::KICK_PATH);
+    let body = serde_json::json!({ "UserID": args.user }).to_string();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let text = runtime.block_on(http_post(&url, body))?;
+    let code = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v["ErrorCode"].as_u64())
+        .ok_or_else(|| format!("not a REST response: {text}"))?;
+    Ok((code, text))
+}
+
+/// Escape everything but unreserved characters.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~*".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A one-shot HTTP/1.1 POST of a JSON body over plain TCP.
+async fn http_post(url: &str, body: String) -> Result<String, String> {
+    use http_body_util::{BodyExt, Full};
+    use hyper::body::Bytes;
+
+    let uri: hyper::Uri = url.parse().map_err(|e| format!("bad URL {url:?}: {e}"))?;
+    if uri.scheme_str() != Some("http") {
+        return Err("only http:// URLs are supported".into());
+    }
+    let host = uri.host().ok_or("the URL has no host")?.to_owned();
+    let port = uri.port_u16().unwrap_or(80);
+    let stream = tokio::net::TcpStream::connect((host.as_str(), port))
+        .await
+        .map_err(|e| format!("cannot connect to {host}:{port}: {e}"))?;
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .map_err(|e| format!("HTTP handshake: {e}"))?;
+    tokio::spawn(conn);
+    let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
+    let request = hyper::Request::post(path)
+        .header(hyper::header::HOST, format!("{host}:{port}"))
+        .header(hyper::header::CONTENT_TYPE, "application/json")
+        .body(Full::new(Bytes::from(body)))
+        .map_err(|e| e.to_string())?;
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| format!("HTTP request: {e}"))?;
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| format!("HTTP response: {e}"))?
+        .to_bytes();
+    String::from_utf8(bytes.to_vec()).map_err(|_| "the response is not UTF-8".into())
 }

@@ -37,12 +37,14 @@ fn first_login_creates_the_account_and_replies_the_session() {
     // A second user gets the next tiny ID; the first keeps hers.
     let mut bob = Client::new(2, APP, "bob");
     assert_eq!(bob.login(&mut sim).body["TinyId"], "144115000000000002");
-    let mut alice2 = Client::new(3, APP, "alice");
+    let mut alice2 = Client::new(3, APP, "alice").on_platform(2);
     let again = alice2.login(&mut sim);
     assert_eq!(again.body["TinyId"], "144115000000000001");
     assert_ne!(again.body["A2Key"], reply.body["A2Key"]);
     assert_ne!(again.body["InstId"], reply.body["InstId"]);
+    // Another platform class: both stay online (the default policy).
     assert_eq!(sim.engine.online_count(APP, "alice"), 2);
+    assert!(sim.take_side().is_empty());
 }
 
 #[test]
@@ -166,21 +168,24 @@ fn a2_expires_with_the_usersig() {
     sim.connect_app(1, APP);
     let sig = gen_usersig(APP, KEY, "alice", 600, sim.unix_s());
     assert_eq!(alice.login_with(&mut sim, &sig).body["ErrorCode"], 0);
-    // Keep the socket alive past the sig's expiry with pings.
-    for _ in 0..11 {
+    // Pings keep the socket alive up to the sig's expiry...
+    for _ in 0..10 {
         sim.advance(Duration::from_secs(59));
         assert_eq!(
             alice.reply(&mut sim, "heartbeat.alive", json!({})).body["ErrorCode"],
             0
         );
     }
-    // wshello now reports the expiry, as the SDK expects (userSigExpired).
+    // ...and the first request after it (here wshello) reports the expiry,
+    // as the SDK expects (userSigExpired).
+    sim.advance(Duration::from_secs(10));
     let hello = alice.reply(
         &mut sim,
         "im_open_status.wshello",
         json!({"is_web_uniapp":0}),
     );
     assert_eq!(hello.body["ErrorCode"], 70001);
+    assert_eq!(sim.engine.online_count(APP, "alice"), 0);
     sim.disconnect(1);
     alice.conn = 2;
     sim.connect_app(2, APP);

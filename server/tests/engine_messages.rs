@@ -55,11 +55,12 @@ fn every_instance_of_the_recipient_gets_the_push_and_the_senders_others_a_sync_c
     let mut sim = Sim::new();
     let mut alice = Client::new(1, APP, "alice");
     alice.login(&mut sim);
-    let mut alice_phone = Client::new(2, APP, "alice");
+    // Other platform classes, so that the default policy kicks nobody.
+    let mut alice_phone = Client::new(2, APP, "alice").on_platform(2);
     alice_phone.login(&mut sim);
     let mut bob1 = Client::new(3, APP, "bob");
     bob1.login(&mut sim);
-    let mut bob2 = Client::new(4, APP, "bob");
+    let mut bob2 = Client::new(4, APP, "bob").on_platform(4);
     bob2.login(&mut sim);
     let out = alice.send_text(&mut sim, "bob", 7, 8, "hi");
     let conns: Vec<u64> = out.iter().map(|m| m.conn.0).collect();
@@ -339,7 +340,7 @@ fn large_downlink_frames_are_gzipped_for_clients_that_asked() {
     sim.connect(2, "sdkappid=1400000000&platform=7"); // no compress=gzip
     let sig = bob.sig(sim.unix_s());
     bob.login_with(&mut sim, &sig);
-    let mut alice2 = Client::new(3, APP, "alice");
+    let mut alice2 = Client::new(3, APP, "alice").on_platform(2);
     alice2.login(&mut sim);
     let big = "x".repeat(2000);
     let out = alice.send_text(&mut sim, "bob", 1, 1, &big);
@@ -358,7 +359,7 @@ fn a_message_to_oneself_reaches_the_other_instances_once() {
     let mut sim = Sim::new();
     let mut a1 = Client::new(1, APP, "alice");
     a1.login(&mut sim);
-    let mut a2 = Client::new(2, APP, "alice");
+    let mut a2 = Client::new(2, APP, "alice").on_platform(3);
     a2.login(&mut sim);
     let out = a1.send_text(&mut sim, "alice", 1, 1, "note to self");
     assert_eq!(out.iter().map(|m| m.conn.0).collect::<Vec<_>>(), vec![1, 2]);

@@ -1,85 +1,117 @@
-use std::collections::{HashMap, VecDeque};
+//! The sessions (A2 keys) handed out by `wslogin`, mirrored from the store.
 
-/// What an A2 session key stands for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct A2Grant {
-    /// SDKAppID.
-    pub app: u64,
-    /// User ID.
-    pub user: String,
-    /// The user's tiny ID, as sent on the wire.
-    pub tiny_id: String,
-    /// Wall-clock expiry, Unix milliseconds.
-    pub expires_ms: u64,
+use std::collections::{BTreeMap, HashMap};
+
+use sha2::{Digest, Sha256};
+
+use crate::store::SessionRecord;
+
+/// SHA-256 of an A2 key, lowercase hex: the only form in which A2 keys are
+/// kept (in memory and in the store).
+pub(crate) fn hash_a2(a2: &str) -> String {
+    let digest = Sha256::digest(a2.as_bytes());
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+        out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
+    }
+    out
 }
 
-/// The A2 keys handed out by `wslogin`, kept in memory.
+/// Every session the server knows, by A2 hash, with a per-user index in
+/// login order.
 ///
-/// A key outlives the socket it was issued on (a reconnecting client logs in
-/// again with it) and ends at its expiry, on `wslogout`, or when its user
-/// has more than `max_per_user` keys (the oldest goes first).
-#[derive(Debug)]
+/// A session outlives the socket it was issued on (a reconnecting client
+/// logs in again with its A2) and ends at its expiry, on `wslogout`, or by
+/// a kick; a kicked session is kept, marked, until it expires, so that a
+/// late re-login is told why it was refused.
+#[derive(Debug, Default)]
 pub(crate) struct A2Table {
-    grants: HashMap<String, A2Grant>,
-    per_user: HashMap<(u64, String), VecDeque<String>>,
-    max_per_user: usize,
+    by_hash: HashMap<String, SessionRecord>,
+    per_user: HashMap<(u64, String), BTreeMap<u64, String>>,
+    next_seq: u64,
 }
 
 impl A2Table {
-    pub(crate) fn new(max_per_user: usize) -> A2Table {
-        A2Table {
-            grants: HashMap::new(),
-            per_user: HashMap::new(),
-            max_per_user: max_per_user.max(1),
+    /// A table holding `records` (as loaded from the store).
+    pub(crate) fn load(records: Vec<SessionRecord>) -> A2Table {
+        let mut table = A2Table::default();
+        for r in records {
+            table.insert(r);
         }
+        table
     }
 
-    pub(crate) fn insert(&mut self, token: String, grant: A2Grant) {
-        let keys = self
-            .per_user
-            .entry((grant.app, grant.user.clone()))
-            .or_default();
-        keys.push_back(token.clone());
-        while keys.len() > self.max_per_user {
-            if let Some(old) = keys.pop_front() {
-                self.grants.remove(&old);
+    /// A login order number above every one in the table.
+    pub(crate) fn next_login_seq(&mut self) -> u64 {
+        self.next_seq += 1;
+        self.next_seq
+    }
+
+    pub(crate) fn insert(&mut self, record: SessionRecord) {
+        if let Some(old) = self.by_hash.get(&record.a2_hash) {
+            let (key, seq) = ((old.app, old.user.clone()), old.login_seq);
+            self.unindex(&key, seq);
+        }
+        self.next_seq = self.next_seq.max(record.login_seq);
+        self.per_user
+            .entry((record.app, record.user.clone()))
+            .or_default()
+            .insert(record.login_seq, record.a2_hash.clone());
+        self.by_hash.insert(record.a2_hash.clone(), record);
+    }
+
+    pub(crate) fn get(&self, a2_hash: &str) -> Option<&SessionRecord> {
+        self.by_hash.get(a2_hash)
+    }
+
+    /// The session, if it is valid at `now_ms` (not kicked, not expired).
+    pub(crate) fn live(&self, a2_hash: &str, now_ms: u64) -> Option<&SessionRecord> {
+        self.get(a2_hash)
+            .filter(|r| r.kicked == 0 && r.expires_ms > now_ms)
+    }
+
+    /// Mark a session kicked; returns the updated record.
+    pub(crate) fn set_kicked(&mut self, a2_hash: &str, kick: u32) -> Option<&SessionRecord> {
+        let r = self.by_hash.get_mut(a2_hash)?;
+        r.kicked = kick;
+        Some(r)
+    }
+
+    pub(crate) fn remove(&mut self, a2_hash: &str) -> Option<SessionRecord> {
+        let r = self.by_hash.remove(a2_hash)?;
+        self.unindex(&(r.app, r.user.clone()), r.login_seq);
+        Some(r)
+    }
+
+    fn unindex(&mut self, key: &(u64, String), seq: u64) {
+        if let Some(list) = self.per_user.get_mut(key) {
+            list.remove(&seq);
+            if list.is_empty() {
+                self.per_user.remove(key);
             }
         }
-        self.grants.insert(token, grant);
     }
 
-    /// The grant of `token`, if it exists and has not expired at `now_ms`.
-    pub(crate) fn get(&self, token: &str, now_ms: u64) -> Option<&A2Grant> {
-        self.grants.get(token).filter(|g| g.expires_ms > now_ms)
+    /// The sessions of `user` (kicked ones included), oldest login first.
+    pub(crate) fn of_user(&self, app: u64, user: &str) -> Vec<&SessionRecord> {
+        self.per_user
+            .get(&(app, user.to_owned()))
+            .map(|list| list.values().filter_map(|h| self.by_hash.get(h)).collect())
+            .unwrap_or_default()
     }
 
-    pub(crate) fn remove(&mut self, token: &str) {
-        if let Some(grant) = self.grants.remove(token) {
-            let key = (grant.app, grant.user);
-            if let Some(keys) = self.per_user.get_mut(&key) {
-                keys.retain(|t| t != token);
-                if keys.is_empty() {
-                    self.per_user.remove(&key);
-                }
-            }
-        }
-    }
-
-    /// Drop every expired key.
-    pub(crate) fn sweep(&mut self, now_ms: u64) {
-        let expired: Vec<String> = self
-            .grants
-            .iter()
-            .filter(|(_, g)| g.expires_ms <= now_ms)
-            .map(|(t, _)| t.clone())
-            .collect();
-        for token in expired {
-            self.remove(&token);
-        }
+    /// Hashes of every session expired at `now_ms`.
+    pub(crate) fn expired(&self, now_ms: u64) -> Vec<String> {
+        self.by_hash
+            .values()
+            .filter(|r| r.expires_ms <= now_ms)
+            .map(|r| r.a2_hash.clone())
+            .collect()
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.grants.len()
+        self.by_hash.len()
     }
 }
 
@@ -87,29 +119,47 @@ impl A2Table {
 mod tests {
     use super::*;
 
-    fn grant(user: &str, expires_ms: u64) -> A2Grant {
-        A2Grant {
+    fn rec(hash: &str, user: &str, seq: u64, expires_ms: u64) -> SessionRecord {
+        SessionRecord {
+            a2_hash: hash.into(),
             app: 1,
             user: user.into(),
-            tiny_id: "1".into(),
+            tiny_id: 1,
+            instance: String::new(),
+            platform: 7,
+            login_seq: seq,
             expires_ms,
+            kicked: 0,
         }
     }
 
     #[test]
-    fn expiry_removal_and_cap() {
-        let mut t = A2Table::new(2);
-        t.insert("a".into(), grant("u", 100));
-        assert!(t.get("a", 99).is_some());
-        assert!(t.get("a", 100).is_none());
-        t.insert("b".into(), grant("u", 1000));
-        t.insert("c".into(), grant("u", 1000));
-        assert!(t.get("a", 0).is_none(), "oldest dropped past the cap");
+    fn order_expiry_kicks_and_removal() {
+        let mut t = A2Table::load(vec![rec("b", "u", 5, 1000), rec("a", "u", 2, 100)]);
+        assert_eq!(t.next_login_seq(), 6, "continues after the loaded sessions");
+        let order: Vec<&str> = t
+            .of_user(1, "u")
+            .iter()
+            .map(|r| r.a2_hash.as_str())
+            .collect();
+        assert_eq!(order, ["a", "b"]);
+        assert!(t.live("a", 99).is_some());
+        assert!(t.live("a", 100).is_none());
+        assert_eq!(t.expired(100), ["a"]);
+        t.set_kicked("b", 3);
+        assert!(t.live("b", 0).is_none());
+        assert_eq!(t.get("b").unwrap().kicked, 3);
+        t.remove("a");
         t.remove("b");
-        assert!(t.get("b", 0).is_none());
-        t.insert("d".into(), grant("v", 10));
-        t.sweep(10);
-        assert_eq!(t.len(), 1);
-        assert!(t.get("c", 0).is_some());
+        assert_eq!(t.len(), 0);
+        assert!(t.of_user(1, "u").is_empty());
+    }
+
+    #[test]
+    fn hashes_are_sha256_hex() {
+        assert_eq!(
+            hash_a2("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

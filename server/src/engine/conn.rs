@@ -1,3 +1,6 @@
+use std::net::IpAddr;
+
+use super::policy::PlatformClass;
 use super::query::ConnectQuery;
 
 /// A logged-in session on one socket.
@@ -6,7 +9,8 @@ pub(crate) struct Session {
     pub app: u64,
     pub user: String,
     pub tiny_id: String,
-    pub a2: String,
+    /// SHA-256 of the A2 key (the key of the session in the A2 table).
+    pub a2_hash: String,
     pub inst_id: u64,
     /// When the A2 key (and with it this session) expires, Unix ms.
     pub expires_ms: u64,
@@ -16,11 +20,19 @@ pub(crate) struct Session {
 #[derive(Debug)]
 pub(crate) struct Conn {
     pub query: ConnectQuery,
+    /// The peer's IP address, when the caller said.
+    pub peer: Option<IpAddr>,
     pub session: Option<Session>,
     /// True once any login succeeded on this socket: from then on only the
     /// idle window applies (the official SDK keeps its socket open after
     /// logout).
     pub ever_logged_in: bool,
+}
+
+impl Conn {
+    pub(crate) fn class(&self) -> PlatformClass {
+        PlatformClass::of(self.query.platform)
+    }
 }
 
 /// Who a request speaks for: the socket's session, or the `a2` of its head.

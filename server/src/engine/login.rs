@@ -1,16 +1,30 @@
 //! `wslogin`, `wslogout` and `wshello`.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tcchat_core::proto::{BaseReply, LoginReply};
-use tcchat_core::wire::{Frame, HeadIdentity};
+use tcchat_core::wire::{Frame, Head, HeadIdentity};
 
-use super::a2::A2Grant;
+use super::a2::hash_a2;
 use super::conn::Session;
+use super::policy::KickType;
+use super::refusal::Refusal;
 use super::{ConnId, Engine};
-use crate::codes;
-use crate::store::Store;
+use crate::store::{SessionRecord, Store};
 use crate::usersig::verify_usersig;
+
+/// What a successful credential check yields.
+struct Granted {
+    a2: String,
+    a2_hash: String,
+    user: String,
+    tiny_id: String,
+    expires_ms: u64,
+}
+
+fn retry_secs(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+}
 
 impl<S: Store> Engine<S> {
     /// `im_open_status.wslogin`: first login with `identifier`+`usersig`,
@@ -24,146 +38,196 @@ impl<S: Store> Engine<S> {
         frame: &Frame,
     ) {
         let head = &frame.head;
-        let app = head.sdkappid;
-        let query_app = self.conns.get(&conn).and_then(|c| c.query.sdkappid);
-        if let Some(query_app) = query_app.filter(|q| *q != app) {
-            let info = format!(
-                "head.sdkappid {app} differs from the sdkappid {query_app} of the connect URL"
-            );
-            return self
-                .out
-                .fail(conn, gzip, head, codes::SDKAPPID_MISMATCH, info);
+        match self.try_login(now, unix_ms, conn, head) {
+            Ok(granted) => self.logged_in(now, unix_ms, conn, gzip, head, granted),
+            Err(Ok(refusal)) => {
+                tracing::info!(conn = conn.0, app = head.sdkappid, user = ?head.identifier, code = refusal.code(), %refusal, "login refused");
+                self.refuse(conn, gzip, head, &refusal);
+            }
+            Err(Err(err)) => self.internal_error(conn, gzip, head, &err),
         }
-        let Some(secret) = self.config.secret_of(app) else {
-            let info = format!("sdkappid {app} is not configured on this server");
-            return self
-                .out
-                .fail(conn, gzip, head, codes::SDKAPPID_NOT_FOUND, info);
+    }
+
+    /// Check the credentials of a `wslogin` (and, for a UserSig login,
+    /// create the session). The outer error is a refusal, the inner one a
+    /// store failure.
+    fn try_login(
+        &mut self,
+        now: Instant,
+        unix_ms: u64,
+        conn: ConnId,
+        head: &Head,
+    ) -> Result<Granted, Result<Refusal, crate::store::StoreError>> {
+        let app = head.sdkappid;
+        let (query_app, peer, class, instance) = match self.conns.get(&conn) {
+            Some(c) => (
+                c.query.sdkappid,
+                c.peer,
+                c.class(),
+                c.query.instance_id.clone().unwrap_or_default(),
+            ),
+            None => return Err(Ok(Refusal::NotLoggedIn)),
         };
+        let platform = self.conns.get(&conn).and_then(|c| c.query.platform);
+        if let Some(url) = query_app.filter(|q| *q != app) {
+            return Err(Ok(Refusal::SdkAppIdMismatch { head: app, url }));
+        }
+        let Some(secret) = self.config.secret_of(app).map(str::to_owned) else {
+            return Err(Ok(Refusal::UnknownSdkAppId(app)));
+        };
+        if let Some(ip) = peer {
+            if let Err(wait) = self.ip_buckets.take(&ip, now) {
+                return Err(Ok(Refusal::LoginRateLimitedIp {
+                    retry_after_secs: retry_secs(wait),
+                }));
+            }
+        }
         let now_s = unix_ms / 1000;
-        let (a2, user, tiny_id, expires_ms) = match head.identity() {
+        match head.identity() {
             HeadIdentity::UserSig {
                 identifier,
                 usersig,
             } => {
-                let claims = match verify_usersig(&usersig, app, secret, &identifier, now_s) {
-                    Ok(claims) => claims,
-                    Err(err) => {
-                        tracing::info!(app, user = %identifier, %err, "login refused");
-                        return self.out.fail(conn, gzip, head, err.code(), err.to_string());
-                    }
-                };
-                let account = match self.store.ensure_account(app, &identifier, unix_ms) {
-                    Ok(account) => account,
-                    Err(err) => return self.internal_error(conn, gzip, head, &err),
-                };
+                let claims = verify_usersig(&usersig, app, &secret, &identifier, now_s)
+                    .map_err(|e| Ok(Refusal::UserSig(e)))?;
+                if let Err(wait) = self.user_buckets.take(&(app, identifier.clone()), now) {
+                    return Err(Ok(Refusal::LoginRateLimitedUser {
+                        retry_after_secs: retry_secs(wait),
+                    }));
+                }
+                let account = self
+                    .store
+                    .ensure_account(app, &identifier, unix_ms)
+                    .map_err(Err)?;
                 if account.created {
                     tracing::info!(app, user = %identifier, tiny_id = account.tiny_id, "account created on first login");
                 }
                 let until_s = claims
                     .expires_at()
                     .min(now_s.saturating_add(self.config.a2_max_ttl_secs));
-                let expires_ms = until_s.saturating_mul(1000);
                 let a2 = self.tokens.a2_key();
-                let tiny_id = account.tiny_id.to_string();
-                self.a2s.insert(
-                    a2.clone(),
-                    A2Grant {
-                        app,
-                        user: identifier.clone(),
-                        tiny_id: tiny_id.clone(),
-                        expires_ms,
-                    },
-                );
-                if self.next_sweep.is_none() {
-                    self.next_sweep = Some(now + self.config.sweep_interval);
+                let record = SessionRecord {
+                    a2_hash: hash_a2(&a2),
+                    app,
+                    user: identifier.clone(),
+                    tiny_id: account.tiny_id,
+                    instance: instance.clone(),
+                    platform: platform.unwrap_or(0),
+                    login_seq: self.a2s.next_login_seq(),
+                    expires_ms: until_s.saturating_mul(1000),
+                    kicked: 0,
+                };
+                // Durable before the key is handed out: a client that got
+                // it can re-login with it after a server restart.
+                self.store.put_session(&record).map_err(Err)?;
+                // Logging in again on a socket that already holds a session
+                // of the same user replaces that session.
+                if let Some(old) = self.unbind(conn) {
+                    if old.app == app && old.user == identifier {
+                        self.end_session(&old.a2_hash);
+                    }
                 }
-                (a2, identifier, tiny_id, expires_ms)
+                self.make_room(unix_ms, app, &identifier, class, &instance);
+                let granted = Granted {
+                    a2,
+                    a2_hash: record.a2_hash.clone(),
+                    user: identifier,
+                    tiny_id: account.tiny_id.to_string(),
+                    expires_ms: record.expires_ms,
+                };
+                self.a2s.insert(record);
+                self.schedule_sweep(now);
+                Ok(granted)
             }
-            HeadIdentity::A2 { a2, tinyid, .. } => match self.a2s.get(&a2, unix_ms) {
-                Some(grant) if grant.app == app && grant.tiny_id == tinyid => {
-                    let (user, expires_ms) = (grant.user.clone(), grant.expires_ms);
-                    (a2, user, tinyid, expires_ms)
+            HeadIdentity::A2 { a2, tinyid, .. } => {
+                let a2_hash = hash_a2(&a2);
+                let Some(rec) = self.a2s.get(&a2_hash) else {
+                    return Err(Ok(Refusal::A2Invalid));
+                };
+                if rec.app != app || rec.tiny_id.to_string() != tinyid || rec.expires_ms <= unix_ms
+                {
+                    return Err(Ok(Refusal::A2Invalid));
                 }
-                _ => {
-                    return self.out.fail(
-                        conn,
-                        gzip,
-                        head,
-                        codes::A2_OR_USERSIG_EXPIRED,
-                        "A2 key unknown, expired or logged out: log in again with a UserSig",
-                    );
+                if let Some(kick) = KickType::from_number(rec.kicked) {
+                    return Err(Ok(Refusal::Kicked(kick)));
                 }
-            },
-            HeadIdentity::Anonymous => {
-                return self.out.fail(
-                    conn,
-                    gzip,
-                    head,
-                    codes::LOGIN_CREDENTIALS_MISSING,
-                    "wslogin needs head.identifier and head.usersig (or head.a2 and head.tinyid)",
-                );
+                Ok(Granted {
+                    a2,
+                    user: rec.user.clone(),
+                    tiny_id: tinyid,
+                    expires_ms: rec.expires_ms,
+                    a2_hash,
+                })
             }
-        };
+            HeadIdentity::Anonymous => Err(Ok(Refusal::CredentialsMissing)),
+        }
+    }
+
+    fn logged_in(
+        &mut self,
+        now: Instant,
+        unix_ms: u64,
+        conn: ConnId,
+        gzip: bool,
+        head: &Head,
+        granted: Granted,
+    ) {
         let inst_id = self.tokens.inst_id();
-        tracing::info!(conn = conn.0, app, user = %user, inst_id, "logged in");
+        let app = head.sdkappid;
+        tracing::info!(conn = conn.0, app, user = %granted.user, inst_id, "logged in");
         self.bind(
             conn,
             Session {
                 app,
-                user,
-                tiny_id: tiny_id.clone(),
-                a2: a2.clone(),
+                user: granted.user,
+                tiny_id: granted.tiny_id.clone(),
+                a2_hash: granted.a2_hash,
                 inst_id,
-                expires_ms,
+                expires_ms: granted.expires_ms,
             },
         );
         self.deadlines.set(conn, now + self.config.idle_timeout);
         let reply = LoginReply {
             base: BaseReply::ok(),
-            a2_key: a2,
-            tiny_id,
+            a2_key: granted.a2,
+            tiny_id: granted.tiny_id,
             hello_interval: self.config.hello_interval_secs,
             inst_id,
-            time_stamp: now_s,
+            time_stamp: unix_ms / 1000,
         };
         self.out.reply(conn, gzip, head, &reply);
     }
 
     /// `im_open_status.wslogout`: the session ends and its A2 key is
-    /// invalidated; the socket stays open.
-    pub(super) fn on_logout(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
+    /// invalidated; the socket stays open. Always answered OK (also after a
+    /// kick, when the official SDK sends `wslogout_type: 1` with the kicked
+    /// A2).
+    pub(super) fn on_logout(&mut self, _unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
         let head = &frame.head;
         if let Some(session) = self.unbind(conn) {
             tracing::info!(conn = conn.0, app = session.app, user = %session.user, "logged out");
-            self.a2s.remove(&session.a2);
-        } else if let (Some(a2), Some(_)) = (&head.a2, self.ident(conn, head, unix_ms)) {
-            // Not bound to this socket, but the head's A2 is valid: end it.
-            let a2 = a2.clone();
-            self.a2s.remove(&a2);
+            self.end_session(&session.a2_hash);
+        } else if let (Some(a2), Some(tinyid)) = (&head.a2, &head.tinyid) {
+            // Not bound to this socket: end the head's session (valid or
+            // kicked) if the head names it correctly.
+            let hash = hash_a2(a2);
+            let matches = self
+                .a2s
+                .get(&hash)
+                .is_some_and(|r| r.app == head.sdkappid && r.tiny_id.to_string() == *tinyid);
+            if matches {
+                if let Some(conn) = self.bound.get(&hash).copied() {
+                    self.unbind(conn);
+                }
+                self.end_session(&hash);
+            }
         }
         self.out.reply(conn, gzip, head, &BaseReply::ok());
     }
 
-    /// `im_open_status.wshello`: OK, or 70001 once the session's A2 key has
-    /// expired (the official SDK then reports `userSigExpired`).
-    pub(super) fn on_hello(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
-        let expired = self
-            .conns
-            .get(&conn)
-            .and_then(|c| c.session.as_ref())
-            .is_some_and(|s| unix_ms >= s.expires_ms);
-        if expired {
-            self.unbind(conn);
-            self.out.fail(
-                conn,
-                gzip,
-                &frame.head,
-                codes::A2_OR_USERSIG_EXPIRED,
-                "session expired: log in again with a new UserSig",
-            );
-        } else {
-            self.out.reply(conn, gzip, &frame.head, &BaseReply::ok());
-        }
+    /// `im_open_status.wshello`: OK (an expired session was already
+    /// answered 70001 by the dispatcher).
+    pub(super) fn on_hello(&mut self, _unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
+        self.out.reply(conn, gzip, &frame.head, &BaseReply::ok());
     }
 }

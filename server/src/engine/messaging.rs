@@ -22,13 +22,7 @@ impl<S: Store> Engine<S> {
     pub(super) fn on_sendmsg(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
         let head = &frame.head;
         let Some(me) = self.ident(conn, head, unix_ms) else {
-            return self.out.fail(
-                conn,
-                gzip,
-                head,
-                codes::NOT_LOGGED_IN,
-                "not logged in: send im_open_status.wslogin first",
-            );
+            return self.refuse_unidentified(conn, gzip, head);
         };
         let req: SendMsgRequest = match frame.body_as() {
             Ok(req) => req,
@@ -100,7 +94,7 @@ impl<S: Store> Engine<S> {
                 tracing::debug!(app = me.app, from = %msg.from, to = %msg.to, inbox_seq, "message stored");
                 self.out
                     .reply(conn, gzip, head, &reply(msg.msg_time, msg.msg_key.clone()));
-                self.deliver(me.app, conn, &StoredMessage { inbox_seq, msg });
+                self.deliver(unix_ms, me.app, conn, &StoredMessage { inbox_seq, msg });
             }
         }
     }
@@ -108,7 +102,7 @@ impl<S: Store> Engine<S> {
     /// Push a newly stored message to its recipient's online instances
     /// (with `NeedAck`), and a copy marked `IsSyncMsg` to the sender's other
     /// online instances.
-    fn deliver(&mut self, app: u64, from_conn: ConnId, stored: &StoredMessage) {
+    fn deliver(&mut self, unix_ms: u64, app: u64, from_conn: ConnId, stored: &StoredMessage) {
         let msg = &stored.msg;
         let wire = wire_message(msg);
         let push = MsgPush {
@@ -116,7 +110,7 @@ impl<S: Store> Engine<S> {
             need_ack: 1,
             session_data: cookie::encode(self.epoch, stored.inbox_seq),
         };
-        for conn in self.online_conns(app, &msg.to, from_conn) {
+        for conn in self.online_conns(unix_ms, app, &msg.to, from_conn) {
             let gzip = self.gzip(conn);
             self.out.push(conn, gzip, app, servcmd::MSG_PUSH, &push);
         }
@@ -129,7 +123,7 @@ impl<S: Store> Engine<S> {
                 need_ack: 0,
                 session_data: String::new(),
             };
-            for conn in self.online_conns(app, &msg.from, from_conn) {
+            for conn in self.online_conns(unix_ms, app, &msg.from, from_conn) {
                 let gzip = self.gzip(conn);
                 self.out.push(conn, gzip, app, servcmd::MSG_PUSH, &push);
             }
@@ -150,11 +144,23 @@ impl<S: Store> Engine<S> {
         }
     }
 
-    fn online_conns(&self, app: u64, user: &str, except: ConnId) -> Vec<ConnId> {
-        self.online
-            .get(&(app, user.to_owned()))
-            .map(|set| set.iter().copied().filter(|c| *c != except).collect())
-            .unwrap_or_default()
+    /// The sockets logged in as `user`, except `except`, whose session has
+    /// not expired at `unix_ms` (an expired session gets no more pushes; its
+    /// next request is answered 70001).
+    fn online_conns(&self, unix_ms: u64, app: u64, user: &str, except: ConnId) -> Vec<ConnId> {
+        let Some(set) = self.online.get(&(app, user.to_owned())) else {
+            return Vec::new();
+        };
+        set.iter()
+            .copied()
+            .filter(|c| *c != except)
+            .filter(|c| {
+                self.conns
+                    .get(c)
+                    .and_then(|c| c.session.as_ref())
+                    .is_some_and(|s| s.expires_ms > unix_ms)
+            })
+            .collect()
     }
 
     pub(super) fn gzip(&self, conn: ConnId) -> bool {

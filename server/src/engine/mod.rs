@@ -38,15 +38,21 @@ mod config;
 mod conn;
 mod cookie;
 mod deadlines;
+mod kick;
+mod limits;
 mod login;
 mod messaging;
 mod outbox;
+mod policy;
 mod query;
+mod refusal;
+mod rest;
 mod stubs;
 mod sync;
 mod token;
 
 use std::collections::{BTreeSet, HashMap};
+use std::net::IpAddr;
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -58,11 +64,16 @@ use crate::codes;
 use crate::store::{Store, StoreError};
 
 pub use config::EngineConfig;
+pub use limits::RateLimit;
+pub use policy::{InstancePolicy, KickType, PlatformClass};
 pub use query::ConnectQuery;
+pub use refusal::{AdminError, Refusal};
+pub use rest::{AdminAuth, RestRequest, RestResponse, KICK_PATH, MAX_REST_BODY};
 
-use a2::A2Table;
+use a2::{hash_a2, A2Table};
 use conn::{Conn, Ident, Session};
 use deadlines::Deadlines;
+use limits::Buckets;
 use outbox::Outbox;
 use sync::AckTracker;
 use token::Tokens;
@@ -107,7 +118,12 @@ pub struct Engine<S> {
     epoch: u64,
     conns: HashMap<ConnId, Conn>,
     online: HashMap<(u64, String), BTreeSet<ConnId>>,
+    /// Which connection each bound session (by A2 hash) is on.
+    bound: HashMap<String, ConnId>,
     a2s: A2Table,
+    per_ip: HashMap<IpAddr, usize>,
+    ip_buckets: Buckets<IpAddr>,
+    user_buckets: Buckets<(u64, String)>,
     deadlines: Deadlines,
     acks: AckTracker,
     out: Outbox,
@@ -119,7 +135,8 @@ impl<S: Store> Engine<S> {
     ///
     /// The store's epoch (a random number that cookies carry) is created on
     /// first use of a database; if the store cannot be read, a fresh epoch is
-    /// used for this run and the failure is logged.
+    /// used for this run and the failure is logged. The store's sessions
+    /// are loaded, so A2 keys handed out before a restart stay valid.
     pub fn new(config: EngineConfig, mut store: S, seed: u64) -> Engine<S> {
         let mut tokens = Tokens::new(seed);
         let epoch = match load_epoch(&mut store) {
@@ -132,15 +149,26 @@ impl<S: Store> Engine<S> {
                 epoch
             }
         };
+        let sessions = store.sessions().unwrap_or_else(|err| {
+            tracing::error!(%err, "cannot load the stored sessions; earlier A2 keys are void");
+            Vec::new()
+        });
+        if !sessions.is_empty() {
+            tracing::info!(count = sessions.len(), "sessions restored from the store");
+        }
         Engine {
-            a2s: A2Table::new(config.max_a2_per_user),
+            a2s: A2Table::load(sessions),
             out: Outbox::new(config.compress_threshold),
+            ip_buckets: Buckets::new(config.login_rate_per_ip),
+            user_buckets: Buckets::new(config.login_rate_per_user),
             config,
             store,
             tokens,
             epoch,
             conns: HashMap::new(),
             online: HashMap::new(),
+            bound: HashMap::new(),
+            per_ip: HashMap::new(),
             deadlines: Deadlines::default(),
             acks: AckTracker::default(),
             next_sweep: None,
@@ -149,17 +177,50 @@ impl<S: Store> Engine<S> {
 
     /// A client connected; `query` is the query string of its URL (for
     /// example `sdkappid=1400000000&instanceid=…&compress=gzip`, with or
-    /// without the leading `/binfo?`).
-    pub fn handle_connect(&mut self, now: Instant, _unix_ms: u64, conn: ConnId, query: &str) {
+    /// without the leading `/binfo?`). Its address is unknown, so no
+    /// per-address limit applies to it; see
+    /// [`handle_connect_from`](Self::handle_connect_from).
+    pub fn handle_connect(&mut self, now: Instant, unix_ms: u64, conn: ConnId, query: &str) {
+        self.handle_connect_from(now, unix_ms, conn, query, None);
+    }
+
+    /// A client connected from `peer`. Past
+    /// [`max_conns_per_ip`](EngineConfig::max_conns_per_ip) open
+    /// connections from that address, the new one is closed at once with
+    /// 1013 ([`Output::Close`]) and never registered.
+    pub fn handle_connect_from(
+        &mut self,
+        now: Instant,
+        _unix_ms: u64,
+        conn: ConnId,
+        query: &str,
+        peer: Option<IpAddr>,
+    ) {
         if self.conns.contains_key(&conn) {
             self.forget(conn);
         }
+        self.schedule_sweep(now);
+        if let Some(ip) = peer {
+            let open = self.per_ip.get(&ip).copied().unwrap_or(0);
+            let max = self.config.max_conns_per_ip;
+            if max > 0 && open >= max {
+                tracing::warn!(conn = conn.0, %ip, open, "too many connections from one address");
+                self.out.close(
+                    conn,
+                    codes::CLOSE_TRY_AGAIN_LATER,
+                    format!("too many connections from this address (limit {max})"),
+                );
+                return;
+            }
+            *self.per_ip.entry(ip).or_insert(0) += 1;
+        }
         let query = ConnectQuery::parse(query);
-        tracing::debug!(conn = conn.0, ?query, "connected");
+        tracing::debug!(conn = conn.0, ?query, ?peer, "connected");
         self.conns.insert(
             conn,
             Conn {
                 query,
+                peer,
                 session: None,
                 ever_logged_in: false,
             },
@@ -212,8 +273,32 @@ impl<S: Store> Engine<S> {
             self.forget(conn);
         }
         if self.next_sweep.is_some_and(|at| at <= now) {
-            self.a2s.sweep(unix_ms);
-            self.next_sweep = (self.a2s.len() > 0).then(|| now + self.config.sweep_interval);
+            self.sweep(now, unix_ms);
+        }
+    }
+
+    /// Drop expired sessions (memory and store) and idle rate buckets.
+    fn sweep(&mut self, now: Instant, unix_ms: u64) {
+        let expired = self.a2s.expired(unix_ms);
+        for hash in &expired {
+            self.a2s.remove(hash);
+        }
+        if !expired.is_empty() {
+            tracing::debug!(count = expired.len(), "expired sessions swept");
+        }
+        if let Err(err) = self.store.delete_expired_sessions(unix_ms) {
+            tracing::warn!(%err, "cannot delete expired sessions from the store");
+        }
+        self.ip_buckets.purge(now);
+        self.user_buckets.purge(now);
+        self.next_sweep = None;
+        self.schedule_sweep(now);
+    }
+
+    fn schedule_sweep(&mut self, now: Instant) {
+        let busy = self.a2s.len() > 0 || self.ip_buckets.len() > 0 || self.user_buckets.len() > 0;
+        if self.next_sweep.is_none() && busy {
+            self.next_sweep = Some(now + self.config.sweep_interval);
         }
     }
 
@@ -262,9 +347,38 @@ impl<S: Store> Engine<S> {
             .map_or(0, BTreeSet::len)
     }
 
+    /// Whether `conn` is open and logged in (as anyone).
+    pub fn is_logged_in(&self, conn: ConnId) -> bool {
+        self.conns.get(&conn).is_some_and(|c| c.session.is_some())
+    }
+
+    /// Number of sessions the engine knows (valid, expired but not swept
+    /// yet, and kicked ones kept to answer late re-logins).
+    pub fn session_count(&self) -> usize {
+        self.a2s.len()
+    }
+
     fn dispatch(&mut self, now: Instant, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
         let head = &frame.head;
-        match head.servcmd.as_str() {
+        let cmd = head.servcmd.as_str();
+        if cmd != servcmd::LOGIN && cmd != servcmd::LOGOUT && cmd != servcmd::PUSH_ACK {
+            // The UserSig of this socket's session ran out: the first
+            // request after that is answered 70001 (the only way the
+            // official SDK accepts userSigExpired) and the session ends.
+            let expired = self
+                .conns
+                .get(&conn)
+                .and_then(|c| c.session.as_ref())
+                .is_some_and(|s| unix_ms >= s.expires_ms);
+            if expired {
+                if let Some(session) = self.unbind(conn) {
+                    tracing::info!(conn = conn.0, app = session.app, user = %session.user, "session expired");
+                    self.end_session(&session.a2_hash);
+                }
+                return self.refuse(conn, gzip, head, &Refusal::SessionExpired);
+            }
+        }
+        match cmd {
             servcmd::LOGIN => self.on_login(now, unix_ms, conn, gzip, frame),
             servcmd::LOGOUT => self.on_logout(unix_ms, conn, gzip, frame),
             servcmd::HELLO => self.on_hello(unix_ms, conn, gzip, frame),
@@ -335,16 +449,51 @@ impl<S: Store> Engine<S> {
         let (Some(a2), Some(tiny_id)) = (&head.a2, &head.tinyid) else {
             return None;
         };
-        let grant = self.a2s.get(a2, unix_ms)?;
-        (grant.tiny_id == *tiny_id && grant.app == head.sdkappid).then(|| Ident {
-            app: grant.app,
-            user: grant.user.clone(),
-            tiny_id: grant.tiny_id.clone(),
+        let rec = self.a2s.live(&hash_a2(a2), unix_ms)?;
+        (rec.tiny_id.to_string() == *tiny_id && rec.app == head.sdkappid).then(|| Ident {
+            app: rec.app,
+            user: rec.user.clone(),
+            tiny_id: rec.tiny_id.to_string(),
         })
+    }
+
+    /// Refuse a request that needs a session and has none: 1002 with the
+    /// `KickType` when its head's A2 belongs to a kicked session, else 20002.
+    fn refuse_unidentified(&mut self, conn: ConnId, gzip: bool, head: &Head) {
+        let kicked = head
+            .a2
+            .as_deref()
+            .and_then(|a2| self.a2s.get(&hash_a2(a2)))
+            .and_then(|r| KickType::from_number(r.kicked));
+        let refusal = match kicked {
+            Some(k) => Refusal::Kicked(k),
+            None => Refusal::NotLoggedIn,
+        };
+        self.refuse(conn, gzip, head, &refusal);
+    }
+
+    /// Answer the request with `head` with a refusal.
+    fn refuse(&mut self, conn: ConnId, gzip: bool, head: &Head, refusal: &Refusal) {
+        match refusal.kick_type() {
+            Some(kick) => {
+                tracing::debug!(conn = conn.0, servcmd = %head.servcmd, kick = kick.number(), "kicked session refused");
+                let body = kick::KickedReply::new(kick, refusal.to_string());
+                self.out.reply(conn, gzip, head, &body);
+            }
+            None => self
+                .out
+                .fail(conn, gzip, head, refusal.code(), refusal.to_string()),
+        }
     }
 
     fn bind(&mut self, conn: ConnId, session: Session) {
         self.unbind(conn);
+        // A session lives on one socket at a time: a re-login on a new
+        // socket takes it from the old one (which the client abandoned).
+        if let Some(old) = self.bound.get(&session.a2_hash).copied() {
+            tracing::debug!(conn = old.0, "session moved to a newer socket");
+            self.unbind(old);
+        }
         let Some(c) = self.conns.get_mut(&conn) else {
             return;
         };
@@ -352,6 +501,7 @@ impl<S: Store> Engine<S> {
             .entry((session.app, session.user.clone()))
             .or_default()
             .insert(conn);
+        self.bound.insert(session.a2_hash.clone(), conn);
         c.session = Some(session);
         c.ever_logged_in = true;
     }
@@ -365,12 +515,33 @@ impl<S: Store> Engine<S> {
                 self.online.remove(&key);
             }
         }
+        if self.bound.get(&session.a2_hash) == Some(&conn) {
+            self.bound.remove(&session.a2_hash);
+        }
         Some(session)
+    }
+
+    /// Forget a session for good (logout, expiry, replaced by its own
+    /// instance): memory and store. Does not touch its socket.
+    fn end_session(&mut self, a2_hash: &str) {
+        self.a2s.remove(a2_hash);
+        if let Err(err) = self.store.delete_session(a2_hash) {
+            tracing::warn!(%err, "cannot delete a session from the store");
+        }
     }
 
     fn forget(&mut self, conn: ConnId) {
         self.unbind(conn);
-        self.conns.remove(&conn);
+        if let Some(c) = self.conns.remove(&conn) {
+            if let Some(ip) = c.peer {
+                if let Some(n) = self.per_ip.get_mut(&ip) {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        self.per_ip.remove(&ip);
+                    }
+                }
+            }
+        }
         self.deadlines.clear(conn);
     }
 

@@ -19,7 +19,6 @@ use tcchat_core::wire::Frame;
 
 use super::messaging::wire_message;
 use super::{cookie, ConnId, Engine};
-use crate::codes;
 use crate::store::{Store, StoreError};
 
 /// Acknowledged inbox positions above the cursor, per user, waiting for the
@@ -38,13 +37,7 @@ impl<S: Store> Engine<S> {
     pub(super) fn on_getmsg(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
         let head = &frame.head;
         let Some(me) = self.ident(conn, head, unix_ms) else {
-            return self.out.fail(
-                conn,
-                gzip,
-                head,
-                codes::NOT_LOGGED_IN,
-                "not logged in: send im_open_status.wslogin first",
-            );
+            return self.refuse_unidentified(conn, gzip, head);
         };
         let req: GetMsgRequest = match frame.body_as() {
             Ok(req) => req,

@@ -94,6 +94,7 @@ pub(crate) async fn run(
         .send(Input::Connect {
             conn,
             query,
+            peer: super::http::canonical(peer.ip()),
             handle,
         })
         .await

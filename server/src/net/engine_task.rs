@@ -2,13 +2,15 @@
 //! arrival order.
 
 use std::collections::HashMap;
+use std::mem::ManuallyDrop;
+use std::net::IpAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::codes;
-use crate::engine::{ConnId, Engine, Output};
+use crate::engine::{ConnId, Engine, Output, RestRequest, RestResponse};
 use crate::store::Store;
 
 /// An event for the engine task.
@@ -17,12 +19,25 @@ pub(crate) enum Input {
     Connect {
         conn: ConnId,
         query: String,
+        peer: IpAddr,
         handle: ConnHandle,
     },
+    /// A REST call arrived on the HTTP listener.
+    Rest(RestCall),
     /// A binary message arrived.
     Frame { conn: ConnId, data: Bytes },
     /// The connection ended.
     Disconnect { conn: ConnId },
+}
+
+/// A REST call and where its answer goes.
+pub(crate) struct RestCall {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub body: Bytes,
+    pub peer: Option<IpAddr>,
+    pub reply: oneshot::Sender<RestResponse>,
 }
 
 /// How the engine task reaches one connection's writer.
@@ -44,7 +59,13 @@ fn now() -> std::time::Instant {
 }
 
 /// Run until every input sender is gone, then flush the store.
-pub(crate) async fn run<S: Store>(mut engine: Engine<S>, mut inputs: mpsc::Receiver<Input>) {
+///
+/// The engine (and its store) is only dropped when the task ends normally.
+/// If the task is aborted instead ([`RunningServer::crash`](super::RunningServer::crash)),
+/// they are leaked, as a killed process leaves its database: not closed,
+/// not checkpointed.
+pub(crate) async fn run<S: Store>(engine: Engine<S>, mut inputs: mpsc::Receiver<Input>) {
+    let mut engine = ManuallyDrop::new(engine);
     let mut conns: HashMap<ConnId, ConnHandle> = HashMap::new();
     loop {
         let deadline = engine.poll_timeout();
@@ -57,9 +78,20 @@ pub(crate) async fn run<S: Store>(mut engine: Engine<S>, mut inputs: mpsc::Recei
         tokio::select! {
             input = inputs.recv() => match input {
                 None => break,
-                Some(Input::Connect { conn, query, handle }) => {
+                Some(Input::Connect { conn, query, peer, handle }) => {
                     conns.insert(conn, handle);
-                    engine.handle_connect(now(), unix_ms(), conn, &query);
+                    engine.handle_connect_from(now(), unix_ms(), conn, &query, Some(peer));
+                }
+                Some(Input::Rest(call)) => {
+                    let request = RestRequest {
+                        method: &call.method,
+                        path: &call.path,
+                        query: &call.query,
+                        body: &call.body,
+                        peer: call.peer,
+                    };
+                    let response = engine.handle_rest(now(), unix_ms(), &request);
+                    let _ = call.reply.send(response);
                 }
                 Some(Input::Frame { conn, data }) => {
                     engine.handle_frame(now(), unix_ms(), conn, &data);
@@ -76,6 +108,7 @@ pub(crate) async fn run<S: Store>(mut engine: Engine<S>, mut inputs: mpsc::Recei
     if let Err(err) = engine.flush() {
         tracing::error!(%err, "flushing the store on shutdown failed");
     }
+    drop(ManuallyDrop::into_inner(engine));
     tracing::debug!("engine stopped");
 }
 

@@ -1,13 +1,20 @@
-//! The tokio driver: a WebSocket listener feeding one engine task.
+//! The tokio driver: a WebSocket listener (and an HTTP listener for the
+//! REST admin API) feeding one engine task.
 //!
 //! Every connection gets a reader (frames go, in order, to the engine task
 //! through one bounded channel) and a writer (draining a bounded queue of
 //! outbound frames). The engine task owns the [`Engine`] and its store, so
 //! every state change happens on one task in arrival order; its timers are
 //! `tokio::time::sleep_until(engine.poll_timeout())`.
+//!
+//! Listeners are bound with tokio's `TcpListener::bind`, which sets
+//! `SO_REUSEADDR` on Unix: a restarted server can bind the port of one that
+//! just stopped (or crashed) while its old connections linger in
+//! `TIME_WAIT`.
 
 mod conn;
 mod engine_task;
+mod http;
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -37,9 +44,21 @@ const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 #[derive(Debug)]
 pub struct RunningServer {
     ws_addr: SocketAddr,
+    http_addr: Option<SocketAddr>,
     shutdown: watch::Sender<bool>,
     accept: JoinHandle<()>,
+    http: Option<JoinHandle<()>>,
     engine: JoinHandle<()>,
+}
+
+async fn bind(addr: SocketAddr) -> Result<(TcpListener, SocketAddr), ServerError> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::Bind { addr, source })?;
+    let local = listener
+        .local_addr()
+        .map_err(|source| ServerError::Bind { addr, source })?;
+    Ok((listener, local))
 }
 
 /// Start a server on the current tokio runtime.
@@ -53,19 +72,11 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         DbLocation::File(path) => SqliteStore::open(path)?,
         DbLocation::Memory => SqliteStore::in_memory()?,
     };
-    let listener = TcpListener::bind(config.ws_addr)
-        .await
-        .map_err(|source| ServerError::Bind {
-            addr: config.ws_addr,
-            source,
-        })?;
-    let ws_addr = listener.local_addr().map_err(|source| ServerError::Bind {
-        addr: config.ws_addr,
-        source,
-    })?;
-    if let Some(http_addr) = config.http_addr {
-        tracing::debug!(%http_addr, "http_addr is reserved for the REST admin API; not bound");
-    }
+    let (listener, ws_addr) = bind(config.ws_addr).await?;
+    let http_listener = match config.http_addr {
+        Some(addr) => Some(bind(addr).await?),
+        None => None,
+    };
     let seed = config.seed.unwrap_or_else(random_seed);
     let engine = Engine::new(config.engine_config(), store, seed);
     let (inputs, input_rx) = mpsc::channel(INPUT_QUEUE_LEN);
@@ -77,12 +88,22 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         max_message_bytes: config.limits.max_frame_bytes.saturating_mul(2),
     };
     let engine = tokio::spawn(engine_task::run(engine, input_rx));
+    let (http, http_addr) = match http_listener {
+        Some((listener, addr)) => {
+            let task = http::accept_loop(listener, inputs.clone(), shutdown_rx.clone());
+            tracing::info!(url = %format!("http://{addr}"), "REST admin API listening");
+            (Some(tokio::spawn(task)), Some(addr))
+        }
+        None => (None, None),
+    };
     let accept = tokio::spawn(accept_loop(listener, inputs, shutdown_rx, settings));
     tracing::info!(url = %format!("ws://{ws_addr}{}", conn::PATH), db = ?config.db, "tcchat-server listening");
     Ok(RunningServer {
         ws_addr,
+        http_addr,
         shutdown,
         accept,
+        http,
         engine,
     })
 }
@@ -100,11 +121,46 @@ impl RunningServer {
         format!("ws://{}", self.ws_addr)
     }
 
+    /// The address the HTTP listener (REST admin API) is bound to, if any.
+    pub fn http_addr(&self) -> Option<SocketAddr> {
+        self.http_addr
+    }
+
+    /// `http://HOST:PORT`: the base URL of the REST admin API, if served
+    /// (for example `{http_url}/v4/im_open_login_svc/kick?...`).
+    pub fn http_url(&self) -> Option<String> {
+        self.http_addr.map(|a| format!("http://{a}"))
+    }
+
+    /// Stop at once, as if the process had been killed: every task is
+    /// aborted, connections are dropped without close frames (their sockets
+    /// simply close), the listeners are released, and the store is neither
+    /// flushed nor checkpointed nor even closed (it is leaked, as a killed
+    /// process leaves its database file). Only what the store had already
+    /// committed survives, which for the SQLite store is everything that
+    /// was acknowledged to a client. Meant for restart tests.
+    pub async fn crash(self) {
+        // Connections first (dropping the accept loop aborts their tasks),
+        // so that none of them sees the engine go and closes politely.
+        self.accept.abort();
+        let _ = self.accept.await;
+        if let Some(http) = self.http {
+            http.abort();
+            let _ = http.await;
+        }
+        self.engine.abort();
+        let _ = self.engine.await;
+        tracing::warn!("tcchat-server crashed on purpose");
+    }
+
     /// Stop accepting, close every connection with 1001 (going away), wait
     /// for them (at most a few seconds) and flush the store.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         let _ = self.accept.await;
+        if let Some(http) = self.http {
+            let _ = http.await;
+        }
         // The engine task ends (flushing the store) once every connection
         // has let go of its input channel, which the accept loop bounds by
         // the grace period.
@@ -181,16 +237,26 @@ fn random_seed() -> u64 {
 #[derive(Debug)]
 pub struct BackgroundServer {
     ws_addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
+    http_addr: Option<SocketAddr>,
+    stop: Option<oneshot::Sender<Stop>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
+
+/// How a [`BackgroundServer`] is asked to stop.
+#[derive(Debug, Clone, Copy)]
+enum Stop {
+    Graceful,
+    Crash,
+}
+
+type Ready = Result<(SocketAddr, Option<SocketAddr>), ServerError>;
 
 /// Start a server on a new thread running its own single-threaded tokio
 /// runtime, for callers that are not on tokio (async-std, smol, blocking
 /// code). Returns once the server accepts connections.
 pub fn start_in_thread(config: ServerConfig) -> Result<BackgroundServer, ServerError> {
-    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<SocketAddr, ServerError>>();
-    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Ready>();
+    let (stop_tx, stop_rx) = oneshot::channel::<Stop>();
     let thread = std::thread::Builder::new()
         .name("tcchat-server".to_owned())
         .spawn(move || {
@@ -207,10 +273,12 @@ pub fn start_in_thread(config: ServerConfig) -> Result<BackgroundServer, ServerE
             runtime.block_on(async move {
                 match start(config).await {
                     Ok(server) => {
-                        let _ = ready_tx.send(Ok(server.ws_addr()));
+                        let _ = ready_tx.send(Ok((server.ws_addr(), server.http_addr())));
                         // Either a stop request or the handle being dropped.
-                        let _ = stop_rx.await;
-                        server.shutdown().await;
+                        match stop_rx.await {
+                            Ok(Stop::Crash) => server.crash().await,
+                            Ok(Stop::Graceful) | Err(_) => server.shutdown().await,
+                        }
                     }
                     Err(err) => {
                         let _ = ready_tx.send(Err(err));
@@ -219,8 +287,8 @@ pub fn start_in_thread(config: ServerConfig) -> Result<BackgroundServer, ServerE
             });
         })
         .map_err(ServerError::Thread)?;
-    let ws_addr = match ready_rx.recv() {
-        Ok(Ok(addr)) => addr,
+    let (ws_addr, http_addr) = match ready_rx.recv() {
+        Ok(Ok(addrs)) => addrs,
         Ok(Err(err)) => {
             let _ = thread.join();
             return Err(err);
@@ -234,6 +302,7 @@ pub fn start_in_thread(config: ServerConfig) -> Result<BackgroundServer, ServerE
     };
     Ok(BackgroundServer {
         ws_addr,
+        http_addr,
         stop: Some(stop_tx),
         thread: Some(thread),
     })
@@ -250,14 +319,31 @@ impl BackgroundServer {
         format!("ws://{}", self.ws_addr)
     }
 
-    /// Shut the server down gracefully and wait for its thread to end.
-    pub fn shutdown(mut self) {
-        self.stop_and_join();
+    /// The HTTP listener's address, as [`RunningServer::http_addr`].
+    pub fn http_addr(&self) -> Option<SocketAddr> {
+        self.http_addr
     }
 
-    fn stop_and_join(&mut self) {
+    /// `http://HOST:PORT`, as [`RunningServer::http_url`].
+    pub fn http_url(&self) -> Option<String> {
+        self.http_addr.map(|a| format!("http://{a}"))
+    }
+
+    /// Shut the server down gracefully and wait for its thread to end.
+    pub fn shutdown(mut self) {
+        self.stop_and_join(Stop::Graceful);
+    }
+
+    /// Stop at once, as [`RunningServer::crash`] (no close frames, no
+    /// flush; only what the store committed survives), and wait for the
+    /// thread to end. The ports are free again when this returns.
+    pub fn crash(mut self) {
+        self.stop_and_join(Stop::Crash);
+    }
+
+    fn stop_and_join(&mut self, how: Stop) {
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            let _ = stop.send(how);
         }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
@@ -267,6 +353,6 @@ impl BackgroundServer {
 
 impl Drop for BackgroundServer {
     fn drop(&mut self) {
-        self.stop_and_join();
+        self.stop_and_join(Stop::Graceful);
     }
 }

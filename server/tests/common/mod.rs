@@ -72,11 +72,19 @@ pub fn frames(outputs: &[Output]) -> Vec<Msg> {
         .collect()
 }
 
+/// The connect URL query of an official-SDK-like client.
+pub fn connect_query(conn: u64, app: u64, platform: u32) -> String {
+    format!("sdkappid={app}&instanceid={conn:032x}&platform={platform}&compress=gzip")
+}
+
 /// The engine plus a virtual clock.
 pub struct Sim<S: Store = MemoryStore> {
     pub engine: Engine<S>,
     pub t0: Instant,
     pub elapsed: Duration,
+    /// Frames a login caused on other connections (kick pushes), kept for
+    /// the test to inspect with [`Sim::take_side`].
+    pub side: Vec<Msg>,
 }
 
 impl Sim<MemoryStore> {
@@ -91,7 +99,13 @@ impl<S: Store> Sim<S> {
             engine: Engine::new(config, store, 42),
             t0: Instant::now(),
             elapsed: Duration::ZERO,
+            side: Vec::new(),
         }
+    }
+
+    /// Frames that logins sent to other connections since the last call.
+    pub fn take_side(&mut self) -> Vec<Msg> {
+        std::mem::take(&mut self.side)
     }
 
     pub fn now(&self) -> Instant {
@@ -133,11 +147,10 @@ impl<S: Store> Sim<S> {
         self.drain()
     }
 
+    /// Connect as a Web client (`platform=7`) whose SDK instance ID is
+    /// derived from the connection number.
     pub fn connect_app(&mut self, conn: u64, app: u64) -> Vec<Output> {
-        self.connect(
-            conn,
-            &format!("sdkappid={app}&instanceid=0123456789abcdef0123456789abcdef&platform=7&compress=gzip"),
-        )
+        self.connect(conn, &connect_query(conn, app, 7))
     }
 
     pub fn disconnect(&mut self, conn: u64) -> Vec<Output> {
@@ -169,6 +182,8 @@ pub struct Client {
     pub a2: String,
     pub tiny_id: String,
     pub inst_id: u64,
+    /// The URL's `platform` (7, Web, unless changed).
+    pub platform: u32,
 }
 
 impl Client {
@@ -182,7 +197,22 @@ impl Client {
             a2: String::new(),
             tiny_id: String::new(),
             inst_id: 0,
+            platform: 7,
         }
+    }
+
+    /// The same client on another platform (`platform=` of the URL).
+    pub fn on_platform(mut self, platform: u32) -> Client {
+        self.platform = platform;
+        self
+    }
+
+    /// Open this client's socket (its `conn`), with its app and platform.
+    pub fn connect<S: Store>(&self, sim: &mut Sim<S>) -> Vec<Output> {
+        sim.connect(
+            self.conn,
+            &connect_query(self.conn, self.app, self.platform),
+        )
     }
 
     pub fn head(&mut self, servcmd: &str, reqtime: u64) -> Head {
@@ -196,7 +226,7 @@ impl Client {
 
     /// Connect and log in with a fresh UserSig; panics unless it works.
     pub fn login<S: Store>(&mut self, sim: &mut Sim<S>) -> Msg {
-        sim.connect_app(self.conn, self.app);
+        self.connect(sim);
         let sig = self.sig(sim.unix_s());
         let reply = self.login_with(sim, &sig);
         assert_eq!(reply.body["ErrorCode"], 0, "login failed: {}", reply.body);
@@ -227,8 +257,11 @@ impl Client {
         let head = self.head("im_open_status.wslogin", sim.unix_s());
         let body = json!({"State":"Online","is_web_uniapp":0,"InstType":0,"CustomInfo":""});
         let out = frames(&sim.request(self.conn, &head, &body));
-        assert_eq!(out.len(), 1, "{out:?}");
-        let reply = out.into_iter().next().unwrap();
+        let (mine, others): (Vec<Msg>, Vec<Msg>) =
+            out.into_iter().partition(|m| m.conn == ConnId(self.conn));
+        sim.side.extend(others);
+        assert_eq!(mine.len(), 1, "{mine:?}");
+        let reply = mine.into_iter().next().unwrap();
         if reply.body["ErrorCode"] == 0 {
             self.a2 = reply.body["A2Key"].as_str().unwrap().to_owned();
             self.tiny_id = reply.body["TinyId"].as_str().unwrap().to_owned();
