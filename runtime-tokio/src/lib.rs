@@ -34,14 +34,10 @@
 use std::io;
 use std::time::Instant;
 
-use tcchat_runtime_common::{BoxFuture, Io, Runtime};
 use tokio_util::compat::TokioAsyncReadCompatExt;
 
-pub use tcchat_runtime_common::{
-    plugin, types, ChatError, Context, CreateTextMessageOptions, ErrorCode, Event, EventName,
-    EventStream, ListenerGuard, ListenerHandle, ListenerId, LoginInfo, LoginOptions, Message,
-    OffFilter, Options, Payload, Reply, Tuning, UploadPlugin, UploadRequest, UploadResponse,
-};
+/// The whole API: `Chat` below names this runtime's instance type.
+pub use tcchat_runtime_common::*;
 
 /// A chat instance on tokio.
 pub type Chat = tcchat_runtime_common::Chat<TokioRuntime>;

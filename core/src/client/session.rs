@@ -252,7 +252,10 @@ impl Client {
     pub(crate) fn fail_request(&mut self, p: Pending, err: ChatError) {
         match p.purpose {
             Purpose::Login(id) => {
-                if let Session::LoggingIn { id: sid, before, .. } = self.session {
+                if let Session::LoggingIn {
+                    id: sid, before, ..
+                } = self.session
+                {
                     if sid == id {
                         self.session = Session::LoggedOut(before);
                     }
@@ -317,17 +320,24 @@ impl Client {
                 .requests
                 .any(|p| matches!(p.purpose, Purpose::Relogin { .. }))
         {
-            let timeout = self.opts.tuning.request_timeout;
-            self.enqueue(
-                now,
-                servcmd::LOGIN,
-                &LoginRequest::default(),
-                timeout,
-                Purpose::Relogin { with_sig: false },
-            );
+            self.send_relogin(now, false);
         } else {
             self.flush();
         }
+    }
+
+    /// Log in again on a new link: with the session's A2, or with the
+    /// UserSig when the server no longer knows the A2.
+    fn send_relogin(&mut self, now: Instant, with_sig: bool) {
+        let timeout = self.opts.tuning.request_timeout;
+        let body = LoginRequest::default();
+        self.enqueue(
+            now,
+            servcmd::LOGIN,
+            &body,
+            timeout,
+            Purpose::Relogin { with_sig },
+        );
     }
 
     /// A login or re-login reply.
@@ -381,14 +391,7 @@ impl Client {
                         "re-login refused; logging in with the UserSig"
                     );
                 }
-                let timeout = self.opts.tuning.request_timeout;
-                self.enqueue(
-                    now,
-                    servcmd::LOGIN,
-                    &LoginRequest::default(),
-                    timeout,
-                    Purpose::Relogin { with_sig: true },
-                );
+                self.send_relogin(now, true);
             }
             (Purpose::Relogin { with_sig: true }, Err(err)) => {
                 if err.code.is_sig_expired() {
