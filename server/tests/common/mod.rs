@@ -50,6 +50,8 @@ pub struct Msg {
     pub conn: ConnId,
     pub head: Head,
     pub body: Value,
+    /// The body exactly as sent.
+    pub raw_body: String,
     pub compressed: bool,
 }
 
@@ -64,6 +66,7 @@ pub fn frames(outputs: &[Output]) -> Vec<Msg> {
                     conn: *conn,
                     head: decoded.head.clone(),
                     body: serde_json::from_str(decoded.body.get()).unwrap(),
+                    raw_body: decoded.body.get().to_owned(),
                     compressed: frame.starts_with(b"COMP"),
                 }
             }
@@ -149,6 +152,14 @@ impl<S: Store> Sim<S> {
 
     /// Connect as a Web client (`platform=7`) whose SDK instance ID is
     /// derived from the connection number.
+    pub fn connect_from(&mut self, conn: u64, query: &str, ip: [u8; 4]) -> Vec<Output> {
+        let (now, ms) = (self.now(), self.unix_ms());
+        let ip = std::net::IpAddr::from(ip);
+        self.engine
+            .handle_connect_from(now, ms, ConnId(conn), query, Some(ip));
+        self.drain()
+    }
+
     pub fn connect_app(&mut self, conn: u64, app: u64) -> Vec<Output> {
         self.connect(conn, &connect_query(conn, app, 7))
     }
