@@ -426,3 +426,51 @@ fn a_background_server_crashes_and_its_ports_are_free_at_once() {
     again.shutdown();
     remove_db(&db);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_reads_is_cut_off_and_the_server_stays_responsive() {
+    let mut cfg = config();
+    cfg.outbound_queue_len = 4;
+    let server = start(cfg).await.unwrap();
+    let base = server.ws_url();
+    // The recipient logs in (without compress=gzip) and then never reads.
+    let url = format!(
+        "{base}/binfo?sdkappid={APP}&instanceid={:032x}&platform=7",
+        9
+    );
+    let (mut sink_ws, _) = connect_async(url).await.unwrap();
+    let mut dave = User::new("dave", 900);
+    assert_eq!(dave.login(&mut sink_ws).await["ErrorCode"], 0);
+    let mut bob_ws = connect(&base, 2, 7).await;
+    let mut bob = User::new("bob", 200);
+    bob.login(&mut bob_ws).await;
+    // Far more than socket buffers hold: 200 pushes of 100 KB.
+    let text = "x".repeat(100 * 1024);
+    for n in 0..200u64 {
+        let body = json!({
+            "From_Account": "bob", "To_Account": "dave", "MsgSeq": n, "MsgRandom": n,
+            "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}],
+            "MsgClientTime": unix_now()
+        });
+        let reply = bob.call(&mut bob_ws, "openim.sendmsg", body).await;
+        assert_eq!(reply["ErrorCode"], 0, "the sender is never held up");
+    }
+    // dave's socket was cut: reading it now yields what was in flight and
+    // then its end, well short of 200 pushes.
+    let mut pushes = 0;
+    loop {
+        match tokio::time::timeout(WAIT, sink_ws.next())
+            .await
+            .expect("the socket ends in time")
+        {
+            Some(Ok(Message::Binary(_))) => pushes += 1,
+            Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+            Some(Ok(_)) => {}
+        }
+    }
+    assert!(
+        pushes < 200,
+        "{pushes} pushes reached a client that never read"
+    );
+    server.shutdown().await;
+}

@@ -144,7 +144,13 @@ pub(crate) async fn run(
             _ = shutdown.changed() => break Some(going_away()),
             frame = frames_rx.recv() => match frame {
                 Some(frame) => {
+                    // A client that does not read blocks this send; the
+                    // engine then closes it (queue full, 1008) and the
+                    // connection is dropped at once instead of after the
+                    // write timeout.
                     tokio::select! {
+                        biased;
+                        close = &mut close_rx => break Some(close.unwrap_or_else(|_| going_away())),
                         sent = timeout(WRITE_TIMEOUT, sink.send(Message::Binary(frame))) => {
                             if !matches!(sent, Ok(Ok(()))) {
                                 break None;
