@@ -77,8 +77,9 @@ pub struct Tuning {
     pub reconnect_cap: Duration,
     /// A connection that stayed up this long resets the backoff (10 s).
     pub stable_after: Duration,
-    /// Most requests queued or in flight at once (1,000); more are refused
-    /// with 2996.
+    /// Most user requests (login, send, …) queued or in flight at once
+    /// (1,000); more are refused with 2996. The SDK's own requests come on
+    /// top, at most one of each kind (re-login, sync page, hello, logout).
     pub max_pending_requests: usize,
     /// Messages kept for `find_message` and deduplication (10,000).
     pub max_cached_messages: usize,

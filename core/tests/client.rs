@@ -1094,3 +1094,23 @@ fn a_stable_link_resets_the_backoff() {
         "backoff applies after an unstable link"
     );
 }
+
+#[test]
+fn unanswered_hellos_do_not_pile_up() {
+    // Found by the client_core fuzzer: with a short HelloInterval and a
+    // server that never answers wshello, one hello per interval stayed
+    // pending until its 15 s timeout.
+    let mut h = Harness::new();
+    h.open();
+    h.client.login(h.now, "u1", "s").unwrap();
+    h.drain();
+    h.reply(
+        servcmd::LOGIN,
+        json!({"A2Key": "a", "TinyId": "1", "HelloInterval": 1, "InstId": 1}),
+    );
+    h.reply_sync("c", json!([]));
+    h.advance(Duration::from_secs(12));
+    let hellos = h.sent.iter().filter(|s| s.0 == servcmd::HELLO).count();
+    assert_eq!(hellos, 1, "one hello in flight at a time");
+    assert_eq!(h.client.pending_requests(), 1);
+}

@@ -36,7 +36,10 @@ fn decode_frame_corpus() {
         let data = std::fs::read(file).expect("read corpus file");
         // Seeds (`ref-`, and their `gz-`/`zl-` COMP forms) are real frames
         // of the official SDK's recorded runs; the rest are fuzzer finds.
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if ["ref-", "gz-", "zl-"].iter().any(|p| name.starts_with(p)) {
             seeds += 1;
             if tcchat_core::wire::decode(&data).is_ok() {

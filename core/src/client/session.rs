@@ -459,7 +459,8 @@ impl Client {
             Timer::Hello => {
                 if let Session::Ready(r) = &self.session {
                     let hello = r.hello;
-                    if r.live {
+                    let in_flight = self.requests.any(|p| matches!(p.purpose, Purpose::Hello));
+                    if r.live && !in_flight {
                         let timeout = self.opts.tuning.request_timeout;
                         self.enqueue(
                             now,
