@@ -19,7 +19,10 @@
 // global.WebSocket: the SDK itself is not modified or patched.
 //
 // Commands: create {sdkAppID, proxyServer, logLevel}, login {userID, userSig},
-// sendText {to, text}, logout, destroy, isReady, exit.
+// sendText {to, text}, logout, destroy, isReady, exit; and, outside the SDK,
+// rawLogin {proxyServer, sdkAppID, platform, userID, userSig}: a bare
+// wslogin on a socket of its own, as another device or platform would make
+// it (the URL's `platform` decides the server's platform class).
 
 const zlib = require('zlib');
 const readline = require('readline');
@@ -163,6 +166,43 @@ function messageView(m) {
 }
 
 let chat = null;
+// Sockets of rawLogin, kept open until the agent exits.
+const rawSockets = [];
+
+function rawLogin(cmd) {
+  return new Promise((resolve, reject) => {
+    const instanceid = require('crypto').randomBytes(16).toString('hex');
+    const url = `${cmd.proxyServer}/binfo?sdkappid=${cmd.sdkAppID}&instanceid=${instanceid}`
+      + `&random=${Math.random()}&platform=${cmd.platform}&host=unknown&version=-1&sdkversion=raw&compress=gzip`;
+    const ws = new WS(url);
+    rawSockets.push(ws);
+    const seq = Math.floor(Math.random() * 1e8);
+    ws.on('error', (err) => reject(new Error(`rawLogin socket: ${err.message}`)));
+    ws.on('open', () => {
+      const frame = {
+        head: {
+          ver: 'v4', platform: cmd.platform, websdkappid: 537048168, websdkversion: '1.7.3',
+          status_instid: 0, sdkappid: cmd.sdkAppID, contenttype: 'json',
+          reqtime: Math.floor(Date.now() / 1000), identifier: cmd.userID, usersig: cmd.userSig,
+          sdkability: 75689843, sdkability_ext: '', cappid: 0, cs: 0,
+          servcmd: 'im_open_status.wslogin', seq,
+        },
+        body: { State: 'Online', is_web_uniapp: 0, InstType: 0, CustomInfo: '' },
+      };
+      ws.send(Buffer.from(JSON.stringify(frame)));
+    });
+    ws.on('message', (data) => {
+      try {
+        const { frame } = decodeFrame(data);
+        if (frame.head && frame.head.servcmd === 'im_open_status.wslogin' && frame.head.seq === seq) {
+          resolve(frame.body);
+        }
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}
 
 function listenToEverything(instance) {
   for (const [key, name] of Object.entries(TencentCloudChat.EVENT)) {
@@ -206,6 +246,7 @@ const ops = {
   isReady() {
     return chat.isReady();
   },
+  rawLogin,
   logLines() {
     return logLines;
   },

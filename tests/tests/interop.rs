@@ -25,6 +25,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
+use tcchat_server::engine::InstancePolicy;
 use tcchat_server::{
     gen_usersig, start_in_thread, AppConfig, BackgroundServer, DbLocation, ServerConfig,
 };
@@ -132,6 +133,14 @@ async fn start_server(config: ServerConfig) -> BackgroundServer {
         .await
         .expect("server start task")
         .expect("server starts")
+}
+
+/// Stop the server as if its process had been killed (no close frames, no
+/// flush; what it had committed survives in its database file).
+async fn crash_server(server: BackgroundServer) {
+    tokio::task::spawn_blocking(move || server.crash())
+        .await
+        .expect("server crash task");
 }
 
 async fn stop_server(server: BackgroundServer) {
@@ -1086,14 +1095,6 @@ fn server_answers_the_official_sdks_close() {
 // ---------------------------------------------------------------------------
 // Scenario 4: kick-outs seen by the official SDK
 
-/// A server whose REST admin API listens on a loopback port.
-fn config_with_rest() -> (ServerConfig, SocketAddr) {
-    let mut config = ServerConfig::ephemeral(vec![app()]);
-    let http = free_port();
-    config.http_addr = Some(http);
-    (config, http)
-}
-
 /// `POST http://{addr}{path_and_query}` with a JSON body over a fresh
 /// connection; returns the status and the body parsed as JSON.
 async fn http_post(addr: SocketAddr, path_and_query: &str, body: &Value) -> (u16, Value) {
@@ -1143,7 +1144,6 @@ async fn rest_kick(http: SocketAddr, user: &str) -> (u16, Value) {
 /// also connects with platform=7) kicks the official SDK with
 /// `multipleAccount`; it logs out (wslogout type 1) and is not ready.
 #[test]
-#[ignore = "needs the server's kick features (multi-instance policy, REST kick, expiry → 70001), in progress"]
 fn second_login_kicks_the_official_sdk() {
     run(async {
         let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
@@ -1203,7 +1203,7 @@ fn second_login_kicks_the_official_sdk() {
                 kind: tcchat_tokio::types::KickedOutType::MultipleAccount
             }
         );
-        erin.assert_no_problems(0);
+        erin.assert_no_problems_except(0, &["SignModule.onMultipleAccountKickedOut"]);
         erin2.assert_no_problems(0);
         drop((erin, erin2));
         let _ = tcchat_erin.destroy().await;
@@ -1212,15 +1212,63 @@ fn second_login_kicks_the_official_sdk() {
     });
 }
 
+/// With a policy of one platform class online at a time
+/// (`kick_other_classes`), a login from a phone (platform=2) kicks the
+/// official SDK (Web) with `multipleDevice`.
+#[test]
+fn login_on_another_platform_kicks_the_official_sdk() {
+    run(async {
+        let mut config = ServerConfig::ephemeral(vec![app()]);
+        config.instances = InstancePolicy {
+            kick_other_classes: true,
+            ..InstancePolicy::DEFAULT
+        };
+        let server = start_server(config).await;
+        let url = server.ws_url();
+        let mut kate = Agent::create("s4-kick-device-kate", &url, 1).await;
+        kate.login("kate").await;
+        let from = kate.mark();
+
+        // Another "device": a bare wslogin with platform=2 (Android).
+        let mut phone = Agent::start("s4-kick-device-phone").await;
+        let reply = phone
+            .call(
+                "rawLogin",
+                json!({"proxyServer": url, "sdkAppID": APP, "platform": 2,
+                       "userID": "kate", "userSig": sig("kate")}),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("the phone's login failed: {e}"));
+        assert_eq!(reply["ErrorCode"], 0, "{reply}");
+
+        let (_, kicked) = kate
+            .wait_event("KICKED_OUT", from, PATIENCE, |_| true)
+            .await;
+        assert_eq!(kicked["data"]["type"], "multipleDevice", "{kicked}");
+        kate.wait_event("SDK_NOT_READY", from, PATIENCE, |_| true)
+            .await;
+        let (_, logout) = kate
+            .wait("its wslogout", from, PATIENCE, |r| {
+                r["k"] == "up" && r["servcmd"] == "im_open_status.wslogout"
+            })
+            .await;
+        assert_eq!(logout["body"]["wslogout_type"], 1, "{logout}");
+        assert_eq!(kate.call("isReady", json!({})).await, Ok(json!(false)));
+        kate.assert_replies_ok(0).await;
+        kate.assert_no_problems_except(0, &["SignModule.onMultipleDeviceKickedOut"]);
+        drop((kate, phone));
+        stop_server(server).await;
+    });
+}
+
 /// An administrator's `POST /v4/im_open_login_svc/kick` kicks the official
 /// SDK with `REST_API_Kick`: SDK_NOT_READY, and it closes its socket.
 #[test]
-#[ignore = "needs the server's kick features (multi-instance policy, REST kick, expiry → 70001), in progress"]
 fn rest_kick_reaches_the_official_sdk() {
     run(async {
-        let (config, http) = config_with_rest();
-        let server = start_server(config).await;
+        let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
         let url = server.ws_url();
+        let http = server.http_addr().expect("the REST API listens");
         let mut frank = Agent::create("s4-kick-rest-frank", &url, 1).await;
         frank.login("frank").await;
         let from = frank.mark();
@@ -1253,16 +1301,16 @@ fn rest_kick_reaches_the_official_sdk() {
         // It can log in again with its UserSig.
         frank.login("frank").await;
         frank.assert_replies_ok(0).await;
-        frank.assert_no_problems(0);
+        frank.assert_no_problems_except(0, &["SignModule.onRestApiKickedOut"]);
         drop(frank);
         stop_server(server).await;
     });
 }
 
-/// A UserSig that expires while the official SDK is online: the next reply
-/// carries 70001 and the SDK reports `userSigExpired`.
+/// A UserSig that expires while the official SDK is online and idle: the
+/// server answers its next request (its own 10 s ping) with 70001 and the
+/// SDK reports `userSigExpired`.
 #[test]
-#[ignore = "needs the server's kick features (multi-instance policy, REST kick, expiry → 70001), in progress"]
 fn usersig_expiry_reaches_the_official_sdk() {
     run(async {
         let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
@@ -1274,37 +1322,37 @@ fn usersig_expiry_reaches_the_official_sdk() {
             .await;
         let from = gina.mark();
 
-        // The scenario's precondition: the UserSig's lifetime has passed
-        // (whole seconds on the server's clock, hence the extra second).
-        let expiry = UNIX_EPOCH + Duration::from_secs(issued + lifetime + 1);
-        if let Ok(left) = expiry.duration_since(SystemTime::now()) {
-            tokio::time::sleep(left).await;
-        }
-        // The next request gets 70001.
-        let refused = gina
-            .call("sendText", json!({"to": "bob", "text": "too late"}))
-            .await;
-        let (_, kicked) = gina
-            .wait_event("KICKED_OUT", from, PATIENCE, |_| true)
-            .await;
+        // Nothing to do: the SDK pings 10 s after the last frame it
+        // received (checked on a 1 s tick, answered at once), so the
+        // kick comes within lifetime + ~12 s.
+        let bound = Duration::from_secs(lifetime + 20);
+        let (_, kicked) = gina.wait_event("KICKED_OUT", from, bound, |_| true).await;
         assert_eq!(kicked["data"]["type"], "userSigExpired", "{kicked}");
+        assert!(
+            kicked["t"].as_u64().unwrap() >= (issued + lifetime) * 1000,
+            "kicked before the UserSig expired: {kicked}"
+        );
         gina.wait_event("SDK_NOT_READY", from, PATIENCE, |_| true)
             .await;
-        assert!(
-            refused.is_err(),
-            "a send after expiry resolved: {refused:?}"
-        );
-        let replies: Vec<Value> = gina
+        let refusal = gina
             .records_since(from)
             .into_iter()
-            .filter(|r| r["k"] == "down" && r["body"]["ErrorCode"] == 70001)
-            .collect();
-        assert!(
-            !replies.is_empty(),
-            "no reply carried 70001\n{}",
-            gina.tail()
+            .find(|r| r["k"] == "down" && r["body"]["ErrorCode"] == 70001)
+            .unwrap_or_else(|| panic!("no reply carried 70001\n{}", gina.tail()));
+        eprintln!(
+            "userSigExpired after {} ms, from the reply to {}",
+            kicked["t"].as_u64().unwrap() - issued * 1000,
+            refusal["servcmd"]
         );
         assert_eq!(gina.call("isReady", json!({})).await, Ok(json!(false)));
+
+        // A fresh UserSig logs it in again.
+        gina.login("gina").await;
+        // The SDK logs the refused ping (70001) and the kick.
+        gina.assert_no_problems_except(
+            0,
+            &["ChannelModule._ping failed", "SignModule.onUserSigExpired"],
+        );
         drop(gina);
         stop_server(server).await;
     });
@@ -1340,10 +1388,11 @@ fn deliveries(agent: &Agent, from: usize) -> BTreeMap<String, usize> {
     counts
 }
 
-/// Takes about a minute: the official SDK's documented recovery (one
-/// failed attempt, then nothing until its 60 s timer).
+/// The server process dies (`crash`: no close frames) and comes back on the
+/// same port with the same database. Takes about a minute: the official
+/// SDK's documented recovery is one failed attempt, then nothing until its
+/// 60 s timer (official-web-sdk.md §11).
 #[test]
-#[ignore = "needs the server to keep A2 sessions across restarts (in progress): the official SDK's re-login gets 70001 and it reports userSigExpired"]
 fn official_sdk_recovers_from_server_restart() {
     run(async {
         let config = restartable_config("s5-restart");
@@ -1360,13 +1409,15 @@ fn official_sdk_recovers_from_server_restart() {
         .await;
         bob.settle().await;
 
-        // The server goes away (graceful shutdown: every socket gets 1001)
-        // and comes back on the same port with the same database.
+        // The server dies and comes back on the same port with the same
+        // database.
         let from = bob.mark();
         let fault_ms = now_ms();
-        stop_server(server).await;
-        bob.wait("the official SDK to lose its socket", from, PATIENCE, |r| {
-            r["k"] == "ws" && r["ev"] == "close"
+        crash_server(server).await;
+        // Down long enough for the SDK's immediate reconnect to fail: from
+        // then on it is away until its own timer fires.
+        bob.wait_event("NET_STATE_CHANGE", from, PATIENCE, |d| {
+            d["state"] == "disconnected"
         })
         .await;
         let server = start_server(config.clone()).await;
@@ -1451,6 +1502,12 @@ fn official_sdk_recovers_from_server_restart() {
         bob.assert_replies_ok(0).await;
         // Expected on the way: its reconnect attempt to the closed port fails.
         bob.assert_no_problems_except(0, &["SocketHandler._onError"]);
+        assert!(
+            sent_ms < relogin_ms,
+            "the official SDK was back before the messages were sent: the scenario did not test \
+             delivery to an absent client\n{}",
+            bob.tail()
+        );
         drop(bob);
         alice.destroy().await.unwrap();
         stop_server(server).await;
@@ -1731,12 +1788,19 @@ struct Figures {
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Fault {
-    /// Graceful shutdown of the server, started again on the same port.
+    /// Graceful shutdown of the server (every socket gets 1001), started
+    /// again on the same port.
     ServerRestart,
+    /// The server process dies (no close frames) and is started again on
+    /// the same port.
+    ServerCrash,
     /// The receivers' links go silent (a proxy stops forwarding).
     SilentDrop,
 }
 
+/// How long the server stays down in the restart and crash faults (the
+/// reference measured the official SDK with 3 s and 10 s outages).
+const OUTAGE: Duration = Duration::from_secs(3);
 /// Probe cadence of the sender.
 const PROBE_EVERY: Duration = Duration::from_millis(500);
 /// Give up on a receiver's recovery after this long.
@@ -1745,6 +1809,7 @@ const SIDE_BY_SIDE_BOUND: Duration = Duration::from_secs(90);
 async fn side_by_side(fault: Fault) -> Vec<Figures> {
     let name = match fault {
         Fault::ServerRestart => "side-by-side-restart",
+        Fault::ServerCrash => "side-by-side-crash",
         Fault::SilentDrop => "side-by-side-silent",
     };
     let config = restartable_config(name);
@@ -1752,7 +1817,7 @@ async fn side_by_side(fault: Fault) -> Vec<Figures> {
     let direct = format!("ws://{}", config.ws_addr);
     let proxy = match fault {
         Fault::SilentDrop => Some(Proxy::start(config.ws_addr).await),
-        Fault::ServerRestart => None,
+        Fault::ServerRestart | Fault::ServerCrash => None,
     };
     let via = proxy.as_ref().map_or(direct.clone(), Proxy::url);
 
@@ -1789,6 +1854,12 @@ async fn side_by_side(fault: Fault) -> Vec<Figures> {
     match fault {
         Fault::ServerRestart => {
             stop_server(server.take().unwrap()).await;
+            tokio::time::sleep(OUTAGE).await;
+            server = Some(start_server(config.clone()).await);
+        }
+        Fault::ServerCrash => {
+            crash_server(server.take().unwrap()).await;
+            tokio::time::sleep(OUTAGE).await;
             server = Some(start_server(config.clone()).await);
         }
         Fault::SilentDrop => {
@@ -1940,6 +2011,27 @@ fn side_by_side_server_restart() {
         let text = report(Fault::ServerRestart, &figures);
         eprintln!("{text}");
         let _ = std::fs::write(scratch_dir().join("side-by-side-restart.md"), &text);
+        for f in &figures {
+            assert!(
+                f.usable_ms.is_some(),
+                "{}: never usable again\n{text}",
+                f.label
+            );
+            assert!(f.lost.is_empty() && f.duplicated.is_empty(), "{text}");
+        }
+    });
+}
+
+/// Measures the official SDK and tcchat through a server crash (see
+/// docs/INTEROP.md). Takes about a minute: the official SDK waits ~58 s.
+#[test]
+#[ignore = "a measurement (about 70 s): cargo test -p tcchat-tests --test interop -- --ignored side_by_side"]
+fn side_by_side_server_crash() {
+    run(async {
+        let figures = side_by_side(Fault::ServerCrash).await;
+        let text = report(Fault::ServerCrash, &figures);
+        eprintln!("{text}");
+        let _ = std::fs::write(scratch_dir().join("side-by-side-crash.md"), &text);
         for f in &figures {
             assert!(
                 f.usable_ms.is_some(),
