@@ -5,12 +5,18 @@
 //! real service (for example 70001 and 20002 make it emit `KICKED_OUT` with
 //! `userSigExpired`). Frame errors use tcchat's own 9000-range codes from
 //! [`tcchat_core::wire::FrameError::code`]. `server/README.md` has the same
-//! table.
+//! tables, with the sources of the REST codes.
+//!
+//! Every refusal is also a typed error that yields its code:
+//! [`Refusal`](crate::engine::Refusal) for WebSocket requests,
+//! [`AdminError`](crate::engine::AdminError) for the REST admin API and
+//! [`UserSigError`](crate::usersig::UserSigError) for UserSigs.
 
 /// UserSig expired (from [`UserSigError::code`](crate::usersig::UserSigError::code)),
 /// and also: a re-login with an `a2` the server does not know or that has
-/// expired or was logged out. The official SDK then has to log in again with
-/// a UserSig.
+/// expired or was logged out, and the first request of a logged-in session
+/// after its UserSig expired. The official SDK then has to log in again
+/// with a UserSig.
 pub const A2_OR_USERSIG_EXPIRED: u32 = 70001;
 /// `wslogin` carried neither `identifier`+`usersig` nor `a2`+`tinyid`.
 pub const LOGIN_CREDENTIALS_MISSING: u32 = 70003;
