@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod conformance;
+pub mod sim;
 pub mod world;
 
 /// Expand the conformance suite into `#[test]` functions for one runtime:
@@ -23,6 +24,9 @@ macro_rules! conformance_suite {
             listener_semantics,
             create_returns_one_instance_per_sdk_app_id,
             destroy_during_reconnect,
+            server_restart_loses_nothing,
+            second_login_kicks_the_first,
+            usersig_expiry_while_online_kicks,
         );
     };
     (@tests $rt:ty, $block_on:expr, $($name:ident),+ $(,)?) => {
