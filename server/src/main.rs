@@ -410,3 +410,86 @@ async fn http_post(url: &str, body: String) -> Result<String, String> {
         .to_bytes();
     String::from_utf8(bytes.to_vec()).map_err(|_| "the response is not UTF-8".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(config: Option<PathBuf>) -> ServeArgs {
+        ServeArgs {
+            config,
+            ws_addr: None,
+            db: None,
+            apps: Vec::new(),
+            hello_interval: None,
+            http_addr: None,
+        }
+    }
+
+    #[test]
+    fn every_documented_key_of_the_config_file_is_read() {
+        let path = std::env::temp_dir().join(format!("tcchat-cfg-{}.toml", std::process::id()));
+        std::fs::write(
+            &path,
+            r#"
+ws_addr = "127.0.0.1:9100"
+http_addr = "off"
+db = ":memory:"
+admins = ["ops"]
+max_conns_per_ip = 7
+[instances]
+per_class = 2
+kick_other_classes = true
+max_per_user = 5
+[login_rate_per_ip]
+burst = 3
+per_minute = 4
+[login_rate_per_user]
+burst = 5
+per_minute = 6
+[[apps]]
+sdk_app_id = 1
+secret_key = "k"
+admins = ["root"]
+[[apps]]
+sdk_app_id = 2
+secret_key = "k2"
+"#,
+        )
+        .unwrap();
+        let config = server_config(args(Some(path.clone()))).unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(config.http_addr, None);
+        assert_eq!(config.admins, ["ops"]);
+        assert_eq!(config.app_admins.get(&1).unwrap(), &["root"]);
+        assert!(!config.app_admins.contains_key(&2));
+        assert_eq!(config.max_conns_per_ip, 7);
+        assert_eq!(
+            config.instances,
+            InstancePolicy {
+                per_class: 2,
+                kick_other_classes: true,
+                max_per_user: 5
+            }
+        );
+        assert_eq!(config.login_rate_per_ip.burst, 3);
+        assert_eq!(config.login_rate_per_user.per_minute, 6);
+        let engine = config.engine_config();
+        assert!(engine.is_admin(1, "root") && !engine.is_admin(1, "ops"));
+        assert!(engine.is_admin(2, "ops"));
+    }
+
+    #[test]
+    fn defaults_serve_http_on_9001() {
+        let mut a = args(None);
+        a.apps = vec![parse_app("1:k").unwrap()];
+        let config = server_config(a).unwrap();
+        assert_eq!(
+            config.http_addr,
+            Some(SocketAddr::from(([127, 0, 0, 1], 9001)))
+        );
+        assert_eq!(config.admins, ["administrator"]);
+        assert_eq!(config.instances, InstancePolicy::DEFAULT);
+        assert!(parse_http_addr("nonsense").is_err());
+    }
+}

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use common::*;
 use serde_json::json;
-use tcchat_server::store::{Appended, MemoryStore, NewMessage, SqliteStore, Store};
+use tcchat_server::store::{Appended, MemoryStore, NewMessage, SessionRecord, SqliteStore, Store};
 
 fn msg(from: &str, to: &str, seq: u64, random: u64) -> NewMessage {
     NewMessage {
@@ -109,6 +109,50 @@ fn contract(store: &mut dyn Store) {
     assert_eq!(store.cursor(2, "b").unwrap(), 0);
     assert_eq!(store.advance_cursor(1, "nobody", 5).unwrap(), 0);
     store.flush().unwrap();
+}
+
+fn session(hash: &str, seq: u64, expires_ms: u64) -> SessionRecord {
+    SessionRecord {
+        a2_hash: hash.into(),
+        app: 1,
+        user: "u".into(),
+        tiny_id: u64::MAX - 1,
+        instance: "0123".into(),
+        platform: 7,
+        login_seq: seq,
+        expires_ms,
+        kicked: 0,
+    }
+}
+
+fn session_contract(store: &mut dyn Store) {
+    assert!(store.sessions().unwrap().is_empty());
+    store.put_session(&session("b", 2, 2000)).unwrap();
+    store.put_session(&session("a", 1, 1000)).unwrap();
+    let all = store.sessions().unwrap();
+    assert_eq!(
+        all,
+        [session("a", 1, 1000), session("b", 2, 2000)],
+        "login order, values intact"
+    );
+    // Replacing by hash (a kick marks the session).
+    let kicked = SessionRecord {
+        kicked: 3,
+        ..session("a", 1, 1000)
+    };
+    store.put_session(&kicked).unwrap();
+    assert_eq!(store.sessions().unwrap()[0], kicked);
+    assert_eq!(store.delete_expired_sessions(1000).unwrap(), 1);
+    assert_eq!(store.sessions().unwrap(), [session("b", 2, 2000)]);
+    store.delete_session("b").unwrap();
+    store.delete_session("b").unwrap();
+    assert!(store.sessions().unwrap().is_empty());
+}
+
+#[test]
+fn both_stores_keep_sessions_alike() {
+    session_contract(&mut MemoryStore::new());
+    session_contract(&mut SqliteStore::in_memory().unwrap());
 }
 
 #[test]

@@ -8,6 +8,7 @@
 
 pub mod conformance;
 pub mod sim;
+pub mod sim;
 pub mod world;
 
 /// Expand the conformance suite into `#[test]` functions for one runtime:
