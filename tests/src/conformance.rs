@@ -4,10 +4,11 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use futures_util::StreamExt;
 use tcchat_core::model::CreateTextMessageOptions;
-use tcchat_core::types::{ConversationType, Flow, MessageStatus, NetState};
+use tcchat_core::types::{ConversationType, Flow, KickedOutType, MessageStatus, NetState};
 use tcchat_core::{ErrorCode, Event, EventName};
 use tcchat_runtime_common::{Chat, Context, LoginOptions, OffFilter, Payload, Runtime};
 
@@ -441,4 +442,139 @@ pub async fn destroy_during_reconnect<R: Runtime + Default>() {
     );
     assert!(events.next().await.is_none(), "no event after SDK_DESTROY");
     assert!(!chat.is_ready());
+}
+
+fn texts_of(events: &[Event]) -> Vec<String> {
+    events.iter().flat_map(text_of).collect()
+}
+
+fn send_text<R: Runtime + Default>(
+    chat: &Chat<R>,
+    to: &str,
+    text: &str,
+) -> tcchat_runtime_common::Reply<tcchat_core::model::Message> {
+    let m = chat
+        .create_text_message(&CreateTextMessageOptions::c2c(to, text))
+        .unwrap();
+    chat.send_message(&m)
+}
+
+/// The server crashes and comes back on the same port with the same
+/// database: both clients reconnect on their own without SDK_NOT_READY,
+/// messages sent before, during and after the outage each arrive exactly
+/// once, and sends made while the server was down complete.
+pub async fn server_restart_loses_nothing<R: Runtime + Default>() {
+    let mut world = World::start_persistent();
+    let (alice, mut alice_events) = world.client::<R>(APP_A);
+    let (bob, mut bob_events) = world.client::<R>(APP_A);
+    login(&world, &alice, APP_A, "alice").await;
+    login(&world, &bob, APP_A, "bob").await;
+    send_text(&alice, "bob", "before").await.unwrap();
+    expect_event::<R>(&mut bob_events, "before", |e| text_of(e) == ["before"]).await;
+
+    world.crash_server();
+    expect_event::<R>(&mut alice_events, "alice reconnecting", |e| {
+        *e == Event::NetStateChange {
+            state: NetState::Connecting,
+        }
+    })
+    .await;
+    // Sent while the server is down: queued, resent after the reconnect.
+    let during1 = send_text(&alice, "bob", "during 1");
+    let during2 = send_text(&alice, "bob", "during 2");
+    world.restart_server();
+    during1
+        .await
+        .expect("a send queued during the outage completes");
+    during2
+        .await
+        .expect("a send queued during the outage completes");
+    send_text(&alice, "bob", "after").await.unwrap();
+
+    let seen = events_until::<R>(&mut bob_events, "after", |e| {
+        text_of(e).contains(&"after".to_owned())
+    })
+    .await;
+    assert_eq!(
+        texts_of(&seen),
+        ["during 1", "during 2", "after"],
+        "exactly once, in order"
+    );
+    for events in [&seen] {
+        assert!(
+            !events.iter().any(|e| *e == Event::SdkNotReady),
+            "reconnect is transparent"
+        );
+    }
+    assert!(alice.is_ready() && bob.is_ready());
+    alice.destroy().await.unwrap();
+    bob.destroy().await.unwrap();
+}
+
+/// A second login of the same user on the same platform kicks the first
+/// with multipleAccount; the kicked instance gets exactly one SDK_NOT_READY,
+/// does not log in again by itself, and can log in again.
+pub async fn second_login_kicks_the_first<R: Runtime + Default>() {
+    let world = World::start();
+    let (first, mut first_events) = world.client::<R>(APP_A);
+    let (second, mut second_events) = world.client::<R>(APP_A);
+    let (carol, _c) = world.client::<R>(APP_A);
+    login(&world, &first, APP_A, "alice").await;
+    login(&world, &carol, APP_A, "carol").await;
+    login(&world, &second, APP_A, "alice").await;
+    let seen = events_until::<R>(&mut first_events, "SDK_NOT_READY", |e| {
+        *e == Event::SdkNotReady
+    })
+    .await;
+    assert!(
+        seen.contains(&Event::KickedOut {
+            kind: KickedOutType::MultipleAccount
+        }),
+        "{seen:?}"
+    );
+    assert!(!first.is_ready());
+    assert!(second.is_ready());
+    // Messages go to the new instance only.
+    send_text(&carol, "alice", "to the second").await.unwrap();
+    expect_event::<R>(&mut second_events, "delivery", |e| {
+        text_of(e) == ["to the second"]
+    })
+    .await;
+    // The first can log in again; that kicks the second.
+    login(&world, &first, APP_A, "alice").await;
+    let seen = events_until::<R>(&mut second_events, "SDK_NOT_READY", |e| {
+        *e == Event::SdkNotReady
+    })
+    .await;
+    assert!(seen.contains(&Event::KickedOut {
+        kind: KickedOutType::MultipleAccount
+    }));
+    assert_eq!(seen.iter().filter(|e| **e == Event::SdkNotReady).count(), 1);
+    for chat in [first, second, carol] {
+        chat.destroy().await.unwrap();
+    }
+}
+
+/// A UserSig that expires while the user is online: KICKED_OUT
+/// userSigExpired, then SDK_NOT_READY.
+pub async fn usersig_expiry_while_online_kicks<R: Runtime + Default>() {
+    let world = World::start();
+    let mut options = world.options(APP_A);
+    // Ping often so the expiry is noticed quickly (the server answers the
+    // first request after expiry with 70001).
+    options.tuning.ping_idle = Duration::from_millis(300);
+    let (chat, mut events) = world.client_with::<R>(options);
+    let sig = world.sig_with(APP_A, "alice", 2, now_secs());
+    chat.login(LoginOptions::new("alice", sig)).await.unwrap();
+    let seen = events_until::<R>(&mut events, "SDK_NOT_READY", |e| *e == Event::SdkNotReady).await;
+    assert!(
+        seen.contains(&Event::KickedOut {
+            kind: KickedOutType::UserSigExpired
+        }),
+        "{seen:?}"
+    );
+    assert!(!chat.is_ready());
+    // A fresh UserSig logs in again.
+    login(&world, &chat, APP_A, "alice").await;
+    chat.destroy().await.unwrap();
 }

@@ -8,7 +8,6 @@
 
 pub mod conformance;
 pub mod sim;
-pub mod sim;
 pub mod world;
 
 /// Expand the conformance suite into `#[test]` functions for one runtime:

@@ -1,12 +1,16 @@
 //! A reference server with two apps, and helpers to wait for events.
 
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures_util::future::{select, Either};
 use futures_util::StreamExt;
 use tcchat_core::{Event, Options};
 use tcchat_runtime_common::{Chat, EventStream, Runtime};
-use tcchat_server::{gen_usersig, start_in_thread, AppConfig, BackgroundServer, ServerConfig};
+use tcchat_server::{
+    gen_usersig, start_in_thread, AppConfig, BackgroundServer, DbLocation, ServerConfig,
+};
 
 /// The first app's SDKAppID.
 pub const APP_A: u64 = 1_400_000_001;
@@ -24,12 +28,62 @@ pub const PATIENCE: Duration = Duration::from_secs(10);
 pub struct World {
     server: Option<BackgroundServer>,
     url: String,
+    config: ServerConfig,
+    db_file: Option<PathBuf>,
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown();
+        }
+        if let Some(db) = &self.db_file {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            }
+        }
+    }
 }
 
 impl World {
     /// Start a server on an ephemeral loopback port with an in-memory store.
     pub fn start() -> World {
-        let apps = vec![
+        World::launch(ServerConfig::ephemeral(Self::apps()), None)
+    }
+
+    /// Start a server that can be crashed and restarted on the same port
+    /// with the same SQLite file.
+    pub fn start_persistent() -> World {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let db = std::env::temp_dir().join(format!("tcchat-test-{}-{n}.db", std::process::id()));
+        let mut config = ServerConfig::ephemeral(Self::apps());
+        config.db = DbLocation::File(db.clone());
+        // Bind once on port 0 to learn a free port, then keep it across
+        // restarts.
+        let first = start_in_thread(config.clone()).expect("server starts");
+        config.ws_addr = first.ws_addr();
+        config.http_addr = first.http_addr();
+        World {
+            url: first.ws_url(),
+            server: Some(first),
+            config,
+            db_file: Some(db),
+        }
+    }
+
+    fn launch(config: ServerConfig, db_file: Option<PathBuf>) -> World {
+        let server = start_in_thread(config.clone()).expect("server starts");
+        World {
+            url: server.ws_url(),
+            server: Some(server),
+            config,
+            db_file,
+        }
+    }
+
+    fn apps() -> Vec<AppConfig> {
+        vec![
             AppConfig {
                 sdk_app_id: APP_A,
                 secret_key: KEY_A.into(),
@@ -38,12 +92,7 @@ impl World {
                 sdk_app_id: APP_B,
                 secret_key: KEY_B.into(),
             },
-        ];
-        let server = start_in_thread(ServerConfig::ephemeral(apps)).expect("server starts");
-        World {
-            url: server.ws_url(),
-            server: Some(server),
-        }
+        ]
     }
 
     /// `ws://127.0.0.1:PORT`.
@@ -56,6 +105,31 @@ impl World {
         if let Some(server) = self.server.take() {
             server.shutdown();
         }
+    }
+
+    /// Kill the server as if its process died: no close frames, nothing
+    /// flushed beyond what it had committed.
+    pub fn crash_server(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.crash();
+        }
+    }
+
+    /// Start the server again with the same configuration (same ports, same
+    /// database file for a persistent world).
+    pub fn restart_server(&mut self) {
+        assert!(self.server.is_none(), "stop or crash the server first");
+        let server = start_in_thread(self.config.clone()).expect("server restarts");
+        assert_eq!(server.ws_url(), self.url, "restarted on the same port");
+        self.server = Some(server);
+    }
+
+    /// `http://127.0.0.1:PORT` of the REST admin API.
+    pub fn http_url(&self) -> String {
+        self.server
+            .as_ref()
+            .and_then(|s| s.http_url())
+            .expect("the server runs its HTTP listener")
     }
 
     /// Options for `app` pointed at this server.
@@ -76,7 +150,12 @@ impl World {
 
     /// A separate instance for `app` with its event stream.
     pub fn client<R: Runtime + Default>(&self, app: u64) -> (Chat<R>, EventStream) {
-        let chat = Chat::<R>::create_independent(self.options(app));
+        self.client_with::<R>(self.options(app))
+    }
+
+    /// A separate instance made with `options`, with its event stream.
+    pub fn client_with<R: Runtime + Default>(&self, options: Options) -> (Chat<R>, EventStream) {
+        let chat = Chat::<R>::create_independent(options);
         let events = chat.events(1024);
         (chat, events)
     }
