@@ -81,9 +81,18 @@ fn a_second_login_on_the_same_platform_class_kicks_the_first_with_type_1() {
         sim.engine.is_logged_in(ConnId(2)),
         "the new instance is untouched"
     );
-    // Pings on the kicked socket still work.
+    // Pings on the kicked socket still work...
     let ping = first.reply(&mut sim, "heartbeat.alive", json!({}));
     assert_eq!(ping.body["ErrorCode"], 0);
+    // ...and the idle window still applies to it: 60 s of silence closes it
+    // (the other sockets keep talking).
+    for _ in 0..3 {
+        sim.advance(Duration::from_secs(20));
+        second.reply(&mut sim, "heartbeat.alive", json!({}));
+        bob.reply(&mut sim, "heartbeat.alive", json!({}));
+    }
+    assert_eq!(sim.engine.connection_count(), 2);
+    assert!(sim.engine.is_logged_in(ConnId(2)));
 }
 
 #[test]
