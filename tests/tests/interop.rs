@@ -1514,6 +1514,65 @@ fn official_sdk_recovers_from_server_restart() {
     });
 }
 
+/// Messages that piled up while the official SDK's link was dead, more than
+/// one `openim.getmsg` page of them. After a reconnect the official SDK
+/// raises MESSAGE_RECEIVED only for the messages of the *last* page (the
+/// reply with SyncFlag 2); the pages with SyncFlag 0 are filed as unread
+/// history, which an app can only see through the conversation list,
+/// unread counts and `getMessageList` (roaming) — all still stubs in the
+/// reference server. So with our server those messages never surface.
+#[test]
+#[ignore = "server fix needed: a reconnect backlog larger than one getmsg page never reaches MESSAGE_RECEIVED in the official SDK"]
+fn official_sdk_gets_a_backlog_of_several_pages_after_reconnect() {
+    run(async {
+        let mut config = ServerConfig::ephemeral(vec![app()]);
+        config.getmsg_page_size = 2;
+        let server = start_server(config).await;
+        let proxy = Proxy::start(server.ws_addr()).await;
+        let mut liam = Agent::create("s5-backlog-liam", &proxy.url(), 1).await;
+        liam.login("liam").await;
+        liam.settle().await;
+        let (alice, _alice_events) = tcchat_login(&server.ws_url(), "alice").await;
+
+        // The link dies silently; five messages are pushed into it and lost
+        // on the way, then come back through getmsg (pages of 2, 2, 1).
+        let from = liam.mark();
+        assert_eq!(proxy.go_silent(), 1);
+        let mut away = Vec::new();
+        for i in 0..5 {
+            away.push(tcchat_send(&alice, "liam", &format!("backlog #{i}")).await);
+        }
+        // The SDK's ping times out ~13 s after the last frame it received.
+        let (_, relogin) = liam
+            .wait("a re-login", from, Duration::from_secs(30), |r| {
+                r["k"] == "down" && r["servcmd"] == "im_open_status.wslogin"
+            })
+            .await;
+        assert_eq!(relogin["body"]["ErrorCode"], 0, "{relogin}");
+        let last = away.last().unwrap();
+        liam.wait_event("MESSAGE_RECEIVED", from, PATIENCE, |d| {
+            d.as_array()
+                .is_some_and(|l| l.iter().any(|m| m["ID"] == last.id.as_str()))
+        })
+        .await;
+        let counts = deliveries(&liam, from);
+        let missing: Vec<&str> = away
+            .iter()
+            .filter(|m| counts.get(&m.id) != Some(&1))
+            .map(|m| text_of(m))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "sent while the link was dead but never MESSAGE_RECEIVED (or not exactly once): \
+             {missing:?}; deliveries {counts:?}"
+        );
+        drop(liam);
+        alice.destroy().await.unwrap();
+        drop(proxy);
+        stop_server(server).await;
+    });
+}
+
 // ---------------------------------------------------------------------------
 // A loopback TCP proxy that can go silent
 
@@ -1729,6 +1788,27 @@ impl Side {
         }
     }
 
+    /// How many of these texts arrived in a frame (a getmsg reply or a
+    /// push) of the official SDK's socket; 0 for tcchat (not tapped).
+    fn on_the_wire(&self, texts: &[String]) -> usize {
+        let Side::Official(agent) = self else {
+            return 0;
+        };
+        let frames: Vec<String> = agent
+            .records()
+            .iter()
+            .filter(|r| r["k"] == "down")
+            .map(|r| r["body"].to_string())
+            .collect();
+        texts
+            .iter()
+            .filter(|t| {
+                let needle = format!("\"Text\":\"{t}\"");
+                frames.iter().any(|f| f.contains(&needle))
+            })
+            .count()
+    }
+
     /// KICKED_OUT types reported at or after `fault_ms`.
     fn kicked_after(&self, fault_ms: u64) -> Vec<String> {
         match self {
@@ -1784,6 +1864,9 @@ struct Figures {
     duplicated: Vec<String>,
     /// KICKED_OUT types reported after the fault.
     kicked: Vec<String>,
+    /// Of `lost`: how many did reach the official SDK in a getmsg reply
+    /// or a push (and were not raised as MESSAGE_RECEIVED).
+    lost_on_the_wire: usize,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -1917,11 +2000,12 @@ async fn side_by_side(fault: Fault) -> Vec<Figures> {
             .filter(|(s, _, _)| *s == i)
             .map(|(_, t, _)| t)
             .collect();
-        let lost = mine
+        let lost: Vec<String> = mine
             .iter()
             .filter(|t| !got.iter().any(|(_, _, g)| g == **t))
             .map(|t| (*t).clone())
             .collect();
+        let lost_texts = lost.clone();
         let mut seen = BTreeMap::<&str, usize>::new();
         for (_, id, _) in &got {
             *seen.entry(id).or_insert(0) += 1;
@@ -1939,6 +2023,7 @@ async fn side_by_side(fault: Fault) -> Vec<Figures> {
             lost,
             duplicated,
             kicked: side.kicked_after(fault_ms),
+            lost_on_the_wire: side.on_the_wire(&lost_texts),
         });
     }
     for side in sides {
@@ -1952,6 +2037,18 @@ async fn side_by_side(fault: Fault) -> Vec<Figures> {
         stop_server(server).await;
     }
     figures
+}
+
+/// The measurement's one assertion: tcchat was usable again and lost or
+/// duplicated nothing. The official SDK's figures are only reported.
+fn assert_tcchat_recovered(figures: &[Figures], text: &str) {
+    for f in figures.iter().filter(|f| f.label == "tcchat") {
+        assert!(
+            f.usable_ms.is_some(),
+            "tcchat was never usable again\n{text}"
+        );
+        assert!(f.lost.is_empty() && f.duplicated.is_empty(), "{text}");
+    }
 }
 
 fn report(fault: Fault, figures: &[Figures]) -> String {
@@ -1985,9 +2082,11 @@ fn report(fault: Fault, figures: &[Figures]) -> String {
     for f in figures {
         if !f.lost.is_empty() || !f.duplicated.is_empty() {
             text.push_str(&format!(
-                "\n{}: lost {}, duplicated {}\n",
+                "\n{}: lost {} ({} of them reached its socket in a getmsg reply or push \
+                 but were not raised as MESSAGE_RECEIVED), duplicated {}\n",
                 f.label,
                 some(&f.lost),
+                f.lost_on_the_wire,
                 some(&f.duplicated)
             ));
         }
