@@ -1559,7 +1559,7 @@ fn official_sdk_gets_a_backlog_of_several_pages_after_reconnect() {
         let missing: Vec<&str> = away
             .iter()
             .filter(|m| counts.get(&m.id) != Some(&1))
-            .map(|m| text_of(m))
+            .map(text_of)
             .collect();
         assert!(
             missing.is_empty(),
@@ -2110,14 +2110,7 @@ fn side_by_side_server_restart() {
         let text = report(Fault::ServerRestart, &figures);
         eprintln!("{text}");
         let _ = std::fs::write(scratch_dir().join("side-by-side-restart.md"), &text);
-        for f in &figures {
-            assert!(
-                f.usable_ms.is_some(),
-                "{}: never usable again\n{text}",
-                f.label
-            );
-            assert!(f.lost.is_empty() && f.duplicated.is_empty(), "{text}");
-        }
+        assert_tcchat_recovered(&figures, &text);
     });
 }
 
@@ -2131,14 +2124,7 @@ fn side_by_side_server_crash() {
         let text = report(Fault::ServerCrash, &figures);
         eprintln!("{text}");
         let _ = std::fs::write(scratch_dir().join("side-by-side-crash.md"), &text);
-        for f in &figures {
-            assert!(
-                f.usable_ms.is_some(),
-                "{}: never usable again\n{text}",
-                f.label
-            );
-            assert!(f.lost.is_empty() && f.duplicated.is_empty(), "{text}");
-        }
+        assert_tcchat_recovered(&figures, &text);
     });
 }
 
@@ -2152,13 +2138,6 @@ fn side_by_side_silent_drop() {
         let text = report(Fault::SilentDrop, &figures);
         eprintln!("{text}");
         let _ = std::fs::write(scratch_dir().join("side-by-side-silent.md"), &text);
-        for f in &figures {
-            assert!(
-                f.usable_ms.is_some(),
-                "{}: never usable again\n{text}",
-                f.label
-            );
-            assert!(f.lost.is_empty() && f.duplicated.is_empty(), "{text}");
-        }
+        assert_tcchat_recovered(&figures, &text);
     });
 }
