@@ -1114,3 +1114,29 @@ fn unanswered_hellos_do_not_pile_up() {
     assert_eq!(hellos, 1, "one hello in flight at a time");
     assert_eq!(h.client.pending_requests(), 1);
 }
+
+#[test]
+fn a_relogin_refused_as_kicked_is_a_kick_not_a_fallback() {
+    // The session was taken over by another login while this link was down:
+    // logging in again with the UserSig would kick the other instance back.
+    let mut h = Harness::logged_in();
+    h.server_close();
+    h.open();
+    h.take_events();
+    h.reply(
+        servcmd::LOGIN,
+        json!({"ActionStatus": "FAIL", "ErrorCode": 1002, "KickType": 1}),
+    );
+    assert_eq!(
+        h.take_events(),
+        vec![
+            Event::KickedOut {
+                kind: KickedOutType::MultipleAccount
+            },
+            Event::SdkNotReady
+        ]
+    );
+    let logins = h.sent.iter().filter(|s| s.0 == servcmd::LOGIN).count();
+    assert_eq!(logins, 1, "only the refused re-login; no UserSig login after the kick");
+    assert!(!h.client.is_ready());
+}

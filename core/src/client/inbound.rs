@@ -83,8 +83,21 @@ impl Client {
     }
 
     fn on_reply(&mut self, now: Instant, pending: Pending, frame: &Frame) {
-        let is_login = matches!(pending.purpose, Purpose::Login(_) | Purpose::Relogin { .. });
-        if !is_login && self.check_reply_for_kick(now, frame) {
+        // A first login's errors belong to the caller. Anything else —
+        // including a re-login, whose session another login may have taken
+        // over while this link was down — may carry a kick.
+        let is_first_login = matches!(pending.purpose, Purpose::Login(_));
+        let is_relogin = matches!(pending.purpose, Purpose::Relogin { .. });
+        let kick = match (is_first_login, is_relogin) {
+            (true, _) => false,
+            (false, true) => {
+                let kicked_code = Self::base_of(frame)
+                    .is_ok_and(|b| ErrorCode(b.error_code) == ErrorCode::HELLO_ANSWER_KICKED_OUT);
+                kicked_code && self.check_reply_for_kick(now, frame)
+            }
+            (false, false) => self.check_reply_for_kick(now, frame),
+        };
+        if kick {
             let err = ChatError::new(ErrorCode::LOGGED_OUT, "kicked out");
             self.fail_request(pending, err);
             return;
