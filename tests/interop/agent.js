@@ -19,7 +19,8 @@
 // global.WebSocket: the SDK itself is not modified or patched.
 //
 // Commands: create {sdkAppID, proxyServer, logLevel}, login {userID, userSig},
-// sendText {to, text}, logout, destroy, isReady, exit; and, outside the SDK,
+// sendText {to, text}, getMessageList {conversationID}, logout, destroy,
+// isReady, logLines, exit; and, outside the SDK,
 // rawLogin {proxyServer, sdkAppID, platform, userID, userSig}: a bare
 // wslogin on a socket of its own, as another device or platform would make
 // it (the URL's `platform` decides the server's platform class).
@@ -245,6 +246,14 @@ const ops = {
   },
   isReady() {
     return chat.isReady();
+  },
+  async getMessageList(cmd) {
+    const res = await chat.getMessageList({ conversationID: cmd.conversationID });
+    return {
+      messageList: res.data.messageList.map(messageView),
+      isCompleted: res.data.isCompleted,
+      nextReqMessageID: res.data.nextReqMessageID,
+    };
   },
   rawLogin,
   logLines() {
