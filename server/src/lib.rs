@@ -53,6 +53,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod admin_client;
 pub mod codes;
 pub mod config;
 pub mod engine;

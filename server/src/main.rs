@@ -337,78 +337,15 @@ fn main() -> ExitCode {
 /// `POST {url}/v4/im_open_login_svc/kick` as the administrator; returns the
 /// response's `ErrorCode` and body.
 fn kick(args: &KickArgs) -> Result<(u64, String), String> {
-    let sig = gen_usersig(args.sdkappid, &args.key, &args.admin, 300, unix_now());
-    let random = unix_now() % 4_294_967_296;
-    let base = args.url.trim_end_matches('/');
-    let query = format!(
-        "sdkappid={}&identifier={}&usersig={}&random={random}&contenttype=json",
+    let reply = tcchat_server::admin_client::rest_kick(
+        &args.url,
         args.sdkappid,
-        percent_encode(&args.admin),
-        percent_encode(&sig),
-    );
-    let url = format!("{base}{}?{query}", tcchat_server::engine::KICK_PATH);
-    let body = serde_json::json!({ "UserID": args.user }).to_string();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    let text = runtime.block_on(http_post(&url, body))?;
-    let code = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| v["ErrorCode"].as_u64())
-        .ok_or_else(|| format!("not a REST response: {text}"))?;
-    Ok((code, text))
-}
-
-/// Escape everything but unreserved characters.
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~*".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// A one-shot HTTP/1.1 POST of a JSON body over plain TCP.
-async fn http_post(url: &str, body: String) -> Result<String, String> {
-    use http_body_util::{BodyExt, Full};
-    use hyper::body::Bytes;
-
-    let uri: hyper::Uri = url.parse().map_err(|e| format!("bad URL {url:?}: {e}"))?;
-    if uri.scheme_str() != Some("http") {
-        return Err("only http:// URLs are supported".into());
-    }
-    let host = uri.host().ok_or("the URL has no host")?.to_owned();
-    let port = uri.port_u16().unwrap_or(80);
-    let stream = tokio::net::TcpStream::connect((host.as_str(), port))
-        .await
-        .map_err(|e| format!("cannot connect to {host}:{port}: {e}"))?;
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-            .await
-            .map_err(|e| format!("HTTP handshake: {e}"))?;
-    tokio::spawn(conn);
-    let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
-    let request = hyper::Request::post(path)
-        .header(hyper::header::HOST, format!("{host}:{port}"))
-        .header(hyper::header::CONTENT_TYPE, "application/json")
-        .body(Full::new(Bytes::from(body)))
-        .map_err(|e| e.to_string())?;
-    let response = sender
-        .send_request(request)
-        .await
-        .map_err(|e| format!("HTTP request: {e}"))?;
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| format!("HTTP response: {e}"))?
-        .to_bytes();
-    String::from_utf8(bytes.to_vec()).map_err(|_| "the response is not UTF-8".into())
+        &args.key,
+        &args.admin,
+        &args.user,
+        unix_now(),
+    )?;
+    Ok((reply.error_code, reply.body))
 }
 
 #[cfg(test)]

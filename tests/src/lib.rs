@@ -27,6 +27,7 @@ macro_rules! conformance_suite {
             server_restart_loses_nothing,
             second_login_kicks_the_first,
             usersig_expiry_while_online_kicks,
+            rest_api_kick,
         );
     };
     (@tests $rt:ty, $block_on:expr, $($name:ident),+ $(,)?) => {

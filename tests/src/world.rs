@@ -124,6 +124,22 @@ impl World {
         self.server = Some(server);
     }
 
+    /// Kick `user` of `app` through the REST admin API, as
+    /// `administrator`; returns the reply's `ErrorCode`.
+    pub fn rest_kick(&self, app: u64, user: &str) -> u64 {
+        let key = if app == APP_B { KEY_B } else { KEY_A };
+        tcchat_server::admin_client::rest_kick(
+            &self.http_url(),
+            app,
+            key,
+            "administrator",
+            user,
+            now_secs(),
+        )
+        .expect("the REST call completes")
+        .error_code
+    }
+
     /// `http://127.0.0.1:PORT` of the REST admin API.
     pub fn http_url(&self) -> String {
         self.server
