@@ -1,30 +1,67 @@
 //! Deterministic simulation: clients, server, network and clock from one
 //! seed. See docs/SIMULATION.md for the design, the invariants, and how to
 //! replay a seed or soak many.
+//!
+//! * `seeds`: the CI sweep (`SIM_SEEDS`, default 200, profile `avoid`).
+//! * `replay`: one seed with its trace (`SIM_SEED`, `SIM_PROFILE`).
+//! * `soak` (ignored): any number of seeds on every core.
+//! * `scale` (ignored): 10,000 clients for one virtual hour.
+//! * `bug_*` (ignored): one seed per bug found, until it is fixed.
 
-use std::time::Instant;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-use tcchat_tests::sim::{report, run, Outcome, SimConfig};
+use tcchat_tests::sim::{report, run, FaultConfig, Outcome, PlantedBug, SimConfig};
 
 fn env_u64(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
 }
 
-/// Run `seeds` on `threads` std threads; returns the failures, in seed order.
+fn threads() -> usize {
+    env_u64("SIM_THREADS")
+        .map(|n| n as usize)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+}
+
+fn profile(seed: u64) -> SimConfig {
+    let name = std::env::var("SIM_PROFILE").unwrap_or_else(|_| "avoid".into());
+    SimConfig::profile(&name, seed).expect("SIM_PROFILE is full, avoid, switch or solo")
+}
+
+/// Run `seeds` on `threads` std threads, hash-only; a failing seed is run
+/// again with its trace kept, for the report. Returns the failures in seed
+/// order.
 fn sweep(seeds: std::ops::Range<u64>, threads: usize, cfg: fn(u64) -> SimConfig) -> Vec<Outcome> {
-    let next = std::sync::atomic::AtomicU64::new(seeds.start);
-    let failures = std::sync::Mutex::new(Vec::new());
+    let next = AtomicU64::new(seeds.start);
+    let failures = Mutex::new(Vec::new());
+    let done = AtomicU64::new(0);
+    let total = seeds.end - seeds.start;
+    let start = Instant::now();
     std::thread::scope(|s| {
         for _ in 0..threads.max(1) {
             s.spawn(|| loop {
-                let seed = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let seed = next.fetch_add(1, Ordering::Relaxed);
                 if seed >= seeds.end {
                     break;
                 }
-                let outcome = run(seed, cfg(seed));
+                let mut quiet = cfg(seed);
+                quiet.keep_lines = 0;
+                let outcome = run(seed, quiet);
                 if outcome.violation.is_some() {
-                    eprintln!("{}", report(&outcome, "sweep"));
-                    failures.lock().unwrap().push(outcome);
+                    let again = run(seed, cfg(seed));
+                    assert_eq!(again.hash, outcome.hash, "seed {seed} is not deterministic");
+                    eprintln!("{}", report(&again, "sweep"));
+                    failures.lock().unwrap().push(again);
+                }
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if total >= 1000 && n % 1000 == 0 {
+                    eprintln!(
+                        "  {n}/{total} seeds, {:.0}s, {} failed",
+                        start.elapsed().as_secs_f64(),
+                        failures.lock().unwrap().len()
+                    );
                 }
             });
         }
@@ -34,8 +71,73 @@ fn sweep(seeds: std::ops::Range<u64>, threads: usize, cfg: fn(u64) -> SimConfig)
     f
 }
 
-fn threads() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
+fn summary(failures: &[Outcome]) -> String {
+    let mut by: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for o in failures {
+        let v = o.violation.as_ref().unwrap();
+        let cause = if v.detail.contains("dropped as a duplicate") {
+            " (a sync reply reached it, the client dropped it as a duplicate)"
+        } else if v.detail.contains("getmsg reply") {
+            " (cursor moved on a lost sync reply)"
+        } else if v.detail.contains("outside a session") {
+            " (push acked outside a session)"
+        } else {
+            ""
+        };
+        by.entry(format!("{}{cause}", v.invariant))
+            .or_default()
+            .push(o.seed);
+    }
+    let mut s = String::new();
+    for (k, seeds) in by {
+        s += &format!(
+            "  {k}: {} seeds, e.g. {:?}\n",
+            seeds.len(),
+            &seeds[..seeds.len().min(8)]
+        );
+    }
+    s
+}
+
+/// Signatures of bugs found and not fixed yet that no workload restriction
+/// avoids (docs/SIMULATION.md, bugs 3 and 4): a sweep reports them but
+/// does not fail on them. Delete a line when its bug is fixed.
+const KNOWN_BUG_SIGNATURES: &[&str] = &[
+    // Bug 3: the cursor moves when a getmsg reply is sent, not received.
+    "never reached a live client (the cursor moved anyway)",
+    // Bug 4: a push acked by a client outside a session, then dropped.
+    "outside a session: acked, then dropped",
+];
+
+fn is_known_bug(o: &Outcome) -> bool {
+    let v = o.violation.as_ref().unwrap();
+    v.invariant == "delivery-per-user" && KNOWN_BUG_SIGNATURES.iter().any(|s| v.detail.contains(s))
+}
+
+/// The seed sweep CI runs: `SIM_SEEDS` seeds (default 200) from
+/// `SIM_FIRST` (default 0), profile `SIM_PROFILE` (default `avoid`), on
+/// every core.
+#[test]
+fn seeds() {
+    let first = env_u64("SIM_FIRST").unwrap_or(0);
+    let n = env_u64("SIM_SEEDS").unwrap_or(200);
+    let start = Instant::now();
+    let failures = sweep(first..first + n, threads(), profile);
+    eprintln!(
+        "{n} seeds from {first} in {:.1}s, {} failed\n{}",
+        start.elapsed().as_secs_f64(),
+        failures.len(),
+        summary(&failures)
+    );
+    let new: Vec<u64> = failures
+        .iter()
+        .filter(|o| !is_known_bug(o))
+        .map(|o| o.seed)
+        .collect();
+    assert!(
+        new.is_empty(),
+        "seeds failing other than by a known bug: {new:?}"
+    );
 }
 
 /// `SIM_SEED=N SIM_PROFILE=avoid cargo test -p tcchat-tests --test sim replay -- --nocapture`
@@ -44,27 +146,210 @@ fn threads() -> usize {
 #[test]
 fn replay() {
     let seed = env_u64("SIM_SEED").unwrap_or(0);
-    let profile = std::env::var("SIM_PROFILE").unwrap_or_else(|_| "avoid".into());
-    let mut cfg = SimConfig::profile(&profile, seed).expect("SIM_PROFILE is full or avoid");
+    let mut cfg = profile(seed);
     cfg.print_trace = std::env::var("SIM_TRACE").map_or(true, |v| v != "0");
     let outcome = run(seed, cfg);
     eprintln!("{}", report(&outcome, "replay"));
     assert!(outcome.violation.is_none());
 }
 
-/// The seed sweep CI runs: `SIM_SEEDS` seeds (default 200) from
-/// `SIM_FIRST` (default 0), on every core.
+/// Same seed, same trace: two runs of a seed end with the same hash of
+/// their whole event log (every event, command, completion and frame), and
+/// keeping trace text or not does not change it. Different seeds differ.
 #[test]
-fn seeds() {
+fn same_seed_same_trace() {
+    for seed in [3, 17, 40] {
+        let a = run(seed, SimConfig::for_seed(seed));
+        let mut quiet = SimConfig::for_seed(seed);
+        quiet.keep_lines = 0;
+        let b = run(seed, quiet);
+        assert_eq!(a.hash, b.hash, "seed {seed}");
+        assert_eq!(a.lines, b.lines, "seed {seed}");
+        assert!(
+            a.stats.frames_up > 100,
+            "seed {seed} did too little: {:?}",
+            a.stats
+        );
+    }
+    let x = run(3, SimConfig::for_seed(3)).hash;
+    let y = run(4, SimConfig::for_seed(4)).hash;
+    assert_ne!(x, y);
+}
+
+/// The harness catches a planted bug (a resync reply that loses one
+/// message) within a bounded number of seeds, on seeds where the same run
+/// without the plant passes.
+#[test]
+fn planted_bug_is_caught() {
+    let mut tried = Vec::new();
+    for seed in 0..60 {
+        let mut cfg = SimConfig::avoiding_known_bugs(seed);
+        cfg.planted = Some(PlantedBug::ResyncSkipsAMessage);
+        let planted = run(seed, cfg);
+        let Some(v) = &planted.violation else {
+            tried.push(seed);
+            continue;
+        };
+        if run(seed, SimConfig::avoiding_known_bugs(seed))
+            .violation
+            .is_some()
+        {
+            tried.push(seed); // a real bug fires here too: not evidence
+            continue;
+        }
+        assert!(
+            v.invariant.starts_with("delivery"),
+            "the plant should break delivery: {}",
+            report(&planted, "planted")
+        );
+        eprintln!(
+            "planted bug caught at seed {seed} after {} seeds:\n{}",
+            tried.len() + 1,
+            report(&planted, "planted")
+        );
+        return;
+    }
+    panic!("the planted bug was not caught in seeds {tried:?}");
+}
+
+/// A perfect network: everything must pass, whatever the workload.
+#[test]
+fn no_faults_no_failures() {
+    let failures = sweep(0..24, threads(), |seed| {
+        let mut cfg = SimConfig::for_seed(seed);
+        cfg.faults = FaultConfig::none();
+        cfg.switch_users = false;
+        cfg.users = cfg.clients;
+        cfg.profile = "avoid";
+        cfg
+    });
+    assert!(failures.is_empty(), "\n{}", summary(&failures));
+}
+
+/// Soak: `SIM_SEEDS` seeds (default 100,000) from `SIM_FIRST` in profile
+/// `SIM_PROFILE` on every core (`SIM_THREADS` to override):
+/// `SIM_SEEDS=100000 cargo test --release -p tcchat-tests --test sim soak -- --ignored --nocapture`
+#[test]
+#[ignore = "soak: run explicitly"]
+fn soak() {
     let first = env_u64("SIM_FIRST").unwrap_or(0);
-    let n = env_u64("SIM_SEEDS").unwrap_or(200);
+    let n = env_u64("SIM_SEEDS").unwrap_or(100_000);
     let start = Instant::now();
-    let failures = sweep(first..first + n, threads(), SimConfig::avoiding_known_bugs);
+    let failures = sweep(first..first + n, threads(), profile);
     eprintln!(
-        "{n} seeds from {first} in {:.1}s, {} failed",
+        "SOAK {n} seeds from {first} on {} threads in {:.0}s: {} failed\n{}",
+        threads(),
         start.elapsed().as_secs_f64(),
-        failures.len()
+        failures.len(),
+        summary(&failures)
     );
-    let seeds: Vec<u64> = failures.iter().map(|o| o.seed).collect();
-    assert!(failures.is_empty(), "failing seeds: {seeds:?}");
+    let new: Vec<u64> = failures
+        .iter()
+        .filter(|o| !is_known_bug(o))
+        .map(|o| o.seed)
+        .collect();
+    assert!(
+        new.is_empty(),
+        "seeds failing other than by a known bug: {new:?}"
+    );
+}
+
+/// Scale: 10,000 clients (10,000 users) send messages for one virtual hour
+/// under a light fault load. Prints wall time and events per second.
+/// `cargo test --release -p tcchat-tests --test sim scale -- --ignored --nocapture`
+/// (`SIM_CLIENTS` and `SIM_MINUTES` scale it down).
+#[test]
+#[ignore = "scale run: minutes of CPU"]
+fn scale() {
+    let clients = env_u64("SIM_CLIENTS").unwrap_or(10_000) as usize;
+    let minutes = env_u64("SIM_MINUTES").unwrap_or(60);
+    let seed = env_u64("SIM_SEED").unwrap_or(1);
+    let mut cfg = SimConfig::avoiding_known_bugs(seed);
+    cfg.clients = clients;
+    cfg.users = clients;
+    cfg.workload = Duration::from_secs(minutes * 60);
+    cfg.quiesce = Duration::from_secs(200);
+    cfg.action_every = Duration::from_secs(60);
+    cfg.faults = FaultConfig::all(Duration::from_millis(200));
+    cfg.keep_lines = 0;
+    cfg.short_sig = 0.0;
+    let start = Instant::now();
+    let o = run(seed, cfg);
+    let wall = start.elapsed().as_secs_f64();
+    eprintln!(
+        "SCALE {clients} clients, {} virtual s, {wall:.1}s wall: {} events ({:.0}/s), {} frames up, {} down, {} messages accepted, {} delivered, {} logins, faults {:?}",
+        o.stats.virtual_time.as_secs(),
+        o.stats.events,
+        o.stats.events as f64 / wall,
+        o.stats.frames_up,
+        o.stats.frames_down,
+        o.stats.accepted,
+        o.stats.delivered,
+        o.stats.logins,
+        o.stats.faults,
+    );
+    if let Some(v) = &o.violation {
+        eprintln!("SCALE violation: {} {}", v.invariant, v.detail);
+    }
+}
+
+/// Timing of a few seeds on one thread (`SIM_SEEDS`, default 20).
+#[test]
+#[ignore = "measurement"]
+fn timing() {
+    let n = env_u64("SIM_SEEDS").unwrap_or(20);
+    let start = Instant::now();
+    let (mut events, mut frames, mut virt) = (0u64, 0u64, 0f64);
+    for seed in 0..n {
+        let mut cfg = SimConfig::avoiding_known_bugs(seed);
+        cfg.keep_lines = 0;
+        let o = run(seed, cfg);
+        events += o.stats.events;
+        frames += o.stats.frames_up + o.stats.frames_down;
+        virt += o.stats.virtual_time.as_secs_f64();
+    }
+    let wall = start.elapsed().as_secs_f64();
+    eprintln!(
+        "TIMING {n} seeds: {wall:.2}s wall ({:.3}s/seed), {events} events ({:.0}/s), {frames} frames, {virt:.0} virtual s",
+        wall / n as f64,
+        events as f64 / wall
+    );
+}
+
+// ----- bugs found, kept as regression seeds until fixed -------------------
+
+fn regression(seed: u64, profile: &str) {
+    let cfg = SimConfig::profile(profile, seed).unwrap();
+    let outcome = run(seed, cfg);
+    assert!(
+        outcome.violation.is_none(),
+        "\n{}",
+        report(&outcome, "regression")
+    );
+}
+
+/// Bug 1: an instance that sent a message as one user and then logs in as
+/// its recipient never receives it: its dedup cache outlives the user.
+#[test]
+#[ignore = "bug: the client's dedup cache survives a change of user, so the new user never receives what the old one sent it"]
+fn bug_dedup_cache_survives_user_switch() {
+    regression(0, "switch");
+}
+
+/// Bug 3: the server advances the delivered cursor when it sends a getmsg
+/// reply; when that reply dies with its socket, the messages in it are
+/// skipped by every later empty-cookie sync.
+#[test]
+#[ignore = "bug: the server moves the delivered cursor on sending a getmsg reply; a reply lost with its socket loses its messages"]
+fn bug_cursor_moves_on_a_lost_sync_reply() {
+    regression(55, "avoid");
+}
+
+/// Bug 4: a client outside a session acks a push (moving the cursor) and
+/// then drops its message; here the push reaches a socket on which an A2
+/// re-login was still in flight when the user logged out locally.
+#[test]
+#[ignore = "bug: a client acks a push it drops (outside a session, e.g. after a local logout raced a re-login), so the message is lost"]
+fn bug_push_acked_then_dropped_outside_a_session() {
+    regression(78, "avoid");
 }

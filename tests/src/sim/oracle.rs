@@ -456,7 +456,12 @@ impl World {
                         "; its push reached client {s} on L{link} outside a session: acked, then dropped"
                     );
                 }
-                if let Some(&link) = self.synced_on.get(&idx) {
+                if let Some(&s) = self.sync_reached.get(&idx) {
+                    let _ = write!(
+                        detail,
+                        "; a getmsg reply carrying it reached client {s} in a session, which emitted nothing (dropped as a duplicate)"
+                    );
+                } else if let Some(&link) = self.synced_on.get(&idx) {
                     let _ = write!(
                         detail,
                         "; the server last sent it in a getmsg reply on L{link}, which never reached a live client (the cursor moved anyway)"

@@ -76,6 +76,25 @@ impl Trace {
         self.hash = (h ^ bytes.len() as u64).wrapping_mul(FNV_PRIME);
     }
 
+    /// Keep a line for a failure report without hashing it (for text about
+    /// something already hashed, such as a frame).
+    pub fn keep(&mut self, t: Duration, slot: Option<usize>, text: &str) {
+        if !self.wants_text() {
+            return;
+        }
+        let who = slot.map_or("----".to_string(), |s| format!("c{s:<3}"));
+        let full = format!("{:>10.3}s {who} {text}", t.as_secs_f64());
+        if self.print {
+            eprintln!("{full}");
+        }
+        if self.keep > 0 {
+            if self.kept.len() == self.keep {
+                self.kept.pop_front();
+            }
+            self.kept.push_back(Line { slot, text: full });
+        }
+    }
+
     /// Fold a number into the hash.
     pub fn mix(&mut self, x: u64) {
         self.hash = (self.hash ^ x).wrapping_mul(FNV_PRIME);

@@ -280,6 +280,9 @@ pub struct World {
     /// Messages pushed to an instance that was not in a session: it acks
     /// the push and drops the message (slot, link).
     pub(crate) dropped_pushes: HashMap<u32, (usize, LinkId)>,
+    /// Messages that reached an instance in a session in a getmsg reply
+    /// (whether or not it emitted them): slot.
+    pub(crate) sync_reached: HashMap<u32, usize>,
     /// For each message, the last link a getmsg reply carried it on.
     pub(crate) synced_on: HashMap<u32, LinkId>,
     /// InstId of each successful login → server step.
@@ -347,6 +350,7 @@ impl World {
             inst_ids: HashMap::new(),
             synced_on: HashMap::new(),
             dropped_pushes: HashMap::new(),
+            sync_reached: HashMap::new(),
             stats: SimStats::default(),
             workload_on: true,
             violation: None,
@@ -632,8 +636,8 @@ impl World {
         let mut resync = false;
         if let Some(f) = &frame {
             if self.trace.wants_text() && cmd != servcmd::ALIVE {
-                let (c, seq) = (cmd.clone(), f.head.seq);
-                self.log(Some(slot), || format!("srv<- L{link} {c} seq={seq}"));
+                let text = format!("srv<- L{link} {cmd} seq={}", f.head.seq);
+                self.trace.keep(self.now, Some(slot), &text);
             }
             if cmd == servcmd::SEND_C2C {
                 if let Ok(req) = f.body_as::<tcchat_core::proto::SendMsgRequest>() {
@@ -1086,6 +1090,8 @@ impl World {
         self.pump(slot, Some((link, &bytes)));
         if !was_ready {
             self.note_dropped_push(slot, link, &bytes);
+        } else if bytes.starts_with(b"COMP") || contains(&bytes, b"openim.getmsg") {
+            self.note_sync_reached(slot, &bytes);
         }
         // A refusal that names a kick (ErrorCode 1002 + KickType) must end
         // the session, as the official SDK reports KICKED_OUT for it.
@@ -1152,6 +1158,23 @@ impl World {
                         });
                         self.dropped_pushes.insert(idx, (slot, link));
                     }
+                }
+            }
+        }
+    }
+
+    fn note_sync_reached(&mut self, slot: usize, bytes: &[u8]) {
+        let Ok(f) = decode(bytes) else { return };
+        if f.head.servcmd != servcmd::GET_MSG {
+            return;
+        }
+        let Ok(reply) = f.body_as::<tcchat_core::proto::GetMsgReply>() else {
+            return;
+        };
+        for w in &reply.msg_list {
+            if let (Some(from), Some(to)) = (uidx(&w.from_account), uidx(&w.to_account)) {
+                if let Some(&idx) = self.by_key.get(&(from, to, w.msg_seq, w.msg_random)) {
+                    self.sync_reached.insert(idx, slot);
                 }
             }
         }
