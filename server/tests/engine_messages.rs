@@ -226,6 +226,35 @@ fn getmsg_pages_with_syncflag_0_then_2_and_cookies_continue_exactly() {
 }
 
 #[test]
+fn a_getmsg_page_stops_at_its_byte_budget() {
+    let mut sim = Sim::new();
+    let mut alice = Client::new(1, APP, "alice");
+    alice.login(&mut sim);
+    // Five 100 KiB messages: at most two fit in 256 KiB.
+    let big = "x".repeat(100 * 1024);
+    for i in 1..=5 {
+        alice.send_text(&mut sim, "bob", i, 200 + i, &big);
+    }
+    let mut bob = Client::new(2, APP, "bob");
+    bob.login(&mut sim);
+    let mut cookie = String::new();
+    let mut pages = Vec::new();
+    loop {
+        let page = bob.getmsg(&mut sim, &cookie);
+        let n = page.body["MsgList"].as_array().map_or(0, Vec::len);
+        assert!(n >= 1, "a page always carries at least one message");
+        pages.push(n);
+        cookie = page.body["Cookie"].as_str().unwrap().to_owned();
+        if page.body["SyncFlag"] == json!(2) {
+            break;
+        }
+    }
+    assert_eq!(pages.iter().sum::<usize>(), 5);
+    assert!(pages.iter().all(|n| *n <= 2), "pages {pages:?}");
+    assert!(tcchat_server::engine::GETMSG_PAGE_BYTES >= 200 * 1024);
+}
+
+#[test]
 fn a_foreign_cookie_is_treated_as_empty() {
     let mut sim = Sim::new();
     let mut alice = Client::new(1, APP, "alice");

@@ -58,8 +58,9 @@ impl EngineConfig {
     pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
     /// Default cap on an A2 key's life: 7 days.
     pub const DEFAULT_A2_MAX_TTL_SECS: u64 = 7 * 24 * 3600;
-    /// Default getmsg page: 100 messages.
-    pub const DEFAULT_GETMSG_PAGE_SIZE: usize = 100;
+    /// Default getmsg page: 1,000 messages (and at most
+    /// [`GETMSG_PAGE_BYTES`](super::GETMSG_PAGE_BYTES) of them).
+    pub const DEFAULT_GETMSG_PAGE_SIZE: usize = 1000;
     /// Default administrator identity: `administrator`, the name the
     /// Tencent console gives the admin account it creates.
     pub const DEFAULT_ADMIN: &'static str = "administrator";

@@ -49,6 +49,7 @@ mod refusal;
 mod rest;
 mod stubs;
 mod sync;
+pub use sync::PAGE_BYTES as GETMSG_PAGE_BYTES;
 mod token;
 
 use std::collections::{BTreeSet, HashMap};

@@ -32,6 +32,11 @@ pub(crate) struct AckTracker {
 /// messages are then simply synced again by the next getmsg).
 const MAX_PENDING_ACKS: usize = 4096;
 
+/// Most JSON bytes of messages in one `openim.getmsg` reply (always at
+/// least one message): 256 KiB keeps replies far below the clients' 1 MiB
+/// frame and 4 MiB decompressed limits.
+pub const PAGE_BYTES: usize = 256 * 1024;
+
 impl<S: Store> Engine<S> {
     /// `openim.getmsg`: a page of the inbox after the cookie's position.
     pub(super) fn on_getmsg(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
@@ -59,9 +64,24 @@ impl<S: Store> Engine<S> {
         let mut items = self
             .store
             .inbox_after(app, user, start, page.saturating_add(1))?;
-        let more = items.len() > page;
-        items.truncate(page);
-        let last = items.last().map_or(start, |m| m.inbox_seq);
+        items.truncate(page.saturating_add(1));
+        // Fill the page up to `page` messages and about PAGE_BYTES of JSON
+        // (always at least one message), so a reply stays far below the
+        // clients' frame limits however large the messages are.
+        let mut msg_list = Vec::new();
+        let mut bytes = 0usize;
+        let mut last = start;
+        for m in items.iter().take(page) {
+            let wire = wire_message(&m.msg);
+            let size = serde_json::to_vec(&wire).map_or(0, |v| v.len());
+            if !msg_list.is_empty() && bytes.saturating_add(size) > PAGE_BYTES {
+                break;
+            }
+            bytes = bytes.saturating_add(size);
+            last = m.inbox_seq;
+            msg_list.push(wire);
+        }
+        let more = items.len() > msg_list.len();
         if !more {
             self.synced_to(app, user, last)?;
         }
@@ -69,7 +89,7 @@ impl<S: Store> Engine<S> {
             base: BaseReply::ok(),
             cookie: cookie::encode(self.epoch, last),
             sync_flag: if more { SyncFlag::MORE } else { SyncFlag::DONE },
-            msg_list: items.iter().map(|m| wire_message(&m.msg)).collect(),
+            msg_list,
         })
     }
 

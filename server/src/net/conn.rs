@@ -9,7 +9,7 @@ use async_tungstenite::tungstenite::http::StatusCode;
 use async_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use async_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use async_tungstenite::tungstenite::{Error as WsError, Message};
-use futures_util::StreamExt;
+use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::timeout;
@@ -170,7 +170,16 @@ pub(crate) async fn run(
             reason: truncate(reason).into(),
         }
     });
-    let _ = timeout(CLOSE_TIMEOUT, sink.close(frame)).await;
+    match frame {
+        Some(frame) => {
+            let _ = timeout(CLOSE_TIMEOUT, sink.close(Some(frame))).await;
+        }
+        // The peer closed: tungstenite has queued the echo of its Close
+        // (RFC 6455 §5.5.1); flushing writes it.
+        None => {
+            let _ = timeout(CLOSE_TIMEOUT, sink.flush()).await;
+        }
+    }
     drop(reader);
     let _ = inputs.send(Input::Disconnect { conn }).await;
     tracing::debug!(conn = conn.0, "connection ended");
