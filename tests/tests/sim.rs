@@ -27,7 +27,7 @@ fn threads() -> usize {
 
 fn profile(seed: u64) -> SimConfig {
     let name = std::env::var("SIM_PROFILE").unwrap_or_else(|_| "avoid".into());
-    SimConfig::profile(&name, seed).expect("SIM_PROFILE is full, avoid, switch or solo")
+    SimConfig::profile(&name, seed).expect("SIM_PROFILE is full, avoid, switch, solo or kicks")
 }
 
 /// Run `seeds` on `threads` std threads, hash-only; a failing seed is run
@@ -212,6 +212,24 @@ fn planted_bug_is_caught() {
     panic!("the planted bug was not caught in seeds {tried:?}");
 }
 
+/// REST kicks by the administrator on top of the `avoid` profile (40 seeds).
+#[test]
+fn rest_kicks() {
+    let failures = sweep(0..40, threads(), |seed| {
+        SimConfig::profile("kicks", seed).unwrap()
+    });
+    let new: Vec<u64> = failures
+        .iter()
+        .filter(|o| !is_known_bug(o))
+        .map(|o| o.seed)
+        .collect();
+    assert!(
+        new.is_empty(),
+        "seeds failing other than by a known bug: {new:?}\n{}",
+        summary(&failures)
+    );
+}
+
 /// A perfect network: everything must pass, whatever the workload.
 #[test]
 fn no_faults_no_failures() {
@@ -269,8 +287,12 @@ fn scale() {
     cfg.users = clients;
     cfg.workload = Duration::from_secs(minutes * 60);
     cfg.quiesce = Duration::from_secs(200);
-    cfg.action_every = Duration::from_secs(60);
+    cfg.action_every = Duration::from_secs(20);
+    // Per-client faults at a rate that scales with the clients (one every
+    // 200 ms world-wide); no world-wide ones (a server crash or stall every
+    // few seconds would keep 10,000 clients offline).
     cfg.faults = FaultConfig::all(Duration::from_millis(200));
+    cfg.faults.weights = [20, 12, 6, 10, 0, 0, 6];
     cfg.keep_lines = 0;
     cfg.short_sig = 0.0;
     let start = Instant::now();

@@ -118,6 +118,10 @@ pub struct SimConfig {
     pub quiesce: Duration,
     /// Mean virtual time between two actions of one client.
     pub action_every: Duration,
+    /// Mean virtual time between two REST kicks (`im_open_login_svc/kick`
+    /// of a random user by the administrator), on their own random stream;
+    /// `None`: no REST kicks.
+    pub rest_kick_every: Option<Duration>,
     /// Whether an instance may log in as another user than its home user
     /// after a logout (a shared device).
     pub switch_users: bool,
@@ -176,6 +180,7 @@ impl SimConfig {
             quiesce: Duration::from_secs(200),
             action_every: Duration::from_millis(1_000 + r.below(9_000)),
             switch_users: true,
+            rest_kick_every: None,
             short_sig: if r.chance(0.25) { 0.3 } else { 0.0 },
             faults,
             tuning,
@@ -211,17 +216,21 @@ impl SimConfig {
     /// * `avoid`: [`avoiding_known_bugs`](Self::avoiding_known_bugs);
     /// * `switch`: `avoid` plus instances logging in as other users;
     /// * `solo`: `avoid` with one user per instance (no multi-instance
-    ///   kicks at all).
+    ///   kicks at all);
+    /// * `kicks`: `avoid` plus REST kicks by the administrator.
     pub fn profile(name: &str, seed: u64) -> Option<SimConfig> {
         let mut cfg = match name {
             "full" => return Some(SimConfig::for_seed(seed)),
             "avoid" => return Some(SimConfig::avoiding_known_bugs(seed)),
-            "switch" | "solo" => SimConfig::avoiding_known_bugs(seed),
+            "switch" | "solo" | "kicks" => SimConfig::avoiding_known_bugs(seed),
             _ => return None,
         };
         if name == "switch" {
             cfg.profile = "switch";
             cfg.switch_users = true;
+        } else if name == "kicks" {
+            cfg.profile = "kicks";
+            cfg.rest_kick_every = Some(cfg.workload / 6);
         } else {
             cfg.profile = "solo";
             cfg.users = cfg.clients;

@@ -57,6 +57,8 @@ pub(crate) enum Ev {
     Act(usize),
     /// The next fault.
     Fault,
+    /// The administrator kicks a random user through the REST API.
+    RestKick,
     /// The crashed server comes back.
     Restart,
     /// The workload ends; the network heals.
@@ -271,6 +273,7 @@ pub struct World {
     pub(crate) wrng: SimRng,
     pub(crate) nrng: SimRng,
     pub(crate) frng: SimRng,
+    pub(crate) krng: SimRng,
     pub(crate) slots: Vec<Slot>,
     pub(crate) links: Vec<Link>,
     pub(crate) server: Server,
@@ -330,6 +333,7 @@ impl World {
             wrng: SimRng::new(seed, 1),
             nrng,
             frng: SimRng::new(seed, 3),
+            krng: SimRng::new(seed, 4),
             slots,
             links: Vec::new(),
             server: Server {
@@ -369,6 +373,10 @@ impl World {
         if let Some(gap) = self.cfg.faults.mean_gap {
             let at = self.frng.exp(gap);
             self.schedule(at, Ev::Fault);
+        }
+        if let Some(gap) = self.cfg.rest_kick_every {
+            let at = self.krng.exp(gap);
+            self.schedule(at, Ev::RestKick);
         }
         self.schedule(self.cfg.workload, Ev::EndWorkload);
         while let Some(item) = self.queue.pop() {
@@ -463,6 +471,7 @@ impl World {
             Ev::CliClosed(link, code) => self.cli_closed(link, code),
             Ev::Act(slot) => self.act(slot),
             Ev::Fault => self.fault(),
+            Ev::RestKick => self.rest_kick(),
             Ev::Restart => self.restart(),
             Ev::EndWorkload => self.end_workload(),
         }
@@ -939,6 +948,33 @@ impl World {
                 self.pump(slot, None);
             }
         }
+    }
+
+    fn rest_kick(&mut self) {
+        let Some(gap) = self.cfg.rest_kick_every.filter(|_| self.workload_on) else {
+            return;
+        };
+        let next = self.now + self.krng.exp(gap);
+        self.schedule(next, Ev::RestKick);
+        let user = self.krng.below(self.cfg.users as u64);
+        let unix = self.server_unix_ms();
+        let Some(engine) = self.server.engine.as_mut() else {
+            return;
+        };
+        let admin = EngineConfig::DEFAULT_ADMIN;
+        let auth = tcchat_server::engine::AdminAuth {
+            sdk_app_id: APP,
+            identifier: admin.to_owned(),
+            usersig: tcchat_server::gen_usersig(APP, KEY, admin, 86_400, unix / 1000),
+        };
+        self.server.step += 1;
+        let result = engine.handle_admin_kick(unix, &auth, &format!("u{user}"));
+        let text = match &result {
+            Ok(n) => format!("REST kick u{user}: {n} session(s)"),
+            Err(e) => format!("REST kick u{user}: {e:?}"),
+        };
+        self.log(None, || text);
+        self.after_server(None);
     }
 
     /// The link the client of `slot` uses (or is opening), if any.
