@@ -3,3 +3,5 @@
 
 pub mod client_core;
 pub mod frames;
+pub mod server;
+pub mod usersig;
