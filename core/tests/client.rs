@@ -1137,6 +1137,66 @@ fn a_relogin_refused_as_kicked_is_a_kick_not_a_fallback() {
         ]
     );
     let logins = h.sent.iter().filter(|s| s.0 == servcmd::LOGIN).count();
-    assert_eq!(logins, 1, "only the refused re-login; no UserSig login after the kick");
+    assert_eq!(
+        logins, 1,
+        "only the refused re-login; no UserSig login after the kick"
+    );
     assert!(!h.client.is_ready());
+}
+
+#[test]
+fn pushes_to_a_session_that_is_not_live_are_not_acked() {
+    // Found by the simulation: acking a push and then dropping it moved the
+    // server's delivered cursor past a message nobody received.
+    let mut h = Harness::logged_in();
+    h.server_close();
+    h.open();
+    let acks = |h: &Harness| h.sent.iter().filter(|s| s.0 == servcmd::PUSH_ACK).count();
+    let before = acks(&h);
+    // Re-login not answered yet: the session is not live on this link.
+    h.deliver(
+        servcmd::MSG_PUSH,
+        9,
+        push_body(json!([wire_msg("u2", "u1", 1, 1, "early")])),
+    );
+    assert_eq!(acks(&h), before, "no ack");
+    assert!(received_texts(&h.take_events()).is_empty());
+    // The sync after the re-login delivers it.
+    h.reply_login();
+    h.reply_sync("ck2", json!([wire_msg("u2", "u1", 1, 1, "early")]));
+    assert_eq!(received_texts(&h.take_events()), ["early"]);
+}
+
+#[test]
+fn another_user_on_the_same_instance_gets_their_own_messages() {
+    // Found by the simulation: u0's cache made u1's synced copy of a message
+    // look like a duplicate.
+    let mut h = Harness::logged_in();
+    let to_u2 = wire_msg("u1", "u2", 5, 5, "from u1 to u2");
+    h.deliver(servcmd::MSG_PUSH, 9, push_body(json!([to_u2.clone()])));
+    h.client.logout(h.now).unwrap();
+    h.drain();
+    h.reply(servcmd::LOGOUT, json!({}));
+    h.client.login(h.now, "u2", "sig-u2").unwrap();
+    h.drain();
+    h.reply_login();
+    h.take_events();
+    h.reply_sync("c", json!([to_u2]));
+    assert_eq!(received_texts(&h.take_events()), ["from u1 to u2"]);
+}
+
+#[test]
+fn the_same_user_logging_in_again_is_not_shown_old_messages_twice() {
+    let mut h = Harness::logged_in();
+    let m = wire_msg("u2", "u1", 5, 5, "once");
+    h.deliver(servcmd::MSG_PUSH, 9, push_body(json!([m.clone()])));
+    h.client.logout(h.now).unwrap();
+    h.drain();
+    h.reply(servcmd::LOGOUT, json!({}));
+    h.client.login(h.now, "u1", "sig-u1").unwrap();
+    h.drain();
+    h.reply_login();
+    h.take_events();
+    h.reply_sync("c", json!([m]));
+    assert!(received_texts(&h.take_events()).is_empty());
 }

@@ -61,6 +61,13 @@ impl MessageCache {
         self.by_id.get(id)
     }
 
+    /// Forget every message.
+    pub(crate) fn clear(&mut self) {
+        self.by_id.clear();
+        self.seen.clear();
+        self.order.clear();
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.order.len()
     }

@@ -227,15 +227,18 @@ impl Client {
                 return;
             }
         };
+        if !self.session.is_live() {
+            // Pushes only make sense for a live session. Not acking it
+            // leaves the message on the server, which delivers it with the
+            // next sync (found by the simulation: acking and then dropping
+            // lost the message).
+            return;
+        }
         if push.need_ack == 1 {
             let ack = PushAck {
                 session_data: push.session_data.clone(),
             };
             self.send_oneway(now, servcmd::PUSH_ACK, &ack);
-        }
-        if !self.session.is_live() {
-            // Pushes only make sense for a live session.
-            return;
         }
         let mut received = Vec::new();
         let mut kick = None;

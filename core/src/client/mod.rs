@@ -178,6 +178,8 @@ pub struct Client {
     next_msg_seq: u64,
 
     messages: MessageCache,
+    /// The user whose messages `messages` and `created` hold.
+    cache_owner: Option<String>,
     created: HashMap<String, Message>,
     created_order: VecDeque<String>,
     sync_cookie: String,
@@ -224,6 +226,7 @@ impl Client {
             next_request: 1,
             next_msg_seq,
             messages: MessageCache::new(tuning.max_cached_messages),
+            cache_owner: None,
             created: HashMap::new(),
             created_order: VecDeque::new(),
             sync_cookie: String::new(),
@@ -303,7 +306,7 @@ impl Client {
     }
 
     /// `findMessage(id)`: a message this instance created, sent or received
-    /// (the newest `max_cached_messages`).
+    /// for the current (or last) user (the newest `max_cached_messages`).
     pub fn find_message(&self, id: &str) -> Option<&Message> {
         self.messages.get(id).or_else(|| self.created.get(id))
     }

@@ -356,6 +356,7 @@ impl Client {
                     return;
                 };
                 let ready = self.make_ready(now, user_id.clone(), user_sig.clone(), &reply);
+                self.own_cache(&ready.user_id);
                 let info = LoginInfo {
                     repeat_login: false,
                     tiny_id: ready.tiny_id.clone(),
@@ -405,6 +406,18 @@ impl Client {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The message cache belongs to one user: a different user starts with
+    /// an empty one, so their sync is not taken for duplicates of the
+    /// previous user's messages (found by the simulation).
+    fn own_cache(&mut self, user_id: &str) {
+        if self.cache_owner.as_deref() != Some(user_id) {
+            self.messages.clear();
+            self.created.clear();
+            self.created_order.clear();
+            self.cache_owner = Some(user_id.to_owned());
         }
     }
 
