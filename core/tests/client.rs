@@ -563,8 +563,33 @@ fn sync_pages_until_done() {
         json!({"Cookie": "p2", "SyncFlag": 2, "MsgList": [wire_msg("u2", "u1", 2, 2, "two")]}),
     );
     assert_eq!(received_texts(&h.events), ["one", "two"]);
+    // The last page carried messages: one more request with its cookie
+    // confirms it arrived.
+    let (_, _, body) = h.last_sent(servcmd::GET_MSG);
+    assert_eq!(body["Cookie"], "p2");
+    h.reply(
+        servcmd::GET_MSG,
+        json!({"Cookie": "p2", "SyncFlag": 2, "MsgList": []}),
+    );
     let n = h.sent.iter().filter(|s| s.0 == servcmd::GET_MSG).count();
-    assert_eq!(n, 2);
+    assert_eq!(n, 3, "an empty answer ends the sync");
+    assert_eq!(received_texts(&h.events), ["one", "two"]);
+}
+
+#[test]
+fn a_server_that_repeats_its_last_page_cannot_make_the_sync_loop() {
+    let mut h = Harness::new();
+    h.open();
+    h.client.login(h.now, "u1", "s").unwrap();
+    h.drain();
+    h.reply_login();
+    let page =
+        json!({"Cookie": "same", "SyncFlag": 2, "MsgList": [wire_msg("u2", "u1", 1, 1, "one")]});
+    h.reply(servcmd::GET_MSG, page.clone());
+    h.reply(servcmd::GET_MSG, page);
+    let n = h.sent.iter().filter(|s| s.0 == servcmd::GET_MSG).count();
+    assert_eq!(n, 2, "the cookie did not move: no further request");
+    assert_eq!(received_texts(&h.events), ["one"]);
 }
 
 #[test]

@@ -98,15 +98,72 @@ fn offline_message_is_synced_once_at_the_next_login() {
     assert_eq!(item["TinyId"], "144115000000000001");
     assert_eq!(item["MsgSeq"], 1);
     assert_eq!(item["MsgRandom"], 11);
-    assert!(!sync.body["Cookie"].as_str().unwrap().is_empty());
+    let cookie = sync.body["Cookie"].as_str().unwrap().to_owned();
+    assert!(!cookie.is_empty());
 
-    // Next login, empty cookie: nothing again.
+    // The reply's arrival is proven when the client comes back with its
+    // cookie (as both SDKs do after a reconnect): nothing new.
     sim.disconnect(2);
     let mut bob = Client::new(3, APP, "bob");
+    bob.login(&mut sim);
+    let resumed = bob.getmsg(&mut sim, &cookie);
+    assert_eq!(resumed.body["MsgList"], json!([]));
+    // From then on even a fresh instance (empty cookie) gets nothing again.
+    sim.disconnect(3);
+    let mut bob = Client::new(4, APP, "bob");
     bob.login(&mut sim);
     let again = bob.getmsg(&mut sim, "");
     assert_eq!(again.body["SyncFlag"], 2);
     assert_eq!(again.body["MsgList"], json!([]));
+}
+
+#[test]
+fn a_sync_reply_lost_with_its_socket_is_synced_again() {
+    // Found by the simulation (seed 55): the cursor moved when the final
+    // page was sent, so a page that died with its socket was never
+    // delivered to any instance.
+    let mut sim = Sim::new();
+    let mut alice = Client::new(1, APP, "alice");
+    alice.login(&mut sim);
+    alice.send_text(&mut sim, "bob", 1, 1, "lost with the socket");
+    let mut bob = Client::new(2, APP, "bob");
+    bob.login(&mut sim);
+    let sync = bob.getmsg(&mut sim, "");
+    assert_eq!(texts(&sync.body["MsgList"]), vec!["lost with the socket"]);
+    // The socket dies; the client never saw the reply.
+    sim.disconnect(2);
+    let mut bob = Client::new(3, APP, "bob");
+    bob.login(&mut sim);
+    assert_eq!(
+        texts(&bob.getmsg(&mut sim, "").body["MsgList"]),
+        vec!["lost with the socket"]
+    );
+}
+
+#[test]
+fn an_ack_of_a_later_push_proves_the_sync_reply_arrived() {
+    let mut sim = Sim::new();
+    let mut alice = Client::new(1, APP, "alice");
+    alice.login(&mut sim);
+    alice.send_text(&mut sim, "bob", 1, 1, "offline");
+    let mut bob = Client::new(2, APP, "bob");
+    bob.login(&mut sim);
+    assert_eq!(
+        texts(&bob.getmsg(&mut sim, "").body["MsgList"]),
+        vec!["offline"]
+    );
+    // A push written after the sync reply on the same socket is acked.
+    let pushed = alice.send_text(&mut sim, "bob", 2, 2, "online");
+    let session = pushed[1].body["SessionData"].clone();
+    bob.call(
+        &mut sim,
+        "openim.ws_msg_push_ack",
+        json!({"SessionData": session}),
+    );
+    sim.disconnect(2);
+    let mut bob = Client::new(3, APP, "bob");
+    bob.login(&mut sim);
+    assert_eq!(bob.getmsg(&mut sim, "").body["MsgList"], json!([]));
 }
 
 #[test]
@@ -153,10 +210,12 @@ fn acks_only_move_the_cursor_over_a_contiguous_run() {
     // The offline message must still be synced.
     let sync = bob.getmsg(&mut sim, "");
     assert_eq!(texts(&sync.body["MsgList"]), vec!["offline", "online"]);
-    // Now everything is delivered.
+    let cookie = sync.body["Cookie"].as_str().unwrap().to_owned();
+    // Now everything is delivered (proven by the cookie coming back).
     sim.disconnect(2);
     let mut bob = Client::new(3, APP, "bob");
     bob.login(&mut sim);
+    assert_eq!(bob.getmsg(&mut sim, &cookie).body["MsgList"], json!([]));
     assert_eq!(bob.getmsg(&mut sim, "").body["MsgList"], json!([]));
     // A forged ack for a position that does not exist changes nothing.
     bob.call(

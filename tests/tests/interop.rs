@@ -1334,9 +1334,12 @@ fn rest_kick_reaches_the_official_sdk() {
                 .any(|r| r["k"] == "up" && r["servcmd"] == "im_open_status.wslogout"),
             "no wslogout after a REST kick"
         );
-        // It can log in again with its UserSig.
+        // It can log in again with its UserSig. (Requests the SDK had in
+        // flight on the kicked socket, such as a stats report, die with it;
+        // replies are checked from the new login on.)
+        let relogin = frank.mark();
         frank.login("frank").await;
-        frank.assert_replies_ok(0).await;
+        frank.assert_replies_ok(relogin).await;
         frank.assert_no_problems_except(0, &["SignModule.onRestApiKickedOut"]);
         drop(frank);
         stop_server(server).await;

@@ -102,12 +102,10 @@ fn summary(failures: &[Outcome]) -> String {
 /// Signatures of bugs found and not fixed yet that no workload restriction
 /// avoids (docs/SIMULATION.md, bugs 3 and 4): a sweep reports them but
 /// does not fail on them. Delete a line when its bug is fixed.
-const KNOWN_BUG_SIGNATURES: &[&str] = &[
-    // Bug 3: the cursor moves when a getmsg reply is sent, not received.
-    "never reached a live client (the cursor moved anyway)",
-    // Bug 4: a push acked by a client outside a session, then dropped.
-    "outside a session: acked, then dropped",
-];
+/// Signatures of known, not yet fixed bugs: a sweep reports violations
+/// carrying one without failing. Empty: every bug found so far is fixed
+/// and kept as a `regression_*` test below.
+const KNOWN_BUG_SIGNATURES: &[&str] = &[];
 
 fn is_known_bug(o: &Outcome) -> bool {
     let v = o.violation.as_ref().unwrap();
@@ -353,8 +351,9 @@ fn regression(seed: u64, profile: &str) {
 /// Bug 1: an instance that sent a message as one user and then logs in as
 /// its recipient never receives it: its dedup cache outlives the user.
 #[test]
-#[ignore = "bug: the client's dedup cache survives a change of user, so the new user never receives what the old one sent it"]
-fn bug_dedup_cache_survives_user_switch() {
+/// Fixed: the client's dedup cache survived a change of user, so the new
+/// user never received what the old one sent it.
+fn regression_dedup_cache_survives_user_switch() {
     regression(0, "switch");
 }
 
@@ -362,8 +361,9 @@ fn bug_dedup_cache_survives_user_switch() {
 /// reply; when that reply dies with its socket, the messages in it are
 /// skipped by every later empty-cookie sync.
 #[test]
-#[ignore = "bug: the server moves the delivered cursor on sending a getmsg reply; a reply lost with its socket loses its messages"]
-fn bug_cursor_moves_on_a_lost_sync_reply() {
+/// Fixed: the server moved the delivered cursor on sending a getmsg reply,
+/// so a reply lost with its socket lost its messages.
+fn regression_cursor_moves_on_a_lost_sync_reply() {
     regression(55, "avoid");
 }
 
@@ -371,7 +371,8 @@ fn bug_cursor_moves_on_a_lost_sync_reply() {
 /// then drops its message; here the push reaches a socket on which an A2
 /// re-login was still in flight when the user logged out locally.
 #[test]
-#[ignore = "bug: a client acks a push it drops (outside a session, e.g. after a local logout raced a re-login), so the message is lost"]
-fn bug_push_acked_then_dropped_outside_a_session() {
+/// Fixed: a client acked a push it then dropped (outside a session), so
+/// the message was lost.
+fn regression_push_acked_then_dropped_outside_a_session() {
     regression(78, "avoid");
 }

@@ -176,6 +176,7 @@ impl Client {
                 .map(|w| self.wire_to_message(w))
                 .collect(),
         );
+        let progressed = !reply.cookie.is_empty() && reply.cookie != self.sync_cookie;
         if !reply.cookie.is_empty() {
             self.sync_cookie = reply.cookie;
         }
@@ -183,7 +184,14 @@ impl Client {
         if !fresh.is_empty() {
             self.emit(Event::MessageReceived(fresh));
         }
-        if reply.sync_flag != SyncFlag::DONE && !self.sync_cookie.is_empty() {
+        // More pages follow: ask with the cookie. The last page, when it
+        // carried messages, is confirmed the same way: a request with its
+        // cookie tells the server the page arrived (so it stops keeping
+        // those messages for the next login), and its answer is normally
+        // empty. Only a cookie that moved asks again, so a server that
+        // repeats itself cannot make this loop.
+        let confirm = reply.sync_flag == SyncFlag::DONE && !reply.msg_list.is_empty() && progressed;
+        if (reply.sync_flag != SyncFlag::DONE || confirm) && !self.sync_cookie.is_empty() {
             self.start_sync(now);
         }
     }

@@ -140,7 +140,7 @@ impl<S: Store> Engine<S> {
             return;
         };
         if let Some(pos) = cookie::decode(self.epoch, &ack.session_data) {
-            self.mark_delivered(me.app, &me.user, pos);
+            self.on_acked(conn, me.app, &me.user, pos);
         }
     }
 

@@ -533,6 +533,7 @@ impl<S: Store> Engine<S> {
 
     fn forget(&mut self, conn: ConnId) {
         self.unbind(conn);
+        self.forget_sync(conn);
         if let Some(c) = self.conns.remove(&conn) {
             if let Some(ip) = c.peer {
                 if let Some(n) = self.per_ip.get_mut(&ip) {

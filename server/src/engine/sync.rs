@@ -26,6 +26,11 @@ use crate::store::{Store, StoreError};
 #[derive(Debug, Default)]
 pub(crate) struct AckTracker {
     pending: HashMap<(u64, String), BTreeSet<u64>>,
+    /// A final sync page sent on a connection and not yet known to have
+    /// arrived: `(app, user, last position)`. It moves the cursor only on
+    /// proof of receipt (found by the simulation: moving it when the reply
+    /// was sent lost messages whose reply died with the socket).
+    unproven: HashMap<ConnId, (u64, String, u64)>,
 }
 
 /// Most out-of-order acks remembered per user; more are dropped (the
@@ -48,13 +53,34 @@ impl<S: Store> Engine<S> {
             Ok(req) => req,
             Err(err) => return self.out.fail(conn, gzip, head, err.code(), err.to_string()),
         };
+        // A cookie proves its reply arrived: everything up to it was
+        // received by this user.
+        if let Some(pos) = cookie::decode(self.epoch, &req.cookie) {
+            if let Err(err) = self.synced_to(me.app, &me.user, pos) {
+                return self.internal_error(conn, gzip, head, &err);
+            }
+        }
         match self.sync_page(me.app, &me.user, &req.cookie) {
-            Ok(reply) => self.out.reply(conn, gzip, head, &reply),
+            Ok((reply, done_at)) => {
+                if let Some(last) = done_at {
+                    self.acks
+                        .unproven
+                        .insert(conn, (me.app, me.user.clone(), last));
+                }
+                self.out.reply(conn, gzip, head, &reply)
+            }
             Err(err) => self.internal_error(conn, gzip, head, &err),
         }
     }
 
-    fn sync_page(&mut self, app: u64, user: &str, cookie: &str) -> Result<GetMsgReply, StoreError> {
+    /// The page after `cookie`, and, when it is the last page, the position
+    /// it ends at (the cursor may move there once the client has it).
+    fn sync_page(
+        &mut self,
+        app: u64,
+        user: &str,
+        cookie: &str,
+    ) -> Result<(GetMsgReply, Option<u64>), StoreError> {
         let start = match cookie::decode(self.epoch, cookie) {
             Some(pos) => pos,
             None => self.store.cursor(app, user)?,
@@ -82,19 +108,39 @@ impl<S: Store> Engine<S> {
             msg_list.push(wire);
         }
         let more = items.len() > msg_list.len();
-        if !more {
-            self.synced_to(app, user, last)?;
-        }
-        Ok(GetMsgReply {
+        let reply = GetMsgReply {
             base: BaseReply::ok(),
             cookie: cookie::encode(self.epoch, last),
             sync_flag: if more { SyncFlag::MORE } else { SyncFlag::DONE },
             msg_list,
-        })
+        };
+        Ok((reply, (!more).then_some(last)))
+    }
+
+    /// A push of inbox position `pos` was acknowledged on `conn`. A push of
+    /// a later position than the final sync page sent on the same
+    /// connection was written after that page, so the page arrived too.
+    pub(super) fn on_acked(&mut self, conn: ConnId, app: u64, user: &str, pos: u64) {
+        let proven = match self.acks.unproven.get(&conn) {
+            Some((a, u, last)) if *a == app && u == user && pos > *last => Some(*last),
+            _ => None,
+        };
+        if let Some(last) = proven {
+            self.acks.unproven.remove(&conn);
+            if let Err(err) = self.synced_to(app, user, last) {
+                tracing::warn!(%err, app, user, "cannot advance the delivered cursor");
+            }
+        }
+        self.mark_delivered(app, user, pos);
+    }
+
+    /// The connection closed: its unproven sync page proves nothing.
+    pub(super) fn forget_sync(&mut self, conn: ConnId) {
+        self.acks.unproven.remove(&conn);
     }
 
     /// A push of inbox position `pos` was acknowledged.
-    pub(super) fn mark_delivered(&mut self, app: u64, user: &str, pos: u64) {
+    fn mark_delivered(&mut self, app: u64, user: &str, pos: u64) {
         let result = self.store.cursor(app, user).and_then(|cursor| {
             // Only positions that exist can be acknowledged.
             if pos <= cursor || pos > self.store.inbox_head(app, user)? {
