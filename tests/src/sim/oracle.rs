@@ -109,7 +109,7 @@ impl World {
                     );
                 }
                 if !legal_net_transition(from, state) {
-                    return self.fail(
+                    self.fail(
                         "net-state",
                         &[slot],
                         format!("NET_STATE_CHANGE {from} -> {state}"),
@@ -120,7 +120,7 @@ impl World {
             Event::SdkDestroy { .. } => {
                 inst.destroyed = true;
                 if inst.ready {
-                    return self.fail(
+                    self.fail(
                         "ready-alternation",
                         &[slot],
                         "SDK_DESTROY while ready (no SDK_NOT_READY first)".into(),
