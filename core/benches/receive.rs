@@ -195,21 +195,21 @@ fn main() {
     if !common::report::bench_mode() {
         return;
     }
-    // The figures: paired rounds of 1,000 frames.
+    // The figures: paired rounds of 100 frames (50 compressed ones).
     let mut rows = Vec::new();
     rows.push(paired(
         "receive plain (659 B push)",
         "<= 1.5x",
-        150,
         1_000,
+        100,
         |n| rx.run(&short, n),
         |n| limit.run(&short, false, n),
     ));
     rows.push(paired(
         "receive COMP+gzip (1.9 KiB push)",
         "<= 1.5x",
-        80,
-        500,
+        600,
+        50,
         |n| rx_gzip.run(&long_gzip, n),
         |n| limit.run(&long_gzip, true, n),
     ));
@@ -220,8 +220,8 @@ fn main() {
     rows.push(paired(
         "receive plain, 1k-message cache",
         "(diagnostic)",
-        150,
         1_000,
+        100,
         |n| rx_small.run(&short, n),
         |n| limit.run(&short, false, n),
     ));

@@ -126,12 +126,12 @@ fn main() {
     if !common::report::bench_mode() {
         return;
     }
-    // The figure: paired rounds of 256 sends (8 batches).
+    // The figure: paired rounds of 64 sends (2 batches).
     let row = paired(
         "send (create + send + poll_transmit)",
         "<= 2x",
-        150,
-        256,
+        1_000,
+        64,
         |n| {
             let mut total = Duration::ZERO;
             let mut done = 0;

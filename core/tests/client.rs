@@ -1225,3 +1225,23 @@ fn the_same_user_logging_in_again_is_not_shown_old_messages_twice() {
     h.reply_sync("c", json!([m]));
     assert!(received_texts(&h.take_events()).is_empty());
 }
+
+#[test]
+fn a_user_coming_back_after_another_is_not_shown_old_messages_twice() {
+    // Found by the simulation: clearing the cache on a user switch let the
+    // first user's unconfirmed messages through a second time.
+    let mut h = Harness::logged_in();
+    let m = wire_msg("u2", "u1", 5, 5, "once");
+    h.deliver(servcmd::MSG_PUSH, 9, push_body(json!([m.clone()])));
+    for (user, sig) in [("u3", "sig-u3"), ("u1", "sig-u1")] {
+        h.client.logout(h.now).unwrap();
+        h.drain();
+        h.reply(servcmd::LOGOUT, json!({}));
+        h.client.login(h.now, user, sig).unwrap();
+        h.drain();
+        h.reply_login();
+    }
+    h.take_events();
+    h.reply_sync("c", json!([m]));
+    assert!(received_texts(&h.take_events()).is_empty());
+}

@@ -1,5 +1,11 @@
 //! Messages the SDK holds: for `find_message`, and to deliver each message
 //! exactly once however often the push and the sync repeat it.
+//!
+//! Entries belong to the user who saw them: one instance may be used by
+//! several users in turn, and the same message (say from u0 to u1) is a
+//! different delivery for each of them. Keying by owner keeps a user's
+//! deliveries deduplicated when they log in again, and never hides one
+//! user's message behind another's (both found by the simulation).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -9,9 +15,15 @@ use crate::model::Message;
 #[derive(Debug)]
 pub(crate) struct MessageCache {
     cap: usize,
-    by_id: HashMap<String, Message>,
+    /// By message ID: the owner and the message.
+    by_id: HashMap<String, (String, Message)>,
+    /// Owner-qualified dedup keys.
     seen: HashSet<String>,
     order: VecDeque<(String, String)>,
+}
+
+fn owned_key(owner: &str, message: &Message) -> String {
+    format!("{owner}\u{1f}{}", message.dedup_key())
 }
 
 impl MessageCache {
@@ -24,48 +36,54 @@ impl MessageCache {
         }
     }
 
-    /// Store a message; `false` if one with the same dedup key was already
-    /// there (a duplicate, which is not stored again).
-    pub(crate) fn insert_new(&mut self, message: Message) -> bool {
-        let key = message.dedup_key();
+    /// Store a message `owner` received; `false` if `owner` already had it
+    /// (a duplicate, which is not stored again).
+    pub(crate) fn insert_new(&mut self, owner: &str, message: Message) -> bool {
+        let key = owned_key(owner, &message);
         if self.seen.contains(&key) {
             return false;
         }
-        self.put(key, message);
+        self.put(key, owner, message);
         true
     }
 
-    /// Store or replace a message (for example after its send completed).
-    pub(crate) fn upsert(&mut self, message: Message) {
-        let key = message.dedup_key();
+    /// Store or replace a message of `owner` (for example after its send
+    /// completed).
+    pub(crate) fn upsert(&mut self, owner: &str, message: Message) {
+        let key = owned_key(owner, &message);
         if self.seen.contains(&key) {
-            self.by_id.insert(message.id.clone(), message);
+            self.by_id
+                .insert(message.id.clone(), (owner.to_owned(), message));
         } else {
-            self.put(key, message);
+            self.put(key, owner, message);
         }
     }
 
-    fn put(&mut self, key: String, message: Message) {
+    fn put(&mut self, key: String, owner: &str, message: Message) {
         self.seen.insert(key.clone());
         self.order.push_back((key, message.id.clone()));
-        self.by_id.insert(message.id.clone(), message);
+        self.by_id
+            .insert(message.id.clone(), (owner.to_owned(), message));
         while self.order.len() > self.cap {
             if let Some((old_key, old_id)) = self.order.pop_front() {
                 self.seen.remove(&old_key);
-                self.by_id.remove(&old_id);
+                if self
+                    .by_id
+                    .get(&old_id)
+                    .is_some_and(|(o, m)| owned_key(o, m) == old_key)
+                {
+                    self.by_id.remove(&old_id);
+                }
             }
         }
     }
 
-    pub(crate) fn get(&self, id: &str) -> Option<&Message> {
-        self.by_id.get(id)
-    }
-
-    /// Forget every message.
-    pub(crate) fn clear(&mut self) {
-        self.by_id.clear();
-        self.seen.clear();
-        self.order.clear();
+    /// The message `id` as `owner` saw it.
+    pub(crate) fn get(&self, owner: &str, id: &str) -> Option<&Message> {
+        self.by_id
+            .get(id)
+            .filter(|(o, _)| o == owner)
+            .map(|(_, m)| m)
     }
 
     pub(crate) fn len(&self) -> usize {

@@ -137,7 +137,8 @@ impl Client {
                         sent.status = MessageStatus::Success;
                         sent.time = reply.msg_time;
                         self.created.remove(&sent.id);
-                        self.messages.upsert(sent.clone());
+                        let owner = sent.from.clone();
+                        self.messages.upsert(&owner, sent.clone());
                         self.complete(id, Ok(Response::MessageSent(Box::new(sent))));
                     }
                     Err(err) => {
@@ -206,9 +207,10 @@ impl Client {
 
     /// Keep the messages not seen before, in order.
     fn accept_messages(&mut self, messages: Vec<Message>) -> Vec<Message> {
+        let owner = self.login_user().unwrap_or_default().to_owned();
         let mut fresh = Vec::with_capacity(messages.len());
         for m in messages {
-            if self.messages.insert_new(m.clone()) {
+            if self.messages.insert_new(&owner, m.clone()) {
                 fresh.push(m);
             } else {
                 self.stats.duplicate_messages += 1;

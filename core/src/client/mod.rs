@@ -178,7 +178,8 @@ pub struct Client {
     next_msg_seq: u64,
 
     messages: MessageCache,
-    /// The user whose messages `messages` and `created` hold.
+    /// The user whose messages `created` holds (and whose cached messages
+    /// `find_message` shows after a logout).
     cache_owner: Option<String>,
     created: HashMap<String, Message>,
     created_order: VecDeque<String>,
@@ -308,7 +309,13 @@ impl Client {
     /// `findMessage(id)`: a message this instance created, sent or received
     /// for the current (or last) user (the newest `max_cached_messages`).
     pub fn find_message(&self, id: &str) -> Option<&Message> {
-        self.messages.get(id).or_else(|| self.created.get(id))
+        let owner = self
+            .login_user()
+            .or(self.cache_owner.as_deref())
+            .unwrap_or_default();
+        self.messages
+            .get(owner, id)
+            .or_else(|| self.created.get(id))
     }
 
     /// Requests queued or in flight.
@@ -450,7 +457,8 @@ impl Client {
     ) -> Result<RequestId, ChatError> {
         self.require_ready("sendMessage")?;
         let Some(created) = self.created.get(&message.id).cloned() else {
-            let code = if self.messages.get(&message.id).is_some() {
+            let owner = self.login_user().unwrap_or_default();
+            let code = if self.messages.get(owner, &message.id).is_some() {
                 ErrorCode::MSG_ONPROGRESS_ERR
             } else {
                 ErrorCode::MSG_INSTANCE_REQUIRED

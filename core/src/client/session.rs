@@ -409,12 +409,10 @@ impl Client {
         }
     }
 
-    /// The message cache belongs to one user: a different user starts with
-    /// an empty one, so their sync is not taken for duplicates of the
-    /// previous user's messages (found by the simulation).
+    /// Messages created but not sent belong to one user: another user
+    /// starts without them. (The message cache itself is keyed by user.)
     fn own_cache(&mut self, user_id: &str) {
         if self.cache_owner.as_deref() != Some(user_id) {
-            self.messages.clear();
             self.created.clear();
             self.created_order.clear();
             self.cache_owner = Some(user_id.to_owned());
