@@ -500,7 +500,10 @@ pub async fn server_restart_loses_nothing<R: Runtime + Default>() {
         ["during 1", "during 2", "after"],
         "exactly once, in order"
     );
-    assert!(!seen.contains(&Event::SdkNotReady), "reconnect is transparent");
+    assert!(
+        !seen.contains(&Event::SdkNotReady),
+        "reconnect is transparent"
+    );
     assert!(alice.is_ready() && bob.is_ready());
     alice.destroy().await.unwrap();
     bob.destroy().await.unwrap();
