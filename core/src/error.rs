@@ -58,6 +58,8 @@ impl ErrorCode {
     pub const LOGGED_OUT: ErrorCode = ErrorCode(3005);
     /// Kicked out through the REST API.
     pub const KICKED_OUT_REST_API: ErrorCode = ErrorCode(3006);
+    /// Server (and client pre-check): the message content is over 12 KB.
+    pub const MSG_TOO_LONG: ErrorCode = ErrorCode(80002);
     /// Server: the A2 key (session) expired.
     pub const MSG_A2KEY_EXPIRED: ErrorCode = ErrorCode(20002);
     /// Server: the UserSig expired.

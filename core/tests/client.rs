@@ -1245,3 +1245,26 @@ fn a_user_coming_back_after_another_is_not_shown_old_messages_twice() {
     h.reply_sync("c", json!([m]));
     assert!(received_texts(&h.take_events()).is_empty());
 }
+
+#[test]
+fn oversized_texts_and_user_ids_are_refused_before_sending() {
+    let mut h = Harness::logged_in();
+    let long = "x".repeat(Client::MAX_MESSAGE_BYTES + 1);
+    let err = h
+        .client
+        .create_text_message(h.now, &CreateTextMessageOptions::c2c("u2", long))
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::MSG_TOO_LONG);
+    let far = "u".repeat(Client::MAX_USER_ID_BYTES + 1);
+    let err = h
+        .client
+        .create_text_message(h.now, &CreateTextMessageOptions::c2c(far, "x"))
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::INVALID_OPERATION);
+    // `TIMTextElem` and `{"Text":""}` count too.
+    let fits = "x".repeat(Client::MAX_MESSAGE_BYTES - 22);
+    assert!(h
+        .client
+        .create_text_message(h.now, &CreateTextMessageOptions::c2c("u2", fits))
+        .is_ok());
+}

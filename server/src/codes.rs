@@ -36,8 +36,16 @@ pub const INTERNAL_ERROR: u32 = 10002;
 /// The servcmd is not implemented by this server. (Tencent: "the interface
 /// name in the request is wrong".)
 pub const UNSUPPORTED_SERVCMD: u32 = 10003;
-/// A body field has an invalid value (for example an empty `MsgBody`).
+/// A body field has an invalid value (for example an empty `MsgBody`, or
+/// more than [`MAX_MSG_ELEMENTS`] elements).
 pub const INVALID_PARAMETER: u32 = 10004;
+/// `openim.sendmsg`: the message body is over [`MAX_MSG_BODY_BYTES`].
+/// (Tencent: 80002, "message content too long", 12 KB.)
+pub const MESSAGE_TOO_LONG: u32 = 80002;
+/// Most elements one message may carry.
+pub const MAX_MSG_ELEMENTS: usize = 32;
+/// Most bytes of `MsgBody` plus `CloudCustomData` (Tencent's 12 KB).
+pub const MAX_MSG_BODY_BYTES: usize = 12 * 1024;
 
 /// WebSocket close code: the server is shutting down.
 pub const CLOSE_GOING_AWAY: u16 = 1001;

@@ -289,9 +289,9 @@ fn a_getmsg_page_stops_at_its_byte_budget() {
     let mut sim = Sim::new();
     let mut alice = Client::new(1, APP, "alice");
     alice.login(&mut sim);
-    // Five 100 KiB messages: at most two fit in 256 KiB.
-    let big = "x".repeat(100 * 1024);
-    for i in 1..=5 {
+    // Sixty 10 KiB messages: 600 KiB, so at most about 25 fit in 256 KiB.
+    let big = "x".repeat(10 * 1024);
+    for i in 1..=60 {
         alice.send_text(&mut sim, "bob", i, 200 + i, &big);
     }
     let mut bob = Client::new(2, APP, "bob");
@@ -308,8 +308,25 @@ fn a_getmsg_page_stops_at_its_byte_budget() {
             break;
         }
     }
-    assert_eq!(pages.iter().sum::<usize>(), 5);
-    assert!(pages.iter().all(|n| *n <= 2), "pages {pages:?}");
+    assert_eq!(pages.iter().sum::<usize>(), 60);
+    assert!(pages.len() >= 3, "pages {pages:?}");
+    assert!(pages.iter().all(|n| *n <= 26), "pages {pages:?}");
+}
+
+#[test]
+fn messages_over_the_size_or_element_limits_are_refused() {
+    let (mut sim, mut alice, _bob) = online_pair();
+    let too_long = alice.send_text(&mut sim, "bob", 1, 1, &"x".repeat(13 * 1024));
+    assert_eq!(too_long[0].body["ErrorCode"], 80002);
+    assert_eq!(too_long.len(), 1, "nothing pushed");
+    let mut body = common::sendmsg_body("alice", "bob", 2, 2, sim.unix_s(), "x");
+    let elem = body["MsgBody"][0].clone();
+    body["MsgBody"] = json!(vec![elem; 33]);
+    let reply = alice.reply(&mut sim, "openim.sendmsg", body);
+    assert_eq!(reply.body["ErrorCode"], 10004);
+    // Within the limits it goes through.
+    let ok = alice.send_text(&mut sim, "bob", 3, 3, &"x".repeat(11 * 1024));
+    assert_eq!(ok[0].body["ErrorCode"], 0);
 }
 
 #[test]

@@ -193,6 +193,13 @@ pub struct Client {
 }
 
 impl Client {
+    /// Longest user ID, in bytes (as the reference server).
+    pub const MAX_USER_ID_BYTES: usize = 256;
+    /// Largest message, in bytes of its encoded elements (Tencent's 12 KB
+    /// limit, measured as the reference server measures it); larger ones are
+    /// refused with 80002 before anything is sent.
+    pub const MAX_MESSAGE_BYTES: usize = 12 * 1024;
+
     /// Highest request seq before it is re-randomized (as the official SDK).
     const SEQ_WRAP: u64 = 0x8FFF_FFFF;
 
@@ -401,12 +408,27 @@ impl Client {
                 ),
             ));
         }
-        if options.to.is_empty() {
-            return Err(self.api_error(ErrorCode::INVALID_OPERATION, "`to` is empty"));
+        if options.to.is_empty() || options.to.len() > Self::MAX_USER_ID_BYTES {
+            return Err(self.api_error(
+                ErrorCode::INVALID_OPERATION,
+                format!("`to` must be 1 to {} bytes", Self::MAX_USER_ID_BYTES),
+            ));
         }
         let payload = Payload::Text {
             text: options.text.clone(),
         };
+        // Measured as the server measures it: the element as encoded.
+        let elem = payload.to_elem();
+        let size = elem.msg_type.len() + elem.msg_content.get().len();
+        if size > Self::MAX_MESSAGE_BYTES {
+            return Err(self.api_error(
+                ErrorCode::MSG_TOO_LONG,
+                format!(
+                    "the message is {size} bytes encoded; the limit is {}",
+                    Self::MAX_MESSAGE_BYTES
+                ),
+            ));
+        }
         let client_time = self.clock.server_secs(now);
         let random = u64::from(self.rng.next_u32());
         let sequence = self.next_msg_seq;

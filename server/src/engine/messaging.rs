@@ -55,6 +55,33 @@ impl<S: Store> Engine<S> {
                 "MsgBody is empty",
             );
         }
+        if req.msg_body.len() > codes::MAX_MSG_ELEMENTS {
+            return self.out.fail(
+                conn,
+                gzip,
+                head,
+                codes::INVALID_PARAMETER,
+                format!("MsgBody has more than {} elements", codes::MAX_MSG_ELEMENTS),
+            );
+        }
+        let body_bytes: usize = req
+            .msg_body
+            .iter()
+            .map(|e| e.msg_type.len() + e.msg_content.get().len())
+            .sum::<usize>()
+            + req.cloud_custom_data.len();
+        if body_bytes > codes::MAX_MSG_BODY_BYTES {
+            return self.out.fail(
+                conn,
+                gzip,
+                head,
+                codes::MESSAGE_TOO_LONG,
+                format!(
+                    "the message is {body_bytes} bytes; the limit is {}",
+                    codes::MAX_MSG_BODY_BYTES
+                ),
+            );
+        }
         let msg_time = unix_ms / 1000;
         let sender_tiny_id: u64 = me.tiny_id.parse().unwrap_or(0);
         let msg = NewMessage {
