@@ -43,16 +43,22 @@ fn main() {
     );
     let server = start_server();
     let echo = EchoServer::start();
-    // `TCCHAT_PROFILE=sdk|echo`: only that side's throughput, 20,000
-    // messages, for a profiler (`perf record`, `valgrind --tool=callgrind`).
+    // `TCCHAT_PROFILE=sdk|echo` (+ `TCCHAT_PROFILE_N`, default 20,000):
+    // only that side's throughput, for a profiler (`perf record`, or
+    // `valgrind --tool=callgrind`, which counts the instructions of every
+    // thread: client, server and echo server alike).
     if let Ok(side) = std::env::var("TCCHAT_PROFILE") {
+        let n = std::env::var("TCCHAT_PROFILE_N")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(20_000);
         exec.block_on(async {
             if side == "echo" {
                 let mut e = e2e::EchoClient::<TokioRuntime>::connect(echo.addr).await;
-                println!("echo: {:?}", e.throughput(20_000).await);
+                println!("echo: {n} in {:?}", e.throughput(n).await);
             } else {
                 let mut p = e2e::SdkPair::<TokioRuntime>::new(&server.ws_url(), "a", "b").await;
-                println!("sdk: {:?}", p.throughput("b", 20_000).await);
+                println!("sdk: {n} in {:?}", p.throughput("b", n).await);
                 p.destroy().await;
             }
         });

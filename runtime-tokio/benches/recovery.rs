@@ -18,10 +18,10 @@
 //! The same scenario in virtual time over 1,000 seeds is
 //! `cargo bench -p tcchat-core --bench recovery_virtual`.
 
-#[path = "../../core/benches/common/report.rs"]
-mod report;
 #[path = "support/e2e.rs"]
 mod e2e;
+#[path = "../../core/benches/common/report.rs"]
+mod report;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -78,8 +78,12 @@ async fn run(
             }
         })
         .expect("listener");
-    a.login(LoginOptions::new(&ua, sig(&ua))).await.expect("login a");
-    b.login(LoginOptions::new(&ub, sig(&ub))).await.expect("login b");
+    a.login(LoginOptions::new(&ua, sig(&ua)))
+        .await
+        .expect("login a");
+    b.login(LoginOptions::new(&ub, sig(&ub)))
+        .await
+        .expect("login b");
 
     server.shutdown().await;
     tokio::time::sleep(outage).await;
@@ -119,11 +123,7 @@ async fn run(
 
 fn main() {
     let bench = report::bench_mode();
-    let plan: &[(u64, usize)] = if bench {
-        &[(3, 5), (10, 3)]
-    } else {
-        &[(1, 1)]
-    };
+    let plan: &[(u64, usize)] = if bench { &[(3, 5), (10, 3)] } else { &[(1, 1)] };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -20,10 +20,10 @@
 //! each side's memory and CPU are its own, and so that each process needs
 //! only one file descriptor per connection.
 
-#[path = "../../core/benches/common/report.rs"]
-mod report;
 #[path = "support/e2e.rs"]
 mod e2e;
+#[path = "../../core/benches/common/report.rs"]
+mod report;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{BufRead, BufReader, Read};
@@ -253,7 +253,11 @@ fn main() {
         "client memory per idle instance: RSS {:.1} KiB, heap {:.1} KiB (goal <= 64 KiB: {})",
         kib(per_client_rss),
         kib(per_client_heap),
-        if per_client_rss <= 65_536.0 { "met" } else { "MISSED" }
+        if per_client_rss <= 65_536.0 {
+            "met"
+        } else {
+            "MISSED"
+        }
     );
     println!(
         "server memory per connection (child process RSS delta): {:.1} KiB",
@@ -293,8 +297,14 @@ fn main() {
     // otherwise be reused by the second and hide its RSS.
     let mut keep = Vec::new();
     for (label, config) in [
-        ("with read_buffer_size(4 KiB)", ws_config().read_buffer_size(4096)),
-        ("SDK configuration (tungstenite's default 128 KiB read buffer)", ws_config()),
+        (
+            "with read_buffer_size(4 KiB)",
+            ws_config().read_buffer_size(4096),
+        ),
+        (
+            "SDK configuration (tungstenite's default 128 KiB read buffer)",
+            ws_config(),
+        ),
     ] {
         let (rss0, live0) = (rss("self"), LIVE.load(Ordering::Relaxed));
         let conns = rt.block_on(raw_connections(addr, raw, config));
@@ -328,11 +338,16 @@ async fn raw_connections(
             .connect_tcp(addr.ip().to_string(), addr.port())
             .await
             .expect("connect");
-        let (mut ws, _) =
-            async_tungstenite::client_async_with_config(format!("ws://{addr}/binfo"), io, Some(config))
-                .await
-                .expect("handshake");
-        ws.send(WsMessage::Binary(frame.clone())).await.expect("send");
+        let (mut ws, _) = async_tungstenite::client_async_with_config(
+            format!("ws://{addr}/binfo"),
+            io,
+            Some(config),
+        )
+        .await
+        .expect("handshake");
+        ws.send(WsMessage::Binary(frame.clone()))
+            .await
+            .expect("send");
         let _ = ws.next().await;
         out.push(ws);
     }
