@@ -214,6 +214,20 @@ impl Harness {
         );
     }
 
+    /// Log out (answered), then log in as `user` (answered), dropping the
+    /// events so far.
+    fn switch_user(&mut self, user: &str) {
+        self.client.logout(self.now).unwrap();
+        self.drain();
+        self.reply(servcmd::LOGOUT, json!({}));
+        self.client
+            .login(self.now, user, &format!("sig-{user}"))
+            .unwrap();
+        self.drain();
+        self.reply_login();
+        self.take_events();
+    }
+
     /// Open, log in as u1, finish the first sync.
     fn logged_in() -> Harness {
         let mut h = Harness::new();
@@ -1199,13 +1213,7 @@ fn another_user_on_the_same_instance_gets_their_own_messages() {
     let mut h = Harness::logged_in();
     let to_u2 = wire_msg("u1", "u2", 5, 5, "from u1 to u2");
     h.deliver(servcmd::MSG_PUSH, 9, push_body(json!([to_u2.clone()])));
-    h.client.logout(h.now).unwrap();
-    h.drain();
-    h.reply(servcmd::LOGOUT, json!({}));
-    h.client.login(h.now, "u2", "sig-u2").unwrap();
-    h.drain();
-    h.reply_login();
-    h.take_events();
+    h.switch_user("u2");
     h.reply_sync("c", json!([to_u2]));
     assert_eq!(received_texts(&h.take_events()), ["from u1 to u2"]);
 }
@@ -1215,13 +1223,7 @@ fn the_same_user_logging_in_again_is_not_shown_old_messages_twice() {
     let mut h = Harness::logged_in();
     let m = wire_msg("u2", "u1", 5, 5, "once");
     h.deliver(servcmd::MSG_PUSH, 9, push_body(json!([m.clone()])));
-    h.client.logout(h.now).unwrap();
-    h.drain();
-    h.reply(servcmd::LOGOUT, json!({}));
-    h.client.login(h.now, "u1", "sig-u1").unwrap();
-    h.drain();
-    h.reply_login();
-    h.take_events();
+    h.switch_user("u1");
     h.reply_sync("c", json!([m]));
     assert!(received_texts(&h.take_events()).is_empty());
 }
@@ -1233,15 +1235,8 @@ fn a_user_coming_back_after_another_is_not_shown_old_messages_twice() {
     let mut h = Harness::logged_in();
     let m = wire_msg("u2", "u1", 5, 5, "once");
     h.deliver(servcmd::MSG_PUSH, 9, push_body(json!([m.clone()])));
-    for (user, sig) in [("u3", "sig-u3"), ("u1", "sig-u1")] {
-        h.client.logout(h.now).unwrap();
-        h.drain();
-        h.reply(servcmd::LOGOUT, json!({}));
-        h.client.login(h.now, user, sig).unwrap();
-        h.drain();
-        h.reply_login();
-    }
-    h.take_events();
+    h.switch_user("u3");
+    h.switch_user("u1");
     h.reply_sync("c", json!([m]));
     assert!(received_texts(&h.take_events()).is_empty());
 }
