@@ -444,9 +444,10 @@ async fn a_client_that_never_reads_is_cut_off_and_the_server_stays_responsive() 
     let mut bob_ws = connect(&base, 2, 7).await;
     let mut bob = User::new("bob", 200);
     bob.login(&mut bob_ws).await;
-    // Far more than socket buffers hold: 200 pushes of 100 KB.
-    let text = "x".repeat(100 * 1024);
-    for n in 0..200u64 {
+    // Far more than socket buffers hold: 2,000 pushes of 11 KiB (messages
+    // are limited to 12 KiB).
+    let text = "x".repeat(11 * 1024);
+    for n in 0..2000u64 {
         let body = json!({
             "From_Account": "bob", "To_Account": "dave", "MsgSeq": n, "MsgRandom": n,
             "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}],
@@ -456,7 +457,7 @@ async fn a_client_that_never_reads_is_cut_off_and_the_server_stays_responsive() 
         assert_eq!(reply["ErrorCode"], 0, "the sender is never held up");
     }
     // dave's socket was cut: reading it now yields what was in flight and
-    // then its end, well short of 200 pushes.
+    // then its end, well short of 2,000 pushes.
     let mut pushes = 0;
     loop {
         match tokio::time::timeout(WAIT, sink_ws.next())
@@ -469,7 +470,7 @@ async fn a_client_that_never_reads_is_cut_off_and_the_server_stays_responsive() 
         }
     }
     assert!(
-        pushes < 200,
+        pushes < 2000,
         "{pushes} pushes reached a client that never read"
     );
     server.shutdown().await;
