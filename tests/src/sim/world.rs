@@ -26,7 +26,7 @@ pub const KEY: &str = "sim-secret-key";
 /// Server wall clock at virtual time zero (Unix ms).
 pub const UNIX_BASE_MS: u64 = 1_795_628_000_000;
 
-/// Index of a link in [`World::links`].
+/// Index of a link in the world's link table.
 pub type LinkId = usize;
 
 /// Something scheduled at a virtual time.
