@@ -18,6 +18,9 @@ use tcchat_core::{ConnId, DisconnectReason};
 
 use crate::runtime::{Io, Runtime};
 
+/// Read buffer of a WebSocket connection (tungstenite's default is 128 KiB).
+const READ_BUFFER_BYTES: usize = 4096;
+
 /// What the driver asks a connection task to do.
 pub(crate) enum Outgoing {
     Frame(bytes::Bytes),
@@ -130,7 +133,11 @@ async fn connect<R: Runtime>(
         tcp
     };
     let limit = Limits::default().max_frame_bytes;
+    // tungstenite's default read buffer is 128 KiB per connection, zero
+    // filled before each read: most of an idle instance's memory and a
+    // third of its receive CPU (BENCHMARKS.md §6). Frames are small.
     let config = WebSocketConfig::default()
+        .read_buffer_size(READ_BUFFER_BYTES)
         .max_message_size(Some(limit))
         .max_frame_size(Some(limit));
     let (ws, _) = async_tungstenite::client_async_with_config(url, io, Some(config))

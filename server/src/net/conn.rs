@@ -62,7 +62,10 @@ pub(crate) async fn run(
         query = Some(req.uri().query().unwrap_or("").to_owned());
         Ok(resp)
     };
+    // 4 KiB instead of tungstenite's 128 KiB read buffer: per-connection
+    // memory (BENCHMARKS.md §6).
     let config = WebSocketConfig::default()
+        .read_buffer_size(4096)
         .max_message_size(Some(settings.max_message_bytes))
         .max_frame_size(Some(settings.max_message_bytes));
     let handshake =
