@@ -16,8 +16,6 @@
 
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tcchat_core::wire::{decode, encode};
@@ -25,43 +23,8 @@ use tcchat_core::{Client, ConnId, Transmit, Tuning};
 
 use common::{answer, Scripted};
 
-/// Counts live heap bytes.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator and only adds bookkeeping.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            LIVE.fetch_add(layout.size(), Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            LIVE.fetch_add(layout.size(), Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-            LIVE.fetch_add(new_size, Ordering::Relaxed);
-        }
-        p
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+#[path = "common/alloc.rs"]
+mod alloc;
 
 fn rss_bytes() -> usize {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
@@ -86,7 +49,7 @@ fn main() {
         100
     };
     let t0 = Instant::now();
-    let live0 = LIVE.load(Ordering::Relaxed);
+    let live0 = alloc::live_bytes();
     let rss0 = rss_bytes();
     let mut clients = Vec::with_capacity(n);
     let mut now = t0;
@@ -98,7 +61,7 @@ fn main() {
             client: s.client,
         });
     }
-    let live = LIVE.load(Ordering::Relaxed) - live0;
+    let live = alloc::live_bytes() - live0;
     let rss = rss_bytes().saturating_sub(rss0);
     println!("\n== the sans-IO core at scale: {n} logged-in idle clients in one process ==");
     println!(

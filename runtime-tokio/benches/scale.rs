@@ -25,10 +25,8 @@ mod e2e;
 #[path = "../../core/benches/common/report.rs"]
 mod report;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use async_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -39,42 +37,8 @@ use tcchat_tokio::{Chat, LoginOptions, Options, TokioRuntime};
 
 use e2e::{sendmsg_frame, sig, ws_config, APP};
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator and only adds bookkeeping.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            LIVE.fetch_add(layout.size(), Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            LIVE.fetch_add(layout.size(), Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-            LIVE.fetch_add(new_size, Ordering::Relaxed);
-        }
-        p
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+#[path = "../../core/benches/common/alloc.rs"]
+mod alloc;
 
 const CHILD_ENV: &str = "TCCHAT_BENCH_CHILD";
 
@@ -216,7 +180,7 @@ fn main() {
     std::thread::sleep(Duration::from_millis(200));
     let sigs: Vec<String> = (0..n).map(|i| sig(&format!("idle{i}"))).collect();
 
-    let (rss_c0, live0, rss_s0) = (rss("self"), LIVE.load(Ordering::Relaxed), rss(&spid));
+    let (rss_c0, live0, rss_s0) = (rss("self"), alloc::live_bytes(), rss(&spid));
     let t0 = Instant::now();
     let chats: Vec<Chat> = rt.block_on(async {
         futures_util::stream::iter(0..n)
@@ -240,7 +204,7 @@ fn main() {
     assert!(chats.iter().all(|c| c.is_ready()));
     // Let the post-login sync replies and first frames settle.
     std::thread::sleep(Duration::from_secs(2));
-    let (rss_c, live, rss_s) = (rss("self"), LIVE.load(Ordering::Relaxed), rss(&spid));
+    let (rss_c, live, rss_s) = (rss("self"), alloc::live_bytes(), rss(&spid));
     let per_client_rss = (rss_c.saturating_sub(rss_c0)) as f64 / n as f64;
     let per_client_heap = (live.saturating_sub(live0)) as f64 / n as f64;
     let per_conn_server = (rss_s.saturating_sub(rss_s0)) as f64 / n as f64;
@@ -306,9 +270,9 @@ fn main() {
             ws_config(),
         ),
     ] {
-        let (rss0, live0) = (rss("self"), LIVE.load(Ordering::Relaxed));
+        let (rss0, live0) = (rss("self"), alloc::live_bytes());
         let conns = rt.block_on(raw_connections(addr, raw, config));
-        let (rss1, live1) = (rss("self"), LIVE.load(Ordering::Relaxed));
+        let (rss1, live1) = (rss("self"), alloc::live_bytes());
         println!(
             "raw async-tungstenite client {label}: RSS {:.1} KiB, heap {:.1} KiB per connection \
              ({raw} connections, one SDK-sized frame each way)",
