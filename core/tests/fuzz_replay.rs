@@ -2,29 +2,17 @@
 //! input the fuzzers kept (including past findings) without running a
 //! fuzzer. The target bodies are the fuzz crate's own source files.
 
-use std::path::{Path, PathBuf};
-
 #[path = "../../fuzz/src/frames.rs"]
 mod frames;
 
 #[path = "../../fuzz/src/client_core.rs"]
 mod client_core;
 
-fn corpus(target: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fuzz/corpus")
-        .join(target);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("corpus {}: {e}", dir.display()))
-        .map(|entry| entry.expect("corpus entry").path())
-        .filter(|p| p.is_file())
-        .filter(|p| {
-            !p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        })
-        .collect();
-    files.sort();
-    files
+#[path = "../../fuzz/src/corpus.rs"]
+mod corpus_files;
+
+fn corpus(target: &str) -> Vec<std::path::PathBuf> {
+    corpus_files::files(env!("CARGO_MANIFEST_DIR"), target)
 }
 
 #[test]

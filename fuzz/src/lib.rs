@@ -2,6 +2,7 @@
 //! main workspace run exactly the same code.
 
 pub mod client_core;
+pub mod corpus;
 pub mod frames;
 pub mod server;
 pub mod usersig;
