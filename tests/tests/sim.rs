@@ -2,7 +2,7 @@
 //! seed. See docs/SIMULATION.md for the design, the invariants, and how to
 //! replay a seed or soak many.
 //!
-//! * `seeds`: the CI sweep (`SIM_SEEDS`, default 200, profile `avoid`).
+//! * `seeds`: the CI sweep (`SIM_SEEDS`, default 200, profile `full`).
 //! * `replay`: one seed with its trace (`SIM_SEED`, `SIM_PROFILE`).
 //! * `soak` (ignored): any number of seeds on every core.
 //! * `scale` (ignored): 10,000 clients for one virtual hour.
@@ -26,7 +26,7 @@ fn threads() -> usize {
 }
 
 fn profile(seed: u64) -> SimConfig {
-    let name = std::env::var("SIM_PROFILE").unwrap_or_else(|_| "avoid".into());
+    let name = std::env::var("SIM_PROFILE").unwrap_or_else(|_| "full".into());
     SimConfig::profile(&name, seed).expect("SIM_PROFILE is full, avoid, switch, solo or kicks")
 }
 
@@ -99,9 +99,6 @@ fn summary(failures: &[Outcome]) -> String {
     s
 }
 
-/// Signatures of bugs found and not fixed yet that no workload restriction
-/// avoids (docs/SIMULATION.md, bugs 3 and 4): a sweep reports them but
-/// does not fail on them. Delete a line when its bug is fixed.
 /// Signatures of known, not yet fixed bugs: a sweep reports violations
 /// carrying one without failing. Empty: every bug found so far is fixed
 /// and kept as a `regression_*` test below.
@@ -113,7 +110,7 @@ fn is_known_bug(o: &Outcome) -> bool {
 }
 
 /// The seed sweep CI runs: `SIM_SEEDS` seeds (default 200) from
-/// `SIM_FIRST` (default 0), profile `SIM_PROFILE` (default `avoid`), on
+/// `SIM_FIRST` (default 0), profile `SIM_PROFILE` (default `full`), on
 /// every core.
 #[test]
 fn seeds() {
@@ -138,9 +135,9 @@ fn seeds() {
     );
 }
 
-/// `SIM_SEED=N SIM_PROFILE=avoid cargo test -p tcchat-tests --test sim replay -- --nocapture`
+/// `SIM_SEED=N SIM_PROFILE=full cargo test -p tcchat-tests --test sim replay -- --nocapture`
 /// replays one seed with its full trace on stderr (`SIM_TRACE=0` keeps it
-/// quiet). Defaults: seed 0, profile `avoid` (the one the sweeps use).
+/// quiet). Defaults: seed 0, profile `full` (the one the sweeps use).
 #[test]
 fn replay() {
     let seed = env_u64("SIM_SEED").unwrap_or(0);

@@ -178,6 +178,7 @@ pub fn push_body(random: u64, text: &str) -> MsgPush {
                 ..Default::default()
             }]),
             c2c_notify_msg_array: None,
+            ..Default::default()
         }],
         need_ack: 1,
         session_data: format!("1795628000.{}", 4_000 + random),

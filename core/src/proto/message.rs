@@ -127,8 +127,47 @@ pub struct WireMessage {
     /// instance (multi-device sync).
     #[serde(rename = "IsSyncMsg", default, skip_serializing_if = "is_zero")]
     pub is_sync_msg: u8,
+    /// 8: revoked (history and sync).
+    #[serde(rename = "MsgFlagBits", default, skip_serializing_if = "is_zero_u32")]
+    pub msg_flag_bits: u32,
+    /// Who revoked it (with `MsgFlagBits` 8).
+    #[serde(
+        rename = "RevokerInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub revoker_info: Option<super::msgops::RevokerInfo>,
+    /// Modification version (0: never modified).
+    #[serde(rename = "MsgVersion", default, skip_serializing_if = "is_zero_u64")]
+    pub msg_version: u64,
+    /// 1 when the sender asked for a read receipt.
+    #[serde(rename = "IsNeedReadReceipt", default, skip_serializing_if = "is_zero")]
+    pub is_need_read_receipt: u8,
+    /// 1 when the peer has sent a read receipt for it (history).
+    #[serde(rename = "IsPeerRead", default, skip_serializing_if = "is_zero")]
+    pub is_peer_read: u8,
+    /// 1 when the message supports extensions.
+    #[serde(
+        rename = "SupportMessageExtension",
+        default,
+        skip_serializing_if = "is_zero"
+    )]
+    pub support_message_extension: u8,
+}
+
+impl WireMessage {
+    /// `MsgFlagBits` value of a revoked message.
+    pub const FLAG_REVOKED: u32 = 8;
 }
 
 fn is_zero(v: &u8) -> bool {
+    *v == 0
+}
+
+fn is_zero_u32(v: &u32) -> bool {
+    *v == 0
+}
+
+fn is_zero_u64(v: &u64) -> bool {
     *v == 0
 }

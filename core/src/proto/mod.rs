@@ -6,13 +6,16 @@
 //! missing field takes its default, as the official SDK tolerates.
 
 mod base;
+pub mod contact;
+pub mod ext;
 mod login;
 mod message;
+pub mod msgops;
 mod push;
 mod sync;
 
 pub use base::BaseReply;
 pub use login::{HelloRequest, LoginReply, LoginRequest, LogoutRequest};
 pub use message::{MsgElem, SendMsgReply, SendMsgRequest, WireMessage};
-pub use push::{KickoutNotify, MsgPush, NotifyItem, PushAck, PushEvent};
+pub use push::{KickoutNotify, ModNotify, MsgPush, NotifyItem, PushAck, PushEvent};
 pub use sync::{GetMsgReply, GetMsgRequest, SyncFlag};

@@ -1,6 +1,9 @@
 use serde::{Deserialize, Serialize};
 
-use super::WireMessage;
+use super::contact::RecentContactMod;
+use super::ext::ExtensionNotify;
+use super::msgops::{ReadSyncNotify, ReadedReceiptNotify, ReceiptMsgInfo, WithdrawNotify};
+use super::{MsgElem, WireMessage};
 
 /// Body of the `im_open_push.msg_push` (and `stat_forceoffline`) push.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -40,6 +43,85 @@ pub struct PushEvent {
         skip_serializing_if = "Option::is_none"
     )]
     pub c2c_notify_msg_array: Option<Vec<NotifyItem>>,
+    /// Event 23: messages modified.
+    #[serde(
+        rename = "C2cMsgModNotifys",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub c2c_msg_mod_notifys: Option<Vec<ModNotify>>,
+    /// Event 22: extensions of a message changed.
+    #[serde(
+        rename = "MsgExtensionNotify",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub msg_extension_notify: Option<ExtensionNotify>,
+    /// Event 11: conversation changes made on another instance.
+    #[serde(
+        rename = "RecentContactMod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recent_contact_mod: Option<Vec<RecentContactMod>>,
+    /// Event 16 (C2C read receipts): the reader. The official SDK reads
+    /// `UserId` (not `UserID`).
+    #[serde(rename = "UserId", default, skip_serializing_if = "String::is_empty")]
+    pub user_id: String,
+    /// Event 16: when the reader read them, Unix seconds.
+    #[serde(rename = "PeerReadTime", default, skip_serializing_if = "is_zero_u64")]
+    pub peer_read_time: u64,
+    /// Event 16: the messages read.
+    #[serde(
+        rename = "C2cMsgInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub c2c_msg_info: Option<Vec<ReceiptMsgInfo>>,
+}
+
+impl PushEvent {
+    /// The `Event` number of C2C read receipts; the official SDK requires
+    /// exactly this value.
+    pub const READ_RECEIPT: u32 = 16;
+}
+
+/// One item of `C2cMsgModNotifys`: the message as it is now.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModNotify {
+    /// Sender.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// Receiver.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: String,
+    /// The sender's `MsgSeq`.
+    #[serde(rename = "MsgSeq", default)]
+    pub msg_seq: u64,
+    /// The sender's `MsgRandom`.
+    #[serde(rename = "MsgRandom", default)]
+    pub msg_random: u64,
+    /// Server time, Unix seconds.
+    #[serde(rename = "MsgTimeStamp", default)]
+    pub msg_time_stamp: u64,
+    /// Sender's client time.
+    #[serde(rename = "MsgClientTime", default)]
+    pub msg_client_time: u64,
+    /// Sender's tiny ID.
+    #[serde(rename = "TinyId", default)]
+    pub tiny_id: String,
+    /// Server key.
+    #[serde(rename = "MsgKey", default)]
+    pub msg_key: String,
+    /// The new elements.
+    #[serde(rename = "MsgBody", default)]
+    pub msg_body: Vec<MsgElem>,
+    /// The new custom data.
+    #[serde(rename = "CloudCustomData", default)]
+    pub cloud_custom_data: String,
+    /// The new version (applied only when above the local one).
+    #[serde(rename = "MsgVersion", default)]
+    pub msg_version: u64,
 }
 
 /// One item of `C2cNotifyMsgArray`.
@@ -52,6 +134,27 @@ pub struct NotifyItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub kickout_msg_notify: Option<KickoutNotify>,
+    /// Messages revoked.
+    #[serde(
+        rename = "WithdrawC2cMsgNotify",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub withdraw_c2c_msg_notify: Option<WithdrawNotify>,
+    /// The peer read my messages (MESSAGE_READ_BY_PEER).
+    #[serde(
+        rename = "C2cReadedReceipt",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub c2c_readed_receipt: Option<ReadedReceiptNotify>,
+    /// Another instance of mine read a conversation.
+    #[serde(
+        rename = "ReadC2cMsgNotify",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub read_c2c_msg_notify: Option<ReadSyncNotify>,
 }
 
 /// `KickoutMsgNotify`: 1 multipleAccount, 2 multipleDevice, 3 REST_API_Kick.
@@ -74,5 +177,9 @@ pub struct PushAck {
 }
 
 fn is_zero(v: &u8) -> bool {
+    *v == 0
+}
+
+fn is_zero_u64(v: &u64) -> bool {
     *v == 0
 }

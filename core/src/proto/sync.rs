@@ -66,4 +66,12 @@ pub struct GetMsgReply {
     /// Messages after the request's cookie.
     #[serde(rename = "MsgList", default)]
     pub msg_list: Vec<WireMessage>,
+    /// Unread count per C2C peer (the official SDK's source of C2C unread
+    /// counts at login).
+    #[serde(
+        rename = "C2CPairUnreadCount",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub c2c_pair_unread_count: Vec<super::contact::PairUnreadCount>,
 }

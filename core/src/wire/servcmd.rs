@@ -21,6 +21,40 @@ pub const GET_MSG: &str = "openim.getmsg";
 pub const PUSH_ACK: &str = "openim.ws_msg_push_ack";
 /// Server push of messages and notifications.
 pub const MSG_PUSH: &str = "im_open_push.msg_push";
+/// Revoke a C2C message.
+pub const MSG_WITHDRAW: &str = "openim.msgwithdraw";
+/// Modify a C2C message (version-checked).
+pub const MODIFY_C2C: &str = "openim.modify_c2c_msg";
+/// Delete C2C messages from the caller's history.
+pub const DELETE_C2C: &str = "openim.delete_c2c_msg_ramble";
+/// Report a C2C conversation read up to a time.
+pub const MSG_READED: &str = "openim.msgreaded";
+/// Send read receipts for C2C messages sent with `IsNeedReadReceipt`.
+pub const C2C_READ_RECEIPT: &str = "openim.c2c_msg_read_receipt";
+/// C2C history, one page per request.
+pub const GET_ROAM: &str = "openim.getroammsg";
+/// When peers last read the caller's messages.
+pub const GET_PEER_READ_TIME: &str = "openim.get_peer_read_time";
+/// Set, delete or clear message extensions.
+pub const EXT_SET: &str = "openim_msg_ext_http_svc.set_key_values";
+/// Read message extensions.
+pub const EXT_GET: &str = "openim_msg_ext_http_svc.get_key_values";
+/// The conversation list, paged.
+pub const CONV_PAGE_GET: &str = "recentcontact.page_get";
+/// Pin or unpin conversations.
+pub const CONV_TOP: &str = "recentcontact.top";
+/// Delete conversations.
+pub const CONV_DELETE: &str = "recentcontact.batch_delete";
+/// Create a conversation group.
+pub const CONV_GROUP_CREATE: &str = "recentcontact.create_contact_group";
+/// Rename a conversation group or change its conversations.
+pub const CONV_GROUP_UPDATE: &str = "recentcontact.update_contact_group";
+/// Delete conversation groups.
+pub const CONV_GROUP_DELETE: &str = "recentcontact.del_contact_group";
+/// The conversation groups and their conversations, paged.
+pub const CONV_GROUP_GET: &str = "recentcontact.get_contact_group";
+/// The feature bits of the application.
+pub const PURCHASE_BITS: &str = "im_sdk_config_mgr.fetch_imsdk_purchase_bitsv2";
 
 /// The part of a servcmd after the dot: the official SDK picks its key maps
 /// (and we our handlers) by it.

@@ -200,6 +200,7 @@ fn c2c_event(msg: WireMessage) -> PushEvent {
         event: EVENT_C2C_MSG,
         c2c_msg_array: Some(vec![msg]),
         c2c_notify_msg_array: None,
+        ..PushEvent::default()
     }
 }
 
@@ -218,5 +219,6 @@ pub(super) fn wire_message(msg: &NewMessage) -> WireMessage {
         from_account_nick: msg.nick.clone(),
         cloud_custom_data: msg.cloud_custom_data.clone(),
         is_sync_msg: 0,
+        ..WireMessage::default()
     }
 }

@@ -113,6 +113,7 @@ impl<S: Store> Engine<S> {
             cookie: cookie::encode(self.epoch, last),
             sync_flag: if more { SyncFlag::MORE } else { SyncFlag::DONE },
             msg_list,
+            c2c_pair_unread_count: Vec::new(),
         };
         Ok((reply, (!more).then_some(last)))
     }
