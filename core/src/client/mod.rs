@@ -9,6 +9,7 @@
 mod backoff;
 mod cache;
 mod clock;
+mod conversations;
 mod inbound;
 mod link;
 mod outbound;
