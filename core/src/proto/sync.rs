@@ -74,4 +74,10 @@ pub struct GetMsgReply {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub c2c_pair_unread_count: Vec<super::contact::PairUnreadCount>,
+    /// tcchat's own: notifications (revokes, modifications, reads,
+    /// receipts, extension and conversation changes) that were queued for
+    /// this user while no instance took their push, in the same shape as a
+    /// push's `EventArray`. The official SDK ignores this field.
+    #[serde(rename = "EventArray", default, skip_serializing_if = "Vec::is_empty")]
+    pub event_array: Vec<super::PushEvent>,
 }

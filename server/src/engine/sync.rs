@@ -114,6 +114,7 @@ impl<S: Store> Engine<S> {
             sync_flag: if more { SyncFlag::MORE } else { SyncFlag::DONE },
             msg_list,
             c2c_pair_unread_count: Vec::new(),
+            event_array: Vec::new(),
         };
         Ok((reply, (!more).then_some(last)))
     }
