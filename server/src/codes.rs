@@ -65,6 +65,9 @@ pub const CLOSE_TOO_BIG: u16 = 1009;
 pub const CLOSE_LOGIN_TIMEOUT: u16 = 4401;
 /// WebSocket close code: no frame at all within the idle window.
 pub const CLOSE_IDLE_TIMEOUT: u16 = 4408;
+/// WebSocket close code: the same SDK instance logged in on another
+/// connection, which now holds its session.
+pub const CLOSE_SESSION_REPLACED: u16 = 4409;
 
 /// `ErrorCode` 1002 with a `KickType` field: the request's session was
 /// forced offline (kicked) while its client was away. The official SDK and

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use common::*;
 use serde_json::json;
-use tcchat_server::engine::{ConnId, EngineConfig, InstancePolicy};
+use tcchat_server::engine::{ConnId, EngineConfig, InstancePolicy, Output};
 use tcchat_server::store::{MemoryStore, SqliteStore, Store};
 use tcchat_server::{codes, gen_usersig};
 
@@ -159,13 +159,41 @@ fn the_same_sdk_instance_logging_in_again_is_not_a_kick() {
     let query = connect_query(1, APP, 7);
     sim.connect(2, &query);
     let mut again = Client::new(2, APP, "alice");
-    let sig = again.sig(sim.unix_s());
-    let reply = again.login_with(&mut sim, &sig);
-    assert_eq!(reply.body["ErrorCode"], 0);
-    assert!(sim.take_side().is_empty(), "no kick push");
+    again.identity = tcchat_core::wire::HeadIdentity::UserSig {
+        identifier: "alice".into(),
+        usersig: again.sig(sim.unix_s()),
+    };
+    let head = again.head("im_open_status.wslogin", sim.unix_s());
+    let body = json!({"State":"Online","is_web_uniapp":0,"InstType":0,"CustomInfo":""});
+    let out = sim.request(2, &head, &body);
+    // The socket that held the old session is closed (it may still be in
+    // use by a client whose older login arrived late), not kicked.
+    let closes: Vec<_> = out
+        .iter()
+        .filter_map(|o| match o {
+            Output::Close { conn, code, .. } => Some((*conn, *code)),
+            Output::Send { .. } => None,
+        })
+        .collect();
+    assert_eq!(closes, vec![(ConnId(1), 4409)]);
+    let sends: Vec<Output> = out
+        .into_iter()
+        .filter(|o| matches!(o, Output::Send { .. }))
+        .collect();
+    let replies = frames(&sends);
+    assert_eq!(
+        replies.len(),
+        1,
+        "only the login reply, no kick push: {replies:?}"
+    );
+    assert_eq!(replies[0].conn, ConnId(2));
+    assert_eq!(replies[0].body["ErrorCode"], 0);
     assert_eq!(sim.engine.online_count(APP, "alice"), 1);
     assert!(sim.engine.is_logged_in(ConnId(2)));
-    // The old session is simply gone.
+    assert!(!sim.engine.is_logged_in(ConnId(1)));
+    // The old session is gone: its A2 no longer logs in.
+    alice.conn = 3;
+    sim.connect(3, &connect_query(3, APP, 7));
     assert_eq!(alice.relogin(&mut sim).body["ErrorCode"], 70001);
 }
 

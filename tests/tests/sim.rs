@@ -373,3 +373,12 @@ fn regression_cursor_moves_on_a_lost_sync_reply() {
 fn regression_push_acked_then_dropped_outside_a_session() {
     regression(78, "avoid");
 }
+
+/// Bug 5: a login delayed on a socket the client had abandoned reached the
+/// server after the client's newer login on its live socket.
+#[test]
+/// Fixed: the server ended the live socket's session but left the socket
+/// open, so no push reached it again; it now closes that socket (4409).
+fn regression_stale_login_on_an_abandoned_socket() {
+    regression(5138, "full");
+}

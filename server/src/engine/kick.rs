@@ -170,9 +170,22 @@ impl<S: Store> Engine<S> {
         }
         for hash in same_instance {
             // The same SDK instance logging in again (for example its first
-            // wslogin resent after a reconnect): not a kick.
-            if let Some(conn) = self.bound.get(&hash).copied() {
-                self.unbind(conn);
+            // wslogin resent after a reconnect): not a kick. The socket
+            // that held the old session is closed rather than left open
+            // without one: usually the client has abandoned it already, but
+            // a login delayed on an abandoned socket can arrive after the
+            // client's newer login on its live socket, and a live socket
+            // silently stripped of its session would get no more pushes
+            // (found by the simulation, seed 5138). The close makes such a
+            // client reconnect and log in again.
+            if let Some(old) = self.bound.get(&hash).copied() {
+                self.unbind(old);
+                self.out.close(
+                    old,
+                    crate::codes::CLOSE_SESSION_REPLACED,
+                    "the same instance logged in on another connection",
+                );
+                self.forget(old);
             }
             self.end_session(&hash);
         }
