@@ -66,11 +66,20 @@ impl ErrorCode {
     pub const ACCOUNT_A2KEY_EXPIRED: ErrorCode = ErrorCode(70001);
     /// Server: a hello reply meaning "kicked" (with `KickType`).
     pub const HELLO_ANSWER_KICKED_OUT: ErrorCode = ErrorCode(1002);
+    /// Server: too many logins (of this user, or from this address) in a
+    /// short time; try again later.
+    pub const LOGIN_RATE_LIMITED: ErrorCode = ErrorCode(70050);
 
     /// Whether a server reply with this code means the UserSig or session
     /// expired (KICKED_OUT `userSigExpired`).
     pub fn is_sig_expired(self) -> bool {
         self == Self::ACCOUNT_A2KEY_EXPIRED || self == Self::MSG_A2KEY_EXPIRED
+    }
+
+    /// Whether a server refusal with this code may pass if the same request
+    /// is made again later (a rate limit), rather than being final.
+    pub fn is_transient(self) -> bool {
+        self == Self::LOGIN_RATE_LIMITED
     }
 }
 

@@ -382,3 +382,23 @@ fn regression_push_acked_then_dropped_outside_a_session() {
 fn regression_stale_login_on_an_abandoned_socket() {
     regression(5138, "full");
 }
+
+/// Bug 6: `destroy` while a logout waited for a reconnect; the re-login
+/// that was to carry the logout was refused, the session ended, and the
+/// destroy kept waiting while a new `login` was accepted.
+#[test]
+/// Fixed: a refused re-login of a session that is logging out completes
+/// the logout (and so the destroy), and `login` is refused while a destroy
+/// is in progress.
+fn regression_login_accepted_while_destroying() {
+    regression(26095, "full");
+}
+
+/// Bug 7: a re-login refused by the login rate limit (70050) ended the
+/// session (SDK_NOT_READY) instead of trying again later.
+#[test]
+/// Fixed: a transient refusal drops the link and re-logs in after the
+/// reconnect backoff; the session goes on.
+fn regression_rate_limited_relogin_ends_the_session() {
+    regression(139, "full");
+}

@@ -123,6 +123,12 @@ impl Client {
         if self.destroyed {
             return Err(self.api_error(ErrorCode::LOGGED_OUT, "login: the instance was destroyed"));
         }
+        if self.destroying.is_some() {
+            return Err(self.api_error(
+                ErrorCode::LOGGED_OUT,
+                "login: the instance is being destroyed",
+            ));
+        }
         if user_id.is_empty() {
             return Err(self.api_error(ErrorCode::NO_IDENTIFIER, "login: userID is empty"));
         }
@@ -382,6 +388,24 @@ impl Client {
                 self.session = Session::Ready(ready);
                 self.session_live(now);
             }
+            (Purpose::Relogin { .. }, Err(_)) if matches!(&self.session, Session::Ready(r) if r.logging_out) =>
+            {
+                // This re-login only restored the session to send its
+                // logout; the server no longer holds the session (the
+                // logout reached it before the link died, or the session
+                // ended there), so the logout is done. Logging in again
+                // with the UserSig just to log out would be a new session
+                // (found by the simulation, seed 26095).
+                let id = self
+                    .requests
+                    .drain_where(|p| matches!(p.purpose, Purpose::Logout(_)))
+                    .into_iter()
+                    .find_map(|p| match p.purpose {
+                        Purpose::Logout(id) => id,
+                        _ => None,
+                    });
+                self.on_logout_done(now, id);
+            }
             (Purpose::Relogin { with_sig: false }, Err(err)) => {
                 // The server no longer knows the A2 (it restarted, or the
                 // session timed out): log in again with the UserSig,
@@ -397,6 +421,14 @@ impl Client {
             (Purpose::Relogin { with_sig: true }, Err(err)) => {
                 if err.code.is_sig_expired() {
                     self.kicked(now, KickedOutType::UserSigExpired);
+                } else if err.code.is_transient() {
+                    // A rate limit: the session goes on; reconnect with the
+                    // backoff and log in again then (found by the
+                    // simulation, seed 139).
+                    if self.log_enabled(2) {
+                        tracing::warn!(code = err.code.0, message = %err.message, "re-login refused for now; retrying after a backoff");
+                    }
+                    self.drop_link(now, CLOSE_ABANDON);
                 } else {
                     // The server refuses this user: the session cannot go on.
                     if self.log_enabled(3) {
