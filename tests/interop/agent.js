@@ -19,11 +19,34 @@
 // global.WebSocket: the SDK itself is not modified or patched.
 //
 // Commands: create {sdkAppID, proxyServer, logLevel}, login {userID, userSig},
-// sendText {to, text}, getMessageList {conversationID}, logout, destroy,
-// isReady, logLines, exit; and, outside the SDK,
+// logout, destroy, isReady, logLines, exit; and, outside the SDK,
 // rawLogin {proxyServer, sdkAppID, platform, userID, userSig}: a bare
 // wslogin on a socket of its own, as another device or platform would make
 // it (the URL's `platform` decides the server's platform class).
+//
+// Messages and conversations (issue 8), one command per official API:
+//   sendText {to, text, needReadReceipt?, isSupportExtension?, cloudCustomData?}
+//   sendCustom {to, data, description?, extension?, needReadReceipt?, isSupportExtension?}
+//     (createCustomMessage + sendMessage)
+//   revokeMessage {messageID}            modifyMessage {messageID, text? | data?, description?,
+//                                                       extension?, cloudCustomData?}
+//   deleteMessage {messageIDs}           findMessage {messageID}
+//   setMessageRead {conversationID}      sendMessageReadReceipt {messageIDs}
+//   getMessageReadReceiptList {messageIDs}
+//   setMessageExtensions {messageID, extensions: [{key, value}]}
+//   getMessageExtensions {messageID}     deleteMessageExtensions {messageID, keyList?}
+//   getMessageList {conversationID, nextReqMessageID?}
+//   getConversationList {conversationIDList?}   getConversationProfile {conversationID}
+//   deleteConversation {conversationID}  pinConversation {conversationID, isPinned}
+//   setConversationDraft {conversationID, draftText}   getTotalUnreadMessageCount
+//   createConversationGroup {groupName, conversationIDList}
+//   addConversationsToGroup / deleteConversationsFromGroup {groupName, conversationIDList}
+//   renameConversationGroup {oldName, newName}   deleteConversationGroup {groupName}
+//   getConversationGroupList
+// Commands name messages by ID: the agent keeps every SDK Message object it
+// saw (sent, MESSAGE_RECEIVED, MESSAGE_MODIFIED, getMessageList results) in a
+// map by ID, falling back to the SDK's findMessage. Messages and
+// conversations are reported through messageView / conversationView.
 
 const zlib = require('zlib');
 const readline = require('readline');
@@ -147,6 +170,7 @@ function plain(value, depth = 0, seen = new Set()) {
 }
 
 function messageView(m) {
+  if (!m || typeof m !== 'object') return m;
   return {
     ID: m.ID,
     conversationID: m.conversationID,
@@ -156,6 +180,7 @@ function messageView(m) {
     flow: m.flow,
     type: m.type,
     text: m.payload && m.payload.text,
+    payload: plain(m.payload),
     time: m.time,
     clientTime: m.clientTime,
     sequence: m.sequence,
@@ -163,8 +188,71 @@ function messageView(m) {
     senderTinyID: m.senderTinyID,
     status: m.status,
     isRead: m.isRead,
+    isPeerRead: m.isPeerRead,
+    isRevoked: m.isRevoked,
+    revoker: m.revoker,
+    revokeReason: m.revokeReason,
+    isModified: m.isModified,
+    version: m.version,
+    isDeleted: m.isDeleted,
+    needReadReceipt: m.needReadReceipt,
+    readReceiptInfo: plain(m.readReceiptInfo),
+    isSupportExtension: m.isSupportExtension,
+    cloudCustomData: m.cloudCustomData,
   };
 }
+
+function conversationView(c) {
+  if (!c || typeof c !== 'object') return c;
+  const last = c.lastMessage || {};
+  return {
+    conversationID: c.conversationID,
+    type: c.type,
+    unreadCount: c.unreadCount,
+    isPinned: c.isPinned,
+    draftText: c.draftText,
+    conversationGroupList: plain(c.conversationGroupList),
+    markList: plain(c.markList),
+    messageRemindType: c.messageRemindType,
+    peerReadTime: c.peerReadTime,
+    lastMessage: {
+      messageForShow: last.messageForShow,
+      lastTime: last.lastTime,
+      lastSequence: last.lastSequence,
+      fromAccount: last.fromAccount,
+      isRevoked: last.isRevoked,
+      isPeerRead: last.isPeerRead,
+      type: last.type,
+      payload: plain(last.payload),
+      version: last.version,
+    },
+  };
+}
+
+// Every SDK Message object seen, by ID (bounded: the oldest entries go
+// first past MAX_MESSAGES; a scenario holds a few dozen).
+const MAX_MESSAGES = 10000;
+const messages = new Map();
+function remember(m) {
+  if (!m || typeof m !== 'object' || typeof m.ID !== 'string' || !m.ID) return;
+  messages.delete(m.ID);
+  messages.set(m.ID, m);
+  if (messages.size > MAX_MESSAGES) messages.delete(messages.keys().next().value);
+}
+function messageById(id) {
+  let m = messages.get(id);
+  if (!m && chat) m = chat.findMessage(id);
+  if (!m) {
+    const err = new Error(`the agent never saw a message with ID ${id}`);
+    err.code = -2;
+    throw err;
+  }
+  return m;
+}
+const messagesByIds = (ids) => (ids || []).map(messageById);
+
+// Events whose data is a list of Message objects.
+const MESSAGE_LIST_EVENTS = ['MESSAGE_RECEIVED', 'MESSAGE_MODIFIED', 'MESSAGE_REVOKED', 'MESSAGE_READ_BY_PEER'];
 
 let chat = null;
 // Sockets of rawLogin, kept open until the agent exits.
@@ -209,8 +297,16 @@ function listenToEverything(instance) {
   for (const [key, name] of Object.entries(TencentCloudChat.EVENT)) {
     instance.on(name, (event) => {
       let data = event && event.data;
-      if (key === 'MESSAGE_RECEIVED' && Array.isArray(data)) data = data.map(messageView);
-      else data = plain(data);
+      if (MESSAGE_LIST_EVENTS.includes(key) && Array.isArray(data)) {
+        if (key === 'MESSAGE_RECEIVED' || key === 'MESSAGE_MODIFIED') data.forEach(remember);
+        data = data.map(messageView);
+      } else if (key === 'CONVERSATION_LIST_UPDATED' && Array.isArray(data)) {
+        data = data.map(conversationView);
+      } else if (key === 'CONVERSATION_IN_GROUP_UPDATED' && data && Array.isArray(data.conversationList)) {
+        data = { groupName: data.groupName, conversationList: data.conversationList.map(conversationView) };
+      } else {
+        data = plain(data);
+      }
       out({ k: 'event', name: key, data });
     });
   }
@@ -232,9 +328,127 @@ const ops = {
       to: cmd.to,
       conversationType: TencentCloudChat.TYPES.CONV_C2C,
       payload: { text: cmd.text },
+      needReadReceipt: cmd.needReadReceipt === true,
+      isSupportExtension: cmd.isSupportExtension === true,
+      cloudCustomData: cmd.cloudCustomData || '',
     });
     const res = await chat.sendMessage(message);
+    remember(res.data.message);
     return messageView(res.data.message);
+  },
+  async sendCustom(cmd) {
+    const message = chat.createCustomMessage({
+      to: cmd.to,
+      conversationType: TencentCloudChat.TYPES.CONV_C2C,
+      payload: { data: cmd.data, description: cmd.description || '', extension: cmd.extension || '' },
+      needReadReceipt: cmd.needReadReceipt === true,
+      isSupportExtension: cmd.isSupportExtension === true,
+    });
+    const res = await chat.sendMessage(message);
+    remember(res.data.message);
+    return messageView(res.data.message);
+  },
+  async revokeMessage(cmd) {
+    const res = await chat.revokeMessage(messageById(cmd.messageID));
+    return messageView(res.data.message);
+  },
+  async modifyMessage(cmd) {
+    // As an app does: change the held message, then ask for the change.
+    const message = messageById(cmd.messageID);
+    if (cmd.text !== undefined) message.payload.text = cmd.text;
+    if (cmd.data !== undefined) message.payload.data = cmd.data;
+    if (cmd.description !== undefined) message.payload.description = cmd.description;
+    if (cmd.extension !== undefined) message.payload.extension = cmd.extension;
+    if (cmd.cloudCustomData !== undefined) message.cloudCustomData = cmd.cloudCustomData;
+    const res = await chat.modifyMessage(message);
+    remember(res.data.message);
+    return messageView(res.data.message);
+  },
+  async deleteMessage(cmd) {
+    const res = await chat.deleteMessage(messagesByIds(cmd.messageIDs));
+    return { messageList: (res.data.messageList || []).map(messageView) };
+  },
+  findMessage(cmd) {
+    return messageView(chat.findMessage(cmd.messageID)) || null;
+  },
+  async setMessageRead(cmd) {
+    const res = await chat.setMessageRead({ conversationID: cmd.conversationID });
+    return plain(res.data);
+  },
+  async sendMessageReadReceipt(cmd) {
+    const res = await chat.sendMessageReadReceipt(messagesByIds(cmd.messageIDs));
+    return plain(res.data);
+  },
+  async getMessageReadReceiptList(cmd) {
+    const res = await chat.getMessageReadReceiptList(messagesByIds(cmd.messageIDs));
+    return { messageList: (res.data.messageList || []).map(messageView) };
+  },
+  async setMessageExtensions(cmd) {
+    const res = await chat.setMessageExtensions(messageById(cmd.messageID), cmd.extensions);
+    return plain(res.data);
+  },
+  async getMessageExtensions(cmd) {
+    const res = await chat.getMessageExtensions(messageById(cmd.messageID));
+    return plain(res.data);
+  },
+  async deleteMessageExtensions(cmd) {
+    const message = messageById(cmd.messageID);
+    const res = cmd.keyList === undefined
+      ? await chat.deleteMessageExtensions(message)
+      : await chat.deleteMessageExtensions(message, cmd.keyList);
+    return plain(res.data);
+  },
+  async getConversationList(cmd) {
+    const res = cmd.conversationIDList === undefined
+      ? await chat.getConversationList()
+      : await chat.getConversationList(cmd.conversationIDList);
+    return {
+      conversationList: (res.data.conversationList || []).map(conversationView),
+      isSyncCompleted: res.data.isSyncCompleted,
+    };
+  },
+  async getConversationProfile(cmd) {
+    const res = await chat.getConversationProfile(cmd.conversationID);
+    return conversationView(res.data.conversation);
+  },
+  async deleteConversation(cmd) {
+    const res = await chat.deleteConversation(cmd.conversationID);
+    return plain(res.data);
+  },
+  async pinConversation(cmd) {
+    const res = await chat.pinConversation({ conversationID: cmd.conversationID, isPinned: cmd.isPinned });
+    return plain(res.data);
+  },
+  async setConversationDraft(cmd) {
+    const res = await chat.setConversationDraft({ conversationID: cmd.conversationID, draftText: cmd.draftText });
+    return plain(res.data);
+  },
+  getTotalUnreadMessageCount() {
+    return chat.getTotalUnreadMessageCount();
+  },
+  async createConversationGroup(cmd) {
+    const res = await chat.createConversationGroup({ groupName: cmd.groupName, conversationIDList: cmd.conversationIDList });
+    return plain(res.data);
+  },
+  async addConversationsToGroup(cmd) {
+    const res = await chat.addConversationsToGroup({ groupName: cmd.groupName, conversationIDList: cmd.conversationIDList });
+    return plain(res.data);
+  },
+  async deleteConversationsFromGroup(cmd) {
+    const res = await chat.deleteConversationsFromGroup({ groupName: cmd.groupName, conversationIDList: cmd.conversationIDList });
+    return plain(res.data);
+  },
+  async renameConversationGroup(cmd) {
+    const res = await chat.renameConversationGroup({ oldName: cmd.oldName, newName: cmd.newName });
+    return plain(res && res.data);
+  },
+  async deleteConversationGroup(cmd) {
+    const res = await chat.deleteConversationGroup(cmd.groupName);
+    return plain(res && res.data);
+  },
+  async getConversationGroupList() {
+    const res = await chat.getConversationGroupList();
+    return plain(res.data);
   },
   async logout() {
     const res = await chat.logout();
@@ -248,7 +462,10 @@ const ops = {
     return chat.isReady();
   },
   async getMessageList(cmd) {
-    const res = await chat.getMessageList({ conversationID: cmd.conversationID });
+    const options = { conversationID: cmd.conversationID };
+    if (cmd.nextReqMessageID !== undefined) options.nextReqMessageID = cmd.nextReqMessageID;
+    const res = await chat.getMessageList(options);
+    res.data.messageList.forEach(remember);
     return {
       messageList: res.data.messageList.map(messageView),
       isCompleted: res.data.isCompleted,
@@ -264,6 +481,16 @@ const ops = {
     return null;
   },
 };
+
+// A rejection's data; a message in it (2480 carries the server's version of
+// the message) is reported as a messageView.
+function errorData(err) {
+  const data = err && err.data;
+  if (data && typeof data === 'object' && data.message && typeof data.message === 'object') {
+    return Object.assign(plain(data), { message: messageView(data.message) });
+  }
+  return plain(data);
+}
 
 process.on('uncaughtException', (err) => out({ k: 'fatal', text: String(err && err.stack) }));
 // The SDK leaves some internal promises unhandled (for example when a
@@ -289,7 +516,7 @@ rl.on('line', async (line) => {
     const data = await op(cmd);
     out({ k: 'result', id: cmd.id, ok: true, data });
   } catch (err) {
-    out({ k: 'result', id: cmd.id, ok: false, code: err && err.code, message: String(err && (err.message || err)), data: plain(err && err.data) });
+    out({ k: 'result', id: cmd.id, ok: false, code: err && err.code, message: String(err && (err.message || err)), data: errorData(err) });
   }
 });
 // The test went away: so do we.
