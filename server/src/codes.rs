@@ -110,3 +110,69 @@ pub const REST_INTERNAL_ERROR: u32 = 70500;
 /// WebSocket close code (RFC 6455 "try again later"): too many connections
 /// from the client's IP address.
 pub const CLOSE_TRY_AGAIN_LATER: u16 = 1013;
+
+// ---- Message operations and conversations (issue 8) ----
+//
+// Tencent's codes where its documentation names one for the same
+// situation; the few tcchat had to choose are marked as such.
+
+/// `From_Account`/`To_Account` of a conversation operation is not the
+/// caller, or a peer ID is empty or too long. (Same as [`INVALID_ACCOUNT`].)
+pub const NOT_THE_CALLER: u32 = INVALID_ACCOUNT;
+/// A request lists more items than allowed (see [`crate::bounds`]).
+/// (Tencent: "the request carries too many accounts".)
+pub const TOO_MANY_ITEMS: u32 = 10005;
+/// The caller may not do this to the message: revoking a message someone
+/// else sent, or touching a message of a conversation the caller is not
+/// in. (Tencent: "insufficient permission".)
+pub const PERMISSION_DENIED: u32 = 10007;
+/// The message named (by sender, `MsgSeq`, `MsgRandom` and time, or by
+/// `<seq>_<random>_<time>` key) does not exist. (Tencent, C2C revoke:
+/// "the message to revoke does not exist".)
+pub const MESSAGE_NOT_FOUND: u32 = 20022;
+/// Modifying a message that was revoked. (Tencent, C2C revoke: "the
+/// message has been revoked".) A second revoke by its sender is answered
+/// OK instead, so that a revoke resent after a lost reply succeeds.
+pub const MESSAGE_REVOKED: u32 = 20023;
+/// Revoking a message older than the configured limit
+/// ([`EngineConfig::revoke_time_limit`](crate::engine::EngineConfig::revoke_time_limit);
+/// none by default). (Tencent: "revoke time limit exceeded"; the official
+/// SDK rejects with it, messages-facts §1.2.)
+pub const REVOKE_TIME_LIMIT: u32 = 20016;
+/// `openim.modify_c2c_msg` with a `MsgVersion` that is not the stored one;
+/// the reply carries the stored `MsgBody`, `MsgVersion` and
+/// `CloudCustomData`. (Tencent; the official SDK rejects with 2480 and the
+/// server's version, messages-facts §1.3.)
+pub const MODIFY_CONFLICT: u32 = 20027;
+/// Extensions on a message that was not sent with
+/// `SupportMessageExtension: 1`. (Tencent: "the message does not support
+/// this operation".)
+pub const EXTENSIONS_NOT_SUPPORTED: u32 = 10032;
+/// Per-key `ErrorCode` of `set_key_values`: the request's `Seq` of the key
+/// is not the stored one (someone changed it since); the result carries
+/// the stored key. tcchat's choice (no Tencent code is documented).
+pub const EXTENSION_SEQ_CONFLICT: u32 = 23001;
+/// Per-key `ErrorCode` of `set_key_values`: the message already has
+/// [`MAX_EXTENSION_KEYS`](crate::bounds::MAX_EXTENSION_KEYS) keys.
+/// tcchat's choice (no Tencent code is documented).
+pub const EXTENSION_KEYS_FULL: u32 = 23002;
+/// Conversation groups: a request field is missing or invalid, or a group
+/// with that name exists already. (Tencent conversation-group REST:
+/// "request parameter error".)
+pub const CONTACT_PARAMETER: u32 = 50002;
+/// Conversation groups: more than
+/// [`MAX_GROUPED_CONVERSATIONS`](crate::bounds::MAX_GROUPED_CONVERSATIONS)
+/// conversation memberships in all of a user's groups. (Tencent.)
+pub const CONTACT_GROUPED_FULL: u32 = 51008;
+/// Conversation groups: no group with that name. (Tencent.)
+pub const CONTACT_GROUP_NOT_FOUND: u32 = 51009;
+/// Conversation groups: more than
+/// [`MAX_CONTACT_GROUPS`](crate::bounds::MAX_CONTACT_GROUPS) groups.
+/// (Tencent.)
+pub const CONTACT_GROUPS_FULL: u32 = 51010;
+/// Conversation groups: a name longer than
+/// [`MAX_GROUP_NAME_BYTES`](crate::bounds::MAX_GROUP_NAME_BYTES). (Tencent.)
+pub const CONTACT_GROUP_NAME_TOO_LONG: u32 = 51011;
+/// More than [`MAX_PINNED`](crate::bounds::MAX_PINNED) pinned
+/// conversations. (Tencent.)
+pub const PINNED_FULL: u32 = 51012;

@@ -54,6 +54,7 @@
 #![warn(missing_docs)]
 
 pub mod admin_client;
+pub mod bounds;
 pub mod codes;
 pub mod config;
 pub mod engine;

@@ -298,14 +298,19 @@ fn post_login_sync_gets_the_clean_replies() {
         "im_sdk_config_mgr.fetch_imsdk_purchase_bitsv2",
         json!({"uint32_sdkappid": APP}),
     );
-    assert_eq!(bits["str_purchase_bits"], "0");
+    // Bits 13, 10 and 9: extensions, conversation groups and marks.
+    assert_eq!(bits["str_purchase_bits"], "10011000000000");
     let cg = call(
         "recentcontact.get_contact_group",
         json!({"From_Account":"alice","StartIndex":0}),
     );
     assert_eq!(
-        (cg["CompleteFlag"].clone(), cg["StartIndex"].clone()),
-        (json!(1), json!(0))
+        (
+            cg["CompleteFlag"].clone(),
+            cg["NextStartIndex"].clone(),
+            cg["GroupItem"].clone()
+        ),
+        (json!(1), json!(0), json!([]))
     );
     call(
         "recentcontact.search_contact_group",

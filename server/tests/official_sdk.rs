@@ -117,9 +117,10 @@ fn check(cmd: &str, req: &Value, b: &Value) {
         }
         "sns.black_list_get" => assert_eq!(b["StartIndex"], 0),
         "recentcontact.page_get" => assert_eq!(b["CompleteFlag"], 1),
+        // messages-facts §4.1: the SDK pages on with NextStartIndex.
         "recentcontact.get_contact_group" => {
             assert_eq!(
-                (b["CompleteFlag"].clone(), b["StartIndex"].clone()),
+                (b["CompleteFlag"].clone(), b["NextStartIndex"].clone()),
                 (json!(1), json!(0))
             )
         }

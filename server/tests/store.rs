@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use common::*;
 use serde_json::json;
-use tcchat_server::store::{Appended, MemoryStore, NewMessage, SessionRecord, SqliteStore, Store};
+use tcchat_server::store::{
+    Appended, InboxEntry, MemoryStore, NewMessage, SessionRecord, SqliteStore, Store,
+};
 
 fn msg(from: &str, to: &str, seq: u64, random: u64) -> NewMessage {
     NewMessage {
@@ -21,6 +23,21 @@ fn msg(from: &str, to: &str, seq: u64, random: u64) -> NewMessage {
         body: r#"[{"MsgType":"TIMTextElem","MsgContent":{"Text":"hi"}}]"#.into(),
         nick: "n".into(),
         cloud_custom_data: String::new(),
+        need_read_receipt: false,
+        support_extension: false,
+    }
+}
+
+/// The message at an inbox entry (panics on a notice).
+fn at(entries: &[InboxEntry], i: usize) -> NewMessage {
+    entries[i].message().expect("a message").msg.clone()
+}
+
+/// The inbox position of a newly stored message (`None`: a duplicate).
+fn new_seq(appended: Appended) -> Option<u64> {
+    match appended {
+        Appended::New { inbox_seq, .. } => Some(inbox_seq),
+        Appended::Duplicate { .. } => None,
     }
 }
 
@@ -46,20 +63,20 @@ fn contract(store: &mut dyn Store) {
 
     // Appending creates the recipient and numbers its inbox from 1.
     assert_eq!(
-        store.append_message(1, &msg("a", "b", 10, 1)).unwrap(),
-        Appended::New { inbox_seq: 1 }
+        new_seq(store.append_message(1, &msg("a", "b", 10, 1)).unwrap()),
+        Some(1)
     );
     assert_eq!(
         store.account(1, "b").unwrap().map(|x| x.tiny_id),
         Some(144_115_000_000_000_003)
     );
     assert_eq!(
-        store.append_message(1, &msg("a", "b", 11, 1)).unwrap(),
-        Appended::New { inbox_seq: 2 }
+        new_seq(store.append_message(1, &msg("a", "b", 11, 1)).unwrap()),
+        Some(2)
     );
     assert_eq!(
-        store.append_message(1, &msg("c", "b", 10, 1)).unwrap(),
-        Appended::New { inbox_seq: 3 }
+        new_seq(store.append_message(1, &msg("c", "b", 10, 1)).unwrap()),
+        Some(3)
     );
     // Duplicate: same sender, seq, random (even with another time).
     let mut dup = msg("a", "b", 10, 1);
@@ -73,16 +90,13 @@ fn contract(store: &mut dyn Store) {
     );
     // The same triple in another app is not a duplicate.
     assert_eq!(
-        store.append_message(2, &msg("a", "b", 10, 1)).unwrap(),
-        Appended::New { inbox_seq: 1 }
+        new_seq(store.append_message(2, &msg("a", "b", 10, 1)).unwrap()),
+        Some(1)
     );
     // u64 values beyond i64 survive.
     let huge = msg("a", "d", u64::MAX, u64::MAX - 1);
-    assert_eq!(
-        store.append_message(1, &huge).unwrap(),
-        Appended::New { inbox_seq: 1 }
-    );
-    assert_eq!(store.inbox_after(1, "d", 0, 10).unwrap()[0].msg, huge);
+    assert_eq!(new_seq(store.append_message(1, &huge).unwrap()), Some(1));
+    assert_eq!(at(&store.inbox_after(1, "d", 0, 10).unwrap(), 0), huge);
 
     assert_eq!(store.inbox_head(1, "b").unwrap(), 3);
     assert_eq!(store.inbox_head(1, "nobody").unwrap(), 0);
@@ -91,7 +105,7 @@ fn contract(store: &mut dyn Store) {
         all.iter().map(|m| m.inbox_seq).collect::<Vec<_>>(),
         vec![1, 2, 3]
     );
-    assert_eq!(all[0].msg, msg("a", "b", 10, 1));
+    assert_eq!(at(&all, 0), msg("a", "b", 10, 1));
     let page = store.inbox_after(1, "b", 1, 1).unwrap();
     assert_eq!(page.len(), 1);
     assert_eq!(page[0].inbox_seq, 2);
@@ -200,14 +214,14 @@ fn sqlite_file_survives_reopen_with_nothing_lost() {
     assert_eq!(store.cursor(1, "b").unwrap(), 20);
     let rest = store.inbox_after(1, "b", 20, 100).unwrap();
     assert_eq!(rest.len(), 30);
-    assert_eq!(rest[0].msg, msg("a", "b", 20, 7));
+    assert_eq!(at(&rest, 0), msg("a", "b", 20, 7));
     assert!(matches!(
         store.append_message(1, &msg("a", "b", 3, 7)).unwrap(),
         Appended::Duplicate { .. }
     ));
     assert_eq!(
-        store.append_message(1, &msg("a", "b", 99, 7)).unwrap(),
-        Appended::New { inbox_seq: 51 }
+        new_seq(store.append_message(1, &msg("a", "b", 99, 7)).unwrap()),
+        Some(51)
     );
     store.flush().unwrap();
 }

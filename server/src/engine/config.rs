@@ -47,6 +47,10 @@ pub struct EngineConfig {
     pub compress_threshold: usize,
     /// How often expired sessions are swept from memory and the store.
     pub sweep_interval: Duration,
+    /// How long after sending a message its sender may still revoke it
+    /// (older: 20016). `None` (the default): no limit. Tencent's default is
+    /// two minutes.
+    pub revoke_time_limit: Option<Duration>,
 }
 
 impl EngineConfig {
@@ -114,6 +118,7 @@ impl Default for EngineConfig {
             limits: Limits::default(),
             compress_threshold: 1024,
             sweep_interval: Duration::from_secs(300),
+            revoke_time_limit: None,
         }
     }
 }

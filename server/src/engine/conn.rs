@@ -41,4 +41,7 @@ pub(crate) struct Ident {
     pub app: u64,
     pub user: String,
     pub tiny_id: String,
+    /// The session's A2 hash: the instance a notification it causes must
+    /// not reach (it learns the result from its reply).
+    pub origin: String,
 }

@@ -1,19 +1,18 @@
 //! `openim.sendmsg`, the `msg_push` it causes, and `ws_msg_push_ack`.
 
+use tcchat_core::proto::msgops::RevokerInfo;
 use tcchat_core::proto::{
-    BaseReply, MsgPush, PushAck, PushEvent, SendMsgReply, SendMsgRequest, WireMessage,
+    BaseReply, MsgElem, MsgPush, PushAck, PushEvent, SendMsgReply, SendMsgRequest, WireMessage,
 };
 use tcchat_core::wire::{servcmd, Frame};
 
+use super::notify::EVENT_C2C_MSG;
 use super::{cookie, ConnId, Engine};
 use crate::codes;
-use crate::store::{Appended, NewMessage, Store, StoredMessage};
+use crate::store::{Appended, MessageRecord, MessageState, NewMessage, Store};
 
 /// Longest user ID accepted in `To_Account`, in bytes.
 pub(crate) const MAX_USER_ID_LEN: usize = 256;
-
-/// `Event` number of a new-C2C-message push.
-const EVENT_C2C_MSG: u32 = 1;
 
 impl<S: Store> Engine<S> {
     /// `openim.sendmsg`: store in the recipient's inbox (once per sender +
@@ -46,41 +45,8 @@ impl<S: Store> Engine<S> {
                 format!("To_Account must be 1 to {MAX_USER_ID_LEN} bytes"),
             );
         }
-        if req.msg_body.is_empty() {
-            return self.out.fail(
-                conn,
-                gzip,
-                head,
-                codes::INVALID_PARAMETER,
-                "MsgBody is empty",
-            );
-        }
-        if req.msg_body.len() > codes::MAX_MSG_ELEMENTS {
-            return self.out.fail(
-                conn,
-                gzip,
-                head,
-                codes::INVALID_PARAMETER,
-                format!("MsgBody has more than {} elements", codes::MAX_MSG_ELEMENTS),
-            );
-        }
-        let body_bytes: usize = req
-            .msg_body
-            .iter()
-            .map(|e| e.msg_type.len() + e.msg_content.get().len())
-            .sum::<usize>()
-            + req.cloud_custom_data.len();
-        if body_bytes > codes::MAX_MSG_BODY_BYTES {
-            return self.out.fail(
-                conn,
-                gzip,
-                head,
-                codes::MESSAGE_TOO_LONG,
-                format!(
-                    "the message is {body_bytes} bytes; the limit is {}",
-                    codes::MAX_MSG_BODY_BYTES
-                ),
-            );
+        if let Err((code, info)) = check_body(&req.msg_body, &req.cloud_custom_data) {
+            return self.out.fail(conn, gzip, head, code, info);
         }
         let msg_time = unix_ms / 1000;
         let sender_tiny_id: u64 = me.tiny_id.parse().unwrap_or(0);
@@ -105,6 +71,8 @@ impl<S: Store> Engine<S> {
             body: serde_json::to_string(&req.msg_body).unwrap_or_else(|_| "[]".to_owned()),
             nick: req.from_account_nick,
             cloud_custom_data: req.cloud_custom_data,
+            need_read_receipt: req.is_need_read_receipt != 0,
+            support_extension: req.support_message_extension != 0,
         };
         let reply = |msg_time, msg_key| SendMsgReply {
             base: BaseReply::ok(),
@@ -117,11 +85,16 @@ impl<S: Store> Engine<S> {
                 tracing::debug!(app = me.app, from = %msg.from, msg_seq = msg.msg_seq, "duplicate sendmsg");
                 self.out.reply(conn, gzip, head, &reply(msg_time, msg_key));
             }
-            Ok(Appended::New { inbox_seq }) => {
+            Ok(Appended::New { inbox_seq, msg_id }) => {
                 tracing::debug!(app = me.app, from = %msg.from, to = %msg.to, inbox_seq, "message stored");
                 self.out
                     .reply(conn, gzip, head, &reply(msg.msg_time, msg.msg_key.clone()));
-                self.deliver(unix_ms, me.app, conn, &StoredMessage { inbox_seq, msg });
+                let record = MessageRecord {
+                    id: msg_id,
+                    msg,
+                    state: MessageState::default(),
+                };
+                self.deliver(unix_ms, me.app, conn, inbox_seq, &record);
             }
         }
     }
@@ -129,13 +102,20 @@ impl<S: Store> Engine<S> {
     /// Push a newly stored message to its recipient's online instances
     /// (with `NeedAck`), and a copy marked `IsSyncMsg` to the sender's other
     /// online instances.
-    fn deliver(&mut self, unix_ms: u64, app: u64, from_conn: ConnId, stored: &StoredMessage) {
-        let msg = &stored.msg;
-        let wire = wire_message(msg);
+    fn deliver(
+        &mut self,
+        unix_ms: u64,
+        app: u64,
+        from_conn: ConnId,
+        inbox_seq: u64,
+        record: &MessageRecord,
+    ) {
+        let msg = &record.msg;
+        let wire = wire_message(record);
         let push = MsgPush {
             event_array: vec![c2c_event(wire.clone())],
             need_ack: 1,
-            session_data: cookie::encode(self.epoch, stored.inbox_seq),
+            session_data: cookie::encode(self.epoch, inbox_seq),
         };
         for conn in self.online_conns(unix_ms, app, &msg.to, from_conn) {
             let gzip = self.gzip(conn);
@@ -204,8 +184,45 @@ fn c2c_event(msg: WireMessage) -> PushEvent {
     }
 }
 
-/// A stored message as pushed (`C2cMsgArray`) and synced (`MsgList`).
-pub(super) fn wire_message(msg: &NewMessage) -> WireMessage {
+/// Whether `body` and `cloud_custom_data` make an acceptable message:
+/// 1 to [`codes::MAX_MSG_ELEMENTS`] elements and at most
+/// [`codes::MAX_MSG_BODY_BYTES`] bytes. Otherwise the code and text of the
+/// refusal.
+pub(super) fn check_body(body: &[MsgElem], cloud_custom_data: &str) -> Result<(), (u32, String)> {
+    if body.is_empty() {
+        return Err((codes::INVALID_PARAMETER, "MsgBody is empty".into()));
+    }
+    if body.len() > codes::MAX_MSG_ELEMENTS {
+        return Err((
+            codes::INVALID_PARAMETER,
+            format!("MsgBody has more than {} elements", codes::MAX_MSG_ELEMENTS),
+        ));
+    }
+    let bytes: usize = body
+        .iter()
+        .map(|e| e.msg_type.len() + e.msg_content.get().len())
+        .sum::<usize>()
+        + cloud_custom_data.len();
+    if bytes > codes::MAX_MSG_BODY_BYTES {
+        return Err((
+            codes::MESSAGE_TOO_LONG,
+            format!(
+                "the message is {bytes} bytes; the limit is {}",
+                codes::MAX_MSG_BODY_BYTES
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A stored message as pushed (`C2cMsgArray`), synced (`MsgList` of
+/// getmsg) and listed (`MsgList` of getroammsg): its current content and
+/// flags (`MsgFlagBits` 8 with `RevokerInfo` once revoked, `MsgVersion`
+/// once modified, `IsNeedReadReceipt`, `IsPeerRead` once receipted,
+/// `SupportMessageExtension`).
+pub(super) fn wire_message(record: &MessageRecord) -> WireMessage {
+    let msg = &record.msg;
+    let state = &record.state;
     WireMessage {
         from_account: msg.from.clone(),
         to_account: msg.to.clone(),
@@ -219,6 +236,18 @@ pub(super) fn wire_message(msg: &NewMessage) -> WireMessage {
         from_account_nick: msg.nick.clone(),
         cloud_custom_data: msg.cloud_custom_data.clone(),
         is_sync_msg: 0,
-        ..WireMessage::default()
+        msg_flag_bits: if state.revoked.is_some() {
+            WireMessage::FLAG_REVOKED
+        } else {
+            0
+        },
+        revoker_info: state.revoked.as_ref().map(|r| RevokerInfo {
+            revoker_account: r.by.clone(),
+            reason: r.reason.clone(),
+        }),
+        msg_version: state.version,
+        is_need_read_receipt: u8::from(msg.need_read_receipt),
+        is_peer_read: u8::from(state.peer_read),
+        support_message_extension: u8::from(msg.support_extension),
     }
 }

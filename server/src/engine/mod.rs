@@ -36,16 +36,24 @@
 mod a2;
 mod config;
 mod conn;
+mod contact_groups;
+mod conversations;
 mod cookie;
 mod deadlines;
+mod extensions;
+mod history;
 mod kick;
 mod limits;
 mod login;
 mod messaging;
+mod msgops;
+mod notify;
 mod outbox;
 mod policy;
 mod query;
+mod reads;
 mod refusal;
+mod request;
 mod rest;
 mod stubs;
 mod sync;
@@ -387,6 +395,22 @@ impl<S: Store> Engine<S> {
             servcmd::SEND_C2C => self.on_sendmsg(unix_ms, conn, gzip, frame),
             servcmd::GET_MSG => self.on_getmsg(unix_ms, conn, gzip, frame),
             servcmd::PUSH_ACK => self.on_push_ack(unix_ms, conn, frame),
+            servcmd::MSG_WITHDRAW => self.on_revoke(unix_ms, conn, gzip, frame),
+            servcmd::MODIFY_C2C => self.on_modify(unix_ms, conn, gzip, frame),
+            servcmd::DELETE_C2C => self.on_delete_messages(unix_ms, conn, gzip, frame),
+            servcmd::MSG_READED => self.on_msg_readed(unix_ms, conn, gzip, frame),
+            servcmd::C2C_READ_RECEIPT => self.on_read_receipt(unix_ms, conn, gzip, frame),
+            servcmd::GET_ROAM => self.on_roam(unix_ms, conn, gzip, frame),
+            servcmd::GET_PEER_READ_TIME => self.on_peer_read_time(unix_ms, conn, gzip, frame),
+            servcmd::EXT_SET => self.on_ext_set(unix_ms, conn, gzip, frame),
+            servcmd::EXT_GET => self.on_ext_get(unix_ms, conn, gzip, frame),
+            servcmd::CONV_PAGE_GET => self.on_page_get(unix_ms, conn, gzip, frame),
+            servcmd::CONV_TOP => self.on_top(unix_ms, conn, gzip, frame),
+            servcmd::CONV_DELETE => self.on_batch_delete(unix_ms, conn, gzip, frame),
+            servcmd::CONV_GROUP_CREATE => self.on_group_create(unix_ms, conn, gzip, frame),
+            servcmd::CONV_GROUP_UPDATE => self.on_group_update(unix_ms, conn, gzip, frame),
+            servcmd::CONV_GROUP_DELETE => self.on_group_delete(unix_ms, conn, gzip, frame),
+            servcmd::CONV_GROUP_GET => self.on_group_get(unix_ms, conn, gzip, frame),
             other => match stubs::clean_reply(other, frame) {
                 Some(body) => self.out.reply(conn, gzip, head, &body),
                 None => {
@@ -445,16 +469,19 @@ impl<S: Store> Engine<S> {
                 app: s.app,
                 user: s.user.clone(),
                 tiny_id: s.tiny_id.clone(),
+                origin: s.a2_hash.clone(),
             });
         }
         let (Some(a2), Some(tiny_id)) = (&head.a2, &head.tinyid) else {
             return None;
         };
-        let rec = self.a2s.live(&hash_a2(a2), unix_ms)?;
+        let a2_hash = hash_a2(a2);
+        let rec = self.a2s.live(&a2_hash, unix_ms)?;
         (rec.tiny_id.to_string() == *tiny_id && rec.app == head.sdkappid).then(|| Ident {
             app: rec.app,
             user: rec.user.clone(),
             tiny_id: rec.tiny_id.to_string(),
+            origin: a2_hash,
         })
     }
 

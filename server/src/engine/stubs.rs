@@ -9,6 +9,12 @@ use tcchat_core::wire::Frame;
 /// Most items echoed from a request list (profiles, peers).
 const MAX_ECHOED: usize = 1000;
 
+/// The feature bits of every application (`str_purchase_bits`, rightmost
+/// character = bit 0): bit 9 conversation marks, bit 10 conversation
+/// groups, bit 13 message extensions. Without them the official SDK
+/// refuses those APIs with 3122 and sends no request (messages-facts §0).
+pub(crate) const PURCHASE_BITS: &str = "10011000000000";
+
 /// A clean reply body.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
@@ -16,17 +22,13 @@ pub(crate) enum CleanReply {
     Bare(BaseReply),
     Profiles(ProfilesReply),
     BlackList(BlackListReply),
-    Sessions(SessionsReply),
     JoinedGroups(JoinedGroupsReply),
     Friends(FriendsReply),
     FriendGroups(FriendGroupsReply),
     Pendency(PendencyReply),
     Config(ConfigReply),
     PurchaseBits(PurchaseBitsReply),
-    ContactGroups(ContactGroupsReply),
-    PeerReadTime(PeerReadTimeReply),
     Mute(MuteReply),
-    Roam(RoamReply),
 }
 
 /// The clean reply for `servcmd`, or `None` when it is not one of the
@@ -54,15 +56,6 @@ pub(crate) fn clean_reply(servcmd: &str, frame: &Frame) -> Option<CleanReply> {
             start_index: 0,
             black_list_item: Vec::new(),
             current_sequence: 0,
-        }),
-        "recentcontact.page_get" => CleanReply::Sessions(SessionsReply {
-            base: ok(),
-            complete_flag: 1,
-            time_stamp: 0,
-            start_index: 0,
-            top_time_stamp: 0,
-            top_start_index: 0,
-            session_item: Vec::new(),
         }),
         "group_open_http_svc.get_joined_group_list"
         | "million_group_open_http_svc.get_joined_group_list" => {
@@ -106,20 +99,8 @@ pub(crate) fn clean_reply(servcmd: &str, frame: &Frame) -> Option<CleanReply> {
                 base: ok(),
                 int32_error_code: 0,
                 str_error_message: String::new(),
-                str_purchase_bits: "0".to_owned(),
+                str_purchase_bits: PURCHASE_BITS.to_owned(),
                 uint32_expired_time: 3600,
-            })
-        }
-        "recentcontact.get_contact_group" => CleanReply::ContactGroups(ContactGroupsReply {
-            base: ok(),
-            complete_flag: 1,
-            start_index: 0,
-        }),
-        "openim.get_peer_read_time" => {
-            let req: PeerListRequest = frame.body_as().unwrap_or_default();
-            CleanReply::PeerReadTime(PeerReadTimeReply {
-                base: ok(),
-                read_time: vec![0; req.to_account.len().min(MAX_ECHOED)],
             })
         }
         "openim.get_c2c_peer_mute_notifications" => {
@@ -137,13 +118,6 @@ pub(crate) fn clean_reply(servcmd: &str, frame: &Frame) -> Option<CleanReply> {
                     .collect(),
             })
         }
-        "openim.getroammsg" => CleanReply::Roam(RoamReply {
-            base: ok(),
-            complete: 1,
-            msg_list: Vec::new(),
-            msg_key: String::new(),
-            last_msg_time: 0,
-        }),
         "recentcontact.search_contact_group" | "imopenstat.tim_web_report_v2" => {
             CleanReply::Bare(ok())
         }
@@ -163,12 +137,6 @@ struct ProfileRequest {
 struct ProfileUserItem {
     #[serde(rename = "To_Account", default)]
     to_account: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct PeerListRequest {
-    #[serde(rename = "To_Account", default)]
-    to_account: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -206,19 +174,6 @@ pub(crate) struct BlackListReply {
     // Spelled as the official service spells it.
     #[serde(rename = "CurruentSequence")]
     current_sequence: u64,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct SessionsReply {
-    #[serde(flatten)]
-    base: BaseReply,
-    complete_flag: u8,
-    time_stamp: u64,
-    start_index: u64,
-    top_time_stamp: u64,
-    top_start_index: u64,
-    session_item: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Serialize)]
@@ -286,23 +241,6 @@ pub(crate) struct PurchaseBitsReply {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct ContactGroupsReply {
-    #[serde(flatten)]
-    base: BaseReply,
-    complete_flag: u8,
-    start_index: u64,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct PeerReadTimeReply {
-    #[serde(flatten)]
-    base: BaseReply,
-    read_time: Vec<u64>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
 pub(crate) struct MuteReply {
     #[serde(flatten)]
     base: BaseReply,
@@ -315,15 +253,4 @@ struct MuteItem {
     peer_account: String,
     #[serde(rename = "MuteNotifications")]
     mute_notifications: u8,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct RoamReply {
-    #[serde(flatten)]
-    base: BaseReply,
-    complete: u8,
-    msg_list: Vec<serde_json::Value>,
-    msg_key: String,
-    last_msg_time: u64,
 }

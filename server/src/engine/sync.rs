@@ -7,6 +7,14 @@
 //! never acknowledged. A getmsg with a cookie from an earlier reply
 //! continues exactly after the position it names, whatever the cursor.
 //!
+//! The inbox holds notifications too (see [`super::notify`]); a page holds a
+//! run of messages (`MsgList`) followed by a run of notifications
+//! (`EventArray`), never a notification before a message of the same page,
+//! so that a client handling `MsgList` before `EventArray` handles the
+//! inbox exactly in order. A notification caused by the requesting
+//! instance itself is left out (its cookie still moves past it). The last
+//! page (`SyncFlag` 2) carries `C2CPairUnreadCount`.
+//!
 //! Acks can arrive out of order, or for a later message while an earlier
 //! one (that arrived offline) is still unsynced; the cursor therefore only
 //! moves over a contiguous run of acknowledged entries, and the rest wait
@@ -14,12 +22,13 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use tcchat_core::proto::{BaseReply, GetMsgReply, GetMsgRequest, SyncFlag};
+use tcchat_core::proto::{BaseReply, GetMsgReply, GetMsgRequest, PushEvent, SyncFlag};
 use tcchat_core::wire::Frame;
 
+use super::conn::Ident;
 use super::messaging::wire_message;
 use super::{cookie, ConnId, Engine};
-use crate::store::{Store, StoreError};
+use crate::store::{InboxItem, Store, StoreError};
 
 /// Acknowledged inbox positions above the cursor, per user, waiting for the
 /// gap below them to close.
@@ -60,7 +69,7 @@ impl<S: Store> Engine<S> {
                 return self.internal_error(conn, gzip, head, &err);
             }
         }
-        match self.sync_page(me.app, &me.user, &req.cookie) {
+        match self.sync_page(&me, &req.cookie) {
             Ok((reply, done_at)) => {
                 if let Some(last) = done_at {
                     self.acks
@@ -77,10 +86,10 @@ impl<S: Store> Engine<S> {
     /// it ends at (the cursor may move there once the client has it).
     fn sync_page(
         &mut self,
-        app: u64,
-        user: &str,
+        me: &Ident,
         cookie: &str,
     ) -> Result<(GetMsgReply, Option<u64>), StoreError> {
+        let (app, user) = (me.app, me.user.as_str());
         let start = match cookie::decode(self.epoch, cookie) {
             Some(pos) => pos,
             None => self.store.cursor(app, user)?,
@@ -91,30 +100,63 @@ impl<S: Store> Engine<S> {
             .store
             .inbox_after(app, user, start, page.saturating_add(1))?;
         items.truncate(page.saturating_add(1));
-        // Fill the page up to `page` messages and about PAGE_BYTES of JSON
-        // (always at least one message), so a reply stays far below the
-        // clients' frame limits however large the messages are.
+        // Fill the page up to `page` entries and about PAGE_BYTES of JSON
+        // (always at least one item), so a reply stays far below the
+        // clients' frame limits however large the messages are. A message
+        // after a notification starts the next page.
         let mut msg_list = Vec::new();
+        let mut event_array: Vec<PushEvent> = Vec::new();
         let mut bytes = 0usize;
         let mut last = start;
-        for m in items.iter().take(page) {
-            let wire = wire_message(&m.msg);
-            let size = serde_json::to_vec(&wire).map_or(0, |v| v.len());
-            if !msg_list.is_empty() && bytes.saturating_add(size) > PAGE_BYTES {
-                break;
-            }
+        let mut consumed = 0usize;
+        for entry in items.iter().take(page) {
+            let size = match &entry.item {
+                InboxItem::Message(m) => {
+                    if !event_array.is_empty() {
+                        break;
+                    }
+                    let wire = wire_message(m);
+                    let size = serde_json::to_vec(&wire).map_or(0, |v| v.len());
+                    if !msg_list.is_empty() && bytes.saturating_add(size) > PAGE_BYTES {
+                        break;
+                    }
+                    msg_list.push(wire);
+                    size
+                }
+                InboxItem::Notice(n) if n.origin == me.origin => 0,
+                InboxItem::Notice(n) => match serde_json::from_str::<PushEvent>(&n.event) {
+                    Ok(event) => {
+                        let size = n.event.len();
+                        let empty = msg_list.is_empty() && event_array.is_empty();
+                        if !empty && bytes.saturating_add(size) > PAGE_BYTES {
+                            break;
+                        }
+                        event_array.push(event);
+                        size
+                    }
+                    Err(err) => {
+                        tracing::error!(%err, app, user, seq = entry.inbox_seq, "unreadable stored notice skipped");
+                        0
+                    }
+                },
+            };
             bytes = bytes.saturating_add(size);
-            last = m.inbox_seq;
-            msg_list.push(wire);
+            last = entry.inbox_seq;
+            consumed += 1;
         }
-        let more = items.len() > msg_list.len();
+        let more = items.len() > consumed;
+        let c2c_pair_unread_count = if more {
+            Vec::new()
+        } else {
+            self.pair_unread_counts(app, user)?
+        };
         let reply = GetMsgReply {
             base: BaseReply::ok(),
             cookie: cookie::encode(self.epoch, last),
             sync_flag: if more { SyncFlag::MORE } else { SyncFlag::DONE },
             msg_list,
-            c2c_pair_unread_count: Vec::new(),
-            event_array: Vec::new(),
+            c2c_pair_unread_count,
+            event_array,
         };
         Ok((reply, (!more).then_some(last)))
     }

@@ -1,15 +1,44 @@
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::record::TINY_ID_BASE;
-use super::{Account, Appended, NewMessage, SessionRecord, Store, StoreError, StoredMessage};
+use super::{
+    Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
+    InboxEntry, InboxItem, MessageRecord, MessageState, NewMessage, Notice, SessionRecord, Store,
+    StoreError,
+};
 
 type UserKey = (u64, String);
+
+/// What an inbox position holds: a message by ID, or a notice.
+#[derive(Debug, Clone)]
+enum Slot {
+    Message(u64),
+    Notice(Notice),
+}
 
 #[derive(Debug, Default)]
 struct UserData {
     tiny_id: u64,
     cursor: u64,
-    inbox: BTreeMap<u64, NewMessage>,
+    inbox: BTreeMap<u64, Slot>,
+    conversations: BTreeMap<String, ConversationRecord>,
+    last_group_id: u64,
+    groups: BTreeMap<u64, String>,
+    members: BTreeSet<(u64, String)>,
+}
+
+/// The messages of one application.
+#[derive(Debug, Default)]
+struct AppMessages {
+    by_id: BTreeMap<u64, MessageRecord>,
+    /// `(sender, MsgSeq, MsgRandom)` → ID.
+    by_sender: HashMap<(String, u64, u64), u64>,
+    /// `MsgKey` → ID.
+    by_key: HashMap<String, u64>,
+    /// Conversation (the two parties, sorted) → IDs.
+    by_conversation: HashMap<(String, String), BTreeSet<u64>>,
+    /// Message ID → key → extension.
+    extensions: HashMap<u64, BTreeMap<String, Extension>>,
 }
 
 /// A [`Store`] kept in plain maps, lost when dropped. It never fails, which
@@ -19,8 +48,18 @@ pub struct MemoryStore {
     meta: HashMap<String, String>,
     users: HashMap<UserKey, UserData>,
     accounts_created: u64,
-    sent: HashMap<(u64, String, u64, u64), (u64, String)>,
+    apps: HashMap<u64, AppMessages>,
+    last_msg_id: u64,
     sessions: HashMap<String, SessionRecord>,
+}
+
+/// The key of the conversation between `a` and `b`.
+fn pair(a: &str, b: &str) -> (String, String) {
+    if a <= b {
+        (a.to_owned(), b.to_owned())
+    } else {
+        (b.to_owned(), a.to_owned())
+    }
 }
 
 impl MemoryStore {
@@ -41,6 +80,26 @@ impl MemoryStore {
             ..UserData::default()
         });
         (data, created)
+    }
+
+    fn find(&self, app: u64, id: u64) -> Option<&MessageRecord> {
+        self.apps.get(&app)?.by_id.get(&id)
+    }
+
+    /// Make `owner`'s conversation with `peer` exist and be visible.
+    fn show_conversation(&mut self, app: u64, owner: &str, peer: &str) {
+        let (data, _) = self.user(app, owner);
+        data.conversations
+            .entry(peer.to_owned())
+            .or_insert_with(|| ConversationRecord::new(peer))
+            .hidden = false;
+    }
+
+    fn append_notice(&mut self, app: u64, owner: &str, notice: &Notice) -> u64 {
+        let (data, _) = self.user(app, owner);
+        let seq = data.inbox.keys().next_back().copied().unwrap_or(0) + 1;
+        data.inbox.insert(seq, Slot::Notice(notice.clone()));
+        seq
     }
 }
 
@@ -75,18 +134,44 @@ impl Store for MemoryStore {
     }
 
     fn append_message(&mut self, app: u64, msg: &NewMessage) -> Result<Appended, StoreError> {
-        let key = (app, msg.from.clone(), msg.msg_seq, msg.msg_random);
-        if let Some((msg_time, msg_key)) = self.sent.get(&key) {
+        let sender_key = (msg.from.clone(), msg.msg_seq, msg.msg_random);
+        if let Some(earlier) = self
+            .apps
+            .get(&app)
+            .and_then(|a| a.by_sender.get(&sender_key))
+            .and_then(|id| self.find(app, *id))
+        {
             return Ok(Appended::Duplicate {
-                msg_time: *msg_time,
-                msg_key: msg_key.clone(),
+                msg_time: earlier.msg.msg_time,
+                msg_key: earlier.msg.msg_key.clone(),
             });
         }
+        self.last_msg_id += 1;
+        let id = self.last_msg_id;
+        let msgs = self.apps.entry(app).or_default();
+        msgs.by_id.insert(
+            id,
+            MessageRecord {
+                id,
+                msg: msg.clone(),
+                state: MessageState::default(),
+            },
+        );
+        msgs.by_sender.insert(sender_key, id);
+        msgs.by_key.insert(msg.msg_key.clone(), id);
+        msgs.by_conversation
+            .entry(pair(&msg.from, &msg.to))
+            .or_default()
+            .insert(id);
         let (data, _) = self.user(app, &msg.to);
         let inbox_seq = data.inbox.keys().next_back().copied().unwrap_or(0) + 1;
-        data.inbox.insert(inbox_seq, msg.clone());
-        self.sent.insert(key, (msg.msg_time, msg.msg_key.clone()));
-        Ok(Appended::New { inbox_seq })
+        data.inbox.insert(inbox_seq, Slot::Message(id));
+        self.show_conversation(app, &msg.to, &msg.from);
+        self.show_conversation(app, &msg.from, &msg.to);
+        Ok(Appended::New {
+            inbox_seq,
+            msg_id: id,
+        })
     }
 
     fn inbox_after(
@@ -95,19 +180,239 @@ impl Store for MemoryStore {
         owner: &str,
         after: u64,
         limit: usize,
-    ) -> Result<Vec<StoredMessage>, StoreError> {
+    ) -> Result<Vec<InboxEntry>, StoreError> {
         let Some(data) = self.users.get(&(app, owner.to_owned())) else {
             return Ok(Vec::new());
         };
-        Ok(data
-            .inbox
-            .range(after.saturating_add(1)..)
-            .take(limit)
-            .map(|(seq, msg)| StoredMessage {
+        let mut out = Vec::new();
+        for (seq, slot) in data.inbox.range(after.saturating_add(1)..).take(limit) {
+            let item = match slot {
+                Slot::Message(id) => match self.find(app, *id) {
+                    Some(m) => InboxItem::Message(Box::new(m.clone())),
+                    None => {
+                        return Err(StoreError::Corrupt(format!(
+                            "inbox entry {seq} of {owner} names the unknown message {id}"
+                        )))
+                    }
+                },
+                Slot::Notice(n) => InboxItem::Notice(n.clone()),
+            };
+            out.push(InboxEntry {
                 inbox_seq: *seq,
-                msg: msg.clone(),
-            })
+                item,
+            });
+        }
+        Ok(out)
+    }
+
+    fn apply(&mut self, app: u64, changes: &[Change]) -> Result<Vec<u64>, StoreError> {
+        // Nothing below can fail, so the batch is trivially atomic.
+        let mut seqs = Vec::new();
+        for change in changes {
+            match change {
+                Change::Message(record) => {
+                    if let Some(m) = self
+                        .apps
+                        .get_mut(&app)
+                        .and_then(|a| a.by_id.get_mut(&record.id))
+                    {
+                        m.msg.body.clone_from(&record.msg.body);
+                        m.msg
+                            .cloud_custom_data
+                            .clone_from(&record.msg.cloud_custom_data);
+                        m.state = record.state.clone();
+                    }
+                }
+                Change::Extension { msg_id, ext } => {
+                    self.apps
+                        .entry(app)
+                        .or_default()
+                        .extensions
+                        .entry(*msg_id)
+                        .or_default()
+                        .insert(ext.key.clone(), ext.clone());
+                }
+                Change::ClearExtensions { msg_id } => {
+                    if let Some(a) = self.apps.get_mut(&app) {
+                        a.extensions.remove(msg_id);
+                    }
+                }
+                Change::Conversation { owner, record } => {
+                    let (data, _) = self.user(app, owner);
+                    data.conversations
+                        .insert(record.peer.clone(), record.clone());
+                }
+                Change::Notice { owner, notice } => {
+                    seqs.push(self.append_notice(app, owner, notice));
+                }
+                Change::Group { owner, group } => {
+                    let (data, _) = self.user(app, owner);
+                    data.groups.insert(group.id, group.name.clone());
+                    data.last_group_id = data.last_group_id.max(group.id);
+                }
+                Change::DeleteGroup { owner, id } => {
+                    let (data, _) = self.user(app, owner);
+                    data.groups.remove(id);
+                    data.members.retain(|(g, _)| g != id);
+                }
+                Change::Member {
+                    owner,
+                    group_id,
+                    peer,
+                    present,
+                } => {
+                    let (data, _) = self.user(app, owner);
+                    let key = (*group_id, peer.clone());
+                    if *present {
+                        data.members.insert(key);
+                    } else {
+                        data.members.remove(&key);
+                    }
+                }
+            }
+        }
+        Ok(seqs)
+    }
+
+    fn message(
+        &mut self,
+        app: u64,
+        from: &str,
+        msg_seq: u64,
+        msg_random: u64,
+    ) -> Result<Option<MessageRecord>, StoreError> {
+        let key = (from.to_owned(), msg_seq, msg_random);
+        Ok(self
+            .apps
+            .get(&app)
+            .and_then(|a| a.by_sender.get(&key))
+            .and_then(|id| self.find(app, *id))
+            .cloned())
+    }
+
+    fn message_by_key(
+        &mut self,
+        app: u64,
+        msg_key: &str,
+    ) -> Result<Option<MessageRecord>, StoreError> {
+        Ok(self
+            .apps
+            .get(&app)
+            .and_then(|a| a.by_key.get(msg_key))
+            .and_then(|id| self.find(app, *id))
+            .cloned())
+    }
+
+    fn history(
+        &mut self,
+        app: u64,
+        owner: &str,
+        peer: &str,
+        after_id: u64,
+        before_id: u64,
+        limit: usize,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        let Some(msgs) = self.apps.get(&app) else {
+            return Ok(Vec::new());
+        };
+        let Some(ids) = msgs.by_conversation.get(&pair(owner, peer)) else {
+            return Ok(Vec::new());
+        };
+        if before_id <= after_id.saturating_add(1) {
+            return Ok(Vec::new());
+        }
+        Ok(ids
+            .range(after_id.saturating_add(1)..before_id)
+            .rev()
+            .filter_map(|id| msgs.by_id.get(id))
+            .filter(|m| !m.state.deleted_for(&m.msg, owner))
+            .take(limit)
+            .cloned()
             .collect())
+    }
+
+    fn unread_count(
+        &mut self,
+        app: u64,
+        owner: &str,
+        peer: &str,
+        after_id: u64,
+        after_time: u64,
+    ) -> Result<u64, StoreError> {
+        if owner == peer {
+            return Ok(0);
+        }
+        let Some(msgs) = self.apps.get(&app) else {
+            return Ok(0);
+        };
+        let Some(ids) = msgs.by_conversation.get(&pair(owner, peer)) else {
+            return Ok(0);
+        };
+        Ok(ids
+            .range(after_id.saturating_add(1)..)
+            .filter_map(|id| msgs.by_id.get(id))
+            .filter(|m| {
+                m.msg.from == peer
+                    && m.msg.msg_time > after_time
+                    && m.state.revoked.is_none()
+                    && !m.state.deleted_by_recipient
+            })
+            .count() as u64)
+    }
+
+    fn extensions(&mut self, app: u64, msg_id: u64) -> Result<Vec<Extension>, StoreError> {
+        let mut all: Vec<Extension> = self
+            .apps
+            .get(&app)
+            .and_then(|a| a.extensions.get(&msg_id))
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default();
+        all.sort_by(|a, b| a.seq.cmp(&b.seq).then_with(|| a.key.cmp(&b.key)));
+        Ok(all)
+    }
+
+    fn conversation(
+        &mut self,
+        app: u64,
+        owner: &str,
+        peer: &str,
+    ) -> Result<Option<ConversationRecord>, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, owner.to_owned()))
+            .and_then(|u| u.conversations.get(peer))
+            .cloned())
+    }
+
+    fn conversations(
+        &mut self,
+        app: u64,
+        owner: &str,
+    ) -> Result<Vec<ConversationRecord>, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, owner.to_owned()))
+            .map(|u| u.conversations.values().cloned().collect())
+            .unwrap_or_default())
+    }
+
+    fn contact_groups(&mut self, app: u64, owner: &str) -> Result<ContactGroups, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, owner.to_owned()))
+            .map(|u| ContactGroups {
+                last_id: u.last_group_id,
+                groups: u
+                    .groups
+                    .iter()
+                    .map(|(id, name)| ContactGroup {
+                        id: *id,
+                        name: name.clone(),
+                    })
+                    .collect(),
+                members: u.members.iter().cloned().collect(),
+            })
+            .unwrap_or_default())
     }
 
     fn inbox_head(&mut self, app: u64, owner: &str) -> Result<u64, StoreError> {

@@ -4,14 +4,20 @@
 //!
 //! Every key includes the SDKAppID: data never crosses applications.
 
+mod change;
 mod error;
 mod memory;
 mod record;
 mod sqlite;
+mod sqlite_schema;
 
+pub use change::Change;
 pub use error::StoreError;
 pub use memory::MemoryStore;
-pub use record::{Account, Appended, NewMessage, SessionRecord, StoredMessage};
+pub use record::{
+    Account, Appended, ContactGroup, ContactGroups, ConversationRecord, Extension, InboxEntry,
+    InboxItem, MessageRecord, MessageState, NewMessage, Notice, Revocation, SessionRecord,
+};
 pub use sqlite::SqliteStore;
 
 /// What the engine needs from storage.
@@ -38,21 +44,91 @@ pub trait Store {
     /// does not exist yet.
     fn ensure_account(&mut self, app: u64, user: &str, now_ms: u64) -> Result<Account, StoreError>;
 
-    /// Store a C2C message in the inbox of `msg.to`, unless a message from
-    /// the same sender with the same `msg_seq` and `msg_random` was stored
-    /// before, in which case nothing changes and the earlier result is
-    /// returned. Creates the recipient's account if needed.
+    /// Store a C2C message (with a fresh [`MessageState`]) and put it in
+    /// the inbox of `msg.to`, unless a message from the same sender with the
+    /// same `msg_seq` and `msg_random` was stored before, in which case
+    /// nothing changes and the earlier result is returned. Creates the
+    /// recipient's account if needed. Both parties' conversation states
+    /// exist afterwards and neither is hidden (a deleted conversation comes
+    /// back with its next message).
     fn append_message(&mut self, app: u64, msg: &NewMessage) -> Result<Appended, StoreError>;
 
     /// Up to `limit` inbox entries of `owner` with a sequence above
-    /// `after`, in sequence order.
+    /// `after`, in sequence order. Messages come as they are now.
     fn inbox_after(
         &mut self,
         app: u64,
         owner: &str,
         after: u64,
         limit: usize,
-    ) -> Result<Vec<StoredMessage>, StoreError>;
+    ) -> Result<Vec<InboxEntry>, StoreError>;
+
+    /// Apply `changes` atomically (all or nothing) and durably. Returns the
+    /// inbox position of each [`Change::Notice`], in order.
+    fn apply(&mut self, app: u64, changes: &[Change]) -> Result<Vec<u64>, StoreError>;
+
+    /// The message `from` sent with `msg_seq` and `msg_random`.
+    fn message(
+        &mut self,
+        app: u64,
+        from: &str,
+        msg_seq: u64,
+        msg_random: u64,
+    ) -> Result<Option<MessageRecord>, StoreError>;
+
+    /// The message with the server key `msg_key` ([`NewMessage::msg_key`]).
+    fn message_by_key(
+        &mut self,
+        app: u64,
+        msg_key: &str,
+    ) -> Result<Option<MessageRecord>, StoreError>;
+
+    /// Up to `limit` messages between `owner` and `peer` (both directions)
+    /// with an ID strictly between `after_id` and `before_id`, newest first,
+    /// leaving out the ones `owner` deleted.
+    fn history(
+        &mut self,
+        app: u64,
+        owner: &str,
+        peer: &str,
+        after_id: u64,
+        before_id: u64,
+        limit: usize,
+    ) -> Result<Vec<MessageRecord>, StoreError>;
+
+    /// How many messages `peer` sent to `owner` with an ID above `after_id`
+    /// and a time above `after_time`, not revoked and not deleted by
+    /// `owner`. Always 0 when `owner` is `peer`.
+    fn unread_count(
+        &mut self,
+        app: u64,
+        owner: &str,
+        peer: &str,
+        after_id: u64,
+        after_time: u64,
+    ) -> Result<u64, StoreError>;
+
+    /// Every extension key of the message `msg_id` (deleted ones with an
+    /// empty value), in sequence order.
+    fn extensions(&mut self, app: u64, msg_id: u64) -> Result<Vec<Extension>, StoreError>;
+
+    /// `owner`'s state of the conversation with `peer`, if it has one.
+    fn conversation(
+        &mut self,
+        app: u64,
+        owner: &str,
+        peer: &str,
+    ) -> Result<Option<ConversationRecord>, StoreError>;
+
+    /// Every conversation state of `owner` (hidden ones included), by peer.
+    fn conversations(
+        &mut self,
+        app: u64,
+        owner: &str,
+    ) -> Result<Vec<ConversationRecord>, StoreError>;
+
+    /// `owner`'s conversation groups and their members.
+    fn contact_groups(&mut self, app: u64, owner: &str) -> Result<ContactGroups, StoreError>;
 
     /// The highest inbox sequence of `owner` (0 when the inbox is empty).
     fn inbox_head(&mut self, app: u64, owner: &str) -> Result<u64, StoreError>;

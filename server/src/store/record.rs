@@ -35,15 +35,171 @@ pub struct NewMessage {
     pub nick: String,
     /// `CloudCustomData` (may be empty).
     pub cloud_custom_data: String,
+    /// The sender asked for a read receipt (`IsNeedReadReceipt`).
+    pub need_read_receipt: bool,
+    /// The message accepts extensions (`SupportMessageExtension`).
+    pub support_extension: bool,
 }
 
-/// A message in an inbox.
+/// Who revoked a message, and why.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Revocation {
+    /// The revoking user.
+    pub by: String,
+    /// The reason given (may be empty).
+    pub reason: String,
+}
+
+/// What happened to a message after it was sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessageState {
+    /// Modification version: 0 until the first modification, then +1 each.
+    pub version: u64,
+    /// Set once the message is revoked.
+    pub revoked: Option<Revocation>,
+    /// The recipient sent a read receipt for it.
+    pub peer_read: bool,
+    /// The sender deleted it from its own history.
+    pub deleted_by_sender: bool,
+    /// The recipient deleted it from its own history.
+    pub deleted_by_recipient: bool,
+    /// The message's global extension sequence (0: never extended).
+    pub ext_seq: u64,
+    /// Extensions with a sequence at or below this were cleared.
+    pub ext_clear_seq: u64,
+}
+
+impl MessageState {
+    /// Whether `user` (the sender, the recipient or, for a message to
+    /// oneself, both) deleted the message from its history.
+    pub fn deleted_for(&self, msg: &NewMessage, user: &str) -> bool {
+        (msg.from == user && self.deleted_by_sender)
+            || (msg.to == user && self.deleted_by_recipient)
+    }
+}
+
+/// A stored message with its current content and state.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredMessage {
+pub struct MessageRecord {
+    /// The server's number of the message: unique in the store and
+    /// ascending in the order messages were accepted.
+    pub id: u64,
+    /// The message as it is now (a modification replaces `body` and
+    /// `cloud_custom_data`).
+    pub msg: NewMessage,
+    /// Its state.
+    pub state: MessageState,
+}
+
+impl MessageRecord {
+    /// The other party of the conversation, seen from `user`.
+    pub fn peer_of(&self, user: &str) -> &str {
+        if self.msg.from == user {
+            &self.msg.to
+        } else {
+            &self.msg.from
+        }
+    }
+}
+
+/// A notification queued in an inbox: one `EventArray` item, as JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// The push event (`PushEvent`) as JSON.
+    pub event: String,
+    /// The session (A2 hash) whose request caused it: that instance learnt
+    /// the result from its reply and never gets the notice.
+    pub origin: String,
+}
+
+/// What an inbox position holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InboxItem {
+    /// A message to the inbox's owner, as it is now.
+    Message(Box<MessageRecord>),
+    /// A notification for the inbox's owner.
+    Notice(Notice),
+}
+
+/// One position of an inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxEntry {
     /// Position in the owner's inbox (1, 2, 3, … per owner).
     pub inbox_seq: u64,
-    /// The message.
-    pub msg: NewMessage,
+    /// What is there.
+    pub item: InboxItem,
+}
+
+impl InboxEntry {
+    /// The message at this position, if it is one.
+    pub fn message(&self) -> Option<&MessageRecord> {
+        match &self.item {
+            InboxItem::Message(m) => Some(m),
+            InboxItem::Notice(_) => None,
+        }
+    }
+}
+
+/// One message extension key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extension {
+    /// The key.
+    pub key: String,
+    /// Its value; empty when the key was deleted (kept so that a client
+    /// fetching changes learns of the deletion).
+    pub value: String,
+    /// The message's extension sequence when the key last changed.
+    pub seq: u64,
+}
+
+/// A user's state of one C2C conversation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConversationRecord {
+    /// The other party.
+    pub peer: String,
+    /// The user read the peer's messages up to this server time, Unix
+    /// seconds.
+    pub read_time: u64,
+    /// Pinned to the top of the list.
+    pub pinned: bool,
+    /// Deleted from the list; shown again when a new message arrives.
+    pub hidden: bool,
+    /// Messages with an ID at or below this are gone from the user's
+    /// history (a conversation deleted with `ClearRamble`).
+    pub clear_id: u64,
+    /// Messages with an ID at or below this no longer count as unread (a
+    /// deleted conversation comes back with no unread messages).
+    pub unread_floor: u64,
+}
+
+impl ConversationRecord {
+    /// A fresh conversation with `peer`.
+    pub fn new(peer: &str) -> ConversationRecord {
+        ConversationRecord {
+            peer: peer.to_owned(),
+            ..ConversationRecord::default()
+        }
+    }
+}
+
+/// A conversation group of a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactGroup {
+    /// The server's number for it (unique per user, never reused).
+    pub id: u64,
+    /// Its name (unique per user).
+    pub name: String,
+}
+
+/// A user's conversation groups and their members.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactGroups {
+    /// The highest group ID ever given to this user (0: none yet).
+    pub last_id: u64,
+    /// The groups, by ID.
+    pub groups: Vec<ContactGroup>,
+    /// `(group ID, peer)` for each conversation in a group, sorted.
+    pub members: Vec<(u64, String)>,
 }
 
 /// Result of [`Store::append_message`](super::Store::append_message).
@@ -53,6 +209,8 @@ pub enum Appended {
     New {
         /// The recipient's inbox sequence of the message.
         inbox_seq: u64,
+        /// The server's number of the message ([`MessageRecord::id`]).
+        msg_id: u64,
     },
     /// The same sender, `MsgSeq` and `MsgRandom` were stored before.
     Duplicate {

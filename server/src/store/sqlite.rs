@@ -1,65 +1,14 @@
 use std::path::Path;
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use super::record::TINY_ID_BASE;
-use super::{Account, Appended, NewMessage, SessionRecord, Store, StoreError, StoredMessage};
-
-/// Schema version written to `meta.schema`; bumped on incompatible change.
-const SCHEMA_VERSION: &str = "1";
-
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS accounts (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    app        INTEGER NOT NULL,
-    user_id    TEXT    NOT NULL,
-    created_ms INTEGER NOT NULL,
-    cursor     INTEGER NOT NULL DEFAULT 0,
-    inbox_head INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (app, user_id)
-);
-CREATE TABLE IF NOT EXISTS inbox (
-    app               INTEGER NOT NULL,
-    owner             TEXT    NOT NULL,
-    seq               INTEGER NOT NULL,
-    from_account      TEXT    NOT NULL,
-    to_account        TEXT    NOT NULL,
-    msg_seq           INTEGER NOT NULL,
-    msg_random        INTEGER NOT NULL,
-    msg_time          INTEGER NOT NULL,
-    client_time       INTEGER NOT NULL,
-    sender_tiny_id    INTEGER NOT NULL,
-    msg_key           TEXT    NOT NULL,
-    body              TEXT    NOT NULL,
-    nick              TEXT    NOT NULL,
-    cloud_custom_data TEXT    NOT NULL,
-    PRIMARY KEY (app, owner, seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS sent (
-    app        INTEGER NOT NULL,
-    sender     TEXT    NOT NULL,
-    msg_seq    INTEGER NOT NULL,
-    msg_random INTEGER NOT NULL,
-    msg_time   INTEGER NOT NULL,
-    msg_key    TEXT    NOT NULL,
-    PRIMARY KEY (app, sender, msg_seq, msg_random)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS sessions (
-    a2_hash    TEXT    PRIMARY KEY,
-    app        INTEGER NOT NULL,
-    user_id    TEXT    NOT NULL,
-    tiny_id    INTEGER NOT NULL,
-    instance   TEXT    NOT NULL,
-    platform   INTEGER NOT NULL,
-    login_seq  INTEGER NOT NULL,
-    expires_ms INTEGER NOT NULL,
-    kicked     INTEGER NOT NULL DEFAULT 0
-) WITHOUT ROWID;
-";
+use super::sqlite_schema;
+use super::{
+    Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
+    InboxEntry, InboxItem, MessageRecord, MessageState, NewMessage, Notice, Revocation,
+    SessionRecord, Store, StoreError,
+};
 
 /// A [`Store`] in SQLite: a database file, or a private in-memory database.
 ///
@@ -83,6 +32,215 @@ fn from_db(v: i64) -> u64 {
     v as u64
 }
 
+/// A bound in a comparison (an ID, a time): clamped rather than wrapped,
+/// so that `u64::MAX` stays the largest value.
+fn bound(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// The columns of a message, in the order [`message_row`] reads them.
+const MSG_COLS: &str = "id, from_account, to_account, msg_seq, msg_random, msg_time,
+    client_time, sender_tiny_id, msg_key, body, nick, cloud_custom_data, need_receipt,
+    support_ext, version, revoker, revoke_reason, peer_read, deleted_by_sender,
+    deleted_by_recipient, ext_seq, ext_clear_seq";
+
+/// [`MSG_COLS`] with the table alias `m.` on each column.
+fn prefixed_msg_cols() -> String {
+    MSG_COLS
+        .split(',')
+        .map(|c| format!("m.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A message from the columns of [`MSG_COLS`], starting at column `at`.
+fn message_row(r: &Row<'_>, at: usize) -> rusqlite::Result<MessageRecord> {
+    let revoker: Option<String> = r.get(at + 15)?;
+    Ok(MessageRecord {
+        id: from_db(r.get(at)?),
+        msg: NewMessage {
+            from: r.get(at + 1)?,
+            to: r.get(at + 2)?,
+            msg_seq: from_db(r.get(at + 3)?),
+            msg_random: from_db(r.get(at + 4)?),
+            msg_time: from_db(r.get(at + 5)?),
+            client_time: from_db(r.get(at + 6)?),
+            sender_tiny_id: from_db(r.get(at + 7)?),
+            msg_key: r.get(at + 8)?,
+            body: r.get(at + 9)?,
+            nick: r.get(at + 10)?,
+            cloud_custom_data: r.get(at + 11)?,
+            need_read_receipt: r.get(at + 12)?,
+            support_extension: r.get(at + 13)?,
+        },
+        state: MessageState {
+            version: from_db(r.get(at + 14)?),
+            revoked: match revoker {
+                Some(by) => Some(Revocation {
+                    by,
+                    reason: r.get(at + 16)?,
+                }),
+                None => None,
+            },
+            peer_read: r.get(at + 17)?,
+            deleted_by_sender: r.get(at + 18)?,
+            deleted_by_recipient: r.get(at + 19)?,
+            ext_seq: from_db(r.get(at + 20)?),
+            ext_clear_seq: from_db(r.get(at + 21)?),
+        },
+    })
+}
+
+fn conversation_row(r: &Row<'_>) -> rusqlite::Result<ConversationRecord> {
+    Ok(ConversationRecord {
+        peer: r.get(0)?,
+        read_time: from_db(r.get(1)?),
+        pinned: r.get(2)?,
+        hidden: r.get(3)?,
+        clear_id: from_db(r.get(4)?),
+        unread_floor: from_db(r.get(5)?),
+    })
+}
+
+/// Make `owner`'s conversation with `peer` exist and be visible.
+fn show_conversation(
+    tx: &Transaction<'_>,
+    app: u64,
+    owner: &str,
+    peer: &str,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO conversations (app, owner, peer) VALUES (?1, ?2, ?3)
+         ON CONFLICT (app, owner, peer) DO UPDATE SET hidden = 0",
+    )?
+    .execute(params![to_db(app), owner, peer])?;
+    Ok(())
+}
+
+/// The next inbox position of `owner` (creating the account if needed).
+fn next_inbox_seq(
+    tx: &Transaction<'_>,
+    app: u64,
+    owner: &str,
+    now_ms: u64,
+) -> Result<i64, StoreError> {
+    SqliteStore::ensure_account_in(tx, app, owner, now_ms)?;
+    Ok(tx
+        .prepare_cached(
+            "UPDATE accounts SET inbox_head = inbox_head + 1
+             WHERE app = ?1 AND user_id = ?2 RETURNING inbox_head",
+        )?
+        .query_row(params![to_db(app), owner], |r| r.get(0))?)
+}
+
+fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u64>, StoreError> {
+    match change {
+        Change::Message(m) => {
+            let st = &m.state;
+            let (revoker, reason) = match &st.revoked {
+                Some(r) => (Some(r.by.as_str()), r.reason.as_str()),
+                None => (None, ""),
+            };
+            tx.prepare_cached(
+                "UPDATE messages SET body = ?3, cloud_custom_data = ?4, version = ?5,
+                        revoker = ?6, revoke_reason = ?7, peer_read = ?8,
+                        deleted_by_sender = ?9, deleted_by_recipient = ?10, ext_seq = ?11,
+                        ext_clear_seq = ?12
+                 WHERE app = ?1 AND id = ?2",
+            )?
+            .execute(params![
+                to_db(app),
+                to_db(m.id),
+                m.msg.body,
+                m.msg.cloud_custom_data,
+                to_db(st.version),
+                revoker,
+                reason,
+                st.peer_read,
+                st.deleted_by_sender,
+                st.deleted_by_recipient,
+                to_db(st.ext_seq),
+                to_db(st.ext_clear_seq),
+            ])?;
+        }
+        Change::Extension { msg_id, ext } => {
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO extensions (msg_id, key, value, seq) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![to_db(*msg_id), ext.key, ext.value, to_db(ext.seq)])?;
+        }
+        Change::ClearExtensions { msg_id } => {
+            tx.prepare_cached("DELETE FROM extensions WHERE msg_id = ?1")?
+                .execute([to_db(*msg_id)])?;
+        }
+        Change::Conversation { owner, record } => {
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO conversations (app, owner, peer, read_time, pinned, hidden,
+                                                       clear_id, unread_floor)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                to_db(app),
+                owner,
+                record.peer,
+                to_db(record.read_time),
+                record.pinned,
+                record.hidden,
+                to_db(record.clear_id),
+                to_db(record.unread_floor),
+            ])?;
+        }
+        Change::Notice { owner, notice } => {
+            let seq = next_inbox_seq(tx, app, owner, 0)?;
+            tx.prepare_cached(
+                "INSERT INTO inbox (app, owner, seq, event, origin) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![to_db(app), owner, seq, notice.event, notice.origin])?;
+            return Ok(Some(from_db(seq)));
+        }
+        Change::Group { owner, group } => {
+            SqliteStore::ensure_account_in(tx, app, owner, 0)?;
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO contact_groups (app, owner, group_id, name)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![to_db(app), owner, to_db(group.id), group.name])?;
+            tx.prepare_cached(
+                "UPDATE accounts SET last_group_id = max(last_group_id, ?3)
+                 WHERE app = ?1 AND user_id = ?2",
+            )?
+            .execute(params![to_db(app), owner, to_db(group.id)])?;
+        }
+        Change::DeleteGroup { owner, id } => {
+            tx.prepare_cached(
+                "DELETE FROM contact_groups WHERE app = ?1 AND owner = ?2 AND group_id = ?3",
+            )?
+            .execute(params![to_db(app), owner, to_db(*id)])?;
+            tx.prepare_cached(
+                "DELETE FROM contact_group_members WHERE app = ?1 AND owner = ?2 AND group_id = ?3",
+            )?
+            .execute(params![to_db(app), owner, to_db(*id)])?;
+        }
+        Change::Member {
+            owner,
+            group_id,
+            peer,
+            present,
+        } => {
+            let sql = if *present {
+                "INSERT OR IGNORE INTO contact_group_members (app, owner, group_id, peer)
+                 VALUES (?1, ?2, ?3, ?4)"
+            } else {
+                "DELETE FROM contact_group_members
+                 WHERE app = ?1 AND owner = ?2 AND group_id = ?3 AND peer = ?4"
+            };
+            tx.prepare_cached(sql)?
+                .execute(params![to_db(app), owner, to_db(*group_id), peer])?;
+        }
+    }
+    Ok(None)
+}
+
 impl SqliteStore {
     /// Open (or create) the database file at `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
@@ -97,20 +255,10 @@ impl SqliteStore {
         Self::init(Connection::open_in_memory()?)
     }
 
-    fn init(conn: Connection) -> Result<SqliteStore, StoreError> {
+    fn init(mut conn: Connection) -> Result<SqliteStore, StoreError> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch(SCHEMA)?;
-        let mut store = SqliteStore { conn };
-        match store.meta("schema")? {
-            None => store.set_meta("schema", SCHEMA_VERSION)?,
-            Some(v) if v == SCHEMA_VERSION => {}
-            Some(v) => {
-                return Err(StoreError::Corrupt(format!(
-                    "database schema version {v}, this server writes {SCHEMA_VERSION}"
-                )))
-            }
-        }
-        Ok(store)
+        sqlite_schema::open(&mut conn)?;
+        Ok(SqliteStore { conn })
     }
 
     fn ensure_account_in(
@@ -198,8 +346,8 @@ impl Store for SqliteStore {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let earlier: Option<(i64, String)> = tx
             .prepare_cached(
-                "SELECT msg_time, msg_key FROM sent
-                 WHERE app = ?1 AND sender = ?2 AND msg_seq = ?3 AND msg_random = ?4",
+                "SELECT msg_time, msg_key FROM messages
+                 WHERE app = ?1 AND from_account = ?2 AND msg_seq = ?3 AND msg_random = ?4",
             )?
             .query_row(
                 params![
@@ -217,50 +365,49 @@ impl Store for SqliteStore {
                 msg_key,
             });
         }
-        Self::ensure_account_in(&tx, app, &msg.to, msg.msg_time.saturating_mul(1000))?;
-        let seq: i64 = tx
+        let (lo, hi) = if msg.from <= msg.to {
+            (&msg.from, &msg.to)
+        } else {
+            (&msg.to, &msg.from)
+        };
+        let id: i64 = tx
             .prepare_cached(
-                "UPDATE accounts SET inbox_head = inbox_head + 1
-                 WHERE app = ?1 AND user_id = ?2 RETURNING inbox_head",
+                "INSERT INTO messages (app, from_account, to_account, conv_lo, conv_hi, msg_seq,
+                                       msg_random, msg_time, client_time, sender_tiny_id, msg_key,
+                                       body, nick, cloud_custom_data, need_receipt, support_ext)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                 RETURNING id",
             )?
-            .query_row(params![to_db(app), msg.to], |r| r.get(0))?;
-        tx.prepare_cached(
-            "INSERT INTO inbox (app, owner, seq, from_account, to_account, msg_seq, msg_random,
-                                msg_time, client_time, sender_tiny_id, msg_key, body, nick,
-                                cloud_custom_data)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-        )?
-        .execute(params![
-            to_db(app),
-            msg.to,
-            seq,
-            msg.from,
-            msg.to,
-            to_db(msg.msg_seq),
-            to_db(msg.msg_random),
-            to_db(msg.msg_time),
-            to_db(msg.client_time),
-            to_db(msg.sender_tiny_id),
-            msg.msg_key,
-            msg.body,
-            msg.nick,
-            msg.cloud_custom_data,
-        ])?;
-        tx.prepare_cached(
-            "INSERT INTO sent (app, sender, msg_seq, msg_random, msg_time, msg_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(params![
-            to_db(app),
-            msg.from,
-            to_db(msg.msg_seq),
-            to_db(msg.msg_random),
-            to_db(msg.msg_time),
-            msg.msg_key,
-        ])?;
+            .query_row(
+                params![
+                    to_db(app),
+                    msg.from,
+                    msg.to,
+                    lo,
+                    hi,
+                    to_db(msg.msg_seq),
+                    to_db(msg.msg_random),
+                    to_db(msg.msg_time),
+                    to_db(msg.client_time),
+                    to_db(msg.sender_tiny_id),
+                    msg.msg_key,
+                    msg.body,
+                    msg.nick,
+                    msg.cloud_custom_data,
+                    msg.need_read_receipt,
+                    msg.support_extension,
+                ],
+                |r| r.get(0),
+            )?;
+        let seq = next_inbox_seq(&tx, app, &msg.to, msg.msg_time.saturating_mul(1000))?;
+        tx.prepare_cached("INSERT INTO inbox (app, owner, seq, msg_id) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![to_db(app), msg.to, seq, id])?;
+        show_conversation(&tx, app, &msg.to, &msg.from)?;
+        show_conversation(&tx, app, &msg.from, &msg.to)?;
         tx.commit()?;
         Ok(Appended::New {
             inbox_seq: from_db(seq),
+            msg_id: from_db(id),
         })
     }
 
@@ -270,36 +417,241 @@ impl Store for SqliteStore {
         owner: &str,
         after: u64,
         limit: usize,
-    ) -> Result<Vec<StoredMessage>, StoreError> {
+    ) -> Result<Vec<InboxEntry>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        // Sequences are small positive numbers; clamp a huge `after` instead
-        // of letting it wrap negative.
-        let after = i64::try_from(after).unwrap_or(i64::MAX);
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, from_account, to_account, msg_seq, msg_random, msg_time, client_time,
-                    sender_tiny_id, msg_key, body, nick, cloud_custom_data
-             FROM inbox WHERE app = ?1 AND owner = ?2 AND seq > ?3
-             ORDER BY seq LIMIT ?4",
+        let sql = format!(
+            "SELECT i.seq, i.msg_id, i.event, i.origin, {}
+             FROM inbox i LEFT JOIN messages m ON m.id = i.msg_id
+             WHERE i.app = ?1 AND i.owner = ?2 AND i.seq > ?3
+             ORDER BY i.seq LIMIT ?4",
+            prefixed_msg_cols()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params![to_db(app), owner, bound(after), limit])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let seq = from_db(r.get(0)?);
+            let msg_id: Option<i64> = r.get(1)?;
+            let event: Option<String> = r.get(2)?;
+            let item = match (msg_id, event) {
+                (Some(_), _) if r.get::<_, Option<i64>>(4)?.is_some() => {
+                    InboxItem::Message(Box::new(message_row(r, 4)?))
+                }
+                (None, Some(event)) => InboxItem::Notice(Notice {
+                    event,
+                    origin: r.get(3)?,
+                }),
+                _ => {
+                    return Err(StoreError::Corrupt(format!(
+                        "inbox entry {seq} of {owner} names no message and no notice"
+                    )))
+                }
+            };
+            out.push(InboxEntry {
+                inbox_seq: seq,
+                item,
+            });
+        }
+        Ok(out)
+    }
+
+    fn apply(&mut self, app: u64, changes: &[Change]) -> Result<Vec<u64>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut seqs = Vec::new();
+        for change in changes {
+            if let Some(seq) = apply_one(&tx, app, change)? {
+                seqs.push(seq);
+            }
+        }
+        tx.commit()?;
+        Ok(seqs)
+    }
+
+    fn message(
+        &mut self,
+        app: u64,
+        from: &str,
+        msg_seq: u64,
+        msg_random: u64,
+    ) -> Result<Option<MessageRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {MSG_COLS} FROM messages
+             WHERE app = ?1 AND from_account = ?2 AND msg_seq = ?3 AND msg_random = ?4"
+        );
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(
+                params![to_db(app), from, to_db(msg_seq), to_db(msg_random)],
+                |r| message_row(r, 0),
+            )
+            .optional()?)
+    }
+
+    fn message_by_key(
+        &mut self,
+        app: u64,
+        msg_key: &str,
+    ) -> Result<Option<MessageRecord>, StoreError> {
+        let sql = format!("SELECT {MSG_COLS} FROM messages WHERE app = ?1 AND msg_key = ?2");
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params![to_db(app), msg_key], |r| message_row(r, 0))
+            .optional()?)
+    }
+
+    fn history(
+        &mut self,
+        app: u64,
+        owner: &str,
+        peer: &str,
+        after_id: u64,
+        before_id: u64,
+        limit: usize,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        let (lo, hi) = if owner <= peer {
+            (owner, peer)
+        } else {
+            (peer, owner)
+        };
+        let sql = format!(
+            "SELECT {MSG_COLS} FROM messages
+             WHERE app = ?1 AND conv_lo = ?2 AND conv_hi = ?3 AND id > ?4 AND id < ?5
+               AND NOT (from_account = ?6 AND deleted_by_sender)
+               AND NOT (to_account = ?6 AND deleted_by_recipient)
+             ORDER BY id DESC LIMIT ?7"
+        );
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(
+            params![
+                to_db(app),
+                lo,
+                hi,
+                bound(after_id),
+                bound(before_id),
+                owner,
+                limit
+            ],
+            |r| message_row(r, 0),
         )?;
-        let rows = stmt.query_map(params![to_db(app), owner, after, limit], |r| {
-            Ok(StoredMessage {
-                inbox_seq: from_db(r.get(0)?),
-                msg: NewMessage {
-                    from: r.get(1)?,
-                    to: r.get(2)?,
-                    msg_seq: from_db(r.get(3)?),
-                    msg_random: from_db(r.get(4)?),
-                    msg_time: from_db(r.get(5)?),
-                    client_time: from_db(r.get(6)?),
-                    sender_tiny_id: from_db(r.get(7)?),
-                    msg_key: r.get(8)?,
-                    body: r.get(9)?,
-                    nick: r.get(10)?,
-                    cloud_custom_data: r.get(11)?,
-                },
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn unread_count(
+        &mut self,
+        app: u64,
+        owner: &str,
+        peer: &str,
+        after_id: u64,
+        after_time: u64,
+    ) -> Result<u64, StoreError> {
+        if owner == peer {
+            return Ok(0);
+        }
+        let (lo, hi) = if owner <= peer {
+            (owner, peer)
+        } else {
+            (peer, owner)
+        };
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM messages
+                 WHERE app = ?1 AND conv_lo = ?2 AND conv_hi = ?3 AND id > ?4
+                   AND from_account = ?5 AND msg_time > ?6 AND revoker IS NULL
+                   AND NOT deleted_by_recipient",
+            )?
+            .query_row(
+                params![to_db(app), lo, hi, bound(after_id), peer, bound(after_time)],
+                |r| r.get(0),
+            )?;
+        Ok(from_db(n))
+    }
+
+    fn extensions(&mut self, app: u64, msg_id: u64) -> Result<Vec<Extension>, StoreError> {
+        // Message IDs are unique across applications; `app` only guards
+        // against a caller mixing them up.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.key, e.value, e.seq FROM extensions e JOIN messages m ON m.id = e.msg_id
+             WHERE m.app = ?1 AND e.msg_id = ?2 ORDER BY e.seq, e.key",
+        )?;
+        let rows = stmt.query_map(params![to_db(app), to_db(msg_id)], |r| {
+            Ok(Extension {
+                key: r.get(0)?,
+                value: r.get(1)?,
+                seq: from_db(r.get(2)?),
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn conversation(
+        &mut self,
+        app: u64,
+        owner: &str,
+        peer: &str,
+    ) -> Result<Option<ConversationRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT peer, read_time, pinned, hidden, clear_id, unread_floor FROM conversations
+                 WHERE app = ?1 AND owner = ?2 AND peer = ?3",
+            )?
+            .query_row(params![to_db(app), owner, peer], conversation_row)
+            .optional()?)
+    }
+
+    fn conversations(
+        &mut self,
+        app: u64,
+        owner: &str,
+    ) -> Result<Vec<ConversationRecord>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT peer, read_time, pinned, hidden, clear_id, unread_floor FROM conversations
+             WHERE app = ?1 AND owner = ?2 ORDER BY peer",
+        )?;
+        let rows = stmt.query_map(params![to_db(app), owner], conversation_row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn contact_groups(&mut self, app: u64, owner: &str) -> Result<ContactGroups, StoreError> {
+        let last_id = self.account_u64(
+            "SELECT last_group_id FROM accounts WHERE app = ?1 AND user_id = ?2",
+            app,
+            owner,
+        )?;
+        let groups = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT group_id, name FROM contact_groups WHERE app = ?1 AND owner = ?2
+                 ORDER BY group_id",
+            )?;
+            let rows = stmt.query_map(params![to_db(app), owner], |r| {
+                Ok(ContactGroup {
+                    id: from_db(r.get(0)?),
+                    name: r.get(1)?,
+                })
+            })?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        };
+        let members = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT group_id, peer FROM contact_group_members WHERE app = ?1 AND owner = ?2
+                 ORDER BY group_id, peer",
+            )?;
+            let rows = stmt.query_map(params![to_db(app), owner], |r| {
+                Ok((from_db(r.get(0)?), r.get(1)?))
+            })?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        };
+        Ok(ContactGroups {
+            last_id,
+            groups,
+            members,
+        })
     }
 
     fn inbox_head(&mut self, app: u64, owner: &str) -> Result<u64, StoreError> {

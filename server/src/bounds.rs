@@ -1,0 +1,53 @@
+//! The size limits the server enforces on message operations,
+//! extensions, history and conversations (issue 8). Requests over a limit
+//! are refused with the code named at each constant; lists the server
+//! builds are cut at the limit and the cut is documented.
+//!
+//! The message limits themselves (elements, bytes) are in [`crate::codes`].
+
+/// Most messages in one `openim.getroammsg` page; a larger `MaxCnt` is
+/// cut to this (a `MaxCnt` of 0 means [`DEFAULT_ROAM_PAGE`]).
+pub const MAX_ROAM_PAGE: usize = 100;
+/// `MaxCnt` used when a getroammsg request has none (the official SDK
+/// sends 15).
+pub const DEFAULT_ROAM_PAGE: usize = 15;
+/// Most JSON bytes of messages in one getroammsg page (always at least one
+/// message): a page stays far below the clients' 1 MiB frame limit.
+pub const ROAM_PAGE_BYTES: usize = 256 * 1024;
+/// Most peers in one `openim.get_peer_read_time`, read reports in one
+/// `openim.msgreaded`, messages in one `openim.c2c_msg_read_receipt`, keys
+/// in one `openim.delete_c2c_msg_ramble`, conversations in one
+/// `recentcontact.top` / `batch_delete` / group update. More: 10005.
+pub const MAX_ITEMS_PER_REQUEST: usize = 100;
+/// Most extension keys set or deleted in one `set_key_values` (Tencent's
+/// and the official SDK's limit). More: 10005.
+pub const MAX_EXTENSIONS_PER_CALL: usize = 20;
+/// Most extension keys one message holds (deleted keys count until a
+/// clear). Tencent's limit. More: per-key 23002.
+pub const MAX_EXTENSION_KEYS: usize = 300;
+/// Longest extension key, bytes. Longer or empty: 10004.
+pub const MAX_EXTENSION_KEY_BYTES: usize = 100;
+/// Longest extension value, bytes. Longer: 10004.
+pub const MAX_EXTENSION_VALUE_BYTES: usize = 1024;
+/// Most keys in one `get_key_values` page (`CompleteFlag` 0 when more
+/// follow).
+pub const EXTENSIONS_PAGE: usize = 100;
+/// Most conversations in one `recentcontact.page_get` page (`CompleteFlag`
+/// 0 when more follow).
+pub const CONVERSATIONS_PAGE: usize = 100;
+/// Most entries of getmsg's `C2CPairUnreadCount` (conversations with
+/// unread messages, in peer order; the rest are left out).
+pub const MAX_PAIR_UNREAD: usize = 2000;
+/// Most pinned conversations per user. More: 51012.
+pub const MAX_PINNED: usize = 100;
+/// Most conversation groups per user (Tencent's limit). More: 51010.
+pub const MAX_CONTACT_GROUPS: usize = 20;
+/// Longest conversation group name, bytes (Tencent's limit). Longer:
+/// 51011; empty: 50002.
+pub const MAX_GROUP_NAME_BYTES: usize = 32;
+/// Most conversation memberships in all of a user's groups together
+/// (Tencent's limit). More: 51008.
+pub const MAX_GROUPED_CONVERSATIONS: usize = 1000;
+/// Most peers in one `openim.get_peer_read_time` or
+/// `openim.get_c2c_peer_mute_notifications`. More: 10005.
+pub const MAX_PEERS_PER_QUERY: usize = 1000;

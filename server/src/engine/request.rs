@@ -1,0 +1,101 @@
+//! The common start and end of a request handler: who is asking, the typed
+//! body, and how a refusal is answered.
+
+use serde::de::DeserializeOwned;
+use tcchat_core::wire::{Frame, Head};
+
+use super::conn::Ident;
+use super::messaging::MAX_USER_ID_LEN;
+use super::{ConnId, Engine};
+use crate::codes;
+use crate::store::{Store, StoreError};
+
+/// Why a request is refused: an `ErrorCode` with its `ErrorInfo`, or a
+/// store failure (answered [`codes::INTERNAL_ERROR`]).
+#[derive(Debug)]
+pub(crate) enum Fail {
+    Refuse(u32, String),
+    Store(StoreError),
+}
+
+impl From<StoreError> for Fail {
+    fn from(err: StoreError) -> Fail {
+        Fail::Store(err)
+    }
+}
+
+/// A refusal with `code` and `info`.
+pub(crate) fn refuse<T>(code: u32, info: impl Into<String>) -> Result<T, Fail> {
+    Err(Fail::Refuse(code, info.into()))
+}
+
+/// `field` (a user ID naming a peer) must be 1 to [`MAX_USER_ID_LEN`]
+/// bytes.
+pub(crate) fn check_peer(field: &str, value: &str) -> Result<(), Fail> {
+    if value.is_empty() || value.len() > MAX_USER_ID_LEN {
+        return refuse(
+            codes::INVALID_ACCOUNT,
+            format!("{field} must be 1 to {MAX_USER_ID_LEN} bytes"),
+        );
+    }
+    Ok(())
+}
+
+/// `From_Account` of a request about the caller's own data must be the
+/// caller (or empty).
+pub(crate) fn check_caller(me: &Ident, from_account: &str) -> Result<(), Fail> {
+    if !from_account.is_empty() && from_account != me.user {
+        return refuse(
+            codes::NOT_THE_CALLER,
+            format!(
+                "From_Account {from_account:?} is not the logged-in user {:?}",
+                me.user
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// A list from a request must have at most `max` items.
+pub(crate) fn check_len<T>(field: &str, list: &[T], max: usize) -> Result<(), Fail> {
+    if list.len() > max {
+        return refuse(
+            codes::TOO_MANY_ITEMS,
+            format!("{field} has {} items; the limit is {max}", list.len()),
+        );
+    }
+    Ok(())
+}
+
+impl<S: Store> Engine<S> {
+    /// Who `frame` speaks for and its body as `T`; `None` after answering
+    /// the refusal (not logged in, or a body that is not a `T`).
+    pub(super) fn begin<T: DeserializeOwned>(
+        &mut self,
+        unix_ms: u64,
+        conn: ConnId,
+        gzip: bool,
+        frame: &Frame,
+    ) -> Option<(Ident, T)> {
+        let head = &frame.head;
+        let Some(me) = self.ident(conn, head, unix_ms) else {
+            self.refuse_unidentified(conn, gzip, head);
+            return None;
+        };
+        match frame.body_as() {
+            Ok(req) => Some((me, req)),
+            Err(err) => {
+                self.out.fail(conn, gzip, head, err.code(), err.to_string());
+                None
+            }
+        }
+    }
+
+    /// Answer the request with `head` with `fail`.
+    pub(super) fn answer_fail(&mut self, conn: ConnId, gzip: bool, head: &Head, fail: Fail) {
+        match fail {
+            Fail::Refuse(code, info) => self.out.fail(conn, gzip, head, code, info),
+            Fail::Store(err) => self.internal_error(conn, gzip, head, &err),
+        }
+    }
+}

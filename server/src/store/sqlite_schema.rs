@@ -1,0 +1,194 @@
+//! The SQLite schema of [`SqliteStore`](super::SqliteStore), and the
+//! migration of databases written by earlier versions.
+//!
+//! Version 1 (before issue 8) kept a copy of each message in its
+//! recipient's `inbox` row and an idempotency table `sent`. Version 2 keeps
+//! each message once in `messages` (with its state: version, revocation,
+//! receipts, deletions, extension sequences), and an inbox row names either
+//! a message or a queued notice. [`open`] upgrades a version 1 database in
+//! one transaction, keeping every message, inbox position and cursor.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::StoreError;
+
+/// Schema version written to `meta.schema`; bumped on incompatible change.
+pub(super) const SCHEMA_VERSION: &str = "2";
+
+const META: &str = "
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);";
+
+/// Every table of version 2 except `meta` and `inbox` (which the migration
+/// has to create after renaming the old one).
+const TABLES: &str = "
+CREATE TABLE IF NOT EXISTS accounts (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    app           INTEGER NOT NULL,
+    user_id       TEXT    NOT NULL,
+    created_ms    INTEGER NOT NULL,
+    cursor        INTEGER NOT NULL DEFAULT 0,
+    inbox_head    INTEGER NOT NULL DEFAULT 0,
+    last_group_id INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (app, user_id)
+);
+CREATE TABLE IF NOT EXISTS messages (
+    id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+    app                  INTEGER NOT NULL,
+    from_account         TEXT    NOT NULL,
+    to_account           TEXT    NOT NULL,
+    conv_lo              TEXT    NOT NULL,
+    conv_hi              TEXT    NOT NULL,
+    msg_seq              INTEGER NOT NULL,
+    msg_random           INTEGER NOT NULL,
+    msg_time             INTEGER NOT NULL,
+    client_time          INTEGER NOT NULL,
+    sender_tiny_id       INTEGER NOT NULL,
+    msg_key              TEXT    NOT NULL,
+    body                 TEXT    NOT NULL,
+    nick                 TEXT    NOT NULL,
+    cloud_custom_data    TEXT    NOT NULL,
+    need_receipt         INTEGER NOT NULL DEFAULT 0,
+    support_ext          INTEGER NOT NULL DEFAULT 0,
+    version              INTEGER NOT NULL DEFAULT 0,
+    revoker              TEXT,
+    revoke_reason        TEXT    NOT NULL DEFAULT '',
+    peer_read            INTEGER NOT NULL DEFAULT 0,
+    deleted_by_sender    INTEGER NOT NULL DEFAULT 0,
+    deleted_by_recipient INTEGER NOT NULL DEFAULT 0,
+    ext_seq              INTEGER NOT NULL DEFAULT 0,
+    ext_clear_seq        INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (app, from_account, msg_seq, msg_random)
+);
+CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (app, conv_lo, conv_hi, id);
+CREATE INDEX IF NOT EXISTS messages_by_key ON messages (app, msg_key);
+CREATE TABLE IF NOT EXISTS extensions (
+    msg_id INTEGER NOT NULL,
+    key    TEXT    NOT NULL,
+    value  TEXT    NOT NULL,
+    seq    INTEGER NOT NULL,
+    PRIMARY KEY (msg_id, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS conversations (
+    app          INTEGER NOT NULL,
+    owner        TEXT    NOT NULL,
+    peer         TEXT    NOT NULL,
+    read_time    INTEGER NOT NULL DEFAULT 0,
+    pinned       INTEGER NOT NULL DEFAULT 0,
+    hidden       INTEGER NOT NULL DEFAULT 0,
+    clear_id     INTEGER NOT NULL DEFAULT 0,
+    unread_floor INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (app, owner, peer)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS contact_groups (
+    app      INTEGER NOT NULL,
+    owner    TEXT    NOT NULL,
+    group_id INTEGER NOT NULL,
+    name     TEXT    NOT NULL,
+    PRIMARY KEY (app, owner, group_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS contact_group_members (
+    app      INTEGER NOT NULL,
+    owner    TEXT    NOT NULL,
+    group_id INTEGER NOT NULL,
+    peer     TEXT    NOT NULL,
+    PRIMARY KEY (app, owner, group_id, peer)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sessions (
+    a2_hash    TEXT    PRIMARY KEY,
+    app        INTEGER NOT NULL,
+    user_id    TEXT    NOT NULL,
+    tiny_id    INTEGER NOT NULL,
+    instance   TEXT    NOT NULL,
+    platform   INTEGER NOT NULL,
+    login_seq  INTEGER NOT NULL,
+    expires_ms INTEGER NOT NULL,
+    kicked     INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+";
+
+const INBOX: &str = "
+CREATE TABLE IF NOT EXISTS inbox (
+    app    INTEGER NOT NULL,
+    owner  TEXT    NOT NULL,
+    seq    INTEGER NOT NULL,
+    msg_id INTEGER,
+    event  TEXT,
+    origin TEXT    NOT NULL DEFAULT '',
+    PRIMARY KEY (app, owner, seq)
+) WITHOUT ROWID;
+";
+
+/// From version 1: messages move out of the inbox rows into `messages`
+/// (in the order they were accepted, as far as their times tell), every
+/// inbox position keeps its number, and both parties of each message get a
+/// conversation.
+const MIGRATE_1_TO_2_BEFORE: &str = "
+ALTER TABLE accounts ADD COLUMN last_group_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE inbox RENAME TO inbox_v1;
+";
+
+/// The rest of the upgrade, once the new `inbox` exists.
+const MIGRATE_1_TO_2_AFTER: &str = "
+INSERT INTO messages (app, from_account, to_account, conv_lo, conv_hi, msg_seq, msg_random,
+                      msg_time, client_time, sender_tiny_id, msg_key, body, nick,
+                      cloud_custom_data)
+    SELECT app, from_account, to_account, min(from_account, to_account),
+           max(from_account, to_account), msg_seq, msg_random, msg_time, client_time,
+           sender_tiny_id, msg_key, body, nick, cloud_custom_data
+    FROM inbox_v1 ORDER BY msg_time, app, owner, seq;
+INSERT INTO inbox (app, owner, seq, msg_id)
+    SELECT i.app, i.owner, i.seq, m.id FROM inbox_v1 i JOIN messages m
+    ON m.app = i.app AND m.from_account = i.from_account AND m.msg_seq = i.msg_seq
+       AND m.msg_random = i.msg_random;
+INSERT OR IGNORE INTO conversations (app, owner, peer)
+    SELECT app, to_account, from_account FROM messages;
+INSERT OR IGNORE INTO conversations (app, owner, peer)
+    SELECT app, from_account, to_account FROM messages;
+DROP TABLE inbox_v1;
+DROP TABLE sent;
+";
+
+/// Create the schema of a new database, or upgrade an old one.
+pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
+    conn.execute_batch(META)?;
+    let version: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    match version.as_deref() {
+        None | Some(SCHEMA_VERSION) => {
+            let tx = conn.transaction()?;
+            tx.execute_batch(TABLES)?;
+            tx.execute_batch(INBOX)?;
+            tx.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?1)",
+                [SCHEMA_VERSION],
+            )?;
+            tx.commit()?;
+            Ok(())
+        }
+        Some("1") => {
+            let tx = conn.transaction()?;
+            // `accounts` and `sessions` exist already: only the new tables
+            // are created here.
+            tx.execute_batch(TABLES)?;
+            tx.execute_batch(MIGRATE_1_TO_2_BEFORE)?;
+            tx.execute_batch(INBOX)?;
+            tx.execute_batch(MIGRATE_1_TO_2_AFTER)?;
+            tx.execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'schema'",
+                [SCHEMA_VERSION],
+            )?;
+            tx.commit()?;
+            tracing::info!("database upgraded from schema 1 to 2");
+            Ok(())
+        }
+        Some(v) => Err(StoreError::Corrupt(format!(
+            "database schema version {v}, this server writes {SCHEMA_VERSION}"
+        ))),
+    }
+}
