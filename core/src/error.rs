@@ -31,6 +31,17 @@ impl ErrorCode {
     pub const MSG_INVALID_CONV_TYPE: ErrorCode = ErrorCode(2106);
     /// A message whose send is already in progress (or done) was sent again.
     pub const MSG_ONPROGRESS_ERR: ErrorCode = ErrorCode(2109);
+    /// `revoke_message`: the message cannot be revoked (not sent yet).
+    pub const MSG_REVOKE_FAIL: ErrorCode = ErrorCode(2110);
+    /// `delete_message`: the messages cannot be deleted (not sent yet, or
+    /// of different conversations).
+    pub const MSG_DELETE_FAIL: ErrorCode = ErrorCode(2111);
+    /// `send_message_read_receipt`: none of the messages is an incoming
+    /// message sent with `need_read_receipt`.
+    pub const READ_RECEIPT_MSG_LIST_EMPTY: ErrorCode = ErrorCode(2114);
+    /// `modify_message`: the server holds a newer version of the message
+    /// (the error's [`ChatError::data`] carries it).
+    pub const MSG_MODIFY_CONFLICT: ErrorCode = ErrorCode(2480);
     /// Generic network error.
     pub const NETWORK_ERROR: ErrorCode = ErrorCode(2800);
     /// A request got no reply within its timeout.
@@ -60,6 +71,10 @@ impl ErrorCode {
     pub const KICKED_OUT_REST_API: ErrorCode = ErrorCode(3006);
     /// Server (and client pre-check): the message content is over 12 KB.
     pub const MSG_TOO_LONG: ErrorCode = ErrorCode(80002);
+    /// Server: `modify_c2c_msg` with a stale `MsgVersion`; the reply carries
+    /// the server's version (the SDK turns it into
+    /// [`MSG_MODIFY_CONFLICT`](Self::MSG_MODIFY_CONFLICT)).
+    pub const SERVER_MSG_VERSION_CONFLICT: ErrorCode = ErrorCode(20027);
     /// Server: the A2 key (session) expired.
     pub const MSG_A2KEY_EXPIRED: ErrorCode = ErrorCode(20002);
     /// Server: the UserSig expired.
@@ -101,7 +116,8 @@ impl<'de> serde::Deserialize<'de> for ErrorCode {
     }
 }
 
-/// An error as the SDK reports it: `{code, message}`.
+/// An error as the SDK reports it: `{code, message}`, and for some codes
+/// `data`.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error("{code}: {message}")]
 pub struct ChatError {
@@ -109,6 +125,16 @@ pub struct ChatError {
     pub code: ErrorCode,
     /// A human-readable description.
     pub message: String,
+    /// `error.data` of the official SDK, for the codes that carry some.
+    pub data: Option<ErrorData>,
+}
+
+/// What an error carries besides its code and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorData {
+    /// [`ErrorCode::MSG_MODIFY_CONFLICT`]: the message as the server holds
+    /// it (`data.message`).
+    Message(Box<crate::model::Message>),
 }
 
 impl ChatError {
@@ -117,6 +143,22 @@ impl ChatError {
         ChatError {
             code,
             message: message.into(),
+            data: None,
+        }
+    }
+
+    /// The same error carrying `data`.
+    pub fn with_data(mut self, data: ErrorData) -> ChatError {
+        self.data = Some(data);
+        self
+    }
+
+    /// The message `data` carries, if any (the server's version on a
+    /// modify conflict).
+    pub fn data_message(&self) -> Option<&crate::model::Message> {
+        match &self.data {
+            Some(ErrorData::Message(m)) => Some(m),
+            None => None,
         }
     }
 }

@@ -365,6 +365,7 @@ mod tests {
             read_count: 0,
             unread_count: 0,
             is_peer_read: true,
+            timestamp: 1_795_629_621,
         };
         let keys: Vec<String> = serde_json::to_value(&receipt)
             .unwrap()
@@ -380,6 +381,7 @@ mod tests {
             "readCount",
             "unreadCount",
             "isPeerRead",
+            "timestamp",
         ] {
             assert!(keys.contains(&k.to_string()), "{k} missing from {keys:?}");
         }

@@ -9,7 +9,10 @@ use std::task::{Context as TaskContext, Poll};
 
 use futures_channel::{mpsc, oneshot};
 use tcchat_core::listener::{Context, Listeners, OffFilter};
-use tcchat_core::model::{CreateTextMessageOptions, Message};
+use tcchat_core::model::{
+    CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
+    MessageExtension, MessageListResult,
+};
 use tcchat_core::types::NetState;
 use tcchat_core::{
     ChatError, Client, ErrorCode, Event, EventName, LoginInfo, Options, RequestId, Response,
@@ -331,9 +334,136 @@ impl<R: Runtime> Chat<R> {
         })
     }
 
-    /// `findMessage(messageID)`.
+    /// `findMessage(messageID)`: a message this instance holds for the
+    /// current user (sent, received, or loaded by `get_message_list`).
     pub fn find_message(&self, id: &str) -> Option<Message> {
         lock(&self.shared.state).client.find_message(id).cloned()
+    }
+
+    /// `createCustomMessage({to, conversationType, payload: {data,
+    /// description, extension}})`.
+    pub fn create_custom_message(
+        &self,
+        options: &CreateCustomMessageOptions,
+    ) -> Result<Message, ChatError> {
+        self.shared
+            .with_client(|state, now| state.client.create_custom_message(now, options))
+    }
+
+    /// `revokeMessage(message)`: resolves with the message, `is_revoked`
+    /// set. The peer and the user's other instances get MESSAGE_REVOKED.
+    pub fn revoke_message(&self, message: &Message) -> Reply<Message> {
+        let call = self.submit(|c, now| c.revoke_message(now, message));
+        Reply::new(call, |r| match r {
+            Response::MessageRevoked(m) => Some(*m),
+            _ => None,
+        })
+    }
+
+    /// `modifyMessage(message)`: store `message`'s payload and
+    /// `cloud_custom_data` as its new version; resolves with the message as
+    /// the server now holds it (MESSAGE_MODIFIED fires here too). A version
+    /// conflict fails with 2480, the server's version in
+    /// [`ChatError::data_message`].
+    pub fn modify_message(&self, message: &Message) -> Reply<Message> {
+        let call = self.submit(|c, now| c.modify_message(now, message));
+        Reply::new(call, |r| match r {
+            Response::MessageModified(m) => Some(*m),
+            _ => None,
+        })
+    }
+
+    /// `deleteMessage(messageList)`: delete messages of one conversation
+    /// from this user's history; resolves with them, `is_deleted` set.
+    pub fn delete_message(&self, messages: &[Message]) -> Reply<Vec<Message>> {
+        let call = self.submit(|c, now| c.delete_message(now, messages));
+        Reply::new(call, |r| match r {
+            Response::MessagesDeleted(list) => Some(list),
+            _ => None,
+        })
+    }
+
+    /// `setMessageRead({conversationID})`: report a C2C conversation read;
+    /// the peer gets MESSAGE_READ_BY_PEER, the user's other instances mark
+    /// it read.
+    pub fn set_message_read(&self, conversation_id: &str) -> Reply<()> {
+        let call = self.submit(|c, now| c.set_message_read(now, conversation_id));
+        Reply::new(call, |r| matches!(r, Response::MessageRead).then_some(()))
+    }
+
+    /// `sendMessageReadReceipt(messageList)`: read receipts for incoming
+    /// messages sent with `need_read_receipt` (2114 when none is); the
+    /// sender gets MESSAGE_READ_RECEIPT_RECEIVED.
+    pub fn send_message_read_receipt(&self, messages: &[Message]) -> Reply<()> {
+        let call = self.submit(|c, now| c.send_message_read_receipt(now, messages));
+        Reply::new(call, |r| {
+            matches!(r, Response::ReadReceiptSent).then_some(())
+        })
+    }
+
+    /// `getMessageReadReceiptList(messageList)`: the held copies, whose
+    /// `read_receipt_info` tells whether the receiver sent a receipt.
+    /// Local.
+    pub fn get_message_read_receipt_list(
+        &self,
+        messages: &[Message],
+    ) -> Result<Vec<Message>, ChatError> {
+        self.shared
+            .with_client(|state, _| state.client.get_message_read_receipt_list(messages))
+    }
+
+    /// `setMessageExtensions(message, extensions)`: resolves with one result
+    /// per key. Needs purchase bit 13 and a message sent with
+    /// `is_support_extension`.
+    pub fn set_message_extensions(
+        &self,
+        message: &Message,
+        extensions: &[MessageExtension],
+    ) -> Reply<Vec<ExtensionResult>> {
+        let call = self.submit(|c, now| c.set_message_extensions(now, message, extensions));
+        Reply::new(call, |r| match r {
+            Response::ExtensionsSet(list) => Some(list),
+            _ => None,
+        })
+    }
+
+    /// `getMessageExtensions(message)`: the message's extensions.
+    pub fn get_message_extensions(&self, message: &Message) -> Reply<Vec<MessageExtension>> {
+        let call = self.submit(|c, now| c.get_message_extensions(now, message));
+        Reply::new(call, |r| match r {
+            Response::Extensions(list) => Some(list),
+            _ => None,
+        })
+    }
+
+    /// `deleteMessageExtensions(message, keyList)`: delete `keys`, or every
+    /// key when `None`.
+    pub fn delete_message_extensions(
+        &self,
+        message: &Message,
+        keys: Option<&[String]>,
+    ) -> Reply<Vec<ExtensionResult>> {
+        let call = self.submit(|c, now| c.delete_message_extensions(now, message, keys));
+        Reply::new(call, |r| match r {
+            Response::ExtensionsSet(list) => Some(list),
+            _ => None,
+        })
+    }
+
+    /// `getMessageList({conversationID, nextReqMessageID})`: a page of a
+    /// C2C conversation, oldest first; pass the result's
+    /// `next_req_message_id` for the page before it.
+    pub fn get_message_list(
+        &self,
+        conversation_id: &str,
+        next_req_message_id: Option<&str>,
+    ) -> Reply<MessageListResult> {
+        let call =
+            self.submit(|c, now| c.get_message_list(now, conversation_id, next_req_message_id));
+        Reply::new(call, |r| match r {
+            Response::MessageList(list) => Some(*list),
+            _ => None,
+        })
     }
 }
 

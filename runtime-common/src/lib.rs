@@ -25,6 +25,9 @@ pub use runtime::{BoxFuture, Io, Runtime};
 pub use stream::EventStream;
 
 pub use tcchat_core::listener::{Context, ListenerId, OffFilter};
-pub use tcchat_core::model::{CreateTextMessageOptions, Message, Payload};
+pub use tcchat_core::model::{
+    CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
+    MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
+};
 pub use tcchat_core::types;
 pub use tcchat_core::{ChatError, ErrorCode, Event, EventName, LoginInfo, Options, Tuning};

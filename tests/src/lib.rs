@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod conformance;
+pub mod conformance_messages;
 pub mod sim;
 pub mod world;
 
@@ -15,7 +16,18 @@ pub mod world;
 #[macro_export]
 macro_rules! conformance_suite {
     ($rt:ty, $block_on:expr) => {
-        $crate::conformance_suite!(@tests $rt, $block_on,
+        $crate::conformance_suite!(@tests $rt, $block_on, conformance_messages,
+            revoke_reaches_the_peer,
+            modify_reaches_the_peer,
+            read_report_reaches_the_peer,
+            read_receipts_reach_the_sender,
+            extensions_reach_the_other_party,
+            history_pages_oldest_first,
+            one_user_two_instances_stay_in_step,
+            concurrent_modifications_conflict,
+            delete_leaves_the_store,
+        );
+        $crate::conformance_suite!(@tests $rt, $block_on, conformance,
             full_lifecycle,
             wrong_state_calls_get_official_codes,
             bad_usersigs_are_refused_with_codes,
@@ -30,12 +42,12 @@ macro_rules! conformance_suite {
             rest_api_kick,
         );
     };
-    (@tests $rt:ty, $block_on:expr, $($name:ident),+ $(,)?) => {
+    (@tests $rt:ty, $block_on:expr, $module:ident, $($name:ident),+ $(,)?) => {
         $(
             #[test]
             fn $name() {
                 let block_on = $block_on;
-                block_on($crate::conformance::$name::<$rt>());
+                block_on($crate::$module::$name::<$rt>());
             }
         )+
     };

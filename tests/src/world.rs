@@ -51,6 +51,15 @@ impl World {
         World::launch(ServerConfig::ephemeral(Self::apps()), None)
     }
 
+    /// Start a server (in-memory store) on which a user may have any number
+    /// of instances online at once (no per-platform limit), for the
+    /// scenarios of one user with two instances.
+    pub fn start_multi_instance() -> World {
+        let mut config = ServerConfig::ephemeral(Self::apps());
+        config.instances.per_class = 0;
+        World::launch(config, None)
+    }
+
     /// Start a server that can be crashed and restarted on the same port
     /// with the same SQLite file.
     pub fn start_persistent() -> World {

@@ -10,7 +10,9 @@ use super::{Client, ConnId, Response};
 use crate::error::{ChatError, ErrorCode};
 use crate::event::Event;
 use crate::model::Message;
-use crate::proto::{BaseReply, GetMsgReply, LoginReply, MsgPush, PushAck, SendMsgReply, SyncFlag};
+use crate::proto::{
+    BaseReply, GetMsgReply, LoginReply, MsgPush, PushAck, PushEvent, SendMsgReply, SyncFlag,
+};
 use crate::types::{KickedOutType, MessageStatus};
 use crate::wire::{decode_with, servcmd, Frame};
 
@@ -139,6 +141,7 @@ impl Client {
                         self.created.remove(&sent.id);
                         let owner = sent.from.clone();
                         self.messages.upsert(&owner, sent.clone());
+                        self.conv_messages_added(std::slice::from_ref(&sent));
                         self.complete(id, Ok(Response::MessageSent(Box::new(sent))));
                     }
                     Err(err) => {
@@ -166,6 +169,19 @@ impl Client {
                 }
             },
             Purpose::Hello => {}
+            Purpose::Revoke(id, message) => self.on_revoke_reply(id, *message, result),
+            Purpose::Modify(id, message) => self.on_modify_reply(id, *message, frame, result),
+            Purpose::Delete(id, messages) => self.on_delete_reply(id, messages, result),
+            Purpose::ReadReport(id, conv, up_to) => {
+                self.on_read_report_reply(id, &conv, up_to, result)
+            }
+            Purpose::ReadReceipt(id) => self.on_read_receipt_reply(id, result),
+            Purpose::ExtSet(id, call) => self.on_ext_set_reply(id, *call, frame, result),
+            Purpose::ExtGet(id, fetch) => self.on_ext_get_reply(now, id, *fetch, frame, result),
+            Purpose::Roam(id, call) => self.on_roam_reply(now, id, *call, frame, result),
+            Purpose::PeerReadTime(id, call) => {
+                self.on_peer_read_time_reply(id, *call, frame, result)
+            }
         }
     }
 
@@ -183,8 +199,12 @@ impl Client {
         }
         self.sync_flag = reply.sync_flag;
         if !fresh.is_empty() {
-            self.emit(Event::MessageReceived(fresh));
+            self.emit(Event::MessageReceived(fresh.clone()));
+            self.conv_messages_added(&fresh);
         }
+        // Notifications queued while no instance took their push, after
+        // the page's messages (which they may name).
+        self.apply_push_events(now, &reply.event_array);
         // More pages follow: ask with the cookie. The last page, when it
         // carried messages, is confirmed the same way: a request with its
         // cookie tells the server the page arrived (so it stops keeping
@@ -197,7 +217,7 @@ impl Client {
         }
     }
 
-    fn wire_to_message(&self, wire: &crate::proto::WireMessage) -> Message {
+    pub(crate) fn wire_to_message(&self, wire: &crate::proto::WireMessage) -> Message {
         let me = match &self.session {
             Session::Ready(r) => r.user_id.as_str(),
             _ => "",
@@ -250,24 +270,69 @@ impl Client {
             };
             self.send_oneway(now, servcmd::PUSH_ACK, &ack);
         }
+        self.apply_push_events(now, &push.event_array);
+    }
+
+    /// Handle the items of a push's `EventArray`, or of a getmsg reply's
+    /// (the notifications queued while offline): one code path whatever
+    /// carried them. Messages are delivered in one MESSAGE_RECEIVED per run
+    /// of message items, before any notification that follows them (which
+    /// may name them); a kick-out is applied last.
+    pub(crate) fn apply_push_events(&mut self, now: Instant, items: &[PushEvent]) {
         let mut received = Vec::new();
         let mut kick = None;
-        for item in &push.event_array {
+        for item in items {
             if let Some(list) = &item.c2c_msg_array {
                 received.extend(list.iter().map(|w| self.wire_to_message(w)));
+            }
+            let notifies = item.c2c_notify_msg_array.is_some()
+                || item.c2c_msg_mod_notifys.is_some()
+                || item.msg_extension_notify.is_some()
+                || item.c2c_msg_info.is_some()
+                || item.recent_contact_mod.is_some();
+            if notifies {
+                self.deliver_received(std::mem::take(&mut received));
             }
             for notify in item.c2c_notify_msg_array.iter().flatten() {
                 if let Some(k) = &notify.kickout_msg_notify {
                     kick = KickedOutType::from_kick_type(k.kick_type).or(kick);
                 }
+                if let Some(n) = &notify.withdraw_c2c_msg_notify {
+                    self.on_withdraw_notify(n);
+                }
+                if let Some(n) = &notify.c2c_readed_receipt {
+                    self.on_readed_receipt(n);
+                }
+                if let Some(n) = &notify.read_c2c_msg_notify {
+                    self.on_read_sync_notify(n);
+                }
             }
+            if let Some(mods) = &item.c2c_msg_mod_notifys {
+                self.on_modify_notifies(mods);
+            }
+            if let Some(n) = &item.msg_extension_notify {
+                self.on_extension_notify(n);
+            }
+            if item.event == PushEvent::READ_RECEIPT {
+                self.on_read_receipt_notify(item);
+            }
+        }
+        self.deliver_received(received);
+        if let Some(kind) = kick {
+            self.kicked(now, kind);
+        }
+    }
+
+    /// Keep the messages not seen before and emit them in one
+    /// MESSAGE_RECEIVED.
+    fn deliver_received(&mut self, received: Vec<Message>) {
+        if received.is_empty() {
+            return;
         }
         let fresh = self.accept_messages(received);
         if !fresh.is_empty() {
-            self.emit(Event::MessageReceived(fresh));
-        }
-        if let Some(kind) = kick {
-            self.kicked(now, kind);
+            self.emit(Event::MessageReceived(fresh.clone()));
+            self.conv_messages_added(&fresh);
         }
     }
 }

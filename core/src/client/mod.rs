@@ -9,10 +9,15 @@
 mod backoff;
 mod cache;
 mod clock;
+mod compose;
 mod conversations;
+mod extensions;
+mod history;
 mod inbound;
 mod link;
+mod msgops;
 mod outbound;
+mod receipts;
 mod request;
 mod session;
 mod timer;
@@ -26,9 +31,9 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::error::{ChatError, ErrorCode};
 use crate::event::Event;
-use crate::model::{CreateTextMessageOptions, Message, Payload};
+use crate::model::Message;
 use crate::options::Options;
-use crate::types::{ConversationType, Flow, MessageStatus, NetState};
+use crate::types::{MessageStatus, NetState};
 use crate::wire::Limits;
 
 use backoff::Backoff;
@@ -96,6 +101,24 @@ pub enum Response {
     MessageSent(Box<Message>),
     /// `destroy` completed: SDK_DESTROY has been emitted.
     Destroyed,
+    /// `revoke_message` succeeded: the message, `is_revoked` set.
+    MessageRevoked(Box<Message>),
+    /// `modify_message` succeeded: the message as the server now holds it
+    /// (`is_modified`, the new `version`).
+    MessageModified(Box<Message>),
+    /// `delete_message` succeeded: the messages, `is_deleted` set.
+    MessagesDeleted(Vec<Message>),
+    /// `set_message_read` succeeded.
+    MessageRead,
+    /// `send_message_read_receipt` succeeded.
+    ReadReceiptSent,
+    /// `set_message_extensions` / `delete_message_extensions` completed:
+    /// one result per key (`code` 0, or that key's failure).
+    ExtensionsSet(Vec<crate::model::ExtensionResult>),
+    /// `get_message_extensions` succeeded: the keys with a value.
+    Extensions(Vec<crate::model::MessageExtension>),
+    /// `get_message_list` succeeded: one page.
+    MessageList(Box<crate::model::MessageListResult>),
 }
 
 /// What `login` resolves with.
@@ -392,75 +415,6 @@ impl Client {
 
     // ----- messages ------------------------------------------------------
 
-    /// `createTextMessage({to, conversationType, payload: {text}})`.
-    pub fn create_text_message(
-        &mut self,
-        now: Instant,
-        options: &CreateTextMessageOptions,
-    ) -> Result<Message, ChatError> {
-        let me = self.require_ready("createTextMessage")?;
-        let (user_id, tiny_id) = (me.user_id.clone(), me.tiny_id.clone());
-        if options.conversation_type != ConversationType::C2c {
-            return Err(self.api_error(
-                ErrorCode::MSG_INVALID_CONV_TYPE,
-                format!(
-                    "conversation type {} is not supported yet",
-                    options.conversation_type
-                ),
-            ));
-        }
-        if options.to.is_empty() || options.to.len() > Self::MAX_USER_ID_BYTES {
-            return Err(self.api_error(
-                ErrorCode::INVALID_OPERATION,
-                format!("`to` must be 1 to {} bytes", Self::MAX_USER_ID_BYTES),
-            ));
-        }
-        let payload = Payload::Text {
-            text: options.text.clone(),
-        };
-        // Measured as the server measures it: the element as encoded.
-        let elem = payload.to_elem();
-        let size = elem.msg_type.len() + elem.msg_content.get().len();
-        if size > Self::MAX_MESSAGE_BYTES {
-            return Err(self.api_error(
-                ErrorCode::MSG_TOO_LONG,
-                format!(
-                    "the message is {size} bytes encoded; the limit is {}",
-                    Self::MAX_MESSAGE_BYTES
-                ),
-            ));
-        }
-        let client_time = self.clock.server_secs(now);
-        let random = u64::from(self.rng.next_u32());
-        let sequence = self.next_msg_seq;
-        self.next_msg_seq = (self.next_msg_seq + 1) % (1 << 32);
-        let message = Message {
-            id: format!("{tiny_id}-{client_time}-{random}"),
-            conversation_id: format!("{}{}", ConversationType::C2c.as_str(), options.to),
-            conversation_type: ConversationType::C2c,
-            from: user_id,
-            to: options.to.clone(),
-            flow: Flow::Out,
-            msg_type: payload.msg_type().to_owned(),
-            payload,
-            time: 0,
-            sequence,
-            random,
-            client_time,
-            sender_tiny_id: tiny_id,
-            status: MessageStatus::Unsent,
-            is_read: true,
-            is_peer_read: false,
-            is_revoked: false,
-            is_modified: false,
-            version: 0,
-            nick: String::new(),
-            cloud_custom_data: String::new(),
-        };
-        self.remember_created(message.clone());
-        Ok(message)
-    }
-
     fn remember_created(&mut self, message: Message) {
         self.created_order.push_back(message.id.clone());
         self.created.insert(message.id.clone(), message);
@@ -508,6 +462,9 @@ impl Client {
             msg_random: sending.random,
             msg_body: vec![sending.payload.to_elem()],
             msg_client_time: sending.client_time,
+            cloud_custom_data: sending.cloud_custom_data.clone(),
+            is_need_read_receipt: u8::from(sending.need_read_receipt),
+            support_message_extension: u8::from(sending.is_support_extension),
             ..Default::default()
         };
         let id = self.next_request_id();

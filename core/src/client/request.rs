@@ -24,6 +24,24 @@ pub(crate) enum Purpose {
     Logout(Option<RequestId>),
     /// The user's `send_message`.
     Send(RequestId, Box<Message>),
+    /// The user's `revoke_message`: the message as held when asked.
+    Revoke(RequestId, Box<Message>),
+    /// The user's `modify_message`: the message as held when asked.
+    Modify(RequestId, Box<Message>),
+    /// The user's `delete_message`: the messages as held when asked.
+    Delete(RequestId, Vec<Message>),
+    /// The user's `set_message_read`: the conversation, read up to a time.
+    ReadReport(RequestId, String, u64),
+    /// The user's `send_message_read_receipt`.
+    ReadReceipt(RequestId),
+    /// The user's `set_message_extensions` / `delete_message_extensions`.
+    ExtSet(RequestId, Box<super::extensions::ExtSet>),
+    /// The user's `get_message_extensions` (one page of it).
+    ExtGet(RequestId, Box<super::extensions::ExtFetch>),
+    /// The user's `get_message_list`: a history page.
+    Roam(RequestId, Box<super::history::RoamCall>),
+    /// The user's `get_message_list`: the peer read time after a page.
+    PeerReadTime(RequestId, Box<super::history::PeerReadCall>),
     /// Message sync page.
     GetMsg,
     /// `wshello` keep-alive.

@@ -274,6 +274,15 @@ impl Client {
                 self.complete(id, Err(err));
             }
             Purpose::Logout(Some(id)) => self.complete(id, Err(err)),
+            Purpose::Revoke(id, _)
+            | Purpose::Modify(id, _)
+            | Purpose::Delete(id, _)
+            | Purpose::ReadReport(id, ..)
+            | Purpose::ReadReceipt(id)
+            | Purpose::ExtSet(id, _)
+            | Purpose::ExtGet(id, _)
+            | Purpose::Roam(id, _)
+            | Purpose::PeerReadTime(id, _) => self.complete(id, Err(err)),
             Purpose::Logout(None) | Purpose::Relogin { .. } | Purpose::GetMsg | Purpose::Hello => {}
         }
     }

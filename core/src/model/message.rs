@@ -172,6 +172,31 @@ pub struct Message {
     pub nick: String,
     /// Opaque custom data.
     pub cloud_custom_data: String,
+    /// `needReadReceipt`: the sender asked for a read receipt
+    /// (`send_message_read_receipt`).
+    pub need_read_receipt: bool,
+    /// `readReceiptInfo`: whether the receiver sent a read receipt for this
+    /// (sent) message, and when.
+    pub read_receipt_info: MessageReceipt,
+    /// `isSupportExtension`: the message was sent with extension support,
+    /// so `set_message_extensions` may be used on it.
+    pub is_support_extension: bool,
+    /// `isDeleted`: set on the messages `delete_message` resolves with.
+    pub is_deleted: bool,
+    /// `revoker`: who revoked it (empty unless `is_revoked`).
+    pub revoker: String,
+    /// `revokeReason`: the reason the revoker gave (may be empty).
+    pub revoke_reason: String,
+}
+
+/// `Message.readReceiptInfo` of a C2C message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageReceipt {
+    /// The receiver sent a read receipt for it.
+    pub is_peer_read: bool,
+    /// When, Unix seconds (0 until then).
+    pub timestamp: u64,
 }
 
 impl Message {
@@ -183,15 +208,26 @@ impl Message {
         )
     }
 
-    /// Build a message from a pushed or synced wire message, seen by `me`.
+    /// The key the message commands use for a C2C message:
+    /// `<sequence>_<random>_<time>` (time = the server's `MsgTime`).
+    pub fn msg_key(&self) -> String {
+        format!("{}_{}_{}", self.sequence, self.random, self.time)
+    }
+
+    /// The peer of this C2C message's conversation.
+    pub fn peer(&self) -> &str {
+        match self.flow {
+            Flow::In => &self.from,
+            Flow::Out => &self.to,
+        }
+    }
+
+    /// Build a message from a pushed, synced or history wire message, seen
+    /// by `me`. The flags the server keeps (`MsgFlagBits`, `RevokerInfo`,
+    /// `MsgVersion`, `IsNeedReadReceipt`, `IsPeerRead`,
+    /// `SupportMessageExtension`) are applied.
     pub(crate) fn from_wire(wire: &WireMessage, me: &str) -> Message {
-        let payload = wire
-            .msg_body
-            .first()
-            .map(Payload::from_elem)
-            .unwrap_or(Payload::Text {
-                text: String::new(),
-            });
+        let payload = payload_of(&wire.msg_body);
         // A sync copy of my own message (IsSyncMsg, or simply from me) is
         // outgoing; its conversation is the receiver's.
         let flow = if (wire.from_account == me && wire.to_account != me) || wire.is_sync_msg == 1 {
@@ -223,17 +259,45 @@ impl Message {
             status: MessageStatus::Success,
             is_read: flow == Flow::Out,
             is_peer_read: false,
-            is_revoked: false,
-            is_modified: false,
-            version: 0,
+            is_revoked: wire.msg_flag_bits & WireMessage::FLAG_REVOKED != 0,
+            is_modified: wire.msg_version > 0,
+            version: wire.msg_version,
             nick: wire.from_account_nick.clone(),
             cloud_custom_data: wire.cloud_custom_data.clone(),
+            need_read_receipt: wire.is_need_read_receipt == 1,
+            read_receipt_info: MessageReceipt {
+                is_peer_read: wire.is_peer_read == 1,
+                timestamp: 0,
+            },
+            is_support_extension: wire.support_message_extension == 1,
+            is_deleted: false,
+            revoker: wire
+                .revoker_info
+                .as_ref()
+                .map(|r| r.revoker_account.clone())
+                .unwrap_or_default(),
+            revoke_reason: wire
+                .revoker_info
+                .as_ref()
+                .map(|r| r.reason.clone())
+                .unwrap_or_default(),
         }
     }
 }
 
+/// The payload of a wire `MsgBody`: its first element (tcchat sends one
+/// element per message), or an empty text when there is none.
+pub(crate) fn payload_of(body: &[MsgElem]) -> Payload {
+    body.first()
+        .map(Payload::from_elem)
+        .unwrap_or(Payload::Text {
+            text: String::new(),
+        })
+}
+
 /// Arguments of `create_text_message`, as in the seed:
-/// `{to, conversationType, payload: {text}}`.
+/// `{to, conversationType, payload: {text}, needReadReceipt,
+/// isSupportExtension}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateTextMessageOptions {
     /// Receiver's user ID.
@@ -243,6 +307,12 @@ pub struct CreateTextMessageOptions {
     pub conversation_type: ConversationType,
     /// The text.
     pub text: String,
+    /// `needReadReceipt`: ask the receiver for a read receipt (the request
+    /// carries `IsNeedReadReceipt: 1`).
+    pub need_read_receipt: bool,
+    /// `isSupportExtension`: allow message extensions on it (the request
+    /// carries `SupportMessageExtension: 1`).
+    pub is_support_extension: bool,
 }
 
 impl CreateTextMessageOptions {
@@ -252,8 +322,108 @@ impl CreateTextMessageOptions {
             to: to.into(),
             conversation_type: ConversationType::C2c,
             text: text.into(),
+            need_read_receipt: false,
+            is_support_extension: false,
         }
     }
+
+    /// Ask for a read receipt (`needReadReceipt: true`).
+    pub fn with_read_receipt(mut self) -> Self {
+        self.need_read_receipt = true;
+        self
+    }
+
+    /// Allow message extensions (`isSupportExtension: true`).
+    pub fn with_extension_support(mut self) -> Self {
+        self.is_support_extension = true;
+        self
+    }
+}
+
+/// Arguments of `create_custom_message`: `{to, conversationType, payload:
+/// {data, description, extension}, needReadReceipt, isSupportExtension}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateCustomMessageOptions {
+    /// Receiver's user ID.
+    pub to: String,
+    /// The conversation type; only [`ConversationType::C2c`] is supported so
+    /// far.
+    pub conversation_type: ConversationType,
+    /// `payload.data`: application data.
+    pub data: String,
+    /// `payload.description`.
+    pub description: String,
+    /// `payload.extension` (part of the content; not message extensions).
+    pub extension: String,
+    /// `needReadReceipt`, as for text messages.
+    pub need_read_receipt: bool,
+    /// `isSupportExtension`, as for text messages.
+    pub is_support_extension: bool,
+}
+
+impl CreateCustomMessageOptions {
+    /// A C2C custom message to `to` carrying `data`.
+    pub fn c2c(to: impl Into<String>, data: impl Into<String>) -> Self {
+        CreateCustomMessageOptions {
+            to: to.into(),
+            conversation_type: ConversationType::C2c,
+            data: data.into(),
+            description: String::new(),
+            extension: String::new(),
+            need_read_receipt: false,
+            is_support_extension: false,
+        }
+    }
+
+    /// Set `payload.description`.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = description.into();
+        self
+    }
+
+    /// Set `payload.extension`.
+    pub fn with_extension(mut self, extension: impl Into<String>) -> Self {
+        self.extension = extension.into();
+        self
+    }
+
+    /// Ask for a read receipt (`needReadReceipt: true`).
+    pub fn with_read_receipt(mut self) -> Self {
+        self.need_read_receipt = true;
+        self
+    }
+
+    /// Allow message extensions (`isSupportExtension: true`).
+    pub fn with_extension_support(mut self) -> Self {
+        self.is_support_extension = true;
+        self
+    }
+}
+
+/// What `get_message_list` resolves with: one page, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageListResult {
+    /// The page, oldest first.
+    pub message_list: Vec<Message>,
+    /// `nextReqMessageID`: pass it to get the page before this one (empty
+    /// when `is_completed`).
+    #[serde(rename = "nextReqMessageID")]
+    pub next_req_message_id: String,
+    /// Nothing older exists.
+    pub is_completed: bool,
+}
+
+/// One result of `set_message_extensions` / `delete_message_extensions`:
+/// `{code, key, value}`; `code` is 0, or why the server refused this key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionResult {
+    /// 0, or the server's per-key error code.
+    pub code: u32,
+    /// Key.
+    pub key: String,
+    /// Value as stored (empty for a deleted key).
+    pub value: String,
 }
 
 /// One item of MESSAGE_READ_RECEIPT_RECEIVED.
@@ -275,6 +445,8 @@ pub struct ReadReceiptInfo {
     pub unread_count: u64,
     /// Whether the peer read it (C2C).
     pub is_peer_read: bool,
+    /// When the peer read it, Unix seconds (C2C).
+    pub timestamp: u64,
 }
 
 /// One key/value of a message extension.

@@ -8,5 +8,9 @@ mod relationship;
 
 pub use conversation::{Conversation, LastMessage};
 pub use group::{Group, Topic};
-pub use message::{CreateTextMessageOptions, Message, MessageExtension, Payload, ReadReceiptInfo};
+pub use message::{
+    CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
+    MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
+};
+pub(crate) use message::payload_of;
 pub use relationship::{Friend, FriendApplication, FriendGroup, Profile, UserStatus};

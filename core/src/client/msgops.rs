@@ -1,0 +1,610 @@
+//! C2C message operations: revoke (`openim.msgwithdraw`), modify
+//! (`openim.modify_c2c_msg`), delete (`openim.delete_c2c_msg_ramble`) and
+//! the read report (`openim.msgreaded`), with the pushes that tell the peer
+//! and the user's other instances: `WithdrawC2cMsgNotify` (MESSAGE_REVOKED),
+//! `C2cMsgModNotifys` (MESSAGE_MODIFIED), `C2cReadedReceipt`
+//! (MESSAGE_READ_BY_PEER) and `ReadC2cMsgNotify` (read on another
+//! instance).
+//!
+//! Who learns what, as the official SDK: the operator from its reply (no
+//! MESSAGE_REVOKED for one's own revoke; MESSAGE_MODIFIED for one's own
+//! modification), everyone else from pushes. A notification about a message
+//! this instance does not hold emits nothing (no event ever names a message
+//! the SDK never had), and one that changes nothing (a repeated push, an
+//! older version) emits nothing either.
+
+use std::time::Instant;
+
+use super::request::Purpose;
+use super::{Client, RequestId, Response};
+use crate::error::{ChatError, ErrorCode, ErrorData};
+use crate::event::Event;
+use crate::model::{payload_of, Message};
+use crate::proto::msgops::{
+    C2cMsgReaded, C2cMsgReadedItem, DeleteMsgRequest, ModifyReply, ModifyRequest, MsgReadedRequest,
+    MsgRef, ReadSyncNotify, ReadedReceiptNotify, WithdrawNotify, WithdrawRequest,
+};
+use crate::proto::{ModNotify, MsgElem};
+use crate::types::{ConversationType, Flow, MessageStatus};
+use crate::wire::{servcmd, Frame};
+
+impl Client {
+    /// Most messages one `delete_message` call takes.
+    pub const MAX_DELETE_MESSAGES: usize = 30;
+
+    // ----- shared checks ---------------------------------------------------
+
+    /// The user whose messages the store shows now.
+    pub(crate) fn owner(&self) -> String {
+        self.login_user().unwrap_or_default().to_owned()
+    }
+
+    /// The peer of a C2C conversation ID (`C2C<userID>`), or the refusal:
+    /// 2106 for another conversation type, 2905 for anything else.
+    pub(crate) fn c2c_peer(
+        &mut self,
+        api: &str,
+        conversation_id: &str,
+    ) -> Result<String, ChatError> {
+        let c2c = ConversationType::C2c.as_str();
+        match conversation_id.strip_prefix(c2c) {
+            Some(peer) if !peer.is_empty() && peer.len() <= Self::MAX_USER_ID_BYTES => {
+                Ok(peer.to_owned())
+            }
+            _ if conversation_id.starts_with(ConversationType::Group.as_str())
+                || conversation_id.starts_with(ConversationType::System.as_str()) =>
+            {
+                Err(self.api_error(
+                    ErrorCode::MSG_INVALID_CONV_TYPE,
+                    format!("{api}: only C2C conversations are supported yet"),
+                ))
+            }
+            _ => Err(self.api_error(
+                ErrorCode::INVALID_OPERATION,
+                format!("{api}: {conversation_id:?} is not a conversation ID"),
+            )),
+        }
+    }
+
+    /// The held copy of `message`, for an operation on it: the user must be
+    /// ready (2024/3000/3005), the message C2C (2106), held by this instance
+    /// for this user (2105) and sent (`not_sent`).
+    pub(crate) fn held_for_op(
+        &mut self,
+        api: &str,
+        message: &Message,
+        not_sent: ErrorCode,
+    ) -> Result<Message, ChatError> {
+        self.require_ready(api)?;
+        if message.conversation_type != ConversationType::C2c {
+            return Err(self.api_error(
+                ErrorCode::MSG_INVALID_CONV_TYPE,
+                format!("{api}: only C2C messages are supported yet"),
+            ));
+        }
+        let owner = self.owner();
+        match self.messages.get(&owner, &message.id) {
+            Some(held) if held.status == MessageStatus::Success => Ok(held.clone()),
+            Some(_) => Err(self.api_error(not_sent, format!("{api}: the message was not sent"))),
+            None if self.created.contains_key(&message.id) => Err(self.api_error(
+                not_sent,
+                format!("{api}: the message has not been sent yet"),
+            )),
+            None => Err(self.api_error(
+                ErrorCode::MSG_INSTANCE_REQUIRED,
+                format!(
+                    "{api}: message {:?} is not one this SDK holds for the user",
+                    message.id
+                ),
+            )),
+        }
+    }
+
+    /// The reply's body as `T`, or 2903 naming the command.
+    pub(crate) fn reply_body<T: serde::de::DeserializeOwned>(
+        frame: &Frame,
+    ) -> Result<T, ChatError> {
+        frame.body_as::<T>().map_err(|e| {
+            ChatError::new(
+                ErrorCode::UNCAUGHT_ERROR,
+                format!("unreadable {} reply: {e}", frame.head.servcmd),
+            )
+        })
+    }
+
+    /// Change a held message and tell the conversation list; returns the
+    /// message as it is now.
+    pub(crate) fn change_message(
+        &mut self,
+        owner: &str,
+        id: &str,
+        f: impl FnOnce(&mut Message),
+    ) -> Option<Message> {
+        let changed = self.messages.update(owner, id, f)?.clone();
+        self.conv_message_changed(&changed);
+        Some(changed)
+    }
+
+    // ----- revoke ----------------------------------------------------------
+
+    /// `revokeMessage(message)`: revoke a sent C2C message. Completes with
+    /// [`Response::MessageRevoked`] (`is_revoked` set); the peer and the
+    /// user's other instances get MESSAGE_REVOKED, this instance does not.
+    pub fn revoke_message(
+        &mut self,
+        now: Instant,
+        message: &Message,
+    ) -> Result<RequestId, ChatError> {
+        let held = self.held_for_op("revokeMessage", message, ErrorCode::MSG_REVOKE_FAIL)?;
+        self.check_capacity()?;
+        let body = WithdrawRequest {
+            msg_info: MsgRef {
+                from_account: held.from.clone(),
+                to_account: held.to.clone(),
+                msg_seq: held.sequence,
+                msg_random: held.random,
+                msg_time_stamp: held.time,
+            },
+        };
+        let id = self.next_request_id();
+        let timeout = self.opts.tuning.request_timeout;
+        self.enqueue(
+            now,
+            servcmd::MSG_WITHDRAW,
+            &body,
+            timeout,
+            Purpose::Revoke(id, Box::new(held)),
+        );
+        Ok(id)
+    }
+
+    pub(crate) fn on_revoke_reply(
+        &mut self,
+        id: RequestId,
+        message: Message,
+        result: Result<(), ChatError>,
+    ) {
+        if let Err(err) = result {
+            self.complete(id, Err(err));
+            return;
+        }
+        let owner = self.owner();
+        let revoker = owner.clone();
+        let revoke = |m: &mut Message| {
+            m.is_revoked = true;
+            if m.revoker.is_empty() {
+                m.revoker = revoker.clone();
+            }
+        };
+        let revoked = match self.change_message(&owner, &message.id, revoke) {
+            Some(m) => m,
+            None => {
+                let mut m = message;
+                m.is_revoked = true;
+                m.revoker = owner;
+                m
+            }
+        };
+        self.complete(id, Ok(Response::MessageRevoked(Box::new(revoked))));
+    }
+
+    /// `WithdrawC2cMsgNotify`: messages revoked by the peer or by another
+    /// instance of this user. Matched by conversation, sequence and random
+    /// (as the official SDK).
+    pub(crate) fn on_withdraw_notify(&mut self, notify: &WithdrawNotify) {
+        let owner = self.owner();
+        let mut revoked = Vec::new();
+        for info in &notify.c2c_withdraw_info_array {
+            let peer = if info.msg.from_account == owner {
+                &info.msg.to_account
+            } else {
+                &info.msg.from_account
+            };
+            let conv = format!("{}{peer}", ConversationType::C2c.as_str());
+            let target = self
+                .messages
+                .messages_in(&owner, &conv)
+                .find(|m| m.sequence == info.msg.msg_seq && m.random == info.msg.msg_random)
+                .filter(|m| !m.is_revoked)
+                .map(|m| m.id.clone());
+            let Some(target) = target else {
+                continue;
+            };
+            let who = &info.revoker_info;
+            let changed = self.change_message(&owner, &target, |m| {
+                m.is_revoked = true;
+                m.revoker = if who.revoker_account.is_empty() {
+                    m.from.clone()
+                } else {
+                    who.revoker_account.clone()
+                };
+                m.revoke_reason = who.reason.clone();
+            });
+            revoked.extend(changed);
+        }
+        if !revoked.is_empty() {
+            self.emit(Event::MessageRevoked(revoked));
+        }
+    }
+
+    // ----- modify ----------------------------------------------------------
+
+    /// `modifyMessage(message)`: replace a sent C2C message's payload and
+    /// `cloud_custom_data` with those of `message`. The server checks the
+    /// version this instance holds; on success this instance emits
+    /// MESSAGE_MODIFIED and completes with [`Response::MessageModified`]; on
+    /// a conflict it applies the server's version (MESSAGE_MODIFIED) and
+    /// fails with 2480 carrying that version.
+    pub fn modify_message(
+        &mut self,
+        now: Instant,
+        message: &Message,
+    ) -> Result<RequestId, ChatError> {
+        let held = self.held_for_op("modifyMessage", message, ErrorCode::INVALID_OPERATION)?;
+        self.check_payload_size(&message.payload)?;
+        if message.cloud_custom_data.len() > Self::MAX_MESSAGE_BYTES {
+            return Err(self.api_error(
+                ErrorCode::MSG_TOO_LONG,
+                format!(
+                    "modifyMessage: cloudCustomData is over {} bytes",
+                    Self::MAX_MESSAGE_BYTES
+                ),
+            ));
+        }
+        self.check_capacity()?;
+        let body = ModifyRequest {
+            from_account: held.from.clone(),
+            to_account: held.to.clone(),
+            msg_seq: held.sequence,
+            msg_random: held.random,
+            msg_time: held.time,
+            msg_version: held.version,
+            msg_body: vec![message.payload.to_elem()],
+            cloud_custom_data: message.cloud_custom_data.clone(),
+        };
+        let id = self.next_request_id();
+        let timeout = self.opts.tuning.request_timeout;
+        self.enqueue(
+            now,
+            servcmd::MODIFY_C2C,
+            &body,
+            timeout,
+            Purpose::Modify(id, Box::new(held)),
+        );
+        Ok(id)
+    }
+
+    /// Apply a version of a held message (from a modify reply or push) if
+    /// it is newer than the one held; returns the message as it is now and
+    /// whether it changed. A message no longer held is updated as a copy.
+    fn apply_version(
+        &mut self,
+        fallback: &Message,
+        body: &[MsgElem],
+        cloud_custom_data: &str,
+        version: u64,
+    ) -> (Message, bool) {
+        let owner = self.owner();
+        let apply = |m: &mut Message| {
+            m.payload = payload_of(body);
+            m.msg_type = m.payload.msg_type().to_owned();
+            m.cloud_custom_data = cloud_custom_data.to_owned();
+            m.version = version;
+            m.is_modified = true;
+        };
+        match self.messages.get(&owner, &fallback.id) {
+            Some(held) if held.version >= version => (held.clone(), false),
+            Some(_) => {
+                let changed = self.change_message(&owner, &fallback.id, apply);
+                (changed.unwrap_or_else(|| fallback.clone()), true)
+            }
+            None => {
+                let mut copy = fallback.clone();
+                if copy.version < version {
+                    apply(&mut copy);
+                }
+                (copy, false)
+            }
+        }
+    }
+
+    pub(crate) fn on_modify_reply(
+        &mut self,
+        id: RequestId,
+        message: Message,
+        frame: &Frame,
+        result: Result<(), ChatError>,
+    ) {
+        let conflict =
+            matches!(&result, Err(e) if e.code == ErrorCode::SERVER_MSG_VERSION_CONFLICT);
+        if let (Err(err), false) = (&result, conflict) {
+            self.complete(id, Err(err.clone()));
+            return;
+        }
+        let reply = match Self::reply_body::<ModifyReply>(frame) {
+            Ok(r) => r,
+            Err(err) => {
+                self.complete(id, Err(err));
+                return;
+            }
+        };
+        if reply.msg_body.is_empty() {
+            // The official SDK rejects a reply without the message it now
+            // holds with 2903 too.
+            let err = if conflict {
+                ChatError::new(
+                    ErrorCode::MSG_MODIFY_CONFLICT,
+                    "the server holds another version of the message (not sent back)",
+                )
+            } else {
+                ChatError::new(
+                    ErrorCode::UNCAUGHT_ERROR,
+                    "modify_c2c_msg reply lacks MsgBody",
+                )
+            };
+            self.complete(id, Err(err));
+            return;
+        }
+        let (now_held, changed) = self.apply_version(
+            &message,
+            &reply.msg_body,
+            &reply.cloud_custom_data,
+            reply.msg_version,
+        );
+        if changed {
+            self.emit(Event::MessageModified(vec![now_held.clone()]));
+        }
+        if conflict {
+            let info = result.err().map(|e| e.message).unwrap_or_default();
+            let err = ChatError::new(
+                ErrorCode::MSG_MODIFY_CONFLICT,
+                format!("the server holds version {}: {info}", reply.msg_version),
+            )
+            .with_data(ErrorData::Message(Box::new(now_held)));
+            self.complete(id, Err(err));
+        } else {
+            self.complete(id, Ok(Response::MessageModified(Box::new(now_held))));
+        }
+    }
+
+    /// `C2cMsgModNotifys`: messages modified by the peer or by another
+    /// instance of this user; applied when the version is newer than the
+    /// one held.
+    pub(crate) fn on_modify_notifies(&mut self, notifies: &[ModNotify]) {
+        let owner = self.owner();
+        let mut modified = Vec::new();
+        for n in notifies {
+            let key = format!(
+                "{}-{}-{}-{}-{}",
+                n.from_account, n.to_account, n.msg_random, n.msg_seq, n.msg_time_stamp
+            );
+            let peer = if n.from_account == owner {
+                &n.to_account
+            } else {
+                &n.from_account
+            };
+            let conv = format!("{}{peer}", ConversationType::C2c.as_str());
+            let target = self
+                .messages
+                .messages_in(&owner, &conv)
+                .find(|m| m.dedup_key() == key)
+                .cloned();
+            let Some(target) = target else {
+                continue;
+            };
+            let (now_held, changed) =
+                self.apply_version(&target, &n.msg_body, &n.cloud_custom_data, n.msg_version);
+            if changed {
+                if self.log_enabled(1) {
+                    tracing::info!(
+                        local = target.version,
+                        remote = n.msg_version,
+                        "message modified"
+                    );
+                }
+                modified.push(now_held);
+            }
+        }
+        if !modified.is_empty() {
+            self.emit(Event::MessageModified(modified));
+        }
+    }
+
+    // ----- delete ----------------------------------------------------------
+
+    /// `deleteMessage(messageList)`: delete sent or received messages of one
+    /// C2C conversation from this user's history (at most
+    /// [`MAX_DELETE_MESSAGES`](Client::MAX_DELETE_MESSAGES)). Completes with
+    /// [`Response::MessagesDeleted`] (`is_deleted` set); they leave the
+    /// store. No other instance is told (as the official SDK).
+    pub fn delete_message(
+        &mut self,
+        now: Instant,
+        messages: &[Message],
+    ) -> Result<RequestId, ChatError> {
+        const API: &str = "deleteMessage";
+        self.require_ready(API)?;
+        if messages.is_empty() || messages.len() > Self::MAX_DELETE_MESSAGES {
+            return Err(self.api_error(
+                ErrorCode::INVALID_OPERATION,
+                format!(
+                    "{API}: give 1 to {} messages, not {}",
+                    Self::MAX_DELETE_MESSAGES,
+                    messages.len()
+                ),
+            ));
+        }
+        let mut held = Vec::with_capacity(messages.len());
+        for m in messages {
+            let h = self.held_for_op(API, m, ErrorCode::MSG_DELETE_FAIL)?;
+            if held.iter().any(|x: &Message| x.id == h.id) {
+                continue;
+            }
+            held.push(h);
+        }
+        let conv = held[0].conversation_id.clone();
+        if held.iter().any(|m| m.conversation_id != conv) {
+            return Err(self.api_error(
+                ErrorCode::MSG_DELETE_FAIL,
+                format!("{API}: the messages belong to more than one conversation"),
+            ));
+        }
+        self.check_capacity()?;
+        let body = DeleteMsgRequest {
+            from_account: self.owner(),
+            to_account: held[0].peer().to_owned(),
+            msg_key_list: held.iter().map(Message::msg_key).collect(),
+        };
+        let id = self.next_request_id();
+        let timeout = self.opts.tuning.request_timeout;
+        self.enqueue(
+            now,
+            servcmd::DELETE_C2C,
+            &body,
+            timeout,
+            Purpose::Delete(id, held),
+        );
+        Ok(id)
+    }
+
+    pub(crate) fn on_delete_reply(
+        &mut self,
+        id: RequestId,
+        messages: Vec<Message>,
+        result: Result<(), ChatError>,
+    ) {
+        if let Err(err) = result {
+            self.complete(id, Err(err));
+            return;
+        }
+        let owner = self.owner();
+        let mut deleted = Vec::with_capacity(messages.len());
+        for m in messages {
+            let mut gone = self.messages.remove(&owner, &m.id).unwrap_or(m);
+            gone.is_deleted = true;
+            self.conv_message_changed(&gone);
+            deleted.push(gone);
+        }
+        self.complete(id, Ok(Response::MessagesDeleted(deleted)));
+    }
+
+    // ----- read report -----------------------------------------------------
+
+    /// `setMessageRead({conversationID})`: report a C2C conversation read up
+    /// to its newest message (`LastedMsgTime`; the server time now when no
+    /// message is held), with `Receipt: 1` so the peer gets
+    /// MESSAGE_READ_BY_PEER. On the reply the held incoming messages up to
+    /// that time become `is_read`. Completes with [`Response::MessageRead`].
+    pub fn set_message_read(
+        &mut self,
+        now: Instant,
+        conversation_id: &str,
+    ) -> Result<RequestId, ChatError> {
+        const API: &str = "setMessageRead";
+        self.require_ready(API)?;
+        let peer = self.c2c_peer(API, conversation_id)?;
+        self.check_capacity()?;
+        let owner = self.owner();
+        let up_to = self
+            .messages
+            .newest_in(&owner, conversation_id)
+            .map(|m| m.time)
+            .filter(|t| *t > 0)
+            .unwrap_or_else(|| self.clock.server_secs(now));
+        let body = MsgReadedRequest {
+            c2c_msg_readed: C2cMsgReaded {
+                cookie: String::new(),
+                c2c_msg_readed_item: vec![C2cMsgReadedItem {
+                    to_account: peer,
+                    lasted_msg_time: up_to,
+                    receipt: 1,
+                }],
+            },
+        };
+        let id = self.next_request_id();
+        let timeout = self.opts.tuning.request_timeout;
+        self.enqueue(
+            now,
+            servcmd::MSG_READED,
+            &body,
+            timeout,
+            Purpose::ReadReport(id, conversation_id.to_owned(), up_to),
+        );
+        Ok(id)
+    }
+
+    pub(crate) fn on_read_report_reply(
+        &mut self,
+        id: RequestId,
+        conversation_id: &str,
+        up_to: u64,
+        result: Result<(), ChatError>,
+    ) {
+        if let Err(err) = result {
+            self.complete(id, Err(err));
+            return;
+        }
+        self.mark_read(conversation_id, up_to);
+        self.complete(id, Ok(Response::MessageRead));
+    }
+
+    /// The user read a conversation up to `up_to` (here or on another
+    /// instance): held incoming messages up to then become `is_read`.
+    fn mark_read(&mut self, conversation_id: &str, up_to: u64) {
+        let owner = self.owner();
+        let ids: Vec<String> = self
+            .messages
+            .messages_in(&owner, conversation_id)
+            .filter(|m| m.flow == Flow::In && !m.is_read && m.time <= up_to)
+            .map(|m| m.id.clone())
+            .collect();
+        for id in ids {
+            self.change_message(&owner, &id, |m| m.is_read = true);
+        }
+        self.conv_read(conversation_id, up_to);
+    }
+
+    /// `ReadC2cMsgNotify`: another instance of this user read conversations.
+    pub(crate) fn on_read_sync_notify(&mut self, notify: &ReadSyncNotify) {
+        for pair in &notify.uin_pair_read_array {
+            if pair.from_account.is_empty() {
+                continue;
+            }
+            let conv = format!("{}{}", ConversationType::C2c.as_str(), pair.from_account);
+            self.mark_read(&conv, pair.last_read_time);
+        }
+    }
+
+    /// `C2cReadedReceipt`: the peer `To_Account` read this user's messages
+    /// up to `LastReadTime`: MESSAGE_READ_BY_PEER with each held outgoing
+    /// message up to then that was not peer-read yet.
+    pub(crate) fn on_readed_receipt(&mut self, notify: &ReadedReceiptNotify) {
+        let Some(up_to) = notify
+            .uin_pair_read_array
+            .iter()
+            .map(|p| p.last_read_time)
+            .max()
+        else {
+            return;
+        };
+        if notify.to_account.is_empty() {
+            return;
+        }
+        let owner = self.owner();
+        let conv = format!("{}{}", ConversationType::C2c.as_str(), notify.to_account);
+        let ids: Vec<String> = self
+            .messages
+            .messages_in(&owner, &conv)
+            .filter(|m| m.flow == Flow::Out && !m.is_peer_read && m.time <= up_to)
+            .map(|m| m.id.clone())
+            .collect();
+        let mut read = Vec::with_capacity(ids.len());
+        for id in ids {
+            read.extend(self.change_message(&owner, &id, |m| m.is_peer_read = true));
+        }
+        self.conv_peer_read(&conv, up_to);
+        if !read.is_empty() {
+            self.emit(Event::MessageReadByPeer(read));
+        }
+    }
+}

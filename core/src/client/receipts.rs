@@ -1,0 +1,163 @@
+//! C2C read receipts: `sendMessageReadReceipt`
+//! (`openim.c2c_msg_read_receipt`), `getMessageReadReceiptList` (local) and
+//! the Event 16 push that gives the sender MESSAGE_READ_RECEIPT_RECEIVED.
+
+use std::time::Instant;
+
+use super::request::Purpose;
+use super::{Client, RequestId, Response};
+use crate::error::{ChatError, ErrorCode};
+use crate::event::Event;
+use crate::model::{Message, ReadReceiptInfo};
+use crate::proto::msgops::{ReadReceiptRequest, ReceiptMsgInfo};
+use crate::proto::PushEvent;
+use crate::types::Flow;
+use crate::wire::servcmd;
+
+impl Client {
+    /// Most messages one `send_message_read_receipt` or
+    /// `get_message_read_receipt_list` call takes.
+    pub const MAX_RECEIPT_MESSAGES: usize = 30;
+
+    /// `sendMessageReadReceipt(messageList)`: tell the sender of these
+    /// incoming C2C messages (one conversation) that they were read. Only
+    /// messages sent with `need_read_receipt` count; when none does, the
+    /// call fails with 2114 and sends nothing. Completes with
+    /// [`Response::ReadReceiptSent`]; the sender gets
+    /// MESSAGE_READ_RECEIPT_RECEIVED.
+    pub fn send_message_read_receipt(
+        &mut self,
+        now: Instant,
+        messages: &[Message],
+    ) -> Result<RequestId, ChatError> {
+        const API: &str = "sendMessageReadReceipt";
+        let held = self.held_list(API, messages)?;
+        let wanted: Vec<&Message> = held
+            .iter()
+            .filter(|m| m.flow == Flow::In && m.need_read_receipt)
+            .collect();
+        let Some(first) = wanted.first() else {
+            return Err(self.api_error(
+                ErrorCode::READ_RECEIPT_MSG_LIST_EMPTY,
+                format!("{API}: no incoming message here asked for a read receipt"),
+            ));
+        };
+        let peer = first.from.clone();
+        if wanted.iter().any(|m| m.from != peer) {
+            return Err(self.api_error(
+                ErrorCode::INVALID_OPERATION,
+                format!("{API}: the messages belong to more than one conversation"),
+            ));
+        }
+        self.check_capacity()?;
+        let body = ReadReceiptRequest {
+            peer_account: peer,
+            c2c_msg_info: wanted
+                .iter()
+                .map(|m| ReceiptMsgInfo {
+                    from_account: m.from.clone(),
+                    to_account: m.to.clone(),
+                    msg_seq: m.sequence,
+                    msg_random: m.random,
+                    msg_time: m.time,
+                    msg_client_time: m.client_time,
+                    tiny_id: String::new(),
+                })
+                .collect(),
+        };
+        let id = self.next_request_id();
+        let timeout = self.opts.tuning.request_timeout;
+        self.enqueue(
+            now,
+            servcmd::C2C_READ_RECEIPT,
+            &body,
+            timeout,
+            Purpose::ReadReceipt(id),
+        );
+        Ok(id)
+    }
+
+    /// The held copies of 1 to [`MAX_RECEIPT_MESSAGES`] messages (each
+    /// checked as [`held_for_op`](Client::held_for_op)).
+    ///
+    /// [`MAX_RECEIPT_MESSAGES`]: Client::MAX_RECEIPT_MESSAGES
+    fn held_list(&mut self, api: &str, messages: &[Message]) -> Result<Vec<Message>, ChatError> {
+        self.require_ready(api)?;
+        if messages.is_empty() || messages.len() > Self::MAX_RECEIPT_MESSAGES {
+            return Err(self.api_error(
+                ErrorCode::INVALID_OPERATION,
+                format!(
+                    "{api}: give 1 to {} messages, not {}",
+                    Self::MAX_RECEIPT_MESSAGES,
+                    messages.len()
+                ),
+            ));
+        }
+        messages
+            .iter()
+            .map(|m| self.held_for_op(api, m, ErrorCode::INVALID_OPERATION))
+            .collect()
+    }
+
+    pub(crate) fn on_read_receipt_reply(&mut self, id: RequestId, result: Result<(), ChatError>) {
+        let result = result.map(|()| Response::ReadReceiptSent);
+        self.complete(id, result);
+    }
+
+    /// `getMessageReadReceiptList(messageList)`: the held copies of these
+    /// messages, whose `read_receipt_info` says whether the receiver sent a
+    /// read receipt. Local; nothing is sent.
+    pub fn get_message_read_receipt_list(
+        &mut self,
+        messages: &[Message],
+    ) -> Result<Vec<Message>, ChatError> {
+        self.held_list("getMessageReadReceiptList", messages)
+    }
+
+    /// Event 16: the receiver `UserId` sent read receipts for messages of
+    /// this user. Each held message (matched by ID
+    /// `TinyId-MsgClientTime-MsgRandom`) not marked yet gets
+    /// `read_receipt_info {is_peer_read: true, timestamp}`, and
+    /// MESSAGE_READ_RECEIPT_RECEIVED lists them.
+    pub(crate) fn on_read_receipt_notify(&mut self, item: &PushEvent) {
+        let Some(list) = &item.c2c_msg_info else {
+            return;
+        };
+        let owner = self.owner();
+        let mut receipts = Vec::new();
+        for info in list {
+            let id = format!(
+                "{}-{}-{}",
+                info.tiny_id, info.msg_client_time, info.msg_random
+            );
+            let fresh = self
+                .messages
+                .get(&owner, &id)
+                .is_some_and(|m| m.flow == Flow::Out && !m.read_receipt_info.is_peer_read);
+            if !fresh {
+                continue;
+            }
+            let at = item.peer_read_time;
+            if self
+                .change_message(&owner, &id, |m| {
+                    m.read_receipt_info.is_peer_read = true;
+                    m.read_receipt_info.timestamp = at;
+                })
+                .is_some()
+            {
+                receipts.push(ReadReceiptInfo {
+                    group_id: String::new(),
+                    user_id: item.user_id.clone(),
+                    message_id: id,
+                    read_count: 0,
+                    unread_count: 0,
+                    is_peer_read: true,
+                    timestamp: at,
+                });
+            }
+        }
+        if !receipts.is_empty() {
+            self.emit(Event::MessageReadReceiptReceived(receipts));
+        }
+    }
+}
