@@ -42,6 +42,11 @@ impl ErrorCode {
     /// `modify_message`: the server holds a newer version of the message
     /// (the error's [`ChatError::data`] carries it).
     pub const MSG_MODIFY_CONFLICT: ErrorCode = ErrorCode(2480);
+    /// The conversation is not in the conversation list.
+    pub const CONV_NOT_FOUND: ErrorCode = ErrorCode(2500);
+    /// The conversation ID is malformed (not `C2C<userID>`, or the user ID
+    /// is empty or too long).
+    pub const INVALID_CONV_ID: ErrorCode = ErrorCode(2503);
     /// Generic network error.
     pub const NETWORK_ERROR: ErrorCode = ErrorCode(2800);
     /// A request got no reply within its timeout.
@@ -69,12 +74,18 @@ impl ErrorCode {
     pub const LOGGED_OUT: ErrorCode = ErrorCode(3005);
     /// Kicked out through the REST API.
     pub const KICKED_OUT_REST_API: ErrorCode = ErrorCode(3006);
+    /// The feature is not enabled for the application (its purchase bit is
+    /// not set, or not known yet); nothing was sent.
+    pub const NO_USE: ErrorCode = ErrorCode(3122);
     /// Server (and client pre-check): the message content is over 12 KB.
     pub const MSG_TOO_LONG: ErrorCode = ErrorCode(80002);
     /// Server: `modify_c2c_msg` with a stale `MsgVersion`; the reply carries
     /// the server's version (the SDK turns it into
     /// [`MSG_MODIFY_CONFLICT`](Self::MSG_MODIFY_CONFLICT)).
     pub const SERVER_MSG_VERSION_CONFLICT: ErrorCode = ErrorCode(20027);
+    /// Server (and client pre-check): too many conversation groups (20 per
+    /// user) or conversations in one group (1,000).
+    pub const CONV_GROUP_LIMIT: ErrorCode = ErrorCode(51008);
     /// Server: the A2 key (session) expired.
     pub const MSG_A2KEY_EXPIRED: ErrorCode = ErrorCode(20002);
     /// Server: the UserSig expired.

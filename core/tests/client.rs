@@ -1148,6 +1148,9 @@ fn unanswered_hellos_do_not_pile_up() {
         json!({"A2Key": "a", "TinyId": "1", "HelloInterval": 1, "InstId": 1}),
     );
     h.reply_sync("c", json!([]));
+    // The login's conversation list and purchase bits, answered.
+    h.reply(servcmd::CONV_PAGE_GET, json!({"CompleteFlag": 1}));
+    h.reply(servcmd::PURCHASE_BITS, json!({"str_purchase_bits": "0"}));
     h.advance(Duration::from_secs(12));
     let hellos = h.sent.iter().filter(|s| s.0 == servcmd::HELLO).count();
     assert_eq!(hellos, 1, "one hello in flight at a time");

@@ -112,8 +112,9 @@ impl World {
         while self.client.poll_completion().is_some() {}
         let tuning = &self.client.options().tuning;
         // User requests are capped; the SDK's own add at most one each of
-        // re-login, sync page, hello and logout.
-        assert!(self.client.pending_requests() <= tuning.max_pending_requests + 4);
+        // re-login, sync page, hello, logout, conversation list page,
+        // conversation group page and purchase bits.
+        assert!(self.client.pending_requests() <= tuning.max_pending_requests + 7);
         assert!(self.client.cached_messages() <= tuning.max_cached_messages);
         if self.client.pending_requests() > 0 && !self.client.is_destroyed() {
             assert!(

@@ -13,6 +13,7 @@ use tcchat_core::model::{
     CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
     MessageExtension, MessageListResult,
 };
+use tcchat_core::model::{Conversation, ConversationGroupResult};
 use tcchat_core::types::NetState;
 use tcchat_core::{
     ChatError, Client, ErrorCode, Event, EventName, LoginInfo, Options, RequestId, Response,
@@ -464,6 +465,135 @@ impl<R: Runtime> Chat<R> {
             Response::MessageList(list) => Some(*list),
             _ => None,
         })
+    }
+}
+
+/// Conversations, unread counts and conversation groups.
+impl<R: Runtime> Chat<R> {
+    /// `getConversationList()`: the conversations, pinned first, then by
+    /// last message time (newest first); with `conversation_ids`, only
+    /// those. Local.
+    pub fn get_conversation_list(
+        &self,
+        conversation_ids: Option<&[String]>,
+    ) -> Result<Vec<Conversation>, ChatError> {
+        self.shared
+            .with_client(|state, _| state.client.get_conversation_list(conversation_ids))
+    }
+
+    /// `getConversationProfile(conversationID)`: the conversation (an empty
+    /// one for a C2C conversation without messages yet). Local.
+    pub fn get_conversation_profile(&self, conversation_id: &str) -> Result<Conversation, ChatError> {
+        self.shared
+            .with_client(|state, _| state.client.get_conversation_profile(conversation_id))
+    }
+
+    /// `getTotalUnreadMessageCount()`. Local.
+    pub fn get_total_unread_message_count(&self) -> Result<u64, ChatError> {
+        self.shared
+            .with_client(|state, _| state.client.get_total_unread_message_count())
+    }
+
+    /// `setConversationDraft({conversationID, draftText})`: kept on this
+    /// instance only; returns the conversation (CONVERSATION_LIST_UPDATED
+    /// follows).
+    pub fn set_conversation_draft(
+        &self,
+        conversation_id: &str,
+        draft_text: &str,
+    ) -> Result<Conversation, ChatError> {
+        self.shared.with_client(|state, _| {
+            state
+                .client
+                .set_conversation_draft(conversation_id, draft_text)
+        })
+    }
+
+    /// `deleteConversation(conversationID)`: deletes it and its history on
+    /// the server; resolves with its ID. The user's other instances get the
+    /// change by push.
+    pub fn delete_conversation(&self, conversation_id: &str) -> Reply<String> {
+        let call = self.submit(|c, now| c.delete_conversation(now, conversation_id));
+        Reply::new(call, |r| match r {
+            Response::ConversationId(id) => Some(id),
+            _ => None,
+        })
+    }
+
+    /// `pinConversation({conversationID, isPinned})`: resolves with its ID.
+    pub fn pin_conversation(&self, conversation_id: &str, is_pinned: bool) -> Reply<String> {
+        let call = self.submit(|c, now| c.pin_conversation(now, conversation_id, is_pinned));
+        Reply::new(call, |r| match r {
+            Response::ConversationId(id) => Some(id),
+            _ => None,
+        })
+    }
+
+    /// `createConversationGroup({groupName, conversationIDList})`. Needs
+    /// purchase bit 10 (3122 otherwise).
+    pub fn create_conversation_group(
+        &self,
+        group_name: &str,
+        conversation_ids: &[String],
+    ) -> Reply<ConversationGroupResult> {
+        let call = self
+            .submit(|c, now| c.create_conversation_group(now, group_name, conversation_ids));
+        Reply::new(call, |r| match r {
+            Response::ConversationGroup(g) => Some(g),
+            _ => None,
+        })
+    }
+
+    /// `deleteConversationGroup(groupName)`.
+    pub fn delete_conversation_group(&self, group_name: &str) -> Reply<()> {
+        let call = self.submit(|c, now| c.delete_conversation_group(now, group_name));
+        Reply::new(call, |r| {
+            matches!(r, Response::ConversationGroupChanged).then_some(())
+        })
+    }
+
+    /// `renameConversationGroup({oldName, newName})`.
+    pub fn rename_conversation_group(&self, old_name: &str, new_name: &str) -> Reply<()> {
+        let call = self.submit(|c, now| c.rename_conversation_group(now, old_name, new_name));
+        Reply::new(call, |r| {
+            matches!(r, Response::ConversationGroupChanged).then_some(())
+        })
+    }
+
+    /// `addConversationsToGroup({groupName, conversationIDList})`.
+    pub fn add_conversations_to_group(
+        &self,
+        group_name: &str,
+        conversation_ids: &[String],
+    ) -> Reply<ConversationGroupResult> {
+        let call = self
+            .submit(|c, now| c.add_conversations_to_group(now, group_name, conversation_ids));
+        Reply::new(call, |r| match r {
+            Response::ConversationGroup(g) => Some(g),
+            _ => None,
+        })
+    }
+
+    /// `deleteConversationsFromGroup({groupName, conversationIDList})`.
+    pub fn delete_conversations_from_group(
+        &self,
+        group_name: &str,
+        conversation_ids: &[String],
+    ) -> Reply<ConversationGroupResult> {
+        let call = self.submit(|c, now| {
+            c.delete_conversations_from_group(now, group_name, conversation_ids)
+        });
+        Reply::new(call, |r| match r {
+            Response::ConversationGroup(g) => Some(g),
+            _ => None,
+        })
+    }
+
+    /// `getConversationGroupList()`: the group names. Local; needs purchase
+    /// bit 10.
+    pub fn get_conversation_group_list(&self) -> Result<Vec<String>, ChatError> {
+        self.shared
+            .with_client(|state, _| state.client.get_conversation_group_list())
     }
 }
 

@@ -29,5 +29,8 @@ pub use tcchat_core::model::{
     CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
     MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
 };
+pub use tcchat_core::model::{
+    Conversation, ConversationFailure, ConversationGroupResult, LastMessage, MessageRemindType,
+};
 pub use tcchat_core::types;
 pub use tcchat_core::{ChatError, ErrorCode, Event, EventName, LoginInfo, Options, Tuning};

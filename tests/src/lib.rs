@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod conformance;
+pub mod conformance_conversations;
 pub mod conformance_messages;
 pub mod sim;
 pub mod world;
@@ -26,6 +27,14 @@ macro_rules! conformance_suite {
             one_user_two_instances_stay_in_step,
             concurrent_modifications_conflict,
             delete_leaves_the_store,
+        );
+        $crate::conformance_suite!(@tests $rt, $block_on, conformance_conversations,
+            unread_counts_follow_messages_and_reads,
+            the_login_sync_brings_the_servers_list_and_unread,
+            delete_pin_and_draft,
+            conversation_changes_reach_the_other_instance,
+            a_read_on_one_instance_clears_the_other,
+            conversation_calls_refuse_bad_input,
         );
         $crate::conformance_suite!(@tests $rt, $block_on, conformance,
             full_lifecycle,

@@ -1,22 +1,549 @@
-//! The conversation list, unread counts and conversation groups.
+//! The conversation list and unread counts: what they hold, how messages,
+//! the login sync and the server's pushes change them, and how the changes
+//! become events.
 //!
-//! Interface used by the message code (received, synced, sent, revoked,
-//! modified, deleted and read messages all pass through these hooks).
+//! Sources, in the official SDK's terms (messages-facts §1, §4, §6;
+//! protocol-facts §6):
+//! - `recentcontact.page_get` at every login and re-login (paged by
+//!   `CompleteFlag`): the list as the server holds it; conversations it no
+//!   longer lists go (unless something happened to them meanwhile). Its C2C
+//!   unread counts are ignored, as the official SDK does.
+//! - getmsg's `C2CPairUnreadCount`, on the first final page after a login or
+//!   re-login: the authoritative unread counts (a peer absent has 0),
+//!   applied after that page's messages.
+//! - The message code's hooks: messages received, synced or sent; revoked,
+//!   modified, deleted; a conversation read here or on another instance;
+//!   read by the peer.
+//! - Event 11 `RecentContactMod` pushes (another instance of this user
+//!   deleted, pinned, marked or grouped conversations).
+//!
+//! Events are coalesced: handling an input only marks what changed; the
+//! next [`Client::poll_event`] emits at most one of each
+//! CONVERSATION_GROUP_LIST_UPDATED, CONVERSATION_IN_GROUP_UPDATED per
+//! group, TOTAL_UNREAD_MESSAGE_COUNT_UPDATED and CONVERSATION_LIST_UPDATED,
+//! after the events of that input, and only when the data differs from
+//! what was last emitted (docs/CONVERSATIONS.md says why).
+//!
+//! The data itself (and its bounds) is in `conv_list.rs`.
 
-use crate::model::Message;
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
 
-use super::Client;
+pub(crate) use super::conv_list::{c2c_id, c2c_peer, valid_peer, Conversations};
+use super::conv_list::{Dirty, Last, ListSync};
+use super::request::Purpose;
+use super::session::Session;
+use super::{Client, RequestId};
+use crate::event::Event;
+use crate::model::{Message, MessageRemindType};
+use crate::proto::config::parse_bit_string;
+use crate::proto::contact::{
+    PageGetReply, PageGetRequest, PairUnreadCount, RecentContactMod, SessionItem,
+};
+use crate::types::{ConversationType, Flow};
+use crate::wire::servcmd;
+
+/// What a conversation request is for (and who waits on it).
+#[derive(Debug, Clone)]
+pub(crate) enum ConvOp {
+    /// A page of `recentcontact.page_get`, sent with this cursor.
+    Page(PageCursor),
+    /// A page of `recentcontact.get_contact_group` from this index.
+    GroupPage(u64),
+    /// `delete_conversation`.
+    Delete {
+        /// The caller.
+        id: RequestId,
+        /// The conversation.
+        conversation_id: String,
+    },
+    /// `pin_conversation`.
+    Pin {
+        /// The caller.
+        id: RequestId,
+        /// The conversation.
+        conversation_id: String,
+        /// Pin (true) or unpin.
+        pinned: bool,
+    },
+    /// `create_conversation_group`.
+    CreateGroup {
+        /// The caller.
+        id: RequestId,
+        /// The group's name.
+        name: String,
+    },
+    /// `delete_conversation_group`.
+    DeleteGroup {
+        /// The caller.
+        id: RequestId,
+        /// The group's name.
+        name: String,
+    },
+    /// `rename_conversation_group`.
+    RenameGroup {
+        /// The caller.
+        id: RequestId,
+        /// The current name.
+        old: String,
+        /// The new name.
+        new: String,
+    },
+    /// `add_conversations_to_group` (`add`) or
+    /// `delete_conversations_from_group`.
+    Members {
+        /// The caller.
+        id: RequestId,
+        /// The group's name.
+        name: String,
+        /// Add or remove.
+        add: bool,
+        /// The conversations asked for, in order.
+        conversation_ids: Vec<String>,
+    },
+}
+
+impl ConvOp {
+    /// The user command waiting on it; `None` for the SDK's own requests.
+    pub(crate) fn waiter(&self) -> Option<RequestId> {
+        match self {
+            ConvOp::Page(_) | ConvOp::GroupPage(_) => None,
+            ConvOp::Delete { id, .. }
+            | ConvOp::Pin { id, .. }
+            | ConvOp::CreateGroup { id, .. }
+            | ConvOp::DeleteGroup { id, .. }
+            | ConvOp::RenameGroup { id, .. }
+            | ConvOp::Members { id, .. } => Some(*id),
+        }
+    }
+}
+
+/// The cursors of a `page_get` request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct PageCursor {
+    time_stamp: u64,
+    start_index: u64,
+    top_time_stamp: u64,
+    top_start_index: u64,
+}
 
 impl Client {
+    fn me(&self) -> String {
+        match &self.session {
+            Session::Ready(r) => r.user_id.clone(),
+            _ => String::new(),
+        }
+    }
+
+    // ----- hooks of the message code ---------------------------------------
+
     /// Messages were added to what this instance holds for the current user
-    /// (received by push or sync, or sent successfully), in order.
+    /// (received by push or sync, or sent successfully), in order. Not for
+    /// history pages (`get_message_list`): those are old, and would count
+    /// as unread.
     pub(super) fn conv_messages_added(&mut self, messages: &[Message]) {
-        let _ = messages;
+        if !matches!(self.session, Session::Ready(_)) {
+            return;
+        }
+        let me = self.me();
+        for m in messages {
+            if m.conversation_type != ConversationType::C2c || m.is_deleted {
+                continue;
+            }
+            let Some(peer) = c2c_peer(&m.conversation_id) else {
+                continue;
+            };
+            let convs = &mut self.convs;
+            if convs
+                .list_sync
+                .as_ref()
+                .is_some_and(|s| s.deleted.contains(&m.conversation_id))
+            {
+                // Deleted during the sync and back with a new message.
+                if let Some(s) = &mut convs.list_sync {
+                    s.deleted.remove(&m.conversation_id);
+                }
+            }
+            let order = convs.take_orders(1) + 1;
+            let e = convs.entry(&m.conversation_id, peer);
+            if e.last.is_none() || m.time >= e.last_time() {
+                e.set_last(Last::from_message(m), &me);
+                e.order = order;
+            }
+            if m.flow == Flow::In && !m.is_read && !m.is_revoked && m.time > e.read_time {
+                e.count_unread(&m.id, m.time);
+            }
+            convs.touch(&m.conversation_id);
+        }
     }
 
     /// A message already held changed (revoked, modified, deleted, read or
     /// peer-read).
     pub(super) fn conv_message_changed(&mut self, message: &Message) {
-        let _ = message;
+        if !matches!(self.session, Session::Ready(_)) {
+            return;
+        }
+        let me = self.me();
+        let conv_id = message.conversation_id.clone();
+        let Some(e) = self.convs.entries.get_mut(&conv_id) else {
+            return;
+        };
+        let mut changed = false;
+        if message.is_revoked || message.is_deleted {
+            changed |= e.uncount_unread(&message.id);
+        }
+        let is_last = e.last.as_ref().is_some_and(|l| l.is(message));
+        if is_last && message.is_deleted {
+            // The last message falls back to the newest one still held.
+            let fallback = self
+                .messages
+                .messages_in(&me, &conv_id)
+                .rev()
+                .find(|m| m.id != message.id && !m.is_deleted)
+                .map(Last::from_message);
+            let e = self.convs.entries.get_mut(&conv_id);
+            if let Some(e) = e {
+                match fallback {
+                    Some(last) => e.set_last(last, &me),
+                    None => e.last = None,
+                }
+            }
+            changed = true;
+        } else if is_last {
+            e.set_last(Last::from_message(message), &me);
+            changed = true;
+        }
+        if changed {
+            self.convs.touch(&conv_id);
+        }
     }
+
+    /// This user read `conversation_id` up to `read_time` (Unix seconds):
+    /// on the reply to its own read report, or when another instance
+    /// reports it (`ReadC2cMsgNotify`). Unread becomes the count of tracked
+    /// unread messages newer than that (normally 0).
+    pub(super) fn conv_read(&mut self, conversation_id: &str, read_time: u64) {
+        let Some(e) = self.convs.entries.get_mut(conversation_id) else {
+            return;
+        };
+        e.read_time = e.read_time.max(read_time);
+        let rt = e.read_time;
+        e.unread_ids.retain(|(_, t)| *t > rt);
+        let left = e.unread_ids.len() as u64;
+        e.unread = e.unread.min(left);
+        self.convs.touch(conversation_id);
+    }
+
+    /// The peer read this user's messages in `conversation_id` up to
+    /// `peer_read_time` (`C2cReadedReceipt`).
+    pub(super) fn conv_peer_read(&mut self, conversation_id: &str, peer_read_time: u64) {
+        let me = self.me();
+        let Some(e) = self.convs.entries.get_mut(conversation_id) else {
+            return;
+        };
+        e.peer_read_time = e.peer_read_time.max(peer_read_time);
+        if let Some(last) = e.last.clone() {
+            e.set_last(last, &me);
+        }
+        self.convs.touch(conversation_id);
+    }
+
+    // ----- the login sync ----------------------------------------------------
+
+    /// The session is live (login or re-login): sync the list, fetch the
+    /// purchase bits (which then fetch the groups), and take the unread
+    /// counts from the next final getmsg page.
+    pub(super) fn conv_session_live(&mut self, now: Instant) {
+        self.convs.unread_override_pending = true;
+        if !self
+            .requests
+            .any(|p| matches!(p.purpose, Purpose::Conv(ConvOp::Page(_))))
+        {
+            self.convs.list_sync = Some(ListSync::default());
+            self.request_conv_page(now, PageCursor::default());
+        }
+        self.fetch_features(now);
+    }
+
+    fn request_conv_page(&mut self, now: Instant, cursor: PageCursor) {
+        let body = PageGetRequest {
+            from_account: self.me(),
+            time_stamp: cursor.time_stamp,
+            start_index: cursor.start_index,
+            top_time_stamp: cursor.top_time_stamp,
+            top_start_index: cursor.top_start_index,
+        };
+        let timeout = self.opts.tuning.request_timeout;
+        self.enqueue(
+            now,
+            servcmd::CONV_PAGE_GET,
+            &body,
+            timeout,
+            Purpose::Conv(ConvOp::Page(cursor)),
+        );
+    }
+
+    /// A `page_get` reply.
+    pub(super) fn on_conv_page(
+        &mut self,
+        now: Instant,
+        sent: PageCursor,
+        reply: Result<PageGetReply, crate::ChatError>,
+    ) {
+        let reply = match reply {
+            Ok(r) => r,
+            Err(err) => {
+                if self.log_enabled(2) {
+                    tracing::warn!(code = err.code.0, message = %err.message, "conversation list sync failed; retrying at the next login");
+                }
+                self.convs.list_sync = None;
+                return;
+            }
+        };
+        let me = self.me();
+        if self.convs.list_sync.is_none() {
+            self.convs.list_sync = Some(ListSync::default());
+        }
+        let base = match self.convs.list_sync.as_ref().and_then(|s| s.orders) {
+            Some(base) => base,
+            None => {
+                let base = self.convs.take_orders(ListSync::ORDERS);
+                if let Some(s) = &mut self.convs.list_sync {
+                    s.orders = Some(base);
+                }
+                base
+            }
+        };
+        // The server lists newest first, across pages: each item gets an
+        // older order than the one before it.
+        for item in &reply.session_item {
+            let index = self.convs.list_sync.as_mut().map_or(0, |s| {
+                s.items += 1;
+                s.items
+            });
+            let order = base + ListSync::ORDERS.saturating_sub(index);
+            self.apply_session_item(item, &me, order);
+        }
+        let pages = self.convs.list_sync.as_mut().map_or(0, |s| {
+            s.pages += 1;
+            s.pages
+        });
+        let next = PageCursor {
+            time_stamp: reply.time_stamp,
+            start_index: reply.start_index,
+            top_time_stamp: reply.top_time_stamp,
+            top_start_index: reply.top_start_index,
+        };
+        // Like the official SDK, page on until CompleteFlag; unlike it, not
+        // forever: a cursor that does not move, or too many pages, ends it.
+        if reply.complete_flag != 1 && next != sent && pages < Conversations::MAX_PAGES {
+            self.request_conv_page(now, next);
+            return;
+        }
+        self.finish_list_sync();
+    }
+
+    fn apply_session_item(&mut self, item: &SessionItem, me: &str, order: u64) {
+        if item.kind != 1 {
+            return; // Group conversations come with groups.
+        }
+        if !valid_peer(&item.to_account) {
+            return;
+        }
+        let peer = item.to_account.clone();
+        let id = c2c_id(&peer);
+        let convs = &mut self.convs;
+        if let Some(sync) = &mut convs.list_sync {
+            if sync.deleted.contains(&id) {
+                return;
+            }
+            sync.seen.insert(id.clone());
+        }
+        let is_new = !convs.entries.contains_key(&id);
+        let pair_unread = convs.pair_unread.get(&peer).copied();
+        let e = convs.entry(&id, &peer);
+        e.pinned = item.is_pinned == 1;
+        e.remind = MessageRemindType::from_recv_option(item.msg_recv_option);
+        e.peer_read_time = e.peer_read_time.max(item.c2c_peer_read_time);
+        if is_new {
+            // page_get's C2C unread counts are not used (as the official
+            // SDK): getmsg's C2CPairUnreadCount is the source.
+            e.set_unread(pair_unread.unwrap_or(0));
+        }
+        if let Some(mut server) = Last::from_session(item) {
+            match &e.last {
+                Some(local) if local.summary.last_time > server.summary.last_time => {}
+                Some(local)
+                    if local.summary.last_sequence == server.summary.last_sequence
+                        && local.random == server.random =>
+                {
+                    // The same message: the server's flags (revoked, the
+                    // modified body), what only this instance knows kept.
+                    server.id = local.id.clone();
+                    server.summary.version = local.summary.version;
+                    server.summary.cloud_custom_data = local.summary.cloud_custom_data.clone();
+                    server.summary.is_peer_read |= local.summary.is_peer_read;
+                    e.set_last(server, me);
+                }
+                _ => {
+                    e.set_last(server, me);
+                    e.order = order;
+                }
+            }
+        } else if let Some(last) = e.last.clone() {
+            e.set_last(last, me);
+        }
+        convs.dirty.list = true;
+    }
+
+    /// The server's list is complete: conversations it did not list go,
+    /// unless they changed here meanwhile.
+    fn finish_list_sync(&mut self) {
+        let Some(sync) = self.convs.list_sync.take() else {
+            return;
+        };
+        self.convs
+            .entries
+            .retain(|id, _| sync.seen.contains(id) || sync.touched.contains(id));
+        self.convs.dirty.list = true;
+    }
+
+    /// A getmsg page was handled (its messages included). On the first
+    /// final page after a login or re-login, `C2CPairUnreadCount` sets every
+    /// C2C unread count (a peer it does not list has none).
+    pub(super) fn conv_sync_page(&mut self, unread: &[PairUnreadCount], done: bool) {
+        if !done || !self.convs.unread_override_pending {
+            return;
+        }
+        self.convs.unread_override_pending = false;
+        let counts: HashMap<String, u64> = unread
+            .iter()
+            .take(Conversations::MAX_CONVERSATIONS)
+            .map(|p| (p.from_account.clone(), p.unread_count))
+            .collect();
+        for e in self.convs.entries.values_mut() {
+            let n = counts.get(&e.peer).copied().unwrap_or(0);
+            if e.unread != n {
+                e.set_unread(n);
+            }
+        }
+        self.convs.pair_unread = counts;
+        self.convs.dirty.list = true;
+    }
+
+    // ----- pushes --------------------------------------------------------------
+
+    /// Event 11 `RecentContactMod`: another instance of this user changed
+    /// conversations (PushType 1 delete, 2 pin, 3 unpin, 4 mark, 5–7
+    /// conversation groups).
+    pub(super) fn conv_on_recent_contact_mod(&mut self, items: &[RecentContactMod]) {
+        if !matches!(self.session, Session::Ready(_)) {
+            return;
+        }
+        for item in items {
+            match item.push_type {
+                1 => {
+                    for c in item.delete_item.iter().flat_map(|d| &d.recent_contact_list) {
+                        if let Some(id) = user_contact(c.kind, &c.user_id) {
+                            self.convs.remove(&id);
+                        }
+                    }
+                }
+                2 | 3 => {
+                    let pinned = item.push_type == 2;
+                    for c in item.top_item.iter().flat_map(|d| &d.recent_contact_list) {
+                        if let Some(id) = user_contact(c.kind, &c.user_id) {
+                            self.convs.set_pinned(&id, pinned);
+                        }
+                    }
+                }
+                4 => {
+                    for m in item.mark_contact.iter().flat_map(|m| &m.items) {
+                        let Some(id) = user_contact(m.contact.kind, &m.contact.to_account) else {
+                            continue;
+                        };
+                        if m.opt_type & 1 == 0 {
+                            continue; // A custom mark only.
+                        }
+                        if let Some(bits) = parse_bit_string(&m.standard_mark) {
+                            self.convs.set_marks(&id, bits);
+                        }
+                    }
+                }
+                5..=7 => self.conv_groups_push(item),
+                _ => {
+                    if self.log_enabled(0) {
+                        tracing::debug!(
+                            push_type = item.push_type,
+                            "ignoring an unknown RecentContactMod"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    // ----- events ----------------------------------------------------------
+
+    /// Emit what changed since the last call: CONVERSATION_GROUP_LIST_UPDATED,
+    /// CONVERSATION_IN_GROUP_UPDATED (per group), TOTAL_UNREAD_MESSAGE_COUNT_UPDATED
+    /// and CONVERSATION_LIST_UPDATED, each only if its data differs from
+    /// what was last emitted.
+    pub(super) fn flush_conv_events(&mut self) {
+        if !self.convs.any_dirty() {
+            return;
+        }
+        if self.destroyed || !matches!(self.session, Session::Ready(_)) {
+            self.convs.dirty = Dirty::default();
+            return;
+        }
+        let dirty = std::mem::take(&mut self.convs.dirty);
+        if dirty.groups {
+            let names = self.convs.groups.names();
+            if self.convs.emitted.groups.as_ref() != Some(&names) {
+                self.convs.emitted.groups = Some(names.clone());
+                self.emit(Event::ConversationGroupListUpdated(names));
+            }
+        }
+        let mut list = None;
+        for gid in dirty.in_group {
+            let Some(name) = self.convs.groups.name_of(gid).map(str::to_owned) else {
+                continue;
+            };
+            let members: HashSet<&str> = self.convs.groups.members_of(gid).collect();
+            let all = list.get_or_insert_with(|| self.convs.sorted());
+            let conversation_list = all
+                .iter()
+                .filter(|c| members.contains(c.conversation_id.as_str()))
+                .cloned()
+                .collect();
+            self.emit(Event::ConversationInGroupUpdated {
+                group_name: name,
+                conversation_list,
+            });
+        }
+        let total = self.convs.total_unread();
+        if total != self.convs.emitted.total {
+            self.convs.emitted.total = total;
+            self.emit(Event::TotalUnreadMessageCountUpdated(total));
+        }
+        if dirty.list {
+            let list = list.unwrap_or_else(|| self.convs.sorted());
+            if self.convs.emitted.list.as_ref() != Some(&list) {
+                self.convs.emitted.list = Some(list.clone());
+                self.emit(Event::ConversationListUpdated(list));
+            }
+        }
+    }
+
+    /// The session ended: forget everything (the next login starts over).
+    pub(super) fn conv_reset(&mut self) {
+        self.convs = Conversations::default();
+        self.reset_features();
+    }
+}
+
+/// The conversation ID of a push's `{Type, UserId}` (C2C only).
+fn user_contact(kind: u8, user: &str) -> Option<String> {
+    (kind == 1 && valid_peer(user)).then(|| c2c_id(user))
 }

@@ -182,6 +182,11 @@ impl Client {
             Purpose::PeerReadTime(id, call) => {
                 self.on_peer_read_time_reply(id, *call, frame, result)
             }
+            Purpose::Conv(op) => self.on_conv_reply(now, op, result, frame),
+            Purpose::PurchaseBits => {
+                let reply = super::conv_api::parse_reply(result, frame);
+                self.on_purchase_bits_reply(now, reply);
+            }
         }
     }
 
@@ -205,6 +210,8 @@ impl Client {
         // Notifications queued while no instance took their push, after
         // the page's messages (which they may name).
         self.apply_push_events(now, &reply.event_array);
+        // The unread counts the server computed (after the page's messages).
+        self.conv_sync_page(&reply.c2c_pair_unread_count, reply.sync_flag == SyncFlag::DONE);
         // More pages follow: ask with the cookie. The last page, when it
         // carried messages, is confirmed the same way: a request with its
         // cookie tells the server the page arrived (so it stops keeping
@@ -312,6 +319,9 @@ impl Client {
             }
             if let Some(n) = &item.msg_extension_notify {
                 self.on_extension_notify(n);
+            }
+            if let Some(mods) = &item.recent_contact_mod {
+                self.conv_on_recent_contact_mod(mods);
             }
             if item.event == PushEvent::READ_RECEIPT {
                 self.on_read_receipt_notify(item);

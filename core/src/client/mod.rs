@@ -10,8 +10,13 @@ mod backoff;
 mod cache;
 mod clock;
 mod compose;
+mod conv_api;
+mod conv_group_api;
+mod conv_groups;
+mod conv_list;
 mod conversations;
 mod extensions;
+mod features;
 mod history;
 mod inbound;
 mod link;
@@ -119,6 +124,16 @@ pub enum Response {
     Extensions(Vec<crate::model::MessageExtension>),
     /// `get_message_list` succeeded: one page.
     MessageList(Box<crate::model::MessageListResult>),
+    /// `delete_conversation` or `pin_conversation` succeeded: the
+    /// conversation's ID (`{conversationID}`).
+    ConversationId(String),
+    /// `create_conversation_group`, `add_conversations_to_group` or
+    /// `delete_conversations_from_group` completed: which conversations
+    /// the server applied it to.
+    ConversationGroup(crate::model::ConversationGroupResult),
+    /// `rename_conversation_group` or `delete_conversation_group`
+    /// succeeded.
+    ConversationGroupChanged,
 }
 
 /// What `login` resolves with.
@@ -202,6 +217,10 @@ pub struct Client {
     next_msg_seq: u64,
 
     messages: MessageCache,
+    /// The conversation list, unread counts and conversation groups.
+    convs: conversations::Conversations,
+    /// The application's purchase bits for this session.
+    features: features::Features,
     /// The user whose messages `created` holds (and whose cached messages
     /// `find_message` shows after a logout).
     cache_owner: Option<String>,
@@ -258,6 +277,8 @@ impl Client {
             next_request: 1,
             next_msg_seq,
             messages: MessageCache::new(tuning.max_cached_messages),
+            convs: conversations::Conversations::default(),
+            features: features::Features::default(),
             cache_owner: None,
             created: HashMap::new(),
             created_order: VecDeque::new(),
@@ -281,7 +302,13 @@ impl Client {
     }
 
     /// The next event for listeners.
+    ///
+    /// Conversation events are coalesced: the changes made by the inputs
+    /// since the previous poll yield at most one CONVERSATION_LIST_UPDATED
+    /// and one TOTAL_UNREAD_MESSAGE_COUNT_UPDATED (and the group events),
+    /// queued after the events those inputs produced.
     pub fn poll_event(&mut self) -> Option<Event> {
+        self.flush_conv_events();
         self.events.pop_front()
     }
 
@@ -486,10 +513,12 @@ impl Client {
     }
 
     fn check_capacity(&mut self) -> Result<(), ChatError> {
-        if self.requests.len() >= self.opts.tuning.max_pending_requests {
+        // The SDK's own requests (sync pages, hello, …) come on top.
+        let pending = self.requests.count(|p| !p.purpose.is_internal());
+        if pending >= self.opts.tuning.max_pending_requests {
             return Err(self.api_error(
                 ErrorCode::OVER_FREQUENCY_LIMIT,
-                format!("{} requests are already pending", self.requests.len()),
+                format!("{pending} requests are already pending"),
             ));
         }
         Ok(())

@@ -42,6 +42,11 @@ pub(crate) enum Purpose {
     Roam(RequestId, Box<super::history::RoamCall>),
     /// The user's `get_message_list`: the peer read time after a page.
     PeerReadTime(RequestId, Box<super::history::PeerReadCall>),
+    /// A conversation request (the list and group syncs, and the
+    /// conversation APIs).
+    Conv(super::conversations::ConvOp),
+    /// `fetch_imsdk_purchase_bitsv2` at login.
+    PurchaseBits,
     /// Message sync page.
     GetMsg,
     /// `wshello` keep-alive.
@@ -49,6 +54,20 @@ pub(crate) enum Purpose {
 }
 
 impl Purpose {
+    /// Whether the SDK sent it for itself (no user command waits on it):
+    /// such requests do not count against `max_pending_requests`.
+    pub(crate) fn is_internal(&self) -> bool {
+        match self {
+            Purpose::Relogin { .. }
+            | Purpose::Logout(None)
+            | Purpose::GetMsg
+            | Purpose::Hello
+            | Purpose::PurchaseBits => true,
+            Purpose::Conv(op) => op.waiter().is_none(),
+            _ => false,
+        }
+    }
+
     /// Whether the request may only go out on a logged-in link.
     pub(crate) fn needs_session(&self) -> bool {
         !matches!(self, Purpose::Login(_) | Purpose::Relogin { .. })
@@ -115,6 +134,11 @@ impl Requests {
 
     pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Pending> {
         self.items.iter_mut()
+    }
+
+    /// How many requests match `pred`.
+    pub(crate) fn count(&self, pred: impl Fn(&Pending) -> bool) -> usize {
+        self.items.iter().filter(|p| pred(p)).count()
     }
 
     pub(crate) fn any(&self, pred: impl Fn(&Pending) -> bool) -> bool {

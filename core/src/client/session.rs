@@ -248,6 +248,7 @@ impl Client {
         for p in failed {
             self.fail_request(p, ChatError::new(code, why));
         }
+        self.conv_reset();
         if self.ready_reported {
             self.ready_reported = false;
             self.emit(Event::SdkNotReady);
@@ -283,7 +284,12 @@ impl Client {
             | Purpose::ExtGet(id, _)
             | Purpose::Roam(id, _)
             | Purpose::PeerReadTime(id, _) => self.complete(id, Err(err)),
-            Purpose::Logout(None) | Purpose::Relogin { .. } | Purpose::GetMsg | Purpose::Hello => {}
+            Purpose::Conv(op) => self.conv_request_failed(op, err),
+            Purpose::Logout(None)
+            | Purpose::Relogin { .. }
+            | Purpose::GetMsg
+            | Purpose::Hello
+            | Purpose::PurchaseBits => {}
         }
     }
 
@@ -492,6 +498,9 @@ impl Client {
             let hello = r.hello;
             self.timers.set(Timer::Hello, now + hello);
         }
+        // The conversation list first, as the official SDK (page_get goes
+        // before getmsg), then the purchase bits.
+        self.conv_session_live(now);
         self.start_sync(now);
         self.flush();
     }

@@ -1,8 +1,11 @@
 use serde::{Deserialize, Serialize};
 
+use super::{Payload, Profile};
 use crate::types::ConversationType;
 
-/// A conversation, as in CONVERSATION_LIST_UPDATED.
+/// A conversation, as in CONVERSATION_LIST_UPDATED and the conversation
+/// APIs: the fields of the official `Conversation` object that apply to
+/// one-to-one (C2C) conversations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Conversation {
@@ -16,15 +19,32 @@ pub struct Conversation {
     pub unread_count: u64,
     /// The newest message, if any.
     pub last_message: Option<LastMessage>,
-    /// Whether the conversation is pinned.
+    /// Whether the conversation is pinned (pinned conversations come first).
     pub is_pinned: bool,
+    /// The draft set with `set_conversation_draft` (kept on this instance
+    /// only, as the official SDK does).
+    pub draft_text: String,
+    /// The names of the conversation groups it belongs to.
+    pub conversation_group_list: Vec<String>,
+    /// Its standard marks (`TYPES.CONV_MARK_TYPE_*` values: 1 star, 2
+    /// unread, 4 fold, 8 hide, and higher bits as set by the server).
+    pub mark_list: Vec<u64>,
+    /// How new messages of this conversation are announced; only
+    /// `AcceptAndNotify` conversations count in the total unread count.
+    pub message_remind_type: MessageRemindType,
+    /// When the peer last read this user's messages, Unix seconds.
+    pub peer_read_time: u64,
+    /// The peer's profile (only the user ID is filled so far).
+    pub user_profile: Profile,
 }
 
 /// The summary of a conversation's newest message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LastMessage {
-    /// A text to show for the message.
+    /// A text to show for the message: the text of a text message, a
+    /// bracketed type name (as the official SDK: `[自定义消息]`, `[图片]`,
+    /// `[文件]`, …) for the others.
     pub message_for_show: String,
     /// Server time of the message, Unix seconds.
     pub last_time: u64,
@@ -34,4 +54,68 @@ pub struct LastMessage {
     pub from_account: String,
     /// Whether the peer has read it.
     pub is_peer_read: bool,
+    /// Whether it was revoked.
+    pub is_revoked: bool,
+    /// The element type (`TYPES.MSG_*`).
+    #[serde(rename = "type")]
+    pub msg_type: String,
+    /// The content.
+    pub payload: Payload,
+    /// Modification version.
+    pub version: u64,
+    /// Opaque custom data of the message.
+    pub cloud_custom_data: String,
+}
+
+/// `messageRemindType`: how a conversation's new messages are announced
+/// (`TYPES.MSG_REMIND_*`). The server's `MsgRecvOption` 0, 2 and 1.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MessageRemindType {
+    /// `MSG_REMIND_ACPT_AND_NOTE`: receive and notify (counts in the total
+    /// unread count).
+    #[default]
+    AcceptAndNotify,
+    /// `MSG_REMIND_ACPT_NOT_NOTE`: receive without notification.
+    AcceptNotNotify,
+    /// `MSG_REMIND_DISCARD`: do not receive.
+    Discard,
+}
+
+impl MessageRemindType {
+    /// The type for a server `MsgRecvOption` (0 accept and notify, 1
+    /// discard, 2 accept without notification; anything else is treated as
+    /// 0).
+    pub fn from_recv_option(option: u32) -> MessageRemindType {
+        match option {
+            1 => MessageRemindType::Discard,
+            2 => MessageRemindType::AcceptNotNotify,
+            _ => MessageRemindType::AcceptAndNotify,
+        }
+    }
+}
+
+/// What `create_conversation_group`, `add_conversations_to_group` and
+/// `delete_conversations_from_group` resolve with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationGroupResult {
+    /// The conversations the server applied the operation to.
+    #[serde(rename = "successConversationIDList")]
+    pub success_conversation_id_list: Vec<String>,
+    /// The conversations it refused, with its code.
+    #[serde(rename = "failureConversationIDList")]
+    pub failure_conversation_id_list: Vec<ConversationFailure>,
+}
+
+/// One conversation a conversation-group operation failed for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationFailure {
+    /// The conversation.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    /// The server's `ResultCode`.
+    pub code: u32,
+    /// The server's `ResultInfo`.
+    pub message: String,
 }

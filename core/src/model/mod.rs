@@ -6,7 +6,9 @@ mod group;
 mod message;
 mod relationship;
 
-pub use conversation::{Conversation, LastMessage};
+pub use conversation::{
+    Conversation, ConversationFailure, ConversationGroupResult, LastMessage, MessageRemindType,
+};
 pub use group::{Group, Topic};
 pub use message::{
     CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,

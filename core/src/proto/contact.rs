@@ -437,6 +437,13 @@ pub struct RecentContactMod {
         skip_serializing_if = "Option::is_none"
     )]
     pub top_item: Option<RecentContactList>,
+    /// PushType 4.
+    #[serde(
+        rename = "RecentContactMarkContact",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mark_contact: Option<MarkContactPush>,
     /// PushType 5.
     #[serde(
         rename = "RecentContactCreateContactGroup",
@@ -508,6 +515,62 @@ pub struct UpdateGroupPush {
         skip_serializing_if = "Option::is_none"
     )]
     pub group: Option<GroupUpdate>,
+    /// `UpdateType` 2.
+    #[serde(
+        rename = "MsgUpdateContact",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contact: Option<ContactGroupsUpdate>,
+}
+
+/// `MsgUpdateContact`: the groups of one conversation changed
+/// (`UpdateType` 2).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactGroupsUpdate {
+    /// The conversation.
+    #[serde(rename = "MsgRecentContactItem", default)]
+    pub contact: ContactItem,
+    /// The groups it joined (1) or left (2).
+    #[serde(rename = "MsgRecentContactUpdateContactItem", default)]
+    pub groups: Vec<GroupMembershipUpdate>,
+}
+
+/// One group a conversation joined or left.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupMembershipUpdate {
+    /// 1 joined, 2 left.
+    #[serde(rename = "GroupOptType", default)]
+    pub group_opt_type: u8,
+    /// The group.
+    #[serde(rename = "RecentContactGroupItem", default)]
+    pub group: GroupItem,
+}
+
+/// PushType 4: conversations marked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkContactPush {
+    /// The marked conversations.
+    #[serde(rename = "RecentContactMarkContactItem", default)]
+    pub items: Vec<MarkContactItem>,
+}
+
+/// One marked conversation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkContactItem {
+    /// The conversation.
+    #[serde(rename = "RecentContactItem", default)]
+    pub contact: ContactItem,
+    /// 1 standard mark, 2 custom mark, 3 both.
+    #[serde(rename = "OptType", default)]
+    pub opt_type: u8,
+    /// Standard marks as a binary string (rightmost character = bit 0);
+    /// the official SDK ignores a number here.
+    #[serde(rename = "StandardMark", default)]
+    pub standard_mark: String,
+    /// Custom mark.
+    #[serde(rename = "CustomMark", default)]
+    pub custom_mark: String,
 }
 
 /// `MsgUpdateGroup`: a rename (1) or a membership change (2).

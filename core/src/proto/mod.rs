@@ -6,6 +6,7 @@
 //! missing field takes its default, as the official SDK tolerates.
 
 mod base;
+pub mod config;
 pub mod contact;
 pub mod ext;
 mod login;

@@ -1,0 +1,311 @@
+//! The conversation APIs (`getConversationList`, `getConversationProfile`,
+//! `deleteConversation`, `pinConversation`, `setConversationDraft`,
+//! `getTotalUnreadMessageCount`) and the replies of every conversation
+//! request.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::conversations::{c2c_id, c2c_peer, ConvOp, Conversations};
+use super::request::Purpose;
+use super::{Client, RequestId, Response};
+use crate::error::{ChatError, ErrorCode};
+use crate::model::Conversation;
+use crate::proto::contact::{
+    BatchDeleteReply, BatchDeleteRequest, ContactItem, PageGetReply, TopRequest,
+};
+use crate::types::ConversationType;
+use crate::wire::{servcmd, Frame};
+
+/// A reply body as `T`, or why it is unusable (2903, as the official SDK
+/// fails on a reply it cannot read).
+pub(super) fn parse_reply<T: DeserializeOwned>(
+    result: Result<(), ChatError>,
+    frame: &Frame,
+) -> Result<T, ChatError> {
+    result?;
+    frame.body_as::<T>().map_err(|e| {
+        ChatError::new(
+            ErrorCode::UNCAUGHT_ERROR,
+            format!("unreadable {} reply: {e}", frame.head.servcmd),
+        )
+    })
+}
+
+impl Client {
+    /// The peer of `conversation_id`, or the official refusal: 2106 for a
+    /// conversation type this client does not handle yet, 2503 for a
+    /// malformed ID.
+    pub(super) fn check_conversation_id(
+        &mut self,
+        api: &str,
+        conversation_id: &str,
+    ) -> Result<String, ChatError> {
+        if let Some(peer) = c2c_peer(conversation_id) {
+            return Ok(peer.to_owned());
+        }
+        let other_type = [
+            ConversationType::Group,
+            ConversationType::Topic,
+            ConversationType::System,
+        ]
+        .iter()
+        .any(|t| conversation_id.starts_with(t.as_str()));
+        Err(if other_type {
+            self.api_error(
+                ErrorCode::MSG_INVALID_CONV_TYPE,
+                format!("{api}: only C2C conversations are supported yet, not {conversation_id:?}"),
+            )
+        } else {
+            self.api_error(
+                ErrorCode::INVALID_CONV_ID,
+                format!(
+                    "{api}: {conversation_id:?} is not a conversation ID (C2C<userID>, userID of 1 to {} bytes)",
+                    Self::MAX_USER_ID_BYTES
+                ),
+            )
+        })
+    }
+
+    /// The peer of `conversation_id` if it is in the list, or 2500.
+    fn require_conversation(
+        &mut self,
+        api: &str,
+        conversation_id: &str,
+    ) -> Result<String, ChatError> {
+        let peer = self.check_conversation_id(api, conversation_id)?;
+        if self.convs.contains(conversation_id) {
+            return Ok(peer);
+        }
+        Err(self.api_error(
+            ErrorCode::CONV_NOT_FOUND,
+            format!("{api}: {conversation_id} is not in the conversation list"),
+        ))
+    }
+
+    /// Queue a user's conversation request; its result arrives as a
+    /// [`Completion`](super::Completion).
+    pub(super) fn send_conv_request<B: Serialize>(
+        &mut self,
+        now: Instant,
+        servcmd: &'static str,
+        body: &B,
+        op: impl FnOnce(RequestId) -> ConvOp,
+    ) -> Result<RequestId, ChatError> {
+        self.check_capacity()?;
+        let id = self.next_request_id();
+        let timeout = self.opts.tuning.request_timeout;
+        self.enqueue(now, servcmd, body, timeout, Purpose::Conv(op(id)));
+        Ok(id)
+    }
+
+    /// `getConversationList()`: the conversations, pinned first, then by
+    /// last message time (newest first). With `conversation_ids`, only
+    /// those (in list order; IDs not in the list are left out).
+    pub fn get_conversation_list(
+        &mut self,
+        conversation_ids: Option<&[String]>,
+    ) -> Result<Vec<Conversation>, ChatError> {
+        self.require_ready("getConversationList")?;
+        let list = self.convs.sorted();
+        Ok(match conversation_ids {
+            None => list,
+            Some(ids) => {
+                let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
+                list.into_iter()
+                    .filter(|c| wanted.contains(c.conversation_id.as_str()))
+                    .collect()
+            }
+        })
+    }
+
+    /// `getConversationProfile(conversationID)`: the conversation as held;
+    /// for a valid C2C ID that is not in the list, an empty conversation
+    /// (not added to the list), as the official SDK shows a conversation
+    /// that has no messages yet.
+    pub fn get_conversation_profile(
+        &mut self,
+        conversation_id: &str,
+    ) -> Result<Conversation, ChatError> {
+        self.require_ready("getConversationProfile")?;
+        let peer = self.check_conversation_id("getConversationProfile", conversation_id)?;
+        Ok(match self.convs.get(conversation_id) {
+            Some(e) => self.convs.view(conversation_id, e),
+            None => self.convs.view_new(conversation_id, &peer),
+        })
+    }
+
+    /// `getTotalUnreadMessageCount()`: the unread messages of every
+    /// conversation whose remind type is `AcceptAndNotify`.
+    pub fn get_total_unread_message_count(&mut self) -> Result<u64, ChatError> {
+        self.require_ready("getTotalUnreadMessageCount")?;
+        Ok(self.convs.total_unread())
+    }
+
+    /// `setConversationDraft({conversationID, draftText})`: local only, as
+    /// the official SDK (an empty text clears it). Returns the conversation;
+    /// CONVERSATION_LIST_UPDATED follows.
+    pub fn set_conversation_draft(
+        &mut self,
+        conversation_id: &str,
+        draft_text: &str,
+    ) -> Result<Conversation, ChatError> {
+        self.require_ready("setConversationDraft")?;
+        self.require_conversation("setConversationDraft", conversation_id)?;
+        if draft_text.len() > Conversations::MAX_DRAFT_BYTES {
+            return Err(self.api_error(
+                ErrorCode::INVALID_OPERATION,
+                format!(
+                    "setConversationDraft: the draft is {} bytes; the limit is {}",
+                    draft_text.len(),
+                    Conversations::MAX_DRAFT_BYTES
+                ),
+            ));
+        }
+        self.convs.set_draft(conversation_id, draft_text);
+        let e = self.convs.get(conversation_id);
+        e.map(|e| self.convs.view(conversation_id, e))
+            .ok_or_else(|| ChatError::new(ErrorCode::UNCAUGHT_ERROR, "the conversation vanished"))
+    }
+
+    /// `deleteConversation(conversationID)`: `recentcontact.batch_delete`
+    /// with `ClearRamble: 1` (the history goes too). Completes with
+    /// [`Response::ConversationId`]; TOTAL_UNREAD_MESSAGE_COUNT_UPDATED (if
+    /// it had unread messages) and CONVERSATION_LIST_UPDATED follow.
+    pub fn delete_conversation(
+        &mut self,
+        now: Instant,
+        conversation_id: &str,
+    ) -> Result<RequestId, ChatError> {
+        let me = self.require_ready("deleteConversation")?.user_id.clone();
+        let peer = self.require_conversation("deleteConversation", conversation_id)?;
+        let body = BatchDeleteRequest {
+            from_account: me,
+            contact_item: vec![ContactItem::c2c(peer)],
+            clear_ramble: 1,
+        };
+        let conversation_id = conversation_id.to_owned();
+        self.send_conv_request(now, servcmd::CONV_DELETE, &body, |id| ConvOp::Delete {
+            id,
+            conversation_id,
+        })
+    }
+
+    /// `pinConversation({conversationID, isPinned})`: `recentcontact.top`.
+    /// Completes with [`Response::ConversationId`]; CONVERSATION_LIST_UPDATED
+    /// follows.
+    pub fn pin_conversation(
+        &mut self,
+        now: Instant,
+        conversation_id: &str,
+        is_pinned: bool,
+    ) -> Result<RequestId, ChatError> {
+        let me = self.require_ready("pinConversation")?.user_id.clone();
+        let peer = self.require_conversation("pinConversation", conversation_id)?;
+        let body = TopRequest {
+            from_account: me,
+            operation_type: if is_pinned { 1 } else { 2 },
+            recent_contact_item: vec![ContactItem::c2c(peer)],
+        };
+        let conversation_id = conversation_id.to_owned();
+        self.send_conv_request(now, servcmd::CONV_TOP, &body, |id| ConvOp::Pin {
+            id,
+            conversation_id,
+            pinned: is_pinned,
+        })
+    }
+
+    /// The reply to any conversation request.
+    pub(super) fn on_conv_reply(
+        &mut self,
+        now: Instant,
+        op: ConvOp,
+        result: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        match op {
+            ConvOp::Page(cursor) => {
+                let reply = parse_reply::<PageGetReply>(result, frame);
+                self.on_conv_page(now, cursor, reply);
+            }
+            ConvOp::GroupPage(start) => self.on_group_page(now, start, parse_reply(result, frame)),
+            ConvOp::Delete {
+                id,
+                conversation_id,
+            } => {
+                let outcome = parse_reply::<BatchDeleteReply>(result, frame)
+                    .and_then(|r| self.apply_delete(&conversation_id, &r));
+                self.complete(
+                    id,
+                    outcome.map(|()| Response::ConversationId(conversation_id)),
+                );
+            }
+            ConvOp::Pin {
+                id,
+                conversation_id,
+                pinned,
+            } => {
+                let outcome = result.map(|()| {
+                    self.convs.set_pinned(&conversation_id, pinned);
+                    Response::ConversationId(conversation_id)
+                });
+                self.complete(id, outcome);
+            }
+            op @ (ConvOp::CreateGroup { .. }
+            | ConvOp::DeleteGroup { .. }
+            | ConvOp::RenameGroup { .. }
+            | ConvOp::Members { .. }) => self.on_group_reply(op, result, frame),
+        }
+    }
+
+    /// Only the conversations the server deleted (`ResultCode` 0) go.
+    fn apply_delete(
+        &mut self,
+        conversation_id: &str,
+        reply: &BatchDeleteReply,
+    ) -> Result<(), ChatError> {
+        let mine = reply
+            .result_item
+            .iter()
+            .find(|r| c2c_id(&r.to_account) == conversation_id);
+        match mine {
+            Some(r) if r.result_code == 0 => {
+                self.convs.remove(conversation_id);
+                Ok(())
+            }
+            Some(r) => Err(ChatError::new(
+                ErrorCode(r.result_code),
+                if r.result_info.is_empty() {
+                    format!("the server did not delete {conversation_id}")
+                } else {
+                    r.result_info.clone()
+                },
+            )),
+            None => Err(ChatError::new(
+                ErrorCode::UNCAUGHT_ERROR,
+                format!("the batch_delete reply has no ResultItem for {conversation_id}"),
+            )),
+        }
+    }
+
+    /// A conversation request failed (timeout, or the session ended): its
+    /// caller learns why; a failed sync is retried at the next login.
+    pub(super) fn conv_request_failed(&mut self, op: ConvOp, err: ChatError) {
+        match op.waiter() {
+            Some(id) => self.complete(id, Err(err)),
+            None => {
+                if self.log_enabled(2) {
+                    tracing::warn!(code = err.code.0, message = %err.message, "a conversation sync request failed");
+                }
+                match op {
+                    ConvOp::Page(_) => self.convs.abort_list_sync(),
+                    ConvOp::GroupPage(_) => self.convs.group_sync = None,
+                    _ => {}
+                }
+            }
+        }
+    }
+}
