@@ -629,7 +629,7 @@ fn set_message_read_reports_the_newest_time_and_marks_messages_read() {
     );
     assert_eq!(
         code_of(h.client.set_message_read(h.now, "u2")),
-        ErrorCode::INVALID_OPERATION
+        ErrorCode::INVALID_CONV_ID
     );
 }
 
@@ -1183,7 +1183,7 @@ fn get_message_list_refuses_bad_input_and_bare_replies() {
     );
     assert_eq!(
         code_of(h.client.get_message_list(h.now, "", None)),
-        ErrorCode::INVALID_OPERATION
+        ErrorCode::INVALID_CONV_ID
     );
     assert_eq!(
         code_of(

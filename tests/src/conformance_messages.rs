@@ -234,7 +234,7 @@ pub async fn read_receipts_reach_the_sender<R: Runtime + Default>() {
     assert!(got.need_read_receipt, "IsNeedReadReceipt travels");
     let got_plain = received::<R>(&mut bob_events, "no ack").await;
     let err = bob
-        .send_message_read_receipt(&[got_plain.clone()])
+        .send_message_read_receipt(std::slice::from_ref(&got_plain))
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::READ_RECEIPT_MSG_LIST_EMPTY);
@@ -541,7 +541,10 @@ pub async fn delete_leaves_the_store<R: Runtime + Default>() {
     login(&world, &alice, "alice").await;
     let m1 = send(&alice, CreateTextMessageOptions::c2c("bob", "keep")).await;
     let m2 = send(&alice, CreateTextMessageOptions::c2c("bob", "drop")).await;
-    let gone = alice.delete_message(&[m2.clone()]).await.expect("delete");
+    let gone = alice
+        .delete_message(std::slice::from_ref(&m2))
+        .await
+        .expect("delete");
     assert!(gone[0].is_deleted);
     assert!(alice.find_message(&m2.id).is_none());
     assert!(alice.find_message(&m1.id).is_some());

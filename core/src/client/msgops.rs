@@ -40,7 +40,8 @@ impl Client {
     }
 
     /// The peer of a C2C conversation ID (`C2C<userID>`), or the refusal:
-    /// 2106 for another conversation type, 2905 for anything else.
+    /// 2106 for another conversation type, 2503 for anything else (as the
+    /// conversation APIs).
     pub(crate) fn c2c_peer(
         &mut self,
         api: &str,
@@ -60,7 +61,7 @@ impl Client {
                 ))
             }
             _ => Err(self.api_error(
-                ErrorCode::INVALID_OPERATION,
+                ErrorCode::INVALID_CONV_ID,
                 format!("{api}: {conversation_id:?} is not a conversation ID"),
             )),
         }
