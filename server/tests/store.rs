@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use common::*;
 use serde_json::json;
 use tcchat_server::store::{
-    Appended, InboxEntry, MemoryStore, NewMessage, SessionRecord, SqliteStore, Store,
+    Appended, Change, ContactGroup, ConversationRecord, Extension, InboxEntry, InboxItem,
+    MemoryStore, NewMessage, Notice, Revocation, SessionRecord, SqliteStore, Store,
 };
 
 fn msg(from: &str, to: &str, seq: u64, random: u64) -> NewMessage {
@@ -177,6 +178,297 @@ fn memory_store_meets_the_contract() {
 #[test]
 fn sqlite_store_meets_the_contract() {
     contract(&mut SqliteStore::in_memory().unwrap());
+}
+
+fn msg_id(appended: Appended) -> u64 {
+    match appended {
+        Appended::New { msg_id, .. } => msg_id,
+        Appended::Duplicate { .. } => panic!("a duplicate"),
+    }
+}
+
+/// Message state, history, unread counts, extensions, conversations,
+/// groups and notices: the same on both stores.
+fn state_contract(store: &mut dyn Store) {
+    let mut m1 = msg("a", "b", 1, 1);
+    m1.need_read_receipt = true;
+    m1.msg_time = 100;
+    let id1 = msg_id(store.append_message(1, &m1).unwrap());
+    let mut m2 = msg("b", "a", 2, 2);
+    m2.msg_time = 101;
+    m2.support_extension = true;
+    let id2 = msg_id(store.append_message(1, &m2).unwrap());
+    let mut m3 = msg("b", "a", 3, 3);
+    m3.msg_time = 102;
+    let id3 = msg_id(store.append_message(1, &m3).unwrap());
+    assert!(id1 < id2 && id2 < id3, "IDs ascend");
+    // Lookups.
+    let got = store.message(1, "a", 1, 1).unwrap().unwrap();
+    assert_eq!((got.id, &got.msg, got.state.version), (id1, &m1, 0));
+    assert_eq!(store.message(1, "b", 1, 1).unwrap(), None);
+    assert_eq!(store.message(2, "a", 1, 1).unwrap(), None, "other app");
+    assert_eq!(
+        store.message_by_key(1, &m2.msg_key).unwrap().unwrap().id,
+        id2
+    );
+    assert_eq!(store.message_by_key(1, "nope").unwrap(), None);
+    // Both parties have a visible conversation.
+    assert_eq!(
+        store.conversation(1, "a", "b").unwrap(),
+        Some(ConversationRecord::new("b"))
+    );
+    assert_eq!(
+        store.conversations(1, "b").unwrap(),
+        [ConversationRecord::new("a")]
+    );
+    // History: newest first, both directions, bounded by IDs and limit.
+    let ids =
+        |v: Vec<tcchat_server::store::MessageRecord>| v.iter().map(|m| m.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store.history(1, "a", "b", 0, u64::MAX, 10).unwrap()),
+        [id3, id2, id1]
+    );
+    assert_eq!(ids(store.history(1, "b", "a", 0, id3, 1).unwrap()), [id2]);
+    assert_eq!(
+        ids(store.history(1, "a", "b", id1, u64::MAX, 10).unwrap()),
+        [id3, id2]
+    );
+    assert!(store
+        .history(1, "a", "c", 0, u64::MAX, 10)
+        .unwrap()
+        .is_empty());
+    assert!(store.history(1, "a", "b", 5, 3, 10).unwrap().is_empty());
+    // Unread for a: b's messages after the time and the ID floor.
+    assert_eq!(store.unread_count(1, "a", "b", 0, 0).unwrap(), 2);
+    assert_eq!(store.unread_count(1, "a", "b", 0, 101).unwrap(), 1);
+    assert_eq!(store.unread_count(1, "a", "b", id2, 0).unwrap(), 1);
+    assert_eq!(store.unread_count(1, "b", "a", 0, 0).unwrap(), 1);
+    assert_eq!(store.unread_count(1, "a", "a", 0, 0).unwrap(), 0);
+    // State changes: revoke m3, a deletes m2, m1 peer-read and modified.
+    let mut r3 = store.message(1, "b", 3, 3).unwrap().unwrap();
+    r3.state.revoked = Some(Revocation {
+        by: "b".into(),
+        reason: "typo".into(),
+    });
+    let mut r2 = store.message(1, "b", 2, 2).unwrap().unwrap();
+    r2.state.deleted_by_recipient = true;
+    r2.state.ext_seq = 7;
+    r2.state.ext_clear_seq = 3;
+    let mut r1 = store.message(1, "a", 1, 1).unwrap().unwrap();
+    r1.state.peer_read = true;
+    r1.state.version = 2;
+    r1.msg.body = "[]".into();
+    r1.msg.cloud_custom_data = "ccd".into();
+    r1.msg.from = "ignored".into();
+    let seqs = store
+        .apply(
+            1,
+            &[
+                Change::Message(r3.clone()),
+                Change::Message(r2.clone()),
+                Change::Message(r1.clone()),
+            ],
+        )
+        .unwrap();
+    assert!(seqs.is_empty());
+    r1.msg.from = "a".into();
+    assert_eq!(store.message(1, "a", 1, 1).unwrap().unwrap(), r1);
+    assert_eq!(store.message(1, "b", 2, 2).unwrap().unwrap(), r2);
+    assert_eq!(store.message(1, "b", 3, 3).unwrap().unwrap(), r3);
+    assert_eq!(
+        ids(store.history(1, "a", "b", 0, u64::MAX, 10).unwrap()),
+        [id3, id1]
+    );
+    assert_eq!(
+        ids(store.history(1, "b", "a", 0, u64::MAX, 10).unwrap()),
+        [id3, id2, id1]
+    );
+    assert_eq!(
+        store.unread_count(1, "a", "b", 0, 0).unwrap(),
+        0,
+        "revoked and deleted"
+    );
+    // Extensions, in sequence order.
+    let ext = |key: &str, value: &str, seq: u64| Extension {
+        key: key.into(),
+        value: value.into(),
+        seq,
+    };
+    store
+        .apply(
+            1,
+            &[
+                Change::Extension {
+                    msg_id: id2,
+                    ext: ext("z", "1", 1),
+                },
+                Change::Extension {
+                    msg_id: id2,
+                    ext: ext("a", "2", 2),
+                },
+                Change::Extension {
+                    msg_id: id2,
+                    ext: ext("z", "", 3),
+                },
+            ],
+        )
+        .unwrap();
+    assert_eq!(
+        store.extensions(1, id2).unwrap(),
+        [ext("a", "2", 2), ext("z", "", 3)]
+    );
+    assert!(store.extensions(1, id1).unwrap().is_empty());
+    store
+        .apply(1, &[Change::ClearExtensions { msg_id: id2 }])
+        .unwrap();
+    assert!(store.extensions(1, id2).unwrap().is_empty());
+    // Conversations: replaced whole; a new message shows a hidden one
+    // again and keeps the rest.
+    let hidden = ConversationRecord {
+        peer: "b".into(),
+        read_time: 50,
+        pinned: false,
+        hidden: true,
+        clear_id: id1,
+        unread_floor: id3,
+    };
+    store
+        .apply(
+            1,
+            &[Change::Conversation {
+                owner: "a".into(),
+                record: hidden.clone(),
+            }],
+        )
+        .unwrap();
+    assert_eq!(store.conversation(1, "a", "b").unwrap().unwrap(), hidden);
+    store.append_message(1, &msg("b", "a", 4, 4)).unwrap();
+    assert_eq!(
+        store.conversation(1, "a", "b").unwrap().unwrap(),
+        ConversationRecord {
+            hidden: false,
+            ..hidden
+        }
+    );
+    // Notices share the inbox numbering with messages.
+    let notice = Notice {
+        event: r#"{"Event":9}"#.into(),
+        origin: "h".into(),
+    };
+    let seqs = store
+        .apply(
+            1,
+            &[
+                Change::Notice {
+                    owner: "a".into(),
+                    notice: notice.clone(),
+                },
+                Change::Notice {
+                    owner: "new-user".into(),
+                    notice: notice.clone(),
+                },
+            ],
+        )
+        .unwrap();
+    assert_eq!(seqs, [4, 1]);
+    assert_eq!(store.inbox_head(1, "a").unwrap(), 4);
+    let inbox = store.inbox_after(1, "a", 0, 10).unwrap();
+    assert_eq!(
+        inbox.iter().map(|e| e.inbox_seq).collect::<Vec<_>>(),
+        [1, 2, 3, 4]
+    );
+    assert_eq!(inbox[3].item, InboxItem::Notice(notice));
+    assert_eq!(inbox[0].message().unwrap().id, id2);
+    assert_eq!(
+        inbox[1].message().unwrap().state,
+        r3.state,
+        "messages as they are now"
+    );
+    assert!(store.account(1, "new-user").unwrap().is_some());
+    // Groups: IDs only grow; members go with their group.
+    let group = |id: u64, name: &str| ContactGroup {
+        id,
+        name: name.into(),
+    };
+    assert_eq!(store.contact_groups(1, "a").unwrap().last_id, 0);
+    store
+        .apply(
+            1,
+            &[
+                Change::Group {
+                    owner: "a".into(),
+                    group: group(1, "G1"),
+                },
+                Change::Group {
+                    owner: "a".into(),
+                    group: group(2, "G2"),
+                },
+                Change::Member {
+                    owner: "a".into(),
+                    group_id: 1,
+                    peer: "b".into(),
+                    present: true,
+                },
+                Change::Member {
+                    owner: "a".into(),
+                    group_id: 2,
+                    peer: "b".into(),
+                    present: true,
+                },
+                Change::Member {
+                    owner: "a".into(),
+                    group_id: 2,
+                    peer: "c".into(),
+                    present: true,
+                },
+                Change::Member {
+                    owner: "a".into(),
+                    group_id: 2,
+                    peer: "c".into(),
+                    present: true,
+                },
+                Change::Group {
+                    owner: "a".into(),
+                    group: group(2, "G2b"),
+                },
+                Change::DeleteGroup {
+                    owner: "a".into(),
+                    id: 1,
+                },
+                Change::Member {
+                    owner: "a".into(),
+                    group_id: 2,
+                    peer: "b".into(),
+                    present: false,
+                },
+            ],
+        )
+        .unwrap();
+    let groups = store.contact_groups(1, "a").unwrap();
+    assert_eq!(groups.last_id, 2);
+    assert_eq!(groups.groups, [group(2, "G2b")]);
+    assert_eq!(groups.members, [(2, "c".to_owned())]);
+    store
+        .apply(
+            1,
+            &[Change::DeleteGroup {
+                owner: "a".into(),
+                id: 2,
+            }],
+        )
+        .unwrap();
+    let groups = store.contact_groups(1, "a").unwrap();
+    assert_eq!(
+        (groups.last_id, groups.groups.len(), groups.members.len()),
+        (2, 0, 0)
+    );
+    assert_eq!(store.contact_groups(1, "b").unwrap().groups, []);
+}
+
+#[test]
+fn both_stores_keep_message_and_conversation_state_alike() {
+    state_contract(&mut MemoryStore::new());
+    state_contract(&mut SqliteStore::in_memory().unwrap());
 }
 
 fn temp_db(name: &str) -> PathBuf {

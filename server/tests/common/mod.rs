@@ -1,6 +1,8 @@
 //! Drives an [`Engine`] in virtual time with hand-built frames.
 #![allow(dead_code)]
 
+pub mod ops;
+
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};

@@ -1,0 +1,251 @@
+//! Message and conversation state survive a restart on the same SQLite
+//! file, notifications queued for an offline user are still delivered
+//! after it, and a database written before issue 8 (schema 1) is upgraded
+//! in place with nothing lost.
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use common::ops::key;
+use common::*;
+use serde_json::json;
+use tcchat_server::store::{SqliteStore, Store};
+
+fn temp_db(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tcchat-server-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}-{}.db", std::process::id()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    path
+}
+
+#[test]
+fn state_and_queued_notifications_survive_a_restart() {
+    let path = temp_db("issue8-restart");
+    let (bob_cookie, msg_key) = {
+        let mut sim = Sim::with(config(), SqliteStore::open(&path).unwrap());
+        let mut a = Client::new(1, APP, "alice");
+        a.login(&mut sim);
+        let mut b = Client::new(2, APP, "bob");
+        b.login(&mut sim);
+        let cookie = b.getmsg(&mut sim, "").body["Cookie"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let sent = a.send_flagged(&mut sim, "bob", 1, 11, "m1", true, true);
+        let t = sent.body()["MsgTime"].as_u64().unwrap();
+        let k = key(1, 11, t);
+        b.op(
+            &mut sim,
+            "openim.c2c_msg_read_receipt",
+            json!({"Peer_Account": "alice", "C2CMsgInfo": [{"From_Account": "alice", "To_Account": "bob",
+                   "MsgSeq": 1, "MsgRandom": 11, "MsgTime": t, "MsgClientTime": t}]}),
+        )
+        .ok();
+        b.op(
+            &mut sim,
+            "openim.msgreaded",
+            json!({"C2CMsgReaded": {"Cookie": "", "C2CMsgReadedItem": [{"To_Account": "alice", "LastedMsgTime": t, "Receipt": 1}]}}),
+        )
+        .ok();
+        // bob leaves; what follows waits in his inbox.
+        sim.disconnect(2);
+        a.op(
+            &mut sim,
+            "openim.modify_c2c_msg",
+            json!({"From_Account": "alice", "To_Account": "bob", "MsgSeq": 1, "MsgRandom": 11, "MsgTime": t,
+                   "MsgVersion": 0, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "m1 v1"}}],
+                   "CloudCustomData": "c"}),
+        )
+        .ok();
+        a.op(
+            &mut sim,
+            "openim_msg_ext_http_svc.set_key_values",
+            json!({"From_Account": "alice", "To_Account": "bob", "MsgKey": k, "OperateType": 1,
+                   "ExtensionList": [{"Key": "k", "Value": "v", "Seq": 0}]}),
+        )
+        .ok();
+        a.op(
+            &mut sim,
+            "recentcontact.top",
+            json!({"From_Account": "alice", "OperationType": 1, "RecentContactItem": [{"Type": 1, "To_Account": "bob"}]}),
+        )
+        .ok();
+        for name in ["G1", "G2"] {
+            a.op(
+                &mut sim,
+                "recentcontact.create_contact_group",
+                json!({"From_Account": "alice", "GroupContactItem": [{"GroupName": name, "ContactItem": [{"Type": 1, "To_Account": "bob"}]}]}),
+            )
+            .ok();
+        }
+        a.op(
+            &mut sim,
+            "recentcontact.del_contact_group",
+            json!({"From_Account": "alice", "GroupName": ["G2"]}),
+        )
+        .ok();
+        sim.engine.flush().unwrap();
+        (cookie, k)
+    };
+
+    // Second run on the same file.
+    let mut sim = Sim::with(config(), SqliteStore::open(&path).unwrap());
+    sim.advance(Duration::from_secs(5));
+    let mut a = Client::new(1, APP, "alice");
+    a.login(&mut sim);
+    let h = a.whole_history(&mut sim, "bob");
+    assert_eq!(texts(&json!(h)), ["m1 v1"]);
+    assert_eq!(
+        (
+            h[0]["MsgVersion"].clone(),
+            h[0]["IsPeerRead"].clone(),
+            h[0]["CloudCustomData"].clone()
+        ),
+        (json!(1), json!(1), json!("c"))
+    );
+    let page = a.conversations(&mut sim);
+    assert_eq!(page["SessionItem"][0]["IsPinned"], 1);
+    assert_eq!(
+        page["SessionItem"][0]["C2cPeerReadTime"],
+        h[0]["MsgTimeStamp"]
+    );
+    let ext = a
+        .op(
+            &mut sim,
+            "openim_msg_ext_http_svc.get_key_values",
+            json!({"From_Account": "alice", "To_Account": "bob", "MsgKey": msg_key}),
+        )
+        .ok();
+    assert_eq!(
+        ext.body()["ExtensionList"],
+        json!([{"Key": "k", "Value": "v", "Seq": 1}])
+    );
+    let groups = a
+        .op(
+            &mut sim,
+            "recentcontact.get_contact_group",
+            json!({"From_Account": "alice", "StartIndex": 0}),
+        )
+        .ok();
+    assert_eq!(
+        groups.body()["GroupItem"],
+        json!([{"GroupId": 1, "GroupName": "G1"}])
+    );
+    let g3 = a
+        .op(
+            &mut sim,
+            "recentcontact.create_contact_group",
+            json!({"From_Account": "alice", "GroupContactItem": [{"GroupName": "G3", "ContactItem": []}]}),
+        )
+        .ok();
+    assert_eq!(
+        g3.body()["GroupResultItem"][0]["GroupItem"]["GroupId"],
+        3,
+        "group IDs are not reused after a restart"
+    );
+    // bob's new instance gets the read sync of his first one, the
+    // modification and the extension queued before the restart, once.
+    let mut b = Client::new(2, APP, "bob");
+    b.login(&mut sim);
+    let sync = b.getmsg(&mut sim, &bob_cookie);
+    assert_eq!(texts(&sync.body["MsgList"]), ["m1 v1"]);
+    let events: Vec<u64> = sync.body["EventArray"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["Event"].as_u64().unwrap())
+        .collect();
+    assert_eq!(events, [9, 23, 22]);
+    let cookie = sync.body["Cookie"].as_str().unwrap().to_owned();
+    let again = b.getmsg(&mut sim, &cookie);
+    assert_eq!(again.body["MsgList"], json!([]));
+    assert!(again.body.get("EventArray").is_none());
+}
+
+#[test]
+fn a_schema_1_database_is_upgraded_in_place() {
+    let path = temp_db("schema1");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!("fixtures/schema_v1.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO meta VALUES ('schema', '1'), ('epoch', '00000000000000ab');
+             INSERT INTO accounts (app, user_id, created_ms, cursor, inbox_head) VALUES
+                 (1400000000, 'alice', 0, 0, 1), (1400000000, 'bob', 0, 1, 2);
+             INSERT INTO inbox VALUES
+                 (1400000000, 'bob', 1, 'alice', 'bob', 7, 70, 1795628000, 1795628000,
+                  144115000000000001, '144115000000000001_7_70_1795628000',
+                  '[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"old 1\"}}]', 'nick', ''),
+                 (1400000000, 'bob', 2, 'alice', 'bob', 8, 80, 1795628001, 1795628001,
+                  144115000000000001, '144115000000000001_8_80_1795628001',
+                  '[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"old 2\"}}]', 'nick', ''),
+                 (1400000000, 'alice', 1, 'bob', 'alice', 9, 90, 1795628002, 1795628002,
+                  144115000000000002, '144115000000000002_9_90_1795628002',
+                  '[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"old 3\"}}]', '', '');
+             INSERT INTO sent VALUES
+                 (1400000000, 'alice', 7, 70, 1795628000, '144115000000000001_7_70_1795628000'),
+                 (1400000000, 'alice', 8, 80, 1795628001, '144115000000000001_8_80_1795628001'),
+                 (1400000000, 'bob', 9, 90, 1795628002, '144115000000000002_9_90_1795628002');",
+        )
+        .unwrap();
+    }
+    for _ in 0..2 {
+        // Opening twice: the second open finds schema 2 and changes nothing.
+        let mut store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("2"));
+        assert_eq!(
+            store.meta("epoch").unwrap().as_deref(),
+            Some("00000000000000ab")
+        );
+        assert_eq!(
+            (
+                store.inbox_head(APP, "bob").unwrap(),
+                store.cursor(APP, "bob").unwrap()
+            ),
+            (2, 1)
+        );
+        let inbox = store.inbox_after(APP, "bob", 0, 10).unwrap();
+        let texts: Vec<&str> = inbox
+            .iter()
+            .map(|e| e.message().unwrap().msg.body.as_str())
+            .collect();
+        assert!(texts[0].contains("old 1") && texts[1].contains("old 2"));
+        assert_eq!(inbox[1].inbox_seq, 2);
+        let m = store.message(APP, "alice", 8, 80).unwrap().unwrap();
+        assert_eq!(
+            (m.msg.nick.as_str(), m.msg.msg_time, m.state.version),
+            ("nick", 1_795_628_001, 0)
+        );
+        let history = store.history(APP, "alice", "bob", 0, u64::MAX, 10).unwrap();
+        assert_eq!(history.len(), 3);
+        assert!(history[0].msg.body.contains("old 3"), "newest first");
+        assert!(store.conversation(APP, "alice", "bob").unwrap().is_some());
+        assert!(store.conversation(APP, "bob", "alice").unwrap().is_some());
+        assert_eq!(store.contact_groups(APP, "alice").unwrap().last_id, 0);
+    }
+    // The engine runs on it: old cookies still mean the same positions,
+    // and an old message resent is still a duplicate.
+    let mut sim = Sim::with(config(), SqliteStore::open(&path).unwrap());
+    let mut bob = Client::new(1, APP, "bob");
+    bob.login(&mut sim);
+    let sync = bob.getmsg(&mut sim, "");
+    assert_eq!(texts(&sync.body["MsgList"]), ["old 2"]);
+    let mut alice = Client::new(2, APP, "alice");
+    alice.login(&mut sim);
+    let resend = alice.op(
+        &mut sim,
+        "openim.sendmsg",
+        sendmsg_body("alice", "bob", 7, 70, 1, "old 1"),
+    );
+    assert_eq!(
+        resend.body()["MsgKey"],
+        "144115000000000001_7_70_1795628000"
+    );
+    assert!(resend.others.is_empty());
+}
