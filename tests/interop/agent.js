@@ -70,6 +70,12 @@ const out = (record) => {
 //          prints at that level ("SDK is ready. cost N ms", "destroy ...").
 const PREFIX = /^%c Chat %c .*?transparent (?=\d\d:\d\d:\d\d\.\d{3} )/;
 const ERRORISH = /\b(error|errors|failed|failure|invalid|exception|timeout|timed out|cannot|unknown eventItem)\b|fail:[1-9]|:undefined\b/i;
+// `name:undefined` in a debug line is a symptom of a reply missing a field,
+// except for these arguments, which the SDK prints as undefined when the app
+// did not pass them (the first getMessageExtensions has no start sequence,
+// a first getMessageList no nextReqMessageID, getConversationList() no
+// options).
+const BENIGN_UNDEFINED = /\b(startSequence|nextReqMessageID|options):undefined\b/g;
 const INFORMATIONAL_WARN = [/^\S+ SDK is ready\. cost \d+ ms$/, /^\S+ destroy \d+ \w+$/];
 const ALL_LOGS = process.env.TCCHAT_INTEROP_ALL_LOGS === '1';
 let logLines = 0;
@@ -86,7 +92,7 @@ for (const level of ['log', 'info', 'debug', 'warn', 'error', 'trace']) {
       .replace(PREFIX, '')
       .trim();
     let cls = 'info';
-    if (level === 'error' || ERRORISH.test(text)) cls = 'error';
+    if (level === 'error' || ERRORISH.test(text.replace(BENIGN_UNDEFINED, ''))) cls = 'error';
     else if (level === 'warn' && !INFORMATIONAL_WARN.some((re) => re.test(text))) cls = 'warn';
     if (cls !== 'info' || ALL_LOGS) out({ k: 'log', class: cls, level, text: text.slice(0, 2000) });
   };

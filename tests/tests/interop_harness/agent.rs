@@ -119,18 +119,38 @@ impl Agent {
     pub async fn call_within(
         &mut self,
         op: &str,
-        mut args: Value,
+        args: Value,
         within: Duration,
     ) -> Result<Value, Value> {
+        let from = self.mark();
+        let id = self.submit(op, args).await;
+        self.outcome(op, id, from, within).await
+    }
+
+    /// Send a command without waiting for its promise; returns its id for
+    /// [`Agent::outcome`].
+    pub async fn submit(&mut self, op: &str, mut args: Value) -> u64 {
         let id = self.next_id.fetch_add(1, Ordering::SeqCst);
         args["id"] = json!(id);
         args["op"] = json!(op);
         let line = format!("{args}\n");
-        let from = self.mark();
         if let Err(e) = self.stdin.write_all(line.as_bytes()).await {
             panic!("{}: cannot send {op}: {e}\n{}", self.name, self.tail());
         }
         let _ = self.stdin.flush().await;
+        id
+    }
+
+    /// Wait (bounded) for the promise of command `id` (submitted as `op`
+    /// when the records were at `from`): its data, or the rejection record
+    /// (`code`, `message`, `data`).
+    pub async fn outcome(
+        &self,
+        op: &str,
+        id: u64,
+        from: usize,
+        within: Duration,
+    ) -> Result<Value, Value> {
         let (_, result) = self
             .wait(&format!("the result of {op}"), from, within, |r| {
                 r["k"] == "result" && r["id"] == id
@@ -140,6 +160,30 @@ impl Agent {
             Ok(result["data"].clone())
         } else {
             Err(result)
+        }
+    }
+
+    /// `call` that must resolve: its data, or a panic with the rejection
+    /// and the agent's recent records.
+    pub async fn ok(&mut self, op: &str, args: Value) -> Value {
+        let shown = abridge(&args.to_string(), 200);
+        match self.call(op, args).await {
+            Ok(data) => data,
+            Err(e) => panic!("{}: {op} {shown} rejected: {e}\n{}", self.name, self.tail()),
+        }
+    }
+
+    /// `call` that must reject: the rejection record (`code`, `message`,
+    /// `data`), or a panic with what it resolved with.
+    pub async fn refused(&mut self, op: &str, args: Value) -> Value {
+        let shown = abridge(&args.to_string(), 200);
+        match self.call(op, args).await {
+            Ok(data) => panic!(
+                "{}: {op} {shown} resolved with {data}, expected a rejection\n{}",
+                self.name,
+                self.tail()
+            ),
+            Err(e) => e,
         }
     }
 
@@ -344,6 +388,22 @@ impl Agent {
     /// (for instance those sent before a destroy, which closes the socket
     /// without waiting for replies still in flight).
     pub async fn assert_replies_ok_until(&self, from: usize, until: usize) {
+        self.assert_replies_ok_except_until(from, until, &[]).await;
+    }
+
+    /// `assert_replies_ok`, allowing the refusals a scenario causes on
+    /// purpose: `(servcmd, ErrorCode)` pairs.
+    pub async fn assert_replies_ok_except(&self, from: usize, expected: &[(&str, i64)]) {
+        self.assert_replies_ok_except_until(from, usize::MAX, expected)
+            .await;
+    }
+
+    async fn assert_replies_ok_except_until(
+        &self,
+        from: usize,
+        until: usize,
+        expected: &[(&str, i64)],
+    ) {
         let requests: Vec<(String, i64)> = self
             .records_since(from)
             .into_iter()
@@ -362,7 +422,11 @@ impl Agent {
                     |r| r["k"] == "down" && r["servcmd"] == cmd.as_str() && r["seq"] == seq,
                 )
                 .await;
-            if reply["body"]["ErrorCode"] != 0 {
+            let code = &reply["body"]["ErrorCode"];
+            let allowed = expected
+                .iter()
+                .any(|(c, n)| *c == cmd.as_str() && code == n);
+            if *code != 0 && !allowed {
                 failed.push(format!("{cmd}: {}", reply["body"]));
             }
         }
@@ -455,6 +519,29 @@ pub fn abridge(s: &str, n: usize) -> String {
 /// The messages of a MESSAGE_RECEIVED record (agent.js's message view).
 pub fn received(record: &Value) -> Vec<Value> {
     record["data"].as_array().cloned().unwrap_or_default()
+}
+
+/// The message with `id` in an event's data that lists messages
+/// (MESSAGE_RECEIVED, _MODIFIED, _REVOKED, _READ_BY_PEER: agent.js's
+/// message view), or in a `messageList` result.
+pub fn message_in(data: &Value, id: &str) -> Option<Value> {
+    let list = data.as_array().or_else(|| data["messageList"].as_array())?;
+    list.iter().find(|m| m["ID"] == id).cloned()
+}
+
+/// A predicate on event data: it lists the message `id`.
+pub fn names_message(id: &str) -> impl Fn(&Value) -> bool + '_ {
+    move |data| message_in(data, id).is_some()
+}
+
+/// The conversation `id` in a conversation list (CONVERSATION_LIST_UPDATED
+/// data, a `conversationList` result, or CONVERSATION_IN_GROUP_UPDATED
+/// data: agent.js's conversation view).
+pub fn conversation_in(data: &Value, id: &str) -> Option<Value> {
+    let list = data
+        .as_array()
+        .or_else(|| data["conversationList"].as_array())?;
+    list.iter().find(|c| c["conversationID"] == id).cloned()
 }
 
 /// Index of the MESSAGE_RECEIVED records (at or after `from`) carrying each

@@ -13,7 +13,9 @@ mod node;
 mod proxy;
 mod tcchat;
 
-pub use agent::{abridge, deliveries, lines, received, Agent};
+pub use agent::{
+    abridge, conversation_in, deliveries, lines, message_in, names_message, received, Agent,
+};
 pub use node::node_ready;
 pub use proxy::Proxy;
 pub use tcchat::{tcchat, tcchat_login, tcchat_send, text_of, Recorder};
@@ -108,4 +110,12 @@ pub async fn stop_server(server: BackgroundServer) {
     tokio::task::spawn_blocking(move || server.shutdown())
         .await
         .expect("server shutdown task");
+}
+
+/// Await `fut` for at most [`PATIENCE`]; panics naming `what` if it takes
+/// longer.
+pub async fn bounded<T>(what: &str, fut: impl Future<Output = T>) -> T {
+    tokio::time::timeout(PATIENCE, fut)
+        .await
+        .unwrap_or_else(|_| panic!("{what} did not finish within {PATIENCE:?}"))
 }

@@ -10,6 +10,7 @@ use tcchat_tokio::{
 };
 use tokio::sync::watch;
 
+use super::agent::abridge;
 use super::{now_ms, sig, APP, PATIENCE};
 
 pub async fn tcchat(url: &str) -> (Chat, EventStream) {
@@ -88,6 +89,53 @@ impl Recorder {
                 .is_err()
             {
                 return false;
+            }
+        }
+    }
+
+    /// The number of events so far: pass it to [`Recorder::wait`] or
+    /// [`Recorder::since`] to look only at what comes next.
+    pub fn mark(&self) -> usize {
+        self.events.lock().unwrap().len()
+    }
+
+    /// The events at or after index `from`.
+    pub fn since(&self, from: usize) -> Vec<Event> {
+        let events = self.events.lock().unwrap();
+        events
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .map(|(_, e)| e.clone())
+            .collect()
+    }
+
+    /// Wait (bounded by [`PATIENCE`]) for the first event at or after index
+    /// `from` matching `pred`; panics naming `what` and the events seen.
+    pub async fn wait(&self, what: &str, from: usize, pred: impl Fn(&Event) -> bool) -> Event {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        let mut count = self.count.clone();
+        loop {
+            if let Some(found) = self.since(from).into_iter().find(|e| pred(e)) {
+                return found;
+            }
+            match tokio::time::timeout_at(deadline, count.changed()).await {
+                Ok(Ok(())) => {}
+                // The stream ended: one last look, then give up.
+                Ok(Err(_)) | Err(_) => {
+                    if let Some(found) = self.since(from).into_iter().find(|e| pred(e)) {
+                        return found;
+                    }
+                    let seen: Vec<String> = self
+                        .since(from)
+                        .iter()
+                        .map(|e| abridge(&format!("{e:?}"), 300))
+                        .collect();
+                    panic!(
+                        "tcchat: no {what} within {PATIENCE:?}; events since: {}",
+                        seen.join("\n  ")
+                    );
+                }
             }
         }
     }
