@@ -128,6 +128,21 @@ impl World {
                 }
             }
             Event::Error { .. } => {}
+            // The conversation list follows the simulated messages (and the
+            // login sync); it belongs to a session.
+            Event::ConversationListUpdated(_)
+            | Event::TotalUnreadMessageCountUpdated(_)
+            | Event::ConversationGroupListUpdated(_)
+            | Event::ConversationInGroupUpdated { .. } => {
+                if !inst.ready {
+                    let name = event.name().key();
+                    self.fail(
+                        "conversation-outside-session",
+                        &[slot],
+                        format!("{name} while not ready"),
+                    );
+                }
+            }
             other => {
                 let name = other.name().key();
                 self.fail(
