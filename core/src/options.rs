@@ -81,7 +81,9 @@ pub struct Tuning {
     /// (1,000); more are refused with 2996. The SDK's own requests come on
     /// top, at most one of each kind (re-login, sync page, hello, logout).
     pub max_pending_requests: usize,
-    /// Messages kept for `find_message` and deduplication (10,000).
+    /// Messages kept for `find_message`, `get_message_list` and
+    /// deduplication (10,000), at most 1,000 of them per conversation
+    /// (docs/MESSAGES.md, "The store").
     pub max_cached_messages: usize,
 }
 
