@@ -1656,3 +1656,61 @@ fn the_list_is_bounded_and_keeps_pinned_conversations() {
     assert_eq!(list[1].conversation_id, "C2Cp1099", "the newest stay");
     assert!(!ids(&list).contains(&"C2Cu2"), "the oldest went");
 }
+
+#[test]
+fn conversations_whose_last_messages_share_a_second_keep_arrival_order() {
+    let mut h = Harness::logged_in_with(
+        // The server's snapshot lists u4 before u5 in the same second.
+        json!([
+            session("u4", T0, 1, "u4", "a"),
+            session("u5", T0, 2, "u5", "b")
+        ]),
+        ALL_BITS,
+        json!({}),
+    );
+    assert_eq!(ids(&h.list()), ["C2Cu4", "C2Cu5"]);
+    h.push(msgs(vec![wire_msg("u2", "u1", 1, 1, T0, "a")]));
+    h.push(msgs(vec![wire_msg("u3", "u1", 2, 2, T0, "b")]));
+    assert_eq!(ids(&h.list()), ["C2Cu3", "C2Cu2", "C2Cu4", "C2Cu5"]);
+    h.push(msgs(vec![wire_msg("u2", "u1", 3, 3, T0, "c")]));
+    assert_eq!(ids(&h.list()), ["C2Cu2", "C2Cu3", "C2Cu4", "C2Cu5"]);
+    // An older message does not move its conversation up.
+    h.push(msgs(vec![wire_msg("u5", "u1", 4, 4, T0 - 1, "old")]));
+    assert_eq!(ids(&h.list()), ["C2Cu2", "C2Cu3", "C2Cu4", "C2Cu5"]);
+    assert_eq!(h.conv("C2Cu5").unread_count, 1);
+}
+
+#[test]
+fn another_instances_sent_message_updates_the_last_message_only() {
+    let mut h = Harness::logged_in();
+    let mut copy = wire_msg("u1", "u2", 1, 1, T0, "from my phone");
+    copy["IsSyncMsg"] = json!(1);
+    h.push(msgs(vec![copy]));
+    let events = h.take_events();
+    assert_eq!(
+        names(&events),
+        [
+            EventName::MessageReceived,
+            EventName::ConversationListUpdated
+        ]
+    );
+    let u2 = &last_list(&events)[0];
+    assert_eq!(u2.conversation_id, "C2Cu2");
+    assert_eq!(u2.unread_count, 0);
+    assert_eq!(
+        u2.last_message.as_ref().unwrap().message_for_show,
+        "from my phone"
+    );
+}
+
+#[test]
+fn custom_messages_show_as_the_official_sdk_shows_them() {
+    let mut h = Harness::logged_in();
+    let mut m = wire_msg("u2", "u1", 1, 1, T0, "");
+    m["MsgBody"] =
+        json!([{"MsgType": "TIMCustomElem", "MsgContent": {"Data": "d", "Desc": "", "Ext": ""}}]);
+    h.push(msgs(vec![m]));
+    let last = h.conv("C2Cu2").last_message.unwrap();
+    assert_eq!(last.message_for_show, "[自定义消息]");
+    assert_eq!(last.msg_type, "TIMCustomElem");
+}
