@@ -227,7 +227,31 @@ fn revokes_reach_the_other_sdk() {
             "tcchat got MESSAGE_REVOKED for its own revoke"
         );
 
-        assert_clean(&bob, &[], &[]).await;
+        // The server's refusals reach the official SDK's promises with their
+        // codes: revoking someone else's message (10007), modifying a
+        // revoked one (20023).
+        let refused = bob
+            .refused("revokeMessage", json!({"messageID": marker.id}))
+            .await;
+        assert_eq!(refused["code"], 10007, "{refused}");
+        let refused = bob
+            .refused(
+                "modifyMessage",
+                json!({"messageID": m1.id, "text": "too late"}),
+            )
+            .await;
+        assert_eq!(refused["code"], 20023, "{refused}");
+
+        assert_clean(
+            &bob,
+            &[
+                ("openim.msgwithdraw", 10007),
+                ("openim.modify_c2c_msg", 20023),
+            ],
+            // The official SDK logs each refusal at warn level, with its code.
+            &[r#""code":10007}"#, r#""code":20023}"#],
+        )
+        .await;
         drop(bob);
         alice.destroy().await.unwrap();
         stop_server(server).await;
@@ -469,7 +493,7 @@ fn modifications_reach_the_other_sdk_and_stale_versions_get_2480() {
         assert_clean(
             &bob,
             &[("openim.modify_c2c_msg", 20027)],
-            &["\"code\":20027"],
+            &[r#""code":20027}"#],
         )
         .await;
         drop(bob);
@@ -1210,23 +1234,24 @@ fn pins_reads_and_deletes_reach_the_users_other_sdk() {
             .await;
         assert_eq!(ours_cathy.get_total_unread_message_count().unwrap(), 4);
 
-        // tcchat pins eve: first in the official SDK's list.
+        // tcchat pins dan (the older conversation): first in the official
+        // SDK's list.
         let from = cathy.mark();
         bounded(
             "pin_conversation",
-            ours_cathy.pin_conversation("C2Ceve", true),
+            ours_cathy.pin_conversation("C2Cdan", true),
         )
         .await
         .unwrap_or_else(|e| panic!("tcchat pin_conversation failed: {e}"));
         cathy
             .wait_event("CONVERSATION_LIST_UPDATED", from, PATIENCE, |d| {
-                d[0]["conversationID"] == "C2Ceve" && d[0]["isPinned"] == true
+                d[0]["conversationID"] == "C2Cdan" && d[0]["isPinned"] == true
             })
             .await;
 
-        // tcchat reads dan: the official SDK's unread drops by 2.
+        // tcchat reads eve: the official SDK's unread drops by 2.
         let from = cathy.mark();
-        bounded("set_message_read", ours_cathy.set_message_read("C2Cdan"))
+        bounded("set_message_read", ours_cathy.set_message_read("C2Ceve"))
             .await
             .unwrap_or_else(|e| panic!("tcchat set_message_read failed: {e}"));
         cathy
@@ -1236,41 +1261,41 @@ fn pins_reads_and_deletes_reach_the_users_other_sdk() {
             .await;
         cathy
             .wait_event("CONVERSATION_LIST_UPDATED", from, PATIENCE, |d| {
-                conversation_in(d, "C2Cdan").is_some_and(|c| c["unreadCount"] == 0)
+                conversation_in(d, "C2Ceve").is_some_and(|c| c["unreadCount"] == 0)
             })
             .await;
 
-        // tcchat deletes dan's conversation: gone from the official SDK's list.
+        // tcchat deletes eve's conversation: gone from the official SDK's list.
         let from = cathy.mark();
         bounded(
             "delete_conversation",
-            ours_cathy.delete_conversation("C2Cdan"),
+            ours_cathy.delete_conversation("C2Ceve"),
         )
         .await
         .unwrap_or_else(|e| panic!("tcchat delete_conversation failed: {e}"));
         cathy
             .wait_event("CONVERSATION_LIST_UPDATED", from, PATIENCE, |d| {
-                conversation_in(d, "C2Cdan").is_none() && conversation_in(d, "C2Ceve").is_some()
+                conversation_in(d, "C2Ceve").is_none() && conversation_in(d, "C2Cdan").is_some()
             })
             .await;
 
-        // The other way round: the official SDK unpins eve, reads it and
+        // The other way round: the official SDK unpins dan, reads it and
         // deletes it; tcchat follows.
         let from = rec.mark();
         cathy
             .ok(
                 "pinConversation",
-                json!({"conversationID": "C2Ceve", "isPinned": false}),
+                json!({"conversationID": "C2Cdan", "isPinned": false}),
             )
             .await;
-        rec.wait("eve unpinned", from, |e| {
+        rec.wait("dan unpinned", from, |e| {
             matches!(e, Event::ConversationListUpdated(l)
-                if l.iter().any(|c| c.conversation_id == "C2Ceve" && !c.is_pinned))
+                if l.iter().any(|c| c.conversation_id == "C2Cdan" && !c.is_pinned))
         })
         .await;
         let from = rec.mark();
         cathy
-            .ok("setMessageRead", json!({"conversationID": "C2Ceve"}))
+            .ok("setMessageRead", json!({"conversationID": "C2Cdan"}))
             .await;
         rec.wait("TOTAL_UNREAD_MESSAGE_COUNT_UPDATED 0", from, |e| {
             *e == Event::TotalUnreadMessageCountUpdated(0)
@@ -1278,37 +1303,38 @@ fn pins_reads_and_deletes_reach_the_users_other_sdk() {
         .await;
         let from = rec.mark();
         let deleted = cathy
-            .ok("deleteConversation", json!({"conversationID": "C2Ceve"}))
+            .ok("deleteConversation", json!({"conversationID": "C2Cdan"}))
             .await;
-        assert_eq!(deleted["conversationID"], "C2Ceve", "{deleted}");
-        rec.wait("eve's conversation deleted", from, |e| {
+        assert_eq!(deleted["conversationID"], "C2Cdan", "{deleted}");
+        rec.wait("dan's conversation deleted", from, |e| {
             matches!(e, Event::ConversationListUpdated(l)
-                if !l.iter().any(|c| c.conversation_id == "C2Ceve"))
+                if !l.iter().any(|c| c.conversation_id == "C2Cdan"))
         })
         .await;
         assert!(ours_cathy
             .get_conversation_list(None)
             .unwrap()
             .iter()
-            .all(|c| c.conversation_id != "C2Ceve" && c.conversation_id != "C2Cdan"));
+            .all(|c| c.conversation_id != "C2Cdan" && c.conversation_id != "C2Ceve"));
 
-        // A draft is local to the instance that sets it (as in the
-        // official SDK): no request, nothing on tcchat.
-        let dan = &peers[0];
-        let m = tcchat_send(dan, "cathy", "dan again").await;
+        // A deleted conversation comes back with a new message. A draft is
+        // local to the instance that sets it (as in the official SDK): no
+        // request, nothing on tcchat.
+        let eve = &peers[1];
+        let m = tcchat_send(eve, "cathy", "eve again").await;
         official_receives(&cathy, &m.id).await;
         ours_receives(&rec, &m.id).await;
         let from = cathy.mark();
         let drafted = cathy
             .ok(
                 "setConversationDraft",
-                json!({"conversationID": "C2Cdan", "draftText": "unsent"}),
+                json!({"conversationID": "C2Ceve", "draftText": "unsent"}),
             )
             .await;
         assert_eq!(drafted["conversation"]["draftText"], "unsent", "{drafted}");
         cathy
             .wait_event("CONVERSATION_LIST_UPDATED", from, PATIENCE, |d| {
-                conversation_in(d, "C2Cdan").is_some_and(|c| c["draftText"] == "unsent")
+                conversation_in(d, "C2Ceve").is_some_and(|c| c["draftText"] == "unsent")
             })
             .await;
         assert!(
@@ -1318,16 +1344,17 @@ fn pins_reads_and_deletes_reach_the_users_other_sdk() {
                     .is_some_and(|c| c.starts_with("recentcontact."))),
             "setConversationDraft made a request"
         );
-        let profile = ours_cathy.get_conversation_profile("C2Cdan").unwrap();
+        let profile = ours_cathy.get_conversation_profile("C2Ceve").unwrap();
         assert_eq!(profile.draft_text, "");
+        assert_eq!(profile.unread_count, 1, "{profile:?}");
         let list = cathy.ok("getConversationList", json!({})).await;
-        let dan_conv = conversation_in(&list, "C2Cdan").unwrap_or_else(|| panic!("{list}"));
-        assert_eq!(dan_conv["unreadCount"], 1, "{dan_conv}");
+        let eve_conv = conversation_in(&list, "C2Ceve").unwrap_or_else(|| panic!("{list}"));
+        assert_eq!(eve_conv["unreadCount"], 1, "{eve_conv}");
         assert_eq!(
-            dan_conv["lastMessage"]["messageForShow"], "dan again",
-            "{dan_conv}"
+            eve_conv["lastMessage"]["messageForShow"], "eve again",
+            "{eve_conv}"
         );
-        assert!(conversation_in(&list, "C2Ceve").is_none(), "{list}");
+        assert!(conversation_in(&list, "C2Cdan").is_none(), "{list}");
         assert_eq!(
             cathy.ok("getTotalUnreadMessageCount", json!({})).await,
             json!(1)
