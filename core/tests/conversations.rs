@@ -1714,3 +1714,39 @@ fn custom_messages_show_as_the_official_sdk_shows_them() {
     assert_eq!(last.message_for_show, "[自定义消息]");
     assert_eq!(last.msg_type, "TIMCustomElem");
 }
+
+#[test]
+fn a_deleted_conversation_takes_its_held_messages_along() {
+    let mut h = Harness::logged_in();
+    h.push(msgs(vec![wire_msg("u2", "u1", 1, 1, T0, "a")]));
+    let Event::MessageReceived(list) = h.take_events().remove(0) else {
+        panic!()
+    };
+    let id = list[0].id.clone();
+    assert!(h.client.find_message(&id).is_some());
+    let req = h.client.delete_conversation(h.now, "C2Cu2").unwrap();
+    h.drain();
+    h.reply(
+        servcmd::CONV_DELETE,
+        json!({"ResultItem": [{"ResultCode": 0, "Type": 1, "To_Account": "u2"}]}),
+    );
+    assert!(h.result_of(req).is_ok());
+    assert!(h.client.find_message(&id).is_none());
+    // Delivered once only, even now.
+    h.take_events();
+    h.push(msgs(vec![wire_msg("u2", "u1", 1, 1, T0, "a")]));
+    assert!(h.take_events().is_empty());
+    // The history is asked of the server again.
+    h.sent.clear();
+    h.client.get_message_list(h.now, "C2Cu2", None).unwrap();
+    h.drain();
+    assert_eq!(h.sent_of(servcmd::GET_ROAM).len(), 1);
+
+    // The same when another instance deletes it.
+    h.push(msgs(vec![wire_msg("u3", "u1", 2, 2, T0, "b")]));
+    let Event::MessageReceived(list) = h.take_events().remove(0) else {
+        panic!()
+    };
+    h.push(recent_contact_mod(json!([{"PushType": 1, "RecentContactDeleteItem": {"RecentContactList": [{"Type": 1, "UserId": "u3"}]}}])));
+    assert!(h.client.find_message(&list[0].id).is_none());
+}

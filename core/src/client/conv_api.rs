@@ -273,7 +273,7 @@ impl Client {
             .find(|r| c2c_id(&r.to_account) == conversation_id);
         match mine {
             Some(r) if r.result_code == 0 => {
-                self.convs.remove(conversation_id);
+                self.conv_deleted(conversation_id);
                 Ok(())
             }
             Some(r) => Err(ChatError::new(

@@ -29,6 +29,7 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
+use super::cache::HistoryState;
 pub(crate) use super::conv_list::{c2c_id, c2c_peer, valid_peer, Conversations};
 use super::conv_list::{Dirty, Last, ListSync};
 use super::request::Purpose;
@@ -445,7 +446,7 @@ impl Client {
                 1 => {
                     for c in item.delete_item.iter().flat_map(|d| &d.recent_contact_list) {
                         if let Some(id) = user_contact(c.kind, &c.user_id) {
-                            self.convs.remove(&id);
+                            self.conv_deleted(&id);
                         }
                     }
                 }
@@ -481,6 +482,25 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// A conversation was deleted (here, or by another instance): it leaves
+    /// the list, and its held messages go with it, as its history did on
+    /// the server (`ClearRamble: 1`); `get_message_list` then asks the
+    /// server again. Dedup records stay, so nothing is delivered twice.
+    pub(super) fn conv_deleted(&mut self, conversation_id: &str) {
+        self.convs.remove(conversation_id);
+        let owner = self.me();
+        let held: Vec<String> = self
+            .messages
+            .messages_in(&owner, conversation_id)
+            .map(|m| m.id.clone())
+            .collect();
+        for id in held {
+            self.messages.remove(&owner, &id);
+        }
+        self.messages
+            .set_history(&owner, conversation_id, HistoryState::default());
     }
 
     // ----- events ----------------------------------------------------------
