@@ -155,15 +155,9 @@ impl Client {
                 continue;
             };
             let convs = &mut self.convs;
-            if convs
-                .list_sync
-                .as_ref()
-                .is_some_and(|s| s.deleted.contains(&m.conversation_id))
-            {
-                // Deleted during the sync and back with a new message.
-                if let Some(s) = &mut convs.list_sync {
-                    s.deleted.remove(&m.conversation_id);
-                }
+            if let Some(s) = &mut convs.list_sync {
+                // Deleted during the sync, maybe, and back with a new message.
+                s.deleted.remove(&m.conversation_id);
             }
             let order = convs.take_orders(1) + 1;
             let e = convs.entry(&m.conversation_id, peer);
