@@ -101,6 +101,10 @@ pub struct ServerConfig {
     pub a2_max_ttl_secs: u64,
     /// Largest number of messages in one `openim.getmsg` reply.
     pub getmsg_page_size: usize,
+    /// How long after sending a message its sender may revoke it, in
+    /// seconds (older: 20016); 0 (the default) for no limit. Tencent's
+    /// default is 120.
+    pub revoke_time_limit_secs: u64,
     /// Frames that may wait to be written to one client; a client that falls
     /// this far behind is disconnected (code 1008).
     pub outbound_queue_len: usize,
@@ -132,6 +136,7 @@ impl ServerConfig {
             idle_timeout_secs: EngineConfig::DEFAULT_IDLE_TIMEOUT.as_secs(),
             a2_max_ttl_secs: EngineConfig::DEFAULT_A2_MAX_TTL_SECS,
             getmsg_page_size: EngineConfig::DEFAULT_GETMSG_PAGE_SIZE,
+            revoke_time_limit_secs: 0,
             outbound_queue_len: 1024,
             limits: Limits::default(),
             seed: None,
@@ -195,6 +200,8 @@ impl ServerConfig {
             a2_max_ttl_secs: self.a2_max_ttl_secs,
             getmsg_page_size: self.getmsg_page_size,
             limits: self.limits,
+            revoke_time_limit: (self.revoke_time_limit_secs > 0)
+                .then(|| Duration::from_secs(self.revoke_time_limit_secs)),
             ..EngineConfig::default()
         }
     }

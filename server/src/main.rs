@@ -108,6 +108,7 @@ struct FileConfig {
     idle_timeout_secs: Option<u64>,
     a2_max_ttl_secs: Option<u64>,
     getmsg_page_size: Option<usize>,
+    revoke_time_limit_secs: Option<u64>,
     outbound_queue_len: Option<usize>,
     max_frame_bytes: Option<usize>,
     #[serde(default)]
@@ -227,6 +228,9 @@ fn server_config(args: ServeArgs) -> Result<ServerConfig, String> {
     }
     if let Some(v) = file.getmsg_page_size {
         config.getmsg_page_size = v;
+    }
+    if let Some(v) = file.revoke_time_limit_secs {
+        config.revoke_time_limit_secs = v;
     }
     if let Some(v) = file.outbound_queue_len {
         config.outbound_queue_len = v;
