@@ -357,12 +357,36 @@ fn history_pages_newest_first_each_page_oldest_first<S: Store>(sim: Sim<S>) {
             .code(),
         10004
     );
-    let newer = a1.op(
-        &mut sim,
-        "openim.getroammsg",
-        json!({"Peer_Account": "bob", "MaxCnt": 15, "GetDirection": 1}),
-    );
-    assert_eq!(newer.code(), 10004);
+    // GetDirection 1 (the official SDK's recovery after a re-login): the
+    // oldest messages newer than the cursor, oldest first, the cursor at
+    // the newest returned.
+    let newer = |c: &mut Client, sim: &mut Sim<S>, max: u32, key: &str, time: u64, dir: u8| {
+        c.op(
+            sim,
+            "openim.getroammsg",
+            json!({"Peer_Account": "bob", "MaxCnt": max, "LastMsgTime": time, "MsgKey": key,
+                   "WithRecalledMsg": 1, "GetDirection": dir}),
+        )
+    };
+    let m12 = &list[2];
+    assert_eq!(texts_of(&[m12.clone()]), ["m12"]);
+    let key12 = m12["MsgKey"].as_str().unwrap();
+    let up = newer(&mut a1, &mut sim, 5, key12, 0, 1).ok();
+    let want: Vec<String> = (13..18).map(|i| format!("m{i}")).collect();
+    assert_eq!(texts_of(up.body()["MsgList"].as_array().unwrap()), want);
+    assert_eq!(up.body()["Complete"], 0);
+    assert_eq!(up.body()["MsgKey"], up.body()["MsgList"][4]["MsgKey"]);
+    let up = newer(&mut a1, &mut sim, 16, key12, 0, 1).ok();
+    assert_eq!(up.body()["MsgList"].as_array().unwrap().len(), 12);
+    assert_eq!(up.body()["Complete"], 1);
+    // By time when the key names nothing: that second included.
+    let t20 = list[10]["MsgTimeStamp"].as_u64().unwrap();
+    for key in ["", "not-a-key"] {
+        let up = newer(&mut a1, &mut sim, 16, key, t20, 1).ok();
+        let want: Vec<String> = (20..25).map(|i| format!("m{i}")).collect();
+        assert_eq!(texts_of(up.body()["MsgList"].as_array().unwrap()), want);
+    }
+    assert_eq!(newer(&mut a1, &mut sim, 16, "", 0, 2).code(), 10004);
 }
 
 fn history_pages_stay_small_with_large_messages<S: Store>(sim: Sim<S>) {

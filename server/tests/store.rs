@@ -238,6 +238,14 @@ fn state_contract(store: &mut dyn Store) {
         .unwrap()
         .is_empty());
     assert!(store.history(1, "a", "b", 5, 3, 10).unwrap().is_empty());
+    // Forward: oldest first, after an ID, from a time on.
+    let fwd = |store: &mut dyn Store, after: u64, time: u64, n: usize| {
+        ids(store.history_forward(1, "a", "b", after, time, n).unwrap())
+    };
+    assert_eq!(fwd(store, 0, 0, 10), [id1, id2, id3]);
+    assert_eq!(fwd(store, id1, 0, 1), [id2]);
+    assert_eq!(fwd(store, 0, 101, 10), [id2, id3]);
+    assert!(fwd(store, id3, 0, 10).is_empty());
     // Unread for a: b's messages after the time and the ID floor.
     assert_eq!(store.unread_count(1, "a", "b", 0, 0).unwrap(), 2);
     assert_eq!(store.unread_count(1, "a", "b", 0, 101).unwrap(), 1);

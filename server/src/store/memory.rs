@@ -331,6 +331,30 @@ impl Store for MemoryStore {
             .collect())
     }
 
+    fn history_forward(
+        &mut self,
+        app: u64,
+        owner: &str,
+        peer: &str,
+        after_id: u64,
+        min_time: u64,
+        limit: usize,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        let Some(msgs) = self.apps.get(&app) else {
+            return Ok(Vec::new());
+        };
+        let Some(ids) = msgs.by_conversation.get(&pair(owner, peer)) else {
+            return Ok(Vec::new());
+        };
+        Ok(ids
+            .range(after_id.saturating_add(1)..)
+            .filter_map(|id| msgs.by_id.get(id))
+            .filter(|m| m.msg.msg_time >= min_time && !m.state.deleted_for(&m.msg, owner))
+            .take(limit)
+            .cloned()
+            .collect())
+    }
+
     fn unread_count(
         &mut self,
         app: u64,

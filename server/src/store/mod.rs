@@ -96,6 +96,19 @@ pub trait Store {
         limit: usize,
     ) -> Result<Vec<MessageRecord>, StoreError>;
 
+    /// Up to `limit` messages between `owner` and `peer` (both directions)
+    /// with an ID above `after_id` and a time at or after `min_time`, oldest
+    /// first, leaving out the ones `owner` deleted.
+    fn history_forward(
+        &mut self,
+        app: u64,
+        owner: &str,
+        peer: &str,
+        after_id: u64,
+        min_time: u64,
+        limit: usize,
+    ) -> Result<Vec<MessageRecord>, StoreError>;
+
     /// How many messages `peer` sent to `owner` with an ID above `after_id`
     /// and a time above `after_time`, not revoked and not deleted by
     /// `owner`. Always 0 when `owner` is `peer`.

@@ -541,6 +541,44 @@ impl Store for SqliteStore {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    fn history_forward(
+        &mut self,
+        app: u64,
+        owner: &str,
+        peer: &str,
+        after_id: u64,
+        min_time: u64,
+        limit: usize,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        let (lo, hi) = if owner <= peer {
+            (owner, peer)
+        } else {
+            (peer, owner)
+        };
+        let sql = format!(
+            "SELECT {MSG_COLS} FROM messages
+             WHERE app = ?1 AND conv_lo = ?2 AND conv_hi = ?3 AND id > ?4 AND msg_time >= ?5
+               AND NOT (from_account = ?6 AND deleted_by_sender)
+               AND NOT (to_account = ?6 AND deleted_by_recipient)
+             ORDER BY id LIMIT ?7"
+        );
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(
+            params![
+                to_db(app),
+                lo,
+                hi,
+                bound(after_id),
+                bound(min_time),
+                owner,
+                limit
+            ],
+            |r| message_row(r, 0),
+        )?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
     fn unread_count(
         &mut self,
         app: u64,
