@@ -730,6 +730,20 @@ fn extensions_reach_the_other_sdk() {
             event["data"]["extensions"],
             json!([{"key": "seen", "value": "yes"}])
         );
+        // tcchat deletes that key → the official SDK: DELETED [seen].
+        let from = bob.mark();
+        bounded(
+            "delete_message_extensions",
+            alice.delete_message_extensions(&theirs, Some(&["seen".to_owned()])),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("tcchat delete_message_extensions failed: {e}"));
+        let (_, event) = bob
+            .wait_event("MESSAGE_EXTENSIONS_DELETED", from, PATIENCE, |d| {
+                d["messageID"] == sent["ID"]
+            })
+            .await;
+        assert_eq!(event["data"]["keyList"], json!(["seen"]), "{event}");
 
         // No operator heard of its own changes.
         let own_events = alice_rec
@@ -1016,13 +1030,27 @@ fn history_pages_and_deletes_across_the_sdks() {
 // ---------------------------------------------------------------------------
 // One user, two instances (official SDK and tcchat): conversations
 
+/// Wait for the wall clock's next second (message times are in seconds).
+async fn next_second() {
+    let now = now_secs();
+    while now_secs() == now {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 /// `cathy` on the official SDK and on tcchat, with conversations with
-/// `dan` and `eve` (each sent `n` messages, both instances received them).
+/// `dan` and `eve` (each sent `n` messages, both instances received them;
+/// eve's are a second newer, so eve's conversation comes first).
 async fn cathy_twice(name: &str, url: &str, n: usize) -> (Agent, Chat, Recorder, Vec<Chat>) {
     let cathy = official(name, url, "cathy").await;
     let (ours_cathy, rec) = ours(url, "cathy").await;
     let mut peers = Vec::new();
     for peer in ["dan", "eve"] {
+        if peer == "eve" {
+            // Conversations are ordered by their last message's time, in
+            // seconds: eve's must be the newer one.
+            next_second().await;
+        }
         let (chat, _events) = tcchat_login(url, peer).await;
         for i in 0..n {
             let m = tcchat_send(&chat, "cathy", &format!("{peer} to cathy #{i}")).await;
@@ -1233,6 +1261,14 @@ fn pins_reads_and_deletes_reach_the_users_other_sdk() {
             })
             .await;
         assert_eq!(ours_cathy.get_total_unread_message_count().unwrap(), 4);
+        // Unpinned, the newer conversation (eve's) comes first.
+        cathy
+            .wait_event("CONVERSATION_LIST_UPDATED", 0, PATIENCE, |d| {
+                d[0]["conversationID"] == "C2Ceve"
+                    && conversation_in(d, "C2Cdan").is_some_and(|c| c["unreadCount"] == 2)
+                    && conversation_in(d, "C2Ceve").is_some_and(|c| c["unreadCount"] == 2)
+            })
+            .await;
 
         // tcchat pins dan (the older conversation): first in the official
         // SDK's list.
@@ -1246,6 +1282,20 @@ fn pins_reads_and_deletes_reach_the_users_other_sdk() {
         cathy
             .wait_event("CONVERSATION_LIST_UPDATED", from, PATIENCE, |d| {
                 d[0]["conversationID"] == "C2Cdan" && d[0]["isPinned"] == true
+            })
+            .await;
+        // And unpins it: back below eve.
+        let from = cathy.mark();
+        bounded(
+            "pin_conversation",
+            ours_cathy.pin_conversation("C2Cdan", false),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("tcchat pin_conversation failed: {e}"));
+        cathy
+            .wait_event("CONVERSATION_LIST_UPDATED", from, PATIENCE, |d| {
+                d[0]["conversationID"] == "C2Ceve"
+                    && conversation_in(d, "C2Cdan").is_some_and(|c| c["isPinned"] == false)
             })
             .await;
 
@@ -1279,8 +1329,20 @@ fn pins_reads_and_deletes_reach_the_users_other_sdk() {
             })
             .await;
 
-        // The other way round: the official SDK unpins dan, reads it and
-        // deletes it; tcchat follows.
+        // The other way round: the official SDK pins and unpins dan, reads
+        // it and deletes it; tcchat follows.
+        let from = rec.mark();
+        cathy
+            .ok(
+                "pinConversation",
+                json!({"conversationID": "C2Cdan", "isPinned": true}),
+            )
+            .await;
+        rec.wait("dan pinned", from, |e| {
+            matches!(e, Event::ConversationListUpdated(l)
+                if l.first().is_some_and(|c| c.conversation_id == "C2Cdan" && c.is_pinned))
+        })
+        .await;
         let from = rec.mark();
         cathy
             .ok(
@@ -1387,6 +1449,8 @@ fn official_sdk_shows_an_offline_backlog_as_unread_conversations() {
         for i in 0..5 {
             tcchat_send(&alice, "frank", &format!("from alice #{i}")).await;
         }
+        // dan's message a second newer: its conversation comes first.
+        next_second().await;
         tcchat_send(&dan, "frank", "from dan").await;
 
         let mut frank = Agent::create("c-backlog-frank", &url, LOG_LEVEL).await;
