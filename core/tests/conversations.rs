@@ -344,10 +344,13 @@ fn login_fetches_the_list_the_bits_and_then_the_groups() {
     );
     let (_, bits) = h.last_sent(servcmd::PURCHASE_BITS);
     assert_eq!(bits, json!({"uint32_sdkappid": APP}));
-    // The list goes out before the message sync, as in the official SDK.
+    // The message sync goes out first (its reply then precedes the list's,
+    // so pushes of newer messages cannot overtake it for longer), then the
+    // list, then the bits.
     let order: Vec<&str> = h.sent.iter().map(|s| s.0.as_str()).collect();
     let pos = |c: &str| order.iter().position(|x| *x == c).unwrap();
-    assert!(pos(servcmd::CONV_PAGE_GET) < pos(servcmd::GET_MSG));
+    assert!(pos(servcmd::GET_MSG) < pos(servcmd::CONV_PAGE_GET));
+    assert!(pos(servcmd::CONV_PAGE_GET) < pos(servcmd::PURCHASE_BITS));
     // No groups before the bits say they exist.
     assert!(h.sent_of(servcmd::CONV_GROUP_GET).is_empty());
 

@@ -378,6 +378,7 @@ impl Client {
                 };
                 let ready = self.make_ready(now, user_id.clone(), user_sig.clone(), &reply);
                 self.own_cache(&ready.user_id);
+                self.messages.release(&ready.user_id);
                 let info = LoginInfo {
                     repeat_login: false,
                     tiny_id: ready.tiny_id.clone(),
@@ -498,10 +499,11 @@ impl Client {
             let hello = r.hello;
             self.timers.set(Timer::Hello, now + hello);
         }
-        // The conversation list first, as the official SDK (page_get goes
-        // before getmsg), then the purchase bits.
-        self.conv_session_live(now);
+        // The message sync first: its reply then comes before the
+        // conversation list's, and pushes of newer messages cannot overtake
+        // it for longer than before (the official SDK sends page_get first).
         self.start_sync(now);
+        self.conv_session_live(now);
         self.flush();
     }
 
