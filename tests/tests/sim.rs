@@ -2,7 +2,7 @@
 //! seed. See docs/SIMULATION.md for the design, the invariants, and how to
 //! replay a seed or soak many.
 //!
-//! * `seeds`: the CI sweep (`SIM_SEEDS`, default 200, profile `full`).
+//! * `seeds`: the CI sweep (`SIM_SEEDS`, default 200, profile `messages`).
 //! * `replay`: one seed with its trace (`SIM_SEED`, `SIM_PROFILE`).
 //! * `soak` (ignored): any number of seeds on every core.
 //! * `scale` (ignored): 10,000 clients for one virtual hour.
@@ -26,8 +26,9 @@ fn threads() -> usize {
 }
 
 fn profile(seed: u64) -> SimConfig {
-    let name = std::env::var("SIM_PROFILE").unwrap_or_else(|_| "full".into());
-    SimConfig::profile(&name, seed).expect("SIM_PROFILE is full, avoid, switch, solo or kicks")
+    let name = std::env::var("SIM_PROFILE").unwrap_or_else(|_| "messages".into());
+    SimConfig::profile(&name, seed)
+        .expect("SIM_PROFILE is messages, full, avoid, switch, solo or kicks")
 }
 
 /// Run `seeds` on `threads` std threads, hash-only; a failing seed is run
@@ -135,9 +136,9 @@ fn seeds() {
     );
 }
 
-/// `SIM_SEED=N SIM_PROFILE=full cargo test -p tcchat-tests --test sim replay -- --nocapture`
+/// `SIM_SEED=N SIM_PROFILE=messages cargo test -p tcchat-tests --test sim replay -- --nocapture`
 /// replays one seed with its full trace on stderr (`SIM_TRACE=0` keeps it
-/// quiet). Defaults: seed 0, profile `full` (the one the sweeps use).
+/// quiet). Defaults: seed 0, profile `messages` (the one the sweeps use).
 #[test]
 fn replay() {
     let seed = env_u64("SIM_SEED").unwrap_or(0);
@@ -401,4 +402,22 @@ fn regression_login_accepted_while_destroying() {
 /// reconnect backoff; the session goes on.
 fn regression_rate_limited_relogin_ends_the_session() {
     regression(139, "full");
+}
+
+/// Bug 8 (issue 8's invariants): an instance kicked and logged in again
+/// kept showing a message as not revoked; the revoke's notification had
+/// gone to the user's other instance while this one had no session.
+#[test]
+/// Fixed: a new login starts with no messages held (their dedup records
+/// stay), as the official SDK starts with an empty store.
+fn regression_stale_message_after_a_new_login() {
+    regression(59, "messages");
+}
+
+/// Bug 9 (issue 8's invariants): a note to self from another instance of
+/// the user counted as unread; the server never counts one.
+#[test]
+/// Fixed: a message from the user to itself is never unread.
+fn regression_note_to_self_counted_unread() {
+    regression(136, "messages");
 }

@@ -74,6 +74,16 @@ impl<S: Store> Engine<S> {
             .unread_count(app, owner, &conv.peer, floor, conv.read_time)
     }
 
+    /// `user`'s unread count per peer, as getmsg's `C2CPairUnreadCount`
+    /// reports it (for tests and the simulation's convergence checks).
+    pub fn unread_counts(
+        &mut self,
+        app: u64,
+        user: &str,
+    ) -> Result<Vec<PairUnreadCount>, StoreError> {
+        self.pair_unread_counts(app, user)
+    }
+
     /// getmsg's `C2CPairUnreadCount`: every listed conversation with unread
     /// messages (at most [`bounds::MAX_PAIR_UNREAD`], by peer).
     pub(super) fn pair_unread_counts(

@@ -40,6 +40,10 @@ impl World {
             failed: Vec::new(),
             sending: BTreeMap::new(),
             sessions: 0,
+            known: Default::default(),
+            versions: BTreeMap::new(),
+            candidates: Vec::new(),
+            conversations: Vec::new(),
         });
         self.stats.instances += 1;
         self.log(Some(slot), || format!("create instance gen={gen}"));
@@ -230,6 +234,15 @@ impl World {
                     self.logout(slot);
                 } else if r < 0.92 {
                     self.destroy(slot);
+                } else if self.cfg.message_ops {
+                    // Issue 8's operations, in what used to be idle time.
+                    if r < 0.945 {
+                        self.revoke_random(slot);
+                    } else if r < 0.97 {
+                        self.modify_random(slot);
+                    } else if r < 0.99 {
+                        self.read_random(slot);
+                    }
                 }
             }
         }

@@ -122,6 +122,9 @@ pub struct SimConfig {
     /// of a random user by the administrator), on their own random stream;
     /// `None`: no REST kicks.
     pub rest_kick_every: Option<Duration>,
+    /// Issue 8's message operations in the workload (revoke, modify, read
+    /// report) and their invariants (`sim/msgops.rs`).
+    pub message_ops: bool,
     /// Whether an instance may log in as another user than its home user
     /// after a logout (a shared device).
     pub switch_users: bool,
@@ -185,6 +188,7 @@ impl SimConfig {
             action_every,
             switch_users: true,
             rest_kick_every,
+            message_ops: false,
             short_sig,
             faults,
             tuning,
@@ -214,10 +218,18 @@ impl SimConfig {
     /// * `switch`: `avoid` plus instances logging in as other users;
     /// * `solo`: `avoid` with one user per instance (no multi-instance
     ///   kicks at all);
-    /// * `kicks`: `avoid` plus REST kicks by the administrator.
+    /// * `kicks`: `avoid` plus REST kicks by the administrator;
+    /// * `messages`: `full` plus issue 8's message operations (revoke,
+    ///   modify, read report) and their invariants; CI's default.
     pub fn profile(name: &str, seed: u64) -> Option<SimConfig> {
         let mut cfg = match name {
             "full" => return Some(SimConfig::for_seed(seed)),
+            "messages" => {
+                let mut cfg = SimConfig::for_seed(seed);
+                cfg.profile = "messages";
+                cfg.message_ops = true;
+                return Some(cfg);
+            }
             "avoid" => return Some(SimConfig::avoiding_known_bugs(seed)),
             "switch" | "solo" | "kicks" => SimConfig::avoiding_known_bugs(seed),
             _ => return None,

@@ -13,6 +13,7 @@
 
 mod actors;
 pub mod config;
+mod msgops;
 mod oracle;
 pub mod rng;
 pub mod trace;

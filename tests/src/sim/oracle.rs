@@ -42,6 +42,9 @@ impl World {
             Event::Error { code, message } => format!("ev ERROR {code} {message}"),
             other => format!("ev {}", other.name().key()),
         });
+        if self.on_message_op_event(slot, &event) {
+            return;
+        }
         let Some(inst) = self.slots[slot].inst.as_mut() else {
             return;
         };
@@ -155,6 +158,9 @@ impl World {
     }
 
     fn on_received(&mut self, slot: usize, list: Vec<Message>, source: Source) {
+        for m in &list {
+            self.note_known(slot, m);
+        }
         let mut line = String::from("ev MESSAGE_RECEIVED");
         let mut problems: Vec<(&'static str, String)> = Vec::new();
         let Some(inst) = self.slots[slot].inst.as_mut() else {
@@ -301,6 +307,11 @@ impl World {
                 }
             }
             Ok(Response::MessageSent(m)) => {
+                let m = *m;
+                self.note_known(slot, &m);
+                let Some(inst) = self.slots[slot].inst.as_mut() else {
+                    return;
+                };
                 let Some(&idx) = key_of(&m).and_then(|k| self.by_key.get(&k)) else {
                     return self.fail(
                         "sent-not-accepted",
@@ -506,6 +517,9 @@ impl World {
                     format!("the server still holds L{link}, closed by its client long ago"),
                 );
             }
+        }
+        if self.cfg.message_ops {
+            self.final_message_checks();
         }
     }
 }

@@ -3,7 +3,7 @@
 //! queue says so, so a seed fixes everything that happens.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -157,6 +157,15 @@ pub(crate) struct Inst {
     /// Messages being sent, by command.
     pub sending: BTreeMap<RequestId, Message>,
     pub sessions: u64,
+    /// `u<user>/<message ID>` of every message this instance had (created
+    /// and sent, or received) for a session's user.
+    pub known: BTreeSet<String>,
+    /// The highest version MESSAGE_MODIFIED showed, per known key.
+    pub versions: BTreeMap<String, u64>,
+    /// IDs of messages it sent: what it may revoke or modify.
+    pub candidates: Vec<String>,
+    /// Conversations in which it received messages: what it may read.
+    pub conversations: Vec<String>,
 }
 
 /// A client slot: the network position of one device.
