@@ -369,7 +369,7 @@ fn history_pages_newest_first_each_page_oldest_first<S: Store>(sim: Sim<S>) {
         )
     };
     let m12 = &list[2];
-    assert_eq!(texts_of(&[m12.clone()]), ["m12"]);
+    assert_eq!(texts_of(std::slice::from_ref(m12)), ["m12"]);
     let key12 = m12["MsgKey"].as_str().unwrap();
     let up = newer(&mut a1, &mut sim, 5, key12, 0, 1).ok();
     let want: Vec<String> = (13..18).map(|i| format!("m{i}")).collect();
