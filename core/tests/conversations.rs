@@ -1753,3 +1753,13 @@ fn a_deleted_conversation_takes_its_held_messages_along() {
     h.push(recent_contact_mod(json!([{"PushType": 1, "RecentContactDeleteItem": {"RecentContactList": [{"Type": 1, "UserId": "u3"}]}}])));
     assert!(h.client.find_message(&list[0].id).is_none());
 }
+
+#[test]
+fn a_note_to_self_is_never_unread() {
+    let mut h = Harness::logged_in();
+    h.push(msgs(vec![wire_msg("u1", "u1", 1, 1, T0, "remember")]));
+    let me = h.conv("C2Cu1");
+    assert_eq!(me.unread_count, 0);
+    assert_eq!(me.last_message.unwrap().message_for_show, "remember");
+    assert_eq!(h.client.get_total_unread_message_count().unwrap(), 0);
+}
