@@ -181,6 +181,16 @@ fn modify_with_versions_and_conflicts<S: Store>(sim: Sim<S>) {
     assert_eq!(item["MsgTimeStamp"], time);
     assert!(!item["MsgKey"].as_str().unwrap().is_empty());
     assert_eq!(item["MsgBody"][0]["MsgContent"]["Text"], "m1 edited");
+    // The same request again (its reply lost): OK as before, no news.
+    let resent = a1
+        .op(
+            &mut sim,
+            "openim.modify_c2c_msg",
+            modify(0, "m1 edited", ""),
+        )
+        .ok();
+    assert_eq!(resent.body()["MsgVersion"], 1);
+    assert!(resent.others.is_empty());
     // The peer may modify too, naming the current version.
     let out = b
         .op(
@@ -595,6 +605,25 @@ fn extensions_set_delete_clear_with_sequences<S: Store>(sim: Sim<S>) {
                                     "MsgRandom": 49481011, "MsgTime": t, "MsgClientTime": t},
             "SetKVInfo": [{"MsgKeyValue": [{"Key": "a", "Value": "1", "Seq": 1}, {"Key": "b", "Value": "2", "Seq": 2}], "ClearMsgSeq": 0}]}})
     );
+    // The same request again (its reply lost): the keys already hold
+    // those values, so it succeeds with nothing new.
+    let resent = a1
+        .op(
+            &mut sim,
+            "openim_msg_ext_http_svc.set_key_values",
+            set(
+                1,
+                json!([{"Key": "a", "Value": "1", "Seq": 0}, {"Key": "b", "Value": "2", "Seq": 0}]),
+            ),
+        )
+        .ok();
+    assert_eq!(
+        resent.body()["ExtensionList"],
+        json!([{"ErrorCode": 0, "Extension": {"Key": "a", "Value": "1", "Seq": 1}},
+               {"ErrorCode": 0, "Extension": {"Key": "b", "Value": "2", "Seq": 2}}])
+    );
+    assert_eq!(resent.body()["Seq"], 2);
+    assert!(resent.others.is_empty());
     // bob, not knowing b's seq: conflict for b only, with the stored key.
     let out = b
         .op(

@@ -7,7 +7,9 @@
 //! a client fetching changes learns of the deletion); clearing forgets
 //! every key and sets `ClearSeq` to the next sequence. A set or delete
 //! names the `Seq` of the key the client last knew (0: unknown); another
-//! stored `Seq` is a conflict for that key only.
+//! stored `Seq` is a conflict for that key only, unless the key already is
+//! as asked (that value, or deleted), which succeeds with no change (so a
+//! request resent after a lost reply succeeds).
 
 use std::collections::BTreeMap;
 
@@ -144,6 +146,26 @@ impl<S: Store> Engine<S> {
             for kv in list {
                 let current = stored.get(&kv.key);
                 let current_seq = current.map_or(0, |e| e.seq);
+                let deleting = op == ExtOp::DELETE;
+                // Already as asked (nothing to delete, or this very value
+                // set, say by this request sent before its reply was lost):
+                // success, no change.
+                let settled = if deleting {
+                    current.is_none_or(|e| e.value.is_empty())
+                } else {
+                    current.is_some_and(|e| e.value == kv.value)
+                };
+                if settled {
+                    results.push(ExtResult {
+                        error_code: 0,
+                        extension: ExtKeyValue {
+                            key: kv.key.clone(),
+                            value: current.map(|e| e.value.clone()).unwrap_or_default(),
+                            seq: current_seq,
+                        },
+                    });
+                    continue;
+                }
                 let error = if kv.seq != current_seq {
                     codes::EXTENSION_SEQ_CONFLICT
                 } else if current.is_none() && stored.len() >= bounds::MAX_EXTENSION_KEYS {
@@ -161,19 +183,6 @@ impl<S: Store> Engine<S> {
                             },
                             wire_kv,
                         ),
-                    });
-                    continue;
-                }
-                let deleting = op == ExtOp::DELETE;
-                if deleting && current.is_none_or(|e| e.value.is_empty()) {
-                    // Nothing to delete: report the key as it is.
-                    results.push(ExtResult {
-                        error_code: 0,
-                        extension: ExtKeyValue {
-                            key: kv.key.clone(),
-                            value: String::new(),
-                            seq: current_seq,
-                        },
                     });
                     continue;
                 }

@@ -181,7 +181,8 @@ impl<S: Store> Engine<S> {
 
     /// Either party modifies a message that is not revoked, naming the
     /// version it replaces; another version is a conflict (20027, with the
-    /// stored message in the reply).
+    /// stored message in the reply), unless the stored version is exactly
+    /// this modification (a resent request: answered OK again).
     fn modify(&mut self, me: &Ident, req: ModifyRequest) -> Result<(ModifyReply, Queued), Fail> {
         let mut m = self.find_message(
             me.app,
@@ -206,6 +207,21 @@ impl<S: Store> Engine<S> {
         if let Err((code, info)) = check_body(&req.msg_body, &req.cloud_custom_data) {
             return refuse(code, info);
         }
+        let body = serde_json::to_string(&req.msg_body).unwrap_or_else(|_| "[]".to_owned());
+        // The same modification again (a request resent after its reply was
+        // lost): answered as the first time, with nothing new to announce.
+        let repeated = m.state.version == req.msg_version.saturating_add(1)
+            && m.msg.body == body
+            && m.msg.cloud_custom_data == req.cloud_custom_data;
+        if repeated {
+            let reply = ModifyReply {
+                base: BaseReply::ok(),
+                msg_body: req.msg_body,
+                msg_version: m.state.version,
+                cloud_custom_data: req.cloud_custom_data,
+            };
+            return Ok((reply, Queued::default()));
+        }
         if req.msg_version != m.state.version {
             let reply = ModifyReply {
                 base: BaseReply::fail(
@@ -221,7 +237,7 @@ impl<S: Store> Engine<S> {
             };
             return Ok((reply, Queued::default()));
         }
-        m.msg.body = serde_json::to_string(&req.msg_body).unwrap_or_else(|_| "[]".to_owned());
+        m.msg.body = body;
         m.msg.cloud_custom_data.clone_from(&req.cloud_custom_data);
         m.state.version += 1;
         let notify = ModNotify {
