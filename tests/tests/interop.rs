@@ -757,7 +757,6 @@ fn restartable_config(name: &str) -> ServerConfig {
 /// SDK's documented recovery is one failed attempt, then nothing until its
 /// 60 s timer (official-web-sdk.md §11).
 #[test]
-#[ignore = "server feature needed: openim.getroammsg with GetDirection 1 (the official SDK's RecoverMsgModule after a re-login; refused with 10004 today)"]
 fn official_sdk_recovers_from_server_restart() {
     run(async {
         let config = restartable_config("s5-restart");
@@ -1037,9 +1036,8 @@ fn official_sdk_counts_a_reconnect_backlog_of_several_pages_as_unread() {
 /// messages newer than `LastMsgTime`, its newest held message's time,
 /// `MaxCnt` 16) besides getmsg. The reply must be accepted: no
 /// `RecoverMsgModule._recoverC2CMsg failed`, each missed message raised
-/// once.
+/// once and counted once as unread.
 #[test]
-#[ignore = "server feature needed: openim.getroammsg with GetDirection 1 (the official SDK's RecoverMsgModule after a re-login; refused with 10004 today)"]
 fn official_sdk_recovers_a_known_conversation_after_reconnect() {
     run(async {
         let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
@@ -1098,6 +1096,11 @@ fn official_sdk_recovers_a_known_conversation_after_reconnect() {
             assert_eq!(counts.get(&m.id), Some(&1), "{}: {counts:?}", m.id);
         }
         assert_eq!(counts.get(&before.id), None, "{counts:?}");
+        // Recovered and synced alike, each message counts once as unread.
+        assert_eq!(
+            mona.call("getTotalUnreadMessageCount", json!({})).await,
+            Ok(json!(4))
+        );
         mona.assert_replies_ok(relogin).await;
         mona.assert_no_problems_except(
             0,
