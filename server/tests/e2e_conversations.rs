@@ -519,6 +519,50 @@ fn an_offline_instance_gets_the_conversation_changes_in_order<S: Store>(sim: Sim
     assert!(own.body.get("EventArray").is_none());
 }
 
+fn a_resent_request_gets_its_first_answer_again<S: Store>(sim: Sim<S>) {
+    let World {
+        mut sim, mut a1, ..
+    } = world(sim);
+    let head = a1.head("recentcontact.create_contact_group", sim.unix_s());
+    let body = json!({"From_Account": "alice", "GroupContactItem": [{"GroupName": "G", "ContactItem": []}]});
+    let first = frames(&sim.request(1, &head, &body));
+    assert_eq!(
+        first.len(),
+        2,
+        "the reply and the push to alice's other instance"
+    );
+    assert_eq!(first[0].body["ErrorCode"], 0);
+    // The socket dies before the reply is read; the client re-logs in on a
+    // new one and resends the request as it was (same seq).
+    sim.disconnect(1);
+    let mut again = a1.clone();
+    again.conn = 9;
+    again.connect(&mut sim);
+    assert_eq!(again.relogin(&mut sim).body["ErrorCode"], 0);
+    let second = frames(&sim.request(9, &head, &body));
+    assert_eq!(
+        second.len(),
+        1,
+        "the answer only, nothing redone: {second:?}"
+    );
+    assert_eq!(second[0].head.seq, head.seq);
+    assert_eq!(second[0].raw_body, first[0].raw_body);
+    let groups = again
+        .op(
+            &mut sim,
+            "recentcontact.get_contact_group",
+            json!({"From_Account": "alice", "StartIndex": 0}),
+        )
+        .ok();
+    assert_eq!(
+        groups.body()["GroupItem"],
+        json!([{"GroupId": 1, "GroupName": "G"}])
+    );
+    // A new request (new seq) for the same name is refused as usual.
+    let dup = again.op(&mut sim, "recentcontact.create_contact_group", body);
+    assert_eq!(dup.code(), 50002);
+}
+
 on_both_stores!(
     the_list_has_last_messages_unread_counts_and_read_times,
     the_list_pages_by_100,
@@ -527,4 +571,5 @@ on_both_stores!(
     groups_create_rename_members_delete,
     group_limits,
     an_offline_instance_gets_the_conversation_changes_in_order,
+    a_resent_request_gets_its_first_answer_again,
 );

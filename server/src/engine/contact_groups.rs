@@ -86,6 +86,7 @@ impl<S: Store> Engine<S> {
     fn group_command<R: serde::Serialize>(
         &mut self,
         unix_ms: u64,
+        me: &Ident,
         conn: ConnId,
         gzip: bool,
         head: &Head,
@@ -93,7 +94,7 @@ impl<S: Store> Engine<S> {
     ) {
         match result {
             Ok((reply, queued)) => {
-                self.out.reply(conn, gzip, head, &reply);
+                self.reply_change(me, conn, gzip, head, &reply);
                 self.push_queued(unix_ms, queued);
             }
             Err(fail) => self.answer_fail(conn, gzip, head, fail),
@@ -108,12 +109,13 @@ impl<S: Store> Engine<S> {
         gzip: bool,
         frame: &Frame,
     ) {
-        let Some((me, req)) = self.begin::<CreateContactGroupRequest>(unix_ms, conn, gzip, frame)
+        let Some((me, req)) =
+            self.begin_change::<CreateContactGroupRequest>(unix_ms, conn, gzip, frame)
         else {
             return;
         };
         let result = self.group_create(&me, &req);
-        self.group_command(unix_ms, conn, gzip, &frame.head, result);
+        self.group_command(unix_ms, &me, conn, gzip, &frame.head, result);
     }
 
     /// One group at a time (as Tencent), with its first conversations.
@@ -217,12 +219,13 @@ impl<S: Store> Engine<S> {
         gzip: bool,
         frame: &Frame,
     ) {
-        let Some((me, req)) = self.begin::<UpdateContactGroupRequest>(unix_ms, conn, gzip, frame)
+        let Some((me, req)) =
+            self.begin_change::<UpdateContactGroupRequest>(unix_ms, conn, gzip, frame)
         else {
             return;
         };
         let result = self.group_update(&me, &req);
-        self.group_command(unix_ms, conn, gzip, &frame.head, result);
+        self.group_command(unix_ms, &me, conn, gzip, &frame.head, result);
     }
 
     /// `UpdateType` 1 with `UpdateGroupType` 1 (rename `OldGroupName` to
@@ -411,12 +414,13 @@ impl<S: Store> Engine<S> {
         gzip: bool,
         frame: &Frame,
     ) {
-        let Some((me, req)) = self.begin::<DelContactGroupRequest>(unix_ms, conn, gzip, frame)
+        let Some((me, req)) =
+            self.begin_change::<DelContactGroupRequest>(unix_ms, conn, gzip, frame)
         else {
             return;
         };
         let result = self.group_delete(&me, &req);
-        self.group_command(unix_ms, conn, gzip, &frame.head, result);
+        self.group_command(unix_ms, &me, conn, gzip, &frame.head, result);
     }
 
     /// Delete the named groups that exist (51009 when none does), and

@@ -201,12 +201,12 @@ impl<S: Store> Engine<S> {
 
     /// `recentcontact.top`.
     pub(super) fn on_top(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
-        let Some((me, req)) = self.begin::<TopRequest>(unix_ms, conn, gzip, frame) else {
+        let Some((me, req)) = self.begin_change::<TopRequest>(unix_ms, conn, gzip, frame) else {
             return;
         };
         match self.top(&me, &req) {
             Ok(queued) => {
-                self.out.reply(conn, gzip, &frame.head, &BaseReply::ok());
+                self.reply_change(&me, conn, gzip, &frame.head, &BaseReply::ok());
                 self.push_queued(unix_ms, queued);
             }
             Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),
@@ -306,12 +306,13 @@ impl<S: Store> Engine<S> {
         gzip: bool,
         frame: &Frame,
     ) {
-        let Some((me, req)) = self.begin::<BatchDeleteRequest>(unix_ms, conn, gzip, frame) else {
+        let Some((me, req)) = self.begin_change::<BatchDeleteRequest>(unix_ms, conn, gzip, frame)
+        else {
             return;
         };
         match self.batch_delete(&me, &req) {
             Ok((reply, queued)) => {
-                self.out.reply(conn, gzip, &frame.head, &reply);
+                self.reply_change(&me, conn, gzip, &frame.head, &reply);
                 self.push_queued(unix_ms, queued);
             }
             Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),

@@ -71,12 +71,13 @@ impl<S: Store> Engine<S> {
 
     /// `openim_msg_ext_http_svc.set_key_values`.
     pub(super) fn on_ext_set(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
-        let Some((me, req)) = self.begin::<SetKeyValuesRequest>(unix_ms, conn, gzip, frame) else {
+        let Some((me, req)) = self.begin_change::<SetKeyValuesRequest>(unix_ms, conn, gzip, frame)
+        else {
             return;
         };
         match self.ext_set(&me, &req) {
             Ok((reply, queued)) => {
-                self.out.reply(conn, gzip, &frame.head, &reply);
+                self.reply_change(&me, conn, gzip, &frame.head, &reply);
                 self.push_queued(unix_ms, queued);
             }
             Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),

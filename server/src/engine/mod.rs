@@ -53,6 +53,7 @@ mod policy;
 mod query;
 mod reads;
 mod refusal;
+mod replay;
 mod request;
 mod rest;
 mod stubs;
@@ -84,6 +85,7 @@ use conn::{Conn, Ident, Session};
 use deadlines::Deadlines;
 use limits::Buckets;
 use outbox::Outbox;
+use replay::ReplayCache;
 use sync::AckTracker;
 use token::Tokens;
 
@@ -135,6 +137,7 @@ pub struct Engine<S> {
     user_buckets: Buckets<(u64, String)>,
     deadlines: Deadlines,
     acks: AckTracker,
+    replays: ReplayCache,
     out: Outbox,
     next_sweep: Option<Instant>,
 }
@@ -180,6 +183,7 @@ impl<S: Store> Engine<S> {
             per_ip: HashMap::new(),
             deadlines: Deadlines::default(),
             acks: AckTracker::default(),
+            replays: ReplayCache::default(),
             next_sweep: None,
         }
     }
@@ -553,6 +557,7 @@ impl<S: Store> Engine<S> {
     /// instance): memory and store. Does not touch its socket.
     fn end_session(&mut self, a2_hash: &str) {
         self.a2s.remove(a2_hash);
+        self.replays.forget_session(a2_hash);
         if let Err(err) = self.store.delete_session(a2_hash) {
             tracing::warn!(%err, "cannot delete a session from the store");
         }

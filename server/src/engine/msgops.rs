@@ -111,12 +111,13 @@ impl<S: Store> Engine<S> {
 
     /// `openim.msgwithdraw`.
     pub(super) fn on_revoke(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
-        let Some((me, req)) = self.begin::<WithdrawRequest>(unix_ms, conn, gzip, frame) else {
+        let Some((me, req)) = self.begin_change::<WithdrawRequest>(unix_ms, conn, gzip, frame)
+        else {
             return;
         };
         match self.revoke(unix_ms, &me, &req.msg_info) {
             Ok(queued) => {
-                self.out.reply(conn, gzip, &frame.head, &BaseReply::ok());
+                self.reply_change(&me, conn, gzip, &frame.head, &BaseReply::ok());
                 self.push_queued(unix_ms, queued);
             }
             Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),
@@ -167,12 +168,12 @@ impl<S: Store> Engine<S> {
 
     /// `openim.modify_c2c_msg`.
     pub(super) fn on_modify(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
-        let Some((me, req)) = self.begin::<ModifyRequest>(unix_ms, conn, gzip, frame) else {
+        let Some((me, req)) = self.begin_change::<ModifyRequest>(unix_ms, conn, gzip, frame) else {
             return;
         };
         match self.modify(&me, req) {
             Ok((reply, queued)) => {
-                self.out.reply(conn, gzip, &frame.head, &reply);
+                self.reply_change(&me, conn, gzip, &frame.head, &reply);
                 self.push_queued(unix_ms, queued);
             }
             Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),
@@ -276,12 +277,13 @@ impl<S: Store> Engine<S> {
         gzip: bool,
         frame: &Frame,
     ) {
-        let Some((me, req)) = self.begin::<DeleteMsgRequest>(unix_ms, conn, gzip, frame) else {
+        let Some((me, req)) = self.begin_change::<DeleteMsgRequest>(unix_ms, conn, gzip, frame)
+        else {
             return;
         };
         match self.delete_messages(&me, &req) {
             Ok(queued) => {
-                self.out.reply(conn, gzip, &frame.head, &BaseReply::ok());
+                self.reply_change(&me, conn, gzip, &frame.head, &BaseReply::ok());
                 self.push_queued(unix_ms, queued);
             }
             Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),

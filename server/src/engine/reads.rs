@@ -31,12 +31,13 @@ fn notify_event(item: NotifyItem) -> PushEvent {
 impl<S: Store> Engine<S> {
     /// `openim.msgreaded`.
     pub(super) fn on_msg_readed(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
-        let Some((me, req)) = self.begin::<MsgReadedRequest>(unix_ms, conn, gzip, frame) else {
+        let Some((me, req)) = self.begin_change::<MsgReadedRequest>(unix_ms, conn, gzip, frame)
+        else {
             return;
         };
         match self.msg_readed(unix_ms, &me, &req) {
             Ok(queued) => {
-                self.out.reply(conn, gzip, &frame.head, &BaseReply::ok());
+                self.reply_change(&me, conn, gzip, &frame.head, &BaseReply::ok());
                 self.push_queued(unix_ms, queued);
             }
             Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),
@@ -123,12 +124,13 @@ impl<S: Store> Engine<S> {
         gzip: bool,
         frame: &Frame,
     ) {
-        let Some((me, req)) = self.begin::<ReadReceiptRequest>(unix_ms, conn, gzip, frame) else {
+        let Some((me, req)) = self.begin_change::<ReadReceiptRequest>(unix_ms, conn, gzip, frame)
+        else {
             return;
         };
         match self.read_receipt(unix_ms, &me, &req) {
             Ok(queued) => {
-                self.out.reply(conn, gzip, &frame.head, &BaseReply::ok());
+                self.reply_change(&me, conn, gzip, &frame.head, &BaseReply::ok());
                 self.push_queued(unix_ms, queued);
             }
             Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),

@@ -2,6 +2,8 @@
 //! body, and how a refusal is answered.
 
 use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::value::RawValue;
 use tcchat_core::wire::{Frame, Head};
 
 use super::conn::Ident;
@@ -77,15 +79,65 @@ impl<S: Store> Engine<S> {
         gzip: bool,
         frame: &Frame,
     ) -> Option<(Ident, T)> {
+        let me = self.identify(unix_ms, conn, gzip, frame)?;
+        self.parse(conn, gzip, frame).map(|req| (me, req))
+    }
+
+    /// [`begin`](Self::begin) for a request that changes state: a resend of
+    /// one already answered (same session, servcmd and seq) gets that answer
+    /// again and `None` (see [`super::replay`]). Answer with
+    /// [`reply_change`](Self::reply_change).
+    pub(super) fn begin_change<T: DeserializeOwned>(
+        &mut self,
+        unix_ms: u64,
+        conn: ConnId,
+        gzip: bool,
+        frame: &Frame,
+    ) -> Option<(Ident, T)> {
+        let me = self.identify(unix_ms, conn, gzip, frame)?;
         let head = &frame.head;
-        let Some(me) = self.ident(conn, head, unix_ms) else {
-            self.refuse_unidentified(conn, gzip, head);
+        let earlier = self
+            .replays
+            .get(&me.origin, &head.servcmd, head.seq)
+            .and_then(|body| RawValue::from_string(body.to_owned()).ok());
+        if let Some(body) = earlier {
+            tracing::debug!(conn = conn.0, servcmd = %head.servcmd, seq = head.seq, "resent request answered again");
+            self.out.reply(conn, gzip, head, &body);
             return None;
-        };
+        }
+        self.parse(conn, gzip, frame).map(|req| (me, req))
+    }
+
+    /// Reply `body` to a state-changing request of `me` and keep it for a
+    /// resend.
+    pub(super) fn reply_change<B: Serialize>(
+        &mut self,
+        me: &Ident,
+        conn: ConnId,
+        gzip: bool,
+        head: &Head,
+        body: &B,
+    ) {
+        if let Ok(json) = serde_json::to_string(body) {
+            self.replays.put(&me.origin, &head.servcmd, head.seq, json);
+        }
+        self.out.reply(conn, gzip, head, body);
+    }
+
+    fn identify(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) -> Option<Ident> {
+        let me = self.ident(conn, &frame.head, unix_ms);
+        if me.is_none() {
+            self.refuse_unidentified(conn, gzip, &frame.head);
+        }
+        me
+    }
+
+    fn parse<T: DeserializeOwned>(&mut self, conn: ConnId, gzip: bool, frame: &Frame) -> Option<T> {
         match frame.body_as() {
-            Ok(req) => Some((me, req)),
+            Ok(req) => Some(req),
             Err(err) => {
-                self.out.fail(conn, gzip, head, err.code(), err.to_string());
+                self.out
+                    .fail(conn, gzip, &frame.head, err.code(), err.to_string());
                 None
             }
         }
