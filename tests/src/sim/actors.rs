@@ -143,6 +143,7 @@ impl World {
                 }
                 if !self.links[link].client_closed {
                     self.links[link].client_closed = true;
+                    self.links[link].closed_at = self.now;
                     self.up(link, Ev::SrvClose(link));
                 }
             }

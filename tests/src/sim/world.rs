@@ -101,6 +101,8 @@ pub(crate) struct Link {
     pub url: String,
     /// The client end is gone (closed by the client or told it closed).
     pub client_closed: bool,
+    /// When the client closed it (or gave up on it).
+    pub closed_at: Duration,
     /// The client heard that it opened.
     pub opened: bool,
     /// The server end is open.
@@ -540,6 +542,7 @@ impl World {
             incarnation: 0,
             url,
             client_closed: false,
+            closed_at: Duration::ZERO,
             opened: false,
             server_open: false,
             c2s_dead: false,
@@ -1081,6 +1084,7 @@ impl World {
     fn driver_close(&mut self, link: LinkId) {
         if !self.links[link].client_closed {
             self.links[link].client_closed = true;
+            self.links[link].closed_at = self.now;
             self.up(link, Ev::SrvClose(link));
         }
     }
@@ -1093,6 +1097,7 @@ impl World {
             return;
         }
         self.links[link].client_closed = true;
+        self.links[link].closed_at = self.now;
         let inst = self.slots[slot].inst.as_mut().expect("checked");
         if inst.connecting == Some(link) {
             inst.connecting = None;
@@ -1160,6 +1165,7 @@ impl World {
             return;
         }
         self.links[link].client_closed = true;
+        self.links[link].closed_at = self.now;
         let inst = self.slots[slot].inst.as_mut().expect("checked");
         if inst.connecting == Some(link) {
             inst.connecting = None;
