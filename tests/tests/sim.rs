@@ -421,3 +421,11 @@ fn regression_stale_message_after_a_new_login() {
 fn regression_note_to_self_counted_unread() {
     regression(136, "messages");
 }
+
+/// A harness bug, kept as a regression seed: overlapping server stalls
+/// re-scheduled held frames one by one, so a later login on a socket
+/// overtook the requests of the session before it.
+#[test]
+fn regression_stalls_keep_each_sockets_order() {
+    regression(6699, "messages");
+}

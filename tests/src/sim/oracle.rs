@@ -346,7 +346,10 @@ impl World {
     pub(crate) fn check_client(&mut self, slot: usize) {
         let max_pending = self.cfg.tuning.max_pending_requests;
         let max_cached = self.cfg.tuning.max_cached_messages;
-        let allowance = if self.cfg.strict_pending_bound { 0 } else { 4 };
+        // The SDK's own requests may go on top of the user's, at most one of
+        // each: sync, hello, re-login, logout, and since issue 8 the
+        // conversation list, purchase bits and conversation groups.
+        let allowance = if self.cfg.strict_pending_bound { 0 } else { 7 };
         let Some(inst) = self.slots[slot].inst.as_ref() else {
             return;
         };

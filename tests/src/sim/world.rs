@@ -63,6 +63,8 @@ pub(crate) enum Ev {
     Restart,
     /// The workload ends; the network heals.
     EndWorkload,
+    /// A server stall may be over: handle what it held, in order.
+    StallEnd,
 }
 
 struct Item {
@@ -203,6 +205,11 @@ pub(crate) struct Server {
     pub incarnation: u64,
     pub sched: Option<Duration>,
     pub stall_until: Duration,
+    /// What reached the server while it was stalled, in arrival order: a
+    /// stalled process still reads each socket in order when it resumes.
+    pub held: std::collections::VecDeque<Ev>,
+    /// A `StallEnd` is scheduled.
+    pub stall_end_pending: bool,
     pub by_conn: HashMap<SConn, LinkId>,
     pub next_conn: u64,
     pub open_conns: usize,
@@ -354,6 +361,8 @@ impl World {
                 incarnation: 0,
                 sched: None,
                 stall_until: Duration::ZERO,
+                held: Default::default(),
+                stall_end_pending: false,
                 by_conn: HashMap::new(),
                 next_conn: 1,
                 open_conns: 0,
@@ -485,6 +494,7 @@ impl World {
             Ev::RestKick => self.rest_kick(),
             Ev::Restart => self.restart(),
             Ev::EndWorkload => self.end_workload(),
+            Ev::StallEnd => self.stall_end(),
         }
     }
 
@@ -566,16 +576,48 @@ impl World {
         link
     }
 
+    /// Whether the server is stalled (or still has held input to handle
+    /// first); if so, `ev` waits behind what it already holds.
+    fn held_by_stall(&mut self, ev: Ev) -> Option<Ev> {
+        if self.server.stall_until <= self.now && self.server.held.is_empty() {
+            return Some(ev);
+        }
+        self.server.held.push_back(ev);
+        if !self.server.stall_end_pending {
+            self.server.stall_end_pending = true;
+            let at = self.server.stall_until.max(self.now);
+            self.schedule(at, Ev::StallEnd);
+        }
+        None
+    }
+
+    /// Handle what a stall held, in arrival order (the first version
+    /// re-scheduled each held event by itself, so overlapping stalls could
+    /// reorder a socket's frames: found by seed 6699 of profile
+    /// `messages`, where a later login on a socket overtook the requests of
+    /// the session before it, which then counted for the new user).
+    fn stall_end(&mut self) {
+        self.server.stall_end_pending = false;
+        if self.server.stall_until > self.now {
+            self.server.stall_end_pending = true;
+            let at = self.server.stall_until;
+            self.schedule(at, Ev::StallEnd);
+            return;
+        }
+        let held = std::mem::take(&mut self.server.held);
+        for ev in held {
+            self.handle(ev);
+        }
+    }
+
     fn srv_open(&mut self, link: LinkId) {
         if self.server.engine.is_none() {
             self.down(link, Ev::CliConnectFailed(link, "connection refused"));
             return;
         }
-        if self.server.stall_until > self.now {
-            let at = self.server.stall_until;
-            self.schedule(at, Ev::SrvOpen(link));
+        let Some(Ev::SrvOpen(link)) = self.held_by_stall(Ev::SrvOpen(link)) else {
             return;
-        }
+        };
         if self.links[link].client_closed {
             return;
         }
@@ -609,11 +651,9 @@ impl World {
         let Some(sconn) = self.server_end(link) else {
             return;
         };
-        if self.server.stall_until > self.now {
-            let at = self.server.stall_until;
-            self.schedule(at, Ev::SrvClose(link));
+        let Some(Ev::SrvClose(link)) = self.held_by_stall(Ev::SrvClose(link)) else {
             return;
-        }
+        };
         self.close_server_end(link);
         let (now, unix) = (self.instant(), self.server_unix_ms());
         self.server.step += 1;
@@ -640,11 +680,9 @@ impl World {
         let Some(sconn) = self.server_end(link) else {
             return;
         };
-        if self.server.stall_until > self.now {
-            let at = self.server.stall_until;
-            self.schedule(at, Ev::SrvFrame(link, bytes));
+        let Some(Ev::SrvFrame(link, bytes)) = self.held_by_stall(Ev::SrvFrame(link, bytes)) else {
             return;
-        }
+        };
         self.stats.frames_up += 1;
         self.trace.mix_bytes(&bytes);
         let slot = self.links[link].slot;
@@ -1009,6 +1047,8 @@ impl World {
         self.server.parked = Some(engine.into_store());
         self.server.sched = None;
         self.server.stall_until = Duration::ZERO;
+        // What a crashed process had not read yet is gone with it.
+        self.server.held.clear();
         let open: Vec<LinkId> = (0..self.links.len())
             .filter(|&l| self.links[l].server_open)
             .collect();
@@ -1270,6 +1310,13 @@ fn describe_down(bytes: &[u8]) -> String {
             v["Cookie"],
             v["SyncFlag"]
         );
+    }
+    if let Some(unread) = v["C2CPairUnreadCount"].as_array() {
+        let counts: Vec<String> = unread
+            .iter()
+            .map(|p| format!("{}:{}", p["From_Account"], p["UnreadCount"]))
+            .collect();
+        s += &format!(" unread=[{}]", counts.join(","));
     }
     if let Some(ev) = v["EventArray"].as_array() {
         s += &format!(
