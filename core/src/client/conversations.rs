@@ -218,12 +218,47 @@ impl Client {
         }
     }
 
+    /// The peer revoked a message of `conversation_id` that this instance
+    /// does not hold (it was delivered before this login, or to another
+    /// instance). A counted one it tracks is uncounted. Otherwise, when
+    /// the count includes messages this instance never saw (the login's
+    /// `C2CPairUnreadCount`), the revoked one may be among them or not
+    /// (it may be older than the read time, which only the server knows):
+    /// the server is asked again, by a getmsg whose final page carries the
+    /// counts (found by the simulation, seed 1433 of profile `messages`).
+    /// That reply comes after the revoke's push, so it counts without it.
+    pub(super) fn conv_unheld_revoked(&mut self, now: Instant, conversation_id: &str, id: &str) {
+        if !matches!(self.session, Session::Ready(_)) {
+            return;
+        }
+        let unsure = match self.convs.entries.get_mut(conversation_id) {
+            Some(e) => {
+                if e.uncount_unread(id) {
+                    self.convs.touch(conversation_id);
+                    return;
+                }
+                e.unread > e.unread_ids.len() as u64
+            }
+            None => {
+                c2c_peer(conversation_id).is_some_and(|p| self.convs.pair_unread.contains_key(p))
+            }
+        };
+        if unsure {
+            self.convs.unread_override_pending = true;
+            self.start_sync(now);
+        }
+    }
+
     /// This user read `conversation_id` up to `read_time` (Unix seconds):
     /// on the reply to its own read report, or when another instance
     /// reports it (`ReadC2cMsgNotify`). Unread becomes the count of tracked
     /// unread messages newer than that (normally 0).
     pub(super) fn conv_read(&mut self, conversation_id: &str, read_time: u64) {
         let Some(e) = self.convs.entries.get_mut(conversation_id) else {
+            // Not listed yet: it will start with nothing unread.
+            if let Some(peer) = c2c_peer(conversation_id) {
+                self.convs.pair_unread.remove(peer);
+            }
             return;
         };
         e.read_time = e.read_time.max(read_time);
@@ -255,6 +290,21 @@ impl Client {
     /// counts from the next final getmsg page.
     pub(super) fn conv_session_live(&mut self, now: Instant) {
         self.convs.unread_override_pending = true;
+        // A sync request still pending from before (its link died) is
+        // resent now, as this login's sync: it gets a whole timeout again.
+        // Otherwise the time spent reconnecting could expire it just before
+        // its reply, and the list would stay unsynced until the next login
+        // (found by the simulation, seed 6070 of profile `messages`).
+        let deadline = now + self.opts.tuning.request_timeout;
+        for p in self.requests.iter_mut() {
+            let sync = matches!(
+                p.purpose,
+                Purpose::Conv(ConvOp::Page(_) | ConvOp::GroupPage(_)) | Purpose::PurchaseBits
+            );
+            if sync {
+                p.deadline = p.deadline.max(deadline);
+            }
+        }
         if !self
             .requests
             .any(|p| matches!(p.purpose, Purpose::Conv(ConvOp::Page(_))))
@@ -359,17 +409,13 @@ impl Client {
             }
             sync.seen.insert(id.clone());
         }
-        let is_new = !convs.entries.contains_key(&id);
-        let pair_unread = convs.pair_unread.get(&peer).copied();
+        // A new entry takes its unread count from C2CPairUnreadCount
+        // (`Conversations::entry`): page_get's C2C unread counts are not
+        // used (as the official SDK).
         let e = convs.entry(&id, &peer);
         e.pinned = item.is_pinned == 1;
         e.remind = MessageRemindType::from_recv_option(item.msg_recv_option);
         e.peer_read_time = e.peer_read_time.max(item.c2c_peer_read_time);
-        if is_new {
-            // page_get's C2C unread counts are not used (as the official
-            // SDK): getmsg's C2CPairUnreadCount is the source.
-            e.set_unread(pair_unread.unwrap_or(0));
-        }
         if let Some(mut server) = Last::from_session(item) {
             match &e.last {
                 Some(local) if local.summary.last_time > server.summary.last_time => {}
@@ -416,17 +462,18 @@ impl Client {
             return;
         }
         self.convs.unread_override_pending = false;
-        let counts: HashMap<String, u64> = unread
+        let mut counts: HashMap<String, u64> = unread
             .iter()
             .take(Conversations::MAX_CONVERSATIONS)
             .map(|p| (p.from_account.clone(), p.unread_count))
             .collect();
         for e in self.convs.entries.values_mut() {
-            let n = counts.get(&e.peer).copied().unwrap_or(0);
+            let n = counts.remove(&e.peer).unwrap_or(0);
             if e.unread != n {
                 e.set_unread(n);
             }
         }
+        // The rest waits for the conversations to be created.
         self.convs.pair_unread = counts;
         self.convs.dirty.list = true;
     }

@@ -305,7 +305,7 @@ impl Client {
                     kick = KickedOutType::from_kick_type(k.kick_type).or(kick);
                 }
                 if let Some(n) = &notify.withdraw_c2c_msg_notify {
-                    self.on_withdraw_notify(n);
+                    self.on_withdraw_notify(now, n);
                 }
                 if let Some(n) = &notify.c2c_readed_receipt {
                     self.on_readed_receipt(n);

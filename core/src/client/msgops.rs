@@ -192,7 +192,7 @@ impl Client {
     /// `WithdrawC2cMsgNotify`: messages revoked by the peer or by another
     /// instance of this user. Matched by conversation, sequence and random
     /// (as the official SDK).
-    pub(crate) fn on_withdraw_notify(&mut self, notify: &WithdrawNotify) {
+    pub(crate) fn on_withdraw_notify(&mut self, now: Instant, notify: &WithdrawNotify) {
         let owner = self.owner();
         let mut revoked = Vec::new();
         for info in &notify.c2c_withdraw_info_array {
@@ -209,6 +209,13 @@ impl Client {
                 .filter(|m| !m.is_revoked)
                 .map(|m| m.id.clone());
             let Some(target) = target else {
+                if info.msg.from_account != owner {
+                    let id = format!(
+                        "{}-{}-{}",
+                        info.tiny_id, info.msg_client_time, info.msg.msg_random
+                    );
+                    self.conv_unheld_revoked(now, &conv, &id);
+                }
                 continue;
             };
             let who = &info.revoker_info;
