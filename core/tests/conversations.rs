@@ -1763,3 +1763,78 @@ fn a_note_to_self_is_never_unread() {
     assert_eq!(me.last_message.unwrap().message_for_show, "remember");
     assert_eq!(h.client.get_total_unread_message_count().unwrap(), 0);
 }
+
+/// Found by the simulation (seed 4965 of profile `messages`): a message that
+/// arrives after getmsg's counts but before `page_get` lists its
+/// conversation adds to the count the server gave, not to 0.
+#[test]
+fn a_message_before_page_get_adds_to_the_servers_count() {
+    let mut h = Harness::logging_in();
+    h.reply(
+        servcmd::GET_MSG,
+        json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": [],
+               "C2CPairUnreadCount": [{"From_Account": "u3", "UnreadCount": 3}]}),
+    );
+    h.push(msgs(vec![wire_msg("u3", "u1", 9, 9, T0 + 5, "new")]));
+    assert_eq!(h.conv("C2Cu3").unread_count, 4);
+    h.reply(
+        servcmd::CONV_PAGE_GET,
+        json!({"CompleteFlag": 1, "SessionItem": [session("u3", T0 + 5, 9, "u3", "new")]}),
+    );
+    assert_eq!(h.conv("C2Cu3").unread_count, 4);
+    assert_eq!(h.client.get_total_unread_message_count().unwrap(), 4);
+}
+
+/// Found by the simulation (seed 1433 of profile `messages`): the peer
+/// revokes a message delivered before this login (counted by the login's
+/// `C2CPairUnreadCount`, never held here). The instance cannot tell whether
+/// it was unread, so it asks the server again, and takes its counts.
+#[test]
+fn a_revoke_of_a_message_not_held_asks_the_server_for_the_counts() {
+    let mut h = Harness::logging_in();
+    h.reply(
+        servcmd::CONV_PAGE_GET,
+        json!({"CompleteFlag": 1, "SessionItem": [session("u2", T0, 8, "u2", "h")]}),
+    );
+    h.reply(
+        servcmd::GET_MSG,
+        json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": [],
+               "C2CPairUnreadCount": [{"From_Account": "u2", "UnreadCount": 5}]}),
+    );
+    assert_eq!(h.conv("C2Cu2").unread_count, 5);
+    let syncs = h.sent_of(servcmd::GET_MSG).len();
+    h.push(json!([{"Event": 9, "C2cNotifyMsgArray": [{"WithdrawC2cMsgNotify": {"C2cWithdrawInfoArray": [
+        {"From_Account": "u2", "To_Account": "u1", "MsgSeq": 7, "MsgRandom": 7, "MsgTimeStamp": T0 - 1,
+         "MsgClientTime": T0 - 1, "TinyId": "tiny-u2", "RevokerInfo": {"Revoker_Account": "u2", "Reason": ""}}]}}]}]));
+    assert_eq!(h.sent_of(servcmd::GET_MSG).len(), syncs + 1, "counts asked again");
+    assert_eq!(h.conv("C2Cu2").unread_count, 5, "not guessed");
+    h.reply(
+        servcmd::GET_MSG,
+        json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": [],
+               "C2CPairUnreadCount": [{"From_Account": "u2", "UnreadCount": 4}]}),
+    );
+    assert_eq!(h.conv("C2Cu2").unread_count, 4);
+}
+
+/// Found by the simulation (seed 6070 of profile `messages`): the list
+/// request of a login whose link died is resent at the re-login; the time
+/// spent reconnecting must not expire it just before its reply.
+#[test]
+fn a_list_request_resent_at_a_relogin_gets_a_whole_timeout() {
+    let mut h = Harness::logging_in();
+    h.advance(Duration::from_secs(12));
+    h.reconnect();
+    h.reply_login();
+    // Past the first send's deadline (15 s), within the resend's.
+    h.advance(Duration::from_secs(5));
+    h.reply(
+        servcmd::GET_MSG,
+        json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": [],
+               "C2CPairUnreadCount": [{"From_Account": "u3", "UnreadCount": 2}]}),
+    );
+    h.reply(
+        servcmd::CONV_PAGE_GET,
+        json!({"CompleteFlag": 1, "SessionItem": [session("u3", T0, 1, "u3", "a")]}),
+    );
+    assert_eq!(h.conv("C2Cu3").unread_count, 2);
+}

@@ -429,3 +429,27 @@ fn regression_note_to_self_counted_unread() {
 fn regression_stalls_keep_each_sockets_order() {
     regression(6699, "messages");
 }
+
+/// Bug 10 (issue 8): a message pushed after getmsg's C2CPairUnreadCount
+/// but before `page_get` listed its conversation counted from 0, not from
+/// the server's count.
+#[test]
+fn regression_message_before_page_get_counts_from_the_servers_unread() {
+    regression(4965, "messages");
+}
+
+/// Bug 11 (issue 8): the list request of a login whose link died was
+/// resent at the re-login with what was left of its first timeout, expired
+/// just before its reply, and the list stayed empty.
+#[test]
+fn regression_list_request_resent_at_a_relogin_timed_out() {
+    regression(6070, "messages");
+}
+
+/// Bug 12 (issue 8): the peer revoked a message delivered before this
+/// login (counted by the login's C2CPairUnreadCount, never held here); the
+/// count kept it.
+#[test]
+fn regression_revoke_of_a_message_not_held_kept_it_unread() {
+    regression(1433, "messages");
+}
