@@ -1806,7 +1806,11 @@ fn a_revoke_of_a_message_not_held_asks_the_server_for_the_counts() {
     h.push(json!([{"Event": 9, "C2cNotifyMsgArray": [{"WithdrawC2cMsgNotify": {"C2cWithdrawInfoArray": [
         {"From_Account": "u2", "To_Account": "u1", "MsgSeq": 7, "MsgRandom": 7, "MsgTimeStamp": T0 - 1,
          "MsgClientTime": T0 - 1, "TinyId": "tiny-u2", "RevokerInfo": {"Revoker_Account": "u2", "Reason": ""}}]}}]}]));
-    assert_eq!(h.sent_of(servcmd::GET_MSG).len(), syncs + 1, "counts asked again");
+    assert_eq!(
+        h.sent_of(servcmd::GET_MSG).len(),
+        syncs + 1,
+        "counts asked again"
+    );
     assert_eq!(h.conv("C2Cu2").unread_count, 5, "not guessed");
     h.reply(
         servcmd::GET_MSG,
