@@ -432,6 +432,51 @@ fn a_revoke_from_another_instance_of_mine_reaches_this_one() {
     assert!(h.client.find_message(&m.id).unwrap().is_revoked);
 }
 
+#[test]
+fn a_revoke_that_timed_out_is_learnt_from_its_own_notification() {
+    // Simulation bug 15: the request timed out (2801) but the server applied
+    // it; the notification of one's own revoke (which getmsg now carries to
+    // the revoking instance too) must then revoke the held message.
+    let mut h = Harness::logged_in();
+    let m = h.send_text("u2", "m", T0);
+    let id = h.client.revoke_message(h.now, &m).unwrap();
+    h.drain();
+    h.now += std::time::Duration::from_secs(16);
+    h.client.handle_timeout(h.now);
+    assert_eq!(code_of(h.result(id)), ErrorCode::NETWORK_TIMEOUT);
+    assert!(!h.client.find_message(&m.id).unwrap().is_revoked);
+    h.take_events();
+    h.push(revoke_push(&m, "u1", ""));
+    assert_eq!(named(&h.take_events(), EventName::MessageRevoked).len(), 1);
+    assert!(h.client.find_message(&m.id).unwrap().is_revoked);
+    // A revoke whose reply came: its own notification changes nothing.
+    let m2 = h.send_text("u2", "m2", T0);
+    let id = h.client.revoke_message(h.now, &m2).unwrap();
+    h.drain();
+    h.reply(servcmd::MSG_WITHDRAW, json!({}));
+    assert!(h.result(id).is_ok());
+    h.push(revoke_push(&m2, "u1", ""));
+    assert!(named(&h.take_events(), EventName::MessageRevoked).is_empty());
+}
+
+#[test]
+fn a_modify_that_timed_out_is_learnt_from_its_own_notification() {
+    let mut h = Harness::logged_in();
+    let m = h.send_text("u2", "v0", T0);
+    let mut edit = m.clone();
+    edit.payload = Payload::Text { text: "v1".into() };
+    let id = h.client.modify_message(h.now, &edit).unwrap();
+    h.drain();
+    h.now += std::time::Duration::from_secs(16);
+    h.client.handle_timeout(h.now);
+    assert_eq!(code_of(h.result(id)), ErrorCode::NETWORK_TIMEOUT);
+    h.take_events();
+    h.push(modify_push(&m, "v1", 1));
+    assert_eq!(named(&h.take_events(), EventName::MessageModified).len(), 1);
+    let held = h.client.find_message(&m.id).unwrap();
+    assert_eq!((text(held), held.version), ("v1", 1));
+}
+
 // ----- modify -------------------------------------------------------------------
 
 #[test]

@@ -514,9 +514,12 @@ fn an_offline_instance_gets_the_conversation_changes_in_order<S: Store>(sim: Sim
         None,
         "read: nothing unread"
     );
-    // And the one that made the changes gets none of them.
+    // The one that made the changes was not pushed them (it had its
+    // replies), but its sync from before them carries them too: a reply can
+    // be lost with its socket, or arrive after the client gave up, while the
+    // change was applied (found by the simulation).
     let own = a1.getmsg(&mut sim, &cookie);
-    assert!(own.body.get("EventArray").is_none());
+    assert_eq!(own.body["EventArray"].as_array().map(Vec::len), Some(3));
 }
 
 fn a_resent_request_gets_its_first_answer_again<S: Store>(sim: Sim<S>) {

@@ -430,6 +430,40 @@ fn regression_stalls_keep_each_sockets_order() {
     regression(6699, "messages");
 }
 
+/// Bug 15 (issue 8's invariants): a revoke timed out (2801) on its client
+/// while its frame, held up by a server stall, was still applied; the reply
+/// died with its socket, and the notification skipped the revoking instance
+/// (push and getmsg alike), so it kept the message as not revoked.
+#[test]
+/// Fixed: getmsg carries the notifications the requesting instance caused
+/// too (its push still skips it); the client ignores those that change
+/// nothing.
+fn regression_revoke_applied_after_its_timeout() {
+    regression(2865, "messages");
+}
+
+/// Bug 15 again, on another trajectory: the revoke's frames reached a
+/// stalled server after the client had timed out and closed the link.
+#[test]
+fn regression_revoke_applied_after_its_timeout_on_a_closed_link() {
+    regression(1895, "messages");
+}
+
+/// Bug 15 for a modification: the reply came after the client had given up
+/// (2801), so the modifying instance stayed at version 0 while the server
+/// and every other instance had version 1.
+#[test]
+fn regression_modify_applied_after_its_timeout() {
+    regression(2270, "messages");
+}
+
+/// Bug 15 for a modification sent right after a re-login, a moment before
+/// its deadline.
+#[test]
+fn regression_modify_reply_after_the_deadline() {
+    regression(7201, "messages");
+}
+
 /// Bug 10 (issue 8): a message pushed after getmsg's C2CPairUnreadCount
 /// but before `page_get` listed its conversation counted from 0, not from
 /// the server's count.

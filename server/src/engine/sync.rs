@@ -12,8 +12,12 @@
 //! (`EventArray`), never a notification before a message of the same page,
 //! so that a client handling `MsgList` before `EventArray` handles the
 //! inbox exactly in order. A notification caused by the requesting
-//! instance itself is left out (its cookie still moves past it). The last
-//! page (`SyncFlag` 2) carries `C2CPairUnreadCount`.
+//! instance itself is included too: its push skipped that instance, which
+//! normally learns the outcome from its reply, but the reply can be lost
+//! with its socket or arrive after the client gave up on the request while
+//! the change was applied (found by the simulation); the client ignores a
+//! notification that changes nothing. The last page (`SyncFlag` 2) carries
+//! `C2CPairUnreadCount`.
 //!
 //! Acks can arrive out of order, or for a later message while an earlier
 //! one (that arrived offline) is still unsynced; the cursor therefore only
@@ -123,7 +127,6 @@ impl<S: Store> Engine<S> {
                     msg_list.push(wire);
                     size
                 }
-                InboxItem::Notice(n) if n.origin == me.origin => 0,
                 InboxItem::Notice(n) => match serde_json::from_str::<PushEvent>(&n.event) {
                     Ok(event) => {
                         let size = n.event.len();
