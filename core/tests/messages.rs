@@ -477,6 +477,35 @@ fn a_modify_that_timed_out_is_learnt_from_its_own_notification() {
     assert_eq!((text(held), held.version), ("v1", 1));
 }
 
+#[test]
+fn a_sent_change_that_times_out_asks_for_the_next_sync_page() {
+    // A stalled server may still apply it: the sync page after it on the
+    // same link carries this instance's own notification of the outcome.
+    let mut h = Harness::logged_in();
+    let m = h.send_text("u2", "v0", T0);
+    let syncs_before = h
+        .sent
+        .iter()
+        .filter(|(c, ..)| c == servcmd::GET_MSG)
+        .count();
+    let id = h.client.revoke_message(h.now, &m).unwrap();
+    h.drain();
+    h.now += std::time::Duration::from_secs(16);
+    h.client.handle_timeout(h.now);
+    h.drain();
+    assert_eq!(code_of(h.result(id)), ErrorCode::NETWORK_TIMEOUT);
+    let syncs_after = h
+        .sent
+        .iter()
+        .filter(|(c, ..)| c == servcmd::GET_MSG)
+        .count();
+    assert_eq!(
+        syncs_after,
+        syncs_before + 1,
+        "one getmsg after the timeout"
+    );
+}
+
 // ----- modify -------------------------------------------------------------------
 
 #[test]

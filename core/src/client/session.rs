@@ -553,6 +553,26 @@ impl Client {
                 // The link carries nothing without a session: treat it as dead.
                 self.drop_link(now, CLOSE_ABANDON);
             }
+            Purpose::Revoke(..)
+            | Purpose::Modify(..)
+            | Purpose::Delete(..)
+            | Purpose::ReadReport(..)
+            | Purpose::ReadReceipt(..)
+            | Purpose::ExtSet(..)
+                if p.sent_on.is_some() =>
+            {
+                // The server may still apply a change whose reply came too
+                // late (a stalled server): the caller gets 2801, and this
+                // instance learns the outcome from its own notification,
+                // which the next sync page carries. A getmsg on the same
+                // link is answered after the late request (found by the
+                // simulation: a modify applied after its timeout left its
+                // operator at the old version).
+                self.fail_request(p, err);
+                if self.session.is_live() {
+                    self.start_sync(now);
+                }
+            }
             _ => self.fail_request(p, err),
         }
     }
