@@ -961,7 +961,31 @@ fn a_request_for_someone_else_or_unauthenticated_is_refused<S: Store>(mut sim: S
     assert_ne!(bad.code(), 0);
 }
 
+fn a_change_from_an_abandoned_socket_reaches_its_instance_on_the_new_one<S: Store>(sim: Sim<S>) {
+    let World {
+        mut sim,
+        mut a1,
+        mut b,
+        ..
+    } = world(sim);
+    let t = b.text(&mut sim, "alice", 1, "read me");
+    // a1's client abandons socket 1 (the server has not noticed) and
+    // re-logs in on socket 4; then its read report, delayed on socket 1,
+    // arrives there.
+    a1.conn = 4;
+    sim.connect_app(4, APP);
+    assert_eq!(a1.relogin(&mut sim).body["ErrorCode"], 0);
+    a1.conn = 1;
+    let read = json!({"C2CMsgReaded": {"Cookie": "", "C2CMsgReadedItem": [{"To_Account": "bob", "LastedMsgTime": t, "Receipt": 1}]}});
+    let out = a1.op(&mut sim, "openim.msgreaded", read).ok();
+    // Its reply goes to the dead socket 1, so the instance hears the
+    // outcome on socket 4, like the other instance (2) and the peer (3).
+    assert_eq!(out.pushed_to(), [2, 3, 4].into());
+    assert_eq!(only_event(&out, 4).0, only_event(&out, 2).0);
+}
+
 on_both_stores!(
+    a_change_from_an_abandoned_socket_reaches_its_instance_on_the_new_one,
     sent_flags_reach_the_push_the_sync_and_the_history,
     revoke_pushes_to_the_peer_and_the_other_instance_only,
     revoke_time_limit_when_configured,

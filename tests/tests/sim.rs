@@ -487,3 +487,13 @@ fn regression_list_request_resent_at_a_relogin_timed_out() {
 fn regression_revoke_of_a_message_not_held_kept_it_unread() {
     regression(1433, "messages");
 }
+
+/// Bug 16 (issue 8's invariants): a read report delayed on a socket the
+/// client had abandoned reached the server after the client's re-login on
+/// a new socket; its notification skipped the whole instance, so the
+/// instance never learnt the read and kept its unread count.
+#[test]
+/// Fixed: a notification skips only the socket whose request caused it.
+fn regression_change_from_an_abandoned_socket_reaches_its_instance() {
+    regression(5849, "messages");
+}

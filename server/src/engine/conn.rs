@@ -2,6 +2,7 @@ use std::net::IpAddr;
 
 use super::policy::PlatformClass;
 use super::query::ConnectQuery;
+use super::ConnId;
 
 /// A logged-in session on one socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +42,12 @@ pub(crate) struct Ident {
     pub app: u64,
     pub user: String,
     pub tiny_id: String,
-    /// The session's A2 hash: the instance a notification it causes must
-    /// not reach (it learns the result from its reply).
+    /// The session's A2 hash: the instance that caused a notification.
     pub origin: String,
+    /// The socket the request came on: a notification it causes is not
+    /// pushed there (the reply on it tells the result), but it is pushed to
+    /// the same instance on another socket, where a request delayed on an
+    /// abandoned socket leaves the instance with no reply (found by the
+    /// simulation, seed 5849 of profile `messages`).
+    pub conn: ConnId,
 }

@@ -474,6 +474,7 @@ impl<S: Store> Engine<S> {
                 user: s.user.clone(),
                 tiny_id: s.tiny_id.clone(),
                 origin: s.a2_hash.clone(),
+                conn,
             });
         }
         let (Some(a2), Some(tiny_id)) = (&head.a2, &head.tinyid) else {
@@ -486,6 +487,7 @@ impl<S: Store> Engine<S> {
             user: rec.user.clone(),
             tiny_id: rec.tiny_id.to_string(),
             origin: a2_hash,
+            conn,
         })
     }
 

@@ -50,7 +50,8 @@ impl Notify {
 #[must_use = "stored notifications must be pushed"]
 pub(crate) struct Queued {
     app: u64,
-    origin: String,
+    /// The socket whose request caused them (none for an empty queue).
+    origin_conn: Option<ConnId>,
     items: Vec<(String, u64, PushEvent)>,
 }
 
@@ -78,7 +79,7 @@ impl<S: Store> Engine<S> {
         let seqs = self.store.apply(me.app, &changes)?;
         Ok(Queued {
             app: me.app,
-            origin: me.origin.clone(),
+            origin_conn: Some(me.conn),
             items: notices
                 .into_iter()
                 .zip(seqs)
@@ -87,8 +88,8 @@ impl<S: Store> Engine<S> {
         })
     }
 
-    /// Push stored notifications to their owners' online instances, except
-    /// the one that caused them.
+    /// Push stored notifications to their owners' online sockets, except
+    /// the one whose request caused them (its reply tells the result).
     pub(super) fn push_queued(&mut self, unix_ms: u64, queued: Queued) {
         for (owner, seq, event) in queued.items {
             let push = MsgPush {
@@ -96,7 +97,7 @@ impl<S: Store> Engine<S> {
                 need_ack: 1,
                 session_data: cookie::encode(self.epoch, seq),
             };
-            for conn in self.online_except_origin(unix_ms, queued.app, &owner, &queued.origin) {
+            for conn in self.online_except(unix_ms, queued.app, &owner, queued.origin_conn) {
                 let gzip = self.gzip(conn);
                 self.out
                     .push(conn, gzip, queued.app, servcmd::MSG_PUSH, &push);
@@ -104,13 +105,13 @@ impl<S: Store> Engine<S> {
         }
     }
 
-    /// The live sockets of `user` whose session is not `origin`.
-    fn online_except_origin(
+    /// The live sockets of `user` other than `origin`.
+    fn online_except(
         &self,
         unix_ms: u64,
         app: u64,
         user: &str,
-        origin: &str,
+        origin: Option<ConnId>,
     ) -> Vec<ConnId> {
         let Some(set) = self.online.get(&(app, user.to_owned())) else {
             return Vec::new();
@@ -118,10 +119,12 @@ impl<S: Store> Engine<S> {
         set.iter()
             .copied()
             .filter(|c| {
-                self.conns
-                    .get(c)
-                    .and_then(|c| c.session.as_ref())
-                    .is_some_and(|s| s.expires_ms > unix_ms && s.a2_hash != origin)
+                Some(*c) != origin
+                    && self
+                        .conns
+                        .get(c)
+                        .and_then(|c| c.session.as_ref())
+                        .is_some_and(|s| s.expires_ms > unix_ms)
             })
             .collect()
     }
