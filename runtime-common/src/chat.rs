@@ -9,11 +9,11 @@ use std::task::{Context as TaskContext, Poll};
 
 use futures_channel::{mpsc, oneshot};
 use tcchat_core::listener::{Context, Listeners, OffFilter};
+use tcchat_core::model::{Conversation, ConversationGroupResult};
 use tcchat_core::model::{
     CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
     MessageExtension, MessageListResult,
 };
-use tcchat_core::model::{Conversation, ConversationGroupResult};
 use tcchat_core::types::NetState;
 use tcchat_core::{
     ChatError, Client, ErrorCode, Event, EventName, LoginInfo, Options, RequestId, Response,
@@ -483,7 +483,10 @@ impl<R: Runtime> Chat<R> {
 
     /// `getConversationProfile(conversationID)`: the conversation (an empty
     /// one for a C2C conversation without messages yet). Local.
-    pub fn get_conversation_profile(&self, conversation_id: &str) -> Result<Conversation, ChatError> {
+    pub fn get_conversation_profile(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Conversation, ChatError> {
         self.shared
             .with_client(|state, _| state.client.get_conversation_profile(conversation_id))
     }
@@ -536,8 +539,8 @@ impl<R: Runtime> Chat<R> {
         group_name: &str,
         conversation_ids: &[String],
     ) -> Reply<ConversationGroupResult> {
-        let call = self
-            .submit(|c, now| c.create_conversation_group(now, group_name, conversation_ids));
+        let call =
+            self.submit(|c, now| c.create_conversation_group(now, group_name, conversation_ids));
         Reply::new(call, |r| match r {
             Response::ConversationGroup(g) => Some(g),
             _ => None,
@@ -566,8 +569,8 @@ impl<R: Runtime> Chat<R> {
         group_name: &str,
         conversation_ids: &[String],
     ) -> Reply<ConversationGroupResult> {
-        let call = self
-            .submit(|c, now| c.add_conversations_to_group(now, group_name, conversation_ids));
+        let call =
+            self.submit(|c, now| c.add_conversations_to_group(now, group_name, conversation_ids));
         Reply::new(call, |r| match r {
             Response::ConversationGroup(g) => Some(g),
             _ => None,
@@ -580,9 +583,8 @@ impl<R: Runtime> Chat<R> {
         group_name: &str,
         conversation_ids: &[String],
     ) -> Reply<ConversationGroupResult> {
-        let call = self.submit(|c, now| {
-            c.delete_conversations_from_group(now, group_name, conversation_ids)
-        });
+        let call = self
+            .submit(|c, now| c.delete_conversations_from_group(now, group_name, conversation_ids));
         Reply::new(call, |r| match r {
             Response::ConversationGroup(g) => Some(g),
             _ => None,

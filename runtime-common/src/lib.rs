@@ -26,11 +26,11 @@ pub use stream::EventStream;
 
 pub use tcchat_core::listener::{Context, ListenerId, OffFilter};
 pub use tcchat_core::model::{
-    CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
-    MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
+    Conversation, ConversationFailure, ConversationGroupResult, LastMessage, MessageRemindType,
 };
 pub use tcchat_core::model::{
-    Conversation, ConversationFailure, ConversationGroupResult, LastMessage, MessageRemindType,
+    CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
+    MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
 };
 pub use tcchat_core::types;
 pub use tcchat_core::{ChatError, ErrorCode, Event, EventName, LoginInfo, Options, Tuning};

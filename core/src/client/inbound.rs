@@ -211,7 +211,10 @@ impl Client {
         // the page's messages (which they may name).
         self.apply_push_events(now, &reply.event_array);
         // The unread counts the server computed (after the page's messages).
-        self.conv_sync_page(&reply.c2c_pair_unread_count, reply.sync_flag == SyncFlag::DONE);
+        self.conv_sync_page(
+            &reply.c2c_pair_unread_count,
+            reply.sync_flag == SyncFlag::DONE,
+        );
         // More pages follow: ask with the cookie. The last page, when it
         // carried messages, is confirmed the same way: a request with its
         // cookie tells the server the page arrived (so it stops keeping

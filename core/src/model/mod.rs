@@ -10,9 +10,9 @@ pub use conversation::{
     Conversation, ConversationFailure, ConversationGroupResult, LastMessage, MessageRemindType,
 };
 pub use group::{Group, Topic};
+pub(crate) use message::payload_of;
 pub use message::{
     CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
     MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
 };
-pub(crate) use message::payload_of;
 pub use relationship::{Friend, FriendApplication, FriendGroup, Profile, UserStatus};
