@@ -435,6 +435,25 @@ fn an_empty_login_sync_announces_an_empty_list_and_group_list_once() {
 }
 
 #[test]
+fn a_read_report_with_nothing_held_uses_the_listed_last_message_time() {
+    // A new login holds no messages; the conversation list knows the last
+    // message's server time from page_get, and that is what is read up to
+    // (not the local clock, which may have jumped behind the server's).
+    let mut h = Harness::logged_in_with(
+        json!([session("u2", T0 - 100, 1, "u2", "a")]),
+        "0",
+        json!({}),
+    );
+    h.client.set_message_read(h.now, "C2Cu2").unwrap();
+    h.drain();
+    let (_, body) = h.last_sent(servcmd::MSG_READED);
+    assert_eq!(
+        body["C2CMsgReaded"]["C2CMsgReadedItem"][0]["LastedMsgTime"],
+        T0 - 100
+    );
+}
+
+#[test]
 fn page_get_pages_until_complete_and_never_loops() {
     let mut h = Harness::logging_in();
     h.reply(

@@ -497,3 +497,13 @@ fn regression_revoke_of_a_message_not_held_kept_it_unread() {
 fn regression_change_from_an_abandoned_socket_reaches_its_instance() {
     regression(5849, "messages");
 }
+
+/// Bug 17 (issue 8's invariants): a read report made right after a new
+/// login, with no message of the conversation held, read up to the local
+/// clock, which had jumped behind the server's read time: the server kept
+/// its count, the client said 0.
+#[test]
+/// Fixed: read up to the conversation list's last message time.
+fn regression_read_report_after_a_clock_jump_reads_too_little() {
+    regression(13638, "messages");
+}
