@@ -507,3 +507,12 @@ fn regression_change_from_an_abandoned_socket_reaches_its_instance() {
 fn regression_read_report_after_a_clock_jump_reads_too_little() {
     regression(13638, "messages");
 }
+
+/// Bug 18 (issue 8's invariants): resending a failed message that the
+/// server had taken after all (it came back as a note to self and was
+/// modified since) replaced the held, modified copy with the original.
+#[test]
+/// Fixed: a send completion keeps the held message's newer version.
+fn regression_resend_brought_back_the_unmodified_copy() {
+    regression(33734, "messages");
+}
