@@ -506,6 +506,98 @@ fn a_sent_change_that_times_out_asks_for_the_next_sync_page() {
     );
 }
 
+/// u1's own message `m` as the server holds it: `text` at `version`.
+fn stored_wire(m: &Message, text: &str, version: u64) -> Value {
+    json!({"From_Account": m.from, "To_Account": m.to, "MsgSeq": m.sequence, "MsgRandom": m.random,
+           "MsgTimeStamp": T0, "MsgClientTime": m.client_time, "TinyId": MY_TINY,
+           "MsgKey": "k", "MsgVersion": version,
+           "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}]})
+}
+
+impl Harness {
+    /// Create a text to `to` and send it; its send times out (2801).
+    fn send_that_times_out(&mut self, to: &str, text: &str) -> Message {
+        let opts = CreateTextMessageOptions::c2c(to, text);
+        let m = self.client.create_text_message(self.now, &opts).unwrap();
+        let id = self.client.send_message(self.now, &m).unwrap();
+        self.drain();
+        self.now += std::time::Duration::from_secs(16);
+        self.client.handle_timeout(self.now);
+        self.drain();
+        assert_eq!(code_of(self.result(id)), ErrorCode::NETWORK_TIMEOUT);
+        m
+    }
+
+    /// Resend `m` and answer with `reply`; the message it resolves with.
+    fn resend(&mut self, m: &Message, reply: Value) -> Message {
+        let id = self.client.send_message(self.now, m).unwrap();
+        self.drain();
+        self.reply(servcmd::SEND_C2C, reply);
+        match self.result(id) {
+            Ok(Response::MessageSent(sent)) => *sent,
+            other => panic!("resend: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_resend_keeps_the_newer_state_of_a_held_copy() {
+    // Simulation bug 18: the first attempt timed out but the server took
+    // it; it came back as a note to self and was modified. The resend's
+    // success must not bring back the text it was created with.
+    let mut h = Harness::logged_in();
+    let m = h.send_that_times_out("u1", "v0");
+    let back = h.receive(stored_wire(&m, "v0", 0));
+    assert_eq!(back.id, m.id);
+    h.push(modify_push(&back, "v1", 1));
+    assert_eq!(named(&h.take_events(), EventName::MessageModified).len(), 1);
+    let sent = h.resend(&m, json!({"MsgTime": T0, "MsgKey": "k"}));
+    assert_eq!(
+        (text(&sent), sent.version, sent.is_modified),
+        ("v1", 1, true)
+    );
+    let held = h.client.find_message(&m.id).unwrap();
+    assert_eq!((text(held), held.version), ("v1", 1));
+}
+
+#[test]
+fn a_resend_the_server_already_held_takes_its_stored_state() {
+    // Simulation bug 18, seed 44693: nothing of the first attempt is held
+    // here any more (a new login released it); the duplicate's reply
+    // carries the message as stored, at version 2.
+    let mut h = Harness::logged_in();
+    let m = h.send_that_times_out("u2", "v0");
+    let reply = json!({"MsgTime": T0, "MsgKey": "k", "StoredMsg": stored_wire(&m, "v2", 2)});
+    let sent = h.resend(&m, reply);
+    assert_eq!(
+        (text(&sent), sent.version, sent.is_modified),
+        ("v2", 2, true)
+    );
+    let held = h.client.find_message(&m.id).unwrap();
+    assert_eq!((text(held), held.version), ("v2", 2));
+    // A revoked stored copy resolves revoked.
+    let r = h.send_that_times_out("u2", "r0");
+    let mut stored = stored_wire(&r, "r0", 0);
+    stored["MsgFlagBits"] = json!(8);
+    stored["RevokerInfo"] = json!({"Revoker_Account": "u1", "Reason": "oops"});
+    let sent = h.resend(
+        &r,
+        json!({"MsgTime": T0, "MsgKey": "k", "StoredMsg": stored}),
+    );
+    assert!(sent.is_revoked);
+    assert_eq!(
+        (sent.revoker.as_str(), sent.revoke_reason.as_str()),
+        ("u1", "oops")
+    );
+    // A stored copy of another message changes nothing.
+    let o = h.send_that_times_out("u2", "o0");
+    let sent = h.resend(
+        &o,
+        json!({"MsgTime": T0, "MsgKey": "k", "StoredMsg": stored_wire(&m, "v3", 3)}),
+    );
+    assert_eq!((text(&sent), sent.version), ("o0", 0));
+}
+
 // ----- modify -------------------------------------------------------------------
 
 #[test]

@@ -54,6 +54,10 @@ fn sent_flags_reach_the_push_the_sync_and_the_history<S: Store>(sim: Sim<S>) {
         ..
     } = world(sim);
     let out = a1.send_flagged(&mut sim, "bob", 11, 22, "flagged", true, true);
+    assert!(
+        out.body().get("StoredMsg").is_none(),
+        "only a duplicate has it"
+    );
     let (event, _) = only_event(&out, 3);
     let item = &event["C2cMsgArray"][0];
     assert_eq!(item["IsNeedReadReceipt"], 1);
@@ -215,6 +219,16 @@ fn modify_with_versions_and_conflicts<S: Store>(sim: Sim<S>) {
     let h = a1.whole_history(&mut sim, "bob");
     assert_eq!(h[0]["MsgVersion"], 2);
     assert_eq!(h[0]["MsgBody"][0]["MsgContent"]["Text"], "v2 by bob");
+    // The first sendmsg again (its reply lost; a new request, not a
+    // replay): a duplicate, answered with its first time and, ours, the
+    // message as stored now.
+    let resend = a1.send_flagged(&mut sim, "bob", 1805450001, 1805451001, "m1", false, false);
+    assert_eq!(resend.body()["MsgTime"], time);
+    let stored = &resend.body()["StoredMsg"];
+    assert_eq!(stored["MsgVersion"], 2);
+    assert_eq!(stored["MsgBody"][0]["MsgContent"]["Text"], "v2 by bob");
+    assert_eq!(stored["CloudCustomData"], "srv");
+    assert!(resend.others.is_empty(), "no push for a duplicate");
     // Bad bodies, unknown messages, revoked messages.
     let mut empty = modify(2, "x", "");
     empty["MsgBody"] = json!([]);

@@ -38,7 +38,7 @@ fn at(entries: &[InboxEntry], i: usize) -> NewMessage {
 fn new_seq(appended: Appended) -> Option<u64> {
     match appended {
         Appended::New { inbox_seq, .. } => Some(inbox_seq),
-        Appended::Duplicate { .. } => None,
+        Appended::Duplicate(_) => None,
     }
 }
 
@@ -82,13 +82,14 @@ fn contract(store: &mut dyn Store) {
     // Duplicate: same sender, seq, random (even with another time).
     let mut dup = msg("a", "b", 10, 1);
     dup.msg_time += 100;
-    assert_eq!(
-        store.append_message(1, &dup).unwrap(),
-        Appended::Duplicate {
-            msg_time: 1_795_628_000,
-            msg_key: "k10_1".into()
+    match store.append_message(1, &dup).unwrap() {
+        Appended::Duplicate(earlier) => {
+            assert_eq!(earlier.msg.msg_time, 1_795_628_000);
+            assert_eq!(earlier.msg.msg_key, "k10_1");
+            assert_eq!(earlier.msg, msg("a", "b", 10, 1));
         }
-    );
+        other => panic!("expected a duplicate, got {other:?}"),
+    }
     // The same triple in another app is not a duplicate.
     assert_eq!(
         new_seq(store.append_message(2, &msg("a", "b", 10, 1)).unwrap()),
@@ -183,7 +184,7 @@ fn sqlite_store_meets_the_contract() {
 fn msg_id(appended: Appended) -> u64 {
     match appended {
         Appended::New { msg_id, .. } => msg_id,
-        Appended::Duplicate { .. } => panic!("a duplicate"),
+        Appended::Duplicate(_) => panic!("a duplicate"),
     }
 }
 
@@ -517,7 +518,7 @@ fn sqlite_file_survives_reopen_with_nothing_lost() {
     assert_eq!(at(&rest, 0), msg("a", "b", 20, 7));
     assert!(matches!(
         store.append_message(1, &msg("a", "b", 3, 7)).unwrap(),
-        Appended::Duplicate { .. }
+        Appended::Duplicate(_)
     ));
     assert_eq!(
         new_seq(store.append_message(1, &msg("a", "b", 99, 7)).unwrap()),

@@ -516,3 +516,10 @@ fn regression_read_report_after_a_clock_jump_reads_too_little() {
 fn regression_resend_brought_back_the_unmodified_copy() {
     regression(33734, "messages");
 }
+
+#[test]
+/// Fixed: a duplicate sendmsg's reply carries the message as stored, and
+/// the resend takes its newer version.
+fn regression_resend_after_a_new_login_brought_back_the_unmodified_copy() {
+    regression(44693, "messages");
+}

@@ -188,11 +188,18 @@ impl MessageCache {
         self.live_rank
     }
 
-    /// Store or replace a message of `owner` (for example after its send
-    /// completed).
-    pub(crate) fn upsert(&mut self, owner: &str, message: Message) {
+    /// Store or replace a message of `owner` (after its send completed),
+    /// keeping what a held copy knows better: a resend of a message whose
+    /// first attempt the server took may complete after that copy came
+    /// back and was modified or revoked (found by the simulation, seeds
+    /// 33734 and 44693 of profile `messages`). Returns the message as held.
+    pub(crate) fn upsert(&mut self, owner: &str, mut message: Message) -> Message {
+        if let Some(held) = self.get(owner, &message.id) {
+            message.adopt_newer_state(held);
+        }
         let rank = self.next_live_rank();
-        self.store(owner, message, rank);
+        self.store(owner, message.clone(), rank);
+        message
     }
 
     /// Store a page of history (oldest first) that `owner` loaded: messages

@@ -286,27 +286,15 @@ impl Client {
         match self.messages.get(owner, &m.id).cloned() {
             None => m.clone(),
             Some(held) => {
-                let revoke = m.is_revoked && !held.is_revoked;
-                let newer = m.version > held.version;
                 let receipt =
                     m.read_receipt_info.is_peer_read && !held.read_receipt_info.is_peer_read;
-                if !(revoke || newer || receipt) {
+                let newer_state = held.clone().adopt_newer_state(m);
+                if !(newer_state || receipt) {
                     return held;
                 }
                 let server = m.clone();
                 self.change_message(owner, &m.id, move |h| {
-                    if revoke {
-                        h.is_revoked = true;
-                        h.revoker = server.revoker.clone();
-                        h.revoke_reason = server.revoke_reason.clone();
-                    }
-                    if newer {
-                        h.payload = server.payload.clone();
-                        h.msg_type = server.msg_type.clone();
-                        h.cloud_custom_data = server.cloud_custom_data.clone();
-                        h.version = server.version;
-                        h.is_modified = true;
-                    }
+                    h.adopt_newer_state(&server);
                     if receipt {
                         h.read_receipt_info.is_peer_read = true;
                     }

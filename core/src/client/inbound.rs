@@ -140,25 +140,16 @@ impl Client {
                         sent.time = reply.msg_time;
                         self.created.remove(&sent.id);
                         let owner = sent.from.clone();
-                        // A resend of a message whose earlier attempt the
-                        // server took (and which came back, as a note to
-                        // self, and was modified or revoked since) must not
-                        // bring back the copy it was created as (found by
-                        // the simulation, seeds 33734, 32896, 44693, 47167
-                        // of profile `messages`).
-                        if let Some(held) = self.messages.get(&owner, &sent.id) {
-                            if held.version > sent.version || held.is_revoked {
-                                sent.payload = held.payload.clone();
-                                sent.msg_type = held.msg_type.clone();
-                                sent.cloud_custom_data = held.cloud_custom_data.clone();
-                                sent.version = held.version;
-                                sent.is_modified = held.is_modified;
-                                sent.is_revoked = held.is_revoked;
-                                sent.revoker = held.revoker.clone();
-                                sent.revoke_reason = held.revoke_reason.clone();
+                        // A resend of a message the server already held
+                        // comes back with its stored state, which may be
+                        // newer than the copy it was created as.
+                        if let Some(stored) = &reply.stored_msg {
+                            let stored = self.wire_to_message(stored);
+                            if stored.id == sent.id {
+                                sent.adopt_newer_state(&stored);
                             }
                         }
-                        self.messages.upsert(&owner, sent.clone());
+                        let sent = self.messages.upsert(&owner, sent);
                         self.conv_messages_added(std::slice::from_ref(&sent));
                         self.complete(id, Ok(Response::MessageSent(Box::new(sent))));
                     }

@@ -222,6 +222,27 @@ impl Message {
         }
     }
 
+    /// Take from `other`, another copy of this message, what it knows
+    /// better: a revocation (which is final) and the content of a higher
+    /// modification version. Returns whether anything changed.
+    pub(crate) fn adopt_newer_state(&mut self, other: &Message) -> bool {
+        let revoke = other.is_revoked && !self.is_revoked;
+        let newer = other.version > self.version;
+        if revoke {
+            self.is_revoked = true;
+            self.revoker = other.revoker.clone();
+            self.revoke_reason = other.revoke_reason.clone();
+        }
+        if newer {
+            self.payload = other.payload.clone();
+            self.msg_type = other.msg_type.clone();
+            self.cloud_custom_data = other.cloud_custom_data.clone();
+            self.version = other.version;
+            self.is_modified = true;
+        }
+        revoke || newer
+    }
+
     /// Build a message from a pushed, synced or history wire message, seen
     /// by `me`. The flags the server keeps (`MsgFlagBits`, `RevokerInfo`,
     /// `MsgVersion`, `IsNeedReadReceipt`, `IsPeerRead`,

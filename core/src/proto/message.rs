@@ -65,7 +65,7 @@ pub struct SendMsgRequest {
 }
 
 /// Reply to `openim.sendmsg`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SendMsgReply {
     /// Status and error.
     #[serde(flatten)]
@@ -76,6 +76,12 @@ pub struct SendMsgReply {
     /// Server key of the message, used for roaming and modify.
     #[serde(rename = "MsgKey", default)]
     pub msg_key: String,
+    /// Ours: on a resend of a message the server already holds, the message
+    /// as stored now, so that the sender learns of a modification or
+    /// revocation made since its first attempt (the official SDK ignores
+    /// the field).
+    #[serde(rename = "StoredMsg", default, skip_serializing_if = "Option::is_none")]
+    pub stored_msg: Option<Box<WireMessage>>,
 }
 
 /// A C2C message as the server pushes it (`C2cMsgArray`) or syncs it

@@ -74,21 +74,30 @@ impl<S: Store> Engine<S> {
             need_read_receipt: req.is_need_read_receipt != 0,
             support_extension: req.support_message_extension != 0,
         };
-        let reply = |msg_time, msg_key| SendMsgReply {
-            base: BaseReply::ok(),
-            msg_time,
-            msg_key,
-        };
         match self.store.append_message(me.app, &msg) {
             Err(err) => self.internal_error(conn, gzip, head, &err),
-            Ok(Appended::Duplicate { msg_time, msg_key }) => {
+            Ok(Appended::Duplicate(earlier)) => {
                 tracing::debug!(app = me.app, from = %msg.from, msg_seq = msg.msg_seq, "duplicate sendmsg");
-                self.out.reply(conn, gzip, head, &reply(msg_time, msg_key));
+                // Its first time and key, and the message as it is now: a
+                // resend must not bring back the content it was created
+                // with (found by the simulation, seed 44693 of `messages`).
+                let reply = SendMsgReply {
+                    base: BaseReply::ok(),
+                    msg_time: earlier.msg.msg_time,
+                    msg_key: earlier.msg.msg_key.clone(),
+                    stored_msg: Some(Box::new(wire_message(&earlier))),
+                };
+                self.out.reply(conn, gzip, head, &reply);
             }
             Ok(Appended::New { inbox_seq, msg_id }) => {
                 tracing::debug!(app = me.app, from = %msg.from, to = %msg.to, inbox_seq, "message stored");
-                self.out
-                    .reply(conn, gzip, head, &reply(msg.msg_time, msg.msg_key.clone()));
+                let reply = SendMsgReply {
+                    base: BaseReply::ok(),
+                    msg_time: msg.msg_time,
+                    msg_key: msg.msg_key.clone(),
+                    stored_msg: None,
+                };
+                self.out.reply(conn, gzip, head, &reply);
                 let record = MessageRecord {
                     id: msg_id,
                     msg,

@@ -141,10 +141,7 @@ impl Store for MemoryStore {
             .and_then(|a| a.by_sender.get(&sender_key))
             .and_then(|id| self.find(app, *id))
         {
-            return Ok(Appended::Duplicate {
-                msg_time: earlier.msg.msg_time,
-                msg_key: earlier.msg.msg_key.clone(),
-            });
+            return Ok(Appended::Duplicate(Box::new(earlier.clone())));
         }
         self.last_msg_id += 1;
         let id = self.last_msg_id;

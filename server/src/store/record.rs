@@ -212,13 +212,10 @@ pub enum Appended {
         /// The server's number of the message ([`MessageRecord::id`]).
         msg_id: u64,
     },
-    /// The same sender, `MsgSeq` and `MsgRandom` were stored before.
-    Duplicate {
-        /// Server time given to the message the first time.
-        msg_time: u64,
-        /// `MsgKey` given to the message the first time.
-        msg_key: String,
-    },
+    /// The same sender, `MsgSeq` and `MsgRandom` were stored before: the
+    /// message as it is stored now (its first time and key, and any
+    /// modification or revocation since).
+    Duplicate(Box<MessageRecord>),
 }
 
 /// A login session (an "instance" of a user), as persisted so that a

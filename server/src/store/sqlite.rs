@@ -91,6 +91,27 @@ fn message_row(r: &Row<'_>, at: usize) -> rusqlite::Result<MessageRecord> {
     })
 }
 
+/// The message `from` sent with this `MsgSeq` and `MsgRandom`, if stored.
+fn message_by_sender(
+    conn: &Connection,
+    app: u64,
+    from: &str,
+    msg_seq: u64,
+    msg_random: u64,
+) -> Result<Option<MessageRecord>, StoreError> {
+    let sql = format!(
+        "SELECT {MSG_COLS} FROM messages
+         WHERE app = ?1 AND from_account = ?2 AND msg_seq = ?3 AND msg_random = ?4"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(
+            params![to_db(app), from, to_db(msg_seq), to_db(msg_random)],
+            |r| message_row(r, 0),
+        )
+        .optional()?)
+}
+
 fn conversation_row(r: &Row<'_>) -> rusqlite::Result<ConversationRecord> {
     Ok(ConversationRecord {
         peer: r.get(0)?,
@@ -344,26 +365,9 @@ impl Store for SqliteStore {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let earlier: Option<(i64, String)> = tx
-            .prepare_cached(
-                "SELECT msg_time, msg_key FROM messages
-                 WHERE app = ?1 AND from_account = ?2 AND msg_seq = ?3 AND msg_random = ?4",
-            )?
-            .query_row(
-                params![
-                    to_db(app),
-                    msg.from,
-                    to_db(msg.msg_seq),
-                    to_db(msg.msg_random)
-                ],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        if let Some((msg_time, msg_key)) = earlier {
-            return Ok(Appended::Duplicate {
-                msg_time: from_db(msg_time),
-                msg_key,
-            });
+        if let Some(earlier) = message_by_sender(&tx, app, &msg.from, msg.msg_seq, msg.msg_random)?
+        {
+            return Ok(Appended::Duplicate(Box::new(earlier)));
         }
         let (lo, hi) = if msg.from <= msg.to {
             (&msg.from, &msg.to)
@@ -476,18 +480,7 @@ impl Store for SqliteStore {
         msg_seq: u64,
         msg_random: u64,
     ) -> Result<Option<MessageRecord>, StoreError> {
-        let sql = format!(
-            "SELECT {MSG_COLS} FROM messages
-             WHERE app = ?1 AND from_account = ?2 AND msg_seq = ?3 AND msg_random = ?4"
-        );
-        Ok(self
-            .conn
-            .prepare_cached(&sql)?
-            .query_row(
-                params![to_db(app), from, to_db(msg_seq), to_db(msg_random)],
-                |r| message_row(r, 0),
-            )
-            .optional()?)
+        message_by_sender(&self.conn, app, from, msg_seq, msg_random)
     }
 
     fn message_by_key(
