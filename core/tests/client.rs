@@ -7,30 +7,15 @@ use serde_json::{json, Value};
 
 use tcchat_core::model::{CreateTextMessageOptions, Message};
 use tcchat_core::types::{Flow, KickedOutType, MessageStatus, NetState};
-use tcchat_core::wire::{decode, encode, servcmd, Head};
+use tcchat_core::wire::{encode, servcmd, Head};
 use tcchat_core::{
     ChatError, Client, Completion, ConnId, DisconnectReason, ErrorCode, Event, EventName, Options,
     Response, Transmit, Tuning,
 };
 
-const APP: u64 = 1_400_000_000;
-const UNIX_MS: u64 = 1_795_628_000_000;
+mod common;
 
-/// A client plus a scripted server side.
-struct Harness {
-    client: Client,
-    now: Instant,
-    conn: Option<ConnId>,
-    /// Frames the client sent, decoded: (servcmd, seq, head, body).
-    sent: Vec<(String, u64, Value, Value)>,
-    closes: Vec<(ConnId, u16)>,
-    connects: Vec<(ConnId, String)>,
-    events: Vec<Event>,
-    completions: Vec<Completion>,
-    /// Answer pings like a healthy server.
-    auto_pong: bool,
-    ponged: usize,
-}
+use common::{Harness, Sent, APP, UNIX_MS};
 
 impl Harness {
     fn new() -> Harness {
@@ -38,68 +23,7 @@ impl Harness {
     }
 
     fn with_tuning(f: impl FnOnce(&mut Tuning)) -> Harness {
-        let now = Instant::now();
-        let mut opts = Options::new(APP).with_proxy_server("ws://127.0.0.1:1");
-        f(&mut opts.tuning);
-        let mut h = Harness {
-            client: Client::new(opts, 7, now, UNIX_MS),
-            now,
-            conn: None,
-            sent: Vec::new(),
-            closes: Vec::new(),
-            connects: Vec::new(),
-            events: Vec::new(),
-            completions: Vec::new(),
-            auto_pong: true,
-            ponged: 0,
-        };
-        h.drain();
-        h
-    }
-
-    fn drain(&mut self) {
-        while let Some(t) = self.client.poll_transmit() {
-            match t {
-                Transmit::Connect { conn, url } => self.connects.push((conn, url)),
-                Transmit::Send { conn, frame } => {
-                    assert_eq!(
-                        Some(conn),
-                        self.conn,
-                        "frame sent on a link that is not open"
-                    );
-                    let f = decode(&frame).expect("client frames decode");
-                    let head = serde_json::to_value(&f.head).unwrap();
-                    let body: Value = serde_json::from_str(f.body.get()).unwrap();
-                    self.sent
-                        .push((f.head.servcmd.clone(), f.head.seq, head, body));
-                }
-                Transmit::Close { conn, code } => {
-                    self.closes.push((conn, code));
-                    if Some(conn) == self.conn {
-                        self.conn = None;
-                    }
-                }
-            }
-        }
-        while let Some(e) = self.client.poll_event() {
-            self.events.push(e);
-        }
-        while let Some(c) = self.client.poll_completion() {
-            self.completions.push(c);
-        }
-    }
-
-    /// Accept the most recent connect request.
-    fn open(&mut self) -> ConnId {
-        let (conn, _) = self
-            .connects
-            .last()
-            .cloned()
-            .expect("a connect was requested");
-        self.conn = Some(conn);
-        self.client.handle_connected(self.now, conn);
-        self.drain();
-        conn
+        Harness::build(7, f)
     }
 
     fn refuse(&mut self) {
@@ -122,89 +46,6 @@ impl Harness {
         self.client
             .handle_disconnected(self.now, conn, DisconnectReason::Closed(Some(1000)));
         self.drain();
-    }
-
-    fn advance(&mut self, by: Duration) {
-        let end = self.now + by;
-        while let Some(t) = self.client.poll_timeout() {
-            if t > end {
-                break;
-            }
-            self.now = self.now.max(t);
-            self.client.handle_timeout(self.now);
-            self.drain();
-            self.pong();
-        }
-        self.now = end;
-    }
-
-    /// Answer the pings sent since the last call.
-    fn pong(&mut self) {
-        if !self.auto_pong || self.conn.is_none() {
-            return;
-        }
-        let pings: Vec<u64> = self
-            .sent
-            .iter()
-            .filter(|s| s.0 == servcmd::ALIVE)
-            .map(|s| s.1)
-            .collect();
-        for seq in pings.into_iter().skip(self.ponged) {
-            self.ponged += 1;
-            self.deliver(
-                servcmd::ALIVE,
-                seq,
-                json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""}),
-            );
-        }
-    }
-
-    fn take_sent(&mut self) -> Vec<(String, u64, Value, Value)> {
-        self.pong();
-        self.ponged = 0;
-        std::mem::take(&mut self.sent)
-    }
-
-    fn take_events(&mut self) -> Vec<Event> {
-        std::mem::take(&mut self.events)
-    }
-
-    fn last_sent(&self, cmd: &str) -> (u64, Value, Value) {
-        let (_, seq, head, body) = self
-            .sent
-            .iter()
-            .rev()
-            .find(|(c, ..)| c == cmd)
-            .unwrap_or_else(|| {
-                panic!(
-                    "no {cmd} sent; sent: {:?}",
-                    self.sent.iter().map(|s| &s.0).collect::<Vec<_>>()
-                )
-            });
-        (*seq, head.clone(), body.clone())
-    }
-
-    fn deliver(&mut self, servcmd: &str, seq: u64, body: Value) {
-        let frame = encode(&Head::push(servcmd, seq), &body);
-        let conn = self.conn.expect("open link");
-        self.client.handle_frame(self.now, conn, &frame);
-        self.drain();
-    }
-
-    fn reply(&mut self, cmd: &str, body: Value) {
-        let (seq, ..) = self.last_sent(cmd);
-        let mut full = json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""});
-        for (k, v) in body.as_object().unwrap() {
-            full[k] = v.clone();
-        }
-        self.deliver(cmd, seq, full);
-    }
-
-    fn reply_login(&mut self) {
-        self.reply(
-            servcmd::LOGIN,
-            json!({"A2Key": "a2-1", "TinyId": "144115000000000001", "HelloInterval": 120, "InstId": 5, "TimeStamp": UNIX_MS / 1000}),
-        );
     }
 
     fn reply_sync(&mut self, cookie: &str, messages: Value) {
@@ -281,11 +122,11 @@ fn connects_at_create_and_logs_in_like_the_official_sdk() {
     assert!(url.ends_with("&compress=gzip"));
     h.open();
     // A ping on every open, before anything else.
-    assert_eq!(h.sent[0].0, servcmd::ALIVE);
-    assert_eq!(h.sent[0].3, json!({}));
+    assert_eq!(h.sent[0].cmd, servcmd::ALIVE);
+    assert_eq!(h.sent[0].body, json!({}));
     let id = h.client.login(h.now, "u1", "sig-u1").unwrap();
     h.drain();
-    let (_, head, body) = h.last_sent(servcmd::LOGIN);
+    let Sent { head, body, .. } = h.last_sent(servcmd::LOGIN);
     assert_eq!(head["identifier"], "u1");
     assert_eq!(head["usersig"], "sig-u1");
     assert_eq!(head["cs"], 0);
@@ -303,7 +144,7 @@ fn connects_at_create_and_logs_in_like_the_official_sdk() {
         [Completion { id: cid, result: Ok(Response::Login(info)) }] if *cid == id && info.tiny_id == "144115000000000001"
     ));
     // The sync starts with the session's a2/tinyid head and an empty cookie.
-    let (_, head, body) = h.last_sent(servcmd::GET_MSG);
+    let Sent { head, body, .. } = h.last_sent(servcmd::GET_MSG);
     assert_eq!(head["a2"], "a2-1");
     assert_eq!(head["tinyid"], "144115000000000001");
     assert_eq!(head["status_instid"], 5);
@@ -426,7 +267,7 @@ fn send_message_resolves_with_server_time_and_is_findable() {
     assert!(msg.id.starts_with("144115000000000001-"));
     let id = h.client.send_message(h.now, &msg).unwrap();
     h.drain();
-    let (_, head, body) = h.last_sent(servcmd::SEND_C2C);
+    let Sent { head, body, .. } = h.last_sent(servcmd::SEND_C2C);
     assert_eq!(body["From_Account"], "u1");
     assert_eq!(body["To_Account"], "u2");
     assert_eq!(body["MsgSeq"], msg.sequence);
@@ -511,7 +352,7 @@ fn pushes_are_acked_and_delivered_once() {
     assert_eq!(m.conversation_id, "C2Cu2");
     assert_eq!(m.flow, Flow::In);
     assert_eq!(m.sequence, 101);
-    let (_, _, ack) = h.last_sent(servcmd::PUSH_ACK);
+    let ack = h.last_sent(servcmd::PUSH_ACK).body;
     assert_eq!(ack, json!({"SessionData": "sess"}));
     h.take_sent();
     // The same push again: acked, not delivered.
@@ -545,11 +386,11 @@ fn reconnect_is_transparent_and_resync_has_no_gap_or_duplicate() {
             state: NetState::Connected
         }]
     );
-    let (_, head, _) = h.last_sent(servcmd::LOGIN);
+    let head = h.last_sent(servcmd::LOGIN).head;
     assert_eq!(head["a2"], "a2-1");
     assert!(head.get("usersig").is_none());
     h.reply_login();
-    let (_, _, body) = h.last_sent(servcmd::GET_MSG);
+    let body = h.last_sent(servcmd::GET_MSG).body;
     assert_eq!(body["Cookie"], "ck1");
     let c = wire_msg("u2", "u1", 102, 2, "C");
     h.reply_sync("ck2", json!([c, a]));
@@ -570,7 +411,7 @@ fn sync_pages_until_done() {
         servcmd::GET_MSG,
         json!({"Cookie": "p1", "SyncFlag": 0, "MsgList": [wire_msg("u2", "u1", 1, 1, "one")]}),
     );
-    let (_, _, body) = h.last_sent(servcmd::GET_MSG);
+    let body = h.last_sent(servcmd::GET_MSG).body;
     assert_eq!(body["Cookie"], "p1");
     h.reply(
         servcmd::GET_MSG,
@@ -579,13 +420,13 @@ fn sync_pages_until_done() {
     assert_eq!(received_texts(&h.events), ["one", "two"]);
     // The last page carried messages: one more request with its cookie
     // confirms it arrived.
-    let (_, _, body) = h.last_sent(servcmd::GET_MSG);
+    let body = h.last_sent(servcmd::GET_MSG).body;
     assert_eq!(body["Cookie"], "p2");
     h.reply(
         servcmd::GET_MSG,
         json!({"Cookie": "p2", "SyncFlag": 2, "MsgList": []}),
     );
-    let n = h.sent.iter().filter(|s| s.0 == servcmd::GET_MSG).count();
+    let n = h.sent.iter().filter(|s| s.cmd == servcmd::GET_MSG).count();
     assert_eq!(n, 3, "an empty answer ends the sync");
     assert_eq!(received_texts(&h.events), ["one", "two"]);
 }
@@ -601,7 +442,7 @@ fn a_server_that_repeats_its_last_page_cannot_make_the_sync_loop() {
         json!({"Cookie": "same", "SyncFlag": 2, "MsgList": [wire_msg("u2", "u1", 1, 1, "one")]});
     h.reply(servcmd::GET_MSG, page.clone());
     h.reply(servcmd::GET_MSG, page);
-    let n = h.sent.iter().filter(|s| s.0 == servcmd::GET_MSG).count();
+    let n = h.sent.iter().filter(|s| s.cmd == servcmd::GET_MSG).count();
     assert_eq!(n, 2, "the cookie did not move: no further request");
     assert_eq!(received_texts(&h.events), ["one"]);
 }
@@ -615,16 +456,20 @@ fn requests_made_offline_are_queued_and_resent_with_their_seq() {
         .unwrap();
     h.client.send_message(h.now, &msg).unwrap();
     h.drain();
-    let (first_seq, first_head, _) = h.last_sent(servcmd::SEND_C2C);
+    let Sent {
+        seq: first_seq,
+        head: first_head,
+        ..
+    } = h.last_sent(servcmd::SEND_C2C);
     // The link dies before the reply.
     h.server_close();
     h.take_sent();
     h.open();
     // Nothing but the ping and the re-login goes out before the re-login reply.
-    let cmds: Vec<String> = h.sent.iter().map(|s| s.0.clone()).collect();
+    let cmds: Vec<String> = h.sent.iter().map(|s| s.cmd.clone()).collect();
     assert_eq!(cmds, [servcmd::ALIVE, servcmd::LOGIN]);
     h.reply_login();
-    let (seq, head, _) = h.last_sent(servcmd::SEND_C2C);
+    let Sent { seq, head, .. } = h.last_sent(servcmd::SEND_C2C);
     assert_eq!(seq, first_seq);
     assert_eq!(head["reqtime"], first_head["reqtime"]);
     h.reply(servcmd::SEND_C2C, json!({"MsgTime": 5}));
@@ -646,7 +491,7 @@ fn idle_link_is_pinged_and_abandoned_when_silent() {
     h.advance(Duration::from_millis(200));
     let sent = h.take_sent();
     assert_eq!(sent.len(), 1);
-    assert_eq!(sent[0].0, servcmd::ALIVE);
+    assert_eq!(sent[0].cmd, servcmd::ALIVE);
     // Unanswered for 3 s: close with 4001 and reconnect at once.
     h.advance(Duration::from_millis(2_800));
     assert!(h.closes.is_empty());
@@ -662,7 +507,7 @@ fn answered_pings_keep_the_link() {
     h.auto_pong = false;
     for _ in 0..10 {
         h.advance(Duration::from_secs(10));
-        let (seq, ..) = h.last_sent(servcmd::ALIVE);
+        let seq = h.last_sent(servcmd::ALIVE).seq;
         h.deliver(
             servcmd::ALIVE,
             seq,
@@ -688,7 +533,7 @@ fn hello_follows_the_login_interval() {
     assert!(h
         .sent
         .iter()
-        .any(|s| s.0 == servcmd::HELLO && s.3 == json!({"is_web_uniapp": 0})));
+        .any(|s| s.cmd == servcmd::HELLO && s.body == json!({"is_web_uniapp": 0})));
 }
 
 #[test]
@@ -706,7 +551,7 @@ fn kicked_by_another_account_logs_out_with_type_1() {
             Event::SdkNotReady
         ]
     );
-    let (_, _, body) = h.last_sent(servcmd::LOGOUT);
+    let body = h.last_sent(servcmd::LOGOUT).body;
     assert_eq!(body["wslogout_type"], 1);
     assert!(
         h.closes.is_empty(),
@@ -794,7 +639,7 @@ fn refused_relogin_falls_back_to_the_usersig_transparently() {
         servcmd::LOGIN,
         json!({"ActionStatus": "FAIL", "ErrorCode": 70101, "ErrorInfo": "unknown a2"}),
     );
-    let (_, head, _) = h.last_sent(servcmd::LOGIN);
+    let head = h.last_sent(servcmd::LOGIN).head;
     assert_eq!(head["usersig"], "sig-u1");
     assert!(head.get("a2").is_none());
     h.reply(
@@ -803,7 +648,7 @@ fn refused_relogin_falls_back_to_the_usersig_transparently() {
     );
     assert!(h.client.is_ready());
     assert_eq!(count(&h.take_events(), EventName::SdkNotReady), 0);
-    let (_, head, _) = h.last_sent(servcmd::GET_MSG);
+    let head = h.last_sent(servcmd::GET_MSG).head;
     assert_eq!(head["a2"], "a2-2");
 }
 
@@ -836,7 +681,7 @@ fn destroy_logs_out_closes_4000_and_goes_silent() {
     let mut h = Harness::logged_in();
     let id = h.client.destroy(h.now);
     h.drain();
-    let (_, _, body) = h.last_sent(servcmd::LOGOUT);
+    let body = h.last_sent(servcmd::LOGOUT).body;
     assert_eq!(body["wslogout_type"], 0);
     assert!(h.completions.is_empty());
     h.reply(servcmd::LOGOUT, json!({}));
@@ -1152,7 +997,7 @@ fn unanswered_hellos_do_not_pile_up() {
     h.reply(servcmd::CONV_PAGE_GET, json!({"CompleteFlag": 1}));
     h.reply(servcmd::PURCHASE_BITS, json!({"str_purchase_bits": "0"}));
     h.advance(Duration::from_secs(12));
-    let hellos = h.sent.iter().filter(|s| s.0 == servcmd::HELLO).count();
+    let hellos = h.sent.iter().filter(|s| s.cmd == servcmd::HELLO).count();
     assert_eq!(hellos, 1, "one hello in flight at a time");
     assert_eq!(h.client.pending_requests(), 1);
 }
@@ -1178,7 +1023,7 @@ fn a_relogin_refused_as_kicked_is_a_kick_not_a_fallback() {
             Event::SdkNotReady
         ]
     );
-    let logins = h.sent.iter().filter(|s| s.0 == servcmd::LOGIN).count();
+    let logins = h.sent.iter().filter(|s| s.cmd == servcmd::LOGIN).count();
     assert_eq!(
         logins, 1,
         "only the refused re-login; no UserSig login after the kick"
@@ -1193,7 +1038,7 @@ fn pushes_to_a_session_that_is_not_live_are_not_acked() {
     let mut h = Harness::logged_in();
     h.server_close();
     h.open();
-    let acks = |h: &Harness| h.sent.iter().filter(|s| s.0 == servcmd::PUSH_ACK).count();
+    let acks = |h: &Harness| h.sent.iter().filter(|s| s.cmd == servcmd::PUSH_ACK).count();
     let before = acks(&h);
     // Re-login not answered yet: the session is not live on this link.
     h.deliver(

@@ -3,86 +3,25 @@
 //! Event 11 push type, the unread arithmetic, the login and re-login sync,
 //! coalescing of events, and the refusals.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
 use tcchat_core::model::{Conversation, ConversationGroupResult, CreateTextMessageOptions};
-use tcchat_core::wire::{decode, encode, servcmd, Head};
-use tcchat_core::{
-    ChatError, Client, Completion, ConnId, DisconnectReason, ErrorCode, Event, EventName, Options,
-    RequestId, Response, Transmit,
-};
+use tcchat_core::wire::servcmd;
+use tcchat_core::{ChatError, DisconnectReason, ErrorCode, Event, EventName, RequestId, Response};
 
-const APP: u64 = 1_400_000_000;
-const UNIX_MS: u64 = 1_795_628_000_000;
+mod common;
+
+use common::{Harness, APP};
+
 /// Bits 13, 10 and 9: extensions, conversation groups, marks.
 const ALL_BITS: &str = "10011000000000";
 const T0: u64 = 1_795_628_806;
 
-/// A client plus a scripted server side (the shape of `client.rs`'s).
-struct Harness {
-    client: Client,
-    now: Instant,
-    conn: Option<ConnId>,
-    /// Frames the client sent, decoded: (servcmd, seq, body).
-    sent: Vec<(String, u64, Value)>,
-    connects: Vec<ConnId>,
-    events: Vec<Event>,
-    completions: Vec<Completion>,
-    push_seq: u64,
-    ponged: usize,
-}
-
 impl Harness {
     fn new() -> Harness {
-        let now = Instant::now();
-        let opts = Options::new(APP).with_proxy_server("ws://127.0.0.1:1");
-        let mut h = Harness {
-            client: Client::new(opts, 11, now, UNIX_MS),
-            now,
-            conn: None,
-            sent: Vec::new(),
-            connects: Vec::new(),
-            events: Vec::new(),
-            completions: Vec::new(),
-            push_seq: 900_000_000,
-            ponged: 0,
-        };
-        h.drain();
-        h
-    }
-
-    fn drain(&mut self) {
-        while let Some(t) = self.client.poll_transmit() {
-            match t {
-                Transmit::Connect { conn, .. } => self.connects.push(conn),
-                Transmit::Send { conn, frame } => {
-                    assert_eq!(Some(conn), self.conn, "frame sent on a closed link");
-                    let f = decode(&frame).expect("client frames decode");
-                    let body: Value = serde_json::from_str(f.body.get()).unwrap();
-                    self.sent.push((f.head.servcmd.clone(), f.head.seq, body));
-                }
-                Transmit::Close { conn, .. } => {
-                    if Some(conn) == self.conn {
-                        self.conn = None;
-                    }
-                }
-            }
-        }
-        while let Some(e) = self.client.poll_event() {
-            self.events.push(e);
-        }
-        while let Some(c) = self.client.poll_completion() {
-            self.completions.push(c);
-        }
-    }
-
-    fn open(&mut self) {
-        let conn = *self.connects.last().expect("a connect was requested");
-        self.conn = Some(conn);
-        self.client.handle_connected(self.now, conn);
-        self.drain();
+        Harness::build(11, |_| {})
     }
 
     /// The server closes the link; the client reconnects (after its
@@ -100,108 +39,16 @@ impl Harness {
             self.advance(Duration::from_millis(100));
         }
         assert!(self.connects.len() > before, "no reconnect");
-        self.sent.clear();
-        self.ponged = 0;
+        self.clear_sent();
         self.open();
         assert_eq!(self.sent_of(servcmd::LOGIN).len(), 1, "re-login sent");
         // NET_STATE_CHANGE connecting / connected.
         self.take_events();
     }
 
-    fn advance(&mut self, by: Duration) {
-        let end = self.now + by;
-        while let Some(t) = self.client.poll_timeout() {
-            if t > end {
-                break;
-            }
-            self.now = self.now.max(t);
-            self.client.handle_timeout(self.now);
-            self.drain();
-            self.pong();
-        }
-        self.now = end;
-    }
-
-    /// Answer the pings not answered yet, as a healthy server.
-    fn pong(&mut self) {
-        if self.conn.is_none() {
-            return;
-        }
-        let pings: Vec<u64> = self
-            .sent
-            .iter()
-            .filter(|s| s.0 == servcmd::ALIVE)
-            .map(|s| s.1)
-            .collect();
-        for seq in pings.into_iter().skip(self.ponged) {
-            self.ponged += 1;
-            self.deliver(
-                servcmd::ALIVE,
-                seq,
-                json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""}),
-            );
-        }
-    }
-
-    fn take_events(&mut self) -> Vec<Event> {
-        std::mem::take(&mut self.events)
-    }
-
-    fn take_completions(&mut self) -> Vec<Completion> {
-        std::mem::take(&mut self.completions)
-    }
-
-    fn sent_of(&self, cmd: &str) -> Vec<Value> {
-        self.sent
-            .iter()
-            .filter(|(c, ..)| c == cmd)
-            .map(|(.., b)| b.clone())
-            .collect()
-    }
-
-    fn last_sent(&self, cmd: &str) -> (u64, Value) {
-        let (_, seq, body) = self
-            .sent
-            .iter()
-            .rev()
-            .find(|(c, ..)| c == cmd)
-            .unwrap_or_else(|| {
-                panic!(
-                    "no {cmd} sent; sent: {:?}",
-                    self.sent.iter().map(|s| &s.0).collect::<Vec<_>>()
-                )
-            });
-        (*seq, body.clone())
-    }
-
-    fn deliver(&mut self, cmd: &str, seq: u64, body: Value) {
-        let frame = encode(&Head::push(cmd, seq), &body);
-        let conn = self.conn.expect("open link");
-        self.client.handle_frame(self.now, conn, &frame);
-        self.drain();
-    }
-
-    /// Answer the last request of `cmd` with a success plus `body`.
-    fn reply(&mut self, cmd: &str, body: Value) {
-        let (seq, _) = self.last_sent(cmd);
-        let mut full = json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""});
-        for (k, v) in body.as_object().unwrap() {
-            full[k] = v.clone();
-        }
-        self.deliver(cmd, seq, full);
-    }
-
-    fn push(&mut self, event_array: Value) {
-        self.push_seq += 1;
-        let body = json!({"EventArray": event_array, "NeedAck": 1, "SessionData": "s"});
-        self.deliver(servcmd::MSG_PUSH, self.push_seq, body);
-    }
-
-    fn reply_login(&mut self) {
-        self.reply(
-            servcmd::LOGIN,
-            json!({"A2Key": "a2-1", "TinyId": "144115000000000001", "HelloInterval": 120, "InstId": 5, "TimeStamp": UNIX_MS / 1000}),
-        );
+    /// Push the items of `event_array` (with `NeedAck`).
+    fn push_events(&mut self, event_array: Value) {
+        self.push(json!({"EventArray": event_array, "NeedAck": 1, "SessionData": "s"}));
     }
 
     /// Open and log in as u1 without answering the sync requests.
@@ -233,7 +80,7 @@ impl Harness {
             servcmd::PURCHASE_BITS,
             json!({"int32_error_code": 0, "str_purchase_bits": bits, "uint32_expired_time": 3600}),
         );
-        if h.sent.iter().any(|s| s.0 == servcmd::CONV_GROUP_GET) {
+        if h.sent.iter().any(|s| s.cmd == servcmd::CONV_GROUP_GET) {
             let mut body = json!({"CompleteFlag": 1, "NextStartIndex": 0});
             for (k, v) in groups.as_object().unwrap() {
                 body[k] = v.clone();
@@ -241,8 +88,7 @@ impl Harness {
             h.reply(servcmd::CONV_GROUP_GET, body);
         }
         h.take_events();
-        h.sent.clear();
-        h.ponged = 0;
+        h.clear_sent();
         h
     }
 
@@ -337,17 +183,17 @@ fn group_result(r: Result<Response, ChatError>) -> ConversationGroupResult {
 #[test]
 fn login_fetches_the_list_the_bits_and_then_the_groups() {
     let mut h = Harness::logging_in();
-    let (_, page) = h.last_sent(servcmd::CONV_PAGE_GET);
+    let page = h.last_sent(servcmd::CONV_PAGE_GET).body;
     assert_eq!(
         page,
         json!({"From_Account": "u1", "TimeStamp": 0, "StartIndex": 0, "TopTimeStamp": 0, "TopStartIndex": 0})
     );
-    let (_, bits) = h.last_sent(servcmd::PURCHASE_BITS);
+    let bits = h.last_sent(servcmd::PURCHASE_BITS).body;
     assert_eq!(bits, json!({"uint32_sdkappid": APP}));
     // The message sync goes out first (its reply then precedes the list's,
     // so pushes of newer messages cannot overtake it for longer), then the
     // list, then the bits.
-    let order: Vec<&str> = h.sent.iter().map(|s| s.0.as_str()).collect();
+    let order: Vec<&str> = h.sent.iter().map(|s| s.cmd.as_str()).collect();
     let pos = |c: &str| order.iter().position(|x| *x == c).unwrap();
     assert!(pos(servcmd::GET_MSG) < pos(servcmd::CONV_PAGE_GET));
     assert!(pos(servcmd::CONV_PAGE_GET) < pos(servcmd::PURCHASE_BITS));
@@ -380,7 +226,7 @@ fn login_fetches_the_list_the_bits_and_then_the_groups() {
         servcmd::PURCHASE_BITS,
         json!({"int32_error_code": 0, "str_purchase_bits": ALL_BITS}),
     );
-    let (_, groups) = h.last_sent(servcmd::CONV_GROUP_GET);
+    let groups = h.last_sent(servcmd::CONV_GROUP_GET).body;
     assert_eq!(groups, json!({"From_Account": "u1", "StartIndex": 0}));
     h.reply(
         servcmd::CONV_GROUP_GET,
@@ -446,7 +292,7 @@ fn a_read_report_with_nothing_held_uses_the_listed_last_message_time() {
     );
     h.client.set_message_read(h.now, "C2Cu2").unwrap();
     h.drain();
-    let (_, body) = h.last_sent(servcmd::MSG_READED);
+    let body = h.last_sent(servcmd::MSG_READED).body;
     assert_eq!(
         body["C2CMsgReaded"]["C2CMsgReadedItem"][0]["LastedMsgTime"],
         T0 - 100
@@ -461,7 +307,7 @@ fn page_get_pages_until_complete_and_never_loops() {
         json!({"CompleteFlag": 0, "TimeStamp": 77, "StartIndex": 1, "TopTimeStamp": 5, "TopStartIndex": 2,
                "SessionItem": [session("u2", T0, 1, "u2", "a")]}),
     );
-    let (_, next) = h.last_sent(servcmd::CONV_PAGE_GET);
+    let next = h.last_sent(servcmd::CONV_PAGE_GET).body;
     assert_eq!(next["TimeStamp"], 77);
     assert_eq!(next["StartIndex"], 1);
     assert_eq!(next["TopTimeStamp"], 5);
@@ -531,7 +377,7 @@ fn before_the_bits_arrive_the_group_apis_refuse_3122() {
 #[test]
 fn incoming_messages_count_unread_with_one_event_per_push() {
     let mut h = Harness::logged_in();
-    h.push(msgs(vec![
+    h.push_events(msgs(vec![
         wire_msg("u2", "u1", 1, 1, T0, "a"),
         wire_msg("u2", "u1", 2, 2, T0 + 1, "b"),
         wire_msg("u3", "u1", 3, 3, T0 + 2, "c"),
@@ -554,7 +400,7 @@ fn incoming_messages_count_unread_with_one_event_per_push() {
     assert_eq!(list[1].unread_count, 1);
     assert_eq!(list[0].last_message.as_ref().unwrap().message_for_show, "d");
     // The same push again: no message, no change, no event.
-    h.push(msgs(vec![wire_msg("u2", "u1", 4, 4, T0 + 3, "d")]));
+    h.push_events(msgs(vec![wire_msg("u2", "u1", 4, 4, T0 + 3, "d")]));
     assert!(h.take_events().is_empty());
     assert_eq!(h.client.get_total_unread_message_count().unwrap(), 4);
 }
@@ -562,8 +408,8 @@ fn incoming_messages_count_unread_with_one_event_per_push() {
 #[test]
 fn sent_messages_move_the_conversation_up_without_unread() {
     let mut h = Harness::logged_in();
-    h.push(msgs(vec![wire_msg("u2", "u1", 1, 1, T0, "a")]));
-    h.push(msgs(vec![wire_msg("u3", "u1", 2, 2, T0 + 1, "b")]));
+    h.push_events(msgs(vec![wire_msg("u2", "u1", 1, 1, T0, "a")]));
+    h.push_events(msgs(vec![wire_msg("u3", "u1", 2, 2, T0 + 1, "b")]));
     h.take_events();
     let m = h
         .client
@@ -586,7 +432,7 @@ fn sent_messages_move_the_conversation_up_without_unread() {
 #[test]
 fn set_message_read_clears_unread_on_the_reply() {
     let mut h = Harness::logged_in();
-    h.push(msgs(vec![
+    h.push_events(msgs(vec![
         wire_msg("u2", "u1", 1, 1, T0, "a"),
         wire_msg("u2", "u1", 2, 2, T0 + 1, "b"),
         wire_msg("u3", "u1", 3, 3, T0 + 2, "c"),
@@ -603,21 +449,21 @@ fn set_message_read_clears_unread_on_the_reply() {
     assert_eq!(h.conv("C2Cu2").unread_count, 0);
     assert_eq!(h.conv("C2Cu3").unread_count, 1);
     // A message older than what was read does not count.
-    h.push(msgs(vec![wire_msg("u2", "u1", 9, 9, T0 - 100, "late")]));
+    h.push_events(msgs(vec![wire_msg("u2", "u1", 9, 9, T0 - 100, "late")]));
     assert_eq!(h.conv("C2Cu2").unread_count, 0);
-    h.push(msgs(vec![wire_msg("u2", "u1", 10, 10, T0 + 9, "new")]));
+    h.push_events(msgs(vec![wire_msg("u2", "u1", 10, 10, T0 + 9, "new")]));
     assert_eq!(h.conv("C2Cu2").unread_count, 1);
 }
 
 #[test]
 fn a_read_on_another_instance_clears_unread_at_once() {
     let mut h = Harness::logged_in();
-    h.push(msgs(vec![
+    h.push_events(msgs(vec![
         wire_msg("u2", "u1", 1, 1, T0, "a"),
         wire_msg("u2", "u1", 2, 2, T0 + 1, "b"),
     ]));
     h.take_events();
-    h.push(json!([{"Event": 9, "C2cNotifyMsgArray": [{"ReadC2cMsgNotify": {"UinPairReadArray": [{"From_Account": "u2", "LastReadTime": T0 + 1}]}}]}]));
+    h.push_events(json!([{"Event": 9, "C2cNotifyMsgArray": [{"ReadC2cMsgNotify": {"UinPairReadArray": [{"From_Account": "u2", "LastReadTime": T0 + 1}]}}]}]));
     let events = h.take_events();
     assert_eq!(
         names(&events),
@@ -632,7 +478,7 @@ fn a_read_on_another_instance_clears_unread_at_once() {
 #[test]
 fn revoking_an_unread_message_lowers_unread_and_marks_the_last_message() {
     let mut h = Harness::logged_in();
-    h.push(msgs(vec![
+    h.push_events(msgs(vec![
         wire_msg("u2", "u1", 1, 1, T0, "a"),
         wire_msg("u2", "u1", 2, 2, T0 + 1, "b"),
     ]));
@@ -642,7 +488,7 @@ fn revoking_an_unread_message_lowers_unread_and_marks_the_last_message() {
             {"From_Account": "u2", "To_Account": "u1", "MsgSeq": seq, "MsgRandom": seq, "MsgTimeStamp": time,
              "MsgClientTime": time, "TinyId": "tiny-u2", "RevokerInfo": {"Revoker_Account": "u2", "Reason": ""}}]}}]}])
     };
-    h.push(revoke(2, T0 + 1));
+    h.push_events(revoke(2, T0 + 1));
     let events = h.take_events();
     assert_eq!(
         names(&events),
@@ -657,7 +503,7 @@ fn revoking_an_unread_message_lowers_unread_and_marks_the_last_message() {
     assert_eq!(u2.unread_count, 1);
     assert!(u2.last_message.as_ref().unwrap().is_revoked);
     // The same revoke again changes nothing.
-    h.push(revoke(2, T0 + 1));
+    h.push_events(revoke(2, T0 + 1));
     assert!(h.take_events().is_empty());
     assert_eq!(h.conv("C2Cu2").unread_count, 1);
 }
@@ -665,11 +511,11 @@ fn revoking_an_unread_message_lowers_unread_and_marks_the_last_message() {
 #[test]
 fn a_modified_last_message_shows_its_new_text() {
     let mut h = Harness::logged_in();
-    h.push(msgs(vec![wire_msg("u2", "u1", 1, 1, T0, "before")]));
+    h.push_events(msgs(vec![wire_msg("u2", "u1", 1, 1, T0, "before")]));
     h.take_events();
     let mut modified = wire_msg("u2", "u1", 1, 1, T0, "after");
     modified["MsgVersion"] = json!(1);
-    h.push(json!([{"Event": 23, "C2cMsgModNotifys": [modified]}]));
+    h.push_events(json!([{"Event": 23, "C2cMsgModNotifys": [modified]}]));
     let events = h.take_events();
     assert_eq!(
         names(&events),
@@ -686,7 +532,7 @@ fn a_modified_last_message_shows_its_new_text() {
 #[test]
 fn deleting_the_last_message_falls_back_to_the_previous_one() {
     let mut h = Harness::logged_in();
-    h.push(msgs(vec![
+    h.push_events(msgs(vec![
         wire_msg("u2", "u1", 1, 1, T0, "m1"),
         wire_msg("u2", "u1", 2, 2, T0 + 1, "m2"),
     ]));
@@ -719,7 +565,7 @@ fn the_peer_reading_marks_my_last_message_peer_read() {
     h.reply(servcmd::SEND_C2C, json!({"MsgTime": T0}));
     h.take_events();
     assert!(!h.conv("C2Cu2").last_message.unwrap().is_peer_read);
-    h.push(json!([{"Event": 9, "C2cNotifyMsgArray": [{"C2cReadedReceipt": {"To_Account": "u2", "UinPairReadArray": [{"LastReadTime": T0}]}}]}]));
+    h.push_events(json!([{"Event": 9, "C2cNotifyMsgArray": [{"C2cReadedReceipt": {"To_Account": "u2", "UinPairReadArray": [{"LastReadTime": T0}]}}]}]));
     let events = h.take_events();
     assert_eq!(
         names(&events),
@@ -760,7 +606,7 @@ fn c2c_pair_unread_count_is_the_truth_at_login_and_after_a_reconnect() {
     assert_eq!(h.conv("C2Cu3").unread_count, 2);
 
     // Online: a message from u2 counts.
-    h.push(msgs(vec![wire_msg("u2", "u1", 6, 6, T0 + 3, "y")]));
+    h.push_events(msgs(vec![wire_msg("u2", "u1", 6, 6, T0 + 3, "y")]));
     assert_eq!(h.conv("C2Cu2").unread_count, 1);
     h.take_events();
 
@@ -826,7 +672,7 @@ fn a_relogin_drops_conversations_the_server_no_longer_lists() {
 #[test]
 fn a_conversation_that_gets_a_message_during_the_sync_is_kept() {
     let mut h = Harness::logging_in();
-    h.push(msgs(vec![wire_msg("u9", "u1", 1, 1, T0, "during")]));
+    h.push_events(msgs(vec![wire_msg("u9", "u1", 1, 1, T0, "during")]));
     // The server's snapshot was taken before the message.
     h.reply(
         servcmd::CONV_PAGE_GET,
@@ -840,14 +686,14 @@ fn a_conversation_that_gets_a_message_during_the_sync_is_kept() {
 #[test]
 fn delete_conversation_removes_it_on_success_only() {
     let mut h = Harness::logged_in();
-    h.push(msgs(vec![
+    h.push_events(msgs(vec![
         wire_msg("u2", "u1", 1, 1, T0, "a"),
         wire_msg("u3", "u1", 2, 2, T0 + 1, "b"),
     ]));
     h.take_events();
     let id = h.client.delete_conversation(h.now, "C2Cu3").unwrap();
     h.drain();
-    let (_, body) = h.last_sent(servcmd::CONV_DELETE);
+    let body = h.last_sent(servcmd::CONV_DELETE).body;
     assert_eq!(
         body,
         json!({"From_Account": "u1", "ContactItem": [{"Type": 1, "To_Account": "u3"}], "ClearRamble": 1})
@@ -871,7 +717,7 @@ fn delete_conversation_removes_it_on_success_only() {
     assert_eq!(totals(&events), [1]);
     assert_eq!(ids(&last_list(&events)), ["C2Cu2"]);
     // A new message brings it back.
-    h.push(msgs(vec![wire_msg("u3", "u1", 3, 3, T0 + 2, "c")]));
+    h.push_events(msgs(vec![wire_msg("u3", "u1", 3, 3, T0 + 2, "c")]));
     assert_eq!(ids(&h.list()), ["C2Cu3", "C2Cu2"]);
     assert_eq!(h.conv("C2Cu3").unread_count, 1);
 
@@ -904,7 +750,7 @@ fn pin_conversation_puts_it_first() {
     );
     let id = h.client.pin_conversation(h.now, "C2Cu3", true).unwrap();
     h.drain();
-    let (_, body) = h.last_sent(servcmd::CONV_TOP);
+    let body = h.last_sent(servcmd::CONV_TOP).body;
     assert_eq!(
         body,
         json!({"From_Account": "u1", "OperationType": 1, "RecentContactItem": [{"Type": 1, "To_Account": "u3"}]})
@@ -922,7 +768,7 @@ fn pin_conversation_puts_it_first() {
     assert!(list[0].is_pinned);
     let id = h.client.pin_conversation(h.now, "C2Cu3", false).unwrap();
     h.drain();
-    assert_eq!(h.last_sent(servcmd::CONV_TOP).1["OperationType"], 2);
+    assert_eq!(h.last_sent(servcmd::CONV_TOP).body["OperationType"], 2);
     h.reply(servcmd::CONV_TOP, json!({}));
     assert!(h.result_of(id).is_ok());
     assert_eq!(ids(&h.list()), ["C2Cu2", "C2Cu3"]);
@@ -1084,7 +930,7 @@ fn calls_in_the_wrong_state_get_the_official_codes() {
 #[test]
 fn a_pending_delete_fails_with_the_session_and_nothing_is_announced_after_logout() {
     let mut h = Harness::logged_in();
-    h.push(msgs(vec![wire_msg("u2", "u1", 1, 1, T0, "a")]));
+    h.push_events(msgs(vec![wire_msg("u2", "u1", 1, 1, T0, "a")]));
     let id = h.client.delete_conversation(h.now, "C2Cu2").unwrap();
     h.drain();
     h.take_events();
@@ -1210,7 +1056,7 @@ fn create_conversation_group_sends_the_official_body_and_announces_it() {
         )
         .unwrap();
     h.drain();
-    let (_, body) = h.last_sent(servcmd::CONV_GROUP_CREATE);
+    let body = h.last_sent(servcmd::CONV_GROUP_CREATE).body;
     assert_eq!(
         body,
         json!({"From_Account": "u1", "GroupContactItem": [{"GroupName": "G1", "ContactItem": [
@@ -1265,7 +1111,7 @@ fn members_are_added_and_removed_with_conversation_in_group_updated() {
         .add_conversations_to_group(h.now, "G1", &["C2Cu3".into()])
         .unwrap();
     h.drain();
-    let (_, body) = h.last_sent(servcmd::CONV_GROUP_UPDATE);
+    let body = h.last_sent(servcmd::CONV_GROUP_UPDATE).body;
     assert_eq!(
         body,
         json!({"From_Account": "u1", "UpdateType": 1, "UpdateGroup": {"UpdateGroupType": 2, "OldGroupName": "G1",
@@ -1303,7 +1149,7 @@ fn members_are_added_and_removed_with_conversation_in_group_updated() {
         .delete_conversations_from_group(h.now, "G1", &["C2Cu3".into()])
         .unwrap();
     h.drain();
-    let (_, body) = h.last_sent(servcmd::CONV_GROUP_UPDATE);
+    let body = h.last_sent(servcmd::CONV_GROUP_UPDATE).body;
     assert_eq!(
         body["UpdateGroup"]["ContactUpdateItem"][0]["ContactOptType"],
         2
@@ -1343,7 +1189,7 @@ fn rename_and_delete_a_group() {
         .rename_conversation_group(h.now, "G1", "G2")
         .unwrap();
     h.drain();
-    let (_, body) = h.last_sent(servcmd::CONV_GROUP_UPDATE);
+    let body = h.last_sent(servcmd::CONV_GROUP_UPDATE).body;
     assert_eq!(
         body,
         json!({"From_Account": "u1", "UpdateType": 1, "UpdateGroup": {"UpdateGroupType": 1, "OldGroupName": "G1", "NewGroupName": "G2"}})
@@ -1374,7 +1220,7 @@ fn rename_and_delete_a_group() {
     let id = h.client.delete_conversation_group(h.now, "G2").unwrap();
     h.drain();
     assert_eq!(
-        h.last_sent(servcmd::CONV_GROUP_DELETE).1,
+        h.last_sent(servcmd::CONV_GROUP_DELETE).body,
         json!({"From_Account": "u1", "GroupName": ["G2"]})
     );
     h.reply(
@@ -1476,28 +1322,28 @@ fn group_arguments_and_limits_are_checked_before_sending() {
 #[test]
 fn pushes_delete_pin_and_mark_conversations() {
     let mut h = with_u2_u3();
-    h.push(recent_contact_mod(json!([{"PushType": 2, "RecentContactTopItem": {"RecentContactList": [{"Type": 1, "UserId": "u3"}]}}])));
+    h.push_events(recent_contact_mod(json!([{"PushType": 2, "RecentContactTopItem": {"RecentContactList": [{"Type": 1, "UserId": "u3"}]}}])));
     let events = h.take_events();
     assert_eq!(names(&events), [EventName::ConversationListUpdated]);
     assert_eq!(ids(&last_list(&events)), ["C2Cu3", "C2Cu2"]);
     assert!(last_list(&events)[0].is_pinned);
 
-    h.push(recent_contact_mod(json!([{"PushType": 3, "RecentContactTopItem": {"RecentContactList": [{"Type": 1, "UserId": "u3"}]}}])));
+    h.push_events(recent_contact_mod(json!([{"PushType": 3, "RecentContactTopItem": {"RecentContactList": [{"Type": 1, "UserId": "u3"}]}}])));
     assert!(!h.conv("C2Cu3").is_pinned);
 
-    h.push(recent_contact_mod(json!([{"PushType": 4, "RecentContactMarkContact": {"RecentContactMarkContactItem": [
+    h.push_events(recent_contact_mod(json!([{"PushType": 4, "RecentContactMarkContact": {"RecentContactMarkContactItem": [
         {"RecentContactItem": {"Type": 1, "To_Account": "u2"}, "OptType": 1, "StandardMark": "11", "CustomMark": ""}]}}])));
     assert_eq!(h.conv("C2Cu2").mark_list, [1, 2]);
     // A number instead of a binary string is ignored (as the official SDK).
     h.take_events();
-    h.push(recent_contact_mod(json!([{"PushType": 4, "RecentContactMarkContact": {"RecentContactMarkContactItem": [
+    h.push_events(recent_contact_mod(json!([{"PushType": 4, "RecentContactMarkContact": {"RecentContactMarkContactItem": [
         {"RecentContactItem": {"Type": 1, "To_Account": "u2"}, "OptType": 1, "StandardMark": "8", "CustomMark": ""}]}}])));
     assert!(h.take_events().is_empty());
     assert_eq!(h.conv("C2Cu2").mark_list, [1, 2]);
 
-    h.push(msgs(vec![wire_msg("u3", "u1", 9, 9, T0 + 9, "x")]));
+    h.push_events(msgs(vec![wire_msg("u3", "u1", 9, 9, T0 + 9, "x")]));
     h.take_events();
-    h.push(recent_contact_mod(json!([{"PushType": 1, "RecentContactDeleteItem": {"RecentContactList": [{"Type": 1, "UserId": "u3"}]}}])));
+    h.push_events(recent_contact_mod(json!([{"PushType": 1, "RecentContactDeleteItem": {"RecentContactList": [{"Type": 1, "UserId": "u3"}]}}])));
     let events = h.take_events();
     assert_eq!(
         names(&events),
@@ -1522,7 +1368,7 @@ fn pushes_create_rename_fill_and_delete_groups() {
                "ContactItem": [{"Type": 1, "To_Account": "u2", "StandardMark": "0", "CustomMark": "", "ContactGroupId": [9]}]}),
     );
     // 5: created.
-    h.push(recent_contact_mod(json!([{"PushType": 5, "RecentContactCreateContactGroup": {"MsgContactGroupContactItem": [
+    h.push_events(recent_contact_mod(json!([{"PushType": 5, "RecentContactCreateContactGroup": {"MsgContactGroupContactItem": [
         {"MsgGroupItem": {"GroupId": 7, "GroupName": "PG"}, "MsgRecentContactItem": [{"Type": 1, "To_Account": "u2"}]}]}}])));
     let events = h.take_events();
     assert_eq!(
@@ -1539,7 +1385,7 @@ fn pushes_create_rename_fill_and_delete_groups() {
     assert_eq!(h.conv("C2Cu2").conversation_group_list, ["Work", "PG"]);
 
     // 7 / 1 / 2: u3 joins PG.
-    h.push(recent_contact_mod(json!([{"PushType": 7, "RecentContactUpdateContactGroup": {"UpdateType": 1, "MsgUpdateGroup": {
+    h.push_events(recent_contact_mod(json!([{"PushType": 7, "RecentContactUpdateContactGroup": {"UpdateType": 1, "MsgUpdateGroup": {
         "UpdateGroupType": 2, "OldGroupName": "PG", "RecentContactUpdateGroupItem": [
             {"ContactOptType": 1, "RecentContactItem": {"Type": 1, "To_Account": "u3"}}]}}}])));
     let events = h.take_events();
@@ -1561,7 +1407,7 @@ fn pushes_create_rename_fill_and_delete_groups() {
     assert_eq!(ids(conversation_list), ["C2Cu2", "C2Cu3"]);
 
     // 7 / 1 / 1: renamed.
-    h.push(recent_contact_mod(json!([{"PushType": 7, "RecentContactUpdateContactGroup": {"UpdateType": 1, "MsgUpdateGroup": {
+    h.push_events(recent_contact_mod(json!([{"PushType": 7, "RecentContactUpdateContactGroup": {"UpdateType": 1, "MsgUpdateGroup": {
         "UpdateGroupType": 1, "GroupId": 7, "GroupName": "PG2", "OldGroupName": "PG"}}}])));
     let events = h.take_events();
     assert_eq!(
@@ -1571,7 +1417,7 @@ fn pushes_create_rename_fill_and_delete_groups() {
     assert_eq!(h.conv("C2Cu3").conversation_group_list, ["PG2"]);
 
     // 7 / 2: u2 leaves PG2.
-    h.push(recent_contact_mod(json!([{"PushType": 7, "RecentContactUpdateContactGroup": {"UpdateType": 2, "MsgUpdateContact": {
+    h.push_events(recent_contact_mod(json!([{"PushType": 7, "RecentContactUpdateContactGroup": {"UpdateType": 2, "MsgUpdateContact": {
         "MsgRecentContactItem": {"Type": 1, "To_Account": "u2"},
         "MsgRecentContactUpdateContactItem": [{"GroupOptType": 2, "RecentContactGroupItem": {"GroupId": 7, "GroupName": "PG2"}}]}}}])));
     let events = h.take_events();
@@ -1587,7 +1433,7 @@ fn pushes_create_rename_fill_and_delete_groups() {
     assert_eq!(h.conv("C2Cu2").conversation_group_list, ["Work"]);
 
     // 6: deleted.
-    h.push(recent_contact_mod(json!([{"PushType": 6, "RecentContactDelContactGroup": {"MsgGroupItem": [{"GroupId": 7, "GroupName": "PG2"}]}}])));
+    h.push_events(recent_contact_mod(json!([{"PushType": 6, "RecentContactDelContactGroup": {"MsgGroupItem": [{"GroupId": 7, "GroupName": "PG2"}]}}])));
     let events = h.take_events();
     assert_eq!(
         events[0],
@@ -1599,7 +1445,7 @@ fn pushes_create_rename_fill_and_delete_groups() {
 #[test]
 fn many_changes_in_one_push_make_one_event_of_each_kind() {
     let mut h = with_u2_u3();
-    h.push(json!([
+    h.push_events(json!([
         {"Event": 1, "C2cMsgArray": [wire_msg("u4", "u1", 1, 1, T0 + 5, "a"), wire_msg("u5", "u1", 2, 2, T0 + 6, "b")]},
         {"Event": 11, "RecentContactMod": [
             {"PushType": 2, "RecentContactTopItem": {"RecentContactList": [{"Type": 1, "UserId": "u3"}]}},
@@ -1643,7 +1489,7 @@ fn conversation_changes_queued_while_offline_arrive_with_getmsg() {
 fn malformed_pushes_change_nothing() {
     let mut h = with_u2_u3();
     let before = h.list();
-    h.push(recent_contact_mod(json!([
+    h.push_events(recent_contact_mod(json!([
         {"PushType": 1, "RecentContactDeleteItem": {"RecentContactList": [{"Type": 2, "UserId": "u2"}]}},
         {"PushType": 1, "RecentContactDeleteItem": {"RecentContactList": [{"Type": 1, "UserId": ""}]}},
         {"PushType": 2},
@@ -1670,7 +1516,7 @@ fn the_list_is_bounded_and_keeps_pinned_conversations() {
                 wire_msg(&format!("p{n}"), "u1", n + 10, n + 10, T0 + 10 + n, "x")
             })
             .collect();
-        h.push(msgs(list));
+        h.push_events(msgs(list));
     }
     let list = h.list();
     assert_eq!(list.len(), 1_000);
@@ -1691,13 +1537,13 @@ fn conversations_whose_last_messages_share_a_second_keep_arrival_order() {
         json!({}),
     );
     assert_eq!(ids(&h.list()), ["C2Cu4", "C2Cu5"]);
-    h.push(msgs(vec![wire_msg("u2", "u1", 1, 1, T0, "a")]));
-    h.push(msgs(vec![wire_msg("u3", "u1", 2, 2, T0, "b")]));
+    h.push_events(msgs(vec![wire_msg("u2", "u1", 1, 1, T0, "a")]));
+    h.push_events(msgs(vec![wire_msg("u3", "u1", 2, 2, T0, "b")]));
     assert_eq!(ids(&h.list()), ["C2Cu3", "C2Cu2", "C2Cu4", "C2Cu5"]);
-    h.push(msgs(vec![wire_msg("u2", "u1", 3, 3, T0, "c")]));
+    h.push_events(msgs(vec![wire_msg("u2", "u1", 3, 3, T0, "c")]));
     assert_eq!(ids(&h.list()), ["C2Cu2", "C2Cu3", "C2Cu4", "C2Cu5"]);
     // An older message does not move its conversation up.
-    h.push(msgs(vec![wire_msg("u5", "u1", 4, 4, T0 - 1, "old")]));
+    h.push_events(msgs(vec![wire_msg("u5", "u1", 4, 4, T0 - 1, "old")]));
     assert_eq!(ids(&h.list()), ["C2Cu2", "C2Cu3", "C2Cu4", "C2Cu5"]);
     assert_eq!(h.conv("C2Cu5").unread_count, 1);
 }
@@ -1707,7 +1553,7 @@ fn another_instances_sent_message_updates_the_last_message_only() {
     let mut h = Harness::logged_in();
     let mut copy = wire_msg("u1", "u2", 1, 1, T0, "from my phone");
     copy["IsSyncMsg"] = json!(1);
-    h.push(msgs(vec![copy]));
+    h.push_events(msgs(vec![copy]));
     let events = h.take_events();
     assert_eq!(
         names(&events),
@@ -1731,7 +1577,7 @@ fn custom_messages_show_as_the_official_sdk_shows_them() {
     let mut m = wire_msg("u2", "u1", 1, 1, T0, "");
     m["MsgBody"] =
         json!([{"MsgType": "TIMCustomElem", "MsgContent": {"Data": "d", "Desc": "", "Ext": ""}}]);
-    h.push(msgs(vec![m]));
+    h.push_events(msgs(vec![m]));
     let last = h.conv("C2Cu2").last_message.unwrap();
     assert_eq!(last.message_for_show, "[自定义消息]");
     assert_eq!(last.msg_type, "TIMCustomElem");
@@ -1740,7 +1586,7 @@ fn custom_messages_show_as_the_official_sdk_shows_them() {
 #[test]
 fn a_deleted_conversation_takes_its_held_messages_along() {
     let mut h = Harness::logged_in();
-    h.push(msgs(vec![wire_msg("u2", "u1", 1, 1, T0, "a")]));
+    h.push_events(msgs(vec![wire_msg("u2", "u1", 1, 1, T0, "a")]));
     let Event::MessageReceived(list) = h.take_events().remove(0) else {
         panic!()
     };
@@ -1756,7 +1602,7 @@ fn a_deleted_conversation_takes_its_held_messages_along() {
     assert!(h.client.find_message(&id).is_none());
     // Delivered once only, even now.
     h.take_events();
-    h.push(msgs(vec![wire_msg("u2", "u1", 1, 1, T0, "a")]));
+    h.push_events(msgs(vec![wire_msg("u2", "u1", 1, 1, T0, "a")]));
     assert!(h.take_events().is_empty());
     // The history is asked of the server again.
     h.sent.clear();
@@ -1765,18 +1611,18 @@ fn a_deleted_conversation_takes_its_held_messages_along() {
     assert_eq!(h.sent_of(servcmd::GET_ROAM).len(), 1);
 
     // The same when another instance deletes it.
-    h.push(msgs(vec![wire_msg("u3", "u1", 2, 2, T0, "b")]));
+    h.push_events(msgs(vec![wire_msg("u3", "u1", 2, 2, T0, "b")]));
     let Event::MessageReceived(list) = h.take_events().remove(0) else {
         panic!()
     };
-    h.push(recent_contact_mod(json!([{"PushType": 1, "RecentContactDeleteItem": {"RecentContactList": [{"Type": 1, "UserId": "u3"}]}}])));
+    h.push_events(recent_contact_mod(json!([{"PushType": 1, "RecentContactDeleteItem": {"RecentContactList": [{"Type": 1, "UserId": "u3"}]}}])));
     assert!(h.client.find_message(&list[0].id).is_none());
 }
 
 #[test]
 fn a_note_to_self_is_never_unread() {
     let mut h = Harness::logged_in();
-    h.push(msgs(vec![wire_msg("u1", "u1", 1, 1, T0, "remember")]));
+    h.push_events(msgs(vec![wire_msg("u1", "u1", 1, 1, T0, "remember")]));
     let me = h.conv("C2Cu1");
     assert_eq!(me.unread_count, 0);
     assert_eq!(me.last_message.unwrap().message_for_show, "remember");
@@ -1794,7 +1640,7 @@ fn a_message_before_page_get_adds_to_the_servers_count() {
         json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": [],
                "C2CPairUnreadCount": [{"From_Account": "u3", "UnreadCount": 3}]}),
     );
-    h.push(msgs(vec![wire_msg("u3", "u1", 9, 9, T0 + 5, "new")]));
+    h.push_events(msgs(vec![wire_msg("u3", "u1", 9, 9, T0 + 5, "new")]));
     assert_eq!(h.conv("C2Cu3").unread_count, 4);
     h.reply(
         servcmd::CONV_PAGE_GET,
@@ -1822,7 +1668,7 @@ fn a_revoke_of_a_message_not_held_asks_the_server_for_the_counts() {
     );
     assert_eq!(h.conv("C2Cu2").unread_count, 5);
     let syncs = h.sent_of(servcmd::GET_MSG).len();
-    h.push(json!([{"Event": 9, "C2cNotifyMsgArray": [{"WithdrawC2cMsgNotify": {"C2cWithdrawInfoArray": [
+    h.push_events(json!([{"Event": 9, "C2cNotifyMsgArray": [{"WithdrawC2cMsgNotify": {"C2cWithdrawInfoArray": [
         {"From_Account": "u2", "To_Account": "u1", "MsgSeq": 7, "MsgRandom": 7, "MsgTimeStamp": T0 - 1,
          "MsgClientTime": T0 - 1, "TinyId": "tiny-u2", "RevokerInfo": {"Revoker_Account": "u2", "Reason": ""}}]}}]}]));
     assert_eq!(

@@ -2,9 +2,6 @@
 //! scripted server answers frames shaped as in the facts files
 //! (messages-facts.md §1–3), the clock only moves when a test moves it.
 
-use std::collections::HashSet;
-use std::time::Instant;
-
 use serde_json::{json, Value};
 
 use tcchat_core::model::{
@@ -12,162 +9,25 @@ use tcchat_core::model::{
     MessageListResult, Payload, ReadReceiptInfo,
 };
 use tcchat_core::types::{Flow, MessageStatus};
-use tcchat_core::wire::{decode, encode, servcmd, Head};
-use tcchat_core::{
-    ChatError, Client, Completion, ConnId, ErrorCode, Event, EventName, Options, RequestId,
-    Response, Transmit,
-};
+use tcchat_core::wire::servcmd;
+use tcchat_core::{ChatError, Client, ErrorCode, Event, EventName, Response};
 
-const APP: u64 = 1_400_000_000;
-const UNIX_MS: u64 = 1_795_628_000_000;
+mod common;
+
+use common::{Harness, MY_TINY, UNIX_MS};
+
 const T0: u64 = 1_795_629_945;
-const MY_TINY: &str = "144115000000000001";
 const PEER_TINY: &str = "144115000000000002";
 /// Bits 13, 10 and 9 (extensions, conversation groups, marks).
 const ALL_BITS: &str = "10011000000000";
 
-/// A client plus a scripted server side.
-struct Harness {
-    client: Client,
-    now: Instant,
-    conn: Option<ConnId>,
-    /// Frames the client sent, decoded: (servcmd, seq, body).
-    sent: Vec<(String, u64, Value)>,
-    answered: HashSet<(String, u64)>,
-    events: Vec<Event>,
-    completions: Vec<Completion>,
-    push_seq: u64,
-}
-
 impl Harness {
+    /// A client whose links open as soon as it asks for them.
     fn new() -> Harness {
-        let now = Instant::now();
-        let opts = Options::new(APP).with_proxy_server("ws://127.0.0.1:1");
-        let mut h = Harness {
-            client: Client::new(opts, 11, now, UNIX_MS),
-            now,
-            conn: None,
-            sent: Vec::new(),
-            answered: HashSet::new(),
-            events: Vec::new(),
-            completions: Vec::new(),
-            push_seq: 900_000_000,
-        };
-        h.drain();
+        let mut h = Harness::build(11, |_| {});
+        h.auto_open = true;
+        h.open();
         h
-    }
-
-    fn drain(&mut self) {
-        while let Some(t) = self.client.poll_transmit() {
-            match t {
-                Transmit::Connect { conn, .. } => {
-                    if self.conn.is_none() {
-                        self.conn = Some(conn);
-                        self.client.handle_connected(self.now, conn);
-                    }
-                }
-                Transmit::Send { conn, frame } => {
-                    assert_eq!(Some(conn), self.conn, "frame on a link that is not open");
-                    let f = decode(&frame).expect("client frames decode");
-                    let body: Value = serde_json::from_str(f.body.get()).unwrap();
-                    self.sent.push((f.head.servcmd.clone(), f.head.seq, body));
-                }
-                Transmit::Close { conn, .. } => {
-                    if Some(conn) == self.conn {
-                        self.conn = None;
-                    }
-                }
-            }
-        }
-        while let Some(e) = self.client.poll_event() {
-            self.events.push(e);
-        }
-        while let Some(c) = self.client.poll_completion() {
-            self.completions.push(c);
-        }
-    }
-
-    fn sent_of(&self, cmd: &str) -> Vec<Value> {
-        self.sent
-            .iter()
-            .filter(|s| s.0 == cmd)
-            .map(|s| s.2.clone())
-            .collect()
-    }
-
-    fn last_sent(&self, cmd: &str) -> (u64, Value) {
-        let (_, seq, body) = self
-            .sent
-            .iter()
-            .rev()
-            .find(|(c, ..)| c == cmd)
-            .unwrap_or_else(|| {
-                panic!(
-                    "no {cmd} sent; sent: {:?}",
-                    self.sent.iter().map(|s| &s.0).collect::<Vec<_>>()
-                )
-            });
-        (*seq, body.clone())
-    }
-
-    fn deliver(&mut self, servcmd: &str, seq: u64, body: &Value) {
-        let frame = encode(&Head::push(servcmd, seq), body);
-        let conn = self.conn.expect("open link");
-        self.client.handle_frame(self.now, conn, &frame);
-        self.drain();
-    }
-
-    /// Answer the newest `cmd` request with the base reply plus `body`.
-    fn reply(&mut self, cmd: &str, body: Value) {
-        let (seq, _) = self.last_sent(cmd);
-        self.answered.insert((cmd.to_owned(), seq));
-        let mut full = json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""});
-        for (k, v) in body.as_object().unwrap() {
-            full[k] = v.clone();
-        }
-        self.deliver(cmd, seq, &full);
-    }
-
-    /// Answer the newest `cmd` request if it is still unanswered.
-    fn reply_pending(&mut self, cmd: &str, body: Value) -> bool {
-        let pending = self
-            .sent
-            .iter()
-            .rev()
-            .find(|(c, ..)| c == cmd)
-            .is_some_and(|(c, seq, _)| !self.answered.contains(&(c.clone(), *seq)));
-        if pending {
-            self.reply(cmd, body);
-        }
-        pending
-    }
-
-    fn push(&mut self, body: Value) {
-        self.push_seq += 1;
-        let seq = self.push_seq;
-        self.deliver(servcmd::MSG_PUSH, seq, &body);
-    }
-
-    fn take_events(&mut self) -> Vec<Event> {
-        std::mem::take(&mut self.events)
-    }
-
-    /// The completion of `id`, which must have arrived.
-    fn result(&mut self, id: RequestId) -> Result<Response, ChatError> {
-        self.drain();
-        let i = self
-            .completions
-            .iter()
-            .position(|c| c.id == id)
-            .unwrap_or_else(|| panic!("no completion for {id:?}; have {:?}", self.completions));
-        self.completions.remove(i).result
-    }
-
-    fn no_result(&self, id: RequestId) {
-        assert!(
-            self.completions.iter().all(|c| c.id != id),
-            "{id:?} completed early"
-        );
     }
 
     /// Answer the login-time requests of the conversation list and the
@@ -303,7 +163,7 @@ fn read_receipt_and_extension_flags_travel_with_the_send() {
     assert!(created.need_read_receipt && created.is_support_extension);
     h.client.send_message(h.now, &created).unwrap();
     h.drain();
-    let (_, body) = h.last_sent(servcmd::SEND_C2C);
+    let body = h.last_sent(servcmd::SEND_C2C).body;
     assert_eq!(body["IsNeedReadReceipt"], 1);
     assert_eq!(body["SupportMessageExtension"], 1);
     h.reply(servcmd::SEND_C2C, json!({"MsgTime": T0}));
@@ -316,7 +176,7 @@ fn read_receipt_and_extension_flags_travel_with_the_send() {
     assert_eq!(sent.read_receipt_info.timestamp, 0);
     // Without the options both are 0.
     h.send_text("u2", "plain", T0);
-    let (_, body) = h.last_sent(servcmd::SEND_C2C);
+    let body = h.last_sent(servcmd::SEND_C2C).body;
     assert_eq!(body["IsNeedReadReceipt"], 0);
     assert_eq!(body["SupportMessageExtension"], 0);
 }
@@ -339,7 +199,7 @@ fn custom_messages_carry_data_description_and_extension() {
     );
     h.client.send_message(h.now, &m).unwrap();
     h.drain();
-    let (_, body) = h.last_sent(servcmd::SEND_C2C);
+    let body = h.last_sent(servcmd::SEND_C2C).body;
     assert_eq!(
         body["MsgBody"],
         json!([{"MsgType": "TIMCustomElem", "MsgContent": {"Data": "{\"k\":1}", "Desc": "desc", "Ext": "ext"}}])
@@ -366,7 +226,7 @@ fn revoke_resolves_with_the_revoked_message_and_no_event_for_the_caller() {
     let m = h.send_text("u2", "m2", T0);
     let id = h.client.revoke_message(h.now, &m).unwrap();
     h.drain();
-    let (_, body) = h.last_sent(servcmd::MSG_WITHDRAW);
+    let body = h.last_sent(servcmd::MSG_WITHDRAW).body;
     assert_eq!(
         body,
         json!({"MsgInfo": {"From_Account": "u1", "To_Account": "u2", "MsgSeq": m.sequence, "MsgRandom": m.random, "MsgTimeStamp": T0}})
@@ -483,22 +343,14 @@ fn a_sent_change_that_times_out_asks_for_the_next_sync_page() {
     // same link carries this instance's own notification of the outcome.
     let mut h = Harness::logged_in();
     let m = h.send_text("u2", "v0", T0);
-    let syncs_before = h
-        .sent
-        .iter()
-        .filter(|(c, ..)| c == servcmd::GET_MSG)
-        .count();
+    let syncs_before = h.sent_of(servcmd::GET_MSG).len();
     let id = h.client.revoke_message(h.now, &m).unwrap();
     h.drain();
     h.now += std::time::Duration::from_secs(16);
     h.client.handle_timeout(h.now);
     h.drain();
     assert_eq!(code_of(h.result(id)), ErrorCode::NETWORK_TIMEOUT);
-    let syncs_after = h
-        .sent
-        .iter()
-        .filter(|(c, ..)| c == servcmd::GET_MSG)
-        .count();
+    let syncs_after = h.sent_of(servcmd::GET_MSG).len();
     assert_eq!(
         syncs_after,
         syncs_before + 1,
@@ -610,7 +462,7 @@ fn modify_applies_the_reply_and_emits_message_modified_on_the_caller() {
     };
     let id = h.client.modify_message(h.now, &edited).unwrap();
     h.drain();
-    let (_, body) = h.last_sent(servcmd::MODIFY_C2C);
+    let body = h.last_sent(servcmd::MODIFY_C2C).body;
     assert_eq!(
         body,
         json!({"From_Account": "u1", "To_Account": "u2", "MsgSeq": m.sequence, "MsgRandom": m.random,
@@ -634,7 +486,7 @@ fn modify_applies_the_reply_and_emits_message_modified_on_the_caller() {
     // The next modification sends the new version.
     h.client.modify_message(h.now, &done).unwrap();
     h.drain();
-    assert_eq!(h.last_sent(servcmd::MODIFY_C2C).1["MsgVersion"], 1);
+    assert_eq!(h.last_sent(servcmd::MODIFY_C2C).body["MsgVersion"], 1);
 }
 
 #[test]
@@ -708,7 +560,7 @@ fn delete_sends_message_keys_and_the_messages_leave_the_store() {
         .delete_message(h.now, std::slice::from_ref(&m3))
         .unwrap();
     h.drain();
-    let (_, body) = h.last_sent(servcmd::DELETE_C2C);
+    let body = h.last_sent(servcmd::DELETE_C2C).body;
     assert_eq!(
         body,
         json!({"From_Account": "u1", "To_Account": "u2",
@@ -779,7 +631,7 @@ fn set_message_read_reports_the_newest_time_and_marks_messages_read() {
     assert!(!a.is_read && !b.is_read);
     let id = h.client.set_message_read(h.now, "C2Cu2").unwrap();
     h.drain();
-    let (_, body) = h.last_sent(servcmd::MSG_READED);
+    let body = h.last_sent(servcmd::MSG_READED).body;
     assert_eq!(
         body,
         json!({"C2CMsgReaded": {"Cookie": "", "C2CMsgReadedItem": [{"To_Account": "u2", "LastedMsgTime": T0 + 5, "Receipt": 1}]}})
@@ -865,7 +717,7 @@ fn read_receipts_go_for_messages_that_asked_and_come_back_as_an_event() {
         .send_message_read_receipt(h.now, &[asked.clone(), plain])
         .unwrap();
     h.drain();
-    let (_, body) = h.last_sent(servcmd::C2C_READ_RECEIPT);
+    let body = h.last_sent(servcmd::C2C_READ_RECEIPT).body;
     assert_eq!(
         body,
         json!({"Peer_Account": "u2", "C2CMsgInfo": [{"From_Account": "u2", "To_Account": "u1",
@@ -965,7 +817,7 @@ fn set_get_delete_and_clear_extensions_as_the_official_sdk() {
         .unwrap();
     h.drain();
     assert_eq!(
-        h.last_sent(servcmd::EXT_SET).1,
+        h.last_sent(servcmd::EXT_SET).body,
         json!({"From_Account": "u1", "To_Account": "u2", "MsgKey": key, "OperateType": 1,
                "ExtensionList": [{"Key": "a", "Value": "1", "Seq": 0}, {"Key": "b", "Value": "2", "Seq": 0}]})
     );
@@ -994,7 +846,7 @@ fn set_get_delete_and_clear_extensions_as_the_official_sdk() {
         .unwrap();
     h.drain();
     assert_eq!(
-        h.last_sent(servcmd::EXT_SET).1["ExtensionList"],
+        h.last_sent(servcmd::EXT_SET).body["ExtensionList"],
         json!([{"Key": "b", "Value": "22", "Seq": 2}])
     );
     h.reply(
@@ -1007,7 +859,7 @@ fn set_get_delete_and_clear_extensions_as_the_official_sdk() {
         .delete_message_extensions(h.now, &m, Some(&["a".to_string()]))
         .unwrap();
     h.drain();
-    let (_, body) = h.last_sent(servcmd::EXT_SET);
+    let body = h.last_sent(servcmd::EXT_SET).body;
     assert_eq!(body["OperateType"], 2);
     assert_eq!(
         body["ExtensionList"],
@@ -1021,7 +873,7 @@ fn set_get_delete_and_clear_extensions_as_the_official_sdk() {
     // Get: the first get has no startSeq; deleted keys are left out.
     let id = h.client.get_message_extensions(h.now, &m).unwrap();
     h.drain();
-    let (_, body) = h.last_sent(servcmd::EXT_GET);
+    let body = h.last_sent(servcmd::EXT_GET).body;
     assert_eq!(
         body,
         json!({"From_Account": "u1", "To_Account": "u2", "MsgKey": key})
@@ -1036,7 +888,7 @@ fn set_get_delete_and_clear_extensions_as_the_official_sdk() {
     let id = h.client.delete_message_extensions(h.now, &m, None).unwrap();
     h.drain();
     assert_eq!(
-        h.last_sent(servcmd::EXT_SET).1,
+        h.last_sent(servcmd::EXT_SET).body,
         json!({"From_Account": "u1", "To_Account": "u2", "MsgKey": key, "OperateType": 3})
     );
     h.reply(servcmd::EXT_SET, json!({"ExtensionList": [], "Seq": 5}));
@@ -1044,7 +896,7 @@ fn set_get_delete_and_clear_extensions_as_the_official_sdk() {
     // A later get asks from the last known seq.
     let id = h.client.get_message_extensions(h.now, &m).unwrap();
     h.drain();
-    assert_eq!(h.last_sent(servcmd::EXT_GET).1["startSeq"], 5);
+    assert_eq!(h.last_sent(servcmd::EXT_GET).body["startSeq"], 5);
     h.reply(
         servcmd::EXT_GET,
         json!({"ExtensionList": [], "CompleteFlag": 1, "LatestSeq": 5, "ClearSeq": 5}),
@@ -1067,7 +919,7 @@ fn get_extensions_follows_complete_flag_and_fails_on_a_reply_that_does_not_advan
                "CompleteFlag": 0, "LatestSeq": 3}),
     );
     h.no_result(id);
-    assert_eq!(h.last_sent(servcmd::EXT_GET).1["startSeq"], 3);
+    assert_eq!(h.last_sent(servcmd::EXT_GET).body["startSeq"], 3);
     h.reply(
         servcmd::EXT_GET,
         json!({"ExtensionList": [{"Key": "c", "Value": "3", "Seq": 3}], "CompleteFlag": 1, "LatestSeq": 3}),
@@ -1234,7 +1086,7 @@ fn get_message_list_pages_with_the_previous_cursor_and_then_from_memory() {
     let id = h.client.get_message_list(h.now, "C2Cu3", None).unwrap();
     h.drain();
     assert_eq!(
-        h.last_sent(servcmd::GET_ROAM).1,
+        h.last_sent(servcmd::GET_ROAM).body,
         json!({"Peer_Account": "u3", "MaxCnt": 15, "LastMsgTime": 0, "MsgKey": "", "WithRecalledMsg": 1, "GetDirection": 0})
     );
     let mut page1 = history_page(11..=25);
@@ -1249,7 +1101,7 @@ fn get_message_list_pages_with_the_previous_cursor_and_then_from_memory() {
     );
     h.no_result(id);
     assert_eq!(
-        h.last_sent(servcmd::GET_PEER_READ_TIME).1,
+        h.last_sent(servcmd::GET_PEER_READ_TIME).body,
         json!({"To_Account": ["u3"]})
     );
     h.reply(
@@ -1286,7 +1138,7 @@ fn get_message_list_pages_with_the_previous_cursor_and_then_from_memory() {
         .get_message_list(h.now, "C2Cu3", Some(&first.next_req_message_id))
         .unwrap();
     h.drain();
-    let (_, body) = h.last_sent(servcmd::GET_ROAM);
+    let body = h.last_sent(servcmd::GET_ROAM).body;
     assert_eq!(body["MsgKey"], "511_7011_1795628615");
     assert_eq!(body["LastMsgTime"], 1_795_628_615u64);
     h.reply(

@@ -1,0 +1,291 @@
+//! The scripted server side that the client-core tests share: a [`Client`]
+//! driven in virtual time, every frame it sends decoded and kept, and
+//! helpers to answer them. Each test file adds its own login script and
+//! helpers in an `impl Harness` block of its own.
+
+// Each test file uses a different part of it.
+#![allow(dead_code)]
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use tcchat_core::wire::{decode, encode, servcmd, Head};
+use tcchat_core::{
+    ChatError, Client, Completion, ConnId, Event, Options, RequestId, Response, Transmit, Tuning,
+};
+
+/// The SDKAppID of every test.
+pub const APP: u64 = 1_400_000_000;
+/// The wall clock the client starts with, Unix milliseconds.
+pub const UNIX_MS: u64 = 1_795_628_000_000;
+/// The tiny ID the scripted server gives the logged-in user.
+pub const MY_TINY: &str = "144115000000000001";
+
+/// A frame the client sent, decoded.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    /// Its servcmd.
+    pub cmd: String,
+    /// Its head's `seq`.
+    pub seq: u64,
+    /// Its head, as JSON.
+    pub head: Value,
+    /// Its body.
+    pub body: Value,
+}
+
+/// A client plus a scripted server side.
+pub struct Harness {
+    pub client: Client,
+    pub now: Instant,
+    /// The open link, if any.
+    pub conn: Option<ConnId>,
+    /// Frames the client sent since the last clear.
+    pub sent: Vec<Sent>,
+    /// Links the client closed, with their close codes.
+    pub closes: Vec<(ConnId, u16)>,
+    /// Links the client asked to open, with their URLs.
+    pub connects: Vec<(ConnId, String)>,
+    pub events: Vec<Event>,
+    pub completions: Vec<Completion>,
+    /// Requests answered by [`Harness::reply`]: (servcmd, seq).
+    pub answered: HashSet<(String, u64)>,
+    /// Open a requested link at once when none is open.
+    pub auto_open: bool,
+    /// Answer pings like a healthy server while time advances.
+    pub auto_pong: bool,
+    /// Pings in `sent` answered so far.
+    pub ponged: usize,
+    /// The `seq` of the last push.
+    pub push_seq: u64,
+}
+
+impl Harness {
+    /// A client made from `seed`, with its tuning changed by `tune`.
+    pub fn build(seed: u64, tune: impl FnOnce(&mut Tuning)) -> Harness {
+        let now = Instant::now();
+        let mut opts = Options::new(APP).with_proxy_server("ws://127.0.0.1:1");
+        tune(&mut opts.tuning);
+        let mut h = Harness {
+            client: Client::new(opts, seed, now, UNIX_MS),
+            now,
+            conn: None,
+            sent: Vec::new(),
+            closes: Vec::new(),
+            connects: Vec::new(),
+            events: Vec::new(),
+            completions: Vec::new(),
+            answered: HashSet::new(),
+            auto_open: false,
+            auto_pong: true,
+            ponged: 0,
+            push_seq: 900_000_000,
+        };
+        h.drain();
+        h
+    }
+
+    /// Take everything the client has to say.
+    pub fn drain(&mut self) {
+        while let Some(t) = self.client.poll_transmit() {
+            match t {
+                Transmit::Connect { conn, url } => {
+                    self.connects.push((conn, url));
+                    if self.auto_open && self.conn.is_none() {
+                        self.conn = Some(conn);
+                        self.client.handle_connected(self.now, conn);
+                    }
+                }
+                Transmit::Send { conn, frame } => {
+                    assert_eq!(
+                        Some(conn),
+                        self.conn,
+                        "frame sent on a link that is not open"
+                    );
+                    let f = decode(&frame).expect("client frames decode");
+                    self.sent.push(Sent {
+                        cmd: f.head.servcmd.clone(),
+                        seq: f.head.seq,
+                        head: serde_json::to_value(&f.head).unwrap(),
+                        body: serde_json::from_str(f.body.get()).unwrap(),
+                    });
+                }
+                Transmit::Close { conn, code } => {
+                    self.closes.push((conn, code));
+                    if Some(conn) == self.conn {
+                        self.conn = None;
+                    }
+                }
+            }
+        }
+        while let Some(e) = self.client.poll_event() {
+            self.events.push(e);
+        }
+        while let Some(c) = self.client.poll_completion() {
+            self.completions.push(c);
+        }
+    }
+
+    /// Accept the most recent connect request.
+    pub fn open(&mut self) -> ConnId {
+        let (conn, _) = self
+            .connects
+            .last()
+            .cloned()
+            .expect("a connect was requested");
+        self.conn = Some(conn);
+        self.client.handle_connected(self.now, conn);
+        self.drain();
+        conn
+    }
+
+    /// Move the clock by `by`, firing every timer due on the way.
+    pub fn advance(&mut self, by: Duration) {
+        let end = self.now + by;
+        while let Some(t) = self.client.poll_timeout() {
+            if t > end {
+                break;
+            }
+            self.now = self.now.max(t);
+            self.client.handle_timeout(self.now);
+            self.drain();
+            self.pong();
+        }
+        self.now = end;
+    }
+
+    /// Answer the pings not answered yet, as a healthy server.
+    pub fn pong(&mut self) {
+        if !self.auto_pong || self.conn.is_none() {
+            return;
+        }
+        let pings: Vec<u64> = self
+            .sent
+            .iter()
+            .filter(|s| s.cmd == servcmd::ALIVE)
+            .map(|s| s.seq)
+            .collect();
+        for seq in pings.into_iter().skip(self.ponged) {
+            self.ponged += 1;
+            self.deliver(
+                servcmd::ALIVE,
+                seq,
+                json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""}),
+            );
+        }
+    }
+
+    /// The frames sent so far (after answering pings), clearing them.
+    pub fn take_sent(&mut self) -> Vec<Sent> {
+        self.pong();
+        self.ponged = 0;
+        std::mem::take(&mut self.sent)
+    }
+
+    /// Forget the frames sent so far.
+    pub fn clear_sent(&mut self) {
+        self.sent.clear();
+        self.ponged = 0;
+    }
+
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
+    pub fn take_completions(&mut self) -> Vec<Completion> {
+        std::mem::take(&mut self.completions)
+    }
+
+    /// The bodies of the `cmd` frames sent.
+    pub fn sent_of(&self, cmd: &str) -> Vec<Value> {
+        self.sent
+            .iter()
+            .filter(|s| s.cmd == cmd)
+            .map(|s| s.body.clone())
+            .collect()
+    }
+
+    /// The newest `cmd` frame sent, which must exist.
+    pub fn last_sent(&self, cmd: &str) -> Sent {
+        self.sent
+            .iter()
+            .rev()
+            .find(|s| s.cmd == cmd)
+            .cloned()
+            .unwrap_or_else(|| {
+                panic!(
+                    "no {cmd} sent; sent: {:?}",
+                    self.sent.iter().map(|s| &s.cmd).collect::<Vec<_>>()
+                )
+            })
+    }
+
+    /// Hand the client a frame from the server on the open link.
+    pub fn deliver(&mut self, cmd: &str, seq: u64, body: Value) {
+        let frame = encode(&Head::push(cmd, seq), &body);
+        let conn = self.conn.expect("open link");
+        self.client.handle_frame(self.now, conn, &frame);
+        self.drain();
+    }
+
+    /// Push `body` (a whole `msg_push` body) to the client.
+    pub fn push(&mut self, body: Value) {
+        self.push_seq += 1;
+        let seq = self.push_seq;
+        self.deliver(servcmd::MSG_PUSH, seq, body);
+    }
+
+    /// Answer the newest `cmd` request with a success plus `body`.
+    pub fn reply(&mut self, cmd: &str, body: Value) {
+        let seq = self.last_sent(cmd).seq;
+        self.answered.insert((cmd.to_owned(), seq));
+        let mut full = json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""});
+        for (k, v) in body.as_object().unwrap() {
+            full[k] = v.clone();
+        }
+        self.deliver(cmd, seq, full);
+    }
+
+    /// Answer the newest `cmd` request if there is one still unanswered.
+    pub fn reply_pending(&mut self, cmd: &str, body: Value) -> bool {
+        let pending = self
+            .sent
+            .iter()
+            .rev()
+            .find(|s| s.cmd == cmd)
+            .is_some_and(|s| !self.answered.contains(&(s.cmd.clone(), s.seq)));
+        if pending {
+            self.reply(cmd, body);
+        }
+        pending
+    }
+
+    /// Answer the login with A2, tiny ID and the server time.
+    pub fn reply_login(&mut self) {
+        self.reply(
+            servcmd::LOGIN,
+            json!({"A2Key": "a2-1", "TinyId": MY_TINY, "HelloInterval": 120, "InstId": 5, "TimeStamp": UNIX_MS / 1000}),
+        );
+    }
+
+    /// The completion of `id`, which must have arrived.
+    pub fn result(&mut self, id: RequestId) -> Result<Response, ChatError> {
+        self.drain();
+        let i = self
+            .completions
+            .iter()
+            .position(|c| c.id == id)
+            .unwrap_or_else(|| panic!("no completion for {id:?}; have {:?}", self.completions));
+        self.completions.remove(i).result
+    }
+
+    /// `id` has not completed yet.
+    pub fn no_result(&self, id: RequestId) {
+        assert!(
+            self.completions.iter().all(|c| c.id != id),
+            "{id:?} completed early"
+        );
+    }
+}
