@@ -10,7 +10,7 @@ use tcchat_core::model::{
 };
 use tcchat_core::types::{Flow, MessageStatus};
 use tcchat_core::wire::servcmd;
-use tcchat_core::{ChatError, Client, ErrorCode, Event, EventName, Response};
+use tcchat_core::{ChatError, Client, ErrorCode, Event, EventName, RequestId, Response};
 
 mod common;
 
@@ -300,10 +300,7 @@ fn a_revoke_that_timed_out_is_learnt_from_its_own_notification() {
     let mut h = Harness::logged_in();
     let m = h.send_text("u2", "m", T0);
     let id = h.client.revoke_message(h.now, &m).unwrap();
-    h.drain();
-    h.now += std::time::Duration::from_secs(16);
-    h.client.handle_timeout(h.now);
-    assert_eq!(code_of(h.result(id)), ErrorCode::NETWORK_TIMEOUT);
+    h.time_out(id);
     assert!(!h.client.find_message(&m.id).unwrap().is_revoked);
     h.take_events();
     h.push(revoke_push(&m, "u1", ""));
@@ -326,10 +323,7 @@ fn a_modify_that_timed_out_is_learnt_from_its_own_notification() {
     let mut edit = m.clone();
     edit.payload = Payload::Text { text: "v1".into() };
     let id = h.client.modify_message(h.now, &edit).unwrap();
-    h.drain();
-    h.now += std::time::Duration::from_secs(16);
-    h.client.handle_timeout(h.now);
-    assert_eq!(code_of(h.result(id)), ErrorCode::NETWORK_TIMEOUT);
+    h.time_out(id);
     h.take_events();
     h.push(modify_push(&m, "v1", 1));
     assert_eq!(named(&h.take_events(), EventName::MessageModified).len(), 1);
@@ -345,11 +339,7 @@ fn a_sent_change_that_times_out_asks_for_the_next_sync_page() {
     let m = h.send_text("u2", "v0", T0);
     let syncs_before = h.sent_of(servcmd::GET_MSG).len();
     let id = h.client.revoke_message(h.now, &m).unwrap();
-    h.drain();
-    h.now += std::time::Duration::from_secs(16);
-    h.client.handle_timeout(h.now);
-    h.drain();
-    assert_eq!(code_of(h.result(id)), ErrorCode::NETWORK_TIMEOUT);
+    h.time_out(id);
     let syncs_after = h.sent_of(servcmd::GET_MSG).len();
     assert_eq!(
         syncs_after,
@@ -372,12 +362,17 @@ impl Harness {
         let opts = CreateTextMessageOptions::c2c(to, text);
         let m = self.client.create_text_message(self.now, &opts).unwrap();
         let id = self.client.send_message(self.now, &m).unwrap();
+        self.time_out(id);
+        m
+    }
+
+    /// Request `id` gets no reply: 16 s later it fails with 2801.
+    fn time_out(&mut self, id: RequestId) {
         self.drain();
         self.now += std::time::Duration::from_secs(16);
         self.client.handle_timeout(self.now);
         self.drain();
         assert_eq!(code_of(self.result(id)), ErrorCode::NETWORK_TIMEOUT);
-        m
     }
 
     /// Resend `m` and answer with `reply`; the message it resolves with.
