@@ -67,12 +67,11 @@ async fn ours(url: &str, user: &str) -> (Chat, Recorder) {
     let (chat, events) = tcchat_login(url, user).await;
     let recorder = Recorder::new(events);
     for _ in 0..2 {
-        bounded(
-            "a tcchat round trip",
+        tcchat_call(
+            &format!("{user}: get_message_list"),
             chat.get_message_list(&format!("C2C{user}"), None),
         )
-        .await
-        .unwrap_or_else(|e| panic!("tcchat {user}: get_message_list failed: {e}"));
+        .await;
     }
     (chat, recorder)
 }
@@ -115,9 +114,7 @@ async fn send(chat: &Chat, options: &CreateTextMessageOptions) -> Message {
     let message = chat
         .create_text_message(options)
         .expect("create_text_message");
-    bounded("tcchat send_message", chat.send_message(&message))
-        .await
-        .unwrap_or_else(|e| panic!("tcchat send_message failed: {e}"))
+    tcchat_call("send_message", chat.send_message(&message)).await
 }
 
 /// The official SDK sends `text` to `to`; returns its message view.
@@ -172,9 +169,7 @@ fn revokes_reach_the_other_sdk() {
         // tcchat revokes → the official SDK gets MESSAGE_REVOKED.
         let m1 = tcchat_send(&alice, "bob", "revoke me, tcchat").await;
         official_receives(&bob, &m1.id).await;
-        let revoked = bounded("revoke_message", alice.revoke_message(&m1))
-            .await
-            .unwrap_or_else(|e| panic!("tcchat revoke_message failed: {e}"));
+        let revoked = tcchat_call("revoke_message", alice.revoke_message(&m1)).await;
         assert!(revoked.is_revoked, "{revoked:?}");
         let (_, event) = bob
             .wait_event("MESSAGE_REVOKED", 0, PATIENCE, names_message(&m1.id))
@@ -276,9 +271,7 @@ fn reads_reach_the_other_sdk() {
             ours_receives(&alice_rec, &id_of(&m)).await;
             sent.push(id_of(&m));
         }
-        bounded("set_message_read", alice.set_message_read("C2Cbob"))
-            .await
-            .unwrap_or_else(|e| panic!("tcchat set_message_read failed: {e}"));
+        tcchat_call("set_message_read", alice.set_message_read("C2Cbob")).await;
         for id in &sent {
             let (_, event) = bob
                 .wait_event("MESSAGE_READ_BY_PEER", 0, PATIENCE, names_message(id))
@@ -368,9 +361,7 @@ fn modifications_reach_the_other_sdk_and_stale_versions_get_2480() {
         edit.payload = Payload::Text {
             text: "v1 by tcchat".into(),
         };
-        let v1 = bounded("modify_message", alice.modify_message(&edit))
-            .await
-            .unwrap_or_else(|e| panic!("tcchat modify_message failed: {e}"));
+        let v1 = tcchat_call("modify_message", alice.modify_message(&edit)).await;
         assert_eq!(
             (v1.version, v1.is_modified, text(&v1)),
             (1, true, "v1 by tcchat")
@@ -413,9 +404,7 @@ fn modifications_reach_the_other_sdk_and_stale_versions_get_2480() {
         edit.payload = Payload::Text {
             text: "v3 by tcchat".into(),
         };
-        let v3 = bounded("modify_message", alice.modify_message(&edit))
-            .await
-            .unwrap_or_else(|e| panic!("tcchat modify_message failed: {e}"));
+        let v3 = tcchat_call("modify_message", alice.modify_message(&edit)).await;
         assert_eq!(v3.version, 3);
         let from = bob.mark();
         let call = bob
@@ -555,12 +544,11 @@ fn read_receipts_reach_the_other_sdk() {
         let id = id_of(&sent);
         let theirs = ours_receives(&alice_rec, &id).await;
         assert!(theirs.need_read_receipt, "{theirs:?}");
-        bounded(
+        tcchat_call(
             "send_message_read_receipt",
             alice.send_message_read_receipt(std::slice::from_ref(&theirs)),
         )
-        .await
-        .unwrap_or_else(|e| panic!("tcchat send_message_read_receipt failed: {e}"));
+        .await;
         let (_, event) = bob
             .wait_event("MESSAGE_READ_RECEIPT_RECEIVED", 0, PATIENCE, |d| {
                 d.as_array()
@@ -615,12 +603,11 @@ fn extensions_reach_the_other_sdk() {
         assert_eq!(got["isSupportExtension"], true, "{got}");
 
         // tcchat sets a and b → the official SDK: UPDATED.
-        let set = bounded(
+        let set = tcchat_call(
             "set_message_extensions",
             alice.set_message_extensions(&m, &[ext("a", "1"), ext("b", "2")]),
         )
-        .await
-        .unwrap_or_else(|e| panic!("tcchat set_message_extensions failed: {e}"));
+        .await;
         assert!(set.iter().all(|r| r.code == 0), "{set:?}");
         let (_, event) = bob
             .wait_event("MESSAGE_EXTENSIONS_UPDATED", 0, PATIENCE, |d| {
@@ -680,19 +667,16 @@ fn extensions_reach_the_other_sdk() {
             unreachable!()
         };
         assert_eq!(key_list, vec!["a".to_owned()]);
-        let now = bounded("get_message_extensions", alice.get_message_extensions(&m))
-            .await
-            .unwrap_or_else(|e| panic!("tcchat get_message_extensions failed: {e}"));
+        let now = tcchat_call("get_message_extensions", alice.get_message_extensions(&m)).await;
         assert_eq!(now, vec![ext("b", "22")]);
 
         // tcchat clears all → the official SDK: DELETED [b].
         let from = bob.mark();
-        bounded(
+        tcchat_call(
             "delete_message_extensions",
             alice.delete_message_extensions(&m, None),
         )
-        .await
-        .unwrap_or_else(|e| panic!("tcchat delete_message_extensions failed: {e}"));
+        .await;
         let (_, event) = bob
             .wait_event("MESSAGE_EXTENSIONS_DELETED", from, PATIENCE, |d| {
                 d["messageID"] == m.id.as_str()
@@ -715,12 +699,11 @@ fn extensions_reach_the_other_sdk() {
         .await;
         let theirs = ours_receives(&alice_rec, &id_of(&sent)).await;
         assert!(theirs.is_support_extension, "{theirs:?}");
-        bounded(
+        tcchat_call(
             "set_message_extensions",
             alice.set_message_extensions(&theirs, &[ext("seen", "yes")]),
         )
-        .await
-        .unwrap_or_else(|e| panic!("tcchat set_message_extensions failed: {e}"));
+        .await;
         let (_, event) = bob
             .wait_event("MESSAGE_EXTENSIONS_UPDATED", 0, PATIENCE, |d| {
                 d["messageID"] == sent["ID"]
@@ -732,12 +715,11 @@ fn extensions_reach_the_other_sdk() {
         );
         // tcchat deletes that key → the official SDK: DELETED [seen].
         let from = bob.mark();
-        bounded(
+        tcchat_call(
             "delete_message_extensions",
             alice.delete_message_extensions(&theirs, Some(&["seen".to_owned()])),
         )
-        .await
-        .unwrap_or_else(|e| panic!("tcchat delete_message_extensions failed: {e}"));
+        .await;
         let (_, event) = bob
             .wait_event("MESSAGE_EXTENSIONS_DELETED", from, PATIENCE, |d| {
                 d["messageID"] == sent["ID"]
@@ -787,9 +769,7 @@ fn custom_messages_reach_the_other_sdk() {
                     .with_extension("ext-1"),
             )
             .expect("create_custom_message");
-        let sent = bounded("send_message", alice.send_message(&custom))
-            .await
-            .unwrap_or_else(|e| panic!("tcchat send_message failed: {e}"));
+        let sent = tcchat_call("send_message", alice.send_message(&custom)).await;
         let got = official_receives(&bob, &sent.id).await;
         assert_eq!(got["type"], "TIMCustomElem", "{got}");
         assert_eq!(
@@ -926,12 +906,11 @@ fn history_pages_and_deletes_across_the_sdks() {
         let mut next: Option<String> = None;
         let mut completed = false;
         for _ in 0..6 {
-            let page = bounded(
+            let page = tcchat_call(
                 "get_message_list",
                 alice.get_message_list("C2Cbob", next.as_deref()),
             )
-            .await
-            .unwrap_or_else(|e| panic!("tcchat get_message_list failed: {e}"));
+            .await;
             let mut list = page.message_list;
             list.append(&mut ours_all);
             ours_all = list;
@@ -981,12 +960,11 @@ fn history_pages_and_deletes_across_the_sdks() {
         let mut seen = Vec::new();
         let mut next: Option<String> = None;
         for _ in 0..6 {
-            let page = bounded(
-                "get_message_list",
+            let page = tcchat_call(
+                "bob get_message_list",
                 bob2.get_message_list("C2Calice", next.as_deref()),
             )
-            .await
-            .unwrap_or_else(|e| panic!("tcchat bob get_message_list failed: {e}"));
+            .await;
             seen.extend(page.message_list.into_iter().map(|m| m.id));
             if page.is_completed {
                 break;
@@ -999,19 +977,20 @@ fn history_pages_and_deletes_across_the_sdks() {
             "the deleted message is still in bob's history"
         );
         let (alice2, _alice2_rec) = ours(&url, "alice").await;
-        let page = bounded("get_message_list", alice2.get_message_list("C2Cbob", None))
-            .await
-            .unwrap_or_else(|e| panic!("tcchat alice get_message_list failed: {e}"));
+        let page = tcchat_call(
+            "alice get_message_list",
+            alice2.get_message_list("C2Cbob", None),
+        )
+        .await;
         let mut kept = page.message_list.iter().any(|m| m.id == gone);
         let mut next = page.next_req_message_id.clone();
         let mut done = page.is_completed;
         while !kept && !done {
-            let page = bounded(
-                "get_message_list",
+            let page = tcchat_call(
+                "alice get_message_list",
                 alice2.get_message_list("C2Cbob", Some(&next)),
             )
-            .await
-            .unwrap_or_else(|e| panic!("tcchat alice get_message_list failed: {e}"));
+            .await;
             kept = page.message_list.iter().any(|m| m.id == gone);
             next = page.next_req_message_id.clone();
             done = page.is_completed;
@@ -1079,12 +1058,11 @@ fn conversation_groups_reach_the_users_other_sdk() {
 
         // tcchat creates G1 with dan.
         let from = cathy.mark();
-        let created = bounded(
+        let created = tcchat_call(
             "create_conversation_group",
             ours_cathy.create_conversation_group("G1", &conv_ids(&["C2Cdan"])),
         )
-        .await
-        .unwrap_or_else(|e| panic!("tcchat create_conversation_group failed: {e}"));
+        .await;
         assert_eq!(created.success_conversation_id_list, conv_ids(&["C2Cdan"]));
         cathy
             .wait_event("CONVERSATION_GROUP_LIST_UPDATED", from, PATIENCE, |d| {
@@ -1100,12 +1078,11 @@ fn conversation_groups_reach_the_users_other_sdk() {
 
         // tcchat adds eve to G1.
         let from = cathy.mark();
-        bounded(
+        tcchat_call(
             "add_conversations_to_group",
             ours_cathy.add_conversations_to_group("G1", &conv_ids(&["C2Ceve"])),
         )
-        .await
-        .unwrap_or_else(|e| panic!("tcchat add_conversations_to_group failed: {e}"));
+        .await;
         let (_, event) = cathy
             .wait_event("CONVERSATION_IN_GROUP_UPDATED", from, PATIENCE, |d| {
                 d["groupName"] == "G1"
@@ -1118,12 +1095,11 @@ fn conversation_groups_reach_the_users_other_sdk() {
 
         // tcchat removes eve from G1.
         let from = cathy.mark();
-        bounded(
+        tcchat_call(
             "delete_conversations_from_group",
             ours_cathy.delete_conversations_from_group("G1", &conv_ids(&["C2Ceve"])),
         )
-        .await
-        .unwrap_or_else(|e| panic!("tcchat delete_conversations_from_group failed: {e}"));
+        .await;
         let (_, event) = cathy
             .wait_event("CONVERSATION_IN_GROUP_UPDATED", from, PATIENCE, |d| {
                 d["groupName"] == "G1"
@@ -1136,12 +1112,11 @@ fn conversation_groups_reach_the_users_other_sdk() {
 
         // tcchat renames G1 to G2.
         let from = cathy.mark();
-        bounded(
+        tcchat_call(
             "rename_conversation_group",
             ours_cathy.rename_conversation_group("G1", "G2"),
         )
-        .await
-        .unwrap_or_else(|e| panic!("tcchat rename_conversation_group failed: {e}"));
+        .await;
         cathy
             .wait_event("CONVERSATION_GROUP_LIST_UPDATED", from, PATIENCE, |d| {
                 *d == json!(["G2"])
@@ -1160,12 +1135,11 @@ fn conversation_groups_reach_the_users_other_sdk() {
 
         // tcchat deletes G2.
         let from = cathy.mark();
-        bounded(
+        tcchat_call(
             "delete_conversation_group",
             ours_cathy.delete_conversation_group("G2"),
         )
-        .await
-        .unwrap_or_else(|e| panic!("tcchat delete_conversation_group failed: {e}"));
+        .await;
         cathy
             .wait_event("CONVERSATION_GROUP_LIST_UPDATED", from, PATIENCE, |d| {
                 *d == json!([])
@@ -1273,12 +1247,11 @@ fn pins_reads_and_deletes_reach_the_users_other_sdk() {
         // tcchat pins dan (the older conversation): first in the official
         // SDK's list.
         let from = cathy.mark();
-        bounded(
+        tcchat_call(
             "pin_conversation",
             ours_cathy.pin_conversation("C2Cdan", true),
         )
-        .await
-        .unwrap_or_else(|e| panic!("tcchat pin_conversation failed: {e}"));
+        .await;
         cathy
             .wait_event("CONVERSATION_LIST_UPDATED", from, PATIENCE, |d| {
                 d[0]["conversationID"] == "C2Cdan" && d[0]["isPinned"] == true
@@ -1286,12 +1259,11 @@ fn pins_reads_and_deletes_reach_the_users_other_sdk() {
             .await;
         // And unpins it: back below eve.
         let from = cathy.mark();
-        bounded(
+        tcchat_call(
             "pin_conversation",
             ours_cathy.pin_conversation("C2Cdan", false),
         )
-        .await
-        .unwrap_or_else(|e| panic!("tcchat pin_conversation failed: {e}"));
+        .await;
         cathy
             .wait_event("CONVERSATION_LIST_UPDATED", from, PATIENCE, |d| {
                 d[0]["conversationID"] == "C2Ceve"
@@ -1301,9 +1273,7 @@ fn pins_reads_and_deletes_reach_the_users_other_sdk() {
 
         // tcchat reads eve: the official SDK's unread drops by 2.
         let from = cathy.mark();
-        bounded("set_message_read", ours_cathy.set_message_read("C2Ceve"))
-            .await
-            .unwrap_or_else(|e| panic!("tcchat set_message_read failed: {e}"));
+        tcchat_call("set_message_read", ours_cathy.set_message_read("C2Ceve")).await;
         cathy
             .wait_event("TOTAL_UNREAD_MESSAGE_COUNT_UPDATED", from, PATIENCE, |d| {
                 *d == 2
@@ -1317,12 +1287,11 @@ fn pins_reads_and_deletes_reach_the_users_other_sdk() {
 
         // tcchat deletes eve's conversation: gone from the official SDK's list.
         let from = cathy.mark();
-        bounded(
+        tcchat_call(
             "delete_conversation",
             ours_cathy.delete_conversation("C2Ceve"),
         )
-        .await
-        .unwrap_or_else(|e| panic!("tcchat delete_conversation failed: {e}"));
+        .await;
         cathy
             .wait_event("CONVERSATION_LIST_UPDATED", from, PATIENCE, |d| {
                 conversation_in(d, "C2Ceve").is_none() && conversation_in(d, "C2Cdan").is_some()

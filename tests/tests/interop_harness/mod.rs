@@ -119,3 +119,14 @@ pub async fn bounded<T>(what: &str, fut: impl Future<Output = T>) -> T {
         .await
         .unwrap_or_else(|_| panic!("{what} did not finish within {PATIENCE:?}"))
 }
+
+/// Await a tcchat call for at most [`PATIENCE`]; panics naming `what` if it
+/// takes longer or fails.
+pub async fn tcchat_call<T, E: std::fmt::Display>(
+    what: &str,
+    fut: impl Future<Output = Result<T, E>>,
+) -> T {
+    bounded(what, fut)
+        .await
+        .unwrap_or_else(|e| panic!("tcchat {what} failed: {e}"))
+}
