@@ -167,6 +167,18 @@ fn totals(events: &[Event]) -> Vec<u64> {
         .collect()
 }
 
+/// The group name and conversation IDs of the first of `events`, which must
+/// be CONVERSATION_IN_GROUP_UPDATED.
+fn in_group_update(events: &[Event]) -> (&str, Vec<&str>) {
+    match events.first() {
+        Some(Event::ConversationInGroupUpdated {
+            group_name,
+            conversation_list,
+        }) => (group_name.as_str(), ids(conversation_list)),
+        _ => panic!("CONVERSATION_IN_GROUP_UPDATED does not come first: {events:?}"),
+    }
+}
+
 fn ids(list: &[Conversation]) -> Vec<&str> {
     list.iter().map(|c| c.conversation_id.as_str()).collect()
 }
@@ -1001,15 +1013,7 @@ fn a_relogin_announces_groups_whose_conversations_changed() {
         ],
         "the group names did not change; Work's conversations did"
     );
-    let Event::ConversationInGroupUpdated {
-        group_name,
-        conversation_list,
-    } = &events[0]
-    else {
-        panic!()
-    };
-    assert_eq!(group_name, "Work");
-    assert_eq!(ids(conversation_list), ["C2Cu2", "C2Cu3"]);
+    assert_eq!(in_group_update(&events), ("Work", vec!["C2Cu2", "C2Cu3"]));
     assert_eq!(h.conv("C2Cu3").mark_list, [1]);
 }
 
@@ -1133,15 +1137,7 @@ fn members_are_added_and_removed_with_conversation_in_group_updated() {
             EventName::ConversationListUpdated
         ]
     );
-    let Event::ConversationInGroupUpdated {
-        group_name,
-        conversation_list,
-    } = &events[0]
-    else {
-        panic!()
-    };
-    assert_eq!(group_name, "G1");
-    assert_eq!(ids(conversation_list), ["C2Cu2", "C2Cu3"]);
+    assert_eq!(in_group_update(&events), ("G1", vec!["C2Cu2", "C2Cu3"]));
     assert_eq!(h.conv("C2Cu3").conversation_group_list, ["G1"]);
 
     let id = h
@@ -1160,13 +1156,7 @@ fn members_are_added_and_removed_with_conversation_in_group_updated() {
     );
     assert!(h.result_of(id).is_ok());
     let events = h.take_events();
-    let Event::ConversationInGroupUpdated {
-        conversation_list, ..
-    } = &events[0]
-    else {
-        panic!("{events:?}")
-    };
-    assert_eq!(ids(conversation_list), ["C2Cu2"]);
+    assert_eq!(in_group_update(&events).1, ["C2Cu2"]);
     assert!(h.conv("C2Cu3").conversation_group_list.is_empty());
 
     // A reply without ContactResultItem is unusable.
@@ -1396,15 +1386,7 @@ fn pushes_create_rename_fill_and_delete_groups() {
             EventName::ConversationListUpdated
         ]
     );
-    let Event::ConversationInGroupUpdated {
-        group_name,
-        conversation_list,
-    } = &events[0]
-    else {
-        panic!()
-    };
-    assert_eq!(group_name, "PG");
-    assert_eq!(ids(conversation_list), ["C2Cu2", "C2Cu3"]);
+    assert_eq!(in_group_update(&events), ("PG", vec!["C2Cu2", "C2Cu3"]));
 
     // 7 / 1 / 1: renamed.
     h.push_events(recent_contact_mod(json!([{"PushType": 7, "RecentContactUpdateContactGroup": {"UpdateType": 1, "MsgUpdateGroup": {
@@ -1421,15 +1403,7 @@ fn pushes_create_rename_fill_and_delete_groups() {
         "MsgRecentContactItem": {"Type": 1, "To_Account": "u2"},
         "MsgRecentContactUpdateContactItem": [{"GroupOptType": 2, "RecentContactGroupItem": {"GroupId": 7, "GroupName": "PG2"}}]}}}])));
     let events = h.take_events();
-    let Event::ConversationInGroupUpdated {
-        group_name,
-        conversation_list,
-    } = &events[0]
-    else {
-        panic!("{events:?}")
-    };
-    assert_eq!(group_name, "PG2");
-    assert_eq!(ids(conversation_list), ["C2Cu3"]);
+    assert_eq!(in_group_update(&events), ("PG2", vec!["C2Cu3"]));
     assert_eq!(h.conv("C2Cu2").conversation_group_list, ["Work"]);
 
     // 6: deleted.
