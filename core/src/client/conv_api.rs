@@ -27,12 +27,7 @@ pub(super) fn parse_reply<T: DeserializeOwned>(
     frame: &Frame,
 ) -> Result<T, ChatError> {
     result?;
-    frame.body_as::<T>().map_err(|e| {
-        ChatError::new(
-            ErrorCode::UNCAUGHT_ERROR,
-            format!("unreadable {} reply: {e}", frame.head.servcmd),
-        )
-    })
+    Client::reply_body(frame)
 }
 
 impl Client {

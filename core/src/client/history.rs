@@ -10,6 +10,7 @@
 //! (as the official SDK serves a repeated first page). History messages do
 //! not emit MESSAGE_RECEIVED and do not count as unread.
 
+use std::collections::HashSet;
 use std::time::Instant;
 
 use super::cache::{HistoryState, Order};
@@ -188,16 +189,14 @@ impl Client {
         // kept), without what is not of this conversation or not older than
         // the message paged from.
         let mut page: Vec<Message> = Vec::with_capacity(reply.msg_list.len());
+        let mut in_page: HashSet<String> = HashSet::with_capacity(reply.msg_list.len());
         for w in &reply.msg_list {
             let m = self.wire_to_message(w);
             let older = call
                 .before
                 .as_ref()
                 .is_none_or(|(_, id, time)| m.id != *id && m.time <= *time);
-            if m.conversation_id == call.conversation_id
-                && older
-                && !page.iter().any(|x| x.id == m.id)
-            {
+            if m.conversation_id == call.conversation_id && older && in_page.insert(m.id.clone()) {
                 page.push(m);
             }
         }
@@ -247,7 +246,7 @@ impl Client {
         for (o, m) in self.messages.entries_in(&owner, &call.conversation_id) {
             let inside =
                 call.before.as_ref().is_none_or(|(b, ..)| o < *b) && lower.is_none_or(|l| o >= l);
-            if inside && !list.iter().any(|(_, x)| x.id == m.id) {
+            if inside && !in_page.contains(&m.id) {
                 list.push((o, m.clone()));
             }
         }
@@ -288,7 +287,7 @@ impl Client {
             Some(held) => {
                 let receipt =
                     m.read_receipt_info.is_peer_read && !held.read_receipt_info.is_peer_read;
-                let newer_state = held.clone().adopt_newer_state(m);
+                let newer_state = held.is_behind(m);
                 if !(newer_state || receipt) {
                     return held;
                 }

@@ -51,9 +51,12 @@ impl Client {
         self.flush();
     }
 
-    /// A reply's base fields, or an error naming why the reply is unusable.
-    fn base_of(frame: &Frame) -> Result<BaseReply, ChatError> {
-        frame.body_as::<BaseReply>().map_err(|e| {
+    /// A reply's body as `T`, or why it is unusable: 2903 naming the
+    /// command (as the official SDK fails on a reply it cannot read).
+    pub(crate) fn reply_body<T: serde::de::DeserializeOwned>(
+        frame: &Frame,
+    ) -> Result<T, ChatError> {
+        frame.body_as::<T>().map_err(|e| {
             ChatError::new(
                 ErrorCode::UNCAUGHT_ERROR,
                 format!("unreadable {} reply: {e}", frame.head.servcmd),
@@ -64,7 +67,7 @@ impl Client {
     /// ErrorCode 70001/20002 in a reply while logged in, or 1002 with a
     /// `KickType`: the user is forced offline. Returns whether it was.
     fn check_reply_for_kick(&mut self, now: Instant, frame: &Frame) -> bool {
-        let Ok(base) = Self::base_of(frame) else {
+        let Ok(base) = Self::reply_body::<BaseReply>(frame) else {
             return false;
         };
         let code = ErrorCode(base.error_code);
@@ -93,7 +96,7 @@ impl Client {
         let kick = match (is_first_login, is_relogin) {
             (true, _) => false,
             (false, true) => {
-                let kicked_code = Self::base_of(frame)
+                let kicked_code = Self::reply_body::<BaseReply>(frame)
                     .is_ok_and(|b| ErrorCode(b.error_code) == ErrorCode::HELLO_ANSWER_KICKED_OUT);
                 kicked_code && self.check_reply_for_kick(now, frame)
             }
@@ -104,7 +107,7 @@ impl Client {
             self.fail_request(pending, err);
             return;
         }
-        let result = Self::base_of(frame).and_then(|base| {
+        let result = Self::reply_body::<BaseReply>(frame).and_then(|base| {
             if base.error_code == 0 {
                 Ok(())
             } else {
@@ -113,26 +116,12 @@ impl Client {
         });
         match pending.purpose {
             Purpose::Login(_) | Purpose::Relogin { .. } => {
-                let reply = result.and_then(|()| {
-                    frame.body_as::<LoginReply>().map_err(|e| {
-                        ChatError::new(
-                            ErrorCode::UNCAUGHT_ERROR,
-                            format!("unreadable login reply: {e}"),
-                        )
-                    })
-                });
+                let reply = result.and_then(|()| Self::reply_body::<LoginReply>(frame));
                 self.on_login_reply(now, pending.purpose, reply);
             }
             Purpose::Logout(id) => self.on_logout_done(now, id),
             Purpose::Send(id, message) => {
-                let reply = result.and_then(|()| {
-                    frame.body_as::<SendMsgReply>().map_err(|e| {
-                        ChatError::new(
-                            ErrorCode::UNCAUGHT_ERROR,
-                            format!("unreadable sendmsg reply: {e}"),
-                        )
-                    })
-                });
+                let reply = result.and_then(|()| Self::reply_body::<SendMsgReply>(frame));
                 match reply {
                     Ok(reply) => {
                         let mut sent = *message;
@@ -162,14 +151,7 @@ impl Client {
                     }
                 }
             }
-            Purpose::GetMsg => match result.and_then(|()| {
-                frame.body_as::<GetMsgReply>().map_err(|e| {
-                    ChatError::new(
-                        ErrorCode::UNCAUGHT_ERROR,
-                        format!("unreadable getmsg reply: {e}"),
-                    )
-                })
-            }) {
+            Purpose::GetMsg => match result.and_then(|()| Self::reply_body::<GetMsgReply>(frame)) {
                 Ok(reply) => self.on_sync_page(now, reply),
                 Err(err) => {
                     if self.log_enabled(2) {

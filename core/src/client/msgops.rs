@@ -101,18 +101,6 @@ impl Client {
         }
     }
 
-    /// The reply's body as `T`, or 2903 naming the command.
-    pub(crate) fn reply_body<T: serde::de::DeserializeOwned>(
-        frame: &Frame,
-    ) -> Result<T, ChatError> {
-        frame.body_as::<T>().map_err(|e| {
-            ChatError::new(
-                ErrorCode::UNCAUGHT_ERROR,
-                format!("unreadable {} reply: {e}", frame.head.servcmd),
-            )
-        })
-    }
-
     /// Change a held message and tell the conversation list; returns the
     /// message as it is now.
     pub(crate) fn change_message(

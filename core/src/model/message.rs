@@ -243,6 +243,12 @@ impl Message {
         revoke || newer
     }
 
+    /// Whether `other`, another copy of this message, is revoked where this
+    /// is not or is at a higher version.
+    pub(crate) fn is_behind(&self, other: &Message) -> bool {
+        (other.is_revoked && !self.is_revoked) || other.version > self.version
+    }
+
     /// Build a message from a pushed, synced or history wire message, seen
     /// by `me`. The flags the server keeps (`MsgFlagBits`, `RevokerInfo`,
     /// `MsgVersion`, `IsNeedReadReceipt`, `IsPeerRead`,
