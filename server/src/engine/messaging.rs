@@ -126,7 +126,7 @@ impl<S: Store> Engine<S> {
             need_ack: 1,
             session_data: cookie::encode(self.epoch, inbox_seq),
         };
-        for conn in self.online_conns(unix_ms, app, &msg.to, from_conn) {
+        for conn in self.online_except(unix_ms, app, &msg.to, Some(from_conn)) {
             let gzip = self.gzip(conn);
             self.out.push(conn, gzip, app, servcmd::MSG_PUSH, &push);
         }
@@ -139,7 +139,7 @@ impl<S: Store> Engine<S> {
                 need_ack: 0,
                 session_data: String::new(),
             };
-            for conn in self.online_conns(unix_ms, app, &msg.from, from_conn) {
+            for conn in self.online_except(unix_ms, app, &msg.from, Some(from_conn)) {
                 let gzip = self.gzip(conn);
                 self.out.push(conn, gzip, app, servcmd::MSG_PUSH, &push);
             }
@@ -158,25 +158,6 @@ impl<S: Store> Engine<S> {
         if let Some(pos) = cookie::decode(self.epoch, &ack.session_data) {
             self.on_acked(conn, me.app, &me.user, pos);
         }
-    }
-
-    /// The sockets logged in as `user`, except `except`, whose session has
-    /// not expired at `unix_ms` (an expired session gets no more pushes; its
-    /// next request is answered 70001).
-    fn online_conns(&self, unix_ms: u64, app: u64, user: &str, except: ConnId) -> Vec<ConnId> {
-        let Some(set) = self.online.get(&(app, user.to_owned())) else {
-            return Vec::new();
-        };
-        set.iter()
-            .copied()
-            .filter(|c| *c != except)
-            .filter(|c| {
-                self.conns
-                    .get(c)
-                    .and_then(|c| c.session.as_ref())
-                    .is_some_and(|s| s.expires_ms > unix_ms)
-            })
-            .collect()
     }
 
     pub(super) fn gzip(&self, conn: ConnId) -> bool {

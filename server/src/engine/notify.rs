@@ -70,10 +70,7 @@ impl<S: Store> Engine<S> {
                 .map_err(|e| StoreError::Corrupt(format!("notice not serializable: {e}")))?;
             changes.push(Change::Notice {
                 owner: n.owner.clone(),
-                notice: Notice {
-                    event,
-                    origin: me.origin.clone(),
-                },
+                notice: Notice { event },
             });
         }
         let seqs = self.store.apply(me.app, &changes)?;
@@ -105,8 +102,10 @@ impl<S: Store> Engine<S> {
         }
     }
 
-    /// The live sockets of `user` other than `origin`.
-    fn online_except(
+    /// The sockets logged in as `user`, other than `origin`, whose session
+    /// has not expired at `unix_ms` (an expired session gets no more
+    /// pushes; its next request is answered 70001).
+    pub(super) fn online_except(
         &self,
         unix_ms: u64,
         app: u64,
