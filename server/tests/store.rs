@@ -362,7 +362,6 @@ fn state_contract(store: &mut dyn Store) {
     // Notices share the inbox numbering with messages.
     let notice = Notice {
         event: r#"{"Event":9}"#.into(),
-        origin: "h".into(),
     };
     let seqs = store
         .apply(

@@ -107,9 +107,6 @@ impl MessageRecord {
 pub struct Notice {
     /// The push event (`PushEvent`) as JSON.
     pub event: String,
-    /// The session (A2 hash) whose request caused it: that instance learnt
-    /// the result from its reply and never gets the notice.
-    pub origin: String,
 }
 
 /// What an inbox position holds.

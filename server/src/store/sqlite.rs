@@ -214,9 +214,9 @@ fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u
         Change::Notice { owner, notice } => {
             let seq = next_inbox_seq(tx, app, owner, 0)?;
             tx.prepare_cached(
-                "INSERT INTO inbox (app, owner, seq, event, origin) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO inbox (app, owner, seq, event) VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![to_db(app), owner, seq, notice.event, notice.origin])?;
+            .execute(params![to_db(app), owner, seq, notice.event])?;
             return Ok(Some(from_db(seq)));
         }
         Change::Group { owner, group } => {
@@ -424,7 +424,7 @@ impl Store for SqliteStore {
     ) -> Result<Vec<InboxEntry>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let sql = format!(
-            "SELECT i.seq, i.msg_id, i.event, i.origin, {}
+            "SELECT i.seq, i.msg_id, i.event, {}
              FROM inbox i LEFT JOIN messages m ON m.id = i.msg_id
              WHERE i.app = ?1 AND i.owner = ?2 AND i.seq > ?3
              ORDER BY i.seq LIMIT ?4",
@@ -438,13 +438,10 @@ impl Store for SqliteStore {
             let msg_id: Option<i64> = r.get(1)?;
             let event: Option<String> = r.get(2)?;
             let item = match (msg_id, event) {
-                (Some(_), _) if r.get::<_, Option<i64>>(4)?.is_some() => {
-                    InboxItem::Message(Box::new(message_row(r, 4)?))
+                (Some(_), _) if r.get::<_, Option<i64>>(3)?.is_some() => {
+                    InboxItem::Message(Box::new(message_row(r, 3)?))
                 }
-                (None, Some(event)) => InboxItem::Notice(Notice {
-                    event,
-                    origin: r.get(3)?,
-                }),
+                (None, Some(event)) => InboxItem::Notice(Notice { event }),
                 _ => {
                     return Err(StoreError::Corrupt(format!(
                         "inbox entry {seq} of {owner} names no message and no notice"

@@ -109,6 +109,9 @@ CREATE TABLE IF NOT EXISTS sessions (
 ) WITHOUT ROWID;
 ";
 
+// `origin` (the A2 hash of the session whose request queued a notice) is
+// no longer written or read: notices reach every instance. It stays so that
+// the schema does not change.
 const INBOX: &str = "
 CREATE TABLE IF NOT EXISTS inbox (
     app    INTEGER NOT NULL,
