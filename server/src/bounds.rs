@@ -14,10 +14,11 @@ pub const DEFAULT_ROAM_PAGE: usize = 15;
 /// Most JSON bytes of messages in one getroammsg page (always at least one
 /// message): a page stays far below the clients' 1 MiB frame limit.
 pub const ROAM_PAGE_BYTES: usize = 256 * 1024;
-/// Most peers in one `openim.get_peer_read_time`, read reports in one
-/// `openim.msgreaded`, messages in one `openim.c2c_msg_read_receipt`, keys
-/// in one `openim.delete_c2c_msg_ramble`, conversations in one
-/// `recentcontact.top` / `batch_delete` / group update. More: 10005.
+/// Most read reports in one `openim.msgreaded`, messages in one
+/// `openim.c2c_msg_read_receipt`, keys in one
+/// `openim.delete_c2c_msg_ramble`, conversations in one
+/// `recentcontact.top` / `batch_delete` / group creation or update. More:
+/// 10005 (peers in `openim.get_peer_read_time`: [`MAX_PEERS_PER_QUERY`]).
 pub const MAX_ITEMS_PER_REQUEST: usize = 100;
 /// Most extension keys set or deleted in one `set_key_values` (Tencent's
 /// and the official SDK's limit). More: 10005.
@@ -48,6 +49,7 @@ pub const MAX_GROUP_NAME_BYTES: usize = 32;
 /// Most conversation memberships in all of a user's groups together
 /// (Tencent's limit). More: 51008.
 pub const MAX_GROUPED_CONVERSATIONS: usize = 1000;
-/// Most peers in one `openim.get_peer_read_time` or
-/// `openim.get_c2c_peer_mute_notifications`. More: 10005.
+/// Most peers in one `openim.get_peer_read_time`. More: 10005.
+/// (`openim.get_c2c_peer_mute_notifications`, a stub, refuses no list: it
+/// answers only the first 1,000 peers, `MAX_ECHOED` in `engine/stubs.rs`.)
 pub const MAX_PEERS_PER_QUERY: usize = 1000;

@@ -111,7 +111,7 @@ fn is_known_bug(o: &Outcome) -> bool {
 }
 
 /// The seed sweep CI runs: `SIM_SEEDS` seeds (default 200) from
-/// `SIM_FIRST` (default 0), profile `SIM_PROFILE` (default `full`), on
+/// `SIM_FIRST` (default 0), profile `SIM_PROFILE` (default `messages`), on
 /// every core.
 #[test]
 fn seeds() {

@@ -487,10 +487,12 @@ impl Client {
     // ----- read report -----------------------------------------------------
 
     /// `setMessageRead({conversationID})`: report a C2C conversation read up
-    /// to its newest message (`LastedMsgTime`; the server time now when no
-    /// message is held), with `Receipt: 1` so the peer gets
-    /// MESSAGE_READ_BY_PEER. On the reply the held incoming messages up to
-    /// that time become `is_read`. Completes with [`Response::MessageRead`].
+    /// to its newest message (`LastedMsgTime`: the newer of the newest
+    /// message held and the conversation list's last message; the server
+    /// time now only when neither is known), with `Receipt: 1` so the peer
+    /// gets MESSAGE_READ_BY_PEER. On the reply the held incoming messages up
+    /// to that time become `is_read`. Completes with
+    /// [`Response::MessageRead`].
     pub fn set_message_read(
         &mut self,
         now: Instant,
@@ -501,9 +503,10 @@ impl Client {
         let peer = self.c2c_peer(API, conversation_id)?;
         self.check_capacity()?;
         let owner = self.owner();
-        // The newest message's server time, from what is held or, when a
-        // new login holds nothing yet, from the conversation list (its
-        // `page_get` last message); the clock only when neither knows one.
+        // The newest message's server time: the newer of what is held and
+        // the conversation list's last message (from `page_get`, which is
+        // all a new login knows before it holds anything); the clock only
+        // when neither knows one.
         // A guess from the clock could fall behind the server's read time
         // after a clock jump, and the server keeps read times from going
         // back, so the local count would say 0 while the server's does not

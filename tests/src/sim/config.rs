@@ -213,14 +213,15 @@ impl SimConfig {
     /// The configuration of `seed` in profile `name`:
     ///
     /// * `full`: [`for_seed`](Self::for_seed), everything on (REST kicks
-    ///   in a quarter of the seeds); CI and the soak use it;
+    ///   in a quarter of the seeds, as in every profile but `kicks`);
     /// * `avoid`: [`avoiding_known_bugs`](Self::avoiding_known_bugs);
     /// * `switch`: `avoid` plus instances logging in as other users;
     /// * `solo`: `avoid` with one user per instance (no multi-instance
     ///   kicks at all);
     /// * `kicks`: `avoid` plus REST kicks by the administrator;
     /// * `messages`: `full` plus issue 8's message operations (revoke,
-    ///   modify, read report) and their invariants; CI's default.
+    ///   modify, read report) and their invariants; what CI's sweep and
+    ///   the soak use by default.
     pub fn profile(name: &str, seed: u64) -> Option<SimConfig> {
         let mut cfg = match name {
             "full" => return Some(SimConfig::for_seed(seed)),

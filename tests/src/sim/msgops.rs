@@ -15,8 +15,8 @@
 //! * **revoked-everywhere**: a held message the server has revoked is
 //!   revoked here;
 //! * **highest-version**: a held message is at the server's version;
-//! * **unread-converges**: each conversation's unread count (and the
-//!   total) equals the server's.
+//! * **unread-converges**: each conversation's unread count equals the
+//!   server's (the total is not compared).
 
 use std::collections::BTreeMap;
 
