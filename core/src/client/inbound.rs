@@ -182,22 +182,17 @@ impl Client {
     }
 
     fn on_sync_page(&mut self, now: Instant, reply: GetMsgReply) {
-        let fresh = self.accept_messages(
-            reply
-                .msg_list
-                .iter()
-                .map(|w| self.wire_to_message(w))
-                .collect(),
-        );
+        let received = reply
+            .msg_list
+            .iter()
+            .map(|w| self.wire_to_message(w))
+            .collect();
+        self.deliver_received(received);
         let progressed = !reply.cookie.is_empty() && reply.cookie != self.sync_cookie;
         if !reply.cookie.is_empty() {
             self.sync_cookie = reply.cookie;
         }
         self.sync_flag = reply.sync_flag;
-        if !fresh.is_empty() {
-            self.emit(Event::MessageReceived(fresh.clone()));
-            self.conv_messages_added(&fresh);
-        }
         // Notifications queued while no instance took their push, after
         // the page's messages (which they may name).
         self.apply_push_events(now, &reply.event_array);
@@ -335,8 +330,8 @@ impl Client {
         }
         let fresh = self.accept_messages(received);
         if !fresh.is_empty() {
-            self.emit(Event::MessageReceived(fresh.clone()));
             self.conv_messages_added(&fresh);
+            self.emit(Event::MessageReceived(fresh));
         }
     }
 }
