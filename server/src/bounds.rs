@@ -17,9 +17,14 @@ pub const ROAM_PAGE_BYTES: usize = 256 * 1024;
 /// Most read reports in one `openim.msgreaded`, messages in one
 /// `openim.c2c_msg_read_receipt`, keys in one
 /// `openim.delete_c2c_msg_ramble`, conversations in one
-/// `recentcontact.top` / `batch_delete` / group creation or update. More:
-/// 10005 (peers in `openim.get_peer_read_time`: [`MAX_PEERS_PER_QUERY`]).
+/// `recentcontact.top` / `batch_delete`. More: 10005 (peers in
+/// `openim.get_peer_read_time`: [`MAX_PEERS_PER_QUERY`]; conversations in
+/// a group creation or update: [`MAX_GROUP_ITEMS_PER_REQUEST`]).
 pub const MAX_ITEMS_PER_REQUEST: usize = 100;
+/// Most conversations in one conversation-group creation or update: as
+/// many as all groups may hold together, so one call can fill a group (the
+/// client checks the same 1,000 before sending). More: 10005.
+pub const MAX_GROUP_ITEMS_PER_REQUEST: usize = MAX_GROUPED_CONVERSATIONS;
 /// Most extension keys set or deleted in one `set_key_values` (Tencent's
 /// and the official SDK's limit). More: 10005.
 pub const MAX_EXTENSIONS_PER_CALL: usize = 20;

@@ -473,6 +473,41 @@ fn group_limits<S: Store>(sim: Sim<S>) {
     assert!(out.others.is_empty(), "nothing changed, nothing pushed");
 }
 
+/// One request may fill a group (1,000 conversations, as many as tcchat's
+/// client lets through); one more is refused whole.
+fn one_request_fills_a_group<S: Store>(sim: Sim<S>) {
+    let World {
+        mut sim, mut a1, ..
+    } = world(sim);
+    let items = |n: usize| -> Vec<Value> {
+        (0..n)
+            .map(|i| json!({"Type": 1, "To_Account": format!("p{i}")}))
+            .collect()
+    };
+    let cg = "recentcontact.create_contact_group";
+    let create = |name: &str, n: usize| json!({"From_Account": "alice", "GroupContactItem": [{"GroupName": name, "ContactItem": items(n)}]});
+    assert_eq!(a1.op(&mut sim, cg, create("big", 1001)).code(), 10005);
+    let out = a1.op(&mut sim, cg, create("big", 1000)).ok();
+    let results = out.body()["GroupResultItem"][0]["ResultItem"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(results.len(), 1000);
+    assert!(results.iter().all(|r| r["ResultCode"] == 0), "{results:?}");
+    let update = |n: usize| {
+        let ops: Vec<Value> = items(n)
+            .into_iter()
+            .map(|c| json!({"ContactOptType": 2, "ContactItem": c}))
+            .collect();
+        json!({"From_Account": "alice", "UpdateType": 1, "UpdateGroup": {"UpdateGroupType": 2, "OldGroupName": "big", "ContactUpdateItem": ops}})
+    };
+    let uc = "recentcontact.update_contact_group";
+    assert_eq!(a1.op(&mut sim, uc, update(1001)).code(), 10005);
+    let out = a1.op(&mut sim, uc, update(1000)).ok();
+    let results = &out.body()["UpdateGroupResult"]["ContactResultItem"];
+    assert_eq!(results.as_array().map(Vec::len), Some(1000), "{results}");
+}
+
 fn an_offline_instance_gets_the_conversation_changes_in_order<S: Store>(sim: Sim<S>) {
     let World {
         mut sim,
@@ -573,6 +608,7 @@ on_both_stores!(
     delete_hides_until_the_next_message,
     groups_create_rename_members_delete,
     group_limits,
+    one_request_fills_a_group,
     an_offline_instance_gets_the_conversation_changes_in_order,
     a_resent_request_gets_its_first_answer_again,
 );

@@ -135,7 +135,7 @@ impl<S: Store> Engine<S> {
         check_len(
             "ContactItem",
             &item.contact_item,
-            bounds::MAX_ITEMS_PER_REQUEST,
+            bounds::MAX_GROUP_ITEMS_PER_REQUEST,
         )?;
         let state = self.store.contact_groups(me.app, &me.user)?;
         if state.groups.iter().any(|g| g.name == item.group_name) {
@@ -324,7 +324,11 @@ impl<S: Store> Engine<S> {
         group: ContactGroup,
         items: &[tcchat_core::proto::contact::ContactUpdateItem],
     ) -> Result<(UpdateContactGroupReply, Queued), Fail> {
-        check_len("ContactUpdateItem", items, bounds::MAX_ITEMS_PER_REQUEST)?;
+        check_len(
+            "ContactUpdateItem",
+            items,
+            bounds::MAX_GROUP_ITEMS_PER_REQUEST,
+        )?;
         let mut members: BTreeMap<(u64, String), ()> =
             state.members.iter().map(|m| (m.clone(), ())).collect();
         let mut changes = Vec::new();
