@@ -857,7 +857,21 @@ fn profiles_lists_and_ids() {
         ("u2", ErrorCode::INVALID_CONV_ID),
         ("C2C", ErrorCode::INVALID_CONV_ID),
         ("GROUPg1", ErrorCode::MSG_INVALID_CONV_TYPE),
+        ("TOPIC@TGS#_g1@TOPIC#_t1", ErrorCode::MSG_INVALID_CONV_TYPE),
+        ("@TIM#SYSTEM", ErrorCode::MSG_INVALID_CONV_TYPE),
     ] {
+        // The message APIs answer an ID exactly as the conversation APIs.
+        assert_eq!(
+            h.client.set_message_read(h.now, bad).unwrap_err().code,
+            code
+        );
+        assert_eq!(
+            h.client
+                .get_message_list(h.now, bad, None)
+                .unwrap_err()
+                .code,
+            code
+        );
         assert_eq!(
             h.client.get_conversation_profile(bad).unwrap_err().code,
             code

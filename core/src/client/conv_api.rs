@@ -32,9 +32,10 @@ pub(super) fn parse_reply<T: DeserializeOwned>(
 
 impl Client {
     /// The peer of `conversation_id`, or the official refusal: 2106 for a
-    /// conversation type this client does not handle yet, 2503 for a
-    /// malformed ID.
-    pub(super) fn check_conversation_id(
+    /// conversation type this client does not handle yet (`GROUP`, `TOPIC`,
+    /// `@TIM#SYSTEM`), 2503 for a malformed ID. The one check behind every
+    /// API that takes a conversation ID.
+    pub(crate) fn check_conversation_id(
         &mut self,
         api: &str,
         conversation_id: &str,

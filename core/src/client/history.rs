@@ -55,7 +55,7 @@ impl Client {
     ) -> Result<RequestId, ChatError> {
         const API: &str = "getMessageList";
         self.require_ready(API)?;
-        let peer = self.c2c_peer(API, conversation_id)?;
+        let peer = self.check_conversation_id(API, conversation_id)?;
         let owner = self.owner();
         let before = match next_req_message_id.filter(|s| !s.is_empty()) {
             None => None,

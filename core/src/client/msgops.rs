@@ -39,34 +39,6 @@ impl Client {
         self.login_user().unwrap_or_default().to_owned()
     }
 
-    /// The peer of a C2C conversation ID (`C2C<userID>`), or the refusal:
-    /// 2106 for another conversation type, 2503 for anything else (as the
-    /// conversation APIs).
-    pub(crate) fn c2c_peer(
-        &mut self,
-        api: &str,
-        conversation_id: &str,
-    ) -> Result<String, ChatError> {
-        let c2c = ConversationType::C2c.as_str();
-        match conversation_id.strip_prefix(c2c) {
-            Some(peer) if !peer.is_empty() && peer.len() <= Self::MAX_USER_ID_BYTES => {
-                Ok(peer.to_owned())
-            }
-            _ if conversation_id.starts_with(ConversationType::Group.as_str())
-                || conversation_id.starts_with(ConversationType::System.as_str()) =>
-            {
-                Err(self.api_error(
-                    ErrorCode::MSG_INVALID_CONV_TYPE,
-                    format!("{api}: only C2C conversations are supported yet"),
-                ))
-            }
-            _ => Err(self.api_error(
-                ErrorCode::INVALID_CONV_ID,
-                format!("{api}: {conversation_id:?} is not a conversation ID"),
-            )),
-        }
-    }
-
     /// The held copy of `message`, for an operation on it: the user must be
     /// ready (2024/3000/3005), the message C2C (2106), held by this instance
     /// for this user (2105) and sent (`not_sent`).
@@ -500,7 +472,7 @@ impl Client {
     ) -> Result<RequestId, ChatError> {
         const API: &str = "setMessageRead";
         self.require_ready(API)?;
-        let peer = self.c2c_peer(API, conversation_id)?;
+        let peer = self.check_conversation_id(API, conversation_id)?;
         self.check_capacity()?;
         let owner = self.owner();
         // The newest message's server time: the newer of what is held and
