@@ -1673,6 +1673,40 @@ fn a_revoke_of_a_message_not_held_asks_the_server_for_the_counts() {
     assert_eq!(h.conv("C2Cu2").unread_count, 4);
 }
 
+/// A revoke of a message this instance holds and already shows revoked (a
+/// repeated notice) is a no-op: it neither changes the counts nor, with
+/// unread messages this instance does not track, asks the server again.
+#[test]
+fn a_repeated_revoke_of_a_held_message_asks_nothing() {
+    let mut h = Harness::logging_in();
+    h.reply(
+        servcmd::CONV_PAGE_GET,
+        json!({"CompleteFlag": 1, "SessionItem": [session("u2", T0, 8, "u2", "h")]}),
+    );
+    h.reply(
+        servcmd::GET_MSG,
+        json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": [],
+               "C2CPairUnreadCount": [{"From_Account": "u2", "UnreadCount": 5}]}),
+    );
+    h.push_events(msgs(vec![wire_msg("u2", "u1", 9, 9, T0 + 1, "new")]));
+    assert_eq!(h.conv("C2Cu2").unread_count, 6);
+    let revoke = json!([{"Event": 9, "C2cNotifyMsgArray": [{"WithdrawC2cMsgNotify": {"C2cWithdrawInfoArray": [
+        {"From_Account": "u2", "To_Account": "u1", "MsgSeq": 9, "MsgRandom": 9, "MsgTimeStamp": T0 + 1,
+         "MsgClientTime": T0 + 1, "TinyId": "tiny-u2", "RevokerInfo": {"Revoker_Account": "u2", "Reason": ""}}]}}]}]);
+    let syncs = h.sent_of(servcmd::GET_MSG).len();
+    h.push_events(revoke.clone());
+    assert_eq!(h.conv("C2Cu2").unread_count, 5, "the tracked one uncounted");
+    h.take_events();
+    h.push_events(revoke);
+    assert!(h.take_events().is_empty());
+    assert_eq!(h.conv("C2Cu2").unread_count, 5);
+    assert_eq!(
+        h.sent_of(servcmd::GET_MSG).len(),
+        syncs,
+        "nothing to ask: the message is held and revoked"
+    );
+}
+
 /// Found by the simulation (seed 6070 of profile `messages`): the list
 /// request of a login whose link died is resent at the re-login; the time
 /// spent reconnecting must not expire it just before its reply.

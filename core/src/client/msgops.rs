@@ -162,21 +162,25 @@ impl Client {
                 &info.msg.from_account
             };
             let conv = format!("{}{peer}", ConversationType::C2c.as_str());
-            let target = self
+            let held = self
                 .messages
                 .messages_in(&owner, &conv)
                 .find(|m| m.sequence == info.msg.msg_seq && m.random == info.msg.msg_random)
-                .filter(|m| !m.is_revoked)
-                .map(|m| m.id.clone());
-            let Some(target) = target else {
-                if info.msg.from_account != owner {
-                    let id = format!(
-                        "{}-{}-{}",
-                        info.tiny_id, info.msg_client_time, info.msg.msg_random
-                    );
-                    self.conv_unheld_revoked(now, &conv, &id);
+                .map(|m| (m.id.clone(), m.is_revoked));
+            let target = match held {
+                Some((id, false)) => id,
+                // Held and already revoked: a repeated notice, nothing to do.
+                Some((_, true)) => continue,
+                None => {
+                    if info.msg.from_account != owner {
+                        let id = format!(
+                            "{}-{}-{}",
+                            info.tiny_id, info.msg_client_time, info.msg.msg_random
+                        );
+                        self.conv_unheld_revoked(now, &conv, &id);
+                    }
+                    continue;
                 }
-                continue;
             };
             let who = &info.revoker_info;
             let changed = self.change_message(&owner, &target, |m| {
