@@ -1473,6 +1473,46 @@ fn conversation_changes_queued_while_offline_arrive_with_getmsg() {
     assert!(h.conv("C2Cu2").is_pinned);
 }
 
+/// A conversation change whose reply never came (2801) may still have been
+/// applied by a stalled server: as for message changes, the instance asks
+/// for the next sync page, which carries its own notification of the
+/// outcome. Before this, a late pin stayed invisible here until the next
+/// login.
+#[test]
+fn a_conversation_change_that_times_out_is_learnt_from_the_next_sync_page() {
+    let mut h = with_u2_u3();
+    let syncs = h.sent_of(servcmd::GET_MSG).len();
+    let id = h.client.pin_conversation(h.now, "C2Cu3", true).unwrap();
+    h.drain();
+    h.now += Duration::from_secs(16);
+    h.client.handle_timeout(h.now);
+    h.drain();
+    assert_eq!(h.result(id).unwrap_err().code, ErrorCode::NETWORK_TIMEOUT);
+    assert!(!h.conv("C2Cu3").is_pinned);
+    assert_eq!(
+        h.sent_of(servcmd::GET_MSG).len(),
+        syncs + 1,
+        "one getmsg after the timeout"
+    );
+    h.reply(
+        servcmd::GET_MSG,
+        json!({"Cookie": "ck2", "SyncFlag": 2, "MsgList": [],
+               "EventArray": [{"Event": 11, "RecentContactMod": [
+                   {"PushType": 2, "RecentContactTopItem": {"RecentContactList": [{"Type": 1, "UserId": "u3"}]}}]}]}),
+    );
+    assert!(h.conv("C2Cu3").is_pinned, "the late pin, learnt");
+    // A change whose reply came asks nothing more.
+    let syncs = h.sent_of(servcmd::GET_MSG).len();
+    let id = h.client.delete_conversation(h.now, "C2Cu2").unwrap();
+    h.drain();
+    h.reply(
+        servcmd::CONV_DELETE,
+        json!({"ResultItem": [{"ResultCode": 0, "ResultInfo": "", "Type": 1, "To_Account": "u2"}]}),
+    );
+    assert!(h.result(id).is_ok());
+    assert_eq!(h.sent_of(servcmd::GET_MSG).len(), syncs);
+}
+
 #[test]
 fn malformed_pushes_change_nothing() {
     let mut h = with_u2_u3();

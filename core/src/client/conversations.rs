@@ -105,6 +105,12 @@ pub(crate) enum ConvOp {
 }
 
 impl ConvOp {
+    /// Whether it changes the server's state (a user's command, not a
+    /// list or group page).
+    pub(crate) fn is_change(&self) -> bool {
+        self.waiter().is_some()
+    }
+
     /// The user command waiting on it; `None` for the SDK's own requests.
     pub(crate) fn waiter(&self) -> Option<RequestId> {
         match self {

@@ -68,6 +68,22 @@ impl Purpose {
         }
     }
 
+    /// Whether it asks the server to change state the server keeps (a
+    /// message or conversation operation): when it times out after going
+    /// out, the server may still apply it.
+    pub(crate) fn is_change(&self) -> bool {
+        match self {
+            Purpose::Revoke(..)
+            | Purpose::Modify(..)
+            | Purpose::Delete(..)
+            | Purpose::ReadReport(..)
+            | Purpose::ReadReceipt(..)
+            | Purpose::ExtSet(..) => true,
+            Purpose::Conv(op) => op.is_change(),
+            _ => false,
+        }
+    }
+
     /// Whether the request may only go out on a logged-in link.
     pub(crate) fn needs_session(&self) -> bool {
         !matches!(self, Purpose::Login(_) | Purpose::Relogin { .. })

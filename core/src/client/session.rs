@@ -553,27 +553,22 @@ impl Client {
                 // The link carries nothing without a session: treat it as dead.
                 self.drop_link(now, CLOSE_ABANDON);
             }
-            Purpose::Revoke(..)
-            | Purpose::Modify(..)
-            | Purpose::Delete(..)
-            | Purpose::ReadReport(..)
-            | Purpose::ReadReceipt(..)
-            | Purpose::ExtSet(..)
-                if p.sent_on.is_some() =>
-            {
-                // The server may still apply a change whose reply came too
-                // late (a stalled server): the caller gets 2801, and this
-                // instance learns the outcome from its own notification,
-                // which the next sync page carries. A getmsg on the same
-                // link is answered after the late request (found by the
-                // simulation: a modify applied after its timeout left its
-                // operator at the old version).
-                self.fail_request(p, err);
-                if self.session.is_live() {
-                    self.start_sync(now);
-                }
-            }
+            _ if p.sent_on.is_some() && p.purpose.is_change() => self.fail_change(now, p, err),
             _ => self.fail_request(p, err),
+        }
+    }
+
+    /// A change the server may still apply timed out. A stalled server can
+    /// apply a change whose reply comes too late: the caller gets 2801, and
+    /// this instance learns the outcome from its own notification, which
+    /// the next sync page carries. A getmsg on the same link is answered
+    /// after the late request (found by the simulation: a modify applied
+    /// after its timeout left its operator at the old version; a pin or a
+    /// conversation-group change is the same).
+    fn fail_change(&mut self, now: Instant, p: Pending, err: ChatError) {
+        self.fail_request(p, err);
+        if self.session.is_live() {
+            self.start_sync(now);
         }
     }
 
