@@ -476,6 +476,19 @@ fn read_reports_reach_the_peer_and_the_other_instance<S: Store>(sim: Sim<S>) {
         )
         .ok();
     assert_eq!(times.body()["ReadTime"], json!([now]));
+    // A peer alice has no conversation with: nothing to read, nothing
+    // stored, nobody told (not even with a receipt).
+    let stranger = json!({"C2CMsgReaded": {"Cookie": "", "C2CMsgReadedItem": [{"To_Account": "stranger", "LastedMsgTime": now, "Receipt": 1}]}});
+    let out = a1.op(&mut sim, "openim.msgreaded", stranger).ok();
+    assert!(out.others.is_empty(), "{:?}", out.pushed_to());
+    let list = a1
+        .op(
+            &mut sim,
+            "recentcontact.page_get",
+            json!({"From_Account": "alice", "TimeStamp": 0, "StartIndex": 0, "TopTimeStamp": 0, "TopStartIndex": 0}),
+        )
+        .ok();
+    assert!(!list.reply.raw_body.contains("stranger"), "{list:?}");
     let many: Vec<String> = (0..1001).map(|i| format!("u{i}")).collect();
     assert_eq!(
         b.op(

@@ -17,7 +17,7 @@ use super::request::{check_len, check_peer, refuse, Fail};
 use super::{ConnId, Engine};
 use crate::bounds;
 use crate::codes;
-use crate::store::{Change, ConversationRecord, Store};
+use crate::store::{Change, Store};
 
 /// A `C2cNotifyMsgArray` event with one item.
 fn notify_event(item: NotifyItem) -> PushEvent {
@@ -45,7 +45,8 @@ impl<S: Store> Engine<S> {
     }
 
     /// Each conversation's read time moves forward to `LastedMsgTime`
-    /// (never back, never past the server's clock). When it moves, the
+    /// (never back, never past the server's clock; a peer with no
+    /// conversation is skipped). When it moves, the
     /// reader's other instances get `ReadC2cMsgNotify`, and with `Receipt:
     /// 1` the peer gets `C2cReadedReceipt` (MESSAGE_READ_BY_PEER).
     fn msg_readed(
@@ -68,14 +69,11 @@ impl<S: Store> Engine<S> {
         let mut changes = Vec::new();
         let mut notices = Vec::new();
         for (peer, (time, receipt)) in reads {
-            // Reading a conversation that has no message yet keeps it out
-            // of the list until its first message.
-            let mut conv = match self.store.conversation(me.app, &me.user, peer)? {
-                Some(c) => c,
-                None => ConversationRecord {
-                    hidden: true,
-                    ..ConversationRecord::new(peer)
-                },
+            // Without a conversation there is no message to read (its first
+            // message creates it, a delete only hides it): nothing is
+            // stored, nobody is told, whatever name the caller gave.
+            let Some(mut conv) = self.store.conversation(me.app, &me.user, peer)? else {
+                continue;
             };
             if time <= conv.read_time {
                 continue;
