@@ -92,10 +92,7 @@ impl Client {
         op: impl FnOnce(RequestId) -> ConvOp,
     ) -> Result<RequestId, ChatError> {
         self.check_capacity()?;
-        let id = self.next_request_id();
-        let timeout = self.opts.tuning.request_timeout;
-        self.enqueue(now, servcmd, body, timeout, Purpose::Conv(op(id)));
-        Ok(id)
+        Ok(self.enqueue_command(now, servcmd, body, |id| Purpose::Conv(op(id))))
     }
 
     /// `getConversationList()`: the conversations, pinned first, then by

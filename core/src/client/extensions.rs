@@ -184,20 +184,13 @@ impl Client {
             operate_type: op,
             extension_list,
         };
-        let id = self.next_request_id();
-        let timeout = self.opts.tuning.request_timeout;
         let call = ExtSet {
             message_id: held.id.clone(),
             op,
         };
-        self.enqueue(
-            now,
-            servcmd::EXT_SET,
-            &body,
-            timeout,
-            Purpose::ExtSet(id, Box::new(call)),
-        );
-        Ok(id)
+        Ok(self.enqueue_command(now, servcmd::EXT_SET, &body, |id| {
+            Purpose::ExtSet(id, Box::new(call))
+        }))
     }
 
     pub(crate) fn on_ext_set_reply(

@@ -100,21 +100,14 @@ impl Client {
             with_recalled_msg: 1,
             get_direction: 0,
         };
-        let id = self.next_request_id();
-        let timeout = self.opts.tuning.request_timeout;
         let call = RoamCall {
             conversation_id: conversation_id.to_owned(),
             peer,
             before: bound,
         };
-        self.enqueue(
-            now,
-            servcmd::GET_ROAM,
-            &body,
-            timeout,
-            Purpose::Roam(id, Box::new(call)),
-        );
-        Ok(id)
+        Ok(self.enqueue_command(now, servcmd::GET_ROAM, &body, |id| {
+            Purpose::Roam(id, Box::new(call))
+        }))
     }
 
     /// A page from held messages, when they are known to be the full history

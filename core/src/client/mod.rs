@@ -494,16 +494,11 @@ impl Client {
             support_message_extension: u8::from(sending.is_support_extension),
             ..Default::default()
         };
-        let id = self.next_request_id();
-        let timeout = self.opts.tuning.request_timeout;
-        self.enqueue(
-            now,
-            crate::wire::servcmd::SEND_C2C,
-            &body,
-            timeout,
-            Purpose::Send(id, Box::new(sending)),
-        );
-        Ok(id)
+        Ok(
+            self.enqueue_command(now, crate::wire::servcmd::SEND_C2C, &body, |id| {
+                Purpose::Send(id, Box::new(sending))
+            }),
+        )
     }
 
     fn next_request_id(&mut self) -> RequestId {

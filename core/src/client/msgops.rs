@@ -107,16 +107,11 @@ impl Client {
                 msg_time_stamp: held.time,
             },
         };
-        let id = self.next_request_id();
-        let timeout = self.opts.tuning.request_timeout;
-        self.enqueue(
-            now,
-            servcmd::MSG_WITHDRAW,
-            &body,
-            timeout,
-            Purpose::Revoke(id, Box::new(held)),
-        );
-        Ok(id)
+        Ok(
+            self.enqueue_command(now, servcmd::MSG_WITHDRAW, &body, |id| {
+                Purpose::Revoke(id, Box::new(held))
+            }),
+        )
     }
 
     pub(crate) fn on_revoke_reply(
@@ -234,16 +229,9 @@ impl Client {
             msg_body: vec![message.payload.to_elem()],
             cloud_custom_data: message.cloud_custom_data.clone(),
         };
-        let id = self.next_request_id();
-        let timeout = self.opts.tuning.request_timeout;
-        self.enqueue(
-            now,
-            servcmd::MODIFY_C2C,
-            &body,
-            timeout,
-            Purpose::Modify(id, Box::new(held)),
-        );
-        Ok(id)
+        Ok(self.enqueue_command(now, servcmd::MODIFY_C2C, &body, |id| {
+            Purpose::Modify(id, Box::new(held))
+        }))
     }
 
     /// Apply a version of a held message (from a modify reply or push) if
@@ -427,16 +415,9 @@ impl Client {
             to_account: held[0].peer().to_owned(),
             msg_key_list: held.iter().map(Message::msg_key).collect(),
         };
-        let id = self.next_request_id();
-        let timeout = self.opts.tuning.request_timeout;
-        self.enqueue(
-            now,
-            servcmd::DELETE_C2C,
-            &body,
-            timeout,
-            Purpose::Delete(id, held),
-        );
-        Ok(id)
+        Ok(self.enqueue_command(now, servcmd::DELETE_C2C, &body, |id| {
+            Purpose::Delete(id, held)
+        }))
     }
 
     pub(crate) fn on_delete_reply(
@@ -511,16 +492,9 @@ impl Client {
                 }],
             },
         };
-        let id = self.next_request_id();
-        let timeout = self.opts.tuning.request_timeout;
-        self.enqueue(
-            now,
-            servcmd::MSG_READED,
-            &body,
-            timeout,
-            Purpose::ReadReport(id, conversation_id.to_owned(), up_to),
-        );
-        Ok(id)
+        Ok(self.enqueue_command(now, servcmd::MSG_READED, &body, |id| {
+            Purpose::ReadReport(id, conversation_id.to_owned(), up_to)
+        }))
     }
 
     pub(crate) fn on_read_report_reply(

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use super::request::{Pending, Purpose};
+use super::request::{Pending, Purpose, RequestId};
 use super::session::Session;
 use super::{Client, Transmit};
 use crate::wire::{encode, Head, HeadIdentity};
@@ -36,6 +36,22 @@ impl Client {
             Some(raw) => encode(&head, raw),
             None => encode(&head, &serde_json::Map::new()),
         })
+    }
+
+    /// Queue the request of a user command under a new [`RequestId`],
+    /// with the request timeout; returns the ID. The command checks
+    /// capacity (`check_capacity`) itself, before any side effect.
+    pub(crate) fn enqueue_command<B: Serialize + ?Sized>(
+        &mut self,
+        now: Instant,
+        servcmd: &'static str,
+        body: &B,
+        purpose: impl FnOnce(RequestId) -> Purpose,
+    ) -> RequestId {
+        let id = self.next_request_id();
+        let timeout = self.opts.tuning.request_timeout;
+        self.enqueue(now, servcmd, body, timeout, purpose(id));
+        id
     }
 
     /// Queue a request and write it out if the link allows.

@@ -65,16 +65,11 @@ impl Client {
                 })
                 .collect(),
         };
-        let id = self.next_request_id();
-        let timeout = self.opts.tuning.request_timeout;
-        self.enqueue(
-            now,
-            servcmd::C2C_READ_RECEIPT,
-            &body,
-            timeout,
-            Purpose::ReadReceipt(id),
-        );
-        Ok(id)
+        Ok(
+            self.enqueue_command(now, servcmd::C2C_READ_RECEIPT, &body, |id| {
+                Purpose::ReadReceipt(id)
+            }),
+        )
     }
 
     /// The held copies of 1 to [`MAX_RECEIPT_MESSAGES`] messages (each
