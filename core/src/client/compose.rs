@@ -7,7 +7,7 @@ use rand_core::RngCore;
 use super::Client;
 use crate::error::{ChatError, ErrorCode};
 use crate::model::{
-    CreateCustomMessageOptions, CreateTextMessageOptions, Message, MessageReceipt, Payload,
+    c2c_id, CreateCustomMessageOptions, CreateTextMessageOptions, Message, MessageReceipt, Payload,
 };
 use crate::types::{ConversationType, Flow, MessageStatus};
 
@@ -109,8 +109,8 @@ impl Client {
         let sequence = self.next_msg_seq;
         self.next_msg_seq = (self.next_msg_seq + 1) % (1 << 32);
         let message = Message {
-            id: format!("{tiny_id}-{client_time}-{random}"),
-            conversation_id: format!("{}{}", ConversationType::C2c.as_str(), draft.to),
+            id: Message::make_id(&tiny_id, client_time, random),
+            conversation_id: c2c_id(draft.to),
             conversation_type: ConversationType::C2c,
             from: user_id,
             to: draft.to.to_owned(),

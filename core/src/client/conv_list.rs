@@ -13,6 +13,7 @@ use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
 use super::conv_groups::{ConvGroups, GroupSync};
 use super::Client;
+pub(crate) use crate::model::c2c_id;
 use crate::model::{Conversation, LastMessage, Message, MessageRemindType, Payload, Profile};
 use crate::proto::contact::SessionItem;
 use crate::types::{ConversationType, MessageType};
@@ -475,11 +476,6 @@ pub(crate) fn c2c_peer(conversation_id: &str) -> Option<&str> {
     conversation_id
         .strip_prefix(ConversationType::C2c.as_str())
         .filter(|p| valid_peer(p))
-}
-
-/// `C2C<peer>`.
-pub(crate) fn c2c_id(peer: &str) -> String {
-    format!("{}{peer}", ConversationType::C2c.as_str())
 }
 
 impl SessionItem {

@@ -343,7 +343,7 @@ impl Client {
     /// nothing.
     pub(crate) fn on_extension_notify(&mut self, n: &ExtensionNotify) {
         let info = &n.extension_c2c_msg_info;
-        let id = format!("{}-{}-{}", n.tiny_id, info.msg_client_time, info.msg_random);
+        let id = Message::make_id(&n.tiny_id, info.msg_client_time, info.msg_random);
         let owner = self.owner();
         let Some(ext) = self.messages.ext_mut(&owner, &id) else {
             return;

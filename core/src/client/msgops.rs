@@ -19,7 +19,7 @@ use super::request::Purpose;
 use super::{Client, RequestId, Response};
 use crate::error::{ChatError, ErrorCode, ErrorData};
 use crate::event::Event;
-use crate::model::{payload_of, Message};
+use crate::model::{c2c_id, payload_of, Message};
 use crate::proto::msgops::{
     C2cMsgReaded, C2cMsgReadedItem, DeleteMsgRequest, ModifyReply, ModifyRequest, MsgReadedRequest,
     MsgRef, ReadSyncNotify, ReadedReceiptNotify, WithdrawNotify, WithdrawRequest,
@@ -156,7 +156,7 @@ impl Client {
             } else {
                 &info.msg.from_account
             };
-            let conv = format!("{}{peer}", ConversationType::C2c.as_str());
+            let conv = c2c_id(peer);
             let held = self
                 .messages
                 .messages_in(&owner, &conv)
@@ -168,9 +168,10 @@ impl Client {
                 Some((_, true)) => continue,
                 None => {
                     if info.msg.from_account != owner {
-                        let id = format!(
-                            "{}-{}-{}",
-                            info.tiny_id, info.msg_client_time, info.msg.msg_random
+                        let id = Message::make_id(
+                            &info.tiny_id,
+                            info.msg_client_time,
+                            info.msg.msg_random,
                         );
                         self.conv_unheld_revoked(now, &conv, &id);
                     }
@@ -334,20 +335,24 @@ impl Client {
         let owner = self.owner();
         let mut modified = Vec::new();
         for n in notifies {
-            let key = format!(
-                "{}-{}-{}-{}-{}",
-                n.from_account, n.to_account, n.msg_random, n.msg_seq, n.msg_time_stamp
-            );
             let peer = if n.from_account == owner {
                 &n.to_account
             } else {
                 &n.from_account
             };
-            let conv = format!("{}{peer}", ConversationType::C2c.as_str());
+            let conv = c2c_id(peer);
             let target = self
                 .messages
                 .messages_in(&owner, &conv)
-                .find(|m| m.dedup_key() == key)
+                .find(|m| {
+                    m.has_dedup_parts(
+                        &n.from_account,
+                        &n.to_account,
+                        n.msg_random,
+                        n.msg_seq,
+                        n.msg_time_stamp,
+                    )
+                })
                 .cloned();
             let Some(target) = target else {
                 continue;
@@ -534,7 +539,7 @@ impl Client {
             if pair.from_account.is_empty() {
                 continue;
             }
-            let conv = format!("{}{}", ConversationType::C2c.as_str(), pair.from_account);
+            let conv = c2c_id(&pair.from_account);
             self.mark_read(&conv, pair.last_read_time);
         }
     }
@@ -555,7 +560,7 @@ impl Client {
             return;
         }
         let owner = self.owner();
-        let conv = format!("{}{}", ConversationType::C2c.as_str(), notify.to_account);
+        let conv = c2c_id(&notify.to_account);
         let ids: Vec<String> = self
             .messages
             .messages_in(&owner, &conv)

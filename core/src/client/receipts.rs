@@ -121,10 +121,7 @@ impl Client {
         let owner = self.owner();
         let mut receipts = Vec::new();
         for info in list {
-            let id = format!(
-                "{}-{}-{}",
-                info.tiny_id, info.msg_client_time, info.msg_random
-            );
+            let id = Message::make_id(&info.tiny_id, info.msg_client_time, info.msg_random);
             let fresh = self
                 .messages
                 .get(&owner, &id)

@@ -3,6 +3,11 @@ use serde::{Deserialize, Serialize};
 use super::{Payload, Profile};
 use crate::types::ConversationType;
 
+/// The ID of the C2C conversation with `peer`: `C2C<peer>`.
+pub(crate) fn c2c_id(peer: &str) -> String {
+    format!("{}{peer}", ConversationType::C2c.as_str())
+}
+
 /// A conversation, as in CONVERSATION_LIST_UPDATED and the conversation
 /// APIs: the fields of the official `Conversation` object that apply to
 /// one-to-one (C2C) conversations.

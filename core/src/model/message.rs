@@ -200,12 +200,37 @@ pub struct MessageReceipt {
 }
 
 impl Message {
+    /// A message's ID as the official SDK forms it:
+    /// `<sender TinyId>-<client time>-<random>`.
+    pub(crate) fn make_id(tiny_id: &str, client_time: u64, random: u64) -> String {
+        format!("{tiny_id}-{client_time}-{random}")
+    }
+
     /// The dedup key the official SDK uses: `from-to-random-sequence-time`.
     pub fn dedup_key(&self) -> String {
         format!(
             "{}-{}-{}-{}-{}",
             self.from, self.to, self.random, self.sequence, self.time
         )
+    }
+
+    /// Whether this is the message those parts of a [`dedup_key`] name
+    /// (compared field by field, without building the key).
+    ///
+    /// [`dedup_key`]: Message::dedup_key
+    pub(crate) fn has_dedup_parts(
+        &self,
+        from: &str,
+        to: &str,
+        random: u64,
+        sequence: u64,
+        time: u64,
+    ) -> bool {
+        self.from == from
+            && self.to == to
+            && self.random == random
+            && self.sequence == sequence
+            && self.time == time
     }
 
     /// The key the message commands use for a C2C message:
@@ -267,11 +292,8 @@ impl Message {
             Flow::Out => &wire.to_account,
         };
         Message {
-            id: format!(
-                "{}-{}-{}",
-                wire.tiny_id, wire.msg_client_time, wire.msg_random
-            ),
-            conversation_id: format!("{}{}", ConversationType::C2c.as_str(), peer),
+            id: Message::make_id(&wire.tiny_id, wire.msg_client_time, wire.msg_random),
+            conversation_id: super::c2c_id(peer),
             conversation_type: ConversationType::C2c,
             from: wire.from_account.clone(),
             to: wire.to_account.clone(),

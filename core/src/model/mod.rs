@@ -6,6 +6,7 @@ mod group;
 mod message;
 mod relationship;
 
+pub(crate) use conversation::c2c_id;
 pub use conversation::{
     Conversation, ConversationFailure, ConversationGroupResult, LastMessage, MessageRemindType,
 };
