@@ -18,7 +18,7 @@ use tcchat_core::proto::contact::{
     UpdateContactGroupRequest, UpdateGroupPush, UpdateGroupResult,
 };
 use tcchat_core::proto::BaseReply;
-use tcchat_core::wire::{Frame, Head};
+use tcchat_core::wire::Frame;
 
 use super::conn::Ident;
 use super::conversations::{contact_event, PushType, C2C};
@@ -82,25 +82,6 @@ fn contact_problem(contact: &ContactItem) -> Option<(u32, String)> {
 }
 
 impl<S: Store> Engine<S> {
-    /// Answer a group command with its result.
-    fn group_command<R: serde::Serialize>(
-        &mut self,
-        unix_ms: u64,
-        me: &Ident,
-        conn: ConnId,
-        gzip: bool,
-        head: &Head,
-        result: Result<(R, Queued), Fail>,
-    ) {
-        match result {
-            Ok((reply, queued)) => {
-                self.reply_change(me, conn, gzip, head, &reply);
-                self.push_queued(unix_ms, queued);
-            }
-            Err(fail) => self.answer_fail(conn, gzip, head, fail),
-        }
-    }
-
     /// `recentcontact.create_contact_group`.
     pub(super) fn on_group_create(
         &mut self,
@@ -115,7 +96,7 @@ impl<S: Store> Engine<S> {
             return;
         };
         let result = self.group_create(&me, &req);
-        self.group_command(unix_ms, &me, conn, gzip, &frame.head, result);
+        self.finish_change(unix_ms, &me, conn, gzip, &frame.head, result);
     }
 
     /// One group at a time (as Tencent), with its first conversations.
@@ -225,7 +206,7 @@ impl<S: Store> Engine<S> {
             return;
         };
         let result = self.group_update(&me, &req);
-        self.group_command(unix_ms, &me, conn, gzip, &frame.head, result);
+        self.finish_change(unix_ms, &me, conn, gzip, &frame.head, result);
     }
 
     /// `UpdateType` 1 with `UpdateGroupType` 1 (rename `OldGroupName` to
@@ -424,7 +405,7 @@ impl<S: Store> Engine<S> {
             return;
         };
         let result = self.group_delete(&me, &req);
-        self.group_command(unix_ms, &me, conn, gzip, &frame.head, result);
+        self.finish_change(unix_ms, &me, conn, gzip, &frame.head, result);
     }
 
     /// Delete the named groups that exist (51009 when none does), and
@@ -515,9 +496,6 @@ impl<S: Store> Engine<S> {
                 .collect();
             Ok(reply)
         })();
-        match result {
-            Ok(reply) => self.out.reply(conn, gzip, &frame.head, &reply),
-            Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),
-        }
+        self.finish_query(conn, gzip, &frame.head, result);
     }
 }

@@ -126,10 +126,8 @@ impl<S: Store> Engine<S> {
         let Some((me, req)) = self.begin::<PageGetRequest>(unix_ms, conn, gzip, frame) else {
             return;
         };
-        match self.page_get(&me, &req) {
-            Ok(reply) => self.out.reply(conn, gzip, &frame.head, &reply),
-            Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),
-        }
+        let result = self.page_get(&me, &req);
+        self.finish_query(conn, gzip, &frame.head, result);
     }
 
     /// The listed (not hidden) conversations, pinned first, then by the
@@ -204,13 +202,8 @@ impl<S: Store> Engine<S> {
         let Some((me, req)) = self.begin_change::<TopRequest>(unix_ms, conn, gzip, frame) else {
             return;
         };
-        match self.top(&me, &req) {
-            Ok(queued) => {
-                self.reply_change(&me, conn, gzip, &frame.head, &BaseReply::ok());
-                self.push_queued(unix_ms, queued);
-            }
-            Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),
-        }
+        let result = self.top(&me, &req).map(|queued| (BaseReply::ok(), queued));
+        self.finish_change(unix_ms, &me, conn, gzip, &frame.head, result);
     }
 
     /// Pin (`OperationType` 1) or unpin (2) C2C conversations (at most
@@ -310,13 +303,8 @@ impl<S: Store> Engine<S> {
         else {
             return;
         };
-        match self.batch_delete(&me, &req) {
-            Ok((reply, queued)) => {
-                self.reply_change(&me, conn, gzip, &frame.head, &reply);
-                self.push_queued(unix_ms, queued);
-            }
-            Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),
-        }
+        let result = self.batch_delete(&me, &req);
+        self.finish_change(unix_ms, &me, conn, gzip, &frame.head, result);
     }
 
     /// Hide conversations until their next message: unpinned, no unread

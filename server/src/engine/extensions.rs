@@ -75,13 +75,8 @@ impl<S: Store> Engine<S> {
         else {
             return;
         };
-        match self.ext_set(&me, &req) {
-            Ok((reply, queued)) => {
-                self.reply_change(&me, conn, gzip, &frame.head, &reply);
-                self.push_queued(unix_ms, queued);
-            }
-            Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),
-        }
+        let result = self.ext_set(&me, &req);
+        self.finish_change(unix_ms, &me, conn, gzip, &frame.head, result);
     }
 
     fn ext_set(
@@ -280,9 +275,6 @@ impl<S: Store> Engine<S> {
                 clear_seq: m.state.ext_clear_seq,
             })
         })();
-        match result {
-            Ok(reply) => self.out.reply(conn, gzip, &frame.head, &reply),
-            Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),
-        }
+        self.finish_query(conn, gzip, &frame.head, result);
     }
 }

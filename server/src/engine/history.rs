@@ -19,10 +19,8 @@ impl<S: Store> Engine<S> {
         let Some((me, req)) = self.begin::<RoamRequest>(unix_ms, conn, gzip, frame) else {
             return;
         };
-        match self.roam_page(&me, &req) {
-            Ok(reply) => self.out.reply(conn, gzip, &frame.head, &reply),
-            Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),
-        }
+        let result = self.roam_page(&me, &req);
+        self.finish_query(conn, gzip, &frame.head, result);
     }
 
     /// One page of the conversation with `Peer_Account`, oldest first:

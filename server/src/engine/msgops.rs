@@ -115,13 +115,10 @@ impl<S: Store> Engine<S> {
         else {
             return;
         };
-        match self.revoke(unix_ms, &me, &req.msg_info) {
-            Ok(queued) => {
-                self.reply_change(&me, conn, gzip, &frame.head, &BaseReply::ok());
-                self.push_queued(unix_ms, queued);
-            }
-            Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),
-        }
+        let result = self
+            .revoke(unix_ms, &me, &req.msg_info)
+            .map(|queued| (BaseReply::ok(), queued));
+        self.finish_change(unix_ms, &me, conn, gzip, &frame.head, result);
     }
 
     /// Only the sender revokes, once; a second revoke is answered OK with
@@ -171,13 +168,8 @@ impl<S: Store> Engine<S> {
         let Some((me, req)) = self.begin_change::<ModifyRequest>(unix_ms, conn, gzip, frame) else {
             return;
         };
-        match self.modify(&me, req) {
-            Ok((reply, queued)) => {
-                self.reply_change(&me, conn, gzip, &frame.head, &reply);
-                self.push_queued(unix_ms, queued);
-            }
-            Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),
-        }
+        let result = self.modify(&me, req);
+        self.finish_change(unix_ms, &me, conn, gzip, &frame.head, result);
     }
 
     /// Either party modifies a message that is not revoked, naming the
@@ -281,13 +273,10 @@ impl<S: Store> Engine<S> {
         else {
             return;
         };
-        match self.delete_messages(&me, &req) {
-            Ok(queued) => {
-                self.reply_change(&me, conn, gzip, &frame.head, &BaseReply::ok());
-                self.push_queued(unix_ms, queued);
-            }
-            Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),
-        }
+        let result = self
+            .delete_messages(&me, &req)
+            .map(|queued| (BaseReply::ok(), queued));
+        self.finish_change(unix_ms, &me, conn, gzip, &frame.head, result);
     }
 
     /// The listed messages leave the caller's history (the peer keeps

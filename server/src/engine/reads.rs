@@ -35,13 +35,10 @@ impl<S: Store> Engine<S> {
         else {
             return;
         };
-        match self.msg_readed(unix_ms, &me, &req) {
-            Ok(queued) => {
-                self.reply_change(&me, conn, gzip, &frame.head, &BaseReply::ok());
-                self.push_queued(unix_ms, queued);
-            }
-            Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),
-        }
+        let result = self
+            .msg_readed(unix_ms, &me, &req)
+            .map(|queued| (BaseReply::ok(), queued));
+        self.finish_change(unix_ms, &me, conn, gzip, &frame.head, result);
     }
 
     /// Each conversation's read time moves forward to `LastedMsgTime`
@@ -126,13 +123,10 @@ impl<S: Store> Engine<S> {
         else {
             return;
         };
-        match self.read_receipt(unix_ms, &me, &req) {
-            Ok(queued) => {
-                self.reply_change(&me, conn, gzip, &frame.head, &BaseReply::ok());
-                self.push_queued(unix_ms, queued);
-            }
-            Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),
-        }
+        let result = self
+            .read_receipt(unix_ms, &me, &req)
+            .map(|queued| (BaseReply::ok(), queued));
+        self.finish_change(unix_ms, &me, conn, gzip, &frame.head, result);
     }
 
     /// The recipient marks messages of `Peer_Account` read. Every listed
@@ -222,19 +216,11 @@ impl<S: Store> Engine<S> {
                 let conv = self.store.conversation(me.app, peer, &me.user)?;
                 read_time.push(conv.map_or(0, |c| c.read_time));
             }
-            Ok::<_, Fail>(read_time)
+            Ok::<_, Fail>(PeerReadTimeReply {
+                base: BaseReply::ok(),
+                read_time,
+            })
         })();
-        match result {
-            Ok(read_time) => self.out.reply(
-                conn,
-                gzip,
-                &frame.head,
-                &PeerReadTimeReply {
-                    base: BaseReply::ok(),
-                    read_time,
-                },
-            ),
-            Err(fail) => self.answer_fail(conn, gzip, &frame.head, fail),
-        }
+        self.finish_query(conn, gzip, &frame.head, result);
     }
 }

@@ -8,6 +8,7 @@ use tcchat_core::wire::{Frame, Head};
 
 use super::conn::Ident;
 use super::messaging::MAX_USER_ID_LEN;
+use super::notify::Queued;
 use super::{ConnId, Engine};
 use crate::codes;
 use crate::store::{Store, StoreError};
@@ -140,6 +141,41 @@ impl<S: Store> Engine<S> {
                     .fail(conn, gzip, &frame.head, err.code(), err.to_string());
                 None
             }
+        }
+    }
+
+    /// Finish a state-changing request of `me`: its reply (kept for a
+    /// resend), then the pushes of the notifications it stored; or its
+    /// refusal.
+    pub(super) fn finish_change<B: Serialize>(
+        &mut self,
+        unix_ms: u64,
+        me: &Ident,
+        conn: ConnId,
+        gzip: bool,
+        head: &Head,
+        result: Result<(B, Queued), Fail>,
+    ) {
+        match result {
+            Ok((reply, queued)) => {
+                self.reply_change(me, conn, gzip, head, &reply);
+                self.push_queued(unix_ms, queued);
+            }
+            Err(fail) => self.answer_fail(conn, gzip, head, fail),
+        }
+    }
+
+    /// Finish a request that changes nothing: its reply or its refusal.
+    pub(super) fn finish_query<B: Serialize>(
+        &mut self,
+        conn: ConnId,
+        gzip: bool,
+        head: &Head,
+        result: Result<B, Fail>,
+    ) {
+        match result {
+            Ok(reply) => self.out.reply(conn, gzip, head, &reply),
+            Err(fail) => self.answer_fail(conn, gzip, head, fail),
         }
     }
 
