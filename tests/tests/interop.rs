@@ -177,6 +177,12 @@ fn official_sdk_pages_through_offline_messages() {
         let mut ivy = Agent::create("s1-paging-ivy", &url, 0).await;
         ivy.login("ivy").await;
         ivy.settle().await;
+        // The pages may still be on their way after settling (SDK_READY
+        // comes before the first getmsg reply): wait for the last one.
+        ivy.wait("the last getmsg page", 0, PATIENCE, |r| {
+            r["k"] == "down" && r["servcmd"] == "openim.getmsg" && r["body"]["SyncFlag"] == 2
+        })
+        .await;
 
         let pages: Vec<Value> = ivy
             .records()
@@ -1117,6 +1123,19 @@ fn official_sdk_recovers_a_known_conversation_after_reconnect() {
             synced["body"]["C2CPairUnreadCount"],
             json!([{"From_Account": "alice", "UnreadCount": 4}]),
             "{synced}"
+        );
+        // The rule rests on the SDK's order: its getmsg goes out only after
+        // the recovery's reply, so every message of that page is held.
+        let after: Vec<Value> = mona.records_since(relogin);
+        let at = |k: &str, cmd: &str| {
+            after
+                .iter()
+                .position(|r| r["k"] == k && r["servcmd"] == cmd)
+                .unwrap_or_else(|| panic!("no {k} {cmd} after the re-login"))
+        };
+        assert!(
+            at("down", "openim.getroammsg") < at("up", "openim.getmsg"),
+            "the SDK synced before its recovery was answered: the count below no longer follows"
         );
         // The official SDK counts the held message and the missed ones of
         // the newest second (see above).
