@@ -19,14 +19,10 @@ impl<S: Store> Engine<S> {
     /// `MsgSeq` + `MsgRandom`), reply `MsgTime` and `MsgKey`, push to the
     /// recipient's online instances and a sync copy to the sender's others.
     pub(super) fn on_sendmsg(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
+        let Some((me, req)) = self.begin::<SendMsgRequest>(unix_ms, conn, gzip, frame) else {
+            return;
+        };
         let head = &frame.head;
-        let Some(me) = self.ident(conn, head, unix_ms) else {
-            return self.refuse_unidentified(conn, gzip, head);
-        };
-        let req: SendMsgRequest = match frame.body_as() {
-            Ok(req) => req,
-            Err(err) => return self.out.fail(conn, gzip, head, err.code(), err.to_string()),
-        };
         if !req.from_account.is_empty() && req.from_account != me.user {
             let info = format!(
                 "From_Account {:?} is not the logged-in user {:?}",

@@ -58,14 +58,10 @@ pub const PAGE_BYTES: usize = 256 * 1024;
 impl<S: Store> Engine<S> {
     /// `openim.getmsg`: a page of the inbox after the cookie's position.
     pub(super) fn on_getmsg(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
+        let Some((me, req)) = self.begin::<GetMsgRequest>(unix_ms, conn, gzip, frame) else {
+            return;
+        };
         let head = &frame.head;
-        let Some(me) = self.ident(conn, head, unix_ms) else {
-            return self.refuse_unidentified(conn, gzip, head);
-        };
-        let req: GetMsgRequest = match frame.body_as() {
-            Ok(req) => req,
-            Err(err) => return self.out.fail(conn, gzip, head, err.code(), err.to_string()),
-        };
         // A cookie proves its reply arrived: everything up to it was
         // received by this user.
         if let Some(pos) = cookie::decode(self.epoch, &req.cookie) {
