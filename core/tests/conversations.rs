@@ -138,6 +138,30 @@ fn recent_contact_mod(items: Value) -> Value {
     json!([{"Event": 11, "RecentContactMod": items}])
 }
 
+/// u2's revoke of its message `seq` (random `seq`) sent at `time`.
+fn u2_revokes(seq: u64, time: u64) -> Value {
+    json!([{"Event": 9, "C2cNotifyMsgArray": [{"WithdrawC2cMsgNotify": {"C2cWithdrawInfoArray": [
+        {"From_Account": "u2", "To_Account": "u1", "MsgSeq": seq, "MsgRandom": seq, "MsgTimeStamp": time,
+         "MsgClientTime": time, "TinyId": "tiny-u2", "RevokerInfo": {"Revoker_Account": "u2", "Reason": ""}}]}}]}])
+}
+
+/// Logged in with a conversation with u2 whose `unread` messages the
+/// login's `C2CPairUnreadCount` counted and this instance does not hold.
+fn with_untracked_unread(unread: u64) -> Harness {
+    let mut h = Harness::logging_in();
+    h.reply(
+        servcmd::CONV_PAGE_GET,
+        json!({"CompleteFlag": 1, "SessionItem": [session("u2", T0, 8, "u2", "h")]}),
+    );
+    h.reply(
+        servcmd::GET_MSG,
+        json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": [],
+               "C2CPairUnreadCount": [{"From_Account": "u2", "UnreadCount": unread}]}),
+    );
+    assert_eq!(h.conv("C2Cu2").unread_count, unread);
+    h
+}
+
 fn count(events: &[Event], name: EventName) -> usize {
     events.iter().filter(|e| e.name() == name).count()
 }
@@ -495,12 +519,7 @@ fn revoking_an_unread_message_lowers_unread_and_marks_the_last_message() {
         wire_msg("u2", "u1", 2, 2, T0 + 1, "b"),
     ]));
     h.take_events();
-    let revoke = |seq: u64, time: u64| {
-        json!([{"Event": 9, "C2cNotifyMsgArray": [{"WithdrawC2cMsgNotify": {"C2cWithdrawInfoArray": [
-            {"From_Account": "u2", "To_Account": "u1", "MsgSeq": seq, "MsgRandom": seq, "MsgTimeStamp": time,
-             "MsgClientTime": time, "TinyId": "tiny-u2", "RevokerInfo": {"Revoker_Account": "u2", "Reason": ""}}]}}]}])
-    };
-    h.push_events(revoke(2, T0 + 1));
+    h.push_events(u2_revokes(2, T0 + 1));
     let events = h.take_events();
     assert_eq!(
         names(&events),
@@ -515,7 +534,7 @@ fn revoking_an_unread_message_lowers_unread_and_marks_the_last_message() {
     assert_eq!(u2.unread_count, 1);
     assert!(u2.last_message.as_ref().unwrap().is_revoked);
     // The same revoke again changes nothing.
-    h.push_events(revoke(2, T0 + 1));
+    h.push_events(u2_revokes(2, T0 + 1));
     assert!(h.take_events().is_empty());
     assert_eq!(h.conv("C2Cu2").unread_count, 1);
 }
@@ -1684,21 +1703,9 @@ fn a_message_before_page_get_adds_to_the_servers_count() {
 /// it was unread, so it asks the server again, and takes its counts.
 #[test]
 fn a_revoke_of_a_message_not_held_asks_the_server_for_the_counts() {
-    let mut h = Harness::logging_in();
-    h.reply(
-        servcmd::CONV_PAGE_GET,
-        json!({"CompleteFlag": 1, "SessionItem": [session("u2", T0, 8, "u2", "h")]}),
-    );
-    h.reply(
-        servcmd::GET_MSG,
-        json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": [],
-               "C2CPairUnreadCount": [{"From_Account": "u2", "UnreadCount": 5}]}),
-    );
-    assert_eq!(h.conv("C2Cu2").unread_count, 5);
+    let mut h = with_untracked_unread(5);
     let syncs = h.sent_of(servcmd::GET_MSG).len();
-    h.push_events(json!([{"Event": 9, "C2cNotifyMsgArray": [{"WithdrawC2cMsgNotify": {"C2cWithdrawInfoArray": [
-        {"From_Account": "u2", "To_Account": "u1", "MsgSeq": 7, "MsgRandom": 7, "MsgTimeStamp": T0 - 1,
-         "MsgClientTime": T0 - 1, "TinyId": "tiny-u2", "RevokerInfo": {"Revoker_Account": "u2", "Reason": ""}}]}}]}]));
+    h.push_events(u2_revokes(7, T0 - 1));
     assert_eq!(
         h.sent_of(servcmd::GET_MSG).len(),
         syncs + 1,
@@ -1718,21 +1725,10 @@ fn a_revoke_of_a_message_not_held_asks_the_server_for_the_counts() {
 /// unread messages this instance does not track, asks the server again.
 #[test]
 fn a_repeated_revoke_of_a_held_message_asks_nothing() {
-    let mut h = Harness::logging_in();
-    h.reply(
-        servcmd::CONV_PAGE_GET,
-        json!({"CompleteFlag": 1, "SessionItem": [session("u2", T0, 8, "u2", "h")]}),
-    );
-    h.reply(
-        servcmd::GET_MSG,
-        json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": [],
-               "C2CPairUnreadCount": [{"From_Account": "u2", "UnreadCount": 5}]}),
-    );
+    let mut h = with_untracked_unread(5);
     h.push_events(msgs(vec![wire_msg("u2", "u1", 9, 9, T0 + 1, "new")]));
     assert_eq!(h.conv("C2Cu2").unread_count, 6);
-    let revoke = json!([{"Event": 9, "C2cNotifyMsgArray": [{"WithdrawC2cMsgNotify": {"C2cWithdrawInfoArray": [
-        {"From_Account": "u2", "To_Account": "u1", "MsgSeq": 9, "MsgRandom": 9, "MsgTimeStamp": T0 + 1,
-         "MsgClientTime": T0 + 1, "TinyId": "tiny-u2", "RevokerInfo": {"Revoker_Account": "u2", "Reason": ""}}]}}]}]);
+    let revoke = u2_revokes(9, T0 + 1);
     let syncs = h.sent_of(servcmd::GET_MSG).len();
     h.push_events(revoke.clone());
     assert_eq!(h.conv("C2Cu2").unread_count, 5, "the tracked one uncounted");
