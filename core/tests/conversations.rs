@@ -1743,6 +1743,37 @@ fn a_repeated_revoke_of_a_held_message_asks_nothing() {
     );
 }
 
+/// A message held from history was never counted here, so when the peer
+/// revokes it and the count includes messages this instance never saw, the
+/// instance cannot tell whether it was among them: it asks the server, as
+/// for a message it does not hold.
+#[test]
+fn a_revoke_of_a_message_held_from_history_asks_the_server_for_the_counts() {
+    let mut h = with_untracked_unread(5);
+    let id = h.client.get_message_list(h.now, "C2Cu2", None).unwrap();
+    h.drain();
+    h.reply(
+        servcmd::GET_ROAM,
+        json!({"Complete": 1, "MsgList": [wire_msg("u2", "u1", 7, 7, T0 - 1, "old")],
+               "MsgKey": "7_7_0", "LastMsgTime": T0 - 1}),
+    );
+    h.reply(servcmd::GET_PEER_READ_TIME, json!({"ReadTime": [0]}));
+    assert!(h.result(id).is_ok());
+    let syncs = h.sent_of(servcmd::GET_MSG).len();
+    h.push_events(u2_revokes(7, T0 - 1));
+    assert_eq!(
+        h.sent_of(servcmd::GET_MSG).len(),
+        syncs + 1,
+        "counts asked again"
+    );
+    h.reply(
+        servcmd::GET_MSG,
+        json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": [],
+               "C2CPairUnreadCount": [{"From_Account": "u2", "UnreadCount": 4}]}),
+    );
+    assert_eq!(h.conv("C2Cu2").unread_count, 4);
+}
+
 /// Found by the simulation (seed 6070 of profile `messages`): the list
 /// request of a login whose link died is resent at the re-login; the time
 /// spent reconnecting must not expire it just before its reply.

@@ -225,15 +225,16 @@ impl Client {
     }
 
     /// The peer revoked a message of `conversation_id` that this instance
-    /// does not hold (it was delivered before this login, or to another
-    /// instance). A counted one it tracks is uncounted. Otherwise, when
+    /// did not count itself: one it does not hold (delivered before this
+    /// login, or to another instance), or one it holds from history (which
+    /// is never counted). A counted one it tracks is uncounted. Otherwise, when
     /// the count includes messages this instance never saw (the login's
     /// `C2CPairUnreadCount`), the revoked one may be among them or not
     /// (it may be older than the read time, which only the server knows):
     /// the server is asked again, by a getmsg whose final page carries the
     /// counts (found by the simulation, seed 1433 of profile `messages`).
     /// That reply comes after the revoke's push, so it counts without it.
-    pub(super) fn conv_unheld_revoked(&mut self, now: Instant, conversation_id: &str, id: &str) {
+    pub(super) fn conv_peer_revoked(&mut self, now: Instant, conversation_id: &str, id: &str) {
         if !matches!(self.session, Session::Ready(_)) {
             return;
         }

@@ -162,18 +162,25 @@ impl Client {
                 .messages_in(&owner, &conv)
                 .find(|m| m.sequence == info.msg.msg_seq && m.random == info.msg.msg_random)
                 .map(|m| (m.id.clone(), m.is_revoked));
+            let from_peer = info.msg.from_account != owner;
             let target = match held {
-                Some((id, false)) => id,
+                Some((id, false)) => {
+                    if from_peer {
+                        // Held from history, it was never counted here.
+                        self.conv_peer_revoked(now, &conv, &id);
+                    }
+                    id
+                }
                 // Held and already revoked: a repeated notice, nothing to do.
                 Some((_, true)) => continue,
                 None => {
-                    if info.msg.from_account != owner {
+                    if from_peer {
                         let id = Message::make_id(
                             &info.tiny_id,
                             info.msg_client_time,
                             info.msg.msg_random,
                         );
-                        self.conv_unheld_revoked(now, &conv, &id);
+                        self.conv_peer_revoked(now, &conv, &id);
                     }
                     continue;
                 }
