@@ -22,8 +22,8 @@ pub const ROAM_PAGE_BYTES: usize = 256 * 1024;
 /// a group creation or update: [`MAX_GROUP_ITEMS_PER_REQUEST`]).
 pub const MAX_ITEMS_PER_REQUEST: usize = 100;
 /// Most conversations in one conversation-group creation or update: as
-/// many as all groups may hold together, so one call can fill a group (the
-/// client checks the same 1,000 before sending). More: 10005.
+/// many as all groups may hold together, so one call can fill a group
+/// (tcchat's client allows up to 1,000 per call). More: 10005.
 pub const MAX_GROUP_ITEMS_PER_REQUEST: usize = MAX_GROUPED_CONVERSATIONS;
 /// Most extension keys set or deleted in one `set_key_values` (Tencent's
 /// and the official SDK's limit). More: 10005.

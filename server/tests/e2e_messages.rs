@@ -476,10 +476,16 @@ fn read_reports_reach_the_peer_and_the_other_instance<S: Store>(sim: Sim<S>) {
         )
         .ok();
     assert_eq!(times.body()["ReadTime"], json!([now]));
-    // A peer alice has no conversation with: nothing to read, nothing
-    // stored, nobody told (not even with a receipt).
+    // A peer alice has no message with: nothing to read, nothing stored,
+    // nobody told (not even with a receipt), also when a pin made a
+    // conversation record for it.
     let stranger = json!({"C2CMsgReaded": {"Cookie": "", "C2CMsgReadedItem": [{"To_Account": "stranger", "LastedMsgTime": now, "Receipt": 1}]}});
     let out = a1.op(&mut sim, "openim.msgreaded", stranger).ok();
+    assert!(out.others.is_empty(), "{:?}", out.pushed_to());
+    let pinned = json!({"From_Account": "alice", "OperationType": 1, "RecentContactItem": [{"Type": 1, "To_Account": "pinned"}]});
+    a1.op(&mut sim, "recentcontact.top", pinned).ok();
+    let read_pinned = json!({"C2CMsgReaded": {"Cookie": "", "C2CMsgReadedItem": [{"To_Account": "pinned", "LastedMsgTime": now, "Receipt": 1}]}});
+    let out = a1.op(&mut sim, "openim.msgreaded", read_pinned).ok();
     assert!(out.others.is_empty(), "{:?}", out.pushed_to());
     let list = a1
         .op(

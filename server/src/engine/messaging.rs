@@ -7,6 +7,7 @@ use tcchat_core::proto::{
 use tcchat_core::wire::{servcmd, Frame};
 
 use super::notify::EVENT_C2C_MSG;
+use super::request::check_peer;
 use super::{cookie, ConnId, Engine};
 use crate::codes;
 use crate::store::{Appended, MessageRecord, MessageState, NewMessage, Store};
@@ -32,14 +33,8 @@ impl<S: Store> Engine<S> {
                 .out
                 .fail(conn, gzip, head, codes::INVALID_ACCOUNT, info);
         }
-        if req.to_account.is_empty() || req.to_account.len() > MAX_USER_ID_LEN {
-            return self.out.fail(
-                conn,
-                gzip,
-                head,
-                codes::INVALID_ACCOUNT,
-                format!("To_Account must be 1 to {MAX_USER_ID_LEN} bytes"),
-            );
+        if let Err(fail) = check_peer("To_Account", &req.to_account) {
+            return self.answer_fail(conn, gzip, head, fail);
         }
         if let Err((code, info)) = check_body(&req.msg_body, &req.cloud_custom_data) {
             return self.out.fail(conn, gzip, head, code, info);

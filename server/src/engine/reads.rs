@@ -42,8 +42,8 @@ impl<S: Store> Engine<S> {
     }
 
     /// Each conversation's read time moves forward to `LastedMsgTime`
-    /// (never back, never past the server's clock; a peer with no
-    /// conversation is skipped). When it moves, the
+    /// (never back, never past the server's clock; a peer with no message
+    /// either way is skipped). When it moves, the
     /// reader's other instances get `ReadC2cMsgNotify`, and with `Receipt:
     /// 1` the peer gets `C2cReadedReceipt` (MESSAGE_READ_BY_PEER).
     fn msg_readed(
@@ -66,12 +66,19 @@ impl<S: Store> Engine<S> {
         let mut changes = Vec::new();
         let mut notices = Vec::new();
         for (peer, (time, receipt)) in reads {
-            // Without a conversation there is no message to read (its first
-            // message creates it, a delete only hides it): nothing is
-            // stored, nobody is told, whatever name the caller gave.
+            // Without a message between the two there is nothing to read:
+            // nothing is stored and nobody is told, whatever name the
+            // caller gave. (A pin alone creates a conversation record.)
             let Some(mut conv) = self.store.conversation(me.app, &me.user, peer)? else {
                 continue;
             };
+            if self
+                .store
+                .history(me.app, &me.user, peer, 0, u64::MAX, 1)?
+                .is_empty()
+            {
+                continue;
+            }
             if time <= conv.read_time {
                 continue;
             }
