@@ -9,10 +9,11 @@ use std::time::Instant;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::conversations::{c2c_id, c2c_peer, ConvOp, Conversations};
+use super::conversations::{c2c_peer, ConvOp, Conversations};
 use super::request::Purpose;
 use super::{Client, RequestId, Response};
 use crate::error::{ChatError, ErrorCode};
+use crate::model::c2c_id;
 use crate::model::Conversation;
 use crate::proto::contact::{
     BatchDeleteReply, BatchDeleteRequest, ContactItem, PageGetReply, TopRequest,
@@ -35,7 +36,7 @@ impl Client {
     /// conversation type this client does not handle yet (`GROUP`, `TOPIC`,
     /// `@TIM#SYSTEM`), 2503 for a malformed ID. The one check behind every
     /// API that takes a conversation ID.
-    pub(crate) fn check_conversation_id(
+    pub(super) fn check_conversation_id(
         &mut self,
         api: &str,
         conversation_id: &str,

@@ -10,11 +10,12 @@ use std::time::Instant;
 
 use super::conv_api::parse_reply;
 use super::conv_groups::{group_id_of, ConvGroups, GroupSync};
-use super::conversations::{c2c_id, valid_peer, ConvOp, Conversations};
+use super::conversations::{valid_peer, ConvOp, Conversations};
 use super::features::Feature;
 use super::request::Purpose;
 use super::{Client, RequestId, Response};
 use crate::error::{ChatError, ErrorCode};
+use crate::model::c2c_id;
 use crate::model::{ConversationFailure, ConversationGroupResult};
 use crate::proto::contact::{
     ContactItem, ContactResultItem, ContactUpdateItem, CreateContactGroupReply,

@@ -15,7 +15,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::conv_list::{c2c_id, valid_peer, Conversations};
+use super::conv_list::{valid_peer, Conversations};
+use crate::model::c2c_id;
 use crate::proto::config::parse_bit_string;
 use crate::proto::contact::{GetContactGroupReply, GroupItem};
 

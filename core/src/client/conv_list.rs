@@ -13,7 +13,6 @@ use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
 use super::conv_groups::{ConvGroups, GroupSync};
 use super::Client;
-pub(crate) use crate::model::c2c_id;
 use crate::model::{Conversation, LastMessage, Message, MessageRemindType, Payload, Profile};
 use crate::proto::contact::SessionItem;
 use crate::types::{ConversationType, MessageType};

@@ -30,13 +30,13 @@ use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use super::cache::HistoryState;
-pub(crate) use super::conv_list::{c2c_id, c2c_peer, valid_peer, Conversations};
+pub(crate) use super::conv_list::{c2c_peer, valid_peer, Conversations};
 use super::conv_list::{Dirty, Last, ListSync};
 use super::request::Purpose;
 use super::session::Session;
 use super::{Client, RequestId};
 use crate::event::Event;
-use crate::model::{Message, MessageRemindType};
+use crate::model::{c2c_id, Message, MessageRemindType};
 use crate::proto::config::parse_bit_string;
 use crate::proto::contact::{
     PageGetReply, PageGetRequest, PairUnreadCount, RecentContactMod, SessionItem,
@@ -108,7 +108,15 @@ impl ConvOp {
     /// Whether it changes the server's state (a user's command, not a
     /// list or group page).
     pub(crate) fn is_change(&self) -> bool {
-        self.waiter().is_some()
+        match self {
+            ConvOp::Page(_) | ConvOp::GroupPage(_) => false,
+            ConvOp::Delete { .. }
+            | ConvOp::Pin { .. }
+            | ConvOp::CreateGroup { .. }
+            | ConvOp::DeleteGroup { .. }
+            | ConvOp::RenameGroup { .. }
+            | ConvOp::Members { .. } => true,
+        }
     }
 
     /// The user command waiting on it; `None` for the SDK's own requests.

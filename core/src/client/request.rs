@@ -70,7 +70,9 @@ impl Purpose {
 
     /// Whether it asks the server to change state the server keeps (a
     /// message or conversation operation): when it times out after going
-    /// out, the server may still apply it.
+    /// out, the server may still apply it. A send is not one of these: the
+    /// user resends a failed message, and the server answers a duplicate
+    /// with the message as stored.
     pub(crate) fn is_change(&self) -> bool {
         match self {
             Purpose::Revoke(..)
