@@ -153,13 +153,30 @@ fn with_untracked_unread(unread: u64) -> Harness {
         servcmd::CONV_PAGE_GET,
         json!({"CompleteFlag": 1, "SessionItem": [session("u2", T0, 8, "u2", "h")]}),
     );
+    reply_u2_count(&mut h, unread);
+    assert_eq!(h.conv("C2Cu2").unread_count, unread);
+    h
+}
+
+/// u2 revokes its message `seq` sent at `time`, which the instance cannot
+/// place: it asks getmsg once for the counts.
+fn revoke_that_asks_for_the_counts(h: &mut Harness, seq: u64, time: u64) {
+    let syncs = h.sent_of(servcmd::GET_MSG).len();
+    h.push_events(u2_revokes(seq, time));
+    assert_eq!(
+        h.sent_of(servcmd::GET_MSG).len(),
+        syncs + 1,
+        "counts asked again"
+    );
+}
+
+/// The final getmsg page, with the server's count of u2's unread messages.
+fn reply_u2_count(h: &mut Harness, unread: u64) {
     h.reply(
         servcmd::GET_MSG,
         json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": [],
                "C2CPairUnreadCount": [{"From_Account": "u2", "UnreadCount": unread}]}),
     );
-    assert_eq!(h.conv("C2Cu2").unread_count, unread);
-    h
 }
 
 fn count(events: &[Event], name: EventName) -> usize {
@@ -880,32 +897,14 @@ fn profiles_lists_and_ids() {
         ("@TIM#SYSTEM", ErrorCode::MSG_INVALID_CONV_TYPE),
     ] {
         // The message APIs answer an ID exactly as the conversation APIs.
-        assert_eq!(
-            h.client.set_message_read(h.now, bad).unwrap_err().code,
-            code
-        );
-        assert_eq!(
-            h.client
-                .get_message_list(h.now, bad, None)
-                .unwrap_err()
-                .code,
-            code
-        );
-        assert_eq!(
-            h.client.get_conversation_profile(bad).unwrap_err().code,
-            code
-        );
-        assert_eq!(
-            h.client.delete_conversation(h.now, bad).unwrap_err().code,
-            code
-        );
-        assert_eq!(
-            h.client
-                .pin_conversation(h.now, bad, true)
-                .unwrap_err()
-                .code,
-            code
-        );
+        let answers = [
+            h.client.set_message_read(h.now, bad).err(),
+            h.client.get_message_list(h.now, bad, None).err(),
+            h.client.get_conversation_profile(bad).err(),
+            h.client.delete_conversation(h.now, bad).err(),
+            h.client.pin_conversation(h.now, bad, true).err(),
+        ];
+        assert_eq!(answers.map(|e| e.map(|e| e.code)), [Some(code); 5], "{bad}");
     }
     let long = format!("C2C{}", "x".repeat(257));
     assert_eq!(
@@ -1704,19 +1703,9 @@ fn a_message_before_page_get_adds_to_the_servers_count() {
 #[test]
 fn a_revoke_of_a_message_not_held_asks_the_server_for_the_counts() {
     let mut h = with_untracked_unread(5);
-    let syncs = h.sent_of(servcmd::GET_MSG).len();
-    h.push_events(u2_revokes(7, T0 - 1));
-    assert_eq!(
-        h.sent_of(servcmd::GET_MSG).len(),
-        syncs + 1,
-        "counts asked again"
-    );
+    revoke_that_asks_for_the_counts(&mut h, 7, T0 - 1);
     assert_eq!(h.conv("C2Cu2").unread_count, 5, "not guessed");
-    h.reply(
-        servcmd::GET_MSG,
-        json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": [],
-               "C2CPairUnreadCount": [{"From_Account": "u2", "UnreadCount": 4}]}),
-    );
+    reply_u2_count(&mut h, 4);
     assert_eq!(h.conv("C2Cu2").unread_count, 4);
 }
 
@@ -1759,18 +1748,8 @@ fn a_revoke_of_a_message_held_from_history_asks_the_server_for_the_counts() {
     );
     h.reply(servcmd::GET_PEER_READ_TIME, json!({"ReadTime": [0]}));
     assert!(h.result(id).is_ok());
-    let syncs = h.sent_of(servcmd::GET_MSG).len();
-    h.push_events(u2_revokes(7, T0 - 1));
-    assert_eq!(
-        h.sent_of(servcmd::GET_MSG).len(),
-        syncs + 1,
-        "counts asked again"
-    );
-    h.reply(
-        servcmd::GET_MSG,
-        json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": [],
-               "C2CPairUnreadCount": [{"From_Account": "u2", "UnreadCount": 4}]}),
-    );
+    revoke_that_asks_for_the_counts(&mut h, 7, T0 - 1);
+    reply_u2_count(&mut h, 4);
     assert_eq!(h.conv("C2Cu2").unread_count, 4);
 }
 
