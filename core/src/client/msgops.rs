@@ -166,7 +166,8 @@ impl Client {
             let target = match held {
                 Some((id, false)) => {
                     if from_peer {
-                        // Held from history, it was never counted here.
+                        // Counted here if it arrived live, never if it came
+                        // from history: the same rule as for one not held.
                         self.conv_peer_revoked(now, &conv, &id);
                     }
                     id
