@@ -233,9 +233,10 @@ impl Client {
     }
 
     /// The peer revoked a message of `conversation_id` that this instance
-    /// did not count itself: one it does not hold (delivered before this
-    /// login, or to another instance), or one it holds from history (which
-    /// is never counted). A counted one it tracks is uncounted. Otherwise, when
+    /// may not have counted itself: one it does not hold (delivered before
+    /// this login, or to another instance), or one it holds (counted if it
+    /// arrived live, never if it came from history). A counted one it
+    /// tracks is uncounted. Otherwise, when
     /// the count includes messages this instance never saw (the login's
     /// `C2CPairUnreadCount`), the revoked one may be among them or not
     /// (it may be older than the read time, which only the server knows):
