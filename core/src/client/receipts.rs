@@ -65,11 +65,7 @@ impl Client {
                 })
                 .collect(),
         };
-        Ok(
-            self.enqueue_command(now, servcmd::C2C_READ_RECEIPT, &body, |id| {
-                Purpose::ReadReceipt(id)
-            }),
-        )
+        Ok(self.enqueue_command(now, servcmd::C2C_READ_RECEIPT, &body, Purpose::ReadReceipt))
     }
 
     /// The held copies of 1 to [`MAX_RECEIPT_MESSAGES`] messages (each

@@ -138,9 +138,10 @@ impl<S: Store> Engine<S> {
 
     /// The recipient marks messages of `Peer_Account` read. Every listed
     /// message must be from `Peer_Account` (else 10004) and exist as one it
-    /// sent to the caller (else 20022), or nothing is marked; the ones sent with `IsNeedReadReceipt` and not
-    /// marked before become peer-read, and the sender gets one Event 16
-    /// push naming them (MESSAGE_READ_RECEIPT_RECEIVED).
+    /// sent to the caller (else 20022), or nothing is marked; the ones sent
+    /// with `IsNeedReadReceipt` and not marked before become peer-read, and
+    /// the sender gets one Event 16 push naming them
+    /// (MESSAGE_READ_RECEIPT_RECEIVED).
     fn read_receipt(
         &mut self,
         unix_ms: u64,
