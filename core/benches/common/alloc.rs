@@ -2,6 +2,9 @@
 //! of the scale benches. Included by path (`#[path]`) only where it is
 //! wanted, so the timing benches keep the plain system allocator.
 
+// The one place in the workspace that needs `unsafe`: a `GlobalAlloc`.
+#![allow(unsafe_code)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
