@@ -71,6 +71,8 @@ pub mod model;
 pub mod options;
 pub mod proto;
 pub mod types;
+#[cfg(feature = "usersig")]
+pub mod usersig;
 pub mod wire;
 
 pub use client::{

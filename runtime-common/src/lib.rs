@@ -33,4 +33,9 @@ pub use tcchat_core::model::{
     MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
 };
 pub use tcchat_core::types;
+/// UserSig generation and verification (feature `usersig`): for tests and
+/// local development only; a production app gets its UserSigs from its
+/// backend, which alone holds the secret key.
+#[cfg(feature = "usersig")]
+pub use tcchat_core::usersig;
 pub use tcchat_core::{ChatError, ErrorCode, Event, EventName, LoginInfo, Options, Tuning};

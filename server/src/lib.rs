@@ -61,7 +61,10 @@ pub mod engine;
 mod error;
 mod net;
 pub mod store;
-pub mod usersig;
+/// UserSig generation and verification; the code lives in `tcchat-core`
+/// (feature `usersig`) so that client apps and tests can make UserSigs
+/// without depending on the server.
+pub use tcchat_core::usersig;
 
 pub use config::{AppConfig, DbLocation, ServerConfig};
 pub use error::ServerError;

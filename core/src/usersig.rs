@@ -1,5 +1,23 @@
 //! Tencent Cloud IM `UserSig` tickets (the public TLSSigAPIv2 scheme):
-//! generation and verification.
+//! generation and verification (feature `usersig`).
+//!
+//! **Generate UserSigs on your backend only.** Making one needs the
+//! application's secret key; a key shipped inside a client app can be
+//! extracted, and then anyone can sign in as any of your users. Generating
+//! UserSigs in a client is for tests and local development only, against a
+//! server whose key is a throwaway (such as `tcchat-server`'s `dev-secret`).
+//!
+//! ```
+//! use tcchat_core::usersig::{gen_usersig, verify_usersig};
+//!
+//! // On the backend: sign a 1-day ticket for alice, issued now.
+//! let now = 1_795_628_000; // unix seconds, from the backend's clock
+//! let sig = gen_usersig(1_400_000_000, "dev-secret", "alice", 86_400, now);
+//! // The server checks it with the same key.
+//! let claims = verify_usersig(&sig, 1_400_000_000, "dev-secret", "alice", now + 60)?;
+//! assert_eq!(claims.identifier, "alice");
+//! # Ok::<(), tcchat_core::usersig::UserSigError>(())
+//! ```
 //!
 //! A UserSig is a short-lived credential that a trusted backend issues for one
 //! user of one application (`SDKAppID`), signed with that application's secret
