@@ -12,9 +12,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use futures_util::StreamExt;
 use tcchat_async_std::{
-    Chat, CreateTextMessageOptions, Event, EventName, LoginOptions, Options, Payload,
+    Chat, CreateTextMessageOptions, Event, EventName, LoginOptions, Options, StreamExt,
 };
 use tcchat_server::{gen_usersig, AppConfig, ServerConfig};
 
@@ -44,9 +43,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 return;
             };
             for message in messages {
-                if let Payload::Text { text } = &message.payload {
+                if let Some(text) = message.text() {
                     println!("user1 MESSAGE_RECEIVED from {}: {text:?}", message.from);
-                    let _ = received_tx.unbounded_send(text.clone());
+                    let _ = received_tx.unbounded_send(text.to_owned());
                 }
             }
         })?;

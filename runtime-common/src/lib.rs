@@ -19,6 +19,9 @@ mod stream;
 mod transport;
 
 pub use chat::{Chat, LoginOptions, Reply};
+/// `next()` and the other stream combinators for [`EventStream`], so
+/// `chat.events(64).next().await` needs no `futures` import of its own.
+pub use futures_util::StreamExt;
 pub use listeners::{ListenerGuard, ListenerHandle};
 pub use plugin::{UploadPlugin, UploadRequest, UploadResponse};
 pub use runtime::{BoxFuture, Io, Runtime};
@@ -26,7 +29,8 @@ pub use stream::EventStream;
 
 pub use tcchat_core::listener::{Context, ListenerId, OffFilter};
 pub use tcchat_core::model::{
-    Conversation, ConversationFailure, ConversationGroupResult, LastMessage, MessageRemindType,
+    c2c_conversation_id, group_conversation_id, Conversation, ConversationFailure,
+    ConversationGroupResult, LastMessage, MessageRemindType,
 };
 pub use tcchat_core::model::{
     CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,

@@ -12,9 +12,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tcchat_server::{gen_usersig, AppConfig, ServerConfig};
-use tcchat_tokio::{
-    Chat, CreateTextMessageOptions, Event, EventName, LoginOptions, Options, Payload,
-};
+use tcchat_tokio::{Chat, CreateTextMessageOptions, Event, EventName, LoginOptions, Options};
 
 const SDK_APP_ID: u64 = 1_400_000_000;
 const SECRET_KEY: &str = "quickstart-secret-key";
@@ -49,12 +47,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _on_message = user1.on(EventName::MessageReceived, move |event: &Event| {
         if let Event::MessageReceived(messages) = event {
             for message in messages {
-                if let Payload::Text { text } = &message.payload {
+                if let Some(text) = message.text() {
                     println!(
                         "user1 MESSAGE_RECEIVED from {}: {text:?} (ID {})",
                         message.from, message.id
                     );
-                    let _ = received_tx.send(text.clone());
+                    let _ = received_tx.send(text.to_owned());
                 }
             }
         }

@@ -8,6 +8,29 @@ pub(crate) fn c2c_id(peer: &str) -> String {
     format!("{}{peer}", ConversationType::C2c.as_str())
 }
 
+/// The conversation ID of the one-to-one (C2C) chat with `user_id`, as the
+/// conversation APIs take it: `C2C<user_id>`.
+///
+/// ```
+/// assert_eq!(tcchat_core::model::c2c_conversation_id("alice"), "C2Calice");
+/// ```
+#[must_use]
+pub fn c2c_conversation_id(user_id: &str) -> String {
+    c2c_id(user_id)
+}
+
+/// The conversation ID of group `group_id`: `GROUP<group_id>`. A community
+/// topic's conversation is formed the same way from the topic ID (which
+/// contains its community's ID: `<community>@TOPIC#_<id>`).
+///
+/// ```
+/// assert_eq!(tcchat_core::model::group_conversation_id("@TGS#1ABC"), "GROUP@TGS#1ABC");
+/// ```
+#[must_use]
+pub fn group_conversation_id(group_id: &str) -> String {
+    format!("{}{group_id}", ConversationType::Group.as_str())
+}
+
 /// A conversation, as in CONVERSATION_LIST_UPDATED and the conversation
 /// APIs: the fields of the official `Conversation` object that apply to
 /// one-to-one (C2C) conversations.

@@ -50,6 +50,15 @@ struct CustomContent {
 }
 
 impl Payload {
+    /// The text of a text message; `None` for every other element.
+    #[must_use]
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Payload::Text { text } => Some(text),
+            _ => None,
+        }
+    }
+
     /// The element type string (`TYPES.MSG_*`).
     pub fn msg_type(&self) -> &str {
         match self {
@@ -200,6 +209,13 @@ pub struct MessageReceipt {
 }
 
 impl Message {
+    /// The text of a text message (`payload.text`); `None` for any other
+    /// type, so a handler can write `if let Some(text) = message.text()`.
+    #[must_use]
+    pub fn text(&self) -> Option<&str> {
+        self.payload.text()
+    }
+
     /// A message's ID as the official SDK forms it:
     /// `<sender TinyId>-<client time>-<random>`.
     pub(crate) fn make_id(tiny_id: &str, client_time: u64, random: u64) -> String {

@@ -8,7 +8,8 @@ mod relationship;
 
 pub(crate) use conversation::c2c_id;
 pub use conversation::{
-    Conversation, ConversationFailure, ConversationGroupResult, LastMessage, MessageRemindType,
+    c2c_conversation_id, group_conversation_id, Conversation, ConversationFailure,
+    ConversationGroupResult, LastMessage, MessageRemindType,
 };
 pub use group::{Group, Topic};
 pub(crate) use message::payload_of;
