@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+use super::logs::short;
 use super::messaging::MAX_USER_ID_LEN;
 use super::policy::KickType;
 use super::refusal::AdminError;
@@ -233,7 +234,7 @@ impl<S: Store> Engine<S> {
             }
         }
         let kicked = self.kick_user(unix_ms, app, user, KickType::RestApi);
-        tracing::info!(app, user, admin = %auth.identifier, kicked, "REST kick");
+        tracing::info!(app, user = %short(user), admin = %short(&auth.identifier), kicked, "REST kick");
         Ok(kicked)
     }
 
