@@ -78,9 +78,11 @@ pub enum LogSite {
     HttpRefused,
     /// A client that does not read was cut off.
     SlowConsumer,
+    /// A refused REST call.
+    RestRefused,
 }
 
-const SITES: usize = 8;
+const SITES: usize = 9;
 
 impl LogSite {
     fn index(self) -> usize {
@@ -93,6 +95,7 @@ impl LogSite {
             LogSite::AcceptRefused => 5,
             LogSite::HttpRefused => 6,
             LogSite::SlowConsumer => 7,
+            LogSite::RestRefused => 8,
         }
     }
 }

@@ -79,7 +79,10 @@ pub use limits::RateLimit;
 pub use policy::{InstancePolicy, KickType, PlatformClass};
 pub use query::ConnectQuery;
 pub use refusal::{AdminError, Refusal};
-pub use rest::{AdminAuth, RestRequest, RestResponse, KICK_PATH, MAX_REST_BODY};
+pub use rest::{
+    AdminAuth, RestRequest, RestResponse, ACCOUNT_IMPORT_PATH, KICK_PATH, MAX_IMPORT_ACCOUNTS,
+    MAX_REST_BODY, MULTIACCOUNT_IMPORT_PATH,
+};
 pub use token::KeySource;
 
 use a2::{hash_a2, A2Table};
