@@ -320,6 +320,44 @@ async fn a_flooding_sender_is_held_to_its_rate_and_others_are_served() {
     server.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a2_keys_come_from_the_os_even_with_a_fixed_seed() {
+    // A fixed seed makes the engine's own draws repeat; the driver's A2
+    // keys must not (issue 13: a CSPRNG outside the simulation).
+    let mut keys = Vec::new();
+    for _ in 0..2 {
+        let mut config = server_config();
+        config.seed = Some(7);
+        let server = start(config).await.unwrap();
+        let mut ws = ws_connect(&server.ws_url(), 1).await;
+        let identity = tcchat_core::wire::HeadIdentity::UserSig {
+            identifier: "alice".into(),
+            usersig: tcchat_server::gen_usersig(NET_APP, NET_KEY, "alice", 3600, unix_now()),
+        };
+        let head =
+            tcchat_core::wire::Head::request(NET_APP, &identity, "im_open_status.wslogin", 1, 0);
+        ws.send(Message::Binary(tcchat_core::wire::encode(
+            &head,
+            &json!({}),
+        )))
+        .await
+        .unwrap();
+        let reply = loop {
+            use futures_util::StreamExt;
+            let msg = tokio::time::timeout(WAIT, ws.next()).await.unwrap();
+            if let Some(Ok(Message::Binary(bytes))) = msg {
+                let frame = tcchat_core::wire::decode(&bytes).unwrap();
+                break serde_json::from_str::<serde_json::Value>(frame.body.get()).unwrap();
+            }
+        };
+        let key = reply["A2Key"].as_str().unwrap().to_owned();
+        assert_eq!(key.len(), 32);
+        keys.push(key);
+        server.shutdown().await;
+    }
+    assert_ne!(keys[0], keys[1]);
+}
+
 // ------------------------------------------------------------------ load run
 
 /// The figures of issue 14, against a release server process of its own:
@@ -604,6 +642,54 @@ mod load {
                 ok as f64 / took.as_secs_f64()
             );
             report("others' send", &sends);
+
+            // 4. Log output under request floods a peer controls: a
+            //    logged-in user sending unsupported 2 KiB servcmds, and
+            //    sockets sending logins with 4 KiB identifiers, for 10 s.
+            let mut eve = NetUser::login(&server.ws, "eve", 4).await;
+            let stop = Instant::now() + Duration::from_secs(10);
+            let log_before = server.log_bytes.load(std::sync::atomic::Ordering::Relaxed);
+            let base = server.ws.clone();
+            let logins = tokio::spawn(async move {
+                let mut sent = 0u64;
+                let identity = tcchat_core::wire::HeadIdentity::UserSig {
+                    identifier: "i".repeat(4096),
+                    usersig: "s".into(),
+                };
+                while Instant::now() < stop {
+                    let mut ws = ws_connect(&base, 5).await;
+                    for seq in 0..30 {
+                        let head = tcchat_core::wire::Head::request(
+                            NET_APP,
+                            &identity,
+                            "im_open_status.wslogin",
+                            seq,
+                            0,
+                        );
+                        let frame = tcchat_core::wire::encode(&head, &json!({}));
+                        if ws.send(Message::Binary(frame)).await.is_err() {
+                            break;
+                        }
+                        sent += 1;
+                    }
+                    let _ = ws_end(&mut ws).await;
+                }
+                sent
+            });
+            let servcmd = format!("x.{}", "y".repeat(2048));
+            let mut unsupported = 0u64;
+            while Instant::now() < stop {
+                assert_eq!(eve.call(&servcmd, json!({})).await["ErrorCode"], 10003);
+                unsupported += 1;
+            }
+            let logins = logins.await.unwrap();
+            let logged = server.log_bytes.load(std::sync::atomic::Ordering::Relaxed) - log_before;
+            println!(
+                "log flood: {unsupported} unsupported 2 KiB servcmds and {logins} logins with 4 KiB identifiers in 10 s: {logged} bytes of log ({} B/s)",
+                logged / 10
+            );
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            println!("at the end: RSS {} KiB", rss_kib(pid));
         });
     }
 }
