@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use super::budget::{FramePermits, Gate};
 use crate::codes;
@@ -85,7 +85,7 @@ pub(crate) fn os_seed() -> u64 {
 /// gone) with [`finished`](Self::finished).
 #[derive(Debug)]
 pub(crate) struct EngineThread {
-    crash: Option<oneshot::Sender<()>>,
+    crash: watch::Sender<bool>,
     done: Option<oneshot::Receiver<()>>,
 }
 
@@ -100,9 +100,7 @@ impl EngineThread {
     /// Stop the engine at once, leaking it and its store as a killed
     /// process would; returns when it has stopped.
     pub(crate) async fn crash(&mut self) {
-        if let Some(crash) = self.crash.take() {
-            let _ = crash.send(());
-        }
+        let _ = self.crash.send(true);
         self.finished().await;
     }
 }
@@ -113,7 +111,9 @@ pub(crate) fn spawn<S: Store + Send + 'static>(
     engine: Engine<S>,
     inputs: mpsc::UnboundedReceiver<Input>,
 ) -> std::io::Result<EngineThread> {
-    let (crash_tx, crash_rx) = oneshot::channel();
+    // Dropping the sender (a server dropped without shutdown) is not a
+    // crash: the engine then ends normally once its inputs are gone.
+    let (crash_tx, crash_rx) = watch::channel(false);
     let (done_tx, done_rx) = oneshot::channel();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -125,7 +125,7 @@ pub(crate) fn spawn<S: Store + Send + 'static>(
             let _ = done_tx.send(());
         })?;
     Ok(EngineThread {
-        crash: Some(crash_tx),
+        crash: crash_tx,
         done: Some(done_rx),
     })
 }
@@ -149,9 +149,10 @@ fn now() -> Instant {
 async fn run<S: Store>(
     engine: Engine<S>,
     mut inputs: mpsc::UnboundedReceiver<Input>,
-    mut crash: oneshot::Receiver<()>,
+    mut crash: watch::Receiver<bool>,
 ) {
     let mut engine = ManuallyDrop::new(engine);
+    let mut crash_open = true;
     let mut conns: HashMap<ConnId, ConnHandle> = HashMap::new();
     let mut logs = LogLimiter::new();
     loop {
@@ -164,10 +165,13 @@ async fn run<S: Store>(
         };
         tokio::select! {
             biased;
-            _ = &mut crash => {
-                tracing::debug!("engine crashed on purpose: leaking it");
-                return;
-            }
+            crashed = crash.wait_for(|c| *c), if crash_open => match crashed {
+                Ok(_) => {
+                    tracing::debug!("engine crashed on purpose: leaking it");
+                    return;
+                }
+                Err(_) => crash_open = false,
+            },
             input = inputs.recv() => match input {
                 None => break,
                 Some(Input::Connect { conn, query, peer, handle }) => {
