@@ -39,10 +39,15 @@ pub(crate) struct ConnSettings {
     pub max_frame_after_login: usize,
 }
 
+/// Control messages (pings, pongs) a socket may send before it is trusted;
+/// the engine never sees them, so its frame rate does not count them.
+const MAX_CONTROL_BEFORE_LOGIN: u32 = 100;
+
 enum ReadEnd {
     Closed,
     Text,
     TooBig,
+    TooManyControl,
     EngineGone,
 }
 
@@ -139,6 +144,7 @@ pub(crate) async fn run(stream: TcpStream, ctx: ConnContext) {
     let reader_gate = gate.clone();
     let mut reader = AbortOnDrop(tokio::spawn(async move {
         let gate = reader_gate;
+        let mut control = 0u32;
         while let Some(msg) = source.next().await {
             gate.message_boundary();
             match msg {
@@ -159,7 +165,13 @@ pub(crate) async fn run(stream: TcpStream, ctx: ConnContext) {
                 }
                 Ok(Message::Text(_)) => return ReadEnd::Text,
                 Ok(Message::Close(_)) => return ReadEnd::Closed,
-                Ok(_) => {}
+                Ok(_) if gate.is_trusted() => {}
+                Ok(_) => {
+                    control += 1;
+                    if control > MAX_CONTROL_BEFORE_LOGIN {
+                        return ReadEnd::TooManyControl;
+                    }
+                }
                 Err(WsError::Capacity(_)) => return ReadEnd::TooBig,
                 Err(_) if gate.overflowed() => return ReadEnd::TooBig,
                 Err(_) => return ReadEnd::Closed,
@@ -179,6 +191,10 @@ pub(crate) async fn run(stream: TcpStream, ctx: ConnContext) {
                     format!("{PATH} carries binary messages only"),
                 )),
                 Ok(ReadEnd::TooBig) => Some((codes::CLOSE_TOO_BIG, "message too big".to_owned())),
+                Ok(ReadEnd::TooManyControl) => Some((
+                    codes::CLOSE_TOO_MANY_FRAMES,
+                    "too many control frames before login".to_owned(),
+                )),
                 Ok(ReadEnd::EngineGone) => Some(going_away()),
                 Ok(ReadEnd::Closed) | Err(_) => None,
             },
