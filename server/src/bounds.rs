@@ -5,6 +5,10 @@
 //!
 //! The message limits themselves (elements, bytes) are in [`crate::codes`].
 
+/// Longest user ID, bytes, at every entry point: `wslogin`'s identifier,
+/// `To_Account` and every peer ID of a request, REST `UserID`s. Longer or
+/// empty: 20003 (REST: 70402).
+pub const MAX_USER_ID_LEN: usize = 256;
 /// Most messages in one `openim.getroammsg` page; a larger `MaxCnt` is
 /// cut to this (a `MaxCnt` of 0 means [`DEFAULT_ROAM_PAGE`]).
 pub const MAX_ROAM_PAGE: usize = 100;

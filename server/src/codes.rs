@@ -42,6 +42,11 @@ pub const INVALID_PARAMETER: u32 = 10004;
 /// `openim.sendmsg`: the message body is over [`MAX_MSG_BODY_BYTES`].
 /// (Tencent: 80002, "message content too long", 12 KB.)
 pub const MESSAGE_TOO_LONG: u32 = 80002;
+/// `openim.sendmsg`: the sender is over its message rate
+/// ([`EngineConfig::message_rate_per_user`](crate::engine::EngineConfig::message_rate_per_user)).
+/// Tencent's documented code for "message send frequency over the limit"
+/// (group message table); Tencent documents no C2C-specific one.
+pub const SEND_RATE_LIMITED: u32 = 10023;
 /// Most elements one message may carry.
 pub const MAX_MSG_ELEMENTS: usize = 32;
 /// Most bytes of `MsgBody` plus `CloudCustomData` (Tencent's 12 KB).
@@ -65,6 +70,10 @@ pub const CLOSE_TOO_BIG: u16 = 1009;
 pub const CLOSE_LOGIN_TIMEOUT: u16 = 4401;
 /// WebSocket close code: no frame at all within the idle window.
 pub const CLOSE_IDLE_TIMEOUT: u16 = 4408;
+/// WebSocket close code: too many frames before login
+/// ([`EngineConfig::frame_rate_before_login`](crate::engine::EngineConfig::frame_rate_before_login)).
+/// tcchat's own code, in the 4000 range of application codes.
+pub const CLOSE_TOO_MANY_FRAMES: u16 = 4429;
 /// WebSocket close code: the same SDK instance logged in on another
 /// connection, which now holds its session.
 pub const CLOSE_SESSION_REPLACED: u16 = 4409;

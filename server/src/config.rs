@@ -85,6 +85,35 @@ pub struct ServerConfig {
     /// Logins with a valid UserSig per user. Default: bursts of 10, then 20
     /// a minute.
     pub login_rate_per_user: RateLimit,
+    /// `openim.sendmsg` per user, all instances together (over it: 10023).
+    /// No limit here by default (tests and benchmarks send thousands a
+    /// second); `tcchat-server serve` uses
+    /// [`EngineConfig::DEFAULT_MESSAGE_RATE_PER_USER`] (bursts of 100, then
+    /// 1,200 a minute) unless its config file says otherwise.
+    pub message_rate_per_user: RateLimit,
+    /// Frames a connection may send before it logs in (over it: closed with
+    /// 4429). Default: bursts of 20, then 60 a minute.
+    pub frame_rate_before_login: RateLimit,
+    /// Largest WebSocket message before login (over it: closed with 1009;
+    /// the transport never buffers more than about this much of one
+    /// message for a socket that has not logged in). Default 64 KiB; after
+    /// login [`limits`](Self::limits) applies.
+    pub max_frame_bytes_before_login: usize,
+    /// Whether a message to a user without an account creates the account
+    /// (true, the development default). When false, accounts come from a
+    /// login or the REST account import, and messages to other user IDs are
+    /// refused with 20003.
+    pub auto_create_accounts: bool,
+    /// Bytes of received messages the engine may hold, waiting to be
+    /// handled, from all connections together; a reader over it waits (and
+    /// its TCP window fills). Default 64 MiB. Each connection also has its
+    /// own share: [`max_frame_bytes_before_login`](Self::max_frame_bytes_before_login)
+    /// before login, twice [`limits`](Self::limits)`.max_frame_bytes` after.
+    pub max_input_bytes: usize,
+    /// Open REST (HTTP) connections per client IP address; past it the
+    /// oldest one still waiting for its request headers is dropped (or the
+    /// new one, if none is). Default 32.
+    pub max_http_conns_per_ip: usize,
     /// Where data is stored.
     pub db: DbLocation,
     /// `HelloInterval` sent in the login reply, in seconds (the official SDK
@@ -117,6 +146,11 @@ pub struct ServerConfig {
 }
 
 impl ServerConfig {
+    /// Default [`max_input_bytes`](Self::max_input_bytes): 64 MiB.
+    pub const DEFAULT_MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+    /// Default [`max_http_conns_per_ip`](Self::max_http_conns_per_ip): 32.
+    pub const DEFAULT_MAX_HTTP_CONNS_PER_IP: usize = 32;
+
     /// WebSocket and HTTP (REST admin API) on 127.0.0.1 at free ports,
     /// in-memory database, default knobs. Meant for tests and embedding.
     pub fn ephemeral(apps: Vec<AppConfig>) -> ServerConfig {
@@ -130,6 +164,12 @@ impl ServerConfig {
             max_conns_per_ip: EngineConfig::DEFAULT_MAX_CONNS_PER_IP,
             login_rate_per_ip: EngineConfig::DEFAULT_LOGIN_RATE_PER_IP,
             login_rate_per_user: EngineConfig::DEFAULT_LOGIN_RATE_PER_USER,
+            message_rate_per_user: RateLimit::UNLIMITED,
+            frame_rate_before_login: EngineConfig::DEFAULT_FRAME_RATE_BEFORE_LOGIN,
+            max_frame_bytes_before_login: EngineConfig::DEFAULT_MAX_FRAME_BYTES_BEFORE_LOGIN,
+            auto_create_accounts: true,
+            max_input_bytes: Self::DEFAULT_MAX_INPUT_BYTES,
+            max_http_conns_per_ip: Self::DEFAULT_MAX_HTTP_CONNS_PER_IP,
             db: DbLocation::Memory,
             hello_interval_secs: EngineConfig::DEFAULT_HELLO_INTERVAL_SECS,
             login_timeout_secs: EngineConfig::DEFAULT_LOGIN_TIMEOUT.as_secs(),
@@ -172,6 +212,15 @@ impl ServerConfig {
                 "instances.max_per_user must be at least 1".into(),
             ));
         }
+        if self.max_frame_bytes_before_login == 0
+            || self.max_input_bytes < self.limits.max_frame_bytes.saturating_mul(2)
+        {
+            return Err(ServerError::Config(
+                "max_frame_bytes_before_login must be at least 1, and max_input_bytes at least \
+                 twice max_frame_bytes"
+                    .into(),
+            ));
+        }
         if self.getmsg_page_size == 0 || self.outbound_queue_len == 0 {
             return Err(ServerError::Config(
                 "getmsg_page_size and outbound_queue_len must be at least 1".into(),
@@ -194,6 +243,10 @@ impl ServerConfig {
             max_conns_per_ip: self.max_conns_per_ip,
             login_rate_per_ip: self.login_rate_per_ip,
             login_rate_per_user: self.login_rate_per_user,
+            message_rate_per_user: self.message_rate_per_user,
+            frame_rate_before_login: self.frame_rate_before_login,
+            max_frame_bytes_before_login: self.max_frame_bytes_before_login,
+            auto_create_accounts: self.auto_create_accounts,
             hello_interval_secs: self.hello_interval_secs,
             login_timeout: Duration::from_secs(self.login_timeout_secs),
             idle_timeout: Duration::from_secs(self.idle_timeout_secs),

@@ -68,5 +68,5 @@ pub use tcchat_core::usersig;
 
 pub use config::{AppConfig, DbLocation, ServerConfig};
 pub use error::ServerError;
-pub use net::{start, start_in_thread, BackgroundServer, RunningServer};
+pub use net::{start, start_in_thread, BackgroundServer, RunningServer, ServerStats};
 pub use usersig::gen_usersig;

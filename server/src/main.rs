@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Parser, Subcommand};
 use serde::Deserialize;
-use tcchat_server::engine::{InstancePolicy, RateLimit};
+use tcchat_server::engine::{EngineConfig, InstancePolicy, RateLimit};
 use tcchat_server::{gen_usersig, AppConfig, DbLocation, ServerConfig};
 
 /// Reference server for tcchat: the Tencent Cloud Chat Web SDK wire format
@@ -102,6 +102,12 @@ struct FileConfig {
     instances: Option<FileInstances>,
     login_rate_per_ip: Option<FileRate>,
     login_rate_per_user: Option<FileRate>,
+    message_rate_per_user: Option<FileRate>,
+    frame_rate_before_login: Option<FileRate>,
+    max_frame_bytes_before_login: Option<usize>,
+    auto_create_accounts: Option<bool>,
+    max_input_bytes: Option<usize>,
+    max_http_conns_per_ip: Option<usize>,
     db: Option<String>,
     hello_interval: Option<u64>,
     login_timeout_secs: Option<u64>,
@@ -212,6 +218,26 @@ fn server_config(args: ServeArgs) -> Result<ServerConfig, String> {
     }
     if let Some(r) = file.login_rate_per_user {
         config.login_rate_per_user = r.into();
+    }
+    // The library's default has no message rate (tests, benchmarks); a
+    // server someone runs gets one.
+    config.message_rate_per_user = file
+        .message_rate_per_user
+        .map_or(EngineConfig::DEFAULT_MESSAGE_RATE_PER_USER, RateLimit::from);
+    if let Some(r) = file.frame_rate_before_login {
+        config.frame_rate_before_login = r.into();
+    }
+    if let Some(v) = file.max_frame_bytes_before_login {
+        config.max_frame_bytes_before_login = v;
+    }
+    if let Some(v) = file.auto_create_accounts {
+        config.auto_create_accounts = v;
+    }
+    if let Some(v) = file.max_input_bytes {
+        config.max_input_bytes = v;
+    }
+    if let Some(v) = file.max_http_conns_per_ip {
+        config.max_http_conns_per_ip = v;
     }
     config.db = DbLocation::parse(args.db.or(file.db).as_deref().unwrap_or("tcchat.db"));
     if let Some(v) = args.hello_interval.or(file.hello_interval) {
@@ -378,6 +404,16 @@ http_addr = "off"
 db = ":memory:"
 admins = ["ops"]
 max_conns_per_ip = 7
+max_frame_bytes_before_login = 4096
+auto_create_accounts = false
+max_input_bytes = 33554432
+max_http_conns_per_ip = 3
+[message_rate_per_user]
+burst = 8
+per_minute = 9
+[frame_rate_before_login]
+burst = 10
+per_minute = 11
 [instances]
 per_class = 2
 kick_other_classes = true
@@ -415,7 +451,17 @@ secret_key = "k2"
         );
         assert_eq!(config.login_rate_per_ip.burst, 3);
         assert_eq!(config.login_rate_per_user.per_minute, 6);
+        assert_eq!(config.max_frame_bytes_before_login, 4096);
+        assert!(!config.auto_create_accounts);
+        assert_eq!(config.max_input_bytes, 32 << 20);
+        assert_eq!(config.max_http_conns_per_ip, 3);
         let engine = config.engine_config();
+        assert_eq!(engine.message_rate_per_user.burst, 8);
+        assert_eq!(engine.message_rate_per_user.per_minute, 9);
+        assert_eq!(engine.frame_rate_before_login.burst, 10);
+        assert_eq!(engine.frame_rate_before_login.per_minute, 11);
+        assert!(!engine.auto_create_accounts);
+        assert_eq!(engine.max_frame_bytes_before_login, 4096);
         assert!(engine.is_admin(1, "root") && !engine.is_admin(1, "ops"));
         assert!(engine.is_admin(2, "ops"));
     }
@@ -424,6 +470,14 @@ secret_key = "k2"
     fn defaults_serve_http_on_9001() {
         let mut a = args(None);
         a.apps = vec![parse_app("1:k").unwrap()];
+        let mut b = args(None);
+        b.apps = vec![parse_app("1:k").unwrap()];
+        let served = server_config(b).unwrap();
+        assert_eq!(
+            served.message_rate_per_user,
+            EngineConfig::DEFAULT_MESSAGE_RATE_PER_USER,
+            "a served server has a message rate"
+        );
         let config = server_config(a).unwrap();
         assert_eq!(
             config.http_addr,

@@ -38,6 +38,29 @@ pub struct EngineConfig {
     /// nor do refused attempts, so nobody can lock a user out by failing
     /// in their name).
     pub login_rate_per_user: RateLimit,
+    /// `openim.sendmsg` per user (every instance together). Over it:
+    /// [`codes::SEND_RATE_LIMITED`](crate::codes::SEND_RATE_LIMITED).
+    /// No limit by default (tests and benchmarks send thousands a second);
+    /// `tcchat-server serve` applies
+    /// [`DEFAULT_MESSAGE_RATE_PER_USER`](Self::DEFAULT_MESSAGE_RATE_PER_USER)
+    /// unless its config file says otherwise.
+    pub message_rate_per_user: RateLimit,
+    /// Frames a connection may send before it is trusted (logged in, or
+    /// carrying a valid session in a request head). Over it the connection
+    /// is closed with
+    /// [`CLOSE_TOO_MANY_FRAMES`](crate::codes::CLOSE_TOO_MANY_FRAMES).
+    pub frame_rate_before_login: RateLimit,
+    /// Largest WebSocket message accepted before the connection is
+    /// trusted (see [`frame_rate_before_login`](Self::frame_rate_before_login));
+    /// larger ones close it with 1009. After that,
+    /// [`limits`](Self::limits) applies.
+    pub max_frame_bytes_before_login: usize,
+    /// Whether a message to a user who has no account creates the account
+    /// (the development default). When false, accounts come from a login
+    /// or the REST account import, and a message to anyone else is refused
+    /// with 20003, as Tencent refuses a message to an account that was
+    /// never imported.
+    pub auto_create_accounts: bool,
     /// Messages per `openim.getmsg` reply.
     pub getmsg_page_size: usize,
     /// Uplink frame limits.
@@ -76,6 +99,22 @@ impl EngineConfig {
         burst: 100,
         per_minute: 600,
     };
+    /// The message rate per user of `tcchat-server serve`: bursts of 100,
+    /// then 1,200 a minute (20 a second).
+    pub const DEFAULT_MESSAGE_RATE_PER_USER: RateLimit = RateLimit {
+        burst: 100,
+        per_minute: 1200,
+    };
+    /// Default frames before login: bursts of 20, then 60 a minute (the
+    /// official SDK sends two: `wslogin` and a ping).
+    pub const DEFAULT_FRAME_RATE_BEFORE_LOGIN: RateLimit = RateLimit {
+        burst: 20,
+        per_minute: 60,
+    };
+    /// Default largest message before login: 64 KiB (a `wslogin` is under
+    /// 1 KiB; a queued request a reconnecting client sends ahead of its
+    /// re-login carries at most a 12 KiB message).
+    pub const DEFAULT_MAX_FRAME_BYTES_BEFORE_LOGIN: usize = 64 * 1024;
     /// Default UserSig logins per user: bursts of 10, then 20 a minute.
     pub const DEFAULT_LOGIN_RATE_PER_USER: RateLimit = RateLimit {
         burst: 10,
@@ -114,6 +153,10 @@ impl Default for EngineConfig {
             max_conns_per_ip: Self::DEFAULT_MAX_CONNS_PER_IP,
             login_rate_per_ip: Self::DEFAULT_LOGIN_RATE_PER_IP,
             login_rate_per_user: Self::DEFAULT_LOGIN_RATE_PER_USER,
+            message_rate_per_user: RateLimit::UNLIMITED,
+            frame_rate_before_login: Self::DEFAULT_FRAME_RATE_BEFORE_LOGIN,
+            max_frame_bytes_before_login: Self::DEFAULT_MAX_FRAME_BYTES_BEFORE_LOGIN,
+            auto_create_accounts: true,
             getmsg_page_size: Self::DEFAULT_GETMSG_PAGE_SIZE,
             limits: Limits::default(),
             compress_threshold: 1024,

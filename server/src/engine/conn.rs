@@ -28,6 +28,10 @@ pub(crate) struct Conn {
     /// idle window applies (the official SDK keeps its socket open after
     /// logout).
     pub ever_logged_in: bool,
+    /// True once a login succeeded on this socket or a request on it
+    /// carried a valid session: from then on the limits after login apply
+    /// (frame size, no frame rate before login).
+    pub trusted: bool,
 }
 
 impl Conn {

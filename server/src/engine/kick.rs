@@ -18,6 +18,7 @@
 use serde::Serialize;
 use tcchat_core::wire::servcmd;
 
+use super::logs::short;
 use super::policy::{KickType, PlatformClass};
 use super::Engine;
 use crate::store::Store;
@@ -128,7 +129,7 @@ impl<S: Store> Engine<S> {
             tracing::warn!(%err, "cannot store a kick; it lasts until a restart");
         }
         let conn = self.bound.get(a2_hash).copied();
-        tracing::info!(app = rec.app, user = %rec.user, kick = kick.sdk_name(), conn = conn.map(|c| c.0), "session kicked");
+        tracing::info!(app = rec.app, user = %short(&rec.user), kick = kick.sdk_name(), conn = conn.map(|c| c.0), "session kicked");
         if let Some(conn) = conn {
             self.unbind(conn);
             let gzip = self.gzip(conn);

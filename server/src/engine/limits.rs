@@ -27,6 +27,11 @@ impl RateLimit {
     }
 }
 
+/// Whole seconds until `d` has passed (rounded up), for `ErrorInfo`.
+pub(crate) fn retry_secs(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Bucket {
     tokens: u32,
@@ -87,6 +92,11 @@ impl<K: Hash + Eq + Clone> Buckets<K> {
 
     pub(crate) fn len(&self) -> usize {
         self.map.len()
+    }
+
+    /// Forget `key`'s bucket (its owner went away).
+    pub(crate) fn remove(&mut self, key: &K) {
+        self.map.remove(key);
     }
 }
 

@@ -1,6 +1,9 @@
 //! `wslogin`, `wslogout` and `wshello`.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+use super::limits::retry_secs;
+use super::logs::{short, short_text, LogSite};
 
 use tcchat_core::proto::{BaseReply, LoginReply};
 use tcchat_core::wire::{Frame, Head, HeadIdentity};
@@ -10,6 +13,7 @@ use super::conn::Session;
 use super::policy::KickType;
 use super::refusal::Refusal;
 use super::{ConnId, Engine};
+use crate::bounds::MAX_USER_ID_LEN;
 use crate::store::{SessionRecord, Store};
 use crate::usersig::verify_usersig;
 
@@ -20,10 +24,6 @@ struct Granted {
     user: String,
     tiny_id: String,
     expires_ms: u64,
-}
-
-fn retry_secs(d: Duration) -> u64 {
-    d.as_secs() + u64::from(d.subsec_nanos() > 0)
 }
 
 impl<S: Store> Engine<S> {
@@ -41,7 +41,10 @@ impl<S: Store> Engine<S> {
         match self.try_login(now, unix_ms, conn, head) {
             Ok(granted) => self.logged_in(now, unix_ms, conn, gzip, head, granted),
             Err(Ok(refusal)) => {
-                tracing::info!(conn = conn.0, app = head.sdkappid, user = ?head.identifier, code = refusal.code(), %refusal, "login refused");
+                let user = head.identifier.as_deref().unwrap_or("");
+                self.log_limited(now, LogSite::LoginRefused, |suppressed| {
+                    tracing::info!(conn = conn.0, app = head.sdkappid, user = %short(user), code = refusal.code(), reason = %short_text(&refusal.to_string()), suppressed, "login refused");
+                });
                 self.refuse(conn, gzip, head, &refusal);
             }
             Err(Err(err)) => self.internal_error(conn, gzip, head, &err),
@@ -88,6 +91,12 @@ impl<S: Store> Engine<S> {
                 identifier,
                 usersig,
             } => {
+                if identifier.is_empty() || identifier.len() > MAX_USER_ID_LEN {
+                    return Err(Ok(Refusal::InvalidIdentifier {
+                        len: identifier.len(),
+                        max: MAX_USER_ID_LEN,
+                    }));
+                }
                 let claims = verify_usersig(&usersig, app, &secret, &identifier, now_s)
                     .map_err(|e| Ok(Refusal::UserSig(e)))?;
                 if let Err(wait) = self.user_buckets.take(&(app, identifier.clone()), now) {
@@ -100,7 +109,7 @@ impl<S: Store> Engine<S> {
                     .ensure_account(app, &identifier, unix_ms)
                     .map_err(Err)?;
                 if account.created {
-                    tracing::info!(app, user = %identifier, tiny_id = account.tiny_id, "account created on first login");
+                    tracing::info!(app, user = %short(&identifier), tiny_id = account.tiny_id, "account created on first login");
                 }
                 let until_s = claims
                     .expires_at()
@@ -174,7 +183,7 @@ impl<S: Store> Engine<S> {
     ) {
         let inst_id = self.tokens.inst_id();
         let app = head.sdkappid;
-        tracing::info!(conn = conn.0, app, user = %granted.user, inst_id, "logged in");
+        tracing::info!(conn = conn.0, app, user = %short(&granted.user), inst_id, "logged in");
         self.bind(
             conn,
             Session {
@@ -205,7 +214,7 @@ impl<S: Store> Engine<S> {
     pub(super) fn on_logout(&mut self, _unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
         let head = &frame.head;
         if let Some(session) = self.unbind(conn) {
-            tracing::info!(conn = conn.0, app = session.app, user = %session.user, "logged out");
+            tracing::info!(conn = conn.0, app = session.app, user = %short(&session.user), "logged out");
             self.end_session(&session.a2_hash);
         } else if let (Some(a2), Some(tinyid)) = (&head.a2, &head.tinyid) {
             // Not bound to this socket: end the head's session (valid or

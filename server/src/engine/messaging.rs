@@ -6,20 +6,31 @@ use tcchat_core::proto::{
 };
 use tcchat_core::wire::{servcmd, Frame};
 
+use std::time::Instant;
+
+use super::limits::retry_secs;
+use super::logs::{short, LogSite};
 use super::notify::EVENT_C2C_MSG;
+use super::refusal::Refusal;
 use super::request::check_peer;
 use super::{cookie, ConnId, Engine};
 use crate::codes;
 use crate::store::{Appended, MessageRecord, MessageState, NewMessage, Store};
 
-/// Longest user ID accepted in `To_Account`, in bytes.
-pub(crate) const MAX_USER_ID_LEN: usize = 256;
+pub(crate) use crate::bounds::MAX_USER_ID_LEN;
 
 impl<S: Store> Engine<S> {
     /// `openim.sendmsg`: store in the recipient's inbox (once per sender +
     /// `MsgSeq` + `MsgRandom`), reply `MsgTime` and `MsgKey`, push to the
     /// recipient's online instances and a sync copy to the sender's others.
-    pub(super) fn on_sendmsg(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
+    pub(super) fn on_sendmsg(
+        &mut self,
+        now: Instant,
+        unix_ms: u64,
+        conn: ConnId,
+        gzip: bool,
+        frame: &Frame,
+    ) {
         let Some((me, req)) = self.begin::<SendMsgRequest>(unix_ms, conn, gzip, frame) else {
             return;
         };
@@ -38,6 +49,30 @@ impl<S: Store> Engine<S> {
         }
         if let Err((code, info)) = check_body(&req.msg_body, &req.cloud_custom_data) {
             return self.out.fail(conn, gzip, head, code, info);
+        }
+        if let Err(wait) = self.msg_buckets.take(&(me.app, me.user.clone()), now) {
+            let refusal = Refusal::MessageRateLimited {
+                retry_after_secs: retry_secs(wait),
+            };
+            self.log_limited(now, LogSite::SendRateLimited, |suppressed| {
+                tracing::info!(conn = conn.0, app = me.app, user = %short(&me.user), suppressed, "message rate limit reached");
+            });
+            return self.refuse(conn, gzip, head, &refusal);
+        }
+        if !self.config.auto_create_accounts {
+            match self.store.account(me.app, &req.to_account) {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    return self.out.fail(
+                        conn,
+                        gzip,
+                        head,
+                        codes::INVALID_ACCOUNT,
+                        "To_Account does not exist (accounts are imported on this server)",
+                    )
+                }
+                Err(err) => return self.internal_error(conn, gzip, head, &err),
+            }
         }
         let msg_time = unix_ms / 1000;
         let sender_tiny_id: u64 = me.tiny_id.parse().unwrap_or(0);
@@ -67,8 +102,19 @@ impl<S: Store> Engine<S> {
         };
         match self.store.append_message(me.app, &msg) {
             Err(err) => self.internal_error(conn, gzip, head, &err),
+            Ok(Appended::Duplicate(earlier)) if !same_message(&earlier, &msg) => {
+                tracing::debug!(app = me.app, from = %short(&msg.from), msg_seq = msg.msg_seq, "sendmsg key reused for another message");
+                self.out.fail(
+                    conn,
+                    gzip,
+                    head,
+                    codes::INVALID_PARAMETER,
+                    "MsgSeq and MsgRandom already name another message of this sender \
+                     (other recipient or content): pick a new MsgRandom",
+                );
+            }
             Ok(Appended::Duplicate(earlier)) => {
-                tracing::debug!(app = me.app, from = %msg.from, msg_seq = msg.msg_seq, "duplicate sendmsg");
+                tracing::debug!(app = me.app, from = %short(&msg.from), msg_seq = msg.msg_seq, "duplicate sendmsg");
                 // Its first time and key, and the message as it is now: a
                 // resend must not bring back the content it was created
                 // with (found by the simulation, seed 44693 of `messages`).
@@ -81,7 +127,7 @@ impl<S: Store> Engine<S> {
                 self.out.reply(conn, gzip, head, &reply);
             }
             Ok(Appended::New { inbox_seq, msg_id }) => {
-                tracing::debug!(app = me.app, from = %msg.from, to = %msg.to, inbox_seq, "message stored");
+                tracing::debug!(app = me.app, from = %short(&msg.from), to = %short(&msg.to), inbox_seq, "message stored");
                 let reply = SendMsgReply {
                     base: BaseReply::ok(),
                     msg_time: msg.msg_time,
@@ -115,7 +161,7 @@ impl<S: Store> Engine<S> {
         let push = MsgPush {
             event_array: vec![c2c_event(wire.clone())],
             need_ack: 1,
-            session_data: cookie::encode(self.epoch, inbox_seq),
+            session_data: cookie::encode(self.epoch, app, &msg.to, inbox_seq),
         };
         for conn in self.online_except(unix_ms, app, &msg.to, Some(from_conn)) {
             let gzip = self.gzip(conn);
@@ -146,7 +192,9 @@ impl<S: Store> Engine<S> {
         let Ok(ack) = frame.body_as::<PushAck>() else {
             return;
         };
-        if let Some(pos) = cookie::decode(self.epoch, &ack.session_data) {
+        if let cookie::Position::Mine(pos) =
+            cookie::decode(self.epoch, me.app, &me.user, &ack.session_data)
+        {
             self.on_acked(conn, me.app, &me.user, pos);
         }
     }
@@ -154,6 +202,19 @@ impl<S: Store> Engine<S> {
     pub(super) fn gzip(&self, conn: ConnId) -> bool {
         self.conns.get(&conn).is_some_and(|c| c.query.gzip)
     }
+}
+
+/// Whether a `sendmsg` whose sender, `MsgSeq` and `MsgRandom` match the
+/// stored `earlier` is a resend of it: same recipient, and (while the
+/// stored message is unmodified, so its content is the one it was sent
+/// with) the same elements and `CloudCustomData`.
+fn same_message(earlier: &MessageRecord, msg: &NewMessage) -> bool {
+    let stored = &earlier.msg;
+    if stored.to != msg.to {
+        return false;
+    }
+    earlier.state.version != 0
+        || (stored.body == msg.body && stored.cloud_custom_data == msg.cloud_custom_data)
 }
 
 fn c2c_event(msg: WireMessage) -> PushEvent {

@@ -45,6 +45,7 @@ mod history;
 mod kick;
 mod limits;
 mod login;
+pub(crate) mod logs;
 mod messaging;
 mod msgops;
 mod notify;
@@ -78,12 +79,17 @@ pub use limits::RateLimit;
 pub use policy::{InstancePolicy, KickType, PlatformClass};
 pub use query::ConnectQuery;
 pub use refusal::{AdminError, Refusal};
-pub use rest::{AdminAuth, RestRequest, RestResponse, KICK_PATH, MAX_REST_BODY};
+pub use rest::{
+    AdminAuth, RestRequest, RestResponse, ACCOUNT_IMPORT_PATH, KICK_PATH, MAX_IMPORT_ACCOUNTS,
+    MAX_REST_BODY, MULTIACCOUNT_IMPORT_PATH,
+};
+pub use token::KeySource;
 
 use a2::{hash_a2, A2Table};
 use conn::{Conn, Ident, Session};
 use deadlines::Deadlines;
 use limits::Buckets;
+use logs::{short, LogLimiter, LogSite};
 use outbox::Outbox;
 use replay::ReplayCache;
 use sync::AckTracker;
@@ -135,6 +141,9 @@ pub struct Engine<S> {
     per_ip: HashMap<IpAddr, usize>,
     ip_buckets: Buckets<IpAddr>,
     user_buckets: Buckets<(u64, String)>,
+    msg_buckets: Buckets<(u64, String)>,
+    frame_buckets: Buckets<ConnId>,
+    logs: LogLimiter,
     deadlines: Deadlines,
     acks: AckTracker,
     replays: ReplayCache,
@@ -173,6 +182,9 @@ impl<S: Store> Engine<S> {
             out: Outbox::new(config.compress_threshold),
             ip_buckets: Buckets::new(config.login_rate_per_ip),
             user_buckets: Buckets::new(config.login_rate_per_user),
+            msg_buckets: Buckets::new(config.message_rate_per_user),
+            frame_buckets: Buckets::new(config.frame_rate_before_login),
+            logs: LogLimiter::new(),
             config,
             store,
             tokens,
@@ -186,6 +198,14 @@ impl<S: Store> Engine<S> {
             replays: ReplayCache::default(),
             next_sweep: None,
         }
+    }
+
+    /// Take A2 session keys from `keys` instead of the seeded generator
+    /// (see [`KeySource`]): what a server facing real clients does. The
+    /// rest of the engine stays deterministic under its seed.
+    pub fn with_key_source(mut self, keys: Box<dyn KeySource>) -> Engine<S> {
+        self.tokens.set_key_source(keys);
+        self
     }
 
     /// A client connected; `query` is the query string of its URL (for
@@ -217,7 +237,9 @@ impl<S: Store> Engine<S> {
             let open = self.per_ip.get(&ip).copied().unwrap_or(0);
             let max = self.config.max_conns_per_ip;
             if max > 0 && open >= max {
-                tracing::warn!(conn = conn.0, %ip, open, "too many connections from one address");
+                self.logs.line(now, LogSite::TooManyConnections, |suppressed| {
+                    tracing::warn!(conn = conn.0, %ip, open, suppressed, "too many connections from one address");
+                });
                 self.out.close(
                     conn,
                     codes::CLOSE_TRY_AGAIN_LATER,
@@ -236,6 +258,7 @@ impl<S: Store> Engine<S> {
                 peer,
                 session: None,
                 ever_logged_in: false,
+                trusted: false,
             },
         );
         self.deadlines.set(conn, now + self.config.login_timeout);
@@ -248,17 +271,51 @@ impl<S: Store> Engine<S> {
             return;
         };
         let gzip = c.query.gzip;
+        if !c.trusted && bytes.len() > self.config.max_frame_bytes_before_login {
+            tracing::debug!(
+                conn = conn.0,
+                len = bytes.len(),
+                "frame over the limit before login"
+            );
+            let max = self.config.max_frame_bytes_before_login;
+            self.out.close(
+                conn,
+                codes::CLOSE_TOO_BIG,
+                format!("message over {max} bytes before login"),
+            );
+            return self.forget(conn);
+        }
+        let trusted = c.trusted;
         let frame = match decode_with(bytes, &self.config.limits) {
             Ok(frame) => frame,
             Err(err) => return self.bad_frame(conn, gzip, bytes, &err),
         };
+        if !trusted
+            && !self.trust_if_identified(conn, &frame.head, unix_ms)
+            && self.frame_buckets.take(&conn, now).is_err()
+        {
+            self.logs
+                .line(now, LogSite::FrameRateBeforeLogin, |suppressed| {
+                    tracing::info!(
+                        conn = conn.0,
+                        suppressed,
+                        "too many frames before login: closing"
+                    );
+                });
+            self.out.close(
+                conn,
+                codes::CLOSE_TOO_MANY_FRAMES,
+                "too many frames before login",
+            );
+            return self.forget(conn);
+        }
         self.touch(now, conn);
         if let Err(err) = frame.verify_checksum() {
             self.out
                 .fail(conn, gzip, &frame.head, err.code(), err.to_string());
             return;
         }
-        tracing::trace!(conn = conn.0, servcmd = %frame.head.servcmd, seq = frame.head.seq, "frame");
+        tracing::trace!(conn = conn.0, servcmd = %short(&frame.head.servcmd), seq = frame.head.seq, "frame");
         self.dispatch(now, unix_ms, conn, gzip, &frame);
     }
 
@@ -304,12 +361,16 @@ impl<S: Store> Engine<S> {
         }
         self.ip_buckets.purge(now);
         self.user_buckets.purge(now);
+        self.msg_buckets.purge(now);
         self.next_sweep = None;
         self.schedule_sweep(now);
     }
 
     fn schedule_sweep(&mut self, now: Instant) {
-        let busy = self.a2s.len() > 0 || self.ip_buckets.len() > 0 || self.user_buckets.len() > 0;
+        let busy = self.a2s.len() > 0
+            || self.ip_buckets.len() > 0
+            || self.user_buckets.len() > 0
+            || self.msg_buckets.len() > 0;
         if self.next_sweep.is_none() && busy {
             self.next_sweep = Some(now + self.config.sweep_interval);
         }
@@ -360,6 +421,16 @@ impl<S: Store> Engine<S> {
             .map_or(0, BTreeSet::len)
     }
 
+    /// Whether `conn` is open and trusted: a login succeeded on it, or a
+    /// request on it carried a valid session. Until then the limits before
+    /// login apply to it
+    /// ([`max_frame_bytes_before_login`](EngineConfig::max_frame_bytes_before_login),
+    /// [`frame_rate_before_login`](EngineConfig::frame_rate_before_login));
+    /// a driver uses this to lift its own budgets for the connection.
+    pub fn is_trusted(&self, conn: ConnId) -> bool {
+        self.conns.get(&conn).is_some_and(|c| c.trusted)
+    }
+
     /// Whether `conn` is open and logged in (as anyone).
     pub fn is_logged_in(&self, conn: ConnId) -> bool {
         self.conns.get(&conn).is_some_and(|c| c.session.is_some())
@@ -385,7 +456,7 @@ impl<S: Store> Engine<S> {
                 .is_some_and(|s| unix_ms >= s.expires_ms);
             if expired {
                 if let Some(session) = self.unbind(conn) {
-                    tracing::info!(conn = conn.0, app = session.app, user = %session.user, "session expired");
+                    tracing::info!(conn = conn.0, app = session.app, user = %short(&session.user), "session expired");
                     self.end_session(&session.a2_hash);
                 }
                 return self.refuse(conn, gzip, head, &Refusal::SessionExpired);
@@ -396,7 +467,7 @@ impl<S: Store> Engine<S> {
             servcmd::LOGOUT => self.on_logout(unix_ms, conn, gzip, frame),
             servcmd::HELLO => self.on_hello(unix_ms, conn, gzip, frame),
             servcmd::ALIVE => self.out.reply(conn, gzip, head, &BaseReply::ok()),
-            servcmd::SEND_C2C => self.on_sendmsg(unix_ms, conn, gzip, frame),
+            servcmd::SEND_C2C => self.on_sendmsg(now, unix_ms, conn, gzip, frame),
             servcmd::GET_MSG => self.on_getmsg(unix_ms, conn, gzip, frame),
             servcmd::PUSH_ACK => self.on_push_ack(unix_ms, conn, frame),
             servcmd::MSG_WITHDRAW => self.on_revoke(unix_ms, conn, gzip, frame),
@@ -418,7 +489,9 @@ impl<S: Store> Engine<S> {
             other => match stubs::clean_reply(other, frame) {
                 Some(body) => self.out.reply(conn, gzip, head, &body),
                 None => {
-                    tracing::warn!(conn = conn.0, servcmd = other, "servcmd not supported");
+                    self.logs.line(now, LogSite::UnsupportedServcmd, |suppressed| {
+                        tracing::warn!(conn = conn.0, servcmd = %short(other), suppressed, "servcmd not supported");
+                    });
                     self.out.fail(
                         conn,
                         gzip,
@@ -460,6 +533,24 @@ impl<S: Store> Engine<S> {
         if self.conns.get(&conn).is_some_and(|c| c.ever_logged_in) {
             self.deadlines.set(conn, now + self.config.idle_timeout);
         }
+    }
+
+    /// Run `line` (one log line) unless lines of `site` are over their rate;
+    /// see [`logs`].
+    pub(crate) fn log_limited(&mut self, now: Instant, site: LogSite, line: impl FnOnce(u64)) {
+        self.logs.line(now, site, line);
+    }
+
+    /// Trust `conn` if `head` carries a valid session (a reconnecting
+    /// client's requests ahead of its re-login); returns whether it did.
+    fn trust_if_identified(&mut self, conn: ConnId, head: &Head, unix_ms: u64) -> bool {
+        if head.a2.is_none() || self.ident(conn, head, unix_ms).is_none() {
+            return false;
+        }
+        if let Some(c) = self.conns.get_mut(&conn) {
+            c.trusted = true;
+        }
+        true
     }
 
     /// Who `head` on `conn` speaks for, if anyone.
@@ -510,7 +601,7 @@ impl<S: Store> Engine<S> {
     fn refuse(&mut self, conn: ConnId, gzip: bool, head: &Head, refusal: &Refusal) {
         match refusal.kick_type() {
             Some(kick) => {
-                tracing::debug!(conn = conn.0, servcmd = %head.servcmd, kick = kick.number(), "kicked session refused");
+                tracing::debug!(conn = conn.0, servcmd = %short(&head.servcmd), kick = kick.number(), "kicked session refused");
                 let body = kick::KickedReply::new(kick, refusal.to_string());
                 self.out.reply(conn, gzip, head, &body);
             }
@@ -538,6 +629,7 @@ impl<S: Store> Engine<S> {
         self.bound.insert(session.a2_hash.clone(), conn);
         c.session = Some(session);
         c.ever_logged_in = true;
+        c.trusted = true;
     }
 
     fn unbind(&mut self, conn: ConnId) -> Option<Session> {
@@ -558,8 +650,9 @@ impl<S: Store> Engine<S> {
     /// Forget a session for good (logout, expiry, replaced by its own
     /// instance): memory and store. Does not touch its socket.
     fn end_session(&mut self, a2_hash: &str) {
-        self.a2s.remove(a2_hash);
-        self.replays.forget_session(a2_hash);
+        if let Some(rec) = self.a2s.remove(a2_hash) {
+            self.replays.forget_session(rec.app, &rec.user, a2_hash);
+        }
         if let Err(err) = self.store.delete_session(a2_hash) {
             tracing::warn!(%err, "cannot delete a session from the store");
         }
@@ -567,6 +660,7 @@ impl<S: Store> Engine<S> {
 
     fn forget(&mut self, conn: ConnId) {
         self.unbind(conn);
+        self.frame_buckets.remove(&conn);
         self.forget_sync(conn);
         if let Some(c) = self.conns.remove(&conn) {
             if let Some(ip) = c.peer {
@@ -582,7 +676,7 @@ impl<S: Store> Engine<S> {
     }
 
     fn internal_error(&mut self, conn: ConnId, gzip: bool, head: &Head, err: &StoreError) {
-        tracing::error!(%err, servcmd = %head.servcmd, "store failure");
+        tracing::error!(%err, servcmd = %short(&head.servcmd), "store failure");
         self.out.fail(
             conn,
             gzip,

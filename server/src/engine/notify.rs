@@ -92,7 +92,7 @@ impl<S: Store> Engine<S> {
             let push = MsgPush {
                 event_array: vec![event],
                 need_ack: 1,
-                session_data: cookie::encode(self.epoch, seq),
+                session_data: cookie::encode(self.epoch, queued.app, &owner, seq),
             };
             for conn in self.online_except(unix_ms, queued.app, &owner, queued.origin_conn) {
                 let gzip = self.gzip(conn);

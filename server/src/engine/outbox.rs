@@ -4,6 +4,7 @@ use serde::Serialize;
 use tcchat_core::proto::BaseReply;
 use tcchat_core::wire::{encode, encode_compressed, Compression, Head};
 
+use super::logs::{short, short_text};
 use super::{ConnId, Output};
 
 /// Frames and closes waiting to be drained by [`poll_output`](super::Engine::poll_output).
@@ -64,7 +65,7 @@ impl Outbox {
         info: impl Into<String>,
     ) {
         let info = info.into();
-        tracing::debug!(conn = conn.0, servcmd = %head.servcmd, seq = head.seq, code, %info, "error reply");
+        tracing::debug!(conn = conn.0, servcmd = %short(&head.servcmd), seq = head.seq, code, info = %short_text(&info), "error reply");
         self.reply(conn, gzip, head, &BaseReply::fail(code, info));
     }
 

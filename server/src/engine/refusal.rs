@@ -61,6 +61,24 @@ pub enum Refusal {
     /// logged in and without a valid `a2` in its head.
     #[error("not logged in: send im_open_status.wslogin first")]
     NotLoggedIn,
+    /// 20003: `wslogin` with an identifier that is empty or longer than
+    /// [`MAX_USER_ID_LEN`](crate::bounds::MAX_USER_ID_LEN) bytes, the
+    /// limit every other entry point applies to user IDs (checked before
+    /// the UserSig, so a valid signature does not help).
+    #[error("the identifier must be 1 to {max} bytes; it is {len}")]
+    InvalidIdentifier {
+        /// Length of the identifier sent, bytes.
+        len: usize,
+        /// The limit, bytes.
+        max: usize,
+    },
+    /// [`codes::SEND_RATE_LIMITED`]: the user sends messages faster than
+    /// [`EngineConfig::message_rate_per_user`](super::EngineConfig::message_rate_per_user).
+    #[error("too many messages from this user: retry in {retry_after_secs} s")]
+    MessageRateLimited {
+        /// Seconds until the next message is allowed.
+        retry_after_secs: u64,
+    },
 }
 
 impl Refusal {
@@ -77,6 +95,8 @@ impl Refusal {
                 codes::LOGIN_RATE_LIMITED
             }
             Refusal::NotLoggedIn => codes::NOT_LOGGED_IN,
+            Refusal::InvalidIdentifier { .. } => codes::INVALID_ACCOUNT,
+            Refusal::MessageRateLimited { .. } => codes::SEND_RATE_LIMITED,
         }
     }
 

@@ -7,6 +7,7 @@ use serde_json::value::RawValue;
 use tcchat_core::wire::{Frame, Head};
 
 use super::conn::Ident;
+use super::logs::short;
 use super::messaging::MAX_USER_ID_LEN;
 use super::notify::Queued;
 use super::{ConnId, Engine};
@@ -99,10 +100,10 @@ impl<S: Store> Engine<S> {
         let head = &frame.head;
         let earlier = self
             .replays
-            .get(&me.origin, &head.servcmd, head.seq)
+            .get(me.app, &me.user, &me.origin, &head.servcmd, head.seq)
             .and_then(|body| RawValue::from_string(body.to_owned()).ok());
         if let Some(body) = earlier {
-            tracing::debug!(conn = conn.0, servcmd = %head.servcmd, seq = head.seq, "resent request answered again");
+            tracing::debug!(conn = conn.0, servcmd = %short(&head.servcmd), seq = head.seq, "resent request answered again");
             self.out.reply(conn, gzip, head, &body);
             return None;
         }
@@ -120,13 +121,21 @@ impl<S: Store> Engine<S> {
         body: &B,
     ) {
         if let Ok(json) = serde_json::to_string(body) {
-            self.replays.put(&me.origin, &head.servcmd, head.seq, json);
+            self.replays
+                .put(me.app, &me.user, &me.origin, &head.servcmd, head.seq, json);
         }
         self.out.reply(conn, gzip, head, body);
     }
 
     fn identify(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) -> Option<Ident> {
         let me = self.ident(conn, &frame.head, unix_ms);
+        match self.conns.get_mut(&conn) {
+            // A request carrying a valid session proves the socket's
+            // client holds credentials: the budgets before login no longer
+            // apply to it.
+            Some(c) if me.is_some() => c.trusted = true,
+            _ => {}
+        }
         if me.is_none() {
             self.refuse_unidentified(conn, gzip, &frame.head);
         }

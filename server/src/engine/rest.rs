@@ -3,7 +3,8 @@
 //! sig>&random=…&contenttype=json` with a JSON body, answered with JSON
 //! `{"ActionStatus","ErrorCode","ErrorInfo"}`.
 //!
-//! Only `im_open_login_svc/kick` is served. The HTTP side lives in the
+//! Served: `im_open_login_svc/kick`, `im_open_login_svc/account_import`
+//! and `im_open_login_svc/multiaccount_import`. The HTTP side lives in the
 //! tokio driver; everything from the parsed request on happens here, in
 //! virtual time.
 
@@ -12,6 +13,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+use super::logs::{short, short_text, LogSite};
 use super::messaging::MAX_USER_ID_LEN;
 use super::policy::KickType;
 use super::refusal::AdminError;
@@ -21,6 +23,17 @@ use crate::usersig::verify_usersig;
 
 /// Path of the kick API.
 pub const KICK_PATH: &str = "/v4/im_open_login_svc/kick";
+/// Path of the account import API: body `{"UserID":"u1"}` (`Nick` and
+/// `FaceUrl` are accepted and not stored; the older `Identifier` is read
+/// when `UserID` is absent), answered with the base response.
+pub const ACCOUNT_IMPORT_PATH: &str = "/v4/im_open_login_svc/account_import";
+/// Path of the batch import API: body `{"Accounts":["u1","u2"]}` (at most
+/// [`MAX_IMPORT_ACCOUNTS`]), answered with the base response plus
+/// `FailAccounts`, the user IDs that could not be imported.
+pub const MULTIACCOUNT_IMPORT_PATH: &str = "/v4/im_open_login_svc/multiaccount_import";
+/// Most accounts in one `multiaccount_import` (Tencent's limit). More:
+/// 70402.
+pub const MAX_IMPORT_ACCOUNTS: usize = 100;
 
 /// Largest request body read, in bytes (the HTTP layer refuses more with
 /// 60002 / HTTP 413 before it reaches the engine).
@@ -61,6 +74,22 @@ impl RestResponse {
     /// The response for a refused call.
     pub fn error(err: &AdminError) -> RestResponse {
         RestResponse::json(err.http_status(), "FAIL", err.code(), &err.to_string())
+    }
+
+    /// `{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","FailAccounts":[…]}`:
+    /// the answer of `multiaccount_import`.
+    pub fn imported(fail_accounts: &[String]) -> RestResponse {
+        let body = serde_json::json!({
+            "ActionStatus": "OK",
+            "ErrorCode": 0,
+            "ErrorInfo": "",
+            "FailAccounts": fail_accounts,
+        });
+        RestResponse {
+            status: 200,
+            error_code: 0,
+            body: body.to_string(),
+        }
     }
 
     fn json(status: u16, action: &str, code: u32, info: &str) -> RestResponse {
@@ -106,6 +135,36 @@ struct KickBody {
     user_id: Option<serde_json::Value>,
 }
 
+/// Body of `im_open_login_svc/account_import`.
+#[derive(Deserialize)]
+struct ImportBody {
+    #[serde(rename = "UserID")]
+    user_id: Option<serde_json::Value>,
+    #[serde(rename = "Identifier")]
+    identifier: Option<serde_json::Value>,
+}
+
+/// Body of `im_open_login_svc/multiaccount_import`.
+#[derive(Deserialize)]
+struct MultiImportBody {
+    #[serde(rename = "Accounts")]
+    accounts: Option<Vec<serde_json::Value>>,
+}
+
+/// A user ID from a REST body: a string of 1 to [`MAX_USER_ID_LEN`] bytes.
+fn user_id(value: Option<serde_json::Value>) -> Result<String, AdminError> {
+    match value {
+        Some(serde_json::Value::String(u)) if !u.is_empty() && u.len() <= MAX_USER_ID_LEN => Ok(u),
+        Some(serde_json::Value::String(_)) => Err(AdminError::InvalidParameter(format!(
+            "UserID must be 1 to {MAX_USER_ID_LEN} bytes"
+        ))),
+        Some(_) => Err(AdminError::InvalidParameter(
+            "UserID must be a string".into(),
+        )),
+        None => Err(AdminError::InvalidParameter("UserID is required".into())),
+    }
+}
+
 /// Decode `%XX` escapes (`+` stays `+`: UserSigs may contain it). `None`
 /// when an escape is malformed or the result is not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
@@ -143,12 +202,13 @@ impl<S: Store> Engine<S> {
         unix_ms: u64,
         req: &RestRequest<'_>,
     ) -> RestResponse {
-        let result = self.rest(now, unix_ms, req);
-        match &result {
-            Ok(()) => RestResponse::ok(),
+        match self.rest(now, unix_ms, req) {
+            Ok(response) => response,
             Err(err) => {
-                tracing::info!(path = req.path, code = err.code(), %err, "REST call refused");
-                RestResponse::error(err)
+                self.log_limited(now, LogSite::RestRefused, |suppressed| {
+                    tracing::info!(path = %short(req.path), code = err.code(), err = %short_text(&err.to_string()), suppressed, "REST call refused");
+                });
+                RestResponse::error(&err)
             }
         }
     }
@@ -158,8 +218,8 @@ impl<S: Store> Engine<S> {
         now: Instant,
         unix_ms: u64,
         req: &RestRequest<'_>,
-    ) -> Result<(), AdminError> {
-        if req.path != KICK_PATH {
+    ) -> Result<RestResponse, AdminError> {
+        if ![KICK_PATH, ACCOUNT_IMPORT_PATH, MULTIACCOUNT_IMPORT_PATH].contains(&req.path) {
             return Err(AdminError::NotFound(req.path.chars().take(200).collect()));
         }
         if req.method != "POST" {
@@ -194,23 +254,83 @@ impl<S: Store> Engine<S> {
             identifier,
             usersig,
         };
-        let body: KickBody =
-            serde_json::from_slice(req.body).map_err(|_| AdminError::InvalidJson)?;
-        let user = match body.user_id {
-            Some(serde_json::Value::String(u)) if !u.is_empty() && u.len() <= MAX_USER_ID_LEN => u,
-            Some(serde_json::Value::String(_)) => {
-                return Err(AdminError::InvalidParameter(format!(
-                    "UserID must be 1 to {MAX_USER_ID_LEN} bytes"
-                )))
+        match req.path {
+            ACCOUNT_IMPORT_PATH => {
+                let body: ImportBody =
+                    serde_json::from_slice(req.body).map_err(|_| AdminError::InvalidJson)?;
+                let user = user_id(body.user_id.or(body.identifier))?;
+                self.handle_account_import(unix_ms, &auth, &user)?;
+                Ok(RestResponse::ok())
             }
-            Some(_) => {
-                return Err(AdminError::InvalidParameter(
-                    "UserID must be a string".into(),
-                ))
+            MULTIACCOUNT_IMPORT_PATH => {
+                let body: MultiImportBody =
+                    serde_json::from_slice(req.body).map_err(|_| AdminError::InvalidJson)?;
+                let accounts = body
+                    .accounts
+                    .ok_or_else(|| AdminError::InvalidParameter("Accounts is required".into()))?;
+                if accounts.is_empty() || accounts.len() > MAX_IMPORT_ACCOUNTS {
+                    return Err(AdminError::InvalidParameter(format!(
+                        "Accounts must list 1 to {MAX_IMPORT_ACCOUNTS} user IDs"
+                    )));
+                }
+                let failed = self.handle_multiaccount_import(unix_ms, &auth, accounts)?;
+                Ok(RestResponse::imported(&failed))
             }
-            None => return Err(AdminError::InvalidParameter("UserID is required".into())),
-        };
-        self.handle_admin_kick(unix_ms, &auth, &user).map(|_| ())
+            _ => {
+                let body: KickBody =
+                    serde_json::from_slice(req.body).map_err(|_| AdminError::InvalidJson)?;
+                let user = user_id(body.user_id)?;
+                self.handle_admin_kick(unix_ms, &auth, &user)?;
+                Ok(RestResponse::ok())
+            }
+        }
+    }
+
+    /// `im_open_login_svc/account_import` of `user`, called by `auth`: the
+    /// account exists afterwards (importing an existing one is a no-op).
+    pub fn handle_account_import(
+        &mut self,
+        unix_ms: u64,
+        auth: &AdminAuth,
+        user: &str,
+    ) -> Result<(), AdminError> {
+        self.check_admin(unix_ms, auth)?;
+        let app = auth.sdk_app_id;
+        match self.store.ensure_account(app, user, unix_ms) {
+            Ok(account) => {
+                if account.created {
+                    tracing::info!(app, user = %short(user), tiny_id = account.tiny_id, "account imported");
+                }
+                Ok(())
+            }
+            Err(err) => {
+                tracing::error!(%err, "store failure in a REST call");
+                Err(AdminError::Internal)
+            }
+        }
+    }
+
+    /// `im_open_login_svc/multiaccount_import` of `accounts`, called by
+    /// `auth`. Returns the entries that were not imported (not a string of
+    /// 1 to 256 bytes), as given (non-strings as their JSON text, cut).
+    pub fn handle_multiaccount_import(
+        &mut self,
+        unix_ms: u64,
+        auth: &AdminAuth,
+        accounts: Vec<serde_json::Value>,
+    ) -> Result<Vec<String>, AdminError> {
+        self.check_admin(unix_ms, auth)?;
+        let mut failed = Vec::new();
+        for value in accounts {
+            match user_id(Some(value.clone())) {
+                Ok(user) => self.handle_account_import(unix_ms, auth, &user)?,
+                Err(_) => failed.push(match value {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string().chars().take(64).collect(),
+                }),
+            }
+        }
+        Ok(failed)
     }
 
     /// `im_open_login_svc/kick` for `user`, called by `auth`: every valid
@@ -233,7 +353,7 @@ impl<S: Store> Engine<S> {
             }
         }
         let kicked = self.kick_user(unix_ms, app, user, KickType::RestApi);
-        tracing::info!(app, user, admin = %auth.identifier, kicked, "REST kick");
+        tracing::info!(app, user = %short(user), admin = %short(&auth.identifier), kicked, "REST kick");
         Ok(kicked)
     }
 

@@ -30,8 +30,10 @@ use tcchat_core::proto::{BaseReply, GetMsgReply, GetMsgRequest, PushEvent, SyncF
 use tcchat_core::wire::Frame;
 
 use super::conn::Ident;
+use super::logs::short;
 use super::messaging::wire_message;
 use super::{cookie, ConnId, Engine};
+use crate::codes;
 use crate::store::{InboxItem, Store, StoreError};
 
 /// Acknowledged inbox positions above the cursor, per user, waiting for the
@@ -62,14 +64,28 @@ impl<S: Store> Engine<S> {
             return;
         };
         let head = &frame.head;
+        let from = match cookie::decode(self.epoch, me.app, &me.user, &req.cookie) {
+            cookie::Position::Mine(pos) => Some(pos),
+            cookie::Position::Foreign => None,
+            cookie::Position::OtherUser => {
+                tracing::debug!(conn = conn.0, "getmsg with another user's cookie refused");
+                return self.out.fail(
+                    conn,
+                    gzip,
+                    head,
+                    codes::INVALID_PARAMETER,
+                    "the Cookie names another user's inbox",
+                );
+            }
+        };
         // A cookie proves its reply arrived: everything up to it was
         // received by this user.
-        if let Some(pos) = cookie::decode(self.epoch, &req.cookie) {
+        if let Some(pos) = from {
             if let Err(err) = self.synced_to(me.app, &me.user, pos) {
                 return self.internal_error(conn, gzip, head, &err);
             }
         }
-        match self.sync_page(&me, &req.cookie) {
+        match self.sync_page(&me, from) {
             Ok((reply, done_at)) => {
                 if let Some(last) = done_at {
                     self.acks
@@ -82,15 +98,16 @@ impl<S: Store> Engine<S> {
         }
     }
 
-    /// The page after `cookie`, and, when it is the last page, the position
-    /// it ends at (the cursor may move there once the client has it).
+    /// The page after position `from` (the cursor when `None`), and, when
+    /// it is the last page, the position it ends at (the cursor may move
+    /// there once the client has it).
     fn sync_page(
         &mut self,
         me: &Ident,
-        cookie: &str,
+        from: Option<u64>,
     ) -> Result<(GetMsgReply, Option<u64>), StoreError> {
         let (app, user) = (me.app, me.user.as_str());
-        let start = match cookie::decode(self.epoch, cookie) {
+        let start = match from {
             Some(pos) => pos,
             None => self.store.cursor(app, user)?,
         };
@@ -134,7 +151,7 @@ impl<S: Store> Engine<S> {
                         size
                     }
                     Err(err) => {
-                        tracing::error!(%err, app, user, seq = entry.inbox_seq, "unreadable stored notice skipped");
+                        tracing::error!(%err, app, user = %short(user), seq = entry.inbox_seq, "unreadable stored notice skipped");
                         0
                     }
                 },
@@ -151,7 +168,7 @@ impl<S: Store> Engine<S> {
         };
         let reply = GetMsgReply {
             base: BaseReply::ok(),
-            cookie: cookie::encode(self.epoch, last),
+            cookie: cookie::encode(self.epoch, app, user, last),
             sync_flag: if more { SyncFlag::MORE } else { SyncFlag::DONE },
             msg_list,
             c2c_pair_unread_count,
@@ -171,7 +188,7 @@ impl<S: Store> Engine<S> {
         if let Some(last) = proven {
             self.acks.unproven.remove(&conn);
             if let Err(err) = self.synced_to(app, user, last) {
-                tracing::warn!(%err, app, user, "cannot advance the delivered cursor");
+                tracing::warn!(%err, app, user = %short(user), "cannot advance the delivered cursor");
             }
         }
         self.mark_delivered(app, user, pos);
@@ -197,12 +214,15 @@ impl<S: Store> Engine<S> {
             self.absorb_pending(app, user, cursor)
         });
         if let Err(err) = result {
-            tracing::warn!(%err, app, user, "cannot advance the delivered cursor");
+            tracing::warn!(%err, app, user = %short(user), "cannot advance the delivered cursor");
         }
     }
 
-    /// Everything up to `pos` was synced.
+    /// Everything up to `pos` was synced. A position beyond the inbox head
+    /// (a cookie edited by its holder) moves the cursor to the head, never
+    /// past it: messages that arrive later must still be synced.
     fn synced_to(&mut self, app: u64, user: &str, pos: u64) -> Result<(), StoreError> {
+        let pos = pos.min(self.store.inbox_head(app, user)?);
         let cursor = self.store.advance_cursor(app, user, pos)?;
         self.absorb_pending(app, user, cursor)
     }

@@ -14,6 +14,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::timeout;
 
+use super::budget::{Gate, InputBudget, IpSlot, Metered};
 use super::engine_task::{ConnHandle, Input};
 use crate::codes;
 use crate::engine::ConnId;
@@ -21,7 +22,9 @@ use crate::engine::ConnId;
 /// The one path the server accepts: binary frames.
 pub(crate) const PATH: &str = "/binfo";
 
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time from accept to a completed WebSocket handshake; the socket holds
+/// its address's slot ([`IpSlot`]) meanwhile.
+pub(crate) const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -30,24 +33,53 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 pub(crate) struct ConnSettings {
     pub queue_len: usize,
     pub max_message_bytes: usize,
+    /// The engine's frame limit before login.
+    pub max_frame_before_login: usize,
+    /// The engine's frame limit after login.
+    pub max_frame_after_login: usize,
 }
+
+/// Control messages (pings, pongs) a socket may send before it is trusted;
+/// the engine never sees them, so its frame rate does not count them.
+const MAX_CONTROL_BEFORE_LOGIN: u32 = 100;
 
 enum ReadEnd {
     Closed,
     Text,
     TooBig,
+    TooManyControl,
     EngineGone,
 }
 
-pub(crate) async fn run(
-    stream: TcpStream,
-    peer: SocketAddr,
-    conn: ConnId,
-    inputs: mpsc::Sender<Input>,
-    mut shutdown: watch::Receiver<bool>,
-    settings: ConnSettings,
-) {
+/// Everything one connection task needs besides its socket.
+pub(crate) struct ConnContext {
+    pub peer: SocketAddr,
+    pub conn: ConnId,
+    pub inputs: mpsc::UnboundedSender<Input>,
+    pub shutdown: watch::Receiver<bool>,
+    pub settings: ConnSettings,
+    pub budget: std::sync::Arc<InputBudget>,
+    /// This connection's place in its address's count, held to the end.
+    pub slot: IpSlot,
+}
+
+pub(crate) async fn run(stream: TcpStream, ctx: ConnContext) {
+    let ConnContext {
+        peer,
+        conn,
+        inputs,
+        mut shutdown,
+        settings,
+        budget,
+        slot,
+    } = ctx;
+    let _slot = slot;
     let _ = stream.set_nodelay(true);
+    let gate = Gate::new(
+        settings.max_frame_before_login,
+        settings.max_frame_after_login,
+    );
+    let stream = Metered::new(stream, gate.clone());
     let mut query = None;
     // The error type is tungstenite's; its size is not ours to choose.
     #[allow(clippy::result_large_err)]
@@ -85,6 +117,7 @@ pub(crate) async fn run(
         _ = shutdown.changed() => return,
     };
     let query = query.unwrap_or_default();
+    gate.message_boundary();
     tracing::debug!(%peer, conn = conn.0, "websocket open");
 
     let (frames_tx, mut frames_rx) = mpsc::channel(settings.queue_len);
@@ -92,6 +125,7 @@ pub(crate) async fn run(
     let handle = ConnHandle {
         frames: frames_tx,
         close: close_tx,
+        gate: gate.clone(),
     };
     if inputs
         .send(Input::Connect {
@@ -100,7 +134,6 @@ pub(crate) async fn run(
             peer: super::http::canonical(peer.ip()),
             handle,
         })
-        .await
         .is_err()
     {
         return;
@@ -108,22 +141,39 @@ pub(crate) async fn run(
 
     let (mut sink, mut source) = ws.split();
     let reader_inputs = inputs.clone();
+    let reader_gate = gate.clone();
     let mut reader = AbortOnDrop(tokio::spawn(async move {
+        let gate = reader_gate;
+        let mut control = 0u32;
         while let Some(msg) = source.next().await {
+            gate.message_boundary();
             match msg {
                 Ok(Message::Binary(data)) => {
-                    if reader_inputs
-                        .send(Input::Frame { conn, data })
-                        .await
-                        .is_err()
-                    {
+                    // Wait for this connection's credit, then for room in
+                    // the engine's budget: a flooder waits here, on its own.
+                    let Some(permits) = gate.admit(&budget, data.len()).await else {
+                        return ReadEnd::EngineGone;
+                    };
+                    let frame = Input::Frame {
+                        conn,
+                        data,
+                        permits,
+                    };
+                    if reader_inputs.send(frame).is_err() {
                         return ReadEnd::EngineGone;
                     }
                 }
                 Ok(Message::Text(_)) => return ReadEnd::Text,
                 Ok(Message::Close(_)) => return ReadEnd::Closed,
-                Ok(_) => {}
+                Ok(_) if gate.is_trusted() => {}
+                Ok(_) => {
+                    control += 1;
+                    if control > MAX_CONTROL_BEFORE_LOGIN {
+                        return ReadEnd::TooManyControl;
+                    }
+                }
                 Err(WsError::Capacity(_)) => return ReadEnd::TooBig,
+                Err(_) if gate.overflowed() => return ReadEnd::TooBig,
                 Err(_) => return ReadEnd::Closed,
             }
         }
@@ -141,6 +191,10 @@ pub(crate) async fn run(
                     format!("{PATH} carries binary messages only"),
                 )),
                 Ok(ReadEnd::TooBig) => Some((codes::CLOSE_TOO_BIG, "message too big".to_owned())),
+                Ok(ReadEnd::TooManyControl) => Some((
+                    codes::CLOSE_TOO_MANY_FRAMES,
+                    "too many control frames before login".to_owned(),
+                )),
                 Ok(ReadEnd::EngineGone) => Some(going_away()),
                 Ok(ReadEnd::Closed) | Err(_) => None,
             },
@@ -184,7 +238,7 @@ pub(crate) async fn run(
         }
     }
     drop(reader);
-    let _ = inputs.send(Input::Disconnect { conn }).await;
+    let _ = inputs.send(Input::Disconnect { conn });
     tracing::debug!(conn = conn.0, "connection ended");
 }
 
