@@ -15,7 +15,7 @@ use tcchat_core::{
 
 mod common;
 
-use common::{count, wire_msg, Harness, Sent, APP, UNIX_MS};
+use common::{count, push_body, received, wire_msg, Harness, Sent, APP, UNIX_MS};
 
 /// The server time of the messages the scripted server sends; their client
 /// time, which their IDs carry, is a second earlier: 1795628806.
@@ -74,18 +74,9 @@ impl Harness {
     }
 }
 
-fn push_body(messages: Value) -> Value {
-    json!({"EventArray": [{"Event": 1, "C2cMsgArray": messages}], "NeedAck": 1, "SessionData": "sess"})
-}
-
 fn received_texts(events: &[Event]) -> Vec<String> {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            Event::MessageReceived(list) => Some(list.clone()),
-            _ => None,
-        })
-        .flatten()
+    received(events)
+        .into_iter()
         .map(|m| match m.payload {
             tcchat_core::model::Payload::Text { text } => text,
             other => format!("{other:?}"),

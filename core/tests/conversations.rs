@@ -13,7 +13,7 @@ use tcchat_core::{ChatError, DisconnectReason, ErrorCode, Event, EventName, Requ
 
 mod common;
 
-use common::{count, tiny_of, wire_msg, Harness, ALL_BITS, APP};
+use common::{count, msgs, tiny_of, wire_msg, Harness, ALL_BITS, APP};
 
 const T0: u64 = 1_795_628_806;
 
@@ -44,11 +44,6 @@ impl Harness {
         self.take_events();
     }
 
-    /// Push the items of `event_array` (with `NeedAck`).
-    fn push_events(&mut self, event_array: Value) {
-        self.push(json!({"EventArray": event_array, "NeedAck": 1, "SessionData": "s"}));
-    }
-
     fn list(&mut self) -> Vec<Conversation> {
         self.client.get_conversation_list(None).unwrap()
     }
@@ -67,10 +62,6 @@ impl Harness {
             .unwrap_or_else(|| panic!("no completion for {id:?}"))
             .result
     }
-}
-
-fn msgs(list: Vec<Value>) -> Value {
-    json!([{"Event": 1, "C2cMsgArray": list}])
 }
 
 fn session(peer: &str, time: u64, seq: u64, from: &str, text: &str) -> Value {

@@ -14,7 +14,7 @@ use tcchat_core::{ChatError, Client, ErrorCode, Event, EventName, RequestId, Res
 
 mod common;
 
-use common::{wire_msg, Harness, ALL_BITS, MY_TINY, UNIX_MS};
+use common::{msgs, received, wire_msg, Harness, ALL_BITS, MY_TINY, UNIX_MS};
 
 const T0: u64 = 1_795_629_945;
 const PEER_TINY: &str = "144115000000000002";
@@ -46,22 +46,11 @@ impl Harness {
 
     /// u2 sends u1 a message by push; returns it as received.
     fn receive(&mut self, wire: Value) -> Message {
-        self.push(json!({"EventArray": [{"Event": 1, "C2cMsgArray": [wire]}], "NeedAck": 1, "SessionData": "s"}));
+        self.push_events(msgs(vec![wire]));
         let got = received(&self.take_events());
         assert_eq!(got.len(), 1, "one message received");
         got.into_iter().next().unwrap()
     }
-}
-
-fn received(events: &[Event]) -> Vec<Message> {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            Event::MessageReceived(list) => Some(list.clone()),
-            _ => None,
-        })
-        .flatten()
-        .collect()
 }
 
 fn named(events: &[Event], name: EventName) -> Vec<Event> {

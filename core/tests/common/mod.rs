@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use tcchat_core::model::Message;
 use tcchat_core::wire::{decode, encode, servcmd, Head};
 use tcchat_core::{
     ChatError, Client, Completion, ConnId, Event, EventName, Options, RequestId, Response,
@@ -51,6 +52,34 @@ pub fn wire_msg(from: &str, to: &str, seq: u64, random: u64, time: u64, text: &s
            "MsgTimeStamp": time, "MsgClientTime": time - 1, "TinyId": tiny_of(from),
            "MsgKey": format!("{seq}_{random}_{time}"),
            "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}]})
+}
+
+/// The event array of one C2C message event (Event 1) with `list`.
+pub fn msgs(list: Vec<Value>) -> Value {
+    json!([{"Event": 1, "C2cMsgArray": list}])
+}
+
+/// A `msg_push` body with the items of `event_array`, to be acked
+/// (`NeedAck`, `SessionData` "sess").
+pub fn push_of(event_array: Value) -> Value {
+    json!({"EventArray": event_array, "NeedAck": 1, "SessionData": "sess"})
+}
+
+/// A `msg_push` body with the C2C messages `messages` (a JSON array).
+pub fn push_body(messages: Value) -> Value {
+    push_of(json!([{"Event": 1, "C2cMsgArray": messages}]))
+}
+
+/// The messages of the MESSAGE_RECEIVED events among `events`, in order.
+pub fn received(events: &[Event]) -> Vec<Message> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::MessageReceived(list) => Some(list.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
 }
 
 /// How many of `events` are `name`.
@@ -270,6 +299,11 @@ impl Harness {
         self.push_seq += 1;
         let seq = self.push_seq;
         self.deliver(servcmd::MSG_PUSH, seq, body);
+    }
+
+    /// Push the items of `event_array` (with `NeedAck`).
+    pub fn push_events(&mut self, event_array: Value) {
+        self.push(push_of(event_array));
     }
 
     /// Answer the newest `cmd` request with a success plus `body`.
