@@ -115,26 +115,40 @@ fn is_known_bug(o: &Outcome) -> bool {
     v.invariant == "delivery-per-user" && KNOWN_BUG_SIGNATURES.iter().any(|s| v.detail.contains(s))
 }
 
+/// The seeds of `failures` that no known bug explains.
+fn unexplained(failures: &[Outcome]) -> Vec<u64> {
+    failures
+        .iter()
+        .filter(|o| !is_known_bug(o))
+        .map(|o| o.seed)
+        .collect()
+}
+
 /// The seed sweep CI runs: `SIM_SEEDS` seeds (default 200) from
 /// `SIM_FIRST` (default 0), profile `SIM_PROFILE` (default `messages`), on
 /// every core.
 #[test]
 fn seeds() {
+    sweep_from_env("seeds", 200);
+}
+
+/// Sweep `SIM_SEEDS` seeds (default `default_seeds`) from `SIM_FIRST`
+/// (default 0) of profile `SIM_PROFILE` on every core (`SIM_THREADS` to
+/// override), print what failed, and fail on any failure no known bug
+/// explains.
+fn sweep_from_env(label: &str, default_seeds: u64) {
     let first = env_u64("SIM_FIRST").unwrap_or(0);
-    let n = env_u64("SIM_SEEDS").unwrap_or(200);
+    let n = env_u64("SIM_SEEDS").unwrap_or(default_seeds);
     let start = Instant::now();
     let failures = sweep(first..first + n, threads(), profile);
     eprintln!(
-        "{n} seeds from {first} in {:.1}s, {} failed\n{}",
+        "{label}: {n} seeds from {first} on {} threads in {:.1}s, {} failed\n{}",
+        threads(),
         start.elapsed().as_secs_f64(),
         failures.len(),
         summary(&failures)
     );
-    let new: Vec<u64> = failures
-        .iter()
-        .filter(|o| !is_known_bug(o))
-        .map(|o| o.seed)
-        .collect();
+    let new = unexplained(&failures);
     assert!(
         new.is_empty(),
         "seeds failing other than by a known bug: {new:?}"
@@ -219,11 +233,7 @@ fn rest_kicks() {
     let failures = sweep(0..40, threads(), |seed| {
         SimConfig::profile("kicks", seed).unwrap()
     });
-    let new: Vec<u64> = failures
-        .iter()
-        .filter(|o| !is_known_bug(o))
-        .map(|o| o.seed)
-        .collect();
+    let new = unexplained(&failures);
     assert!(
         new.is_empty(),
         "seeds failing other than by a known bug: {new:?}\n{}",
@@ -251,26 +261,7 @@ fn no_faults_no_failures() {
 #[test]
 #[ignore = "soak: run explicitly"]
 fn soak() {
-    let first = env_u64("SIM_FIRST").unwrap_or(0);
-    let n = env_u64("SIM_SEEDS").unwrap_or(100_000);
-    let start = Instant::now();
-    let failures = sweep(first..first + n, threads(), profile);
-    eprintln!(
-        "SOAK {n} seeds from {first} on {} threads in {:.0}s: {} failed\n{}",
-        threads(),
-        start.elapsed().as_secs_f64(),
-        failures.len(),
-        summary(&failures)
-    );
-    let new: Vec<u64> = failures
-        .iter()
-        .filter(|o| !is_known_bug(o))
-        .map(|o| o.seed)
-        .collect();
-    assert!(
-        new.is_empty(),
-        "seeds failing other than by a known bug: {new:?}"
-    );
+    sweep_from_env("SOAK", 100_000);
 }
 
 /// Scale: 10,000 clients (10,000 users) send messages for one virtual hour

@@ -1154,6 +1154,22 @@ impl World {
     }
 
     fn cli_connect_failed(&mut self, link: LinkId, why: &'static str) {
+        self.client_end_closes(
+            link,
+            || format!("net: L{link} connect failed: {why}"),
+            DisconnectReason::ConnectFailed(why.into()),
+        );
+    }
+
+    /// The client's end of `link` closes, if the link still belongs to its
+    /// instance and was not closed yet: log `what` and tell the client
+    /// `reason`.
+    fn client_end_closes(
+        &mut self,
+        link: LinkId,
+        what: impl FnOnce() -> String,
+        reason: DisconnectReason,
+    ) {
         let Some(slot) = self.link_inst(link) else {
             return;
         };
@@ -1167,14 +1183,14 @@ impl World {
             inst.connecting = None;
         }
         let cconn = self.links[link].cconn;
-        self.log(Some(slot), || format!("net: L{link} connect failed: {why}"));
+        self.log(Some(slot), what);
         let now = self.instant();
         self.slots[slot]
             .inst
             .as_mut()
             .expect("checked")
             .client
-            .handle_disconnected(now, cconn, DisconnectReason::ConnectFailed(why.into()));
+            .handle_disconnected(now, cconn, reason);
         self.pump(slot, None);
     }
 
@@ -1233,32 +1249,11 @@ impl World {
     }
 
     fn cli_closed(&mut self, link: LinkId, code: Option<u16>) {
-        let Some(slot) = self.link_inst(link) else {
-            return;
-        };
-        if self.links[link].client_closed {
-            return;
-        }
-        self.links[link].client_closed = true;
-        self.links[link].closed_at = self.now;
-        let inst = self.slots[slot].inst.as_mut().expect("checked");
-        if inst.connecting == Some(link) {
-            inst.connecting = None;
-        }
-        let cconn = self.links[link].cconn;
-        self.log(Some(slot), || format!("net: L{link} closed ({code:?})"));
         let reason = match code {
             Some(c) => DisconnectReason::Closed(Some(c)),
             None => DisconnectReason::Error("connection reset".into()),
         };
-        let now = self.instant();
-        self.slots[slot]
-            .inst
-            .as_mut()
-            .expect("checked")
-            .client
-            .handle_disconnected(now, cconn, reason);
-        self.pump(slot, None);
+        self.client_end_closes(link, || format!("net: L{link} closed ({code:?})"), reason);
     }
 
     /// A push that reached an instance outside any session: remember its
