@@ -15,7 +15,11 @@ use tcchat_core::{
 
 mod common;
 
-use common::{Harness, Sent, APP, UNIX_MS};
+use common::{count, push_body, received, wire_msg, Harness, Sent, APP, UNIX_MS};
+
+/// The server time of the messages the scripted server sends; their client
+/// time, which their IDs carry, is a second earlier: 1795628806.
+const T0: u64 = 1_795_628_807;
 
 impl Harness {
     fn new() -> Harness {
@@ -68,50 +72,16 @@ impl Harness {
         self.reply_login();
         self.take_events();
     }
-
-    /// Open, log in as u1, finish the first sync.
-    fn logged_in() -> Harness {
-        let mut h = Harness::new();
-        h.open();
-        h.client.login(h.now, "u1", "sig-u1").unwrap();
-        h.drain();
-        h.reply_login();
-        h.reply_sync("ck1", json!([]));
-        h.take_sent();
-        h.take_events();
-        h.completions.clear();
-        h
-    }
-}
-
-fn wire_msg(from: &str, to: &str, seq: u64, random: u64, text: &str) -> Value {
-    json!({"From_Account": from, "To_Account": to, "MsgSeq": seq, "MsgRandom": random,
-           "MsgTimeStamp": 1_795_628_806u64, "MsgClientTime": 1_795_628_806u64,
-           "TinyId": "144115000000000002", "MsgKey": format!("{seq}_{random}"),
-           "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}]})
-}
-
-fn push_body(messages: Value) -> Value {
-    json!({"EventArray": [{"Event": 1, "C2cMsgArray": messages}], "NeedAck": 1, "SessionData": "sess"})
 }
 
 fn received_texts(events: &[Event]) -> Vec<String> {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            Event::MessageReceived(list) => Some(list.clone()),
-            _ => None,
-        })
-        .flatten()
+    received(events)
+        .into_iter()
         .map(|m| match m.payload {
             tcchat_core::model::Payload::Text { text } => text,
             other => format!("{other:?}"),
         })
         .collect()
-}
-
-fn count(events: &[Event], name: EventName) -> usize {
-    events.iter().filter(|e| e.name() == name).count()
 }
 
 #[test]
@@ -341,7 +311,7 @@ fn foreign_messages_are_refused() {
 #[test]
 fn pushes_are_acked_and_delivered_once() {
     let mut h = Harness::logged_in();
-    let a = wire_msg("u2", "u1", 101, 1111, "A via push");
+    let a = wire_msg("u2", "u1", 101, 1111, T0, "A via push");
     h.deliver(servcmd::MSG_PUSH, 9, push_body(json!([a.clone()])));
     let events = h.take_events();
     let Event::MessageReceived(list) = &events[0] else {
@@ -366,7 +336,7 @@ fn pushes_are_acked_and_delivered_once() {
 fn reconnect_is_transparent_and_resync_has_no_gap_or_duplicate() {
     let mut h = Harness::logged_in();
     h.advance(Duration::from_secs(20));
-    let a = wire_msg("u2", "u1", 101, 1, "A");
+    let a = wire_msg("u2", "u1", 101, 1, T0, "A");
     h.deliver(servcmd::MSG_PUSH, 9, push_body(json!([a.clone()])));
     assert_eq!(received_texts(&h.take_events()), ["A"]);
     h.server_close();
@@ -392,7 +362,7 @@ fn reconnect_is_transparent_and_resync_has_no_gap_or_duplicate() {
     h.reply_login();
     let body = h.last_sent(servcmd::GET_MSG).body;
     assert_eq!(body["Cookie"], "ck1");
-    let c = wire_msg("u2", "u1", 102, 2, "C");
+    let c = wire_msg("u2", "u1", 102, 2, T0, "C");
     h.reply_sync("ck2", json!([c, a]));
     let events = h.take_events();
     assert_eq!(received_texts(&events), ["C"]);
@@ -409,13 +379,13 @@ fn sync_pages_until_done() {
     h.reply_login();
     h.reply(
         servcmd::GET_MSG,
-        json!({"Cookie": "p1", "SyncFlag": 0, "MsgList": [wire_msg("u2", "u1", 1, 1, "one")]}),
+        json!({"Cookie": "p1", "SyncFlag": 0, "MsgList": [wire_msg("u2", "u1", 1, 1, T0, "one")]}),
     );
     let body = h.last_sent(servcmd::GET_MSG).body;
     assert_eq!(body["Cookie"], "p1");
     h.reply(
         servcmd::GET_MSG,
-        json!({"Cookie": "p2", "SyncFlag": 2, "MsgList": [wire_msg("u2", "u1", 2, 2, "two")]}),
+        json!({"Cookie": "p2", "SyncFlag": 2, "MsgList": [wire_msg("u2", "u1", 2, 2, T0, "two")]}),
     );
     assert_eq!(received_texts(&h.events), ["one", "two"]);
     // The last page carried messages: one more request with its cookie
@@ -438,8 +408,7 @@ fn a_server_that_repeats_its_last_page_cannot_make_the_sync_loop() {
     h.client.login(h.now, "u1", "s").unwrap();
     h.drain();
     h.reply_login();
-    let page =
-        json!({"Cookie": "same", "SyncFlag": 2, "MsgList": [wire_msg("u2", "u1", 1, 1, "one")]});
+    let page = json!({"Cookie": "same", "SyncFlag": 2, "MsgList": [wire_msg("u2", "u1", 1, 1, T0, "one")]});
     h.reply(servcmd::GET_MSG, page.clone());
     h.reply(servcmd::GET_MSG, page);
     let n = h.sent.iter().filter(|s| s.cmd == servcmd::GET_MSG).count();
@@ -858,7 +827,7 @@ fn frames_from_an_abandoned_link_are_ignored() {
     h.take_events();
     let frame = encode(
         &Head::push(servcmd::MSG_PUSH, 1),
-        &push_body(json!([wire_msg("u2", "u1", 1, 1, "ghost")])),
+        &push_body(json!([wire_msg("u2", "u1", 1, 1, T0, "ghost")])),
     );
     h.client.handle_frame(h.now, old, &frame);
     h.drain();
@@ -1044,13 +1013,13 @@ fn pushes_to_a_session_that_is_not_live_are_not_acked() {
     h.deliver(
         servcmd::MSG_PUSH,
         9,
-        push_body(json!([wire_msg("u2", "u1", 1, 1, "early")])),
+        push_body(json!([wire_msg("u2", "u1", 1, 1, T0, "early")])),
     );
     assert_eq!(acks(&h), before, "no ack");
     assert!(received_texts(&h.take_events()).is_empty());
     // The sync after the re-login delivers it.
     h.reply_login();
-    h.reply_sync("ck2", json!([wire_msg("u2", "u1", 1, 1, "early")]));
+    h.reply_sync("ck2", json!([wire_msg("u2", "u1", 1, 1, T0, "early")]));
     assert_eq!(received_texts(&h.take_events()), ["early"]);
 }
 
@@ -1059,7 +1028,7 @@ fn another_user_on_the_same_instance_gets_their_own_messages() {
     // Found by the simulation: u0's cache made u1's synced copy of a message
     // look like a duplicate.
     let mut h = Harness::logged_in();
-    let to_u2 = wire_msg("u1", "u2", 5, 5, "from u1 to u2");
+    let to_u2 = wire_msg("u1", "u2", 5, 5, T0, "from u1 to u2");
     h.deliver(servcmd::MSG_PUSH, 9, push_body(json!([to_u2.clone()])));
     h.switch_user("u2");
     h.reply_sync("c", json!([to_u2]));
@@ -1069,7 +1038,7 @@ fn another_user_on_the_same_instance_gets_their_own_messages() {
 #[test]
 fn the_same_user_logging_in_again_is_not_shown_old_messages_twice() {
     let mut h = Harness::logged_in();
-    let m = wire_msg("u2", "u1", 5, 5, "once");
+    let m = wire_msg("u2", "u1", 5, 5, T0, "once");
     h.deliver(servcmd::MSG_PUSH, 9, push_body(json!([m.clone()])));
     h.switch_user("u1");
     h.reply_sync("c", json!([m]));
@@ -1081,7 +1050,7 @@ fn a_user_coming_back_after_another_is_not_shown_old_messages_twice() {
     // Found by the simulation: clearing the cache on a user switch let the
     // first user's unconfirmed messages through a second time.
     let mut h = Harness::logged_in();
-    let m = wire_msg("u2", "u1", 5, 5, "once");
+    let m = wire_msg("u2", "u1", 5, 5, T0, "once");
     h.deliver(servcmd::MSG_PUSH, 9, push_body(json!([m.clone()])));
     h.switch_user("u3");
     h.switch_user("u1");

@@ -13,10 +13,8 @@ use tcchat_core::{ChatError, DisconnectReason, ErrorCode, Event, EventName, Requ
 
 mod common;
 
-use common::{Harness, APP};
+use common::{count, msgs, tiny_of, wire_msg, Harness, ALL_BITS, APP};
 
-/// Bits 13, 10 and 9: extensions, conversation groups, marks.
-const ALL_BITS: &str = "10011000000000";
 const T0: u64 = 1_795_628_806;
 
 impl Harness {
@@ -46,56 +44,6 @@ impl Harness {
         self.take_events();
     }
 
-    /// Push the items of `event_array` (with `NeedAck`).
-    fn push_events(&mut self, event_array: Value) {
-        self.push(json!({"EventArray": event_array, "NeedAck": 1, "SessionData": "s"}));
-    }
-
-    /// Open and log in as u1 without answering the sync requests.
-    fn logging_in() -> Harness {
-        let mut h = Harness::new();
-        h.open();
-        h.client.login(h.now, "u1", "sig-u1").unwrap();
-        h.drain();
-        h.reply_login();
-        h.take_events();
-        h.take_completions();
-        h
-    }
-
-    /// Log in as u1 and answer the whole login sync: an empty getmsg, the
-    /// `sessions` of page_get, the purchase `bits`, and (with bit 9 or 10)
-    /// the `groups` reply of get_contact_group. Drops events and frames.
-    fn logged_in_with(sessions: Value, bits: &str, groups: Value) -> Harness {
-        let mut h = Harness::logging_in();
-        h.reply(
-            servcmd::GET_MSG,
-            json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": []}),
-        );
-        h.reply(
-            servcmd::CONV_PAGE_GET,
-            json!({"CompleteFlag": 1, "SessionItem": sessions}),
-        );
-        h.reply(
-            servcmd::PURCHASE_BITS,
-            json!({"int32_error_code": 0, "str_purchase_bits": bits, "uint32_expired_time": 3600}),
-        );
-        if h.sent.iter().any(|s| s.cmd == servcmd::CONV_GROUP_GET) {
-            let mut body = json!({"CompleteFlag": 1, "NextStartIndex": 0});
-            for (k, v) in groups.as_object().unwrap() {
-                body[k] = v.clone();
-            }
-            h.reply(servcmd::CONV_GROUP_GET, body);
-        }
-        h.take_events();
-        h.clear_sent();
-        h
-    }
-
-    fn logged_in() -> Harness {
-        Harness::logged_in_with(json!([]), ALL_BITS, json!({}))
-    }
-
     fn list(&mut self) -> Vec<Conversation> {
         self.client.get_conversation_list(None).unwrap()
     }
@@ -116,17 +64,6 @@ impl Harness {
     }
 }
 
-fn wire_msg(from: &str, to: &str, seq: u64, random: u64, time: u64, text: &str) -> Value {
-    json!({"From_Account": from, "To_Account": to, "MsgSeq": seq, "MsgRandom": random,
-           "MsgTimeStamp": time, "MsgClientTime": time,
-           "TinyId": format!("tiny-{from}"), "MsgKey": format!("{seq}_{random}_{time}"),
-           "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}]})
-}
-
-fn msgs(list: Vec<Value>) -> Value {
-    json!([{"Event": 1, "C2cMsgArray": list}])
-}
-
 fn session(peer: &str, time: u64, seq: u64, from: &str, text: &str) -> Value {
     json!({"Type": 1, "To_Account": peer, "MsgTime": time, "MsgSeq": seq, "MsgRandom": seq * 10,
            "LastC2cMsgFromAccount": from,
@@ -142,7 +79,7 @@ fn recent_contact_mod(items: Value) -> Value {
 fn u2_revokes(seq: u64, time: u64) -> Value {
     json!([{"Event": 9, "C2cNotifyMsgArray": [{"WithdrawC2cMsgNotify": {"C2cWithdrawInfoArray": [
         {"From_Account": "u2", "To_Account": "u1", "MsgSeq": seq, "MsgRandom": seq, "MsgTimeStamp": time,
-         "MsgClientTime": time, "TinyId": "tiny-u2", "RevokerInfo": {"Revoker_Account": "u2", "Reason": ""}}]}}]}])
+         "MsgClientTime": time - 1, "TinyId": tiny_of("u2"), "RevokerInfo": {"Revoker_Account": "u2", "Reason": ""}}]}}]}])
 }
 
 /// Logged in with a conversation with u2 whose `unread` messages the
@@ -177,10 +114,6 @@ fn reply_u2_count(h: &mut Harness, unread: u64) {
         json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": [],
                "C2CPairUnreadCount": [{"From_Account": "u2", "UnreadCount": unread}]}),
     );
-}
-
-fn count(events: &[Event], name: EventName) -> usize {
-    events.iter().filter(|e| e.name() == name).count()
 }
 
 fn names(events: &[Event]) -> Vec<EventName> {

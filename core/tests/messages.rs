@@ -14,12 +14,10 @@ use tcchat_core::{ChatError, Client, ErrorCode, Event, EventName, RequestId, Res
 
 mod common;
 
-use common::{Harness, MY_TINY, UNIX_MS};
+use common::{msgs, received, wire_msg, Harness, ALL_BITS, MY_TINY, UNIX_MS};
 
 const T0: u64 = 1_795_629_945;
 const PEER_TINY: &str = "144115000000000002";
-/// Bits 13, 10 and 9 (extensions, conversation groups, marks).
-const ALL_BITS: &str = "10011000000000";
 
 impl Harness {
     /// A client whose links open as soon as it asks for them.
@@ -27,49 +25,6 @@ impl Harness {
         let mut h = Harness::build(11, |_| {});
         h.auto_open = true;
         h.open();
-        h
-    }
-
-    /// Answer the login-time requests of the conversation list and the
-    /// purchase bits, whichever were sent.
-    fn answer_login_sync(&mut self, bits: &str) {
-        for _ in 0..4 {
-            self.reply_pending(
-                servcmd::CONV_PAGE_GET,
-                json!({"CompleteFlag": 1, "TimeStamp": 0, "StartIndex": 0, "TopTimeStamp": 0, "TopStartIndex": 0, "SessionItem": []}),
-            );
-            self.reply_pending(
-                servcmd::PURCHASE_BITS,
-                json!({"int32_error_code": 0, "str_purchase_bits": bits, "uint32_expired_time": 3600}),
-            );
-            self.reply_pending(
-                servcmd::CONV_GROUP_GET,
-                json!({"CompleteFlag": 1, "StartIndex": 0}),
-            );
-        }
-    }
-
-    /// Open, log in as u1, finish the first sync.
-    fn logged_in() -> Harness {
-        Harness::logged_in_with(ALL_BITS)
-    }
-
-    fn logged_in_with(bits: &str) -> Harness {
-        let mut h = Harness::new();
-        h.client.login(h.now, "u1", "sig-u1").unwrap();
-        h.drain();
-        h.reply(
-            servcmd::LOGIN,
-            json!({"A2Key": "a2-1", "TinyId": MY_TINY, "HelloInterval": 120, "InstId": 5, "TimeStamp": UNIX_MS / 1000}),
-        );
-        h.reply(
-            servcmd::GET_MSG,
-            json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": []}),
-        );
-        h.answer_login_sync(bits);
-        h.sent.clear();
-        h.take_events();
-        h.completions.clear();
         h
     }
 
@@ -91,30 +46,11 @@ impl Harness {
 
     /// u2 sends u1 a message by push; returns it as received.
     fn receive(&mut self, wire: Value) -> Message {
-        self.push(json!({"EventArray": [{"Event": 1, "C2cMsgArray": [wire]}], "NeedAck": 1, "SessionData": "s"}));
+        self.push_events(msgs(vec![wire]));
         let got = received(&self.take_events());
         assert_eq!(got.len(), 1, "one message received");
         got.into_iter().next().unwrap()
     }
-}
-
-fn wire(from: &str, to: &str, seq: u64, random: u64, time: u64, text: &str) -> Value {
-    let tiny = if from == "u1" { MY_TINY } else { PEER_TINY };
-    json!({"From_Account": from, "To_Account": to, "MsgSeq": seq, "MsgRandom": random,
-           "MsgTimeStamp": time, "MsgClientTime": time - 1, "TinyId": tiny,
-           "MsgKey": format!("{seq}_{random}_{time}"),
-           "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}]})
-}
-
-fn received(events: &[Event]) -> Vec<Message> {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            Event::MessageReceived(list) => Some(list.clone()),
-            _ => None,
-        })
-        .flatten()
-        .collect()
 }
 
 fn named(events: &[Event], name: EventName) -> Vec<Event> {
@@ -205,7 +141,7 @@ fn custom_messages_carry_data_description_and_extension() {
         json!([{"MsgType": "TIMCustomElem", "MsgContent": {"Data": "{\"k\":1}", "Desc": "desc", "Ext": "ext"}}])
     );
     // Received custom messages parse back.
-    let mut w = wire("u2", "u1", 7, 7, T0, "");
+    let mut w = wire_msg("u2", "u1", 7, 7, T0, "");
     w["MsgBody"] =
         json!([{"MsgType": "TIMCustomElem", "MsgContent": {"Data": "d", "Desc": "", "Ext": ""}}]);
     let got = h.receive(w);
@@ -260,7 +196,7 @@ fn a_refused_revoke_fails_with_the_server_code_and_changes_nothing() {
 #[test]
 fn a_revoke_push_emits_message_revoked_once_and_only_for_held_messages() {
     let mut h = Harness::logged_in();
-    let m = h.receive(wire("u2", "u1", 101, 1111, T0, "oops"));
+    let m = h.receive(wire_msg("u2", "u1", 101, 1111, T0, "oops"));
     h.push(revoke_push(&m, "u2", "typo"));
     let events = named(&h.take_events(), EventName::MessageRevoked);
     let [Event::MessageRevoked(list)] = &events[..] else {
@@ -527,7 +463,7 @@ fn a_modify_reply_without_the_message_fails_with_2903() {
 #[test]
 fn a_modify_push_applies_only_newer_versions() {
     let mut h = Harness::logged_in();
-    let m = h.receive(wire("u2", "u1", 5, 55, T0, "v0"));
+    let m = h.receive(wire_msg("u2", "u1", 5, 55, T0, "v0"));
     h.push(modify_push(&m, "v2", 2));
     let events = named(&h.take_events(), EventName::MessageModified);
     let [Event::MessageModified(list)] = &events[..] else {
@@ -571,7 +507,7 @@ fn delete_sends_message_keys_and_the_messages_leave_the_store() {
     assert!(h.client.find_message(&m3.id).is_none());
     assert!(h.client.find_message(&m1.id).is_some());
     // A later sync copy of the deleted message does not bring it back.
-    let mut copy = wire("u1", "u2", m3.sequence, m3.random, T0 + 1, "m3");
+    let mut copy = wire_msg("u1", "u2", m3.sequence, m3.random, T0 + 1, "m3");
     copy["IsSyncMsg"] = json!(1);
     copy["MsgClientTime"] = json!(m3.client_time);
     h.push(json!({"EventArray": [{"Event": 1, "C2cMsgArray": [copy]}]}));
@@ -621,8 +557,8 @@ fn delete_refuses_bad_lists_with_codes_and_sends_nothing() {
 #[test]
 fn set_message_read_reports_the_newest_time_and_marks_messages_read() {
     let mut h = Harness::logged_in();
-    let a = h.receive(wire("u2", "u1", 1, 11, T0, "a"));
-    let b = h.receive(wire("u2", "u1", 2, 22, T0 + 5, "b"));
+    let a = h.receive(wire_msg("u2", "u1", 1, 11, T0, "a"));
+    let b = h.receive(wire_msg("u2", "u1", 2, 22, T0 + 5, "b"));
     assert!(!a.is_read && !b.is_read);
     let id = h.client.set_message_read(h.now, "C2Cu2").unwrap();
     h.drain();
@@ -652,7 +588,7 @@ fn a_read_receipt_push_emits_read_by_peer_for_each_outgoing_message_once() {
     let m1 = h.send_text("u2", "m1", T0);
     let m2 = h.send_text("u2", "m2", T0 + 1);
     let later = h.send_text("u2", "later", T0 + 10);
-    let _theirs = h.receive(wire("u2", "u1", 3, 33, T0, "theirs"));
+    let _theirs = h.receive(wire_msg("u2", "u1", 3, 33, T0, "theirs"));
     let readed = |t: u64| json!({"EventArray": [{"Event": 9, "C2cNotifyMsgArray": [{"C2cReadedReceipt": {"To_Account": "u2", "UinPairReadArray": [{"LastReadTime": t}]}}]}]});
     h.push(readed(T0 + 1));
     let events = named(&h.take_events(), EventName::MessageReadByPeer);
@@ -675,8 +611,8 @@ fn a_read_receipt_push_emits_read_by_peer_for_each_outgoing_message_once() {
 #[test]
 fn a_read_on_another_instance_marks_messages_read_here() {
     let mut h = Harness::logged_in();
-    let a = h.receive(wire("u2", "u1", 1, 11, T0, "a"));
-    let b = h.receive(wire("u2", "u1", 2, 22, T0 + 9, "b"));
+    let a = h.receive(wire_msg("u2", "u1", 1, 11, T0, "a"));
+    let b = h.receive(wire_msg("u2", "u1", 2, 22, T0 + 9, "b"));
     h.push(json!({"EventArray": [{"Event": 9, "C2cNotifyMsgArray": [{"ReadC2cMsgNotify": {"UinPairReadArray": [{"From_Account": "u2", "LastReadTime": T0}]}}]}]}));
     assert!(h.client.find_message(&a.id).unwrap().is_read);
     assert!(!h.client.find_message(&b.id).unwrap().is_read);
@@ -690,11 +626,11 @@ fn a_read_on_another_instance_marks_messages_read_here() {
 fn read_receipts_go_for_messages_that_asked_and_come_back_as_an_event() {
     let mut h = Harness::logged_in();
     // The receiver side.
-    let mut w = wire("u2", "u1", 1808050001, 68176904, T0, "please ack");
+    let mut w = wire_msg("u2", "u1", 1808050001, 68176904, T0, "please ack");
     w["IsNeedReadReceipt"] = json!(1);
     let asked = h.receive(w);
     assert!(asked.need_read_receipt);
-    let plain = h.receive(wire("u2", "u1", 2, 2, T0, "plain"));
+    let plain = h.receive(wire_msg("u2", "u1", 2, 2, T0, "plain"));
     assert_eq!(
         code_of(
             h.client
@@ -777,7 +713,7 @@ fn ext(key: &str, value: &str) -> MessageExtension {
 
 #[test]
 fn extensions_need_purchase_bit_13_and_send_nothing_without_it() {
-    let mut h = Harness::logged_in_with("0");
+    let mut h = Harness::logged_in_with(json!([]), "0", json!({}));
     let m = h.send(
         CreateTextMessageOptions::c2c("u2", "ext me").with_extension_support(),
         T0,
@@ -978,7 +914,7 @@ fn extension_calls_refuse_bad_input_with_codes() {
 #[test]
 fn extension_pushes_emit_updated_and_deleted_once() {
     let mut h = Harness::logged_in();
-    let mut w = wire("u2", "u1", 1801080001, 49481011, T0, "ext me");
+    let mut w = wire_msg("u2", "u1", 1801080001, 49481011, T0, "ext me");
     w["SupportMessageExtension"] = json!(1);
     let m = h.receive(w);
     assert!(m.is_support_extension);
@@ -1054,7 +990,7 @@ fn history_page(range: std::ops::RangeInclusive<u64>) -> Vec<Value> {
             } else {
                 ("u3", "u1")
             };
-            let mut w = wire(
+            let mut w = wire_msg(
                 from,
                 to,
                 500 + i,
@@ -1169,14 +1105,14 @@ fn get_message_list_pages_with_the_previous_cursor_and_then_from_memory() {
 fn history_merges_with_held_messages_without_duplicates() {
     let mut h = Harness::logged_in();
     // Received live, and revoked meanwhile on the server.
-    let live = h.receive(wire("u2", "u1", 3, 33, T0 + 30, "live"));
-    let mut held_rev = wire("u2", "u1", 3, 33, T0 + 30, "live");
+    let live = h.receive(wire_msg("u2", "u1", 3, 33, T0 + 30, "live"));
+    let mut held_rev = wire_msg("u2", "u1", 3, 33, T0 + 30, "live");
     held_rev["MsgFlagBits"] = json!(8);
     let id = h.client.get_message_list(h.now, "C2Cu2", None).unwrap();
     h.drain();
     h.reply(
         servcmd::GET_ROAM,
-        json!({"Complete": 1, "MsgList": [wire("u2", "u1", 1, 11, T0, "old"), held_rev], "MsgKey": "", "LastMsgTime": 0}),
+        json!({"Complete": 1, "MsgList": [wire_msg("u2", "u1", 1, 11, T0, "old"), held_rev], "MsgKey": "", "LastMsgTime": 0}),
     );
     h.reply(servcmd::GET_PEER_READ_TIME, json!({"ReadTime": [0]}));
     let page = list_of(h.result(id));
@@ -1241,7 +1177,7 @@ fn notifications_in_a_getmsg_event_array_are_handled_like_pushes() {
     );
     h.answer_login_sync(ALL_BITS);
     h.take_events();
-    let theirs = wire("u2", "u1", 9, 99, T0 + 2, "gone soon");
+    let theirs = wire_msg("u2", "u1", 9, 99, T0 + 2, "gone soon");
     let theirs_msg = {
         let mut m = mine.clone();
         m.from = "u2".into();

@@ -3,12 +3,18 @@
 //! [`conformance`] is written once, generic over the runtime, and run by
 //! `tests/tokio.rs`, `tests/async_std.rs` and `tests/smol.rs` against the
 //! real reference server over loopback.
+//!
+//! Every `pub async fn` of a `src/conformance*.rs` module is a scenario and
+//! must be listed in [`conformance_suite!`]; each runtime's suite also runs
+//! `every_conformance_scenario_is_listed`, which fails on a scenario left
+//! out ([`scenario_list`]).
 
 #![warn(missing_docs)]
 
 pub mod conformance;
 pub mod conformance_conversations;
 pub mod conformance_messages;
+pub mod scenario_list;
 pub mod sim;
 pub mod world;
 
@@ -17,47 +23,57 @@ pub mod world;
 #[macro_export]
 macro_rules! conformance_suite {
     ($rt:ty, $block_on:expr) => {
-        $crate::conformance_suite!(@tests $rt, $block_on, conformance_messages,
-            revoke_reaches_the_peer,
-            modify_reaches_the_peer,
-            read_report_reaches_the_peer,
-            read_receipts_reach_the_sender,
-            extensions_reach_the_other_party,
-            history_pages_oldest_first,
-            one_user_two_instances_stay_in_step,
-            concurrent_modifications_conflict,
-            delete_leaves_the_store,
-        );
-        $crate::conformance_suite!(@tests $rt, $block_on, conformance_conversations,
-            unread_counts_follow_messages_and_reads,
-            the_login_sync_brings_the_servers_list_and_unread,
-            delete_pin_and_draft,
-            conversation_changes_reach_the_other_instance,
-            a_read_on_one_instance_clears_the_other,
-            conversation_calls_refuse_bad_input,
-        );
-        $crate::conformance_suite!(@tests $rt, $block_on, conformance,
-            full_lifecycle,
-            wrong_state_calls_get_official_codes,
-            bad_usersigs_are_refused_with_codes,
-            sdk_app_ids_are_isolated,
-            offline_messages_arrive_through_sync,
-            listener_semantics,
-            create_returns_one_instance_per_sdk_app_id,
-            destroy_during_reconnect,
-            server_restart_loses_nothing,
-            second_login_kicks_the_first,
-            usersig_expiry_while_online_kicks,
-            rest_api_kick,
+        $crate::conformance_suite!(@suite $rt, $block_on,
+            conformance_messages: [
+                revoke_reaches_the_peer,
+                modify_reaches_the_peer,
+                read_report_reaches_the_peer,
+                read_receipts_reach_the_sender,
+                extensions_reach_the_other_party,
+                history_pages_oldest_first,
+                one_user_two_instances_stay_in_step,
+                concurrent_modifications_conflict,
+                delete_leaves_the_store,
+            ],
+            conformance_conversations: [
+                unread_counts_follow_messages_and_reads,
+                the_login_sync_brings_the_servers_list_and_unread,
+                delete_pin_and_draft,
+                conversation_changes_reach_the_other_instance,
+                a_read_on_one_instance_clears_the_other,
+                conversation_calls_refuse_bad_input,
+            ],
+            conformance: [
+                full_lifecycle,
+                wrong_state_calls_get_official_codes,
+                bad_usersigs_are_refused_with_codes,
+                sdk_app_ids_are_isolated,
+                offline_messages_arrive_through_sync,
+                listener_semantics,
+                create_returns_one_instance_per_sdk_app_id,
+                destroy_during_reconnect,
+                server_restart_loses_nothing,
+                second_login_kicks_the_first,
+                usersig_expiry_while_online_kicks,
+                rest_api_kick,
+            ],
         );
     };
-    (@tests $rt:ty, $block_on:expr, $module:ident, $($name:ident),+ $(,)?) => {
-        $(
+    (@suite $rt:ty, $block_on:expr, $($module:ident: [$($name:ident),+ $(,)?]),+ $(,)?) => {
+        $($(
             #[test]
             fn $name() {
                 let block_on = $block_on;
                 block_on($crate::$module::$name::<$rt>());
             }
-        )+
+        )+)+
+
+        /// Every `pub async fn` of the conformance modules is listed above.
+        #[test]
+        fn every_conformance_scenario_is_listed() {
+            $crate::scenario_list::assert_every_scenario_listed(&[
+                $($(concat!(stringify!($module), "::", stringify!($name))),+),+
+            ]);
+        }
     };
 }

@@ -7,12 +7,17 @@
 //! * `soak` (ignored): any number of seeds on every core.
 //! * `scale` (ignored): 10,000 clients for one virtual hour.
 //! * `bug_*` (ignored): one seed per bug found, until it is fixed.
+//! * `regression_*`: one seed per bug fixed, which must still run into the
+//!   situation of its bug (`tcchat_tests::sim::pinned`).
+//! * `find_pinned` (ignored): seeds that run into such a situation.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use tcchat_tests::sim::pinned;
+use tcchat_tests::sim::trace::WholeTrace;
 use tcchat_tests::sim::{report, run, FaultConfig, Outcome, PlantedBug, SimConfig};
 
 fn env_u64(name: &str) -> Option<u64> {
@@ -110,26 +115,40 @@ fn is_known_bug(o: &Outcome) -> bool {
     v.invariant == "delivery-per-user" && KNOWN_BUG_SIGNATURES.iter().any(|s| v.detail.contains(s))
 }
 
+/// The seeds of `failures` that no known bug explains.
+fn unexplained(failures: &[Outcome]) -> Vec<u64> {
+    failures
+        .iter()
+        .filter(|o| !is_known_bug(o))
+        .map(|o| o.seed)
+        .collect()
+}
+
 /// The seed sweep CI runs: `SIM_SEEDS` seeds (default 200) from
 /// `SIM_FIRST` (default 0), profile `SIM_PROFILE` (default `messages`), on
 /// every core.
 #[test]
 fn seeds() {
+    sweep_from_env("seeds", 200);
+}
+
+/// Sweep `SIM_SEEDS` seeds (default `default_seeds`) from `SIM_FIRST`
+/// (default 0) of profile `SIM_PROFILE` on every core (`SIM_THREADS` to
+/// override), print what failed, and fail on any failure no known bug
+/// explains.
+fn sweep_from_env(label: &str, default_seeds: u64) {
     let first = env_u64("SIM_FIRST").unwrap_or(0);
-    let n = env_u64("SIM_SEEDS").unwrap_or(200);
+    let n = env_u64("SIM_SEEDS").unwrap_or(default_seeds);
     let start = Instant::now();
     let failures = sweep(first..first + n, threads(), profile);
     eprintln!(
-        "{n} seeds from {first} in {:.1}s, {} failed\n{}",
+        "{label}: {n} seeds from {first} on {} threads in {:.1}s, {} failed\n{}",
+        threads(),
         start.elapsed().as_secs_f64(),
         failures.len(),
         summary(&failures)
     );
-    let new: Vec<u64> = failures
-        .iter()
-        .filter(|o| !is_known_bug(o))
-        .map(|o| o.seed)
-        .collect();
+    let new = unexplained(&failures);
     assert!(
         new.is_empty(),
         "seeds failing other than by a known bug: {new:?}"
@@ -214,11 +233,7 @@ fn rest_kicks() {
     let failures = sweep(0..40, threads(), |seed| {
         SimConfig::profile("kicks", seed).unwrap()
     });
-    let new: Vec<u64> = failures
-        .iter()
-        .filter(|o| !is_known_bug(o))
-        .map(|o| o.seed)
-        .collect();
+    let new = unexplained(&failures);
     assert!(
         new.is_empty(),
         "seeds failing other than by a known bug: {new:?}\n{}",
@@ -246,26 +261,7 @@ fn no_faults_no_failures() {
 #[test]
 #[ignore = "soak: run explicitly"]
 fn soak() {
-    let first = env_u64("SIM_FIRST").unwrap_or(0);
-    let n = env_u64("SIM_SEEDS").unwrap_or(100_000);
-    let start = Instant::now();
-    let failures = sweep(first..first + n, threads(), profile);
-    eprintln!(
-        "SOAK {n} seeds from {first} on {} threads in {:.0}s: {} failed\n{}",
-        threads(),
-        start.elapsed().as_secs_f64(),
-        failures.len(),
-        summary(&failures)
-    );
-    let new: Vec<u64> = failures
-        .iter()
-        .filter(|o| !is_known_bug(o))
-        .map(|o| o.seed)
-        .collect();
-    assert!(
-        new.is_empty(),
-        "seeds failing other than by a known bug: {new:?}"
-    );
+    sweep_from_env("SOAK", 100_000);
 }
 
 /// Scale: 10,000 clients (10,000 users) send messages for one virtual hour
@@ -336,14 +332,78 @@ fn timing() {
 
 // ----- bugs found, kept as regression seeds until fixed -------------------
 
-fn regression(seed: u64, profile: &str) {
-    let cfg = SimConfig::profile(profile, seed).unwrap();
+/// Whether the run's trace shows the situation `scenario` names (one of
+/// [`pinned::BY_NAME`]).
+fn runs_into(scenario: &str, trace: &WholeTrace) -> bool {
+    let (_, happened) = pinned::BY_NAME
+        .iter()
+        .find(|(name, _)| *name == scenario)
+        .unwrap_or_else(|| panic!("no pinned scenario named {scenario}"));
+    happened(trace)
+}
+
+/// Run a pinned seed: every invariant holds, and the run still runs into
+/// `scenario`, the situation in which the bug fired. A seed that a change
+/// anywhere sends down another path would otherwise pass without testing
+/// the fix; then pick a new seed with `find_pinned`.
+fn regression(seed: u64, profile: &str, scenario: &str) {
+    let mut cfg = SimConfig::profile(profile, seed).unwrap();
+    cfg.whole_trace = true;
     let outcome = run(seed, cfg);
     assert!(
         outcome.violation.is_none(),
         "\n{}",
         report(&outcome, "regression")
     );
+    let trace = outcome.trace.as_ref().expect("whole_trace keeps the trace");
+    assert!(
+        runs_into(scenario, trace),
+        "seed {seed} of profile {profile} no longer runs into {scenario}, so it no longer \
+         tests its fix; find seeds that do with\n  SIM_SCENARIO={scenario} SIM_PROFILE={profile} \
+         cargo test -p tcchat-tests --test sim find_pinned -- --ignored --nocapture"
+    );
+}
+
+/// Seeds of profile `SIM_PROFILE` (default `messages`) from `SIM_FIRST`
+/// (default 0), `SIM_SEEDS` of them at most (default 2,000), that pass and
+/// run into the pinned situation `SIM_SCENARIO` (a name of
+/// `pinned::BY_NAME`); stops after `SIM_FOUND` (default 5).
+#[test]
+#[ignore = "search: run explicitly"]
+fn find_pinned() {
+    let scenario = std::env::var("SIM_SCENARIO").expect("SIM_SCENARIO names a pinned scenario");
+    let profile = std::env::var("SIM_PROFILE").unwrap_or_else(|_| "messages".into());
+    let first = env_u64("SIM_FIRST").unwrap_or(0);
+    let n = env_u64("SIM_SEEDS").unwrap_or(2_000);
+    let want = env_u64("SIM_FOUND").unwrap_or(5) as usize;
+    let next = AtomicU64::new(first);
+    let found = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..threads().max(1) {
+            s.spawn(|| loop {
+                let seed = next.fetch_add(1, Ordering::Relaxed);
+                if seed >= first + n || found.lock().unwrap().len() >= want {
+                    break;
+                }
+                let mut cfg = SimConfig::profile(&profile, seed).expect("a known SIM_PROFILE");
+                cfg.keep_lines = 0;
+                cfg.whole_trace = true;
+                let outcome = run(seed, cfg);
+                let trace = outcome.trace.as_ref().expect("whole_trace keeps the trace");
+                if outcome.violation.is_none() && runs_into(&scenario, trace) {
+                    eprintln!("seed {seed} of {profile} runs into {scenario}");
+                    found.lock().unwrap().push(seed);
+                }
+                if (seed + 1 - first) % 100 == 0 {
+                    eprintln!("  searched up to seed {seed}");
+                }
+            });
+        }
+    });
+    let mut found = found.into_inner().unwrap();
+    found.sort_unstable();
+    eprintln!("{scenario} in profile {profile}: seeds {found:?}");
+    assert!(!found.is_empty(), "no seed found");
 }
 
 /// Bug 1: an instance that sent a message as one user and then logs in as
@@ -352,17 +412,19 @@ fn regression(seed: u64, profile: &str) {
 /// Fixed: the client's dedup cache survived a change of user, so the new
 /// user never received what the old one sent it.
 fn regression_dedup_cache_survives_user_switch() {
-    regression(0, "switch");
+    regression(0, "switch", "sent_then_received_as_the_recipient");
 }
 
 /// Bug 3: the server advances the delivered cursor when it sends a getmsg
 /// reply; when that reply dies with its socket, the messages in it are
 /// skipped by every later empty-cookie sync.
+/// Found at seed 55 of `avoid`, which at f1ae8ab no longer runs into the
+/// situation; seed 18 does (`find_pinned` finds it).
 #[test]
 /// Fixed: the server moved the delivered cursor on sending a getmsg reply,
 /// so a reply lost with its socket lost its messages.
 fn regression_cursor_moves_on_a_lost_sync_reply() {
-    regression(55, "avoid");
+    regression(18, "avoid", "lost_sync_reply_with_messages");
 }
 
 /// Bug 4: a client outside a session acks a push (moving the cursor) and
@@ -372,46 +434,56 @@ fn regression_cursor_moves_on_a_lost_sync_reply() {
 /// Fixed: a client acked a push it then dropped (outside a session), so
 /// the message was lost.
 fn regression_push_acked_then_dropped_outside_a_session() {
-    regression(78, "avoid");
+    regression(78, "avoid", "push_reached_a_client_outside_a_session");
 }
 
 /// Bug 5: a login delayed on a socket the client had abandoned reached the
 /// server after the client's newer login on its live socket.
+/// Found at seed 5138 of `full`, which at f1ae8ab no longer runs into the
+/// situation; seed 139 does (`find_pinned` finds it).
 #[test]
 /// Fixed: the server ended the live socket's session but left the socket
 /// open, so no push reached it again; it now closes that socket (4409).
 fn regression_stale_login_on_an_abandoned_socket() {
-    regression(5138, "full");
+    regression(139, "full", "same_instance_login_closed_the_old_socket");
 }
 
 /// Bug 6: `destroy` while a logout waited for a reconnect; the re-login
 /// that was to carry the logout was refused, the session ended, and the
 /// destroy kept waiting while a new `login` was accepted.
+/// Found at seed 26095 of `full`, which at f1ae8ab no longer runs into the
+/// situation; seed 5138 does (`find_pinned` finds it).
 #[test]
 /// Fixed: a refused re-login of a session that is logging out completes
 /// the logout (and so the destroy), and `login` is refused while a destroy
 /// is in progress.
 fn regression_login_accepted_while_destroying() {
-    regression(26095, "full");
+    regression(5138, "full", "login_while_destroying");
 }
 
 /// Bug 7: a re-login refused by the login rate limit (70050) ended the
 /// session (SDK_NOT_READY) instead of trying again later.
+/// Found at seed 139 of `full`, which at f1ae8ab no longer runs into the
+/// situation (nor does any seed of `full` in 0..12,000); seed 1373 of
+/// `messages` does: its c4 re-logs in at 507 s, the A2 is refused (70001)
+/// and the UserSig fallback is refused by the rate limit (70050), twice.
 #[test]
 /// Fixed: a transient refusal drops the link and re-logs in after the
 /// reconnect backoff; the session goes on.
 fn regression_rate_limited_relogin_ends_the_session() {
-    regression(139, "full");
+    regression(1373, "messages", "relogin_rate_limited_in_a_session");
 }
 
 /// Bug 8 (issue 8's invariants): an instance kicked and logged in again
 /// kept showing a message as not revoked; the revoke's notification had
 /// gone to the user's other instance while this one had no session.
+/// Found at seed 59 of `messages`, which at f1ae8ab no longer runs into the
+/// situation; seed 5 does (`find_pinned` finds it).
 #[test]
 /// Fixed: a new login starts with no messages held (their dedup records
 /// stay), as the official SDK starts with an empty store.
 fn regression_stale_message_after_a_new_login() {
-    regression(59, "messages");
+    regression(5, "messages", "revoked_while_logged_out_then_a_new_login");
 }
 
 /// Bug 9 (issue 8's invariants): a note to self from another instance of
@@ -419,7 +491,7 @@ fn regression_stale_message_after_a_new_login() {
 #[test]
 /// Fixed: a message from the user to itself is never unread.
 fn regression_note_to_self_counted_unread() {
-    regression(136, "messages");
+    regression(136, "messages", "note_to_self_reached_another_instance");
 }
 
 /// A harness bug, kept as a regression seed: overlapping server stalls
@@ -427,7 +499,7 @@ fn regression_note_to_self_counted_unread() {
 /// overtook the requests of the session before it.
 #[test]
 fn regression_stalls_keep_each_sockets_order() {
-    regression(6699, "messages");
+    regression(6699, "messages", "overlapping_server_stalls");
 }
 
 /// Bug 15 (issue 8's invariants): a revoke timed out (2801) on its client
@@ -439,14 +511,16 @@ fn regression_stalls_keep_each_sockets_order() {
 /// too (its push still skips it); the client ignores those that change
 /// nothing.
 fn regression_revoke_applied_after_its_timeout() {
-    regression(2865, "messages");
+    regression(2865, "messages", "revoke_applied_after_its_timeout");
 }
 
 /// Bug 15 again, on another trajectory: the revoke's frames reached a
 /// stalled server after the client had timed out and closed the link.
+/// Found at seed 1895 of `messages`, which at f1ae8ab no longer runs into
+/// the situation; seed 78 does (`find_pinned` finds it).
 #[test]
 fn regression_revoke_applied_after_its_timeout_on_a_closed_link() {
-    regression(1895, "messages");
+    regression(78, "messages", "revoke_applied_on_a_link_the_client_closed");
 }
 
 /// Bug 15 for a modification: the reply came after the client had given up
@@ -454,14 +528,14 @@ fn regression_revoke_applied_after_its_timeout_on_a_closed_link() {
 /// and every other instance had version 1.
 #[test]
 fn regression_modify_applied_after_its_timeout() {
-    regression(2270, "messages");
+    regression(2270, "messages", "modify_applied_after_its_timeout");
 }
 
 /// Bug 15 for a modification sent right after a re-login, a moment before
 /// its deadline.
 #[test]
 fn regression_modify_reply_after_the_deadline() {
-    regression(7201, "messages");
+    regression(7201, "messages", "modify_applied_after_its_timeout");
 }
 
 /// Bug 10 (issue 8): a message pushed after getmsg's C2CPairUnreadCount
@@ -469,15 +543,17 @@ fn regression_modify_reply_after_the_deadline() {
 /// the server's count.
 #[test]
 fn regression_message_before_page_get_counts_from_the_servers_unread() {
-    regression(4965, "messages");
+    regression(4965, "messages", "message_between_the_counts_and_the_list");
 }
 
 /// Bug 11 (issue 8): the list request of a login whose link died was
 /// resent at the re-login with what was left of its first timeout, expired
 /// just before its reply, and the list stayed empty.
+/// Found at seed 6070 of `messages`, which at f1ae8ab no longer runs into the
+/// situation; seed 16 does (`find_pinned` finds it).
 #[test]
 fn regression_list_request_resent_at_a_relogin_timed_out() {
-    regression(6070, "messages");
+    regression(16, "messages", "list_request_resent_on_a_new_link");
 }
 
 /// Bug 12 (issue 8): the peer revoked a message delivered before this
@@ -485,7 +561,7 @@ fn regression_list_request_resent_at_a_relogin_timed_out() {
 /// count kept it.
 #[test]
 fn regression_revoke_of_a_message_not_held_kept_it_unread() {
-    regression(1433, "messages");
+    regression(1433, "messages", "revoke_of_a_counted_message_never_held");
 }
 
 /// Bug 16 (issue 8's invariants): a read report delayed on a socket the
@@ -495,7 +571,11 @@ fn regression_revoke_of_a_message_not_held_kept_it_unread() {
 #[test]
 /// Fixed: a notification skips only the socket whose request caused it.
 fn regression_change_from_an_abandoned_socket_reaches_its_instance() {
-    regression(5849, "messages");
+    regression(
+        5849,
+        "messages",
+        "read_from_an_abandoned_link_after_a_relogin",
+    );
 }
 
 /// Bug 17 (issue 8's invariants): a read report made right after a new
@@ -505,7 +585,11 @@ fn regression_change_from_an_abandoned_socket_reaches_its_instance() {
 #[test]
 /// Fixed: read up to the conversation list's last message time.
 fn regression_read_report_after_a_clock_jump_reads_too_little() {
-    regression(13638, "messages");
+    regression(
+        13638,
+        "messages",
+        "read_with_nothing_held_after_a_clock_jump_back",
+    );
 }
 
 /// Bug 18 (issue 8's invariants): resending a failed message that the
@@ -514,12 +598,16 @@ fn regression_read_report_after_a_clock_jump_reads_too_little() {
 #[test]
 /// Fixed: a send completion keeps the held message's newer version.
 fn regression_resend_brought_back_the_unmodified_copy() {
-    regression(33734, "messages");
+    regression(33734, "messages", "resend_of_a_taken_and_modified_message");
 }
 
 #[test]
 /// Fixed: a duplicate sendmsg's reply carries the message as stored, and
 /// the resend takes its newer version.
 fn regression_resend_after_a_new_login_brought_back_the_unmodified_copy() {
-    regression(44693, "messages");
+    regression(
+        44693,
+        "messages",
+        "resend_after_a_new_login_of_a_taken_and_modified_message",
+    );
 }

@@ -1,7 +1,12 @@
 //! The scripted server side that the client-core tests share: a [`Client`]
-//! driven in virtual time, every frame it sends decoded and kept, and
-//! helpers to answer them. Each test file adds its own login script and
-//! helpers in an `impl Harness` block of its own.
+//! driven in virtual time, every frame it sends decoded and kept, helpers
+//! to answer them, the login script, and the wire messages and event
+//! counts the tests build and read.
+//!
+//! Each test file defines `Harness::new()`, the fresh client its tests
+//! start from (its seed, whether links open by themselves), and adds its
+//! own helpers in an `impl Harness` block of its own; [`Harness::logged_in`]
+//! and [`Harness::logging_in`] start from that `new()`.
 
 // Each test file uses a different part of it.
 #![allow(dead_code)]
@@ -11,17 +16,76 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use tcchat_core::model::Message;
 use tcchat_core::wire::{decode, encode, servcmd, Head};
 use tcchat_core::{
-    ChatError, Client, Completion, ConnId, Event, Options, RequestId, Response, Transmit, Tuning,
+    ChatError, Client, Completion, ConnId, Event, EventName, Options, RequestId, Response,
+    Transmit, Tuning,
 };
 
 /// The SDKAppID of every test.
 pub const APP: u64 = 1_400_000_000;
 /// The wall clock the client starts with, Unix milliseconds.
 pub const UNIX_MS: u64 = 1_795_628_000_000;
-/// The tiny ID the scripted server gives the logged-in user.
+/// The tiny ID the scripted server gives the logged-in user, u1
+/// ([`tiny_of`]`("u1")`).
 pub const MY_TINY: &str = "144115000000000001";
+/// Purchase bits 13, 10 and 9: extensions, conversation groups, marks.
+pub const ALL_BITS: &str = "10011000000000";
+
+/// The tiny ID the scripted server gives `user`: 144115000000000000 + N
+/// for `uN`, `tiny-<user>` for the other names (the crowds of the bounds
+/// tests).
+pub fn tiny_of(user: &str) -> String {
+    match user.strip_prefix('u').and_then(|n| n.parse::<u64>().ok()) {
+        Some(n) => (144_115_000_000_000_000 + n).to_string(),
+        None => format!("tiny-{user}"),
+    }
+}
+
+/// A C2C text message as the server sends it (`msg_push`, `getmsg`):
+/// sent by `from` at server time `time`, stamped by its client a second
+/// earlier, with the sender's [`tiny_of`] and the message key
+/// `<seq>_<random>_<time>`.
+pub fn wire_msg(from: &str, to: &str, seq: u64, random: u64, time: u64, text: &str) -> Value {
+    json!({"From_Account": from, "To_Account": to, "MsgSeq": seq, "MsgRandom": random,
+           "MsgTimeStamp": time, "MsgClientTime": time - 1, "TinyId": tiny_of(from),
+           "MsgKey": format!("{seq}_{random}_{time}"),
+           "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}]})
+}
+
+/// The event array of one C2C message event (Event 1) with `list`.
+pub fn msgs(list: Vec<Value>) -> Value {
+    json!([{"Event": 1, "C2cMsgArray": list}])
+}
+
+/// A `msg_push` body with the items of `event_array`, to be acked
+/// (`NeedAck`, `SessionData` "sess").
+pub fn push_of(event_array: Value) -> Value {
+    json!({"EventArray": event_array, "NeedAck": 1, "SessionData": "sess"})
+}
+
+/// A `msg_push` body with the C2C messages `messages` (a JSON array).
+pub fn push_body(messages: Value) -> Value {
+    push_of(json!([{"Event": 1, "C2cMsgArray": messages}]))
+}
+
+/// The messages of the MESSAGE_RECEIVED events among `events`, in order.
+pub fn received(events: &[Event]) -> Vec<Message> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::MessageReceived(list) => Some(list.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// How many of `events` are `name`.
+pub fn count(events: &[Event], name: EventName) -> usize {
+    events.iter().filter(|e| e.name() == name).count()
+}
 
 /// A frame the client sent, decoded.
 #[derive(Debug, Clone)]
@@ -237,6 +301,11 @@ impl Harness {
         self.deliver(servcmd::MSG_PUSH, seq, body);
     }
 
+    /// Push the items of `event_array` (with `NeedAck`).
+    pub fn push_events(&mut self, event_array: Value) {
+        self.push(push_of(event_array));
+    }
+
     /// Answer the newest `cmd` request with a success plus `body`.
     pub fn reply(&mut self, cmd: &str, body: Value) {
         let seq = self.last_sent(cmd).seq;
@@ -268,6 +337,74 @@ impl Harness {
             servcmd::LOGIN,
             json!({"A2Key": "a2-1", "TinyId": MY_TINY, "HelloInterval": 120, "InstId": 5, "TimeStamp": UNIX_MS / 1000}),
         );
+    }
+
+    /// Open the link (unless `new()` already did) and log in as u1 with the
+    /// login answered; the sync requests that follow are not answered.
+    /// Drops the events and completions so far.
+    pub fn logging_in() -> Harness {
+        let mut h = Harness::new();
+        if h.conn.is_none() {
+            h.open();
+        }
+        h.client.login(h.now, "u1", "sig-u1").unwrap();
+        h.drain();
+        h.reply_login();
+        h.take_events();
+        h.take_completions();
+        h
+    }
+
+    /// Logged in as u1 with the whole login sync answered: an empty
+    /// getmsg, no conversations, every purchase bit, no conversation
+    /// groups. Frames, events and completions so far are dropped.
+    pub fn logged_in() -> Harness {
+        Harness::logged_in_with(json!([]), ALL_BITS, json!({}))
+    }
+
+    /// Log in as u1 and answer the whole login sync: an empty getmsg (cookie
+    /// `ck1`), the `sessions` of page_get, the purchase `bits`, and (with
+    /// bit 9 or 10) the `groups` reply of get_contact_group. Frames (pings
+    /// answered), events and completions so far are dropped.
+    pub fn logged_in_with(sessions: Value, bits: &str, groups: Value) -> Harness {
+        let mut h = Harness::logging_in();
+        h.reply(
+            servcmd::GET_MSG,
+            json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": []}),
+        );
+        h.answer_list_sync(&sessions, bits, &groups);
+        h.take_sent();
+        h.take_events();
+        h.completions.clear();
+        h
+    }
+
+    /// Answer the login-time requests of the conversation list, the
+    /// purchase bits and the conversation groups, whichever were sent:
+    /// no conversations, `bits`, no groups.
+    pub fn answer_login_sync(&mut self, bits: &str) {
+        self.answer_list_sync(&json!([]), bits, &json!({}));
+    }
+
+    /// Answer the login-time requests still pending, whichever were sent
+    /// (the groups request follows the purchase bits): page_get with
+    /// `sessions`, the purchase `bits`, get_contact_group with `groups`.
+    pub fn answer_list_sync(&mut self, sessions: &Value, bits: &str, groups: &Value) {
+        let mut group_reply = json!({"CompleteFlag": 1, "NextStartIndex": 0});
+        for (k, v) in groups.as_object().expect("groups is an object") {
+            group_reply[k] = v.clone();
+        }
+        for _ in 0..4 {
+            self.reply_pending(
+                servcmd::CONV_PAGE_GET,
+                json!({"CompleteFlag": 1, "TimeStamp": 0, "StartIndex": 0, "TopTimeStamp": 0, "TopStartIndex": 0, "SessionItem": sessions}),
+            );
+            self.reply_pending(
+                servcmd::PURCHASE_BITS,
+                json!({"int32_error_code": 0, "str_purchase_bits": bits, "uint32_expired_time": 3600}),
+            );
+            self.reply_pending(servcmd::CONV_GROUP_GET, group_reply.clone());
+        }
     }
 
     /// The completion of `id`, which must have arrived.

@@ -144,6 +144,9 @@ pub struct SimConfig {
     pub keep_lines: usize,
     /// Echo the trace to stderr.
     pub print_trace: bool,
+    /// Keep every line and note of the run in [`Outcome::trace`](crate::sim::Outcome::trace),
+    /// to check afterwards what happened in it.
+    pub whole_trace: bool,
 }
 
 impl SimConfig {
@@ -196,6 +199,7 @@ impl SimConfig {
             planted: None,
             keep_lines: 3_000,
             print_trace: false,
+            whole_trace: false,
         }
     }
 

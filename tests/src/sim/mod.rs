@@ -15,6 +15,7 @@ mod actors;
 pub mod config;
 mod msgops;
 mod oracle;
+pub mod pinned;
 pub mod rng;
 pub mod trace;
 pub mod world;

@@ -1,21 +1,80 @@
 //! The event log of a run: every line is folded into a 64-bit FNV-1a hash
 //! (two runs of one seed must end with the same hash) and the newest lines
-//! are kept to explain a failure.
+//! are kept to explain a failure. A run can also keep its whole trace,
+//! notes included ([`SimConfig::whole_trace`](super::SimConfig::whole_trace)),
+//! to ask afterwards what happened in it ([`WholeTrace`]).
 
 use std::collections::VecDeque;
-use std::fmt::Write as _;
 use std::time::Duration;
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
-/// One kept line: the client slot it concerns (if any) and its text.
+/// One kept line: when, the client slot it concerns (if any) and its text.
 #[derive(Debug, Clone)]
 pub struct Line {
+    /// Virtual time.
+    pub at: Duration,
     /// Client slot, `None` for world-wide lines (faults, server).
     pub slot: Option<usize>,
-    /// The text, starting with the virtual time.
-    pub text: String,
+    /// The text, without time and slot.
+    pub what: String,
+    /// A note: a diagnostic line, not hashed, and not in failure reports.
+    pub note: bool,
+}
+
+impl Line {
+    /// The line concerns client slot `slot`.
+    pub fn of(&self, slot: usize) -> bool {
+        self.slot == Some(slot)
+    }
+
+    /// The text contains `part`.
+    pub fn has(&self, part: &str) -> bool {
+        self.what.contains(part)
+    }
+
+    /// The text starts with `prefix`.
+    pub fn starts(&self, prefix: &str) -> bool {
+        self.what.starts_with(prefix)
+    }
+}
+
+impl std::fmt::Display for Line {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let who = self.slot.map_or("----".to_string(), |s| format!("c{s:<3}"));
+        let dot = if self.note { ". " } else { "" };
+        write!(
+            f,
+            "{:>10.3}s {who} {dot}{}",
+            self.at.as_secs_f64(),
+            self.what
+        )
+    }
+}
+
+/// Every line of a run, notes included, oldest first: what a test asks
+/// to check that a seed still does what it was pinned for.
+#[derive(Debug, Clone, Default)]
+pub struct WholeTrace {
+    lines: Vec<Line>,
+}
+
+impl WholeTrace {
+    /// The lines, oldest first.
+    pub fn lines(&self) -> &[Line] {
+        &self.lines
+    }
+
+    /// The index of the first line at or after `from` that `pred` accepts.
+    pub fn find(&self, from: usize, pred: impl Fn(&Line) -> bool) -> Option<usize> {
+        (from..self.lines.len()).find(|&i| pred(&self.lines[i]))
+    }
+
+    /// Whether some line is accepted by `pred`.
+    pub fn any(&self, pred: impl Fn(&Line) -> bool) -> bool {
+        self.lines.iter().any(pred)
+    }
 }
 
 /// The log.
@@ -26,39 +85,71 @@ pub struct Trace {
     keep: usize,
     kept: VecDeque<Line>,
     print: bool,
+    whole: Option<Vec<Line>>,
 }
 
 impl Trace {
     /// A log keeping the newest `keep` lines; `print` echoes every line to
-    /// stderr (`SIM_TRACE=1`).
-    pub fn new(keep: usize, print: bool) -> Trace {
+    /// stderr (`SIM_TRACE=1`); `whole` also keeps every line and note for
+    /// [`Trace::take_whole`].
+    pub fn new(keep: usize, print: bool, whole: bool) -> Trace {
         Trace {
             hash: FNV_OFFSET,
             lines: 0,
             keep,
             kept: VecDeque::new(),
             print,
+            whole: whole.then(Vec::new),
         }
     }
 
     /// Whether lines are wanted at all (a run that keeps none and prints
     /// none only hashes).
     pub fn wants_text(&self) -> bool {
-        self.keep > 0 || self.print
+        self.keep > 0 || self.print || self.whole.is_some()
     }
 
-    /// Print a diagnostic line (verbose runs only); not part of the hash,
-    /// so a replay with `SIM_TRACE=1` has the same hash as a quiet run.
+    /// A diagnostic line (verbose or whole-trace runs only); not part of
+    /// the hash, so a replay with `SIM_TRACE=1` has the same hash as a
+    /// quiet run.
     pub fn note(&mut self, t: Duration, slot: Option<usize>, text: &str) {
+        let line = Line {
+            at: t,
+            slot,
+            what: text.to_owned(),
+            note: true,
+        };
         if self.print {
-            let who = slot.map_or("----".to_string(), |s| format!("c{s:<3}"));
-            eprintln!("{:>10.3}s {who} . {text}", t.as_secs_f64());
+            eprintln!("{line}");
+        }
+        if let Some(whole) = &mut self.whole {
+            whole.push(line);
         }
     }
 
-    /// Whether verbose notes are printed.
+    /// Whether notes are wanted (printed or kept), so worth composing.
     pub fn verbose(&self) -> bool {
-        self.print
+        self.print || self.whole.is_some()
+    }
+
+    /// The whole trace, if this log kept it.
+    pub fn take_whole(&mut self) -> Option<WholeTrace> {
+        self.whole.take().map(|lines| WholeTrace { lines })
+    }
+
+    fn store(&mut self, line: Line) {
+        if self.print {
+            eprintln!("{line}");
+        }
+        if let Some(whole) = &mut self.whole {
+            whole.push(line.clone());
+        }
+        if self.keep > 0 {
+            if self.kept.len() == self.keep {
+                self.kept.pop_front();
+            }
+            self.kept.push_back(line);
+        }
     }
 
     /// Fold raw bytes (a frame) into the hash without keeping text.
@@ -82,17 +173,12 @@ impl Trace {
         if !self.wants_text() {
             return;
         }
-        let who = slot.map_or("----".to_string(), |s| format!("c{s:<3}"));
-        let full = format!("{:>10.3}s {who} {text}", t.as_secs_f64());
-        if self.print {
-            eprintln!("{full}");
-        }
-        if self.keep > 0 {
-            if self.kept.len() == self.keep {
-                self.kept.pop_front();
-            }
-            self.kept.push_back(Line { slot, text: full });
-        }
+        self.store(Line {
+            at: t,
+            slot,
+            what: text.to_owned(),
+            note: false,
+        });
     }
 
     /// Fold a number into the hash.
@@ -106,26 +192,7 @@ impl Trace {
         self.mix(t.as_micros() as u64);
         self.mix(slot.map_or(u64::MAX, |s| s as u64));
         self.mix_bytes(text.as_bytes());
-        if !self.wants_text() {
-            return;
-        }
-        let mut full = String::with_capacity(text.len() + 24);
-        let _ = write!(full, "{:>10.3}s ", t.as_secs_f64());
-        if let Some(s) = slot {
-            let _ = write!(full, "c{s:<3} ");
-        } else {
-            full.push_str("---- ");
-        }
-        full.push_str(text);
-        if self.print {
-            eprintln!("{full}");
-        }
-        if self.keep > 0 {
-            if self.kept.len() == self.keep {
-                self.kept.pop_front();
-            }
-            self.kept.push_back(Line { slot, text: full });
-        }
+        self.keep(t, slot, text);
     }
 
     /// The hash of everything logged so far.
@@ -147,7 +214,7 @@ impl Trace {
             .rev()
             .filter(|l| l.slot.is_none_or(|s| slots.contains(&s)))
             .take(max)
-            .map(|l| l.text.clone())
+            .map(|l| l.to_string())
             .collect();
         out.reverse();
         out

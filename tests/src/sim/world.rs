@@ -17,7 +17,7 @@ use tcchat_server::AppConfig;
 
 use super::config::{FaultKind, PlantedBug, SimConfig};
 use super::rng::{derive, SimRng};
-use super::trace::Trace;
+use super::trace::{Trace, WholeTrace};
 
 /// The SDKAppID every simulated client uses.
 pub const APP: u64 = 1_400_000_000;
@@ -278,6 +278,9 @@ pub struct Outcome {
     pub stats: SimStats,
     /// The first invariant broken, if any.
     pub violation: Option<Violation>,
+    /// Every line and note of the run, when [`SimConfig::whole_trace`]
+    /// asked for it.
+    pub trace: Option<WholeTrace>,
 }
 
 /// The simulated world.
@@ -341,7 +344,7 @@ impl World {
             .collect();
         let users = cfg.users + 2;
         World {
-            trace: Trace::new(cfg.keep_lines, cfg.print_trace),
+            trace: Trace::new(cfg.keep_lines, cfg.print_trace, cfg.whole_trace),
             planted_armed: cfg.planted.is_some(),
             seed,
             base: Instant::now(),
@@ -422,6 +425,7 @@ impl World {
             lines: self.trace.line_count(),
             stats: self.stats.clone(),
             violation: self.violation.take(),
+            trace: self.trace.take_whole(),
         }
     }
 
@@ -520,6 +524,9 @@ impl World {
     /// dead).
     pub(crate) fn up(&mut self, link: LinkId, ev: Ev) {
         if self.links[link].c2s_dead {
+            if let Ev::SrvFrame(_, bytes) = &ev {
+                self.note_lost_up(link, bytes);
+            }
             return;
         }
         let at = self
@@ -532,6 +539,9 @@ impl World {
     /// Send server → client on `link`.
     pub(crate) fn down(&mut self, link: LinkId, ev: Ev) {
         if self.links[link].s2c_dead {
+            if let Ev::CliFrame(_, bytes) = &ev {
+                self.note_lost(link, bytes);
+            }
             return;
         }
         let at = self
@@ -676,9 +686,23 @@ impl World {
 
     // ----- server ---------------------------------------------------------
 
+    /// Note a frame from the client that never reaches the server (its
+    /// link is dead, or the server has no end of it any more).
+    fn note_lost_up(&mut self, link: LinkId, bytes: &[u8]) {
+        if self.trace.verbose() {
+            let text = decode(bytes).map_or_else(
+                |_| format!("undecodable frame ({} bytes)", bytes.len()),
+                |f| format!("{} seq={}", f.head.servcmd, f.head.seq),
+            );
+            let slot = self.links[link].slot;
+            self.trace
+                .note(self.now, Some(slot), &format!("lost up L{link} {text}"));
+        }
+    }
+
     fn srv_frame(&mut self, link: LinkId, bytes: Bytes) {
         let Some(sconn) = self.server_end(link) else {
-            return;
+            return self.note_lost_up(link, &bytes);
         };
         let Some(Ev::SrvFrame(link, bytes)) = self.held_by_stall(Ev::SrvFrame(link, bytes)) else {
             return;
@@ -1130,6 +1154,22 @@ impl World {
     }
 
     fn cli_connect_failed(&mut self, link: LinkId, why: &'static str) {
+        self.client_end_closes(
+            link,
+            || format!("net: L{link} connect failed: {why}"),
+            DisconnectReason::ConnectFailed(why.into()),
+        );
+    }
+
+    /// The client's end of `link` closes, if the link still belongs to its
+    /// instance and was not closed yet: log `what` and tell the client
+    /// `reason`.
+    fn client_end_closes(
+        &mut self,
+        link: LinkId,
+        what: impl FnOnce() -> String,
+        reason: DisconnectReason,
+    ) {
         let Some(slot) = self.link_inst(link) else {
             return;
         };
@@ -1143,23 +1183,34 @@ impl World {
             inst.connecting = None;
         }
         let cconn = self.links[link].cconn;
-        self.log(Some(slot), || format!("net: L{link} connect failed: {why}"));
+        self.log(Some(slot), what);
         let now = self.instant();
         self.slots[slot]
             .inst
             .as_mut()
             .expect("checked")
             .client
-            .handle_disconnected(now, cconn, DisconnectReason::ConnectFailed(why.into()));
+            .handle_disconnected(now, cconn, reason);
         self.pump(slot, None);
+    }
+
+    /// Note a frame to the client that never reaches it (its link is dead,
+    /// closed by the client, or of a destroyed instance).
+    fn note_lost(&mut self, link: LinkId, bytes: &[u8]) {
+        if self.trace.verbose() {
+            let text = describe_down(bytes);
+            let slot = self.links[link].slot;
+            self.trace
+                .note(self.now, Some(slot), &format!("lost L{link} {text}"));
+        }
     }
 
     fn cli_frame(&mut self, link: LinkId, bytes: Bytes) {
         let Some(slot) = self.link_inst(link) else {
-            return;
+            return self.note_lost(link, &bytes);
         };
         if self.links[link].client_closed {
-            return;
+            return self.note_lost(link, &bytes);
         }
         self.stats.frames_down += 1;
         self.trace.mix_bytes(&bytes);
@@ -1198,32 +1249,11 @@ impl World {
     }
 
     fn cli_closed(&mut self, link: LinkId, code: Option<u16>) {
-        let Some(slot) = self.link_inst(link) else {
-            return;
-        };
-        if self.links[link].client_closed {
-            return;
-        }
-        self.links[link].client_closed = true;
-        self.links[link].closed_at = self.now;
-        let inst = self.slots[slot].inst.as_mut().expect("checked");
-        if inst.connecting == Some(link) {
-            inst.connecting = None;
-        }
-        let cconn = self.links[link].cconn;
-        self.log(Some(slot), || format!("net: L{link} closed ({code:?})"));
         let reason = match code {
             Some(c) => DisconnectReason::Closed(Some(c)),
             None => DisconnectReason::Error("connection reset".into()),
         };
-        let now = self.instant();
-        self.slots[slot]
-            .inst
-            .as_mut()
-            .expect("checked")
-            .client
-            .handle_disconnected(now, cconn, reason);
-        self.pump(slot, None);
+        self.client_end_closes(link, || format!("net: L{link} closed ({code:?})"), reason);
     }
 
     /// A push that reached an instance outside any session: remember its
