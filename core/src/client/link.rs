@@ -187,11 +187,10 @@ impl Client {
         let conn = *conn;
         let reqtime = self.clock.server_secs(now);
         let identity = self.session.identity();
-        if let Some(frame) =
-            self.encode_raw(crate::wire::servcmd::ALIVE, seq, reqtime, &identity, None)
-        {
-            self.transmits.push_back(Transmit::Send { conn, frame });
-        }
+        let empty = serde_json::Map::new();
+        let frame =
+            self.encode_request(crate::wire::servcmd::ALIVE, seq, reqtime, &identity, &empty);
+        self.transmits.push_back(Transmit::Send { conn, frame });
         self.timers.stop(Timer::PingIdle);
         self.timers
             .set(Timer::PingTimeout, now + self.opts.tuning.ping_timeout);

@@ -4,7 +4,6 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 use super::request::{Pending, Purpose, RequestId};
 use super::session::Session;
@@ -22,20 +21,18 @@ impl Client {
         seq
     }
 
-    /// Encode one request frame. `body` is raw JSON (`None` for `{}`).
-    pub(crate) fn encode_raw(
+    /// Encode one request frame (`body` may be already serialized JSON, a
+    /// `serde_json::value::RawValue`).
+    pub(crate) fn encode_request<B: Serialize + ?Sized>(
         &self,
         servcmd: &str,
         seq: u64,
         reqtime: u64,
         identity: &HeadIdentity,
-        body: Option<&RawValue>,
-    ) -> Option<Bytes> {
+        body: &B,
+    ) -> Bytes {
         let head = Head::request(self.opts.sdk_app_id, identity, servcmd, seq, reqtime);
-        Some(match body {
-            Some(raw) => encode(&head, raw),
-            None => encode(&head, &serde_json::Map::new()),
-        })
+        encode(&head, body)
     }
 
     /// Queue the request of a user command under a new [`RequestId`],
@@ -63,9 +60,11 @@ impl Client {
         timeout: Duration,
         purpose: Purpose,
     ) {
-        let json = serde_json::to_string(body).unwrap_or_else(|_| "{}".to_owned());
-        let body = RawValue::from_string(json)
-            .unwrap_or_else(|_| RawValue::from_string("{}".to_owned()).unwrap_or_default());
+        // Request bodies are the SDK's own plain structs with string keys:
+        // serializing one cannot fail, and if a new one could, that is a
+        // bug to see at once rather than a request sent as `{}`.
+        let body = serde_json::value::to_raw_value(body)
+            .expect("a request body is a plain struct and always serializes");
         let seq = self.alloc_seq();
         self.requests.push(Pending {
             seq,
@@ -124,9 +123,8 @@ impl Client {
         }
         for (servcmd, seq, reqtime, purpose, body) in out {
             let identity = self.identity_for(&purpose);
-            if let Some(frame) = self.encode_raw(servcmd, seq, reqtime, &identity, Some(&body)) {
-                self.transmits.push_back(Transmit::Send { conn, frame });
-            }
+            let frame = self.encode_request(servcmd, seq, reqtime, &identity, &*body);
+            self.transmits.push_back(Transmit::Send { conn, frame });
         }
     }
 
@@ -144,8 +142,7 @@ impl Client {
         let seq = self.alloc_seq();
         let reqtime = self.clock.server_secs(now);
         let identity = self.session.identity();
-        let head = Head::request(self.opts.sdk_app_id, &identity, servcmd, seq, reqtime);
-        let frame = encode(&head, body);
+        let frame = self.encode_request(servcmd, seq, reqtime, &identity, body);
         self.transmits.push_back(Transmit::Send { conn, frame });
     }
 }
