@@ -8,7 +8,7 @@ use std::time::Instant;
 use futures_channel::mpsc;
 use futures_util::future::{select, Either};
 use futures_util::StreamExt;
-use tcchat_core::{Completion, ConnId, Event, Transmit};
+use tcchat_core::{ConnId, Event, Transmit};
 
 use crate::registry;
 use crate::runtime::Runtime;
@@ -34,7 +34,7 @@ pub(crate) async fn drive<R: Runtime>(
             }
             let mut completions = Vec::new();
             while let Some(c) = state.client.poll_completion() {
-                if let Some(waiter) = state.waiters.remove(&c.id) {
+                if let Some(waiter) = state.waiters.remove(&c.id()) {
                     completions.push((waiter, c));
                 }
             }
@@ -52,8 +52,8 @@ pub(crate) async fn drive<R: Runtime>(
         for event in &events {
             dispatch(&shared, event);
         }
-        for (waiter, Completion { result, .. }) in completions {
-            let _ = waiter.send(result);
+        for (waiter, completion) in completions {
+            let _ = waiter.send(completion);
         }
         if destroyed {
             // Every waiter left gets the destroyed error when dropped.

@@ -10,10 +10,10 @@ use std::time::Instant;
 
 use super::conv_api::parse_reply;
 use super::conv_groups::{group_id_of, ConvGroups, GroupSync};
-use super::conversations::{valid_peer, ConvOp, Conversations};
+use super::conversations::{valid_peer, Conversations};
 use super::features::Feature;
-use super::request::Purpose;
-use super::{Client, RequestId, Response};
+use super::request::Request;
+use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode};
 use crate::model::c2c_id;
 use crate::model::{ConversationFailure, ConversationGroupResult};
@@ -34,10 +34,7 @@ impl Client {
         {
             return;
         }
-        if self
-            .requests
-            .any(|p| matches!(p.purpose, Purpose::Conv(ConvOp::GroupPage(_))))
-        {
+        if self.requests.has::<GroupPage>() {
             return;
         }
         self.convs.group_sync = Some(GroupSync::default());
@@ -55,7 +52,7 @@ impl Client {
             servcmd::CONV_GROUP_GET,
             &body,
             timeout,
-            Purpose::Conv(ConvOp::GroupPage(start_index)),
+            GroupPage(start_index),
         );
     }
 
@@ -158,7 +155,7 @@ impl Client {
 
     /// `createConversationGroup({groupName, conversationIDList})`:
     /// `recentcontact.create_contact_group`. Completes with
-    /// [`Response::ConversationGroup`]; CONVERSATION_GROUP_LIST_UPDATED and
+    /// which conversations the server applied it to; CONVERSATION_GROUP_LIST_UPDATED and
     /// CONVERSATION_LIST_UPDATED follow. Refused with 2905 for a bad or
     /// existing name, 51008 past 20 groups, 3122 without purchase bit 10.
     pub fn create_conversation_group(
@@ -166,7 +163,7 @@ impl Client {
         now: Instant,
         group_name: &str,
         conversation_ids: &[String],
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<ConversationGroupResult>, ChatError> {
         const API: &str = "createConversationGroup";
         let me = self.require_ready(API)?.user_id.clone();
         self.require_feature(Feature::ConversationGroup, API)?;
@@ -195,19 +192,20 @@ impl Client {
             }],
         };
         let name = group_name.to_owned();
-        self.send_conv_request(now, servcmd::CONV_GROUP_CREATE, &body, |id| {
-            ConvOp::CreateGroup { id, name }
+        self.send_conv_request(now, servcmd::CONV_GROUP_CREATE, &body, |id| CreateGroup {
+            id,
+            name,
         })
     }
 
     /// `deleteConversationGroup(groupName)`: `recentcontact.del_contact_group`.
-    /// Completes with [`Response::ConversationGroupChanged`];
+    /// Completes with `()`;
     /// CONVERSATION_GROUP_LIST_UPDATED and CONVERSATION_LIST_UPDATED follow.
     pub fn delete_conversation_group(
         &mut self,
         now: Instant,
         group_name: &str,
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<()>, ChatError> {
         const API: &str = "deleteConversationGroup";
         let me = self.require_ready(API)?.user_id.clone();
         self.require_feature(Feature::ConversationGroup, API)?;
@@ -217,21 +215,22 @@ impl Client {
             group_name: vec![group_name.to_owned()],
         };
         let name = group_name.to_owned();
-        self.send_conv_request(now, servcmd::CONV_GROUP_DELETE, &body, |id| {
-            ConvOp::DeleteGroup { id, name }
+        self.send_conv_request(now, servcmd::CONV_GROUP_DELETE, &body, |id| DeleteGroup {
+            id,
+            name,
         })
     }
 
     /// `renameConversationGroup({oldName, newName})`:
     /// `recentcontact.update_contact_group` (`UpdateGroupType` 1). Completes
-    /// with [`Response::ConversationGroupChanged`];
+    /// with `()`;
     /// CONVERSATION_GROUP_LIST_UPDATED and CONVERSATION_LIST_UPDATED follow.
     pub fn rename_conversation_group(
         &mut self,
         now: Instant,
         old_name: &str,
         new_name: &str,
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<()>, ChatError> {
         const API: &str = "renameConversationGroup";
         let me = self.require_ready(API)?.user_id.clone();
         self.require_feature(Feature::ConversationGroup, API)?;
@@ -254,14 +253,16 @@ impl Client {
             },
         };
         let (old, new) = (old_name.to_owned(), new_name.to_owned());
-        self.send_conv_request(now, servcmd::CONV_GROUP_UPDATE, &body, |id| {
-            ConvOp::RenameGroup { id, old, new }
+        self.send_conv_request(now, servcmd::CONV_GROUP_UPDATE, &body, |id| RenameGroup {
+            id,
+            old,
+            new,
         })
     }
 
     /// `addConversationsToGroup({groupName, conversationIDList})`:
     /// `recentcontact.update_contact_group` (`UpdateGroupType` 2,
-    /// `ContactOptType` 1). Completes with [`Response::ConversationGroup`];
+    /// `ContactOptType` 1). Completes with which conversations the server applied it to;
     /// CONVERSATION_IN_GROUP_UPDATED and CONVERSATION_LIST_UPDATED follow.
     /// More than 1,000 conversations in the group are refused with 51008.
     pub fn add_conversations_to_group(
@@ -269,7 +270,7 @@ impl Client {
         now: Instant,
         group_name: &str,
         conversation_ids: &[String],
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<ConversationGroupResult>, ChatError> {
         self.update_group_members(
             now,
             "addConversationsToGroup",
@@ -287,7 +288,7 @@ impl Client {
         now: Instant,
         group_name: &str,
         conversation_ids: &[String],
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<ConversationGroupResult>, ChatError> {
         self.update_group_members(
             now,
             "deleteConversationsFromGroup",
@@ -304,7 +305,7 @@ impl Client {
         group_name: &str,
         conversation_ids: &[String],
         add: bool,
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<ConversationGroupResult>, ChatError> {
         let me = self.require_ready(api)?.user_id.clone();
         self.require_feature(Feature::ConversationGroup, api)?;
         let gid = self.require_group(api, group_name)?;
@@ -347,13 +348,11 @@ impl Client {
             },
         };
         let name = group_name.to_owned();
-        self.send_conv_request(now, servcmd::CONV_GROUP_UPDATE, &body, |id| {
-            ConvOp::Members {
-                id,
-                name,
-                add,
-                conversation_ids,
-            }
+        self.send_conv_request(now, servcmd::CONV_GROUP_UPDATE, &body, |id| GroupMembers {
+            id,
+            name,
+            add,
+            conversation_ids,
         })
     }
 
@@ -364,46 +363,6 @@ impl Client {
         self.require_ready(API)?;
         self.require_feature(Feature::ConversationGroup, API)?;
         Ok(self.convs.groups.names())
-    }
-
-    /// The reply to a group API call.
-    pub(super) fn on_group_reply(
-        &mut self,
-        op: ConvOp,
-        result: Result<(), ChatError>,
-        frame: &Frame,
-    ) {
-        let Some(id) = op.waiter() else {
-            return;
-        };
-        let outcome = match op {
-            ConvOp::CreateGroup { name, .. } => {
-                parse_reply::<CreateContactGroupReply>(result, frame)
-                    .and_then(|r| self.apply_group_created(&name, &r))
-                    .map(Response::ConversationGroup)
-            }
-            ConvOp::DeleteGroup { name, .. } => parse_reply::<DelContactGroupReply>(result, frame)
-                .map(|r| {
-                    self.apply_group_deleted(&name, &r);
-                    Response::ConversationGroupChanged
-                }),
-            ConvOp::RenameGroup { old, new, .. } => {
-                parse_reply::<UpdateContactGroupReply>(result, frame).and_then(|r| {
-                    self.apply_group_renamed(&old, &new, &r)
-                        .map(|()| Response::ConversationGroupChanged)
-                })
-            }
-            ConvOp::Members {
-                name,
-                add,
-                conversation_ids,
-                ..
-            } => parse_reply::<UpdateContactGroupReply>(result, frame)
-                .and_then(|r| self.apply_members(&name, add, &conversation_ids, &r))
-                .map(Response::ConversationGroup),
-            _ => return,
-        };
-        self.complete(id, outcome);
     }
 
     fn apply_group_created(
@@ -618,4 +577,158 @@ fn split_results(items: &[ContactResultItem]) -> ConversationGroupResult {
         }
     }
     result
+}
+
+/// A page of `recentcontact.get_contact_group` from this index: the SDK's
+/// own sync at login.
+#[derive(Debug)]
+struct GroupPage(u64);
+
+impl Request for GroupPage {
+    fn is_internal(&self) -> bool {
+        true
+    }
+
+    fn is_login_sync(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        client.on_group_page(now, self.0, parse_reply(status, frame));
+    }
+
+    /// A failed sync is retried at the next login.
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        if client.log_enabled(2) {
+            tracing::warn!(code = err.code.0, message = %err.message, "a conversation sync request failed");
+        }
+        client.convs.group_sync = None;
+    }
+}
+
+/// `create_contact_group` for `create_conversation_group`.
+#[derive(Debug)]
+struct CreateGroup {
+    id: RequestId<ConversationGroupResult>,
+    name: String,
+}
+
+impl Request for CreateGroup {
+    fn is_change(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        let outcome = parse_reply::<CreateContactGroupReply>(status, frame)
+            .and_then(|r| client.apply_group_created(&self.name, &r));
+        client.complete(self.id, outcome);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
+    }
+}
+
+/// `del_contact_group` for `delete_conversation_group`.
+#[derive(Debug)]
+struct DeleteGroup {
+    id: RequestId<()>,
+    name: String,
+}
+
+impl Request for DeleteGroup {
+    fn is_change(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        let outcome = parse_reply::<DelContactGroupReply>(status, frame)
+            .map(|r| client.apply_group_deleted(&self.name, &r));
+        client.complete(self.id, outcome);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
+    }
+}
+
+/// `update_contact_group` (rename) for `rename_conversation_group`.
+#[derive(Debug)]
+struct RenameGroup {
+    id: RequestId<()>,
+    old: String,
+    new: String,
+}
+
+impl Request for RenameGroup {
+    fn is_change(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        let outcome = parse_reply::<UpdateContactGroupReply>(status, frame)
+            .and_then(|r| client.apply_group_renamed(&self.old, &self.new, &r));
+        client.complete(self.id, outcome);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
+    }
+}
+
+/// `update_contact_group` (members) for `add_conversations_to_group`
+/// (`add`) and `delete_conversations_from_group`.
+#[derive(Debug)]
+struct GroupMembers {
+    id: RequestId<ConversationGroupResult>,
+    name: String,
+    add: bool,
+    /// The conversations asked for, in order.
+    conversation_ids: Vec<String>,
+}
+
+impl Request for GroupMembers {
+    fn is_change(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        let outcome = parse_reply::<UpdateContactGroupReply>(status, frame)
+            .and_then(|r| client.apply_members(&self.name, self.add, &self.conversation_ids, &r));
+        client.complete(self.id, outcome);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
+    }
 }

@@ -5,6 +5,11 @@
 //! every input the driver drains [`Client::poll_transmit`],
 //! [`Client::poll_event`] and [`Client::poll_completion`], then sleeps until
 //! [`Client::poll_timeout`] or the next input.
+//!
+//! A command returns a [`RequestId<T>`]; its [`Completion`] carries the `T`,
+//! which [`Completion::take`] gives back typed. Each request is one type in
+//! its feature's module (what it sends, how its reply completes it, how it
+//! fails); `README.md` in this directory is the recipe for adding one.
 
 mod backoff;
 mod cache;
@@ -24,6 +29,7 @@ mod msgops;
 mod outbound;
 mod receipts;
 mod request;
+mod send;
 mod session;
 mod timer;
 
@@ -38,15 +44,15 @@ use crate::error::{ChatError, ErrorCode};
 use crate::event::Event;
 use crate::model::Message;
 use crate::options::Options;
-use crate::types::{MessageStatus, NetState};
+use crate::types::NetState;
 use crate::wire::Limits;
 
 use backoff::Backoff;
 use cache::MessageCache;
 use clock::WallClock;
 use link::Link;
-pub use request::RequestId;
-use request::{Purpose, Requests};
+use request::Requests;
+pub use request::{AnyRequestId, Completion, Output, RequestId};
 use session::{LoggedOutReason, Session};
 use timer::TimerTable;
 
@@ -83,57 +89,6 @@ pub enum Transmit {
         /// The close code.
         code: u16,
     },
-}
-
-/// The result of a user command.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Completion {
-    /// The command, as returned when it was issued.
-    pub id: RequestId,
-    /// Its outcome.
-    pub result: Result<Response, ChatError>,
-}
-
-/// A successful command's data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Response {
-    /// `login` succeeded.
-    Login(LoginInfo),
-    /// `logout` completed.
-    Logout,
-    /// `send_message` succeeded: the message as sent (status `success`,
-    /// `time` from the server).
-    MessageSent(Box<Message>),
-    /// `destroy` completed: SDK_DESTROY has been emitted.
-    Destroyed,
-    /// `revoke_message` succeeded: the message, `is_revoked` set.
-    MessageRevoked(Box<Message>),
-    /// `modify_message` succeeded: the message as the server now holds it
-    /// (`is_modified`, the new `version`).
-    MessageModified(Box<Message>),
-    /// `delete_message` succeeded: the messages, `is_deleted` set.
-    MessagesDeleted(Vec<Message>),
-    /// `set_message_read` succeeded.
-    MessageRead,
-    /// `send_message_read_receipt` succeeded.
-    ReadReceiptSent,
-    /// `set_message_extensions` / `delete_message_extensions` completed:
-    /// one result per key (`code` 0, or that key's failure).
-    ExtensionsSet(Vec<crate::model::ExtensionResult>),
-    /// `get_message_extensions` succeeded: the keys with a value.
-    Extensions(Vec<crate::model::MessageExtension>),
-    /// `get_message_list` succeeded: one page.
-    MessageList(Box<crate::model::MessageListResult>),
-    /// `delete_conversation` or `pin_conversation` succeeded: the
-    /// conversation's ID (`{conversationID}`).
-    ConversationId(String),
-    /// `create_conversation_group`, `add_conversations_to_group` or
-    /// `delete_conversations_from_group` completed: which conversations
-    /// the server applied it to.
-    ConversationGroup(crate::model::ConversationGroupResult),
-    /// `rename_conversation_group` or `delete_conversation_group`
-    /// succeeded.
-    ConversationGroupChanged,
 }
 
 /// What `login` resolves with.
@@ -208,7 +163,7 @@ pub struct Client {
 
     session: Session,
     ready_reported: bool,
-    destroying: Option<RequestId>,
+    destroying: Option<RequestId<()>>,
     destroyed: bool,
 
     requests: Requests,
@@ -440,69 +395,8 @@ impl Client {
         self.log_level
     }
 
-    // ----- messages ------------------------------------------------------
-
-    fn remember_created(&mut self, message: Message) {
-        self.created_order.push_back(message.id.clone());
-        self.created.insert(message.id.clone(), message);
-        while self.created_order.len() > self.opts.tuning.max_cached_messages {
-            if let Some(old) = self.created_order.pop_front() {
-                self.created.remove(&old);
-            }
-        }
-    }
-
-    /// `sendMessage(message)`: send a message this instance created. The
-    /// result arrives as a [`Completion`] with [`Response::MessageSent`].
-    pub fn send_message(
-        &mut self,
-        now: Instant,
-        message: &Message,
-    ) -> Result<RequestId, ChatError> {
-        self.require_ready("sendMessage")?;
-        let Some(created) = self.created.get(&message.id).cloned() else {
-            let owner = self.login_user().unwrap_or_default();
-            let code = if self.messages.get(owner, &message.id).is_some() {
-                ErrorCode::MSG_ONPROGRESS_ERR
-            } else {
-                ErrorCode::MSG_INSTANCE_REQUIRED
-            };
-            return Err(self.api_error(
-                code,
-                "the message was not created by this instance, or was already sent",
-            ));
-        };
-        if created.status != MessageStatus::Unsent && created.status != MessageStatus::Fail {
-            return Err(self.api_error(
-                ErrorCode::MSG_ONPROGRESS_ERR,
-                "the message is already being sent",
-            ));
-        }
-        self.check_capacity()?;
-        let mut sending = created;
-        sending.status = MessageStatus::Sending;
-        self.created.insert(sending.id.clone(), sending.clone());
-        let body = crate::proto::SendMsgRequest {
-            from_account: sending.from.clone(),
-            to_account: sending.to.clone(),
-            msg_seq: sending.sequence,
-            msg_random: sending.random,
-            msg_body: vec![sending.payload.to_elem()],
-            msg_client_time: sending.client_time,
-            cloud_custom_data: sending.cloud_custom_data.clone(),
-            is_need_read_receipt: u8::from(sending.need_read_receipt),
-            support_message_extension: u8::from(sending.is_support_extension),
-            ..Default::default()
-        };
-        Ok(
-            self.enqueue_command(now, crate::wire::servcmd::SEND_C2C, &body, |id| {
-                Purpose::Send(id, Box::new(sending))
-            }),
-        )
-    }
-
-    fn next_request_id(&mut self) -> RequestId {
-        let id = RequestId(self.next_request);
+    fn next_request_id<T>(&mut self) -> RequestId<T> {
+        let id = RequestId::new(self.next_request);
         self.next_request += 1;
         id
     }
@@ -532,8 +426,9 @@ impl Client {
         err
     }
 
-    fn complete(&mut self, id: RequestId, result: Result<Response, ChatError>) {
-        self.completions.push_back(Completion { id, result });
+    /// Finish the command `id` with its typed result.
+    fn complete<T: Output>(&mut self, id: RequestId<T>, result: Result<T, ChatError>) {
+        self.completions.push_back(Completion::new(id, result));
     }
 
     fn emit(&mut self, event: Event) {

@@ -15,8 +15,8 @@
 
 use std::time::Instant;
 
-use super::request::Purpose;
-use super::{Client, RequestId, Response};
+use super::request::Request;
+use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode, ErrorData};
 use crate::event::Event;
 use crate::model::{c2c_id, payload_of, Message};
@@ -89,13 +89,13 @@ impl Client {
     // ----- revoke ----------------------------------------------------------
 
     /// `revokeMessage(message)`: revoke a sent C2C message. Completes with
-    /// [`Response::MessageRevoked`] (`is_revoked` set); the peer and the
+    /// the message (`is_revoked` set); the peer and the
     /// user's other instances get MESSAGE_REVOKED, this instance does not.
     pub fn revoke_message(
         &mut self,
         now: Instant,
         message: &Message,
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<Message>, ChatError> {
         let held = self.held_for_op("revokeMessage", message, ErrorCode::MSG_REVOKE_FAIL)?;
         self.check_capacity()?;
         let body = WithdrawRequest {
@@ -108,15 +108,16 @@ impl Client {
             },
         };
         Ok(
-            self.enqueue_command(now, servcmd::MSG_WITHDRAW, &body, |id| {
-                Purpose::Revoke(id, Box::new(held))
+            self.enqueue_command(now, servcmd::MSG_WITHDRAW, &body, |id| RevokeMessage {
+                id,
+                message: Box::new(held),
             }),
         )
     }
 
     pub(crate) fn on_revoke_reply(
         &mut self,
-        id: RequestId,
+        id: RequestId<Message>,
         message: Message,
         result: Result<(), ChatError>,
     ) {
@@ -141,7 +142,7 @@ impl Client {
                 m
             }
         };
-        self.complete(id, Ok(Response::MessageRevoked(Box::new(revoked))));
+        self.complete(id, Ok(revoked));
     }
 
     /// `WithdrawC2cMsgNotify`: messages revoked by the peer or by another
@@ -208,14 +209,14 @@ impl Client {
     /// `modifyMessage(message)`: replace a sent C2C message's payload and
     /// `cloud_custom_data` with those of `message`. The server checks the
     /// version this instance holds; on success this instance emits
-    /// MESSAGE_MODIFIED and completes with [`Response::MessageModified`]; on
+    /// MESSAGE_MODIFIED and completes with the message as the server now holds it; on
     /// a conflict it applies the server's version (MESSAGE_MODIFIED) and
     /// fails with 2480 carrying that version.
     pub fn modify_message(
         &mut self,
         now: Instant,
         message: &Message,
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<Message>, ChatError> {
         let held = self.held_for_op("modifyMessage", message, ErrorCode::INVALID_OPERATION)?;
         self.check_payload_size(&message.payload)?;
         if message.cloud_custom_data.len() > Self::MAX_MESSAGE_BYTES {
@@ -238,9 +239,12 @@ impl Client {
             msg_body: vec![message.payload.to_elem()],
             cloud_custom_data: message.cloud_custom_data.clone(),
         };
-        Ok(self.enqueue_command(now, servcmd::MODIFY_C2C, &body, |id| {
-            Purpose::Modify(id, Box::new(held))
-        }))
+        Ok(
+            self.enqueue_command(now, servcmd::MODIFY_C2C, &body, |id| ModifyMessage {
+                id,
+                message: Box::new(held),
+            }),
+        )
     }
 
     /// Apply a version of a held message (from a modify reply or push) if
@@ -279,7 +283,7 @@ impl Client {
 
     pub(crate) fn on_modify_reply(
         &mut self,
-        id: RequestId,
+        id: RequestId<Message>,
         message: Message,
         frame: &Frame,
         result: Result<(), ChatError>,
@@ -332,7 +336,7 @@ impl Client {
             .with_data(ErrorData::Message(Box::new(now_held)));
             self.complete(id, Err(err));
         } else {
-            self.complete(id, Ok(Response::MessageModified(Box::new(now_held))));
+            self.complete(id, Ok(now_held));
         }
     }
 
@@ -388,13 +392,13 @@ impl Client {
     /// `deleteMessage(messageList)`: delete sent or received messages of one
     /// C2C conversation from this user's history (at most
     /// [`MAX_DELETE_MESSAGES`](Client::MAX_DELETE_MESSAGES)). Completes with
-    /// [`Response::MessagesDeleted`] (`is_deleted` set); they leave the
+    /// the messages (`is_deleted` set); they leave the
     /// store. No other instance is told (as the official SDK).
     pub fn delete_message(
         &mut self,
         now: Instant,
         messages: &[Message],
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<Vec<Message>>, ChatError> {
         const API: &str = "deleteMessage";
         self.require_ready(API)?;
         if messages.is_empty() || messages.len() > Self::MAX_DELETE_MESSAGES {
@@ -428,14 +432,17 @@ impl Client {
             to_account: held[0].peer().to_owned(),
             msg_key_list: held.iter().map(Message::msg_key).collect(),
         };
-        Ok(self.enqueue_command(now, servcmd::DELETE_C2C, &body, |id| {
-            Purpose::Delete(id, held)
-        }))
+        Ok(
+            self.enqueue_command(now, servcmd::DELETE_C2C, &body, |id| DeleteMessages {
+                id,
+                messages: held,
+            }),
+        )
     }
 
     pub(crate) fn on_delete_reply(
         &mut self,
-        id: RequestId,
+        id: RequestId<Vec<Message>>,
         messages: Vec<Message>,
         result: Result<(), ChatError>,
     ) {
@@ -451,7 +458,7 @@ impl Client {
             self.conv_message_changed(&gone);
             deleted.push(gone);
         }
-        self.complete(id, Ok(Response::MessagesDeleted(deleted)));
+        self.complete(id, Ok(deleted));
     }
 
     // ----- read report -----------------------------------------------------
@@ -461,13 +468,12 @@ impl Client {
     /// message held and the conversation list's last message; the server
     /// time now only when neither is known), with `Receipt: 1` so the peer
     /// gets MESSAGE_READ_BY_PEER. On the reply the held incoming messages up
-    /// to that time become `is_read`. Completes with
-    /// [`Response::MessageRead`].
+    /// to that time become `is_read`. Completes with `()`.
     pub fn set_message_read(
         &mut self,
         now: Instant,
         conversation_id: &str,
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<()>, ChatError> {
         const API: &str = "setMessageRead";
         self.require_ready(API)?;
         let peer = self.check_conversation_id(API, conversation_id)?;
@@ -505,14 +511,18 @@ impl Client {
                 }],
             },
         };
-        Ok(self.enqueue_command(now, servcmd::MSG_READED, &body, |id| {
-            Purpose::ReadReport(id, conversation_id.to_owned(), up_to)
-        }))
+        Ok(
+            self.enqueue_command(now, servcmd::MSG_READED, &body, |id| ReadReport {
+                id,
+                conversation_id: conversation_id.to_owned(),
+                up_to,
+            }),
+        )
     }
 
     pub(crate) fn on_read_report_reply(
         &mut self,
-        id: RequestId,
+        id: RequestId<()>,
         conversation_id: &str,
         up_to: u64,
         result: Result<(), ChatError>,
@@ -522,7 +532,7 @@ impl Client {
             return;
         }
         self.mark_read(conversation_id, up_to);
-        self.complete(id, Ok(Response::MessageRead));
+        self.complete(id, Ok(()));
     }
 
     /// The user read a conversation up to `up_to` (here or on another
@@ -583,5 +593,118 @@ impl Client {
         if !read.is_empty() {
             self.emit(Event::MessageReadByPeer(read));
         }
+    }
+}
+
+/// `openim.msgwithdraw` for `revoke_message`: the message as held when
+/// asked.
+#[derive(Debug)]
+struct RevokeMessage {
+    id: RequestId<Message>,
+    message: Box<Message>,
+}
+
+impl Request for RevokeMessage {
+    fn is_change(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        _frame: &Frame,
+    ) {
+        client.on_revoke_reply(self.id, *self.message, status);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
+    }
+}
+
+/// `openim.modify_c2c_msg` for `modify_message`: the message as held when
+/// asked.
+#[derive(Debug)]
+struct ModifyMessage {
+    id: RequestId<Message>,
+    message: Box<Message>,
+}
+
+impl Request for ModifyMessage {
+    fn is_change(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        client.on_modify_reply(self.id, *self.message, frame, status);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
+    }
+}
+
+/// `openim.delete_c2c_msg_ramble` for `delete_message`: the messages as
+/// held when asked.
+#[derive(Debug)]
+struct DeleteMessages {
+    id: RequestId<Vec<Message>>,
+    messages: Vec<Message>,
+}
+
+impl Request for DeleteMessages {
+    fn is_change(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        _frame: &Frame,
+    ) {
+        client.on_delete_reply(self.id, self.messages, status);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
+    }
+}
+
+/// `openim.msgreaded` for `set_message_read`: the conversation, read up to
+/// a server time.
+#[derive(Debug)]
+struct ReadReport {
+    id: RequestId<()>,
+    conversation_id: String,
+    up_to: u64,
+}
+
+impl Request for ReadReport {
+    fn is_change(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        _frame: &Frame,
+    ) {
+        client.on_read_report_reply(self.id, &self.conversation_id, self.up_to, status);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
     }
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use serde::Serialize;
 
-use super::request::{Pending, Purpose, RequestId};
+use super::request::{LoginKind, Output, Pending, Request, RequestId};
 use super::session::Session;
 use super::{Client, Transmit};
 use crate::wire::{encode, Head, HeadIdentity};
@@ -38,16 +38,16 @@ impl Client {
     /// Queue the request of a user command under a new [`RequestId`],
     /// with the request timeout; returns the ID. The command checks
     /// capacity (`check_capacity`) itself, before any side effect.
-    pub(crate) fn enqueue_command<B: Serialize + ?Sized>(
+    pub(crate) fn enqueue_command<T: Output, B: Serialize + ?Sized, R: Request>(
         &mut self,
         now: Instant,
         servcmd: &'static str,
         body: &B,
-        purpose: impl FnOnce(RequestId) -> Purpose,
-    ) -> RequestId {
+        request: impl FnOnce(RequestId<T>) -> R,
+    ) -> RequestId<T> {
         let id = self.next_request_id();
         let timeout = self.opts.tuning.request_timeout;
-        self.enqueue(now, servcmd, body, timeout, purpose(id));
+        self.enqueue(now, servcmd, body, timeout, request(id));
         id
     }
 
@@ -58,7 +58,7 @@ impl Client {
         servcmd: &'static str,
         body: &B,
         timeout: Duration,
-        purpose: Purpose,
+        request: impl Request,
     ) {
         // Request bodies are the SDK's own plain structs with string keys:
         // serializing one cannot fail, and if a new one could, that is a
@@ -72,7 +72,7 @@ impl Client {
             body,
             reqtime: self.clock.server_secs(now),
             deadline: now + timeout,
-            purpose,
+            purpose: Box::new(request),
             sent_on: None,
         });
         self.ensure_link(now);
@@ -80,10 +80,10 @@ impl Client {
     }
 
     /// The identity a request goes out with.
-    fn identity_for(&self, purpose: &Purpose) -> HeadIdentity {
-        match (purpose, &self.session) {
+    fn identity_for(&self, login: Option<LoginKind>) -> HeadIdentity {
+        match (login, &self.session) {
             (
-                Purpose::Login(_),
+                Some(LoginKind::First),
                 Session::LoggingIn {
                     user_id, user_sig, ..
                 },
@@ -91,10 +91,12 @@ impl Client {
                 identifier: user_id.clone(),
                 usersig: user_sig.clone(),
             },
-            (Purpose::Relogin { with_sig: true }, Session::Ready(r)) => HeadIdentity::UserSig {
-                identifier: r.user_id.clone(),
-                usersig: r.user_sig.clone(),
-            },
+            (Some(LoginKind::Again { with_sig: true }), Session::Ready(r)) => {
+                HeadIdentity::UserSig {
+                    identifier: r.user_id.clone(),
+                    usersig: r.user_sig.clone(),
+                }
+            }
             _ => self.session.identity(),
         }
     }
@@ -109,20 +111,15 @@ impl Client {
         let live = self.session.is_live();
         let mut out = Vec::new();
         for p in self.requests.iter_mut() {
-            if p.sent_on == Some(conn) || (p.purpose.needs_session() && !live) {
+            let login = p.purpose.login();
+            if p.sent_on == Some(conn) || (login.is_none() && !live) {
                 continue;
             }
             p.sent_on = Some(conn);
-            out.push((
-                p.servcmd,
-                p.seq,
-                p.reqtime,
-                p.purpose.clone(),
-                p.body.clone(),
-            ));
+            out.push((p.servcmd, p.seq, p.reqtime, login, p.body.clone()));
         }
-        for (servcmd, seq, reqtime, purpose, body) in out {
-            let identity = self.identity_for(&purpose);
+        for (servcmd, seq, reqtime, login, body) in out {
+            let identity = self.identity_for(login);
             let frame = self.encode_request(servcmd, seq, reqtime, &identity, &*body);
             self.transmits.push_back(Transmit::Send { conn, frame });
         }
