@@ -1093,3 +1093,29 @@ fn oversized_texts_and_user_ids_are_refused_before_sending() {
         .create_text_message(h.now, &CreateTextMessageOptions::c2c("u2", fits))
         .is_ok());
 }
+
+#[test]
+fn get_server_time_follows_the_login_time_stamp() {
+    let mut h = Harness::new();
+    // Before any login: the local clock.
+    let id = h.client.get_server_time(h.now).unwrap();
+    assert_eq!(h.result(id), Ok(UNIX_MS / 1000));
+    h.open();
+    h.client.login(h.now, "u1", "sig-u1").unwrap();
+    h.drain();
+    // The server's clock is an hour ahead of this machine's.
+    let server = UNIX_MS / 1000 + 3600;
+    h.reply(
+        servcmd::LOGIN,
+        json!({"A2Key": "a2-1", "TinyId": "144115000000000001", "HelloInterval": 120, "InstId": 5, "TimeStamp": server}),
+    );
+    h.now += Duration::from_secs(90);
+    let id = h.client.get_server_time(h.now).unwrap();
+    assert_eq!(h.result(id), Ok(server + 90));
+    // After destroy, 3005 like every call.
+    h.client.destroy(h.now);
+    h.advance(Duration::from_secs(5));
+    assert!(h.client.is_destroyed());
+    let err = h.client.get_server_time(h.now).unwrap_err();
+    assert_eq!(err.code, ErrorCode::LOGGED_OUT);
+}

@@ -311,6 +311,13 @@ impl<R: Runtime> Chat<R> {
             .map(str::to_owned)
     }
 
+    /// `getServerTime()`: the server's time in Unix seconds, from the clock
+    /// offset the last login measured (the local time before any login).
+    /// Resolves at once; 3005 after `destroy`.
+    pub fn get_server_time(&self) -> Reply<u64> {
+        self.submit(|c, now| c.get_server_time(now))
+    }
+
     /// The network state last reported with NET_STATE_CHANGE.
     pub fn net_state(&self) -> NetState {
         lock(&self.shared.state).client.net_state()

@@ -8,6 +8,7 @@
 
 pub mod conformance;
 pub mod conformance_conversations;
+pub mod conformance_edges;
 pub mod conformance_messages;
 pub mod sim;
 pub mod world;
@@ -49,6 +50,9 @@ macro_rules! conformance_suite {
             second_login_kicks_the_first,
             usersig_expiry_while_online_kicks,
             rest_api_kick,
+        );
+        $crate::conformance_suite!(@tests $rt, $block_on, conformance_edges,
+            get_server_time_is_the_servers,
         );
     };
     (@tests $rt:ty, $block_on:expr, $module:ident, $($name:ident),+ $(,)?) => {
