@@ -21,6 +21,7 @@ pub(crate) async fn drive<R: Runtime>(
     mut inbox: mpsc::UnboundedReceiver<Incoming>,
 ) {
     let mut links: HashMap<ConnId, mpsc::UnboundedSender<Outgoing>> = HashMap::new();
+    let write_timeout = lock(&shared.state).client.options().tuning.write_timeout;
     loop {
         let (transmits, events, completions, timeout, destroyed) = {
             let mut state = lock(&shared.state);
@@ -47,7 +48,7 @@ pub(crate) async fn drive<R: Runtime>(
             )
         };
         for t in transmits {
-            perform(&runtime, &shared, &mut links, t);
+            perform(&runtime, &shared, &mut links, write_timeout, t);
         }
         for event in &events {
             dispatch(&shared, event);
@@ -106,13 +107,21 @@ fn perform<R: Runtime>(
     runtime: &R,
     shared: &Arc<Shared>,
     links: &mut HashMap<ConnId, mpsc::UnboundedSender<Outgoing>>,
+    write_timeout: std::time::Duration,
     transmit: Transmit,
 ) {
     match transmit {
         Transmit::Connect { conn, url } => {
             let (tx, rx) = mpsc::unbounded();
             links.insert(conn, tx);
-            let task = run_connection(runtime.clone(), conn, url, shared.inbox.clone(), rx);
+            let task = run_connection(
+                runtime.clone(),
+                conn,
+                url,
+                write_timeout,
+                shared.inbox.clone(),
+                rx,
+            );
             runtime.spawn(Box::pin(task));
         }
         Transmit::Send { conn, frame } => {

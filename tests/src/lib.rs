@@ -53,6 +53,7 @@ macro_rules! conformance_suite {
         );
         $crate::conformance_suite!(@tests $rt, $block_on, conformance_edges,
             get_server_time_is_the_servers,
+            a_stalled_peer_cannot_pin_the_connection,
         );
     };
     (@tests $rt:ty, $block_on:expr, $module:ident, $($name:ident),+ $(,)?) => {
