@@ -5,6 +5,7 @@ use std::time::Duration;
 /// The options of `TencentCloudChat.create(options)`, plus tcchat's tuning
 /// knobs (all with the official SDK's values as defaults unless noted).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Options {
     /// `SDKAppID`: the application. Messages never cross SDKAppIDs.
     pub sdk_app_id: u64,
@@ -57,6 +58,7 @@ impl Options {
 
 /// Timers and limits of the client state machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Tuning {
     /// Send `heartbeat.alive` after this long with nothing received (10 s).
     pub ping_idle: Duration,

@@ -29,6 +29,7 @@ use crate::stream::EventStream;
 
 /// Arguments of `login`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LoginOptions {
     /// `userID`.
     pub user_id: String,

@@ -104,6 +104,7 @@ pub struct LoginInfo {
 
 /// Why the driver reports a connection as gone.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DisconnectReason {
     /// Connecting failed (refused, DNS, TLS, handshake).
     ConnectFailed(String),
