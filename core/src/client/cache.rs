@@ -20,6 +20,7 @@
 //! order and sorts before what was held for the same second (each older
 //! page before the previous one).
 
+use super::created::Created;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use crate::model::Message;
@@ -141,6 +142,10 @@ struct Held {
 #[derive(Debug)]
 pub(crate) struct MessageCache {
     cap: usize,
+    /// The user whose messages `created` holds, and whose held messages
+    /// `find_message` shows after a logout.
+    owner: Option<String>,
+    created: Created,
     /// Owner-qualified dedup keys.
     seen: HashSet<String>,
     /// Records in arrival order: (owner-qualified key, owner, message ID).
@@ -159,12 +164,38 @@ impl MessageCache {
     pub(crate) fn new(cap: usize) -> MessageCache {
         MessageCache {
             cap: cap.max(1),
+            owner: None,
+            created: Created::new(cap),
             seen: HashSet::new(),
             order: VecDeque::new(),
             held: HashMap::new(),
             live_rank: 0,
             history_rank: 0,
         }
+    }
+
+    /// The messages created and not sent yet.
+    pub(crate) fn created(&self) -> &Created {
+        &self.created
+    }
+
+    pub(crate) fn created_mut(&mut self) -> &mut Created {
+        &mut self.created
+    }
+
+    /// `user` logs in. Messages created but not sent belong to one user:
+    /// another user starts without them. (Held messages are kept per user
+    /// anyway.)
+    pub(crate) fn own(&mut self, user: &str) {
+        if self.owner.as_deref() != Some(user) {
+            self.created.clear();
+            self.owner = Some(user.to_owned());
+        }
+    }
+
+    /// The user of the last login, if any.
+    pub(crate) fn owner(&self) -> Option<&str> {
+        self.owner.as_deref()
     }
 
     fn per_conv(&self) -> usize {

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use super::{Client, RequestId};
-use crate::error::{ChatError, ErrorCode};
+use crate::error::ChatError;
 
 #[derive(Debug, Clone)]
 pub(crate) struct WallClock {
@@ -59,12 +59,7 @@ impl Client {
     /// gave (the local time before any login). Answered locally, so it
     /// completes at once; fails with 3005 after `destroy`.
     pub fn get_server_time(&mut self, now: Instant) -> Result<RequestId<u64>, ChatError> {
-        if self.is_destroyed() {
-            return Err(self.api_error(
-                ErrorCode::LOGGED_OUT,
-                "getServerTime: the instance was destroyed",
-            ));
-        }
+        self.check_alive("getServerTime")?;
         let id = self.next_request_id();
         self.complete(id, Ok(self.clock.server_secs(now)));
         Ok(id)

@@ -137,7 +137,7 @@ impl Client {
             revoker: String::new(),
             revoke_reason: String::new(),
         };
-        self.remember_created(message.clone());
+        self.messages.created_mut().remember(message.clone());
         Ok(message)
     }
 }

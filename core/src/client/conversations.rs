@@ -479,7 +479,7 @@ impl Client {
         if !self.convs.any_dirty() {
             return;
         }
-        if self.destroyed || !matches!(self.session, Session::Ready(_)) {
+        if !matches!(self.session, Session::Ready(_)) {
             self.convs.dirty = Dirty::default();
             return;
         }

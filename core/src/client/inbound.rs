@@ -10,7 +10,7 @@ use super::{Client, ConnId};
 use crate::error::{ChatError, ErrorCode};
 use crate::event::Event;
 use crate::model::Message;
-use crate::proto::{BaseReply, GetMsgReply, MsgPush, PushAck, PushEvent, SyncFlag};
+use crate::proto::{BaseReply, MsgPush, PushAck, PushEvent};
 use crate::types::KickedOutType;
 use crate::wire::{decode_with, servcmd, Frame};
 
@@ -24,7 +24,7 @@ struct KickReply {
 impl Client {
     /// A binary WebSocket message arrived on `conn`.
     pub fn handle_frame(&mut self, now: Instant, conn: ConnId, bytes: &[u8]) {
-        if self.destroyed || self.open_conn() != Some(conn) {
+        if self.open_conn() != Some(conn) {
             return;
         }
         self.saw_traffic(now);
@@ -111,38 +111,6 @@ impl Client {
             }
         });
         pending.purpose.on_reply(self, now, status, frame);
-    }
-
-    pub(super) fn on_sync_page(&mut self, now: Instant, reply: GetMsgReply) {
-        let received = reply
-            .msg_list
-            .iter()
-            .map(|w| self.wire_to_message(w))
-            .collect();
-        self.deliver_received(received);
-        let progressed = !reply.cookie.is_empty() && reply.cookie != self.sync_cookie;
-        if !reply.cookie.is_empty() {
-            self.sync_cookie = reply.cookie;
-        }
-        self.sync_flag = reply.sync_flag;
-        // Notifications queued while no instance took their push, after
-        // the page's messages (which they may name).
-        self.apply_push_events(now, &reply.event_array);
-        // The unread counts the server computed (after the page's messages).
-        self.conv_sync_page(
-            &reply.c2c_pair_unread_count,
-            reply.sync_flag == SyncFlag::DONE,
-        );
-        // More pages follow: ask with the cookie. The last page, when it
-        // carried messages, is confirmed the same way: a request with its
-        // cookie tells the server the page arrived (so it stops keeping
-        // those messages for the next login), and its answer is normally
-        // empty. Only a cookie that moved asks again, so a server that
-        // repeats itself cannot make this loop.
-        let confirm = reply.sync_flag == SyncFlag::DONE && !reply.msg_list.is_empty() && progressed;
-        if (reply.sync_flag != SyncFlag::DONE || confirm) && !self.sync_cookie.is_empty() {
-            self.start_sync(now);
-        }
     }
 
     pub(crate) fn wire_to_message(&self, wire: &crate::proto::WireMessage) -> Message {
@@ -256,7 +224,7 @@ impl Client {
 
     /// Keep the messages not seen before and emit them in one
     /// MESSAGE_RECEIVED.
-    fn deliver_received(&mut self, received: Vec<Message>) {
+    pub(super) fn deliver_received(&mut self, received: Vec<Message>) {
         if received.is_empty() {
             return;
         }

@@ -20,20 +20,23 @@ mod conv_group_api;
 mod conv_groups;
 mod conv_list;
 mod conversations;
+mod created;
 mod extensions;
 mod features;
 mod history;
 mod inbound;
+mod lifecycle;
 mod link;
 mod msgops;
 mod outbound;
+mod outputs;
 mod receipts;
 mod request;
 mod send;
 mod session;
+mod sync;
 mod timer;
 
-use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -50,7 +53,8 @@ use crate::wire::Limits;
 use backoff::Backoff;
 use cache::MessageCache;
 use clock::WallClock;
-use link::Link;
+use lifecycle::Lifecycle;
+use outputs::Outputs;
 use request::Requests;
 pub use request::{AnyRequestId, Completion, Output, RequestId};
 use session::{LoggedOutReason, Session};
@@ -156,20 +160,13 @@ pub struct Client {
     limits: Limits,
     log_level: u8,
 
-    link: Link,
-    next_conn: u64,
-    backoff: Backoff,
-    net_state: NetState,
+    net: link::Net,
     timers: TimerTable,
 
     session: Session,
-    ready_reported: bool,
-    destroying: Option<RequestId<()>>,
-    destroyed: bool,
+    lifecycle: Lifecycle,
 
     requests: Requests,
-    next_seq: u64,
-    next_request: u64,
     next_msg_seq: u64,
 
     messages: MessageCache,
@@ -177,17 +174,9 @@ pub struct Client {
     convs: conversations::Conversations,
     /// The application's purchase bits for this session.
     features: features::Features,
-    /// The user whose messages `created` holds (and whose cached messages
-    /// `find_message` shows after a logout).
-    cache_owner: Option<String>,
-    created: HashMap<String, Message>,
-    created_order: VecDeque<String>,
-    sync_cookie: String,
-    sync_flag: u32,
+    sync: sync::SyncState,
 
-    transmits: VecDeque<Transmit>,
-    events: VecDeque<Event>,
-    completions: VecDeque<Completion>,
+    out: Outputs,
     stats: Stats,
 }
 
@@ -198,9 +187,6 @@ impl Client {
     /// limit, measured as the reference server measures it); larger ones are
     /// refused with 80002 before anything is sent.
     pub const MAX_MESSAGE_BYTES: usize = 12 * 1024;
-
-    /// Highest request seq before it is re-randomized (as the official SDK).
-    const SEQ_WRAP: u64 = 0x8FFF_FFFF;
 
     /// A new client. `seed` drives every random choice (seq start, message
     /// randoms, backoff jitter, instance ID); `now` and `unix_ms` anchor the
@@ -219,30 +205,17 @@ impl Client {
             clock: WallClock::new(now, unix_ms),
             limits: Limits::default(),
             log_level: 1,
-            link: Link::Idle,
-            next_conn: 0,
-            backoff: Backoff::new(tuning.reconnect_base, tuning.reconnect_cap),
-            net_state: NetState::Connected,
+            net: link::Net::new(Backoff::new(tuning.reconnect_base, tuning.reconnect_cap)),
             timers: TimerTable::default(),
             session: Session::LoggedOut(LoggedOutReason::Never),
-            ready_reported: false,
-            destroying: None,
-            destroyed: false,
-            requests: Requests::default(),
-            next_seq,
-            next_request: 1,
+            lifecycle: Lifecycle::Running,
+            requests: Requests::new(next_seq),
             next_msg_seq,
             messages: MessageCache::new(tuning.max_cached_messages),
             convs: conversations::Conversations::default(),
             features: features::Features::default(),
-            cache_owner: None,
-            created: HashMap::new(),
-            created_order: VecDeque::new(),
-            sync_cookie: String::new(),
-            sync_flag: 0,
-            transmits: VecDeque::new(),
-            events: VecDeque::new(),
-            completions: VecDeque::new(),
+            sync: sync::SyncState::default(),
+            out: Outputs::default(),
             stats: Stats::default(),
             opts,
         };
@@ -254,7 +227,7 @@ impl Client {
 
     /// The next network action.
     pub fn poll_transmit(&mut self) -> Option<Transmit> {
-        self.transmits.pop_front()
+        self.out.next_transmit()
     }
 
     /// The next event for listeners.
@@ -265,19 +238,16 @@ impl Client {
     /// queued after the events those inputs produced.
     pub fn poll_event(&mut self) -> Option<Event> {
         self.flush_conv_events();
-        self.events.pop_front()
+        self.out.next_event()
     }
 
     /// The next finished command.
     pub fn poll_completion(&mut self) -> Option<Completion> {
-        self.completions.pop_front()
+        self.out.next_completion()
     }
 
     /// When [`handle_timeout`](Client::handle_timeout) must next be called.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        if self.destroyed {
-            return None;
-        }
         [self.timers.next(), self.requests.next_deadline()]
             .into_iter()
             .flatten()
@@ -298,12 +268,12 @@ impl Client {
 
     /// `isReady()`: logged in and usable.
     pub fn is_ready(&self) -> bool {
-        !self.destroyed && matches!(self.session, Session::Ready(_))
+        matches!(self.session, Session::Ready(_))
     }
 
     /// Whether `destroy` has completed.
     pub fn is_destroyed(&self) -> bool {
-        self.destroyed
+        self.lifecycle.is_destroyed()
     }
 
     /// The logged-in user's ID, if any.
@@ -317,7 +287,7 @@ impl Client {
 
     /// The network state last reported with NET_STATE_CHANGE.
     pub fn net_state(&self) -> NetState {
-        self.net_state
+        self.net.state()
     }
 
     /// `findMessage(id)`: a message this instance created, sent or received
@@ -325,11 +295,11 @@ impl Client {
     pub fn find_message(&self, id: &str) -> Option<&Message> {
         let owner = self
             .login_user()
-            .or(self.cache_owner.as_deref())
+            .or(self.messages.owner())
             .unwrap_or_default();
         self.messages
             .get(owner, id)
-            .or_else(|| self.created.get(id))
+            .or_else(|| self.messages.created().get(id))
     }
 
     /// Requests queued or in flight.
@@ -361,20 +331,12 @@ impl Client {
 
     /// Timers due at `now` fire.
     pub fn handle_timeout(&mut self, now: Instant) {
-        if self.destroyed {
-            return;
-        }
+        // After destroy there are no timers and no requests left.
         while let Some(timer) = self.timers.pop_expired(now) {
             self.on_timer(now, timer);
-            if self.destroyed {
-                return;
-            }
         }
         while let Some(expired) = self.requests.take_expired(now) {
             self.on_request_timeout(now, expired);
-            if self.destroyed {
-                return;
-            }
         }
     }
 
@@ -397,9 +359,7 @@ impl Client {
     }
 
     fn next_request_id<T>(&mut self) -> RequestId<T> {
-        let id = RequestId::new(self.next_request);
-        self.next_request += 1;
-        id
+        self.requests.next_id()
     }
 
     fn check_capacity(&mut self) -> Result<(), ChatError> {
@@ -418,24 +378,20 @@ impl Client {
     /// the official SDK does.
     fn api_error(&mut self, code: ErrorCode, message: impl Into<String>) -> ChatError {
         let err = ChatError::new(code, message);
-        if !self.destroyed {
-            self.events.push_back(Event::Error {
-                code: err.code,
-                message: err.message.clone(),
-            });
-        }
+        self.emit(Event::Error {
+            code: err.code,
+            message: err.message.clone(),
+        });
         err
     }
 
     /// Finish the command `id` with its typed result.
     fn complete<T: Output>(&mut self, id: RequestId<T>, result: Result<T, ChatError>) {
-        self.completions.push_back(Completion::new(id, result));
+        self.out.complete(Completion::new(id, result));
     }
 
     fn emit(&mut self, event: Event) {
-        if !self.destroyed {
-            self.events.push_back(event);
-        }
+        self.out.emit(event);
     }
 
     fn log_enabled(&self, level: u8) -> bool {

@@ -59,7 +59,7 @@ impl Client {
         match self.messages.get(&owner, &message.id) {
             Some(held) if held.status == MessageStatus::Success => Ok(held.clone()),
             Some(_) => Err(self.api_error(not_sent, format!("{api}: the message was not sent"))),
-            None if self.created.contains_key(&message.id) => Err(self.api_error(
+            None if self.messages.created().contains(&message.id) => Err(self.api_error(
                 not_sent,
                 format!("{api}: the message has not been sent yet"),
             )),

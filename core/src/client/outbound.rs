@@ -12,13 +12,7 @@ use crate::wire::{encode, Head, HeadIdentity};
 
 impl Client {
     pub(crate) fn alloc_seq(&mut self) -> u64 {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        if self.next_seq > Self::SEQ_WRAP {
-            use rand_core::RngCore;
-            self.next_seq = self.rng.next_u64() % 100_000_000;
-        }
-        seq
+        self.requests.alloc_seq(&mut self.rng)
     }
 
     /// Encode one request frame (`body` may be already serialized JSON, a
@@ -121,7 +115,7 @@ impl Client {
         for (servcmd, seq, reqtime, login, body) in out {
             let identity = self.identity_for(login);
             let frame = self.encode_request(servcmd, seq, reqtime, &identity, &*body);
-            self.transmits.push_back(Transmit::Send { conn, frame });
+            self.out.transmit(Transmit::Send { conn, frame });
         }
     }
 
@@ -140,6 +134,6 @@ impl Client {
         let reqtime = self.clock.server_secs(now);
         let identity = self.session.identity();
         let frame = self.encode_request(servcmd, seq, reqtime, &identity, body);
-        self.transmits.push_back(Transmit::Send { conn, frame });
+        self.out.transmit(Transmit::Send { conn, frame });
     }
 }

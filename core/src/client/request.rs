@@ -280,13 +280,48 @@ pub(crate) struct Pending {
     pub(crate) sent_on: Option<ConnId>,
 }
 
-/// Pending requests in seq order of creation.
-#[derive(Debug, Default)]
+/// Pending requests in seq order of creation, and the counters that
+/// number requests (the wire `seq`) and commands (`RequestId`).
+#[derive(Debug)]
 pub(crate) struct Requests {
     items: Vec<Pending>,
+    /// The next wire `seq`.
+    next_seq: u64,
+    /// The next command ID.
+    next_id: u64,
 }
 
 impl Requests {
+    /// Highest request seq before it is re-randomized (as the official SDK).
+    const SEQ_WRAP: u64 = 0x8FFF_FFFF;
+
+    /// Requests numbered from `first_seq` (random, as the official SDK).
+    pub(crate) fn new(first_seq: u64) -> Requests {
+        Requests {
+            items: Vec::new(),
+            next_seq: first_seq,
+            next_id: 1,
+        }
+    }
+
+    /// A wire `seq` for a new frame; past [`Self::SEQ_WRAP`] it starts
+    /// again from a random value, as the official SDK does.
+    pub(crate) fn alloc_seq(&mut self, rng: &mut impl rand_core::RngCore) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        if self.next_seq > Self::SEQ_WRAP {
+            self.next_seq = rng.next_u64() % 100_000_000;
+        }
+        seq
+    }
+
+    /// The ID of a new command.
+    pub(crate) fn next_id<T>(&mut self) -> RequestId<T> {
+        let id = RequestId::new(self.next_id);
+        self.next_id += 1;
+        id
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.items.len()
     }

@@ -11,16 +11,6 @@ use crate::types::MessageStatus;
 use crate::wire::Frame;
 
 impl Client {
-    pub(super) fn remember_created(&mut self, message: Message) {
-        self.created_order.push_back(message.id.clone());
-        self.created.insert(message.id.clone(), message);
-        while self.created_order.len() > self.opts.tuning.max_cached_messages {
-            if let Some(old) = self.created_order.pop_front() {
-                self.created.remove(&old);
-            }
-        }
-    }
-
     /// `sendMessage(message)`: send a message this instance created. The
     /// result arrives as a [`Completion`](super::Completion): the message as sent (status
     /// `success`, `time` from the server).
@@ -30,7 +20,7 @@ impl Client {
         message: &Message,
     ) -> Result<RequestId<Message>, ChatError> {
         self.require_ready("sendMessage")?;
-        let Some(created) = self.created.get(&message.id).cloned() else {
+        let Some(created) = self.messages.created().get(&message.id).cloned() else {
             let owner = self.login_user().unwrap_or_default();
             let code = if self.messages.get(owner, &message.id).is_some() {
                 ErrorCode::MSG_ONPROGRESS_ERR
@@ -51,7 +41,7 @@ impl Client {
         self.check_capacity()?;
         let mut sending = created;
         sending.status = MessageStatus::Sending;
-        self.created.insert(sending.id.clone(), sending.clone());
+        self.messages.created_mut().update(sending.clone());
         let body = crate::proto::SendMsgRequest {
             from_account: sending.from.clone(),
             to_account: sending.to.clone(),
@@ -98,7 +88,7 @@ impl Request for SendMessage {
         let mut sent = *self.message;
         sent.status = MessageStatus::Success;
         sent.time = reply.msg_time;
-        client.created.remove(&sent.id);
+        client.messages.created_mut().forget(&sent.id);
         let owner = sent.from.clone();
         // A resend of a message the server already held comes back with its
         // stored state, which may be newer than the copy it was created as.
@@ -116,7 +106,7 @@ impl Request for SendMessage {
     fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
         let mut message = *self.message;
         message.status = MessageStatus::Fail;
-        client.created.insert(message.id.clone(), message);
+        client.messages.created_mut().update(message);
         client.complete(self.id, Err(err));
     }
 }

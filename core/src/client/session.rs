@@ -3,15 +3,13 @@
 
 use std::time::{Duration, Instant};
 
-use super::link::{Link, CLOSE_ABANDON, CLOSE_DESTROY};
+use super::link::{CLOSE_ABANDON, CLOSE_DESTROY};
 use super::request::{LoginKind, Pending, Request, RequestId};
 use super::timer::Timer;
 use super::{Client, LoginInfo};
 use crate::error::{ChatError, ErrorCode};
 use crate::event::Event;
-use crate::proto::{
-    GetMsgReply, GetMsgRequest, HelloRequest, LoginReply, LoginRequest, LogoutRequest,
-};
+use crate::proto::{HelloRequest, LoginReply, LoginRequest, LogoutRequest};
 use crate::types::KickedOutType;
 use crate::wire::{servcmd, Frame, HeadIdentity};
 
@@ -84,17 +82,14 @@ impl Session {
 impl Client {
     /// The ready session, or the official error for this state.
     pub(crate) fn require_ready(&mut self, api: &str) -> Result<&Ready, ChatError> {
-        let code = if self.destroyed {
-            Some(ErrorCode::LOGGED_OUT)
-        } else {
-            match &self.session {
-                Session::Ready(r) if !r.logging_out => None,
-                Session::Ready(_) | Session::LoggedOut(LoggedOutReason::Ended) => {
-                    Some(ErrorCode::LOGGED_OUT)
-                }
-                Session::LoggingIn { .. } => Some(ErrorCode::LOGGING_IN),
-                Session::LoggedOut(LoggedOutReason::Never) => Some(ErrorCode::USER_NOT_LOGGED_IN),
+        self.check_alive(api)?;
+        let code = match &self.session {
+            Session::Ready(r) if !r.logging_out => None,
+            Session::Ready(_) | Session::LoggedOut(LoggedOutReason::Ended) => {
+                Some(ErrorCode::LOGGED_OUT)
             }
+            Session::LoggingIn { .. } => Some(ErrorCode::LOGGING_IN),
+            Session::LoggedOut(LoggedOutReason::Never) => Some(ErrorCode::USER_NOT_LOGGED_IN),
         };
         if let Some(code) = code {
             let text = match code {
@@ -104,13 +99,10 @@ impl Client {
             };
             return Err(self.api_error(code, format!("{api}: {text}")));
         }
-        match &self.session {
-            Session::Ready(r) => Ok(r),
-            _ => Err(ChatError::new(
-                ErrorCode::UNCAUGHT_ERROR,
-                "unreachable session state",
-            )),
-        }
+        let Session::Ready(r) = &self.session else {
+            unreachable!("a session that is not ready was refused just above");
+        };
+        Ok(r)
     }
 
     /// `login({userID, userSig})`. The result, a [`LoginInfo`], arrives as
@@ -122,10 +114,8 @@ impl Client {
         user_id: &str,
         user_sig: &str,
     ) -> Result<RequestId<LoginInfo>, ChatError> {
-        if self.destroyed {
-            return Err(self.api_error(ErrorCode::LOGGED_OUT, "login: the instance was destroyed"));
-        }
-        if self.destroying.is_some() {
+        self.check_alive("login")?;
+        if self.lifecycle.is_destroying() {
             return Err(self.api_error(
                 ErrorCode::LOGGED_OUT,
                 "login: the instance is being destroyed",
@@ -185,9 +175,7 @@ impl Client {
     /// `logout()`. Completes (with `()`) after the server's reply, or at
     /// once when offline; SDK_NOT_READY is emitted then.
     pub fn logout(&mut self, now: Instant) -> Result<RequestId<()>, ChatError> {
-        if self.destroyed {
-            return Err(self.api_error(ErrorCode::LOGGED_OUT, "logout: the instance was destroyed"));
-        }
+        self.check_alive("logout")?;
         match &self.session {
             Session::LoggingIn { .. } => {
                 return Err(self.api_error(ErrorCode::LOGGING_IN, "logout: a login is in progress"))
@@ -207,7 +195,7 @@ impl Client {
 
     /// Send `wslogout` (type 0) if the session is live; otherwise end the
     /// session locally at once.
-    fn begin_logout(&mut self, now: Instant, id: Option<RequestId<()>>) {
+    pub(super) fn begin_logout(&mut self, now: Instant, id: Option<RequestId<()>>) {
         let live = self.session.is_live() && self.open_conn().is_some();
         if let Session::Ready(r) = &mut self.session {
             r.logging_out = true;
@@ -234,25 +222,24 @@ impl Client {
     }
 
     fn after_logout(&mut self, _now: Instant) {
-        if self.destroying.is_some() {
-            self.finish_destroy();
-        }
+        self.finish_destroy();
     }
 
     /// End the session: SDK_NOT_READY (once), and every request that needed
     /// it fails with `code`.
     pub(crate) fn end_session(&mut self, code: ErrorCode, why: &str) {
+        let was_ready = matches!(self.session, Session::Ready(_));
         self.session = Session::LoggedOut(LoggedOutReason::Ended);
         self.timers.stop(Timer::Hello);
-        self.sync_cookie.clear();
-        self.sync_flag = 0;
+        self.sync.reset();
         let failed = self.requests.drain_where(|_| true);
         for p in failed {
             p.purpose.on_failed(self, ChatError::new(code, why));
         }
         self.conv_reset();
-        if self.ready_reported {
-            self.ready_reported = false;
+        // SDK_READY was reported for exactly the sessions that became
+        // ready: only their end is SDK_NOT_READY.
+        if was_ready {
             self.emit(Event::SdkNotReady);
         }
     }
@@ -292,9 +279,7 @@ impl Client {
                 self.drop_link(now, CLOSE_ABANDON);
             }
         }
-        if self.destroying.is_some() {
-            self.finish_destroy();
-        }
+        self.finish_destroy();
     }
 
     /// The link opened: log in again if a session exists.
@@ -324,7 +309,7 @@ impl Client {
             return;
         };
         let ready = self.make_ready(now, user_id.clone(), user_sig.clone(), reply);
-        self.own_cache(&ready.user_id);
+        self.messages.own(&ready.user_id);
         self.messages.release(&ready.user_id);
         let info = LoginInfo {
             repeat_login: false,
@@ -332,7 +317,6 @@ impl Client {
             instance_id: ready.inst_id,
         };
         self.session = Session::Ready(ready);
-        self.ready_reported = true;
         self.emit(Event::SdkReady);
         self.complete(id, Ok(info));
         self.session_live(now);
@@ -402,16 +386,6 @@ impl Client {
         }
     }
 
-    /// Messages created but not sent belong to one user: another user
-    /// starts without them. (The message cache itself is keyed by user.)
-    fn own_cache(&mut self, user_id: &str) {
-        if self.cache_owner.as_deref() != Some(user_id) {
-            self.created.clear();
-            self.created_order.clear();
-            self.cache_owner = Some(user_id.to_owned());
-        }
-    }
-
     fn make_ready(
         &mut self,
         now: Instant,
@@ -450,16 +424,6 @@ impl Client {
         self.start_sync(now);
         self.conv_session_live(now);
         self.flush();
-    }
-
-    /// Request the next sync page unless one is in flight.
-    pub(crate) fn start_sync(&mut self, now: Instant) {
-        if self.requests.has::<GetMsg>() {
-            return;
-        }
-        let body = GetMsgRequest::new(&self.sync_cookie, self.sync_flag);
-        let timeout = self.opts.tuning.request_timeout;
-        self.enqueue(now, servcmd::GET_MSG, &body, timeout, GetMsg);
     }
 
     pub(crate) fn on_timer(&mut self, now: Instant, timer: Timer) {
@@ -505,67 +469,6 @@ impl Client {
         if self.session.is_live() {
             self.start_sync(now);
         }
-    }
-
-    /// `destroy()`: log out, close the WebSocket (4000), release; emits
-    /// SDK_DESTROY. Completes (with `()`) once SDK_DESTROY is out. Calls after it
-    /// fail with 3005; a second `destroy` completes at once.
-    pub fn destroy(&mut self, now: Instant) -> RequestId<()> {
-        let id = self.next_request_id();
-        if self.destroyed {
-            self.complete(id, Ok(()));
-            return id;
-        }
-        if self.destroying.is_some() {
-            // Already on its way: this call completes with it.
-            self.complete(id, Ok(()));
-            return id;
-        }
-        self.destroying = Some(id);
-        let logged_in = matches!(&self.session, Session::Ready(r) if !r.logging_out);
-        if logged_in && self.session.is_live() && self.open_conn().is_some() {
-            self.timers.set(
-                Timer::Destroy,
-                now + self.opts.tuning.destroy_logout_timeout,
-            );
-            self.begin_logout(now, None);
-        } else if matches!(&self.session, Session::Ready(r) if r.logging_out) {
-            self.timers.set(
-                Timer::Destroy,
-                now + self.opts.tuning.destroy_logout_timeout,
-            );
-        } else {
-            self.finish_destroy();
-        }
-        id
-    }
-
-    pub(crate) fn finish_destroy(&mut self) {
-        if self.destroyed {
-            return;
-        }
-        let Some(id) = self.destroying.take() else {
-            return;
-        };
-        self.end_session(ErrorCode::LOGGED_OUT, "the instance was destroyed");
-        if let Some(conn) = match self.link {
-            Link::Open { conn, .. } | Link::Connecting { conn } => Some(conn),
-            _ => None,
-        } {
-            self.transmits.push_back(super::Transmit::Close {
-                conn,
-                code: CLOSE_DESTROY,
-            });
-        }
-        self.link = Link::Idle;
-        self.timers.stop_all();
-        self.created.clear();
-        self.created_order.clear();
-        self.emit(Event::SdkDestroy {
-            sdk_app_id: self.opts.sdk_app_id,
-        });
-        self.destroyed = true;
-        self.complete(id, Ok(()));
     }
 }
 
@@ -678,39 +581,6 @@ impl Request for Logout {
     /// Logged out locally all the same.
     fn on_timeout(self: Box<Self>, client: &mut Client, now: Instant, _: ChatError, _: bool) {
         client.on_logout_done(now, self.id);
-    }
-}
-
-/// A page of the message sync (`openim.getmsg`).
-#[derive(Debug)]
-struct GetMsg;
-
-impl Request for GetMsg {
-    fn is_internal(&self) -> bool {
-        true
-    }
-
-    fn on_reply(
-        self: Box<Self>,
-        client: &mut Client,
-        now: Instant,
-        status: Result<(), ChatError>,
-        frame: &Frame,
-    ) {
-        match status.and_then(|()| Client::reply_body::<GetMsgReply>(frame)) {
-            Ok(reply) => client.on_sync_page(now, reply),
-            Err(err) => {
-                if client.log_enabled(2) {
-                    tracing::warn!(code = err.code.0, message = %err.message, "message sync failed; retrying on the next link");
-                }
-            }
-        }
-    }
-
-    fn on_failed(self: Box<Self>, _client: &mut Client, _err: ChatError) {}
-
-    fn on_timeout(self: Box<Self>, client: &mut Client, now: Instant, _: ChatError, _: bool) {
-        client.start_sync(now);
     }
 }
 
