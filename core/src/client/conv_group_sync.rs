@@ -33,7 +33,7 @@ impl Client {
 
     fn request_group_page(&mut self, now: Instant, start_index: u64) {
         let body = GetContactGroupRequest {
-            from_account: self.login_user().unwrap_or_default().to_owned(),
+            from_account: self.current_user(),
             start_index,
         };
         let timeout = self.opts.tuning.request_timeout;

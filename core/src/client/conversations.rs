@@ -54,13 +54,6 @@ pub(crate) struct PageCursor {
 }
 
 impl Client {
-    fn me(&self) -> String {
-        match &self.session {
-            Session::Ready(r) => r.user_id.clone(),
-            _ => String::new(),
-        }
-    }
-
     // ----- hooks of the message code ---------------------------------------
 
     /// Messages were added to what this instance holds for the current user
@@ -71,7 +64,7 @@ impl Client {
         if !matches!(self.session, Session::Ready(_)) {
             return;
         }
-        let me = self.me();
+        let me = self.current_user();
         for m in messages {
             if m.conversation_type != ConversationType::C2c || m.is_deleted {
                 continue;
@@ -108,7 +101,7 @@ impl Client {
         if !matches!(self.session, Session::Ready(_)) {
             return;
         }
-        let me = self.me();
+        let me = self.current_user();
         let conv_id = message.conversation_id.clone();
         let Some(e) = self.convs.entries.get_mut(&conv_id) else {
             return;
@@ -199,7 +192,7 @@ impl Client {
     /// The peer read this user's messages in `conversation_id` up to
     /// `peer_read_time` (`C2cReadedReceipt`).
     pub(super) fn conv_peer_read(&mut self, conversation_id: &str, peer_read_time: u64) {
-        let me = self.me();
+        let me = self.current_user();
         let Some(e) = self.convs.entries.get_mut(conversation_id) else {
             return;
         };
@@ -237,7 +230,7 @@ impl Client {
 
     fn request_conv_page(&mut self, now: Instant, cursor: PageCursor) {
         let body = PageGetRequest {
-            from_account: self.me(),
+            from_account: self.current_user(),
             time_stamp: cursor.time_stamp,
             start_index: cursor.start_index,
             top_time_stamp: cursor.top_time_stamp,
@@ -270,7 +263,7 @@ impl Client {
                 return;
             }
         };
-        let me = self.me();
+        let me = self.current_user();
         if self.convs.list_sync.is_none() {
             self.convs.list_sync = Some(ListSync::default());
         }
@@ -456,7 +449,7 @@ impl Client {
     /// server again. Dedup records stay, so nothing is delivered twice.
     pub(super) fn conv_deleted(&mut self, conversation_id: &str) {
         self.convs.remove(conversation_id);
-        let owner = self.me();
+        let owner = self.current_user();
         let held: Vec<String> = self
             .messages
             .messages_in(&owner, conversation_id)

@@ -80,7 +80,7 @@ impl Client {
         const API: &str = "setMessageExtensions";
         let held = self.ext_target(API, message)?;
         self.check_ext_keys(API, extensions.iter().map(|e| (&e.key, &e.value)))?;
-        let owner = self.owner();
+        let owner = self.current_user();
         let known = self
             .messages
             .ext(&owner, &held.id)
@@ -113,7 +113,7 @@ impl Client {
         };
         let empty = String::new();
         self.check_ext_keys(API, keys.iter().map(|k| (k, &empty)))?;
-        let owner = self.owner();
+        let owner = self.current_user();
         let known = self
             .messages
             .ext(&owner, &held.id)
@@ -210,7 +210,7 @@ impl Client {
                 return;
             }
         };
-        let owner = self.owner();
+        let owner = self.current_user();
         if let Some(ext) = self.messages.ext_mut(&owner, &call.message_id) {
             if call.op == ExtOp::CLEAR {
                 ext.clear(reply.seq);
@@ -245,7 +245,7 @@ impl Client {
     ) -> Result<RequestId<Vec<MessageExtension>>, ChatError> {
         let held = self.ext_target("getMessageExtensions", message)?;
         self.check_capacity()?;
-        let owner = self.owner();
+        let owner = self.current_user();
         let state = self
             .messages
             .ext(&owner, &held.id)
@@ -338,7 +338,7 @@ impl Client {
             .into_iter()
             .map(|(key, value, _)| MessageExtension { key, value })
             .collect();
-        let owner = self.owner();
+        let owner = self.current_user();
         if let Some(ext) = self.messages.ext_mut(&owner, &fetch.message_id) {
             *ext = fetch.state;
         }
@@ -352,7 +352,7 @@ impl Client {
     pub(crate) fn on_extension_notify(&mut self, n: &ExtensionNotify) {
         let info = &n.extension_c2c_msg_info;
         let id = Message::make_id(&n.tiny_id, info.msg_client_time, info.msg_random);
-        let owner = self.owner();
+        let owner = self.current_user();
         let Some(ext) = self.messages.ext_mut(&owner, &id) else {
             return;
         };

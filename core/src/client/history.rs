@@ -56,7 +56,7 @@ impl Client {
         const API: &str = "getMessageList";
         self.require_ready(API)?;
         let peer = self.check_conversation_id(API, conversation_id)?;
-        let owner = self.owner();
+        let owner = self.current_user();
         let before = match next_req_message_id.filter(|s| !s.is_empty()) {
             None => None,
             Some(next) => match self.messages.get(&owner, next) {
@@ -175,7 +175,7 @@ impl Client {
             );
             return;
         }
-        let owner = self.owner();
+        let owner = self.current_user();
         // The server's page, oldest first (its order within a second is
         // kept), without what is not of this conversation or not older than
         // the message paged from.
@@ -331,7 +331,7 @@ impl Client {
     /// `get_peer_read_time`): held outgoing messages become `is_peer_read`,
     /// without an event (MESSAGE_READ_BY_PEER comes from the push).
     fn mark_peer_read_up_to(&mut self, conversation_id: &str, read_time: u64) {
-        let owner = self.owner();
+        let owner = self.current_user();
         let ids: Vec<String> = self
             .messages
             .messages_in(&owner, conversation_id)

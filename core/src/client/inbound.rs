@@ -114,16 +114,12 @@ impl Client {
     }
 
     pub(crate) fn wire_to_message(&self, wire: &crate::proto::WireMessage) -> Message {
-        let me = match &self.session {
-            Session::Ready(r) => r.user_id.as_str(),
-            _ => "",
-        };
-        Message::from_wire(wire, me)
+        Message::from_wire(wire, self.session.user().unwrap_or_default())
     }
 
     /// Keep the messages not seen before, in order.
     fn accept_messages(&mut self, messages: Vec<Message>) -> Vec<Message> {
-        let owner = self.login_user().unwrap_or_default().to_owned();
+        let owner = self.current_user();
         let mut fresh = Vec::with_capacity(messages.len());
         for m in messages {
             if self.messages.insert_new(&owner, m.clone()) {

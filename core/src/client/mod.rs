@@ -280,11 +280,7 @@ impl Client {
 
     /// The logged-in user's ID, if any.
     pub fn login_user(&self) -> Option<&str> {
-        match &self.session {
-            Session::Ready(r) => Some(&r.user_id),
-            Session::LoggingIn { user_id, .. } => Some(user_id),
-            Session::LoggedOut(_) => None,
-        }
+        self.session.user()
     }
 
     /// The network state last reported with NET_STATE_CHANGE.

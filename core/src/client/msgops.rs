@@ -31,11 +31,6 @@ impl Client {
 
     // ----- shared checks ---------------------------------------------------
 
-    /// The user whose messages the store shows now.
-    pub(crate) fn owner(&self) -> String {
-        self.login_user().unwrap_or_default().to_owned()
-    }
-
     /// The held copy of `message`, for an operation on it: the user must be
     /// ready (2024/3000/3005), the message C2C (2106), held by this instance
     /// for this user (2105) and sent (`not_sent`).
@@ -52,7 +47,7 @@ impl Client {
                 format!("{api}: only C2C messages are supported yet"),
             ));
         }
-        let owner = self.owner();
+        let owner = self.current_user();
         match self.messages.get(&owner, &message.id) {
             Some(held) if held.status == MessageStatus::Success => Ok(held.clone()),
             Some(_) => Err(self.api_error(not_sent, format!("{api}: the message was not sent"))),
@@ -122,7 +117,7 @@ impl Client {
             self.complete(id, Err(err));
             return;
         }
-        let owner = self.owner();
+        let owner = self.current_user();
         let revoker = owner.clone();
         let revoke = |m: &mut Message| {
             m.is_revoked = true;
@@ -146,7 +141,7 @@ impl Client {
     /// instance of this user. Matched by conversation, sequence and random
     /// (as the official SDK).
     pub(crate) fn on_withdraw_notify(&mut self, now: Instant, notify: &WithdrawNotify) {
-        let owner = self.owner();
+        let owner = self.current_user();
         let mut revoked = Vec::new();
         for info in &notify.c2c_withdraw_info_array {
             let peer = if info.msg.from_account == owner {
@@ -254,7 +249,7 @@ impl Client {
         cloud_custom_data: &str,
         version: u64,
     ) -> (Message, bool) {
-        let owner = self.owner();
+        let owner = self.current_user();
         let apply = |m: &mut Message| {
             m.payload = payload_of(body);
             m.msg_type = m.payload.msg_type().to_owned();
@@ -341,7 +336,7 @@ impl Client {
     /// instance of this user; applied when the version is newer than the
     /// one held.
     pub(crate) fn on_modify_notifies(&mut self, notifies: &[ModNotify]) {
-        let owner = self.owner();
+        let owner = self.current_user();
         let mut modified = Vec::new();
         for n in notifies {
             let peer = if n.from_account == owner {
@@ -425,7 +420,7 @@ impl Client {
         }
         self.check_capacity()?;
         let body = DeleteMsgRequest {
-            from_account: self.owner(),
+            from_account: self.current_user(),
             to_account: held[0].peer().to_owned(),
             msg_key_list: held.iter().map(Message::msg_key).collect(),
         };
@@ -447,7 +442,7 @@ impl Client {
             self.complete(id, Err(err));
             return;
         }
-        let owner = self.owner();
+        let owner = self.current_user();
         let mut deleted = Vec::with_capacity(messages.len());
         for m in messages {
             let mut gone = self.messages.remove(&owner, &m.id).unwrap_or(m);

@@ -31,7 +31,7 @@ impl Client {
         self.require_ready(API)?;
         let peer = self.check_conversation_id(API, conversation_id)?;
         self.check_capacity()?;
-        let owner = self.owner();
+        let owner = self.current_user();
         // The newest message's server time: the newer of what is held and
         // the conversation list's last message (from `page_get`, which is
         // all a new login knows before it holds anything); the clock only
@@ -91,7 +91,7 @@ impl Client {
     /// The user read a conversation up to `up_to` (here or on another
     /// instance): held incoming messages up to then become `is_read`.
     fn mark_read(&mut self, conversation_id: &str, up_to: u64) {
-        let owner = self.owner();
+        let owner = self.current_user();
         let ids: Vec<String> = self
             .messages
             .messages_in(&owner, conversation_id)
@@ -130,7 +130,7 @@ impl Client {
         if notify.to_account.is_empty() {
             return;
         }
-        let owner = self.owner();
+        let owner = self.current_user();
         let conv = c2c_id(&notify.to_account);
         let ids: Vec<String> = self
             .messages

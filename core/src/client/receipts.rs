@@ -113,7 +113,7 @@ impl Client {
         let Some(list) = &item.c2c_msg_info else {
             return;
         };
-        let owner = self.owner();
+        let owner = self.current_user();
         let mut receipts = Vec::new();
         for info in list {
             let id = Message::make_id(&info.tiny_id, info.msg_client_time, info.msg_random);

@@ -52,6 +52,17 @@ pub(crate) enum Session {
 }
 
 impl Session {
+    /// The current user: the one logged in or logging in. The one notion
+    /// of "me" the client uses (message ownership and flow, the store's
+    /// owner, the `From_Account` of requests).
+    pub(crate) fn user(&self) -> Option<&str> {
+        match self {
+            Session::Ready(r) => Some(&r.user_id),
+            Session::LoggingIn { user_id, .. } => Some(user_id),
+            Session::LoggedOut(_) => None,
+        }
+    }
+
     pub(crate) fn wants_link(&self) -> bool {
         !matches!(self, Session::LoggedOut(_))
     }
@@ -80,6 +91,12 @@ impl Session {
 }
 
 impl Client {
+    /// The current user's ID (see [`Session::user`]); empty when nobody is
+    /// logged in.
+    pub(crate) fn current_user(&self) -> String {
+        self.session.user().unwrap_or_default().to_owned()
+    }
+
     /// The ready session, or the official error for this state.
     pub(crate) fn require_ready(&mut self, api: &str) -> Result<&Ready, ChatError> {
         self.check_alive(api)?;
