@@ -10,18 +10,28 @@ use crate::model::Message;
 #[derive(Debug)]
 pub(crate) struct Created {
     cap: usize,
+    /// The `MsgSeq` of the next message created (32 bits, wrapping).
+    next_seq: u64,
     by_id: HashMap<String, Message>,
     /// IDs in creation order, for the bound.
     order: VecDeque<String>,
 }
 
 impl Created {
-    pub(crate) fn new(cap: usize) -> Created {
+    pub(crate) fn new(cap: usize, first_seq: u64) -> Created {
         Created {
             cap,
+            next_seq: first_seq,
             by_id: HashMap::new(),
             order: VecDeque::new(),
         }
+    }
+
+    /// The `MsgSeq` for a message being created.
+    pub(crate) fn next_sequence(&mut self) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq = (self.next_seq + 1) % (1 << 32);
+        seq
     }
 
     /// Keep a newly created message, dropping the oldest past the bound.

@@ -28,7 +28,7 @@ impl Client {
             return;
         }
         self.saw_traffic(now);
-        let frame = match decode_with(bytes, &self.limits) {
+        let frame = match decode_with(bytes, self.net.limits()) {
             Ok(frame) => frame,
             Err(err) => {
                 self.stats.malformed_frames += 1;

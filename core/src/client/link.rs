@@ -9,6 +9,7 @@ use super::timer::Timer;
 use super::{Client, ConnId, DisconnectReason, Transmit};
 use crate::event::Event;
 use crate::types::NetState;
+use crate::wire::Limits;
 
 /// WebSocket close code for "this client abandons a dead link".
 pub(crate) const CLOSE_ABANDON: u16 = 4001;
@@ -37,6 +38,12 @@ pub(crate) enum Link {
 /// and changed only by this module's methods.
 #[derive(Debug)]
 pub(crate) struct Net {
+    /// The server URLs tried in turn (`…/binfo` is appended).
+    bases: Vec<String>,
+    /// The `instanceid` of the connect URL.
+    instance_id: String,
+    /// Bounds on what a frame from the server may be.
+    limits: Limits,
     link: Link,
     /// The ID of the next connection.
     next_conn: u64,
@@ -46,8 +53,11 @@ pub(crate) struct Net {
 }
 
 impl Net {
-    pub(crate) fn new(backoff: Backoff) -> Net {
+    pub(crate) fn new(bases: Vec<String>, instance_id: String, backoff: Backoff) -> Net {
         Net {
+            bases,
+            instance_id,
+            limits: Limits::default(),
             link: Link::Idle,
             next_conn: 0,
             backoff,
@@ -58,6 +68,16 @@ impl Net {
     /// The state last reported with NET_STATE_CHANGE.
     pub(crate) fn state(&self) -> NetState {
         self.state
+    }
+
+    /// The `instanceid` sent in the connect URL.
+    pub(crate) fn instance_id(&self) -> &str {
+        &self.instance_id
+    }
+
+    /// Bounds on what a frame from the server may be.
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.limits
     }
 }
 
@@ -95,16 +115,16 @@ impl Client {
         self.timers.stop(Timer::Reconnect);
         let conn = ConnId(self.net.next_conn);
         self.net.next_conn += 1;
-        let base = match self.bases.len() {
+        let base = match self.net.bases.len() {
             0 => String::new(),
-            n => self.bases[(self.stats.connect_attempts % n as u64) as usize].clone(),
+            n => self.net.bases[(self.stats.connect_attempts % n as u64) as usize].clone(),
         };
         self.stats.connect_attempts += 1;
         let random = (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
         let url = format!(
             "{base}/binfo?sdkappid={}&instanceid={}&random={random}&platform=7&host=unknown&version=-1&sdkversion=tcchat-{}&compress=gzip",
             self.opts.sdk_app_id,
-            self.instance_id,
+            self.net.instance_id,
             env!("CARGO_PKG_VERSION"),
         );
         if self.log_enabled(0) {

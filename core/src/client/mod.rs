@@ -50,7 +50,6 @@ use crate::event::Event;
 use crate::model::Message;
 use crate::options::Options;
 use crate::types::NetState;
-use crate::wire::Limits;
 
 use backoff::Backoff;
 use cache::MessageCache;
@@ -155,11 +154,8 @@ pub struct Stats {
 /// ```
 pub struct Client {
     opts: Options,
-    bases: Vec<String>,
-    instance_id: String,
     rng: Xoshiro256PlusPlus,
     clock: WallClock,
-    limits: Limits,
     log_level: u8,
 
     net: link::Net,
@@ -169,7 +165,6 @@ pub struct Client {
     lifecycle: Lifecycle,
 
     requests: Requests,
-    next_msg_seq: u64,
 
     messages: MessageCache,
     /// The conversation list, unread counts and conversation groups.
@@ -201,19 +196,19 @@ impl Client {
         let next_msg_seq = u64::from(rng.next_u32() >> 1);
         let tuning = opts.tuning.clone();
         let mut client = Client {
-            bases: opts.connect_bases(),
-            instance_id,
             rng,
             clock: WallClock::new(now, unix_ms),
-            limits: Limits::default(),
             log_level: 1,
-            net: link::Net::new(Backoff::new(tuning.reconnect_base, tuning.reconnect_cap)),
+            net: link::Net::new(
+                opts.connect_bases(),
+                instance_id,
+                Backoff::new(tuning.reconnect_base, tuning.reconnect_cap),
+            ),
             timers: TimerTable::default(),
             session: Session::LoggedOut(LoggedOutReason::Never),
             lifecycle: Lifecycle::Running,
             requests: Requests::new(next_seq),
-            next_msg_seq,
-            messages: MessageCache::new(tuning.max_cached_messages),
+            messages: MessageCache::new(tuning.max_cached_messages, next_msg_seq),
             convs: conversations::Conversations::default(),
             features: features::Features::default(),
             sync: sync::SyncState::default(),
@@ -317,7 +312,7 @@ impl Client {
 
     /// The `instanceid` sent in the connect URL.
     pub fn instance_id(&self) -> &str {
-        &self.instance_id
+        self.net.instance_id()
     }
 
     // ----- inputs --------------------------------------------------------
