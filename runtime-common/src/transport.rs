@@ -61,20 +61,25 @@ pub(crate) async fn run_connection<R: Runtime>(
     mut from_driver: mpsc::UnboundedReceiver<Outgoing>,
 ) {
     // The driver may give up on a connect that hangs (a peer that accepts
-    // and never answers the handshake): its close ends the attempt.
-    let ws = match select(Box::pin(connect(&runtime, &url)), from_driver.next()).await {
-        Either::Left((Ok(ws), _)) => ws,
-        Either::Left((Err(why), _)) => {
-            let _ = to_driver
-                .unbounded_send(Incoming::Closed(conn, DisconnectReason::ConnectFailed(why)));
-            return;
+    // and never answers the handshake): its close ends the attempt. Frames
+    // (the core sends none before the link opens) would wait for it.
+    let mut queued: VecDeque<bytes::Bytes> = VecDeque::new();
+    let mut connecting = Box::pin(connect(&runtime, &url));
+    let ws = loop {
+        match select(&mut connecting, from_driver.next()).await {
+            Either::Left((Ok(ws), _)) => break ws,
+            Either::Left((Err(why), _)) => {
+                let _ = to_driver
+                    .unbounded_send(Incoming::Closed(conn, DisconnectReason::ConnectFailed(why)));
+                return;
+            }
+            Either::Right((Some(Outgoing::Frame(frame)), _)) => queued.push_back(frame),
+            Either::Right((Some(Outgoing::Close(_)) | None, _)) => return,
         }
-        // Before the link opens the driver only ever closes it.
-        Either::Right(_) => return,
     };
+    drop(connecting);
     let _ = to_driver.unbounded_send(Incoming::Connected(conn));
     let (mut sink, mut stream) = ws.split();
-    let mut queued: VecDeque<bytes::Bytes> = VecDeque::new();
     let reason = loop {
         if let Some(frame) = queued.pop_front() {
             let write = send_bounded(
