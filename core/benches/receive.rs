@@ -45,10 +45,8 @@ struct Receiver {
 impl Receiver {
     /// `cache`: the client's `max_cached_messages` (10,000 by default).
     fn new(cache: usize) -> Receiver {
-        let tuning = Tuning {
-            max_cached_messages: cache,
-            ..Tuning::default()
-        };
+        let mut tuning = Tuning::default();
+        tuning.max_cached_messages = cache;
         assert!(tuning.max_cached_messages < DISTINCT);
         let s = Scripted::logged_in(1, Instant::now(), tuning);
         Receiver {

@@ -142,6 +142,7 @@ pub struct ChatError {
 
 /// What an error carries besides its code and message.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ErrorData {
     /// [`ErrorCode::MSG_MODIFY_CONFLICT`]: the message as the server holds
     /// it (`data.message`).

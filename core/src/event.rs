@@ -20,6 +20,7 @@ macro_rules! event_names {
         /// (for example `"onMessageReceived"`), [`key`](EventName::key) the
         /// constant's name (`"MESSAGE_RECEIVED"`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum EventName {
             $( $(#[$meta])* $variant ),+
         }
@@ -119,6 +120,7 @@ impl std::fmt::Display for EventName {
 /// An event and its data (`event.data` in the official SDK).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "name", content = "data")]
+#[non_exhaustive]
 pub enum Event {
     /// SDK_READY.
     #[serde(rename = "sdkStateReady")]

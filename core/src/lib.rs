@@ -76,7 +76,8 @@ pub mod usersig;
 pub mod wire;
 
 pub use client::{
-    Client, Completion, ConnId, DisconnectReason, LoginInfo, RequestId, Response, Stats, Transmit,
+    AnyRequestId, Client, Completion, ConnId, DisconnectReason, LoginInfo, Output, RequestId,
+    Stats, Transmit,
 };
 pub use error::{ChatError, ErrorCode};
 pub use event::{Event, EventName};

@@ -5,6 +5,7 @@ use std::time::Duration;
 /// The options of `TencentCloudChat.create(options)`, plus tcchat's tuning
 /// knobs (all with the official SDK's values as defaults unless noted).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Options {
     /// `SDKAppID`: the application. Messages never cross SDKAppIDs.
     pub sdk_app_id: u64,
@@ -57,6 +58,7 @@ impl Options {
 
 /// Timers and limits of the client state machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Tuning {
     /// Send `heartbeat.alive` after this long with nothing received (10 s).
     pub ping_idle: Duration,
@@ -85,6 +87,11 @@ pub struct Tuning {
     /// deduplication (10,000), at most 1,000 of them per conversation
     /// (docs/MESSAGES.md, "The store").
     pub max_cached_messages: usize,
+    /// Longest a runtime driver lets one frame's write to the socket take
+    /// (10 s): a peer that stops reading fills the socket buffers, and past
+    /// this the driver reports the link lost (the client reconnects) instead
+    /// of waiting for ever. The core itself does no I/O and ignores it.
+    pub write_timeout: Duration,
 }
 
 impl Default for Tuning {
@@ -101,6 +108,7 @@ impl Default for Tuning {
             stable_after: Duration::from_secs(10),
             max_pending_requests: 1_000,
             max_cached_messages: 10_000,
+            write_timeout: Duration::from_secs(10),
         }
     }
 }

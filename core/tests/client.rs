@@ -9,8 +9,8 @@ use tcchat_core::model::{CreateTextMessageOptions, Message};
 use tcchat_core::types::{Flow, KickedOutType, MessageStatus, NetState};
 use tcchat_core::wire::{encode, servcmd, Head};
 use tcchat_core::{
-    ChatError, Client, Completion, ConnId, DisconnectReason, ErrorCode, Event, EventName, Options,
-    Response, Transmit, Tuning,
+    ChatError, Client, ConnId, DisconnectReason, ErrorCode, Event, EventName, Options, Transmit,
+    Tuning,
 };
 
 mod common;
@@ -109,10 +109,9 @@ fn connects_at_create_and_logs_in_like_the_official_sdk() {
     h.reply_login();
     assert!(h.client.is_ready());
     assert_eq!(h.take_events(), vec![Event::SdkReady]);
-    assert!(matches!(
-        &h.completions[..],
-        [Completion { id: cid, result: Ok(Response::Login(info)) }] if *cid == id && info.tiny_id == "144115000000000001"
-    ));
+    assert_eq!(h.completions.len(), 1, "{:?}", h.completions);
+    let info = h.result(id).expect("the login succeeded");
+    assert_eq!(info.tiny_id, "144115000000000001");
     // The sync starts with the session's a2/tinyid head and an empty cookie.
     let Sent { head, body, .. } = h.last_sent(servcmd::GET_MSG);
     assert_eq!(head["a2"], "a2-1");
@@ -195,11 +194,8 @@ fn login_failure_reports_the_server_code_and_no_not_ready() {
         servcmd::LOGIN,
         json!({"ActionStatus": "FAIL", "ErrorCode": 70009, "ErrorInfo": "bad sig"}),
     );
-    assert_eq!(h.completions[0].id, id);
-    assert_eq!(
-        h.completions[0].result.as_ref().unwrap_err().code,
-        ErrorCode(70009)
-    );
+    assert_eq!(h.completions[0].id(), id);
+    assert_eq!(h.completions[0].error().unwrap().code, ErrorCode(70009));
     assert_eq!(count(&h.events, EventName::SdkNotReady), 0);
     assert!(!h.client.is_ready());
     // Logging in again works.
@@ -258,16 +254,11 @@ fn send_message_resolves_with_server_time_and_is_findable() {
         servcmd::SEND_C2C,
         json!({"MsgTime": 1_795_628_100u64, "MsgKey": "k"}),
     );
-    let sent = match &h.completions[..] {
-        [Completion {
-            id: cid,
-            result: Ok(Response::MessageSent(m)),
-        }] if *cid == id => m.clone(),
-        other => panic!("unexpected completions {other:?}"),
-    };
+    assert_eq!(h.completions.len(), 1, "{:?}", h.completions);
+    let sent = h.result(id).expect("the send succeeded");
     assert_eq!(sent.status, MessageStatus::Success);
     assert_eq!(sent.time, 1_795_628_100);
-    assert_eq!(h.client.find_message(&msg.id), Some(&*sent));
+    assert_eq!(h.client.find_message(&msg.id), Some(&sent));
 }
 
 #[test]
@@ -283,10 +274,7 @@ fn a_failed_send_keeps_the_message_and_can_be_retried() {
         servcmd::SEND_C2C,
         json!({"ActionStatus": "FAIL", "ErrorCode": 20003, "ErrorInfo": "no such user"}),
     );
-    assert_eq!(
-        h.completions[0].result.as_ref().unwrap_err().code,
-        ErrorCode(20003)
-    );
+    assert_eq!(h.completions[0].error().unwrap().code, ErrorCode(20003));
     assert_eq!(
         h.client.find_message(&msg.id).unwrap().status,
         MessageStatus::Fail
@@ -423,7 +411,7 @@ fn requests_made_offline_are_queued_and_resent_with_their_seq() {
         .client
         .create_text_message(h.now, &CreateTextMessageOptions::c2c("u2", "queued"))
         .unwrap();
-    h.client.send_message(h.now, &msg).unwrap();
+    let id = h.client.send_message(h.now, &msg).unwrap();
     h.drain();
     let Sent {
         seq: first_seq,
@@ -442,13 +430,8 @@ fn requests_made_offline_are_queued_and_resent_with_their_seq() {
     assert_eq!(seq, first_seq);
     assert_eq!(head["reqtime"], first_head["reqtime"]);
     h.reply(servcmd::SEND_C2C, json!({"MsgTime": 5}));
-    assert!(matches!(
-        h.completions[..],
-        [Completion {
-            result: Ok(Response::MessageSent(_)),
-            ..
-        }]
-    ));
+    assert_eq!(h.completions.len(), 1, "{:?}", h.completions);
+    assert!(h.result(id).is_ok());
 }
 
 #[test]
@@ -577,8 +560,8 @@ fn sig_expiry_in_any_reply_is_a_kick() {
         }
     );
     assert_eq!(count(&events, EventName::SdkNotReady), 1);
-    assert_eq!(h.completions[0].id, id);
-    assert!(h.completions[0].result.is_err());
+    assert_eq!(h.completions[0].id(), id);
+    assert!(h.completions[0].error().is_some());
     assert_eq!(h.closes[0].1, 4001);
 }
 
@@ -659,9 +642,8 @@ fn destroy_logs_out_closes_4000_and_goes_silent() {
         vec![Event::SdkNotReady, Event::SdkDestroy { sdk_app_id: APP }]
     );
     assert_eq!(h.closes.last().unwrap().1, 4000);
-    assert!(
-        matches!(&h.completions[..], [Completion { id: cid, result: Ok(Response::Destroyed) }] if *cid == id)
-    );
+    assert_eq!(h.completions.len(), 1, "{:?}", h.completions);
+    assert_eq!(h.result(id), Ok(()));
     // Nothing after SDK_DESTROY.
     h.client.handle_timeout(h.now + Duration::from_secs(3600));
     h.client
@@ -742,7 +724,7 @@ fn requests_time_out_with_2801() {
     assert!(h.completions.is_empty());
     h.advance(Duration::from_millis(200));
     assert_eq!(
-        h.completions[0].result.as_ref().unwrap_err().code,
+        h.completions[0].error().unwrap().code,
         ErrorCode::NETWORK_TIMEOUT
     );
 }
@@ -765,7 +747,7 @@ fn login_times_out_after_90_s_without_a_server() {
         "login failed after {elapsed:?}"
     );
     assert_eq!(
-        h.completions[0].result.as_ref().unwrap_err().code,
+        h.completions[0].error().unwrap().code,
         ErrorCode::NETWORK_TIMEOUT
     );
     // A failed login emits no SDK_NOT_READY and leaves the SDK usable.
@@ -1079,4 +1061,30 @@ fn oversized_texts_and_user_ids_are_refused_before_sending() {
         .client
         .create_text_message(h.now, &CreateTextMessageOptions::c2c("u2", fits))
         .is_ok());
+}
+
+#[test]
+fn get_server_time_follows_the_login_time_stamp() {
+    let mut h = Harness::new();
+    // Before any login: the local clock.
+    let id = h.client.get_server_time(h.now).unwrap();
+    assert_eq!(h.result(id), Ok(UNIX_MS / 1000));
+    h.open();
+    h.client.login(h.now, "u1", "sig-u1").unwrap();
+    h.drain();
+    // The server's clock is an hour ahead of this machine's.
+    let server = UNIX_MS / 1000 + 3600;
+    h.reply(
+        servcmd::LOGIN,
+        json!({"A2Key": "a2-1", "TinyId": "144115000000000001", "HelloInterval": 120, "InstId": 5, "TimeStamp": server}),
+    );
+    h.now += Duration::from_secs(90);
+    let id = h.client.get_server_time(h.now).unwrap();
+    assert_eq!(h.result(id), Ok(server + 90));
+    // After destroy, 3005 like every call.
+    h.client.destroy(h.now);
+    h.advance(Duration::from_secs(5));
+    assert!(h.client.is_destroyed());
+    let err = h.client.get_server_time(h.now).unwrap_err();
+    assert_eq!(err.code, ErrorCode::LOGGED_OUT);
 }

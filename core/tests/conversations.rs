@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use tcchat_core::model::{Conversation, ConversationGroupResult, CreateTextMessageOptions};
 use tcchat_core::wire::servcmd;
-use tcchat_core::{ChatError, DisconnectReason, ErrorCode, Event, EventName, RequestId, Response};
+use tcchat_core::{ChatError, DisconnectReason, ErrorCode, Event, EventName, Output, RequestId};
 
 mod common;
 
@@ -55,12 +55,13 @@ impl Harness {
             .unwrap_or_else(|| panic!("{id} not in the list"))
     }
 
-    fn result_of(&mut self, id: RequestId) -> Result<Response, ChatError> {
+    fn result_of<T: Output>(&mut self, id: RequestId<T>) -> Result<T, ChatError> {
         let all = self.take_completions();
         all.into_iter()
-            .find(|c| c.id == id)
+            .find(|c| c.id() == id)
             .unwrap_or_else(|| panic!("no completion for {id:?}"))
-            .result
+            .take(id)
+            .expect("the completion of this ID")
     }
 }
 
@@ -157,9 +158,9 @@ fn ids(list: &[Conversation]) -> Vec<&str> {
     list.iter().map(|c| c.conversation_id.as_str()).collect()
 }
 
-fn group_result(r: Result<Response, ChatError>) -> ConversationGroupResult {
+fn group_result(r: Result<ConversationGroupResult, ChatError>) -> ConversationGroupResult {
     match r {
-        Ok(Response::ConversationGroup(g)) => g,
+        Ok(g) => g,
         other => panic!("expected a group result, got {other:?}"),
     }
 }
@@ -683,10 +684,7 @@ fn delete_conversation_removes_it_on_success_only() {
         servcmd::CONV_DELETE,
         json!({"ResultItem": [{"ResultCode": 0, "ResultInfo": "", "Type": 1, "To_Account": "u3"}]}),
     );
-    assert_eq!(
-        h.result_of(id),
-        Ok(Response::ConversationId("C2Cu3".into()))
-    );
+    assert_eq!(h.result_of(id), Ok("C2Cu3".to_owned()));
     let events = h.take_events();
     assert_eq!(
         names(&events),
@@ -738,10 +736,7 @@ fn pin_conversation_puts_it_first() {
     );
     assert!(h.take_events().is_empty(), "nothing before the reply");
     h.reply(servcmd::CONV_TOP, json!({}));
-    assert_eq!(
-        h.result_of(id),
-        Ok(Response::ConversationId("C2Cu3".into()))
-    );
+    assert_eq!(h.result_of(id), Ok("C2Cu3".to_owned()));
     let events = h.take_events();
     assert_eq!(names(&events), [EventName::ConversationListUpdated]);
     let list = last_list(&events);
@@ -1161,7 +1156,7 @@ fn rename_and_delete_a_group() {
         servcmd::CONV_GROUP_UPDATE,
         json!({"UpdateGroupResult": {"GroupId": 1}}),
     );
-    assert_eq!(h.result_of(id), Ok(Response::ConversationGroupChanged));
+    assert_eq!(h.result_of(id), Ok(()));
     let events = h.take_events();
     assert_eq!(
         names(&events),
@@ -1182,7 +1177,7 @@ fn rename_and_delete_a_group() {
         servcmd::CONV_GROUP_DELETE,
         json!({"GroupItem": [{"GroupId": 1, "GroupName": "G2"}]}),
     );
-    assert_eq!(h.result_of(id), Ok(Response::ConversationGroupChanged));
+    assert_eq!(h.result_of(id), Ok(()));
     let events = h.take_events();
     assert_eq!(events[0], Event::ConversationGroupListUpdated(vec![]));
     assert!(h.conv("C2Cu2").conversation_group_list.is_empty());

@@ -10,7 +10,7 @@ use tcchat_core::model::{
 };
 use tcchat_core::types::{Flow, MessageStatus};
 use tcchat_core::wire::servcmd;
-use tcchat_core::{ChatError, Client, ErrorCode, Event, EventName, RequestId, Response};
+use tcchat_core::{ChatError, Client, ErrorCode, Event, EventName, RequestId};
 
 mod common;
 
@@ -35,7 +35,7 @@ impl Harness {
         self.drain();
         self.reply(servcmd::SEND_C2C, json!({"MsgTime": time, "MsgKey": "k"}));
         match self.result(id) {
-            Ok(Response::MessageSent(m)) => *m,
+            Ok(m) => m,
             other => panic!("send: {other:?}"),
         }
     }
@@ -97,14 +97,14 @@ fn read_receipt_and_extension_flags_travel_with_the_send() {
         .with_extension_support();
     let created = h.client.create_text_message(h.now, &opts).unwrap();
     assert!(created.need_read_receipt && created.is_support_extension);
-    h.client.send_message(h.now, &created).unwrap();
+    let id = h.client.send_message(h.now, &created).unwrap();
     h.drain();
     let body = h.last_sent(servcmd::SEND_C2C).body;
     assert_eq!(body["IsNeedReadReceipt"], 1);
     assert_eq!(body["SupportMessageExtension"], 1);
     h.reply(servcmd::SEND_C2C, json!({"MsgTime": T0}));
-    let sent = match h.completions.pop().unwrap().result {
-        Ok(Response::MessageSent(m)) => *m,
+    let sent = match h.completions.pop().unwrap().take(id).unwrap() {
+        Ok(m) => m,
         other => panic!("{other:?}"),
     };
     assert!(sent.need_read_receipt);
@@ -170,7 +170,7 @@ fn revoke_resolves_with_the_revoked_message_and_no_event_for_the_caller() {
     h.no_result(id);
     h.reply(servcmd::MSG_WITHDRAW, json!({}));
     let revoked = match h.result(id) {
-        Ok(Response::MessageRevoked(r)) => *r,
+        Ok(r) => r,
         other => panic!("{other:?}"),
     };
     assert!(revoked.is_revoked);
@@ -303,7 +303,7 @@ impl Harness {
     }
 
     /// Request `id` gets no reply: 16 s later it fails with 2801.
-    fn time_out(&mut self, id: RequestId) {
+    fn time_out<T: tcchat_core::Output>(&mut self, id: RequestId<T>) {
         self.drain();
         self.now += std::time::Duration::from_secs(16);
         self.client.handle_timeout(self.now);
@@ -317,7 +317,7 @@ impl Harness {
         self.drain();
         self.reply(servcmd::SEND_C2C, reply);
         match self.result(id) {
-            Ok(Response::MessageSent(sent)) => *sent,
+            Ok(sent) => sent,
             other => panic!("resend: {other:?}"),
         }
     }
@@ -405,7 +405,7 @@ fn modify_applies_the_reply_and_emits_message_modified_on_the_caller() {
         json!({"MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "m1 edited"}}], "MsgVersion": 1, "CloudCustomData": ""}),
     );
     let done = match h.result(id) {
-        Ok(Response::MessageModified(x)) => *x,
+        Ok(x) => x,
         other => panic!("{other:?}"),
     };
     assert_eq!(text(&done), "m1 edited");
@@ -499,7 +499,7 @@ fn delete_sends_message_keys_and_the_messages_leave_the_store() {
     );
     h.reply(servcmd::DELETE_C2C, json!({}));
     let list = match h.result(id) {
-        Ok(Response::MessagesDeleted(l)) => l,
+        Ok(l) => l,
         other => panic!("{other:?}"),
     };
     assert_eq!(list.len(), 1);
@@ -568,7 +568,7 @@ fn set_message_read_reports_the_newest_time_and_marks_messages_read() {
         json!({"C2CMsgReaded": {"Cookie": "", "C2CMsgReadedItem": [{"To_Account": "u2", "LastedMsgTime": T0 + 5, "Receipt": 1}]}})
     );
     h.reply(servcmd::MSG_READED, json!({}));
-    assert_eq!(h.result(id), Ok(Response::MessageRead));
+    assert_eq!(h.result(id), Ok(()));
     assert!(h.client.find_message(&a.id).unwrap().is_read);
     assert!(h.client.find_message(&b.id).unwrap().is_read);
     // Bad conversation IDs.
@@ -655,7 +655,7 @@ fn read_receipts_go_for_messages_that_asked_and_come_back_as_an_event() {
                "MsgSeq": 1808050001u64, "MsgRandom": 68176904, "MsgTime": T0, "MsgClientTime": T0 - 1}]})
     );
     h.reply(servcmd::C2C_READ_RECEIPT, json!({}));
-    assert_eq!(h.result(id), Ok(Response::ReadReceiptSent));
+    assert_eq!(h.result(id), Ok(()));
 
     // The sender side: Event 16 names my message by TinyId-MsgClientTime-MsgRandom.
     let mine = h.send(
@@ -758,7 +758,7 @@ fn set_get_delete_and_clear_extensions_as_the_official_sdk() {
                                  {"ErrorCode": 0, "Extension": {"Key": "b", "Value": "2", "Seq": 2}}], "Seq": 2}),
     );
     match h.result(id) {
-        Ok(Response::ExtensionsSet(r)) => {
+        Ok(r) => {
             assert_eq!(r.len(), 2);
             assert_eq!(
                 (r[1].code, r[1].key.as_str(), r[1].value.as_str()),
@@ -814,7 +814,7 @@ fn set_get_delete_and_clear_extensions_as_the_official_sdk() {
         json!({"ExtensionList": [{"Key": "b", "Value": "22", "Seq": 3}, {"Key": "a", "Value": "", "Seq": 4}],
                "CompleteFlag": 1, "LatestSeq": 4, "ClearSeq": 0}),
     );
-    assert_eq!(h.result(id), Ok(Response::Extensions(vec![ext("b", "22")])));
+    assert_eq!(h.result(id), Ok(vec![ext("b", "22")]));
     // Clear all: OperateType 3 without a list.
     let id = h.client.delete_message_extensions(h.now, &m, None).unwrap();
     h.drain();
@@ -823,7 +823,7 @@ fn set_get_delete_and_clear_extensions_as_the_official_sdk() {
         json!({"From_Account": "u1", "To_Account": "u2", "MsgKey": key, "OperateType": 3})
     );
     h.reply(servcmd::EXT_SET, json!({"ExtensionList": [], "Seq": 5}));
-    assert_eq!(h.result(id), Ok(Response::ExtensionsSet(vec![])));
+    assert_eq!(h.result(id), Ok(vec![]));
     // A later get asks from the last known seq.
     let id = h.client.get_message_extensions(h.now, &m).unwrap();
     h.drain();
@@ -832,7 +832,7 @@ fn set_get_delete_and_clear_extensions_as_the_official_sdk() {
         servcmd::EXT_GET,
         json!({"ExtensionList": [], "CompleteFlag": 1, "LatestSeq": 5, "ClearSeq": 5}),
     );
-    assert_eq!(h.result(id), Ok(Response::Extensions(vec![])));
+    assert_eq!(h.result(id), Ok(vec![]));
 }
 
 #[test]
@@ -857,11 +857,7 @@ fn get_extensions_follows_complete_flag_and_fails_on_a_reply_that_does_not_advan
     );
     assert_eq!(
         h.result(id),
-        Ok(Response::Extensions(vec![
-            ext("a", "1"),
-            ext("b", "2"),
-            ext("c", "3")
-        ]))
+        Ok(vec![ext("a", "1"), ext("b", "2"), ext("c", "3")])
     );
     // A bare reply (no CompleteFlag, nothing new): 2903 as the official SDK.
     let id = h.client.get_message_extensions(h.now, &m).unwrap();
@@ -1004,9 +1000,9 @@ fn history_page(range: std::ops::RangeInclusive<u64>) -> Vec<Value> {
         .collect()
 }
 
-fn list_of(r: Result<Response, ChatError>) -> MessageListResult {
+fn list_of(r: Result<MessageListResult, ChatError>) -> MessageListResult {
     match r {
-        Ok(Response::MessageList(l)) => *l,
+        Ok(l) => l,
         other => panic!("{other:?}"),
     }
 }

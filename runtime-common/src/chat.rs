@@ -16,7 +16,7 @@ use tcchat_core::model::{
 };
 use tcchat_core::types::NetState;
 use tcchat_core::{
-    ChatError, Client, ErrorCode, Event, EventName, LoginInfo, Options, RequestId, Response,
+    ChatError, Client, ErrorCode, Event, EventName, LoginInfo, Options, Output, RequestId,
 };
 
 use crate::driver::drive;
@@ -29,6 +29,7 @@ use crate::stream::EventStream;
 
 /// Arguments of `login`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LoginOptions {
     /// `userID`.
     pub user_id: String,
@@ -239,21 +240,27 @@ impl<R: Runtime> Chat<R> {
 
     // ----- session ----------------------------------------------------------
 
-    fn submit(
+    /// Run a command on the core and wait for its typed result: the one
+    /// path every request method takes.
+    fn submit<T: Output>(
         &self,
-        f: impl FnOnce(&mut Client, std::time::Instant) -> Result<RequestId, ChatError>,
-    ) -> Call {
-        self.shared
+        f: impl FnOnce(&mut Client, std::time::Instant) -> Result<RequestId<T>, ChatError>,
+    ) -> Reply<T> {
+        let call = self
+            .shared
             .with_client(|state, now| match f(&mut state.client, now) {
                 Ok(id) if state.client.is_destroyed() => {
                     // The driver has stopped (or is stopping): nobody else will
                     // drain this completion, so take it here.
                     let mut result = None;
                     while let Some(c) = state.client.poll_completion() {
-                        if c.id == id {
-                            result = Some(c.result);
-                        } else if let Some(waiter) = state.waiters.remove(&c.id) {
-                            let _ = waiter.send(c.result);
+                        match c.take(id) {
+                            Ok(r) => result = Some(r),
+                            Err(c) => {
+                                if let Some(waiter) = state.waiters.remove(&c.id()) {
+                                    let _ = waiter.send(c);
+                                }
+                            }
                         }
                     }
                     Call::Done(Some(result.unwrap_or_else(|| {
@@ -265,27 +272,23 @@ impl<R: Runtime> Chat<R> {
                 }
                 Ok(id) => {
                     let (tx, rx) = oneshot::channel();
-                    state.waiters.insert(id, tx);
-                    Call::Waiting(rx)
+                    state.waiters.insert(id.erased(), tx);
+                    Call::Waiting(id, rx)
                 }
                 Err(err) => Call::Done(Some(Err(err))),
-            })
+            });
+        Reply { call }
     }
 
     /// `login({userID, userSig})`. The request is sent when you call; the
     /// future resolves with the reply (SDK_READY has been emitted by then).
     pub fn login(&self, options: LoginOptions) -> Reply<LoginInfo> {
-        let call = self.submit(|c, now| c.login(now, &options.user_id, &options.user_sig));
-        Reply::new(call, |r| match r {
-            Response::Login(info) => Some(info),
-            _ => None,
-        })
+        self.submit(|c, now| c.login(now, &options.user_id, &options.user_sig))
     }
 
     /// `logout()`. SDK_NOT_READY is emitted before the future resolves.
     pub fn logout(&self) -> Reply<()> {
-        let call = self.submit(|c, now| c.logout(now));
-        Reply::new(call, |r| matches!(r, Response::Logout).then_some(()))
+        self.submit(|c, now| c.logout(now))
     }
 
     /// `destroy()`: log out, close the WebSocket, release. SDK_DESTROY is
@@ -293,8 +296,7 @@ impl<R: Runtime> Chat<R> {
     /// `create` with the same SDKAppID makes a fresh instance.
     pub fn destroy(&self) -> Reply<()> {
         registry::forget(&self.shared);
-        let call = self.submit(|c, now| Ok(c.destroy(now)));
-        Reply::new(call, |r| matches!(r, Response::Destroyed).then_some(()))
+        self.submit(|c, now| Ok(c.destroy(now)))
     }
 
     /// `isReady()`.
@@ -308,6 +310,13 @@ impl<R: Runtime> Chat<R> {
             .client
             .login_user()
             .map(str::to_owned)
+    }
+
+    /// `getServerTime()`: the server's time in Unix seconds, from the clock
+    /// offset the last login measured (the local time before any login).
+    /// Resolves at once; 3005 after `destroy`.
+    pub fn get_server_time(&self) -> Reply<u64> {
+        self.submit(|c, now| c.get_server_time(now))
     }
 
     /// The network state last reported with NET_STATE_CHANGE.
@@ -328,11 +337,7 @@ impl<R: Runtime> Chat<R> {
 
     /// `sendMessage(message)`: resolves with the message as sent.
     pub fn send_message(&self, message: &Message) -> Reply<Message> {
-        let call = self.submit(|c, now| c.send_message(now, message));
-        Reply::new(call, |r| match r {
-            Response::MessageSent(m) => Some(*m),
-            _ => None,
-        })
+        self.submit(|c, now| c.send_message(now, message))
     }
 
     /// `findMessage(messageID)`: a message this instance holds for the
@@ -354,11 +359,7 @@ impl<R: Runtime> Chat<R> {
     /// `revokeMessage(message)`: resolves with the message, `is_revoked`
     /// set. The peer and the user's other instances get MESSAGE_REVOKED.
     pub fn revoke_message(&self, message: &Message) -> Reply<Message> {
-        let call = self.submit(|c, now| c.revoke_message(now, message));
-        Reply::new(call, |r| match r {
-            Response::MessageRevoked(m) => Some(*m),
-            _ => None,
-        })
+        self.submit(|c, now| c.revoke_message(now, message))
     }
 
     /// `modifyMessage(message)`: store `message`'s payload and
@@ -367,39 +368,27 @@ impl<R: Runtime> Chat<R> {
     /// conflict fails with 2480, the server's version in
     /// [`ChatError::data_message`].
     pub fn modify_message(&self, message: &Message) -> Reply<Message> {
-        let call = self.submit(|c, now| c.modify_message(now, message));
-        Reply::new(call, |r| match r {
-            Response::MessageModified(m) => Some(*m),
-            _ => None,
-        })
+        self.submit(|c, now| c.modify_message(now, message))
     }
 
     /// `deleteMessage(messageList)`: delete messages of one conversation
     /// from this user's history; resolves with them, `is_deleted` set.
     pub fn delete_message(&self, messages: &[Message]) -> Reply<Vec<Message>> {
-        let call = self.submit(|c, now| c.delete_message(now, messages));
-        Reply::new(call, |r| match r {
-            Response::MessagesDeleted(list) => Some(list),
-            _ => None,
-        })
+        self.submit(|c, now| c.delete_message(now, messages))
     }
 
     /// `setMessageRead({conversationID})`: report a C2C conversation read;
     /// the peer gets MESSAGE_READ_BY_PEER, the user's other instances mark
     /// it read.
     pub fn set_message_read(&self, conversation_id: &str) -> Reply<()> {
-        let call = self.submit(|c, now| c.set_message_read(now, conversation_id));
-        Reply::new(call, |r| matches!(r, Response::MessageRead).then_some(()))
+        self.submit(|c, now| c.set_message_read(now, conversation_id))
     }
 
     /// `sendMessageReadReceipt(messageList)`: read receipts for incoming
     /// messages sent with `need_read_receipt` (2114 when none is); the
     /// sender gets MESSAGE_READ_RECEIPT_RECEIVED.
     pub fn send_message_read_receipt(&self, messages: &[Message]) -> Reply<()> {
-        let call = self.submit(|c, now| c.send_message_read_receipt(now, messages));
-        Reply::new(call, |r| {
-            matches!(r, Response::ReadReceiptSent).then_some(())
-        })
+        self.submit(|c, now| c.send_message_read_receipt(now, messages))
     }
 
     /// `getMessageReadReceiptList(messageList)`: the held copies, whose
@@ -421,20 +410,12 @@ impl<R: Runtime> Chat<R> {
         message: &Message,
         extensions: &[MessageExtension],
     ) -> Reply<Vec<ExtensionResult>> {
-        let call = self.submit(|c, now| c.set_message_extensions(now, message, extensions));
-        Reply::new(call, |r| match r {
-            Response::ExtensionsSet(list) => Some(list),
-            _ => None,
-        })
+        self.submit(|c, now| c.set_message_extensions(now, message, extensions))
     }
 
     /// `getMessageExtensions(message)`: the message's extensions.
     pub fn get_message_extensions(&self, message: &Message) -> Reply<Vec<MessageExtension>> {
-        let call = self.submit(|c, now| c.get_message_extensions(now, message));
-        Reply::new(call, |r| match r {
-            Response::Extensions(list) => Some(list),
-            _ => None,
-        })
+        self.submit(|c, now| c.get_message_extensions(now, message))
     }
 
     /// `deleteMessageExtensions(message, keyList)`: delete `keys`, or every
@@ -444,11 +425,7 @@ impl<R: Runtime> Chat<R> {
         message: &Message,
         keys: Option<&[String]>,
     ) -> Reply<Vec<ExtensionResult>> {
-        let call = self.submit(|c, now| c.delete_message_extensions(now, message, keys));
-        Reply::new(call, |r| match r {
-            Response::ExtensionsSet(list) => Some(list),
-            _ => None,
-        })
+        self.submit(|c, now| c.delete_message_extensions(now, message, keys))
     }
 
     /// `getMessageList({conversationID, nextReqMessageID})`: a page of a
@@ -459,12 +436,7 @@ impl<R: Runtime> Chat<R> {
         conversation_id: &str,
         next_req_message_id: Option<&str>,
     ) -> Reply<MessageListResult> {
-        let call =
-            self.submit(|c, now| c.get_message_list(now, conversation_id, next_req_message_id));
-        Reply::new(call, |r| match r {
-            Response::MessageList(list) => Some(*list),
-            _ => None,
-        })
+        self.submit(|c, now| c.get_message_list(now, conversation_id, next_req_message_id))
     }
 }
 
@@ -516,20 +488,12 @@ impl<R: Runtime> Chat<R> {
     /// the server; resolves with its ID. The user's other instances get the
     /// change by push.
     pub fn delete_conversation(&self, conversation_id: &str) -> Reply<String> {
-        let call = self.submit(|c, now| c.delete_conversation(now, conversation_id));
-        Reply::new(call, |r| match r {
-            Response::ConversationId(id) => Some(id),
-            _ => None,
-        })
+        self.submit(|c, now| c.delete_conversation(now, conversation_id))
     }
 
     /// `pinConversation({conversationID, isPinned})`: resolves with its ID.
     pub fn pin_conversation(&self, conversation_id: &str, is_pinned: bool) -> Reply<String> {
-        let call = self.submit(|c, now| c.pin_conversation(now, conversation_id, is_pinned));
-        Reply::new(call, |r| match r {
-            Response::ConversationId(id) => Some(id),
-            _ => None,
-        })
+        self.submit(|c, now| c.pin_conversation(now, conversation_id, is_pinned))
     }
 
     /// `createConversationGroup({groupName, conversationIDList})`. Needs
@@ -539,28 +503,17 @@ impl<R: Runtime> Chat<R> {
         group_name: &str,
         conversation_ids: &[String],
     ) -> Reply<ConversationGroupResult> {
-        let call =
-            self.submit(|c, now| c.create_conversation_group(now, group_name, conversation_ids));
-        Reply::new(call, |r| match r {
-            Response::ConversationGroup(g) => Some(g),
-            _ => None,
-        })
+        self.submit(|c, now| c.create_conversation_group(now, group_name, conversation_ids))
     }
 
     /// `deleteConversationGroup(groupName)`.
     pub fn delete_conversation_group(&self, group_name: &str) -> Reply<()> {
-        let call = self.submit(|c, now| c.delete_conversation_group(now, group_name));
-        Reply::new(call, |r| {
-            matches!(r, Response::ConversationGroupChanged).then_some(())
-        })
+        self.submit(|c, now| c.delete_conversation_group(now, group_name))
     }
 
     /// `renameConversationGroup({oldName, newName})`.
     pub fn rename_conversation_group(&self, old_name: &str, new_name: &str) -> Reply<()> {
-        let call = self.submit(|c, now| c.rename_conversation_group(now, old_name, new_name));
-        Reply::new(call, |r| {
-            matches!(r, Response::ConversationGroupChanged).then_some(())
-        })
+        self.submit(|c, now| c.rename_conversation_group(now, old_name, new_name))
     }
 
     /// `addConversationsToGroup({groupName, conversationIDList})`.
@@ -569,12 +522,7 @@ impl<R: Runtime> Chat<R> {
         group_name: &str,
         conversation_ids: &[String],
     ) -> Reply<ConversationGroupResult> {
-        let call =
-            self.submit(|c, now| c.add_conversations_to_group(now, group_name, conversation_ids));
-        Reply::new(call, |r| match r {
-            Response::ConversationGroup(g) => Some(g),
-            _ => None,
-        })
+        self.submit(|c, now| c.add_conversations_to_group(now, group_name, conversation_ids))
     }
 
     /// `deleteConversationsFromGroup({groupName, conversationIDList})`.
@@ -583,12 +531,7 @@ impl<R: Runtime> Chat<R> {
         group_name: &str,
         conversation_ids: &[String],
     ) -> Reply<ConversationGroupResult> {
-        let call = self
-            .submit(|c, now| c.delete_conversations_from_group(now, group_name, conversation_ids));
-        Reply::new(call, |r| match r {
-            Response::ConversationGroup(g) => Some(g),
-            _ => None,
-        })
+        self.submit(|c, now| c.delete_conversations_from_group(now, group_name, conversation_ids))
     }
 
     /// `getConversationGroupList()`: the group names. Local; needs purchase
@@ -600,9 +543,9 @@ impl<R: Runtime> Chat<R> {
 }
 
 /// A call whose result comes later.
-enum Call {
-    Done(Option<Result<Response, ChatError>>),
-    Waiting(oneshot::Receiver<Result<Response, ChatError>>),
+enum Call<T> {
+    Done(Option<Result<T, ChatError>>),
+    Waiting(RequestId<T>, oneshot::Receiver<tcchat_core::Completion>),
 }
 
 /// The result of an API call that needs the server. The request was already
@@ -610,44 +553,34 @@ enum Call {
 /// and dropping it does not cancel the request.
 #[must_use = "the request is already sent; await the Reply to learn its outcome"]
 pub struct Reply<T> {
-    call: Call,
-    map: fn(Response) -> Option<T>,
-}
-
-impl<T> Reply<T> {
-    fn new(call: Call, map: fn(Response) -> Option<T>) -> Reply<T> {
-        Reply { call, map }
-    }
+    call: Call<T>,
 }
 
 impl<T> Unpin for Reply<T> {}
 
-impl<T> Future for Reply<T> {
+impl<T: Output> Future for Reply<T> {
     type Output = Result<T, ChatError>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
-        let map = self.map;
-        let result = match &mut self.call {
+        Poll::Ready(match &mut self.call {
             Call::Done(result) => result.take().unwrap_or_else(|| {
                 Err(ChatError::new(
                     ErrorCode::INVALID_OPERATION,
                     "Reply polled after completion",
                 ))
             }),
-            Call::Waiting(rx) => match Pin::new(rx).poll(cx) {
+            Call::Waiting(id, rx) => match Pin::new(rx).poll(cx) {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(Ok(result)) => result,
+                // The driver hands each waiter the completion of its own ID.
+                Poll::Ready(Ok(completion)) => completion
+                    .take(*id)
+                    .expect("the driver routes a completion to the waiter of its ID"),
                 // The instance went away with the request unanswered.
                 Poll::Ready(Err(oneshot::Canceled)) => Err(ChatError::new(
                     ErrorCode::LOGGED_OUT,
                     "the instance was destroyed",
                 )),
             },
-        };
-        Poll::Ready(result.and_then(|r| {
-            map(r).ok_or_else(|| {
-                ChatError::new(ErrorCode::UNCAUGHT_ERROR, "unexpected response kind")
-            })
-        }))
+        })
     }
 }

@@ -8,7 +8,7 @@ use std::time::Instant;
 use futures_channel::mpsc;
 use futures_util::future::{select, Either};
 use futures_util::StreamExt;
-use tcchat_core::{Completion, ConnId, Event, Transmit};
+use tcchat_core::{ConnId, Event, Transmit};
 
 use crate::registry;
 use crate::runtime::Runtime;
@@ -21,6 +21,7 @@ pub(crate) async fn drive<R: Runtime>(
     mut inbox: mpsc::UnboundedReceiver<Incoming>,
 ) {
     let mut links: HashMap<ConnId, mpsc::UnboundedSender<Outgoing>> = HashMap::new();
+    let write_timeout = lock(&shared.state).client.options().tuning.write_timeout;
     loop {
         let (transmits, events, completions, timeout, destroyed) = {
             let mut state = lock(&shared.state);
@@ -34,7 +35,7 @@ pub(crate) async fn drive<R: Runtime>(
             }
             let mut completions = Vec::new();
             while let Some(c) = state.client.poll_completion() {
-                if let Some(waiter) = state.waiters.remove(&c.id) {
+                if let Some(waiter) = state.waiters.remove(&c.id()) {
                     completions.push((waiter, c));
                 }
             }
@@ -47,13 +48,13 @@ pub(crate) async fn drive<R: Runtime>(
             )
         };
         for t in transmits {
-            perform(&runtime, &shared, &mut links, t);
+            perform(&runtime, &shared, &mut links, write_timeout, t);
         }
         for event in &events {
             dispatch(&shared, event);
         }
-        for (waiter, Completion { result, .. }) in completions {
-            let _ = waiter.send(result);
+        for (waiter, completion) in completions {
+            let _ = waiter.send(completion);
         }
         if destroyed {
             // Every waiter left gets the destroyed error when dropped.
@@ -106,13 +107,21 @@ fn perform<R: Runtime>(
     runtime: &R,
     shared: &Arc<Shared>,
     links: &mut HashMap<ConnId, mpsc::UnboundedSender<Outgoing>>,
+    write_timeout: std::time::Duration,
     transmit: Transmit,
 ) {
     match transmit {
         Transmit::Connect { conn, url } => {
             let (tx, rx) = mpsc::unbounded();
             links.insert(conn, tx);
-            let task = run_connection(runtime.clone(), conn, url, shared.inbox.clone(), rx);
+            let task = run_connection(
+                runtime.clone(),
+                conn,
+                url,
+                write_timeout,
+                shared.inbox.clone(),
+                rx,
+            );
             runtime.spawn(Box::pin(task));
         }
         Transmit::Send { conn, frame } => {

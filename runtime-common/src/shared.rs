@@ -6,7 +6,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use futures_channel::{mpsc, oneshot};
 use tcchat_core::listener::Listeners;
-use tcchat_core::{ChatError, Client, Event, RequestId, Response};
+use tcchat_core::{AnyRequestId, Client, Completion, Event};
 
 use crate::plugin::UploadPlugin;
 use crate::transport::Incoming;
@@ -14,12 +14,14 @@ use crate::transport::Incoming;
 /// A listener: called on the driver task for each matching event.
 pub(crate) type Handler = Arc<dyn Fn(&Event) + Send + Sync>;
 
-pub(crate) type Waiter = oneshot::Sender<Result<Response, ChatError>>;
+/// Who waits on a command: its `Reply`, which takes the typed result out
+/// of the completion.
+pub(crate) type Waiter = oneshot::Sender<Completion>;
 
 /// The core and who waits on it.
 pub(crate) struct State {
     pub(crate) client: Client,
-    pub(crate) waiters: HashMap<RequestId, Waiter>,
+    pub(crate) waiters: HashMap<AnyRequestId, Waiter>,
     pub(crate) upload_plugin: Option<Arc<dyn UploadPlugin>>,
 }
 

@@ -13,6 +13,7 @@
 
 pub mod conformance;
 pub mod conformance_conversations;
+pub mod conformance_edges;
 pub mod conformance_messages;
 pub mod scenario_list;
 pub mod sim;
@@ -56,6 +57,10 @@ macro_rules! conformance_suite {
                 second_login_kicks_the_first,
                 usersig_expiry_while_online_kicks,
                 rest_api_kick,
+            ],
+            conformance_edges: [
+                get_server_time_is_the_servers,
+                a_stalled_peer_cannot_pin_the_connection,
             ],
         );
     };

@@ -20,6 +20,7 @@
 //! order and sorts before what was held for the same second (each older
 //! page before the previous one).
 
+use super::created::Created;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use crate::model::Message;
@@ -141,6 +142,10 @@ struct Held {
 #[derive(Debug)]
 pub(crate) struct MessageCache {
     cap: usize,
+    /// The user whose messages `created` holds, and whose held messages
+    /// `find_message` shows after a logout.
+    owner: Option<String>,
+    created: Created,
     /// Owner-qualified dedup keys.
     seen: HashSet<String>,
     /// Records in arrival order: (owner-qualified key, owner, message ID).
@@ -156,15 +161,43 @@ impl MessageCache {
     /// Most messages held per conversation (or `cap`, if smaller).
     pub(crate) const PER_CONVERSATION: usize = 1_000;
 
-    pub(crate) fn new(cap: usize) -> MessageCache {
+    /// A store of `cap` messages; created messages are numbered from
+    /// `first_seq`.
+    pub(crate) fn new(cap: usize, first_seq: u64) -> MessageCache {
         MessageCache {
             cap: cap.max(1),
+            owner: None,
+            created: Created::new(cap, first_seq),
             seen: HashSet::new(),
             order: VecDeque::new(),
             held: HashMap::new(),
             live_rank: 0,
             history_rank: 0,
         }
+    }
+
+    /// The messages created and not sent yet.
+    pub(crate) fn created(&self) -> &Created {
+        &self.created
+    }
+
+    pub(crate) fn created_mut(&mut self) -> &mut Created {
+        &mut self.created
+    }
+
+    /// `user` logs in. Messages created but not sent belong to one user:
+    /// another user starts without them. (Held messages are kept per user
+    /// anyway.)
+    pub(crate) fn own(&mut self, user: &str) {
+        if self.owner.as_deref() != Some(user) {
+            self.created.clear();
+            self.owner = Some(user.to_owned());
+        }
+    }
+
+    /// The user of the last login, if any.
+    pub(crate) fn owner(&self) -> Option<&str> {
+        self.owner.as_deref()
     }
 
     fn per_conv(&self) -> usize {
@@ -466,7 +499,7 @@ mod tests {
 
     #[test]
     fn duplicates_are_refused_per_owner() {
-        let mut c = MessageCache::new(10);
+        let mut c = MessageCache::new(10, 0);
         let m = msg("a", "b", 1, 100);
         assert!(c.insert_new("b", m.clone()));
         assert!(!c.insert_new("b", m.clone()));
@@ -476,7 +509,7 @@ mod tests {
 
     #[test]
     fn conversations_are_ordered_by_time_and_bounded() {
-        let mut c = MessageCache::new(10_000);
+        let mut c = MessageCache::new(10_000, 0);
         for i in (0..(MessageCache::PER_CONVERSATION as u64 + 5)).rev() {
             c.insert_new("b", msg("a", "b", i + 1, 1_000 + i));
         }
@@ -494,7 +527,7 @@ mod tests {
 
     #[test]
     fn a_removed_message_stays_a_duplicate_and_the_newest_falls_back() {
-        let mut c = MessageCache::new(10);
+        let mut c = MessageCache::new(10, 0);
         let m1 = msg("a", "b", 1, 100);
         let m2 = msg("a", "b", 2, 200);
         c.insert_new("b", m1.clone());
@@ -508,7 +541,7 @@ mod tests {
 
     #[test]
     fn the_global_bound_evicts_the_oldest_records() {
-        let mut c = MessageCache::new(3);
+        let mut c = MessageCache::new(3, 0);
         for i in 1..=5 {
             c.insert_new("b", msg("a", "b", i, 100 + i));
         }
@@ -519,7 +552,7 @@ mod tests {
 
     #[test]
     fn one_second_keeps_arrival_order_and_history_sorts_before_it() {
-        let mut c = MessageCache::new(100);
+        let mut c = MessageCache::new(100, 0);
         let live = [msg("a", "b", 9, 100), msg("b", "a", 3, 100)];
         for m in &live {
             c.insert_new("b", m.clone());
@@ -542,7 +575,7 @@ mod tests {
 
     #[test]
     fn updates_keep_identity_fields() {
-        let mut c = MessageCache::new(10);
+        let mut c = MessageCache::new(10, 0);
         let m = msg("a", "b", 1, 100);
         c.insert_new("b", m.clone());
         c.update("b", &m.id, |x| {

@@ -1,8 +1,11 @@
 //! Wall-clock time without reading a clock: the driver anchors an `Instant`
 //! to Unix milliseconds, and the login reply's `TimeStamp` gives the offset
-//! to server time.
+//! to server time. `getServerTime` reads it.
 
 use std::time::Instant;
+
+use super::{Client, RequestId};
+use crate::error::ChatError;
 
 #[derive(Debug, Clone)]
 pub(crate) struct WallClock {
@@ -47,5 +50,18 @@ impl WallClock {
     pub(crate) fn server_secs(&self, now: Instant) -> u64 {
         let ms = i128::from(self.local_ms(now)) + i128::from(self.server_offset_ms);
         u64::try_from(ms.max(0) / 1000).unwrap_or(0)
+    }
+}
+
+impl Client {
+    /// `getServerTime()`: the server's time in Unix seconds, estimated from
+    /// the local clock and the offset the last login reply's `TimeStamp`
+    /// gave (the local time before any login). Answered locally, so it
+    /// completes at once; fails with 3005 after `destroy`.
+    pub fn get_server_time(&mut self, now: Instant) -> Result<RequestId<u64>, ChatError> {
+        self.check_alive("getServerTime")?;
+        let id = self.next_request_id();
+        self.complete(id, Ok(self.clock.server_secs(now)));
+        Ok(id)
     }
 }

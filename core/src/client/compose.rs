@@ -106,8 +106,7 @@ impl Client {
         self.check_payload_size(&payload)?;
         let client_time = self.clock.server_secs(now);
         let random = u64::from(self.rng.next_u32());
-        let sequence = self.next_msg_seq;
-        self.next_msg_seq = (self.next_msg_seq + 1) % (1 << 32);
+        let sequence = self.messages.created_mut().next_sequence();
         let message = Message {
             id: Message::make_id(&tiny_id, client_time, random),
             conversation_id: c2c_id(draft.to),
@@ -137,7 +136,7 @@ impl Client {
             revoker: String::new(),
             revoke_reason: String::new(),
         };
-        self.remember_created(message.clone());
+        self.messages.created_mut().remember(message.clone());
         Ok(message)
     }
 }

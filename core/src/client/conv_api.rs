@@ -9,15 +9,13 @@ use std::time::Instant;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::conversations::{c2c_peer, ConvOp, Conversations};
-use super::request::Purpose;
-use super::{Client, RequestId, Response};
+use super::conversations::{c2c_peer, Conversations};
+use super::request::{Output, Request};
+use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode};
 use crate::model::c2c_id;
 use crate::model::Conversation;
-use crate::proto::contact::{
-    BatchDeleteReply, BatchDeleteRequest, ContactItem, PageGetReply, TopRequest,
-};
+use crate::proto::contact::{BatchDeleteReply, BatchDeleteRequest, ContactItem, TopRequest};
 use crate::types::ConversationType;
 use crate::wire::{servcmd, Frame};
 
@@ -85,15 +83,15 @@ impl Client {
 
     /// Queue a user's conversation request; its result arrives as a
     /// [`Completion`](super::Completion).
-    pub(super) fn send_conv_request<B: Serialize>(
+    pub(super) fn send_conv_request<T: Output, B: Serialize, R: Request>(
         &mut self,
         now: Instant,
         servcmd: &'static str,
         body: &B,
-        op: impl FnOnce(RequestId) -> ConvOp,
-    ) -> Result<RequestId, ChatError> {
+        request: impl FnOnce(RequestId<T>) -> R,
+    ) -> Result<RequestId<T>, ChatError> {
         self.check_capacity()?;
-        Ok(self.enqueue_command(now, servcmd, body, |id| Purpose::Conv(op(id))))
+        Ok(self.enqueue_command(now, servcmd, body, request))
     }
 
     /// `getConversationList()`: the conversations, pinned first, then by
@@ -167,13 +165,13 @@ impl Client {
 
     /// `deleteConversation(conversationID)`: `recentcontact.batch_delete`
     /// with `ClearRamble: 1` (the history goes too). Completes with
-    /// [`Response::ConversationId`]; TOTAL_UNREAD_MESSAGE_COUNT_UPDATED (if
+    /// the conversation's ID; TOTAL_UNREAD_MESSAGE_COUNT_UPDATED (if
     /// it had unread messages) and CONVERSATION_LIST_UPDATED follow.
     pub fn delete_conversation(
         &mut self,
         now: Instant,
         conversation_id: &str,
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<String>, ChatError> {
         let me = self.require_ready("deleteConversation")?.user_id.clone();
         let peer = self.require_conversation("deleteConversation", conversation_id)?;
         let body = BatchDeleteRequest {
@@ -182,21 +180,21 @@ impl Client {
             clear_ramble: 1,
         };
         let conversation_id = conversation_id.to_owned();
-        self.send_conv_request(now, servcmd::CONV_DELETE, &body, |id| ConvOp::Delete {
+        self.send_conv_request(now, servcmd::CONV_DELETE, &body, |id| DeleteConversation {
             id,
             conversation_id,
         })
     }
 
     /// `pinConversation({conversationID, isPinned})`: `recentcontact.top`.
-    /// Completes with [`Response::ConversationId`]; CONVERSATION_LIST_UPDATED
+    /// Completes with the conversation's ID; CONVERSATION_LIST_UPDATED
     /// follows.
     pub fn pin_conversation(
         &mut self,
         now: Instant,
         conversation_id: &str,
         is_pinned: bool,
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<String>, ChatError> {
         let me = self.require_ready("pinConversation")?.user_id.clone();
         let peer = self.require_conversation("pinConversation", conversation_id)?;
         let body = TopRequest {
@@ -205,54 +203,11 @@ impl Client {
             recent_contact_item: vec![ContactItem::c2c(peer)],
         };
         let conversation_id = conversation_id.to_owned();
-        self.send_conv_request(now, servcmd::CONV_TOP, &body, |id| ConvOp::Pin {
+        self.send_conv_request(now, servcmd::CONV_TOP, &body, |id| PinConversation {
             id,
             conversation_id,
             pinned: is_pinned,
         })
-    }
-
-    /// The reply to any conversation request.
-    pub(super) fn on_conv_reply(
-        &mut self,
-        now: Instant,
-        op: ConvOp,
-        result: Result<(), ChatError>,
-        frame: &Frame,
-    ) {
-        match op {
-            ConvOp::Page(cursor) => {
-                let reply = parse_reply::<PageGetReply>(result, frame);
-                self.on_conv_page(now, cursor, reply);
-            }
-            ConvOp::GroupPage(start) => self.on_group_page(now, start, parse_reply(result, frame)),
-            ConvOp::Delete {
-                id,
-                conversation_id,
-            } => {
-                let outcome = parse_reply::<BatchDeleteReply>(result, frame)
-                    .and_then(|r| self.apply_delete(&conversation_id, &r));
-                self.complete(
-                    id,
-                    outcome.map(|()| Response::ConversationId(conversation_id)),
-                );
-            }
-            ConvOp::Pin {
-                id,
-                conversation_id,
-                pinned,
-            } => {
-                let outcome = result.map(|()| {
-                    self.convs.set_pinned(&conversation_id, pinned);
-                    Response::ConversationId(conversation_id)
-                });
-                self.complete(id, outcome);
-            }
-            op @ (ConvOp::CreateGroup { .. }
-            | ConvOp::DeleteGroup { .. }
-            | ConvOp::RenameGroup { .. }
-            | ConvOp::Members { .. }) => self.on_group_reply(op, result, frame),
-        }
     }
 
     /// Only the conversations the server deleted (`ResultCode` 0) go.
@@ -284,22 +239,71 @@ impl Client {
             )),
         }
     }
+}
 
-    /// A conversation request failed (timeout, or the session ended): its
-    /// caller learns why; a failed sync is retried at the next login.
-    pub(super) fn conv_request_failed(&mut self, op: ConvOp, err: ChatError) {
-        match op.waiter() {
-            Some(id) => self.complete(id, Err(err)),
-            None => {
-                if self.log_enabled(2) {
-                    tracing::warn!(code = err.code.0, message = %err.message, "a conversation sync request failed");
-                }
-                match op {
-                    ConvOp::Page(_) => self.convs.abort_list_sync(),
-                    ConvOp::GroupPage(_) => self.convs.group_sync = None,
-                    _ => {}
-                }
-            }
-        }
+/// `recentcontact.batch_delete` for `delete_conversation`.
+#[derive(Debug)]
+struct DeleteConversation {
+    id: RequestId<String>,
+    conversation_id: String,
+}
+
+impl Request for DeleteConversation {
+    fn is_change(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        let outcome = parse_reply::<BatchDeleteReply>(status, frame)
+            .and_then(|r| client.apply_delete(&self.conversation_id, &r));
+        client.complete(self.id, outcome.map(|()| self.conversation_id));
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
+    }
+}
+
+/// `recentcontact.top` for `pin_conversation`.
+#[derive(Debug)]
+struct PinConversation {
+    id: RequestId<String>,
+    conversation_id: String,
+    /// Pin (true) or unpin.
+    pinned: bool,
+}
+
+impl Request for PinConversation {
+    fn is_change(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        _frame: &Frame,
+    ) {
+        let PinConversation {
+            id,
+            conversation_id,
+            pinned,
+        } = *self;
+        let outcome = status.map(|()| {
+            client.convs.set_pinned(&conversation_id, pinned);
+            conversation_id
+        });
+        client.complete(id, outcome);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
     }
 }

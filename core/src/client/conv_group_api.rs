@@ -1,109 +1,29 @@
 //! The conversation-group APIs (`createConversationGroup`,
 //! `deleteConversationGroup`, `renameConversationGroup`,
 //! `addConversationsToGroup`, `deleteConversationsFromGroup`,
-//! `getConversationGroupList`), their replies, the `get_contact_group`
-//! sync at login and the pushes of the user's other instances (Event 11,
-//! PushTypes 5–7). Every API needs purchase bit 10 (3122 without a request
-//! otherwise).
+//! `getConversationGroupList`) and their replies; the `get_contact_group`
+//! sync at login and the pushes of the user's other instances are in
+//! `conv_group_sync.rs`. Every API needs purchase bit 10 (3122 without a
+//! request otherwise).
 
 use std::time::Instant;
 
 use super::conv_api::parse_reply;
-use super::conv_groups::{group_id_of, ConvGroups, GroupSync};
-use super::conversations::{valid_peer, ConvOp, Conversations};
+use super::conv_groups::{group_id_of, ConvGroups};
 use super::features::Feature;
-use super::request::Purpose;
-use super::{Client, RequestId, Response};
+use super::request::Request;
+use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode};
 use crate::model::c2c_id;
 use crate::model::{ConversationFailure, ConversationGroupResult};
 use crate::proto::contact::{
     ContactItem, ContactResultItem, ContactUpdateItem, CreateContactGroupReply,
-    CreateContactGroupRequest, DelContactGroupReply, DelContactGroupRequest, GetContactGroupReply,
-    GetContactGroupRequest, GroupContactItem, RecentContactMod, UpdateContactGroupReply,
-    UpdateContactGroupRequest, UpdateGroup,
+    CreateContactGroupRequest, DelContactGroupReply, DelContactGroupRequest, GroupContactItem,
+    UpdateContactGroupReply, UpdateContactGroupRequest, UpdateGroup,
 };
 use crate::wire::{servcmd, Frame};
 
 impl Client {
-    /// The purchase bits arrived: with conversation groups or marks
-    /// enabled, fetch them (`get_contact_group`, paged).
-    pub(super) fn conv_features_known(&mut self, now: Instant) {
-        if !self.has_feature(Feature::ConversationGroup)
-            && !self.has_feature(Feature::ConversationMark)
-        {
-            return;
-        }
-        if self
-            .requests
-            .any(|p| matches!(p.purpose, Purpose::Conv(ConvOp::GroupPage(_))))
-        {
-            return;
-        }
-        self.convs.group_sync = Some(GroupSync::default());
-        self.request_group_page(now, 0);
-    }
-
-    fn request_group_page(&mut self, now: Instant, start_index: u64) {
-        let body = GetContactGroupRequest {
-            from_account: self.login_user().unwrap_or_default().to_owned(),
-            start_index,
-        };
-        let timeout = self.opts.tuning.request_timeout;
-        self.enqueue(
-            now,
-            servcmd::CONV_GROUP_GET,
-            &body,
-            timeout,
-            Purpose::Conv(ConvOp::GroupPage(start_index)),
-        );
-    }
-
-    /// A `get_contact_group` reply; the last page replaces the groups and
-    /// marks held.
-    pub(super) fn on_group_page(
-        &mut self,
-        now: Instant,
-        sent: u64,
-        reply: Result<GetContactGroupReply, ChatError>,
-    ) {
-        let reply = match reply {
-            Ok(r) => r,
-            Err(err) => {
-                if self.log_enabled(2) {
-                    tracing::warn!(code = err.code.0, message = %err.message, "conversation group sync failed; retrying at the next login");
-                }
-                self.convs.group_sync = None;
-                return;
-            }
-        };
-        let sync = self.convs.group_sync.get_or_insert_with(GroupSync::default);
-        sync.add_page(&reply);
-        sync.pages += 1;
-        if reply.complete_flag != 1
-            && reply.next_start_index != sent
-            && sync.pages < Conversations::MAX_PAGES
-        {
-            self.request_group_page(now, reply.next_start_index);
-            return;
-        }
-        let Some(sync) = self.convs.group_sync.take() else {
-            return;
-        };
-        let (groups, marks) = sync.build();
-        // At a re-login, groups whose conversations changed meanwhile are
-        // announced; the first sync of a session announces only the list
-        // (as the official SDK at login).
-        if self.convs.groups_announced() {
-            for gid in self.convs.groups.membership_changes(&groups) {
-                self.convs.mark_in_group_dirty(gid);
-            }
-        }
-        self.convs.groups = groups;
-        self.convs.mark_groups_dirty();
-        self.convs.replace_marks(marks);
-    }
-
     /// 2905 unless `name` is 1 to 32 bytes.
     fn check_group_name(&mut self, api: &str, name: &str) -> Result<(), ChatError> {
         if name.is_empty() || name.len() > ConvGroups::MAX_NAME_BYTES {
@@ -158,7 +78,7 @@ impl Client {
 
     /// `createConversationGroup({groupName, conversationIDList})`:
     /// `recentcontact.create_contact_group`. Completes with
-    /// [`Response::ConversationGroup`]; CONVERSATION_GROUP_LIST_UPDATED and
+    /// which conversations the server applied it to; CONVERSATION_GROUP_LIST_UPDATED and
     /// CONVERSATION_LIST_UPDATED follow. Refused with 2905 for a bad or
     /// existing name, 51008 past 20 groups, 3122 without purchase bit 10.
     pub fn create_conversation_group(
@@ -166,7 +86,7 @@ impl Client {
         now: Instant,
         group_name: &str,
         conversation_ids: &[String],
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<ConversationGroupResult>, ChatError> {
         const API: &str = "createConversationGroup";
         let me = self.require_ready(API)?.user_id.clone();
         self.require_feature(Feature::ConversationGroup, API)?;
@@ -195,19 +115,20 @@ impl Client {
             }],
         };
         let name = group_name.to_owned();
-        self.send_conv_request(now, servcmd::CONV_GROUP_CREATE, &body, |id| {
-            ConvOp::CreateGroup { id, name }
+        self.send_conv_request(now, servcmd::CONV_GROUP_CREATE, &body, |id| CreateGroup {
+            id,
+            name,
         })
     }
 
     /// `deleteConversationGroup(groupName)`: `recentcontact.del_contact_group`.
-    /// Completes with [`Response::ConversationGroupChanged`];
+    /// Completes with `()`;
     /// CONVERSATION_GROUP_LIST_UPDATED and CONVERSATION_LIST_UPDATED follow.
     pub fn delete_conversation_group(
         &mut self,
         now: Instant,
         group_name: &str,
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<()>, ChatError> {
         const API: &str = "deleteConversationGroup";
         let me = self.require_ready(API)?.user_id.clone();
         self.require_feature(Feature::ConversationGroup, API)?;
@@ -217,21 +138,22 @@ impl Client {
             group_name: vec![group_name.to_owned()],
         };
         let name = group_name.to_owned();
-        self.send_conv_request(now, servcmd::CONV_GROUP_DELETE, &body, |id| {
-            ConvOp::DeleteGroup { id, name }
+        self.send_conv_request(now, servcmd::CONV_GROUP_DELETE, &body, |id| DeleteGroup {
+            id,
+            name,
         })
     }
 
     /// `renameConversationGroup({oldName, newName})`:
     /// `recentcontact.update_contact_group` (`UpdateGroupType` 1). Completes
-    /// with [`Response::ConversationGroupChanged`];
+    /// with `()`;
     /// CONVERSATION_GROUP_LIST_UPDATED and CONVERSATION_LIST_UPDATED follow.
     pub fn rename_conversation_group(
         &mut self,
         now: Instant,
         old_name: &str,
         new_name: &str,
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<()>, ChatError> {
         const API: &str = "renameConversationGroup";
         let me = self.require_ready(API)?.user_id.clone();
         self.require_feature(Feature::ConversationGroup, API)?;
@@ -254,14 +176,16 @@ impl Client {
             },
         };
         let (old, new) = (old_name.to_owned(), new_name.to_owned());
-        self.send_conv_request(now, servcmd::CONV_GROUP_UPDATE, &body, |id| {
-            ConvOp::RenameGroup { id, old, new }
+        self.send_conv_request(now, servcmd::CONV_GROUP_UPDATE, &body, |id| RenameGroup {
+            id,
+            old,
+            new,
         })
     }
 
     /// `addConversationsToGroup({groupName, conversationIDList})`:
     /// `recentcontact.update_contact_group` (`UpdateGroupType` 2,
-    /// `ContactOptType` 1). Completes with [`Response::ConversationGroup`];
+    /// `ContactOptType` 1). Completes with which conversations the server applied it to;
     /// CONVERSATION_IN_GROUP_UPDATED and CONVERSATION_LIST_UPDATED follow.
     /// More than 1,000 conversations in the group are refused with 51008.
     pub fn add_conversations_to_group(
@@ -269,7 +193,7 @@ impl Client {
         now: Instant,
         group_name: &str,
         conversation_ids: &[String],
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<ConversationGroupResult>, ChatError> {
         self.update_group_members(
             now,
             "addConversationsToGroup",
@@ -287,7 +211,7 @@ impl Client {
         now: Instant,
         group_name: &str,
         conversation_ids: &[String],
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<ConversationGroupResult>, ChatError> {
         self.update_group_members(
             now,
             "deleteConversationsFromGroup",
@@ -304,7 +228,7 @@ impl Client {
         group_name: &str,
         conversation_ids: &[String],
         add: bool,
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<ConversationGroupResult>, ChatError> {
         let me = self.require_ready(api)?.user_id.clone();
         self.require_feature(Feature::ConversationGroup, api)?;
         let gid = self.require_group(api, group_name)?;
@@ -347,13 +271,11 @@ impl Client {
             },
         };
         let name = group_name.to_owned();
-        self.send_conv_request(now, servcmd::CONV_GROUP_UPDATE, &body, |id| {
-            ConvOp::Members {
-                id,
-                name,
-                add,
-                conversation_ids,
-            }
+        self.send_conv_request(now, servcmd::CONV_GROUP_UPDATE, &body, |id| GroupMembers {
+            id,
+            name,
+            add,
+            conversation_ids,
         })
     }
 
@@ -364,46 +286,6 @@ impl Client {
         self.require_ready(API)?;
         self.require_feature(Feature::ConversationGroup, API)?;
         Ok(self.convs.groups.names())
-    }
-
-    /// The reply to a group API call.
-    pub(super) fn on_group_reply(
-        &mut self,
-        op: ConvOp,
-        result: Result<(), ChatError>,
-        frame: &Frame,
-    ) {
-        let Some(id) = op.waiter() else {
-            return;
-        };
-        let outcome = match op {
-            ConvOp::CreateGroup { name, .. } => {
-                parse_reply::<CreateContactGroupReply>(result, frame)
-                    .and_then(|r| self.apply_group_created(&name, &r))
-                    .map(Response::ConversationGroup)
-            }
-            ConvOp::DeleteGroup { name, .. } => parse_reply::<DelContactGroupReply>(result, frame)
-                .map(|r| {
-                    self.apply_group_deleted(&name, &r);
-                    Response::ConversationGroupChanged
-                }),
-            ConvOp::RenameGroup { old, new, .. } => {
-                parse_reply::<UpdateContactGroupReply>(result, frame).and_then(|r| {
-                    self.apply_group_renamed(&old, &new, &r)
-                        .map(|()| Response::ConversationGroupChanged)
-                })
-            }
-            ConvOp::Members {
-                name,
-                add,
-                conversation_ids,
-                ..
-            } => parse_reply::<UpdateContactGroupReply>(result, frame)
-                .and_then(|r| self.apply_members(&name, add, &conversation_ids, &r))
-                .map(Response::ConversationGroup),
-            _ => return,
-        };
-        self.complete(id, outcome);
     }
 
     fn apply_group_created(
@@ -497,107 +379,6 @@ impl Client {
         }
         Ok(result)
     }
-
-    /// Event 11, PushTypes 5 (groups created), 6 (groups deleted) and 7
-    /// (a group renamed, a group's conversations or a conversation's
-    /// groups changed).
-    pub(super) fn conv_groups_push(&mut self, item: &RecentContactMod) {
-        let groups = &mut self.convs.groups;
-        let mut dirty_groups = false;
-        let mut dirty_members = Vec::new();
-        match item.push_type {
-            5 => {
-                for created in item.create_group.iter().flat_map(|c| &c.items) {
-                    let gid = created.group.group_id;
-                    groups.upsert(gid, &created.group.group_name);
-                    for c in &created.contacts {
-                        if c.kind == 1 && valid_peer(&c.to_account) {
-                            groups.add_member(gid, &c2c_id(&c.to_account));
-                        }
-                    }
-                    // The conversations' group lists changed too.
-                    dirty_groups = true;
-                }
-            }
-            6 => {
-                for g in item.del_group.iter().flat_map(|d| &d.groups) {
-                    if let Some(gid) = group_id_of(groups, g.group_id, &g.group_name) {
-                        dirty_groups |= groups.remove(gid);
-                    }
-                }
-            }
-            7 => {
-                let Some(update) = &item.update_group else {
-                    return;
-                };
-                if let Some(g) = update.group.as_ref().filter(|_| update.update_type == 1) {
-                    match g.update_group_type {
-                        1 => {
-                            let gid = group_id_of(groups, g.group_id, &g.old_group_name);
-                            if let Some(gid) = gid.filter(|_| !g.group_name.is_empty()) {
-                                dirty_groups |= groups.upsert(gid, &g.group_name);
-                            }
-                        }
-                        2 => {
-                            if let Some(gid) = group_id_of(groups, g.group_id, &g.old_group_name) {
-                                let mut changed = false;
-                                for m in &g.members {
-                                    if m.contact.kind != 1 || !valid_peer(&m.contact.to_account) {
-                                        continue;
-                                    }
-                                    let conv = c2c_id(&m.contact.to_account);
-                                    changed |= match m.contact_opt_type {
-                                        1 => groups.add_member(gid, &conv),
-                                        2 => groups.remove_member(gid, &conv),
-                                        _ => false,
-                                    };
-                                }
-                                if changed {
-                                    dirty_members.push(gid);
-                                }
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                if let Some(c) = update.contact.as_ref().filter(|_| update.update_type == 2) {
-                    if c.contact.kind == 1 && valid_peer(&c.contact.to_account) {
-                        let conv = c2c_id(&c.contact.to_account);
-                        for m in &c.groups {
-                            let known = group_id_of(groups, m.group.group_id, &m.group.group_name);
-                            let gid = match known {
-                                Some(gid) if groups.name_of(gid).is_some() => gid,
-                                _ if m.group_opt_type == 1
-                                    && m.group.group_id != 0
-                                    && !m.group.group_name.is_empty() =>
-                                {
-                                    dirty_groups |=
-                                        groups.upsert(m.group.group_id, &m.group.group_name);
-                                    m.group.group_id
-                                }
-                                _ => continue,
-                            };
-                            let changed = match m.group_opt_type {
-                                1 => groups.add_member(gid, &conv),
-                                2 => groups.remove_member(gid, &conv),
-                                _ => false,
-                            };
-                            if changed {
-                                dirty_members.push(gid);
-                            }
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-        if dirty_groups {
-            self.convs.mark_groups_dirty();
-        }
-        for gid in dirty_members {
-            self.convs.mark_in_group_dirty(gid);
-        }
-    }
 }
 
 /// Per-conversation results as success and failure lists.
@@ -618,4 +399,125 @@ fn split_results(items: &[ContactResultItem]) -> ConversationGroupResult {
         }
     }
     result
+}
+
+/// `create_contact_group` for `create_conversation_group`.
+#[derive(Debug)]
+struct CreateGroup {
+    id: RequestId<ConversationGroupResult>,
+    name: String,
+}
+
+impl Request for CreateGroup {
+    fn is_change(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        let outcome = parse_reply::<CreateContactGroupReply>(status, frame)
+            .and_then(|r| client.apply_group_created(&self.name, &r));
+        client.complete(self.id, outcome);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
+    }
+}
+
+/// `del_contact_group` for `delete_conversation_group`.
+#[derive(Debug)]
+struct DeleteGroup {
+    id: RequestId<()>,
+    name: String,
+}
+
+impl Request for DeleteGroup {
+    fn is_change(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        let outcome = parse_reply::<DelContactGroupReply>(status, frame)
+            .map(|r| client.apply_group_deleted(&self.name, &r));
+        client.complete(self.id, outcome);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
+    }
+}
+
+/// `update_contact_group` (rename) for `rename_conversation_group`.
+#[derive(Debug)]
+struct RenameGroup {
+    id: RequestId<()>,
+    old: String,
+    new: String,
+}
+
+impl Request for RenameGroup {
+    fn is_change(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        let outcome = parse_reply::<UpdateContactGroupReply>(status, frame)
+            .and_then(|r| client.apply_group_renamed(&self.old, &self.new, &r));
+        client.complete(self.id, outcome);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
+    }
+}
+
+/// `update_contact_group` (members) for `add_conversations_to_group`
+/// (`add`) and `delete_conversations_from_group`.
+#[derive(Debug)]
+struct GroupMembers {
+    id: RequestId<ConversationGroupResult>,
+    name: String,
+    add: bool,
+    /// The conversations asked for, in order.
+    conversation_ids: Vec<String>,
+}
+
+impl Request for GroupMembers {
+    fn is_change(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        let outcome = parse_reply::<UpdateContactGroupReply>(status, frame)
+            .and_then(|r| client.apply_members(&self.name, self.add, &self.conversation_ids, &r));
+        client.complete(self.id, outcome);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
+    }
 }

@@ -32,9 +32,9 @@ use std::time::Instant;
 use super::cache::HistoryState;
 pub(crate) use super::conv_list::{c2c_peer, valid_peer, Conversations};
 use super::conv_list::{Dirty, Last, ListSync};
-use super::request::Purpose;
+use super::request::Request;
 use super::session::Session;
-use super::{Client, RequestId};
+use super::Client;
 use crate::event::Event;
 use crate::model::{c2c_id, Message, MessageRemindType};
 use crate::proto::config::parse_bit_string;
@@ -43,95 +43,6 @@ use crate::proto::contact::{
 };
 use crate::types::{ConversationType, Flow};
 use crate::wire::servcmd;
-
-/// What a conversation request is for (and who waits on it).
-#[derive(Debug, Clone)]
-pub(crate) enum ConvOp {
-    /// A page of `recentcontact.page_get`, sent with this cursor.
-    Page(PageCursor),
-    /// A page of `recentcontact.get_contact_group` from this index.
-    GroupPage(u64),
-    /// `delete_conversation`.
-    Delete {
-        /// The caller.
-        id: RequestId,
-        /// The conversation.
-        conversation_id: String,
-    },
-    /// `pin_conversation`.
-    Pin {
-        /// The caller.
-        id: RequestId,
-        /// The conversation.
-        conversation_id: String,
-        /// Pin (true) or unpin.
-        pinned: bool,
-    },
-    /// `create_conversation_group`.
-    CreateGroup {
-        /// The caller.
-        id: RequestId,
-        /// The group's name.
-        name: String,
-    },
-    /// `delete_conversation_group`.
-    DeleteGroup {
-        /// The caller.
-        id: RequestId,
-        /// The group's name.
-        name: String,
-    },
-    /// `rename_conversation_group`.
-    RenameGroup {
-        /// The caller.
-        id: RequestId,
-        /// The current name.
-        old: String,
-        /// The new name.
-        new: String,
-    },
-    /// `add_conversations_to_group` (`add`) or
-    /// `delete_conversations_from_group`.
-    Members {
-        /// The caller.
-        id: RequestId,
-        /// The group's name.
-        name: String,
-        /// Add or remove.
-        add: bool,
-        /// The conversations asked for, in order.
-        conversation_ids: Vec<String>,
-    },
-}
-
-impl ConvOp {
-    /// Whether it changes the server's state (a user's command, not a
-    /// list or group page).
-    pub(crate) fn is_change(&self) -> bool {
-        match self {
-            ConvOp::Page(_) | ConvOp::GroupPage(_) => false,
-            ConvOp::Delete { .. }
-            | ConvOp::Pin { .. }
-            | ConvOp::CreateGroup { .. }
-            | ConvOp::DeleteGroup { .. }
-            | ConvOp::RenameGroup { .. }
-            | ConvOp::Members { .. } => true,
-        }
-    }
-
-    /// The user command waiting on it; `None` for the SDK's own requests.
-    pub(crate) fn waiter(&self) -> Option<RequestId> {
-        match self {
-            ConvOp::Page(_) | ConvOp::GroupPage(_) => None,
-            ConvOp::Delete { id, .. }
-            | ConvOp::Pin { id, .. }
-            | ConvOp::CreateGroup { id, .. }
-            | ConvOp::DeleteGroup { id, .. }
-            | ConvOp::RenameGroup { id, .. }
-            | ConvOp::Members { id, .. } => Some(*id),
-        }
-    }
-}
 
 /// The cursors of a `page_get` request.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -143,13 +54,6 @@ pub(crate) struct PageCursor {
 }
 
 impl Client {
-    fn me(&self) -> String {
-        match &self.session {
-            Session::Ready(r) => r.user_id.clone(),
-            _ => String::new(),
-        }
-    }
-
     // ----- hooks of the message code ---------------------------------------
 
     /// Messages were added to what this instance holds for the current user
@@ -160,7 +64,7 @@ impl Client {
         if !matches!(self.session, Session::Ready(_)) {
             return;
         }
-        let me = self.me();
+        let me = self.current_user();
         for m in messages {
             if m.conversation_type != ConversationType::C2c || m.is_deleted {
                 continue;
@@ -197,7 +101,7 @@ impl Client {
         if !matches!(self.session, Session::Ready(_)) {
             return;
         }
-        let me = self.me();
+        let me = self.current_user();
         let conv_id = message.conversation_id.clone();
         let Some(e) = self.convs.entries.get_mut(&conv_id) else {
             return;
@@ -288,7 +192,7 @@ impl Client {
     /// The peer read this user's messages in `conversation_id` up to
     /// `peer_read_time` (`C2cReadedReceipt`).
     pub(super) fn conv_peer_read(&mut self, conversation_id: &str, peer_read_time: u64) {
-        let me = self.me();
+        let me = self.current_user();
         let Some(e) = self.convs.entries.get_mut(conversation_id) else {
             return;
         };
@@ -313,18 +217,11 @@ impl Client {
         // (found by the simulation, seed 6070 of profile `messages`).
         let deadline = now + self.opts.tuning.request_timeout;
         for p in self.requests.iter_mut() {
-            let sync = matches!(
-                p.purpose,
-                Purpose::Conv(ConvOp::Page(_) | ConvOp::GroupPage(_)) | Purpose::PurchaseBits
-            );
-            if sync {
+            if p.purpose.is_login_sync() {
                 p.deadline = p.deadline.max(deadline);
             }
         }
-        if !self
-            .requests
-            .any(|p| matches!(p.purpose, Purpose::Conv(ConvOp::Page(_))))
-        {
+        if !self.requests.has::<ConvPage>() {
             self.convs.list_sync = Some(ListSync::default());
             self.request_conv_page(now, PageCursor::default());
         }
@@ -333,7 +230,7 @@ impl Client {
 
     fn request_conv_page(&mut self, now: Instant, cursor: PageCursor) {
         let body = PageGetRequest {
-            from_account: self.me(),
+            from_account: self.current_user(),
             time_stamp: cursor.time_stamp,
             start_index: cursor.start_index,
             top_time_stamp: cursor.top_time_stamp,
@@ -345,7 +242,7 @@ impl Client {
             servcmd::CONV_PAGE_GET,
             &body,
             timeout,
-            Purpose::Conv(ConvOp::Page(cursor)),
+            ConvPage(cursor),
         );
     }
 
@@ -366,7 +263,7 @@ impl Client {
                 return;
             }
         };
-        let me = self.me();
+        let me = self.current_user();
         if self.convs.list_sync.is_none() {
             self.convs.list_sync = Some(ListSync::default());
         }
@@ -552,7 +449,7 @@ impl Client {
     /// server again. Dedup records stay, so nothing is delivered twice.
     pub(super) fn conv_deleted(&mut self, conversation_id: &str) {
         self.convs.remove(conversation_id);
-        let owner = self.me();
+        let owner = self.current_user();
         let held: Vec<String> = self
             .messages
             .messages_in(&owner, conversation_id)
@@ -575,7 +472,7 @@ impl Client {
         if !self.convs.any_dirty() {
             return;
         }
-        if self.destroyed || !matches!(self.session, Session::Ready(_)) {
+        if !matches!(self.session, Session::Ready(_)) {
             self.convs.dirty = Dirty::default();
             return;
         }
@@ -628,4 +525,38 @@ impl Client {
 /// The conversation ID of a push's `{Type, UserId}` (C2C only).
 fn user_contact(kind: u8, user: &str) -> Option<String> {
     (kind == 1 && valid_peer(user)).then(|| c2c_id(user))
+}
+
+/// A page of `recentcontact.page_get`, sent with this cursor: the SDK's own
+/// list sync at login.
+#[derive(Debug)]
+struct ConvPage(PageCursor);
+
+impl Request for ConvPage {
+    fn is_internal(&self) -> bool {
+        true
+    }
+
+    fn is_login_sync(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        now: Instant,
+        status: Result<(), crate::ChatError>,
+        frame: &crate::wire::Frame,
+    ) {
+        let reply = super::conv_api::parse_reply::<PageGetReply>(status, frame);
+        client.on_conv_page(now, self.0, reply);
+    }
+
+    /// A failed sync is retried at the next login.
+    fn on_failed(self: Box<Self>, client: &mut Client, err: crate::ChatError) {
+        if client.log_enabled(2) {
+            tracing::warn!(code = err.code.0, message = %err.message, "a conversation sync request failed");
+        }
+        client.convs.abort_list_sync();
+    }
 }

@@ -14,8 +14,8 @@ use std::time::Instant;
 
 use super::cache::ExtState;
 use super::features::Feature;
-use super::request::Purpose;
-use super::{Client, RequestId, Response};
+use super::request::Request;
+use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode};
 use crate::event::Event;
 use crate::model::{ExtensionResult, Message, MessageExtension};
@@ -69,18 +69,18 @@ impl Client {
     }
 
     /// `setMessageExtensions(message, extensions)`: set keys. Completes with
-    /// [`Response::ExtensionsSet`], one result per key (a non-zero `code` is
+    /// one result per key (a non-zero `code` is
     /// that key's failure).
     pub fn set_message_extensions(
         &mut self,
         now: Instant,
         message: &Message,
         extensions: &[MessageExtension],
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<Vec<ExtensionResult>>, ChatError> {
         const API: &str = "setMessageExtensions";
         let held = self.ext_target(API, message)?;
         self.check_ext_keys(API, extensions.iter().map(|e| (&e.key, &e.value)))?;
-        let owner = self.owner();
+        let owner = self.current_user();
         let known = self
             .messages
             .ext(&owner, &held.id)
@@ -99,13 +99,13 @@ impl Client {
 
     /// `deleteMessageExtensions(message, keyList)`: delete the listed keys
     /// (`OperateType` 2), or every key when `keys` is `None` (3, clear).
-    /// Completes with [`Response::ExtensionsSet`].
+    /// Completes with one result per key.
     pub fn delete_message_extensions(
         &mut self,
         now: Instant,
         message: &Message,
         keys: Option<&[String]>,
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<Vec<ExtensionResult>>, ChatError> {
         const API: &str = "deleteMessageExtensions";
         let held = self.ext_target(API, message)?;
         let Some(keys) = keys else {
@@ -113,7 +113,7 @@ impl Client {
         };
         let empty = String::new();
         self.check_ext_keys(API, keys.iter().map(|k| (k, &empty)))?;
-        let owner = self.owner();
+        let owner = self.current_user();
         let known = self
             .messages
             .ext(&owner, &held.id)
@@ -175,7 +175,7 @@ impl Client {
         held: &Message,
         op: u8,
         extension_list: Vec<ExtKeyValue>,
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<Vec<ExtensionResult>>, ChatError> {
         self.check_capacity()?;
         let body = SetKeyValuesRequest {
             from_account: held.from.clone(),
@@ -188,14 +188,17 @@ impl Client {
             message_id: held.id.clone(),
             op,
         };
-        Ok(self.enqueue_command(now, servcmd::EXT_SET, &body, |id| {
-            Purpose::ExtSet(id, Box::new(call))
-        }))
+        Ok(
+            self.enqueue_command(now, servcmd::EXT_SET, &body, |id| SetExtensions {
+                id,
+                call,
+            }),
+        )
     }
 
     pub(crate) fn on_ext_set_reply(
         &mut self,
-        id: RequestId,
+        id: RequestId<Vec<ExtensionResult>>,
         call: ExtSet,
         frame: &Frame,
         result: Result<(), ChatError>,
@@ -207,7 +210,7 @@ impl Client {
                 return;
             }
         };
-        let owner = self.owner();
+        let owner = self.current_user();
         if let Some(ext) = self.messages.ext_mut(&owner, &call.message_id) {
             if call.op == ExtOp::CLEAR {
                 ext.clear(reply.seq);
@@ -227,22 +230,22 @@ impl Client {
                 value: r.extension.value,
             })
             .collect();
-        self.complete(id, Ok(Response::ExtensionsSet(results)));
+        self.complete(id, Ok(results));
     }
 
     /// `getMessageExtensions(message)`: the message's extensions from the
     /// server, following `CompleteFlag` (each further page from the last
     /// seq + 1) and `ClearSeq`. After a first fetch, later ones ask only
     /// for changes since the last known seq (`startSeq`). Completes with
-    /// [`Response::Extensions`].
+    /// the keys that have a value.
     pub fn get_message_extensions(
         &mut self,
         now: Instant,
         message: &Message,
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<Vec<MessageExtension>>, ChatError> {
         let held = self.ext_target("getMessageExtensions", message)?;
         self.check_capacity()?;
-        let owner = self.owner();
+        let owner = self.current_user();
         let state = self
             .messages
             .ext(&owner, &held.id)
@@ -265,7 +268,12 @@ impl Client {
         Ok(id)
     }
 
-    fn send_ext_get(&mut self, now: Instant, id: RequestId, fetch: ExtFetch) {
+    fn send_ext_get(
+        &mut self,
+        now: Instant,
+        id: RequestId<Vec<MessageExtension>>,
+        fetch: ExtFetch,
+    ) {
         let timeout = self.opts.tuning.request_timeout;
         let body = fetch.request.clone();
         self.enqueue(
@@ -273,14 +281,14 @@ impl Client {
             servcmd::EXT_GET,
             &body,
             timeout,
-            Purpose::ExtGet(id, Box::new(fetch)),
+            GetExtensions { id, fetch },
         );
     }
 
     pub(crate) fn on_ext_get_reply(
         &mut self,
         now: Instant,
-        id: RequestId,
+        id: RequestId<Vec<MessageExtension>>,
         mut fetch: ExtFetch,
         frame: &Frame,
         result: Result<(), ChatError>,
@@ -330,11 +338,11 @@ impl Client {
             .into_iter()
             .map(|(key, value, _)| MessageExtension { key, value })
             .collect();
-        let owner = self.owner();
+        let owner = self.current_user();
         if let Some(ext) = self.messages.ext_mut(&owner, &fetch.message_id) {
             *ext = fetch.state;
         }
-        self.complete(id, Ok(Response::Extensions(list)));
+        self.complete(id, Ok(list));
     }
 
     /// Event 22: the extensions of a held message changed on the server
@@ -344,7 +352,7 @@ impl Client {
     pub(crate) fn on_extension_notify(&mut self, n: &ExtensionNotify) {
         let info = &n.extension_c2c_msg_info;
         let id = Message::make_id(&n.tiny_id, info.msg_client_time, info.msg_random);
-        let owner = self.owner();
+        let owner = self.current_user();
         let Some(ext) = self.messages.ext_mut(&owner, &id) else {
             return;
         };
@@ -398,5 +406,56 @@ impl Client {
                 key_list: deleted,
             });
         }
+    }
+}
+
+/// `set_key_values` for `set_message_extensions` and
+/// `delete_message_extensions`.
+#[derive(Debug)]
+struct SetExtensions {
+    id: RequestId<Vec<ExtensionResult>>,
+    call: ExtSet,
+}
+
+impl Request for SetExtensions {
+    fn is_change(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        client.on_ext_set_reply(self.id, self.call, frame, status);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
+    }
+}
+
+/// One page of `get_key_values` for `get_message_extensions`.
+#[derive(Debug)]
+struct GetExtensions {
+    id: RequestId<Vec<MessageExtension>>,
+    fetch: ExtFetch,
+}
+
+impl Request for GetExtensions {
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        client.on_ext_get_reply(now, self.id, self.fetch, frame, status);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
     }
 }

@@ -8,11 +8,11 @@
 
 use std::time::Instant;
 
-use super::request::Purpose;
+use super::request::Request;
 use super::Client;
 use crate::error::{ChatError, ErrorCode};
 use crate::proto::config::{PurchaseBitsReply, PurchaseBitsRequest};
-use crate::wire::servcmd;
+use crate::wire::{servcmd, Frame};
 
 /// A feature the server enables with a purchase bit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -76,10 +76,7 @@ impl Client {
     /// Ask for the purchase bits (at every login and re-login). One request
     /// at a time.
     pub(crate) fn fetch_features(&mut self, now: Instant) {
-        if self
-            .requests
-            .any(|p| matches!(p.purpose, Purpose::PurchaseBits))
-        {
+        if self.requests.has::<FetchPurchaseBits>() {
             return;
         }
         let body = PurchaseBitsRequest {
@@ -91,7 +88,7 @@ impl Client {
             servcmd::PURCHASE_BITS,
             &body,
             timeout,
-            Purpose::PurchaseBits,
+            FetchPurchaseBits,
         );
     }
 
@@ -150,4 +147,32 @@ mod tests {
         assert!(!f.has(Feature::ConversationGroup));
         assert!(!Features::default().has(Feature::ConversationMark));
     }
+}
+
+/// `fetch_imsdk_purchase_bitsv2` at login: the SDK's own request.
+#[derive(Debug)]
+pub(super) struct FetchPurchaseBits;
+
+impl Request for FetchPurchaseBits {
+    fn is_internal(&self) -> bool {
+        true
+    }
+
+    fn is_login_sync(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        let reply = super::conv_api::parse_reply(status, frame);
+        client.on_purchase_bits_reply(now, reply);
+    }
+
+    /// The bits known so far stay; the next login asks again.
+    fn on_failed(self: Box<Self>, _client: &mut Client, _err: ChatError) {}
 }

@@ -14,8 +14,8 @@ use std::collections::HashSet;
 use std::time::Instant;
 
 use super::cache::{HistoryState, Order};
-use super::request::Purpose;
-use super::{Client, RequestId, Response};
+use super::request::Request;
+use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode};
 use crate::model::{Message, MessageListResult};
 use crate::proto::msgops::{PeerReadTimeReply, PeerReadTimeRequest, RoamReply, RoamRequest};
@@ -46,17 +46,17 @@ impl Client {
     /// `getMessageList({conversationID, nextReqMessageID})`: the newest page
     /// of a C2C conversation (`next_req_message_id` `None`), or the page
     /// before the message a previous result named. Completes with
-    /// [`Response::MessageList`].
+    /// the page.
     pub fn get_message_list(
         &mut self,
         now: Instant,
         conversation_id: &str,
         next_req_message_id: Option<&str>,
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<MessageListResult>, ChatError> {
         const API: &str = "getMessageList";
         self.require_ready(API)?;
         let peer = self.check_conversation_id(API, conversation_id)?;
-        let owner = self.owner();
+        let owner = self.current_user();
         let before = match next_req_message_id.filter(|s| !s.is_empty()) {
             None => None,
             Some(next) => match self.messages.get(&owner, next) {
@@ -81,7 +81,7 @@ impl Client {
             self.page_from_memory(&owner, conversation_id, h, bound.as_ref().map(|b| &b.0))
         }) {
             let id = self.next_request_id();
-            self.complete(id, Ok(Response::MessageList(Box::new(result))));
+            self.complete(id, Ok(result));
             return Ok(id);
         }
         self.check_capacity()?;
@@ -105,9 +105,7 @@ impl Client {
             peer,
             before: bound,
         };
-        Ok(self.enqueue_command(now, servcmd::GET_ROAM, &body, |id| {
-            Purpose::Roam(id, Box::new(call))
-        }))
+        Ok(self.enqueue_command(now, servcmd::GET_ROAM, &body, |id| RoamPage { id, call }))
     }
 
     /// A page from held messages, when they are known to be the full history
@@ -152,7 +150,7 @@ impl Client {
     pub(crate) fn on_roam_reply(
         &mut self,
         now: Instant,
-        id: RequestId,
+        id: RequestId<MessageListResult>,
         call: RoamCall,
         frame: &Frame,
         result: Result<(), ChatError>,
@@ -177,7 +175,7 @@ impl Client {
             );
             return;
         }
-        let owner = self.owner();
+        let owner = self.current_user();
         // The server's page, oldest first (its order within a second is
         // kept), without what is not of this conversation or not older than
         // the message paged from.
@@ -267,7 +265,7 @@ impl Client {
             servcmd::GET_PEER_READ_TIME,
             &body,
             timeout,
-            Purpose::PeerReadTime(id, Box::new(next)),
+            PeerReadTime { id, call: next },
         );
     }
 
@@ -298,7 +296,7 @@ impl Client {
 
     pub(crate) fn on_peer_read_time_reply(
         &mut self,
-        id: RequestId,
+        id: RequestId<MessageListResult>,
         call: PeerReadCall,
         frame: &Frame,
         result: Result<(), ChatError>,
@@ -326,14 +324,14 @@ impl Client {
                 }
             }
         }
-        self.complete(id, Ok(Response::MessageList(Box::new(page))));
+        self.complete(id, Ok(page));
     }
 
     /// The peer read this user's messages up to `read_time` (learned from
     /// `get_peer_read_time`): held outgoing messages become `is_peer_read`,
     /// without an event (MESSAGE_READ_BY_PEER comes from the push).
     fn mark_peer_read_up_to(&mut self, conversation_id: &str, read_time: u64) {
-        let owner = self.owner();
+        let owner = self.current_user();
         let ids: Vec<String> = self
             .messages
             .messages_in(&owner, conversation_id)
@@ -343,5 +341,51 @@ impl Client {
         for id in ids {
             self.change_message(&owner, &id, |m| m.is_peer_read = true);
         }
+    }
+}
+
+/// A `getroammsg` page for `get_message_list`.
+#[derive(Debug)]
+struct RoamPage {
+    id: RequestId<MessageListResult>,
+    call: RoamCall,
+}
+
+impl Request for RoamPage {
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        client.on_roam_reply(now, self.id, self.call, frame, status);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
+    }
+}
+
+/// `get_peer_read_time` after a `get_message_list` page.
+#[derive(Debug)]
+struct PeerReadTime {
+    id: RequestId<MessageListResult>,
+    call: PeerReadCall,
+}
+
+impl Request for PeerReadTime {
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        client.on_peer_read_time_reply(self.id, self.call, frame, status);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
     }
 }

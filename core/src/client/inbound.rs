@@ -4,16 +4,14 @@ use std::time::Instant;
 
 use serde::Deserialize;
 
-use super::request::{Pending, Purpose};
+use super::request::{LoginKind, Pending};
 use super::session::Session;
-use super::{Client, ConnId, Response};
+use super::{Client, ConnId};
 use crate::error::{ChatError, ErrorCode};
 use crate::event::Event;
 use crate::model::Message;
-use crate::proto::{
-    BaseReply, GetMsgReply, LoginReply, MsgPush, PushAck, PushEvent, SendMsgReply, SyncFlag,
-};
-use crate::types::{KickedOutType, MessageStatus};
+use crate::proto::{BaseReply, MsgPush, PushAck, PushEvent};
+use crate::types::KickedOutType;
 use crate::wire::{decode_with, servcmd, Frame};
 
 /// The kick fields of an error reply (`ErrorCode 1002` + `KickType`).
@@ -26,11 +24,11 @@ struct KickReply {
 impl Client {
     /// A binary WebSocket message arrived on `conn`.
     pub fn handle_frame(&mut self, now: Instant, conn: ConnId, bytes: &[u8]) {
-        if self.destroyed || self.open_conn() != Some(conn) {
+        if self.open_conn() != Some(conn) {
             return;
         }
         self.saw_traffic(now);
-        let frame = match decode_with(bytes, &self.limits) {
+        let frame = match decode_with(bytes, self.net.limits()) {
             Ok(frame) => frame,
             Err(err) => {
                 self.stats.malformed_frames += 1;
@@ -91,139 +89,37 @@ impl Client {
         // A first login's errors belong to the caller. Anything else —
         // including a re-login, whose session another login may have taken
         // over while this link was down — may carry a kick.
-        let is_first_login = matches!(pending.purpose, Purpose::Login(_));
-        let is_relogin = matches!(pending.purpose, Purpose::Relogin { .. });
-        let kick = match (is_first_login, is_relogin) {
-            (true, _) => false,
-            (false, true) => {
+        let kick = match pending.purpose.login() {
+            Some(LoginKind::First) => false,
+            Some(LoginKind::Again { .. }) => {
                 let kicked_code = Self::reply_body::<BaseReply>(frame)
                     .is_ok_and(|b| ErrorCode(b.error_code) == ErrorCode::HELLO_ANSWER_KICKED_OUT);
                 kicked_code && self.check_reply_for_kick(now, frame)
             }
-            (false, false) => self.check_reply_for_kick(now, frame),
+            None => self.check_reply_for_kick(now, frame),
         };
         if kick {
             let err = ChatError::new(ErrorCode::LOGGED_OUT, "kicked out");
-            self.fail_request(pending, err);
+            pending.purpose.on_failed(self, err);
             return;
         }
-        let result = Self::reply_body::<BaseReply>(frame).and_then(|base| {
+        let status = Self::reply_body::<BaseReply>(frame).and_then(|base| {
             if base.error_code == 0 {
                 Ok(())
             } else {
                 Err(ChatError::new(ErrorCode(base.error_code), base.error_info))
             }
         });
-        match pending.purpose {
-            Purpose::Login(_) | Purpose::Relogin { .. } => {
-                let reply = result.and_then(|()| Self::reply_body::<LoginReply>(frame));
-                self.on_login_reply(now, pending.purpose, reply);
-            }
-            Purpose::Logout(id) => self.on_logout_done(now, id),
-            Purpose::Send(id, message) => {
-                let reply = result.and_then(|()| Self::reply_body::<SendMsgReply>(frame));
-                match reply {
-                    Ok(reply) => {
-                        let mut sent = *message;
-                        sent.status = MessageStatus::Success;
-                        sent.time = reply.msg_time;
-                        self.created.remove(&sent.id);
-                        let owner = sent.from.clone();
-                        // A resend of a message the server already held
-                        // comes back with its stored state, which may be
-                        // newer than the copy it was created as.
-                        if let Some(stored) = &reply.stored_msg {
-                            let stored = self.wire_to_message(stored);
-                            if stored.id == sent.id {
-                                sent.adopt_newer_state(&stored);
-                            }
-                        }
-                        let sent = self.messages.upsert(&owner, sent);
-                        self.conv_messages_added(std::slice::from_ref(&sent));
-                        self.complete(id, Ok(Response::MessageSent(Box::new(sent))));
-                    }
-                    Err(err) => {
-                        let p = Pending {
-                            purpose: Purpose::Send(id, message),
-                            ..pending
-                        };
-                        self.fail_request(p, err);
-                    }
-                }
-            }
-            Purpose::GetMsg => match result.and_then(|()| Self::reply_body::<GetMsgReply>(frame)) {
-                Ok(reply) => self.on_sync_page(now, reply),
-                Err(err) => {
-                    if self.log_enabled(2) {
-                        tracing::warn!(code = err.code.0, message = %err.message, "message sync failed; retrying on the next link");
-                    }
-                }
-            },
-            Purpose::Hello => {}
-            Purpose::Revoke(id, message) => self.on_revoke_reply(id, *message, result),
-            Purpose::Modify(id, message) => self.on_modify_reply(id, *message, frame, result),
-            Purpose::Delete(id, messages) => self.on_delete_reply(id, messages, result),
-            Purpose::ReadReport(id, conv, up_to) => {
-                self.on_read_report_reply(id, &conv, up_to, result)
-            }
-            Purpose::ReadReceipt(id) => self.on_read_receipt_reply(id, result),
-            Purpose::ExtSet(id, call) => self.on_ext_set_reply(id, *call, frame, result),
-            Purpose::ExtGet(id, fetch) => self.on_ext_get_reply(now, id, *fetch, frame, result),
-            Purpose::Roam(id, call) => self.on_roam_reply(now, id, *call, frame, result),
-            Purpose::PeerReadTime(id, call) => {
-                self.on_peer_read_time_reply(id, *call, frame, result)
-            }
-            Purpose::Conv(op) => self.on_conv_reply(now, op, result, frame),
-            Purpose::PurchaseBits => {
-                let reply = super::conv_api::parse_reply(result, frame);
-                self.on_purchase_bits_reply(now, reply);
-            }
-        }
-    }
-
-    fn on_sync_page(&mut self, now: Instant, reply: GetMsgReply) {
-        let received = reply
-            .msg_list
-            .iter()
-            .map(|w| self.wire_to_message(w))
-            .collect();
-        self.deliver_received(received);
-        let progressed = !reply.cookie.is_empty() && reply.cookie != self.sync_cookie;
-        if !reply.cookie.is_empty() {
-            self.sync_cookie = reply.cookie;
-        }
-        self.sync_flag = reply.sync_flag;
-        // Notifications queued while no instance took their push, after
-        // the page's messages (which they may name).
-        self.apply_push_events(now, &reply.event_array);
-        // The unread counts the server computed (after the page's messages).
-        self.conv_sync_page(
-            &reply.c2c_pair_unread_count,
-            reply.sync_flag == SyncFlag::DONE,
-        );
-        // More pages follow: ask with the cookie. The last page, when it
-        // carried messages, is confirmed the same way: a request with its
-        // cookie tells the server the page arrived (so it stops keeping
-        // those messages for the next login), and its answer is normally
-        // empty. Only a cookie that moved asks again, so a server that
-        // repeats itself cannot make this loop.
-        let confirm = reply.sync_flag == SyncFlag::DONE && !reply.msg_list.is_empty() && progressed;
-        if (reply.sync_flag != SyncFlag::DONE || confirm) && !self.sync_cookie.is_empty() {
-            self.start_sync(now);
-        }
+        pending.purpose.on_reply(self, now, status, frame);
     }
 
     pub(crate) fn wire_to_message(&self, wire: &crate::proto::WireMessage) -> Message {
-        let me = match &self.session {
-            Session::Ready(r) => r.user_id.as_str(),
-            _ => "",
-        };
-        Message::from_wire(wire, me)
+        Message::from_wire(wire, self.session.user().unwrap_or_default())
     }
 
     /// Keep the messages not seen before, in order.
     fn accept_messages(&mut self, messages: Vec<Message>) -> Vec<Message> {
-        let owner = self.login_user().unwrap_or_default().to_owned();
+        let owner = self.current_user();
         let mut fresh = Vec::with_capacity(messages.len());
         for m in messages {
             if self.messages.insert_new(&owner, m.clone()) {
@@ -324,7 +220,7 @@ impl Client {
 
     /// Keep the messages not seen before and emit them in one
     /// MESSAGE_RECEIVED.
-    fn deliver_received(&mut self, received: Vec<Message>) {
+    pub(super) fn deliver_received(&mut self, received: Vec<Message>) {
         if received.is_empty() {
             return;
         }

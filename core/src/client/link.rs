@@ -4,10 +4,12 @@ use std::time::Instant;
 
 use rand_core::RngCore;
 
+use super::backoff::Backoff;
 use super::timer::Timer;
 use super::{Client, ConnId, DisconnectReason, Transmit};
 use crate::event::Event;
 use crate::types::NetState;
+use crate::wire::Limits;
 
 /// WebSocket close code for "this client abandons a dead link".
 pub(crate) const CLOSE_ABANDON: u16 = 4001;
@@ -32,17 +34,64 @@ pub(crate) enum Link {
     },
 }
 
+/// The link and what it takes to (re)connect: owned by the client, read
+/// and changed only by this module's methods.
+#[derive(Debug)]
+pub(crate) struct Net {
+    /// The server URLs tried in turn (`…/binfo` is appended).
+    bases: Vec<String>,
+    /// The `instanceid` of the connect URL.
+    instance_id: String,
+    /// Bounds on what a frame from the server may be.
+    limits: Limits,
+    link: Link,
+    /// The ID of the next connection.
+    next_conn: u64,
+    backoff: Backoff,
+    /// The state last reported with NET_STATE_CHANGE.
+    state: NetState,
+}
+
+impl Net {
+    pub(crate) fn new(bases: Vec<String>, instance_id: String, backoff: Backoff) -> Net {
+        Net {
+            bases,
+            instance_id,
+            limits: Limits::default(),
+            link: Link::Idle,
+            next_conn: 0,
+            backoff,
+            state: NetState::Connected,
+        }
+    }
+
+    /// The state last reported with NET_STATE_CHANGE.
+    pub(crate) fn state(&self) -> NetState {
+        self.state
+    }
+
+    /// The `instanceid` sent in the connect URL.
+    pub(crate) fn instance_id(&self) -> &str {
+        &self.instance_id
+    }
+
+    /// Bounds on what a frame from the server may be.
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.limits
+    }
+}
+
 impl Client {
     /// The open connection, if any.
     pub(crate) fn open_conn(&self) -> Option<ConnId> {
-        match self.link {
+        match self.net.link {
             Link::Open { conn, .. } => Some(conn),
             _ => None,
         }
     }
 
     fn current_conn(&self) -> Option<ConnId> {
-        match self.link {
+        match self.net.link {
             Link::Open { conn, .. } | Link::Connecting { conn, .. } => Some(conn),
             _ => None,
         }
@@ -51,12 +100,12 @@ impl Client {
     /// Whether the client needs a link: a user is logged in or logging in,
     /// or requests wait to go out.
     pub(crate) fn wants_link(&self) -> bool {
-        !self.destroyed && (self.session.wants_link() || self.requests.len() > 0)
+        self.session.wants_link() || self.requests.len() > 0
     }
 
     /// Start connecting now if nothing is in progress.
     pub(crate) fn ensure_link(&mut self, now: Instant) {
-        if matches!(self.link, Link::Idle) {
+        if matches!(self.net.link, Link::Idle) {
             self.set_net_state(NetState::Connecting);
             self.start_connect(now);
         }
@@ -64,44 +113,50 @@ impl Client {
 
     pub(crate) fn start_connect(&mut self, _now: Instant) {
         self.timers.stop(Timer::Reconnect);
-        let conn = ConnId(self.next_conn);
-        self.next_conn += 1;
-        let base = match self.bases.len() {
+        let conn = ConnId(self.net.next_conn);
+        self.net.next_conn += 1;
+        let base = match self.net.bases.len() {
             0 => String::new(),
-            n => self.bases[(self.stats.connect_attempts % n as u64) as usize].clone(),
+            n => self.net.bases[(self.stats.connect_attempts % n as u64) as usize].clone(),
         };
         self.stats.connect_attempts += 1;
         let random = (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
         let url = format!(
             "{base}/binfo?sdkappid={}&instanceid={}&random={random}&platform=7&host=unknown&version=-1&sdkversion=tcchat-{}&compress=gzip",
             self.opts.sdk_app_id,
-            self.instance_id,
+            self.net.instance_id,
             env!("CARGO_PKG_VERSION"),
         );
         if self.log_enabled(0) {
             tracing::debug!(%url, conn = conn.0, "connecting");
         }
-        self.link = Link::Connecting { conn };
-        self.transmits.push_back(Transmit::Connect { conn, url });
+        self.net.link = Link::Connecting { conn };
+        self.out.transmit(Transmit::Connect { conn, url });
+    }
+
+    /// Let go of the link for good (destroy): close the socket, if any,
+    /// with `code`.
+    pub(crate) fn release_link(&mut self, code: u16) {
+        if let Some(conn) = self.current_conn() {
+            self.out.transmit(Transmit::Close { conn, code });
+        }
+        self.net.link = Link::Idle;
     }
 
     /// The driver opened connection `conn`.
     pub fn handle_connected(&mut self, now: Instant, conn: ConnId) {
-        if self.destroyed {
-            return;
-        }
-        match self.link {
+        match self.net.link {
             Link::Connecting { conn: c } if c == conn => {}
             _ => {
                 // A socket we no longer want.
-                self.transmits.push_back(Transmit::Close {
+                self.out.transmit(Transmit::Close {
                     conn,
                     code: CLOSE_ABANDON,
                 });
                 return;
             }
         }
-        self.link = Link::Open {
+        self.net.link = Link::Open {
             conn,
             opened_at: now,
             ping: None,
@@ -115,7 +170,7 @@ impl Client {
 
     /// The driver lost (or failed to open) connection `conn`.
     pub fn handle_disconnected(&mut self, now: Instant, conn: ConnId, reason: DisconnectReason) {
-        if self.destroyed || self.current_conn() != Some(conn) {
+        if self.current_conn() != Some(conn) {
             return;
         }
         if self.log_enabled(1) {
@@ -126,7 +181,7 @@ impl Client {
 
     /// The current link is gone (closed, failed, or declared dead).
     pub(crate) fn link_lost(&mut self, now: Instant) {
-        let was = std::mem::replace(&mut self.link, Link::Idle);
+        let was = std::mem::replace(&mut self.net.link, Link::Idle);
         self.timers.stop(Timer::PingIdle);
         self.timers.stop(Timer::PingTimeout);
         self.timers.stop(Timer::Hello);
@@ -135,7 +190,7 @@ impl Client {
         match was {
             Link::Open { opened_at, .. } => {
                 if now.saturating_duration_since(opened_at) >= self.opts.tuning.stable_after {
-                    self.backoff.reset();
+                    self.net.backoff.reset();
                 }
                 if self.wants_link() {
                     self.set_net_state(NetState::Connecting);
@@ -152,20 +207,18 @@ impl Client {
             }
             Link::Idle | Link::Waiting => {}
         }
-        if self.destroying.is_some() {
-            self.finish_destroy();
-        }
+        self.finish_destroy();
     }
 
     fn schedule_reconnect(&mut self, now: Instant) {
-        let delay = self.backoff.next_delay(&mut self.rng);
+        let delay = self.net.backoff.next_delay(&mut self.rng);
         if delay.is_zero() {
-            if self.net_state != NetState::Connecting {
+            if self.net.state != NetState::Connecting {
                 self.set_net_state(NetState::Connecting);
             }
             self.start_connect(now);
         } else {
-            self.link = Link::Waiting;
+            self.net.link = Link::Waiting;
             self.timers.set(Timer::Reconnect, now + delay);
         }
     }
@@ -173,25 +226,24 @@ impl Client {
     /// Abandon the open link (dead, or kicked) and close it with `code`.
     pub(crate) fn drop_link(&mut self, now: Instant, code: u16) {
         if let Some(conn) = self.current_conn() {
-            self.transmits.push_back(Transmit::Close { conn, code });
+            self.out.transmit(Transmit::Close { conn, code });
         }
         self.link_lost(now);
     }
 
     pub(crate) fn send_ping(&mut self, now: Instant) {
         let seq = self.alloc_seq();
-        let Link::Open { conn, ping, .. } = &mut self.link else {
+        let Link::Open { conn, ping, .. } = &mut self.net.link else {
             return;
         };
         *ping = Some(seq);
         let conn = *conn;
         let reqtime = self.clock.server_secs(now);
         let identity = self.session.identity();
-        if let Some(frame) =
-            self.encode_raw(crate::wire::servcmd::ALIVE, seq, reqtime, &identity, None)
-        {
-            self.transmits.push_back(Transmit::Send { conn, frame });
-        }
+        let empty = serde_json::Map::new();
+        let frame =
+            self.encode_request(crate::wire::servcmd::ALIVE, seq, reqtime, &identity, &empty);
+        self.out.transmit(Transmit::Send { conn, frame });
         self.timers.stop(Timer::PingIdle);
         self.timers
             .set(Timer::PingTimeout, now + self.opts.tuning.ping_timeout);
@@ -202,7 +254,7 @@ impl Client {
         self.timers.stop(Timer::PingTimeout);
         self.timers
             .set(Timer::PingIdle, now + self.opts.tuning.ping_idle);
-        if let Link::Open { ping, .. } = &mut self.link {
+        if let Link::Open { ping, .. } = &mut self.net.link {
             *ping = None;
         }
     }
@@ -214,7 +266,7 @@ impl Client {
                     self.set_net_state(NetState::Connecting);
                     self.start_connect(now);
                 } else {
-                    self.link = Link::Idle;
+                    self.net.link = Link::Idle;
                 }
             }
             Timer::PingIdle => self.send_ping(now),
@@ -230,8 +282,8 @@ impl Client {
 
     /// Emit NET_STATE_CHANGE if the state changes.
     pub(crate) fn set_net_state(&mut self, state: NetState) {
-        if self.net_state != state {
-            self.net_state = state;
+        if self.net.state != state {
+            self.net.state = state;
             self.emit(Event::NetStateChange { state });
         }
     }

@@ -5,6 +5,11 @@
 //! every input the driver drains [`Client::poll_transmit`],
 //! [`Client::poll_event`] and [`Client::poll_completion`], then sleeps until
 //! [`Client::poll_timeout`] or the next input.
+//!
+//! A command returns a [`RequestId<T>`]; its [`Completion`] carries the `T`,
+//! which [`Completion::take`] gives back typed. Each request is one type in
+//! its feature's module (what it sends, how its reply completes it, how it
+//! fails); `README.md` in this directory is the recipe for adding one.
 
 mod backoff;
 mod cache;
@@ -12,22 +17,28 @@ mod clock;
 mod compose;
 mod conv_api;
 mod conv_group_api;
+mod conv_group_sync;
 mod conv_groups;
 mod conv_list;
 mod conversations;
+mod created;
 mod extensions;
 mod features;
 mod history;
 mod inbound;
+mod lifecycle;
 mod link;
 mod msgops;
 mod outbound;
+mod outputs;
+mod reads;
 mod receipts;
 mod request;
+mod send;
 mod session;
+mod sync;
 mod timer;
 
-use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -38,15 +49,15 @@ use crate::error::{ChatError, ErrorCode};
 use crate::event::Event;
 use crate::model::Message;
 use crate::options::Options;
-use crate::types::{MessageStatus, NetState};
-use crate::wire::Limits;
+use crate::types::NetState;
 
 use backoff::Backoff;
 use cache::MessageCache;
 use clock::WallClock;
-use link::Link;
-pub use request::RequestId;
-use request::{Purpose, Requests};
+use lifecycle::Lifecycle;
+use outputs::Outputs;
+use request::Requests;
+pub use request::{AnyRequestId, Completion, Output, RequestId};
 use session::{LoggedOutReason, Session};
 use timer::TimerTable;
 
@@ -85,57 +96,6 @@ pub enum Transmit {
     },
 }
 
-/// The result of a user command.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Completion {
-    /// The command, as returned when it was issued.
-    pub id: RequestId,
-    /// Its outcome.
-    pub result: Result<Response, ChatError>,
-}
-
-/// A successful command's data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Response {
-    /// `login` succeeded.
-    Login(LoginInfo),
-    /// `logout` completed.
-    Logout,
-    /// `send_message` succeeded: the message as sent (status `success`,
-    /// `time` from the server).
-    MessageSent(Box<Message>),
-    /// `destroy` completed: SDK_DESTROY has been emitted.
-    Destroyed,
-    /// `revoke_message` succeeded: the message, `is_revoked` set.
-    MessageRevoked(Box<Message>),
-    /// `modify_message` succeeded: the message as the server now holds it
-    /// (`is_modified`, the new `version`).
-    MessageModified(Box<Message>),
-    /// `delete_message` succeeded: the messages, `is_deleted` set.
-    MessagesDeleted(Vec<Message>),
-    /// `set_message_read` succeeded.
-    MessageRead,
-    /// `send_message_read_receipt` succeeded.
-    ReadReceiptSent,
-    /// `set_message_extensions` / `delete_message_extensions` completed:
-    /// one result per key (`code` 0, or that key's failure).
-    ExtensionsSet(Vec<crate::model::ExtensionResult>),
-    /// `get_message_extensions` succeeded: the keys with a value.
-    Extensions(Vec<crate::model::MessageExtension>),
-    /// `get_message_list` succeeded: one page.
-    MessageList(Box<crate::model::MessageListResult>),
-    /// `delete_conversation` or `pin_conversation` succeeded: the
-    /// conversation's ID (`{conversationID}`).
-    ConversationId(String),
-    /// `create_conversation_group`, `add_conversations_to_group` or
-    /// `delete_conversations_from_group` completed: which conversations
-    /// the server applied it to.
-    ConversationGroup(crate::model::ConversationGroupResult),
-    /// `rename_conversation_group` or `delete_conversation_group`
-    /// succeeded.
-    ConversationGroupChanged,
-}
-
 /// What `login` resolves with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoginInfo {
@@ -149,6 +109,7 @@ pub struct LoginInfo {
 
 /// Why the driver reports a connection as gone.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DisconnectReason {
     /// Connecting failed (refused, DNS, TLS, handshake).
     ConnectFailed(String),
@@ -193,45 +154,26 @@ pub struct Stats {
 /// ```
 pub struct Client {
     opts: Options,
-    bases: Vec<String>,
-    instance_id: String,
     rng: Xoshiro256PlusPlus,
     clock: WallClock,
-    limits: Limits,
     log_level: u8,
 
-    link: Link,
-    next_conn: u64,
-    backoff: Backoff,
-    net_state: NetState,
+    net: link::Net,
     timers: TimerTable,
 
     session: Session,
-    ready_reported: bool,
-    destroying: Option<RequestId>,
-    destroyed: bool,
+    lifecycle: Lifecycle,
 
     requests: Requests,
-    next_seq: u64,
-    next_request: u64,
-    next_msg_seq: u64,
 
     messages: MessageCache,
     /// The conversation list, unread counts and conversation groups.
     convs: conversations::Conversations,
     /// The application's purchase bits for this session.
     features: features::Features,
-    /// The user whose messages `created` holds (and whose cached messages
-    /// `find_message` shows after a logout).
-    cache_owner: Option<String>,
-    created: HashMap<String, Message>,
-    created_order: VecDeque<String>,
-    sync_cookie: String,
-    sync_flag: u32,
+    sync: sync::SyncState,
 
-    transmits: VecDeque<Transmit>,
-    events: VecDeque<Event>,
-    completions: VecDeque<Completion>,
+    out: Outputs,
     stats: Stats,
 }
 
@@ -242,9 +184,6 @@ impl Client {
     /// limit, measured as the reference server measures it); larger ones are
     /// refused with 80002 before anything is sent.
     pub const MAX_MESSAGE_BYTES: usize = 12 * 1024;
-
-    /// Highest request seq before it is re-randomized (as the official SDK).
-    const SEQ_WRAP: u64 = 0x8FFF_FFFF;
 
     /// A new client. `seed` drives every random choice (seq start, message
     /// randoms, backoff jitter, instance ID); `now` and `unix_ms` anchor the
@@ -257,36 +196,23 @@ impl Client {
         let next_msg_seq = u64::from(rng.next_u32() >> 1);
         let tuning = opts.tuning.clone();
         let mut client = Client {
-            bases: opts.connect_bases(),
-            instance_id,
             rng,
             clock: WallClock::new(now, unix_ms),
-            limits: Limits::default(),
             log_level: 1,
-            link: Link::Idle,
-            next_conn: 0,
-            backoff: Backoff::new(tuning.reconnect_base, tuning.reconnect_cap),
-            net_state: NetState::Connected,
+            net: link::Net::new(
+                opts.connect_bases(),
+                instance_id,
+                Backoff::new(tuning.reconnect_base, tuning.reconnect_cap),
+            ),
             timers: TimerTable::default(),
             session: Session::LoggedOut(LoggedOutReason::Never),
-            ready_reported: false,
-            destroying: None,
-            destroyed: false,
-            requests: Requests::default(),
-            next_seq,
-            next_request: 1,
-            next_msg_seq,
-            messages: MessageCache::new(tuning.max_cached_messages),
+            lifecycle: Lifecycle::Running,
+            requests: Requests::new(next_seq),
+            messages: MessageCache::new(tuning.max_cached_messages, next_msg_seq),
             convs: conversations::Conversations::default(),
             features: features::Features::default(),
-            cache_owner: None,
-            created: HashMap::new(),
-            created_order: VecDeque::new(),
-            sync_cookie: String::new(),
-            sync_flag: 0,
-            transmits: VecDeque::new(),
-            events: VecDeque::new(),
-            completions: VecDeque::new(),
+            sync: sync::SyncState::default(),
+            out: Outputs::default(),
             stats: Stats::default(),
             opts,
         };
@@ -298,7 +224,7 @@ impl Client {
 
     /// The next network action.
     pub fn poll_transmit(&mut self) -> Option<Transmit> {
-        self.transmits.pop_front()
+        self.out.next_transmit()
     }
 
     /// The next event for listeners.
@@ -309,19 +235,16 @@ impl Client {
     /// queued after the events those inputs produced.
     pub fn poll_event(&mut self) -> Option<Event> {
         self.flush_conv_events();
-        self.events.pop_front()
+        self.out.next_event()
     }
 
     /// The next finished command.
     pub fn poll_completion(&mut self) -> Option<Completion> {
-        self.completions.pop_front()
+        self.out.next_completion()
     }
 
     /// When [`handle_timeout`](Client::handle_timeout) must next be called.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        if self.destroyed {
-            return None;
-        }
         [self.timers.next(), self.requests.next_deadline()]
             .into_iter()
             .flatten()
@@ -342,26 +265,22 @@ impl Client {
 
     /// `isReady()`: logged in and usable.
     pub fn is_ready(&self) -> bool {
-        !self.destroyed && matches!(self.session, Session::Ready(_))
+        matches!(self.session, Session::Ready(_))
     }
 
     /// Whether `destroy` has completed.
     pub fn is_destroyed(&self) -> bool {
-        self.destroyed
+        self.lifecycle.is_destroyed()
     }
 
     /// The logged-in user's ID, if any.
     pub fn login_user(&self) -> Option<&str> {
-        match &self.session {
-            Session::Ready(r) => Some(&r.user_id),
-            Session::LoggingIn { user_id, .. } => Some(user_id),
-            Session::LoggedOut(_) => None,
-        }
+        self.session.user()
     }
 
     /// The network state last reported with NET_STATE_CHANGE.
     pub fn net_state(&self) -> NetState {
-        self.net_state
+        self.net.state()
     }
 
     /// `findMessage(id)`: a message this instance created, sent or received
@@ -369,11 +288,11 @@ impl Client {
     pub fn find_message(&self, id: &str) -> Option<&Message> {
         let owner = self
             .login_user()
-            .or(self.cache_owner.as_deref())
+            .or(self.messages.owner())
             .unwrap_or_default();
         self.messages
             .get(owner, id)
-            .or_else(|| self.created.get(id))
+            .or_else(|| self.messages.created().get(id))
     }
 
     /// Requests queued or in flight.
@@ -393,7 +312,7 @@ impl Client {
 
     /// The `instanceid` sent in the connect URL.
     pub fn instance_id(&self) -> &str {
-        &self.instance_id
+        self.net.instance_id()
     }
 
     // ----- inputs --------------------------------------------------------
@@ -405,20 +324,12 @@ impl Client {
 
     /// Timers due at `now` fire.
     pub fn handle_timeout(&mut self, now: Instant) {
-        if self.destroyed {
-            return;
-        }
+        // After destroy there are no timers and no requests left.
         while let Some(timer) = self.timers.pop_expired(now) {
             self.on_timer(now, timer);
-            if self.destroyed {
-                return;
-            }
         }
         while let Some(expired) = self.requests.take_expired(now) {
             self.on_request_timeout(now, expired);
-            if self.destroyed {
-                return;
-            }
         }
     }
 
@@ -440,71 +351,8 @@ impl Client {
         self.log_level
     }
 
-    // ----- messages ------------------------------------------------------
-
-    fn remember_created(&mut self, message: Message) {
-        self.created_order.push_back(message.id.clone());
-        self.created.insert(message.id.clone(), message);
-        while self.created_order.len() > self.opts.tuning.max_cached_messages {
-            if let Some(old) = self.created_order.pop_front() {
-                self.created.remove(&old);
-            }
-        }
-    }
-
-    /// `sendMessage(message)`: send a message this instance created. The
-    /// result arrives as a [`Completion`] with [`Response::MessageSent`].
-    pub fn send_message(
-        &mut self,
-        now: Instant,
-        message: &Message,
-    ) -> Result<RequestId, ChatError> {
-        self.require_ready("sendMessage")?;
-        let Some(created) = self.created.get(&message.id).cloned() else {
-            let owner = self.login_user().unwrap_or_default();
-            let code = if self.messages.get(owner, &message.id).is_some() {
-                ErrorCode::MSG_ONPROGRESS_ERR
-            } else {
-                ErrorCode::MSG_INSTANCE_REQUIRED
-            };
-            return Err(self.api_error(
-                code,
-                "the message was not created by this instance, or was already sent",
-            ));
-        };
-        if created.status != MessageStatus::Unsent && created.status != MessageStatus::Fail {
-            return Err(self.api_error(
-                ErrorCode::MSG_ONPROGRESS_ERR,
-                "the message is already being sent",
-            ));
-        }
-        self.check_capacity()?;
-        let mut sending = created;
-        sending.status = MessageStatus::Sending;
-        self.created.insert(sending.id.clone(), sending.clone());
-        let body = crate::proto::SendMsgRequest {
-            from_account: sending.from.clone(),
-            to_account: sending.to.clone(),
-            msg_seq: sending.sequence,
-            msg_random: sending.random,
-            msg_body: vec![sending.payload.to_elem()],
-            msg_client_time: sending.client_time,
-            cloud_custom_data: sending.cloud_custom_data.clone(),
-            is_need_read_receipt: u8::from(sending.need_read_receipt),
-            support_message_extension: u8::from(sending.is_support_extension),
-            ..Default::default()
-        };
-        Ok(
-            self.enqueue_command(now, crate::wire::servcmd::SEND_C2C, &body, |id| {
-                Purpose::Send(id, Box::new(sending))
-            }),
-        )
-    }
-
-    fn next_request_id(&mut self) -> RequestId {
-        let id = RequestId(self.next_request);
-        self.next_request += 1;
-        id
+    fn next_request_id<T>(&mut self) -> RequestId<T> {
+        self.requests.next_id()
     }
 
     fn check_capacity(&mut self) -> Result<(), ChatError> {
@@ -523,23 +371,20 @@ impl Client {
     /// the official SDK does.
     fn api_error(&mut self, code: ErrorCode, message: impl Into<String>) -> ChatError {
         let err = ChatError::new(code, message);
-        if !self.destroyed {
-            self.events.push_back(Event::Error {
-                code: err.code,
-                message: err.message.clone(),
-            });
-        }
+        self.emit(Event::Error {
+            code: err.code,
+            message: err.message.clone(),
+        });
         err
     }
 
-    fn complete(&mut self, id: RequestId, result: Result<Response, ChatError>) {
-        self.completions.push_back(Completion { id, result });
+    /// Finish the command `id` with its typed result.
+    fn complete<T: Output>(&mut self, id: RequestId<T>, result: Result<T, ChatError>) {
+        self.out.complete(Completion::new(id, result));
     }
 
     fn emit(&mut self, event: Event) {
-        if !self.destroyed {
-            self.events.push_back(event);
-        }
+        self.out.emit(event);
     }
 
     fn log_enabled(&self, level: u8) -> bool {

@@ -1,10 +1,8 @@
 //! C2C message operations: revoke (`openim.msgwithdraw`), modify
-//! (`openim.modify_c2c_msg`), delete (`openim.delete_c2c_msg_ramble`) and
-//! the read report (`openim.msgreaded`), with the pushes that tell the peer
-//! and the user's other instances: `WithdrawC2cMsgNotify` (MESSAGE_REVOKED),
-//! `C2cMsgModNotifys` (MESSAGE_MODIFIED), `C2cReadedReceipt`
-//! (MESSAGE_READ_BY_PEER) and `ReadC2cMsgNotify` (read on another
-//! instance).
+//! (`openim.modify_c2c_msg`) and delete (`openim.delete_c2c_msg_ramble`),
+//! with the pushes that tell the peer and the user's other instances:
+//! `WithdrawC2cMsgNotify` (MESSAGE_REVOKED) and `C2cMsgModNotifys`
+//! (MESSAGE_MODIFIED). The read report is in `reads.rs`.
 //!
 //! Who learns what, as the official SDK: the operator from its reply (no
 //! MESSAGE_REVOKED for one's own revoke; MESSAGE_MODIFIED for one's own
@@ -15,17 +13,16 @@
 
 use std::time::Instant;
 
-use super::request::Purpose;
-use super::{Client, RequestId, Response};
+use super::request::Request;
+use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode, ErrorData};
 use crate::event::Event;
 use crate::model::{c2c_id, payload_of, Message};
 use crate::proto::msgops::{
-    C2cMsgReaded, C2cMsgReadedItem, DeleteMsgRequest, ModifyReply, ModifyRequest, MsgReadedRequest,
-    MsgRef, ReadSyncNotify, ReadedReceiptNotify, WithdrawNotify, WithdrawRequest,
+    DeleteMsgRequest, ModifyReply, ModifyRequest, MsgRef, WithdrawNotify, WithdrawRequest,
 };
 use crate::proto::{ModNotify, MsgElem};
-use crate::types::{ConversationType, Flow, MessageStatus};
+use crate::types::{ConversationType, MessageStatus};
 use crate::wire::{servcmd, Frame};
 
 impl Client {
@@ -33,11 +30,6 @@ impl Client {
     pub const MAX_DELETE_MESSAGES: usize = 30;
 
     // ----- shared checks ---------------------------------------------------
-
-    /// The user whose messages the store shows now.
-    pub(crate) fn owner(&self) -> String {
-        self.login_user().unwrap_or_default().to_owned()
-    }
 
     /// The held copy of `message`, for an operation on it: the user must be
     /// ready (2024/3000/3005), the message C2C (2106), held by this instance
@@ -55,11 +47,11 @@ impl Client {
                 format!("{api}: only C2C messages are supported yet"),
             ));
         }
-        let owner = self.owner();
+        let owner = self.current_user();
         match self.messages.get(&owner, &message.id) {
             Some(held) if held.status == MessageStatus::Success => Ok(held.clone()),
             Some(_) => Err(self.api_error(not_sent, format!("{api}: the message was not sent"))),
-            None if self.created.contains_key(&message.id) => Err(self.api_error(
+            None if self.messages.created().contains(&message.id) => Err(self.api_error(
                 not_sent,
                 format!("{api}: the message has not been sent yet"),
             )),
@@ -89,13 +81,13 @@ impl Client {
     // ----- revoke ----------------------------------------------------------
 
     /// `revokeMessage(message)`: revoke a sent C2C message. Completes with
-    /// [`Response::MessageRevoked`] (`is_revoked` set); the peer and the
+    /// the message (`is_revoked` set); the peer and the
     /// user's other instances get MESSAGE_REVOKED, this instance does not.
     pub fn revoke_message(
         &mut self,
         now: Instant,
         message: &Message,
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<Message>, ChatError> {
         let held = self.held_for_op("revokeMessage", message, ErrorCode::MSG_REVOKE_FAIL)?;
         self.check_capacity()?;
         let body = WithdrawRequest {
@@ -108,15 +100,16 @@ impl Client {
             },
         };
         Ok(
-            self.enqueue_command(now, servcmd::MSG_WITHDRAW, &body, |id| {
-                Purpose::Revoke(id, Box::new(held))
+            self.enqueue_command(now, servcmd::MSG_WITHDRAW, &body, |id| RevokeMessage {
+                id,
+                message: Box::new(held),
             }),
         )
     }
 
     pub(crate) fn on_revoke_reply(
         &mut self,
-        id: RequestId,
+        id: RequestId<Message>,
         message: Message,
         result: Result<(), ChatError>,
     ) {
@@ -124,7 +117,7 @@ impl Client {
             self.complete(id, Err(err));
             return;
         }
-        let owner = self.owner();
+        let owner = self.current_user();
         let revoker = owner.clone();
         let revoke = |m: &mut Message| {
             m.is_revoked = true;
@@ -141,14 +134,14 @@ impl Client {
                 m
             }
         };
-        self.complete(id, Ok(Response::MessageRevoked(Box::new(revoked))));
+        self.complete(id, Ok(revoked));
     }
 
     /// `WithdrawC2cMsgNotify`: messages revoked by the peer or by another
     /// instance of this user. Matched by conversation, sequence and random
     /// (as the official SDK).
     pub(crate) fn on_withdraw_notify(&mut self, now: Instant, notify: &WithdrawNotify) {
-        let owner = self.owner();
+        let owner = self.current_user();
         let mut revoked = Vec::new();
         for info in &notify.c2c_withdraw_info_array {
             let peer = if info.msg.from_account == owner {
@@ -208,14 +201,14 @@ impl Client {
     /// `modifyMessage(message)`: replace a sent C2C message's payload and
     /// `cloud_custom_data` with those of `message`. The server checks the
     /// version this instance holds; on success this instance emits
-    /// MESSAGE_MODIFIED and completes with [`Response::MessageModified`]; on
+    /// MESSAGE_MODIFIED and completes with the message as the server now holds it; on
     /// a conflict it applies the server's version (MESSAGE_MODIFIED) and
     /// fails with 2480 carrying that version.
     pub fn modify_message(
         &mut self,
         now: Instant,
         message: &Message,
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<Message>, ChatError> {
         let held = self.held_for_op("modifyMessage", message, ErrorCode::INVALID_OPERATION)?;
         self.check_payload_size(&message.payload)?;
         if message.cloud_custom_data.len() > Self::MAX_MESSAGE_BYTES {
@@ -238,9 +231,12 @@ impl Client {
             msg_body: vec![message.payload.to_elem()],
             cloud_custom_data: message.cloud_custom_data.clone(),
         };
-        Ok(self.enqueue_command(now, servcmd::MODIFY_C2C, &body, |id| {
-            Purpose::Modify(id, Box::new(held))
-        }))
+        Ok(
+            self.enqueue_command(now, servcmd::MODIFY_C2C, &body, |id| ModifyMessage {
+                id,
+                message: Box::new(held),
+            }),
+        )
     }
 
     /// Apply a version of a held message (from a modify reply or push) if
@@ -253,7 +249,7 @@ impl Client {
         cloud_custom_data: &str,
         version: u64,
     ) -> (Message, bool) {
-        let owner = self.owner();
+        let owner = self.current_user();
         let apply = |m: &mut Message| {
             m.payload = payload_of(body);
             m.msg_type = m.payload.msg_type().to_owned();
@@ -279,7 +275,7 @@ impl Client {
 
     pub(crate) fn on_modify_reply(
         &mut self,
-        id: RequestId,
+        id: RequestId<Message>,
         message: Message,
         frame: &Frame,
         result: Result<(), ChatError>,
@@ -332,7 +328,7 @@ impl Client {
             .with_data(ErrorData::Message(Box::new(now_held)));
             self.complete(id, Err(err));
         } else {
-            self.complete(id, Ok(Response::MessageModified(Box::new(now_held))));
+            self.complete(id, Ok(now_held));
         }
     }
 
@@ -340,7 +336,7 @@ impl Client {
     /// instance of this user; applied when the version is newer than the
     /// one held.
     pub(crate) fn on_modify_notifies(&mut self, notifies: &[ModNotify]) {
-        let owner = self.owner();
+        let owner = self.current_user();
         let mut modified = Vec::new();
         for n in notifies {
             let peer = if n.from_account == owner {
@@ -388,13 +384,13 @@ impl Client {
     /// `deleteMessage(messageList)`: delete sent or received messages of one
     /// C2C conversation from this user's history (at most
     /// [`MAX_DELETE_MESSAGES`](Client::MAX_DELETE_MESSAGES)). Completes with
-    /// [`Response::MessagesDeleted`] (`is_deleted` set); they leave the
+    /// the messages (`is_deleted` set); they leave the
     /// store. No other instance is told (as the official SDK).
     pub fn delete_message(
         &mut self,
         now: Instant,
         messages: &[Message],
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<Vec<Message>>, ChatError> {
         const API: &str = "deleteMessage";
         self.require_ready(API)?;
         if messages.is_empty() || messages.len() > Self::MAX_DELETE_MESSAGES {
@@ -424,18 +420,21 @@ impl Client {
         }
         self.check_capacity()?;
         let body = DeleteMsgRequest {
-            from_account: self.owner(),
+            from_account: self.current_user(),
             to_account: held[0].peer().to_owned(),
             msg_key_list: held.iter().map(Message::msg_key).collect(),
         };
-        Ok(self.enqueue_command(now, servcmd::DELETE_C2C, &body, |id| {
-            Purpose::Delete(id, held)
-        }))
+        Ok(
+            self.enqueue_command(now, servcmd::DELETE_C2C, &body, |id| DeleteMessages {
+                id,
+                messages: held,
+            }),
+        )
     }
 
     pub(crate) fn on_delete_reply(
         &mut self,
-        id: RequestId,
+        id: RequestId<Vec<Message>>,
         messages: Vec<Message>,
         result: Result<(), ChatError>,
     ) {
@@ -443,7 +442,7 @@ impl Client {
             self.complete(id, Err(err));
             return;
         }
-        let owner = self.owner();
+        let owner = self.current_user();
         let mut deleted = Vec::with_capacity(messages.len());
         for m in messages {
             let mut gone = self.messages.remove(&owner, &m.id).unwrap_or(m);
@@ -451,137 +450,90 @@ impl Client {
             self.conv_message_changed(&gone);
             deleted.push(gone);
         }
-        self.complete(id, Ok(Response::MessagesDeleted(deleted)));
+        self.complete(id, Ok(deleted));
+    }
+}
+
+/// `openim.msgwithdraw` for `revoke_message`: the message as held when
+/// asked.
+#[derive(Debug)]
+struct RevokeMessage {
+    id: RequestId<Message>,
+    message: Box<Message>,
+}
+
+impl Request for RevokeMessage {
+    fn is_change(&self) -> bool {
+        true
     }
 
-    // ----- read report -----------------------------------------------------
-
-    /// `setMessageRead({conversationID})`: report a C2C conversation read up
-    /// to its newest message (`LastedMsgTime`: the newer of the newest
-    /// message held and the conversation list's last message; the server
-    /// time now only when neither is known), with `Receipt: 1` so the peer
-    /// gets MESSAGE_READ_BY_PEER. On the reply the held incoming messages up
-    /// to that time become `is_read`. Completes with
-    /// [`Response::MessageRead`].
-    pub fn set_message_read(
-        &mut self,
-        now: Instant,
-        conversation_id: &str,
-    ) -> Result<RequestId, ChatError> {
-        const API: &str = "setMessageRead";
-        self.require_ready(API)?;
-        let peer = self.check_conversation_id(API, conversation_id)?;
-        self.check_capacity()?;
-        let owner = self.owner();
-        // The newest message's server time: the newer of what is held and
-        // the conversation list's last message (from `page_get`, which is
-        // all a new login knows before it holds anything); the clock only
-        // when neither knows one.
-        // A guess from the clock could fall behind the server's read time
-        // after a clock jump, and the server keeps read times from going
-        // back, so the local count would say 0 while the server's does not
-        // (found by the simulation, seed 13638 of profile `messages`).
-        let held = self
-            .messages
-            .newest_in(&owner, conversation_id)
-            .map(|m| m.time)
-            .unwrap_or(0);
-        let listed = self
-            .convs
-            .get(conversation_id)
-            .map(|e| e.last_time())
-            .unwrap_or(0);
-        let up_to = match held.max(listed) {
-            0 => self.clock.server_secs(now),
-            t => t,
-        };
-        let body = MsgReadedRequest {
-            c2c_msg_readed: C2cMsgReaded {
-                cookie: String::new(),
-                c2c_msg_readed_item: vec![C2cMsgReadedItem {
-                    to_account: peer,
-                    lasted_msg_time: up_to,
-                    receipt: 1,
-                }],
-            },
-        };
-        Ok(self.enqueue_command(now, servcmd::MSG_READED, &body, |id| {
-            Purpose::ReadReport(id, conversation_id.to_owned(), up_to)
-        }))
-    }
-
-    pub(crate) fn on_read_report_reply(
-        &mut self,
-        id: RequestId,
-        conversation_id: &str,
-        up_to: u64,
-        result: Result<(), ChatError>,
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        _frame: &Frame,
     ) {
-        if let Err(err) = result {
-            self.complete(id, Err(err));
-            return;
-        }
-        self.mark_read(conversation_id, up_to);
-        self.complete(id, Ok(Response::MessageRead));
+        client.on_revoke_reply(self.id, *self.message, status);
     }
 
-    /// The user read a conversation up to `up_to` (here or on another
-    /// instance): held incoming messages up to then become `is_read`.
-    fn mark_read(&mut self, conversation_id: &str, up_to: u64) {
-        let owner = self.owner();
-        let ids: Vec<String> = self
-            .messages
-            .messages_in(&owner, conversation_id)
-            .filter(|m| m.flow == Flow::In && !m.is_read && m.time <= up_to)
-            .map(|m| m.id.clone())
-            .collect();
-        for id in ids {
-            self.change_message(&owner, &id, |m| m.is_read = true);
-        }
-        self.conv_read(conversation_id, up_to);
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
+    }
+}
+
+/// `openim.modify_c2c_msg` for `modify_message`: the message as held when
+/// asked.
+#[derive(Debug)]
+struct ModifyMessage {
+    id: RequestId<Message>,
+    message: Box<Message>,
+}
+
+impl Request for ModifyMessage {
+    fn is_change(&self) -> bool {
+        true
     }
 
-    /// `ReadC2cMsgNotify`: another instance of this user read conversations.
-    pub(crate) fn on_read_sync_notify(&mut self, notify: &ReadSyncNotify) {
-        for pair in &notify.uin_pair_read_array {
-            if pair.from_account.is_empty() {
-                continue;
-            }
-            let conv = c2c_id(&pair.from_account);
-            self.mark_read(&conv, pair.last_read_time);
-        }
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        client.on_modify_reply(self.id, *self.message, frame, status);
     }
 
-    /// `C2cReadedReceipt`: the peer `To_Account` read this user's messages
-    /// up to `LastReadTime`: MESSAGE_READ_BY_PEER with each held outgoing
-    /// message up to then that was not peer-read yet.
-    pub(crate) fn on_readed_receipt(&mut self, notify: &ReadedReceiptNotify) {
-        let Some(up_to) = notify
-            .uin_pair_read_array
-            .iter()
-            .map(|p| p.last_read_time)
-            .max()
-        else {
-            return;
-        };
-        if notify.to_account.is_empty() {
-            return;
-        }
-        let owner = self.owner();
-        let conv = c2c_id(&notify.to_account);
-        let ids: Vec<String> = self
-            .messages
-            .messages_in(&owner, &conv)
-            .filter(|m| m.flow == Flow::Out && !m.is_peer_read && m.time <= up_to)
-            .map(|m| m.id.clone())
-            .collect();
-        let mut read = Vec::with_capacity(ids.len());
-        for id in ids {
-            read.extend(self.change_message(&owner, &id, |m| m.is_peer_read = true));
-        }
-        self.conv_peer_read(&conv, up_to);
-        if !read.is_empty() {
-            self.emit(Event::MessageReadByPeer(read));
-        }
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
+    }
+}
+
+/// `openim.delete_c2c_msg_ramble` for `delete_message`: the messages as
+/// held when asked.
+#[derive(Debug)]
+struct DeleteMessages {
+    id: RequestId<Vec<Message>>,
+    messages: Vec<Message>,
+}
+
+impl Request for DeleteMessages {
+    fn is_change(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        _frame: &Frame,
+    ) {
+        client.on_delete_reply(self.id, self.messages, status);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
     }
 }

@@ -4,53 +4,44 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use serde::Serialize;
-use serde_json::value::RawValue;
 
-use super::request::{Pending, Purpose, RequestId};
+use super::request::{LoginKind, Output, Pending, Request, RequestId};
 use super::session::Session;
 use super::{Client, Transmit};
 use crate::wire::{encode, Head, HeadIdentity};
 
 impl Client {
     pub(crate) fn alloc_seq(&mut self) -> u64 {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        if self.next_seq > Self::SEQ_WRAP {
-            use rand_core::RngCore;
-            self.next_seq = self.rng.next_u64() % 100_000_000;
-        }
-        seq
+        self.requests.alloc_seq(&mut self.rng)
     }
 
-    /// Encode one request frame. `body` is raw JSON (`None` for `{}`).
-    pub(crate) fn encode_raw(
+    /// Encode one request frame (`body` may be already serialized JSON, a
+    /// `serde_json::value::RawValue`).
+    pub(crate) fn encode_request<B: Serialize + ?Sized>(
         &self,
         servcmd: &str,
         seq: u64,
         reqtime: u64,
         identity: &HeadIdentity,
-        body: Option<&RawValue>,
-    ) -> Option<Bytes> {
+        body: &B,
+    ) -> Bytes {
         let head = Head::request(self.opts.sdk_app_id, identity, servcmd, seq, reqtime);
-        Some(match body {
-            Some(raw) => encode(&head, raw),
-            None => encode(&head, &serde_json::Map::new()),
-        })
+        encode(&head, body)
     }
 
     /// Queue the request of a user command under a new [`RequestId`],
     /// with the request timeout; returns the ID. The command checks
     /// capacity (`check_capacity`) itself, before any side effect.
-    pub(crate) fn enqueue_command<B: Serialize + ?Sized>(
+    pub(crate) fn enqueue_command<T: Output, B: Serialize + ?Sized, R: Request>(
         &mut self,
         now: Instant,
         servcmd: &'static str,
         body: &B,
-        purpose: impl FnOnce(RequestId) -> Purpose,
-    ) -> RequestId {
+        request: impl FnOnce(RequestId<T>) -> R,
+    ) -> RequestId<T> {
         let id = self.next_request_id();
         let timeout = self.opts.tuning.request_timeout;
-        self.enqueue(now, servcmd, body, timeout, purpose(id));
+        self.enqueue(now, servcmd, body, timeout, request(id));
         id
     }
 
@@ -61,11 +52,13 @@ impl Client {
         servcmd: &'static str,
         body: &B,
         timeout: Duration,
-        purpose: Purpose,
+        request: impl Request,
     ) {
-        let json = serde_json::to_string(body).unwrap_or_else(|_| "{}".to_owned());
-        let body = RawValue::from_string(json)
-            .unwrap_or_else(|_| RawValue::from_string("{}".to_owned()).unwrap_or_default());
+        // Request bodies are the SDK's own plain structs with string keys:
+        // serializing one cannot fail, and if a new one could, that is a
+        // bug to see at once rather than a request sent as `{}`.
+        let body = serde_json::value::to_raw_value(body)
+            .expect("a request body is a plain struct and always serializes");
         let seq = self.alloc_seq();
         self.requests.push(Pending {
             seq,
@@ -73,7 +66,7 @@ impl Client {
             body,
             reqtime: self.clock.server_secs(now),
             deadline: now + timeout,
-            purpose,
+            purpose: Box::new(request),
             sent_on: None,
         });
         self.ensure_link(now);
@@ -81,10 +74,10 @@ impl Client {
     }
 
     /// The identity a request goes out with.
-    fn identity_for(&self, purpose: &Purpose) -> HeadIdentity {
-        match (purpose, &self.session) {
+    fn identity_for(&self, login: Option<LoginKind>) -> HeadIdentity {
+        match (login, &self.session) {
             (
-                Purpose::Login(_),
+                Some(LoginKind::First),
                 Session::LoggingIn {
                     user_id, user_sig, ..
                 },
@@ -92,10 +85,12 @@ impl Client {
                 identifier: user_id.clone(),
                 usersig: user_sig.clone(),
             },
-            (Purpose::Relogin { with_sig: true }, Session::Ready(r)) => HeadIdentity::UserSig {
-                identifier: r.user_id.clone(),
-                usersig: r.user_sig.clone(),
-            },
+            (Some(LoginKind::Again { with_sig: true }), Session::Ready(r)) => {
+                HeadIdentity::UserSig {
+                    identifier: r.user_id.clone(),
+                    usersig: r.user_sig.clone(),
+                }
+            }
             _ => self.session.identity(),
         }
     }
@@ -110,23 +105,17 @@ impl Client {
         let live = self.session.is_live();
         let mut out = Vec::new();
         for p in self.requests.iter_mut() {
-            if p.sent_on == Some(conn) || (p.purpose.needs_session() && !live) {
+            let login = p.purpose.login();
+            if p.sent_on == Some(conn) || (login.is_none() && !live) {
                 continue;
             }
             p.sent_on = Some(conn);
-            out.push((
-                p.servcmd,
-                p.seq,
-                p.reqtime,
-                p.purpose.clone(),
-                p.body.clone(),
-            ));
+            out.push((p.servcmd, p.seq, p.reqtime, login, p.body.clone()));
         }
-        for (servcmd, seq, reqtime, purpose, body) in out {
-            let identity = self.identity_for(&purpose);
-            if let Some(frame) = self.encode_raw(servcmd, seq, reqtime, &identity, Some(&body)) {
-                self.transmits.push_back(Transmit::Send { conn, frame });
-            }
+        for (servcmd, seq, reqtime, login, body) in out {
+            let identity = self.identity_for(login);
+            let frame = self.encode_request(servcmd, seq, reqtime, &identity, &*body);
+            self.out.transmit(Transmit::Send { conn, frame });
         }
     }
 
@@ -144,8 +133,7 @@ impl Client {
         let seq = self.alloc_seq();
         let reqtime = self.clock.server_secs(now);
         let identity = self.session.identity();
-        let head = Head::request(self.opts.sdk_app_id, &identity, servcmd, seq, reqtime);
-        let frame = encode(&head, body);
-        self.transmits.push_back(Transmit::Send { conn, frame });
+        let frame = self.encode_request(servcmd, seq, reqtime, &identity, body);
+        self.out.transmit(Transmit::Send { conn, frame });
     }
 }

@@ -4,15 +4,15 @@
 
 use std::time::Instant;
 
-use super::request::Purpose;
-use super::{Client, RequestId, Response};
+use super::request::Request;
+use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode};
 use crate::event::Event;
 use crate::model::{Message, ReadReceiptInfo};
 use crate::proto::msgops::{ReadReceiptRequest, ReceiptMsgInfo};
 use crate::proto::PushEvent;
 use crate::types::Flow;
-use crate::wire::servcmd;
+use crate::wire::{servcmd, Frame};
 
 impl Client {
     /// Most messages one `send_message_read_receipt` or
@@ -22,14 +22,14 @@ impl Client {
     /// `sendMessageReadReceipt(messageList)`: tell the sender of these
     /// incoming C2C messages (one conversation) that they were read. Only
     /// messages sent with `need_read_receipt` count; when none does, the
-    /// call fails with 2114 and sends nothing. Completes with
-    /// [`Response::ReadReceiptSent`]; the sender gets
+    /// call fails with 2114 and sends nothing. Completes with `()`; the
+    /// sender gets
     /// MESSAGE_READ_RECEIPT_RECEIVED.
     pub fn send_message_read_receipt(
         &mut self,
         now: Instant,
         messages: &[Message],
-    ) -> Result<RequestId, ChatError> {
+    ) -> Result<RequestId<()>, ChatError> {
         const API: &str = "sendMessageReadReceipt";
         let held = self.held_list(API, messages)?;
         let wanted: Vec<&Message> = held
@@ -65,7 +65,11 @@ impl Client {
                 })
                 .collect(),
         };
-        Ok(self.enqueue_command(now, servcmd::C2C_READ_RECEIPT, &body, Purpose::ReadReceipt))
+        Ok(
+            self.enqueue_command(now, servcmd::C2C_READ_RECEIPT, &body, |id| {
+                SendReadReceipt { id }
+            }),
+        )
     }
 
     /// The held copies of 1 to [`MAX_RECEIPT_MESSAGES`] messages (each
@@ -90,11 +94,6 @@ impl Client {
             .collect()
     }
 
-    pub(crate) fn on_read_receipt_reply(&mut self, id: RequestId, result: Result<(), ChatError>) {
-        let result = result.map(|()| Response::ReadReceiptSent);
-        self.complete(id, result);
-    }
-
     /// `getMessageReadReceiptList(messageList)`: the held copies of these
     /// messages, whose `read_receipt_info` says whether the receiver sent a
     /// read receipt. Local; nothing is sent.
@@ -114,7 +113,7 @@ impl Client {
         let Some(list) = &item.c2c_msg_info else {
             return;
         };
-        let owner = self.owner();
+        let owner = self.current_user();
         let mut receipts = Vec::new();
         for info in list {
             let id = Message::make_id(&info.tiny_id, info.msg_client_time, info.msg_random);
@@ -147,5 +146,31 @@ impl Client {
         if !receipts.is_empty() {
             self.emit(Event::MessageReadReceiptReceived(receipts));
         }
+    }
+}
+
+/// `openim.c2c_msg_read_receipt` for `send_message_read_receipt`.
+#[derive(Debug)]
+struct SendReadReceipt {
+    id: RequestId<()>,
+}
+
+impl Request for SendReadReceipt {
+    fn is_change(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        _frame: &Frame,
+    ) {
+        client.complete(self.id, status);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
     }
 }

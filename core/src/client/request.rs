@@ -1,94 +1,270 @@
-//! Requests in flight or queued, matched to replies by servcmd + seq.
+//! Requests: the typed IDs callers wait on, their completions, and the
+//! requests in flight or queued (matched to replies by servcmd + seq).
+//!
+//! Each kind of request is a type implementing [`Request`], kept in the
+//! module of its feature beside the API call that makes it: what it sends,
+//! how its reply completes it and how it fails live in one place. The core
+//! handles every pending request through the trait; nothing here names a
+//! particular command (see `README.md` in this directory).
 
+use std::any::Any;
+use std::fmt;
+use std::marker::PhantomData;
 use std::time::Instant;
 
 use serde_json::value::RawValue;
 
-use super::ConnId;
-use crate::model::Message;
+use super::{Client, ConnId};
+use crate::error::ChatError;
+use crate::wire::Frame;
 
-/// Identifies a user command (login, logout, send, destroy) whose result
-/// arrives later as a [`Completion`](super::Completion).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RequestId(pub(crate) u64);
-
-/// What a pending request is for, and who waits on it.
-#[derive(Debug, Clone)]
-pub(crate) enum Purpose {
-    /// The user's `login`.
-    Login(RequestId),
-    /// Re-login after a reconnect; `with_sig` when falling back to the
-    /// UserSig because the A2 was refused.
-    Relogin { with_sig: bool },
-    /// The user's `logout` (or the one `destroy` sends).
-    Logout(Option<RequestId>),
-    /// The user's `send_message`.
-    Send(RequestId, Box<Message>),
-    /// The user's `revoke_message`: the message as held when asked.
-    Revoke(RequestId, Box<Message>),
-    /// The user's `modify_message`: the message as held when asked.
-    Modify(RequestId, Box<Message>),
-    /// The user's `delete_message`: the messages as held when asked.
-    Delete(RequestId, Vec<Message>),
-    /// The user's `set_message_read`: the conversation, read up to a time.
-    ReadReport(RequestId, String, u64),
-    /// The user's `send_message_read_receipt`.
-    ReadReceipt(RequestId),
-    /// The user's `set_message_extensions` / `delete_message_extensions`.
-    ExtSet(RequestId, Box<super::extensions::ExtSet>),
-    /// The user's `get_message_extensions` (one page of it).
-    ExtGet(RequestId, Box<super::extensions::ExtFetch>),
-    /// The user's `get_message_list`: a history page.
-    Roam(RequestId, Box<super::history::RoamCall>),
-    /// The user's `get_message_list`: the peer read time after a page.
-    PeerReadTime(RequestId, Box<super::history::PeerReadCall>),
-    /// A conversation request (the list and group syncs, and the
-    /// conversation APIs).
-    Conv(super::conversations::ConvOp),
-    /// `fetch_imsdk_purchase_bitsv2` at login.
-    PurchaseBits,
-    /// Message sync page.
-    GetMsg,
-    /// `wshello` keep-alive.
-    Hello,
+/// Identifies a user command whose result, a `T`, arrives later as a
+/// [`Completion`]; [`Completion::take`] gives the `T` back.
+pub struct RequestId<T> {
+    raw: AnyRequestId,
+    _output: PhantomData<fn() -> T>,
 }
 
-impl Purpose {
+impl<T> RequestId<T> {
+    pub(crate) fn new(raw: u64) -> RequestId<T> {
+        RequestId {
+            raw: AnyRequestId(raw),
+            _output: PhantomData,
+        }
+    }
+
+    /// The untyped ID, as [`Completion::id`] reports it.
+    pub fn erased(self) -> AnyRequestId {
+        self.raw
+    }
+}
+
+impl<T> Clone for RequestId<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for RequestId<T> {}
+impl<T> PartialEq for RequestId<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+    }
+}
+impl<T> Eq for RequestId<T> {}
+impl<T> PartialOrd for RequestId<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<T> Ord for RequestId<T> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.raw.cmp(&other.raw)
+    }
+}
+impl<T> std::hash::Hash for RequestId<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.raw.hash(state);
+    }
+}
+impl<T> fmt::Debug for RequestId<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.raw.fmt(f)
+    }
+}
+impl<T> PartialEq<AnyRequestId> for RequestId<T> {
+    fn eq(&self, other: &AnyRequestId) -> bool {
+        self.raw == *other
+    }
+}
+impl<T> PartialEq<RequestId<T>> for AnyRequestId {
+    fn eq(&self, other: &RequestId<T>) -> bool {
+        *self == other.raw
+    }
+}
+impl<T> From<RequestId<T>> for AnyRequestId {
+    fn from(id: RequestId<T>) -> AnyRequestId {
+        id.raw
+    }
+}
+
+/// A [`RequestId`] without its result type: what a driver keys its waiters
+/// by, since one queue of completions serves every command.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AnyRequestId(u64);
+
+impl fmt::Debug for AnyRequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RequestId({})", self.0)
+    }
+}
+
+/// A command's result value: any `Send + Debug` type (blanket
+/// implemented). It lets one [`Completion`] queue carry every command's
+/// result while [`Completion::take`] returns it typed.
+pub trait Output: Any + Send + fmt::Debug {
+    /// The value as `Any`, to check its type.
+    fn as_any(&self) -> &dyn Any;
+    /// The value as `Any`, to take it out.
+    fn into_any(self: Box<Self>) -> Box<dyn Any>;
+}
+
+impl<T: Any + Send + fmt::Debug> Output for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+}
+
+/// The result of a user command.
+pub struct Completion {
+    id: AnyRequestId,
+    result: Result<Box<dyn Output>, ChatError>,
+}
+
+impl Completion {
+    pub(crate) fn new<T: Output>(id: RequestId<T>, result: Result<T, ChatError>) -> Completion {
+        Completion {
+            id: id.raw,
+            result: result.map(|v| Box::new(v) as Box<dyn Output>),
+        }
+    }
+
+    /// The command, as returned when it was issued.
+    pub fn id(&self) -> AnyRequestId {
+        self.id
+    }
+
+    /// The outcome, untyped (for logging; [`take`](Completion::take) gives
+    /// the typed value).
+    pub fn result(&self) -> Result<&dyn Output, &ChatError> {
+        self.result.as_deref()
+    }
+
+    /// The error, if the command failed.
+    pub fn error(&self) -> Option<&ChatError> {
+        self.result.as_ref().err()
+    }
+
+    /// The typed outcome of `id`, or the completion back when it belongs to
+    /// another command. This is the one place a result is turned back into
+    /// its type: a `RequestId<T>` is only ever completed with a `T`, so for
+    /// the command's own ID the check always passes.
+    pub fn take<T: Output>(self, id: RequestId<T>) -> Result<Result<T, ChatError>, Completion> {
+        if self.id != id.raw {
+            return Err(self);
+        }
+        match self.result {
+            Err(err) => Ok(Err(err)),
+            Ok(value) if Output::as_any(&*value).is::<T>() => {
+                match value.into_any().downcast::<T>() {
+                    Ok(value) => Ok(Ok(*value)),
+                    Err(_) => unreachable!("the type was checked just above"),
+                }
+            }
+            // Same number, other type: an ID of another client instance.
+            Ok(value) => Err(Completion {
+                id: self.id,
+                result: Ok(value),
+            }),
+        }
+    }
+}
+
+impl fmt::Debug for Completion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Completion")
+            .field("id", &self.id)
+            .field("result", &self.result)
+            .finish()
+    }
+}
+
+/// Which login a request is, for the identity it goes out with and how its
+/// errors are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LoginKind {
+    /// The user's `login`: signed with the UserSig being logged in.
+    First,
+    /// Re-login after a reconnect; `with_sig` when falling back to the
+    /// UserSig because the A2 was refused.
+    Again { with_sig: bool },
+}
+
+/// Any value as `Any` (blanket implemented), so the client can ask whether
+/// a request of some kind is in flight (`is::<T>()`).
+pub(crate) trait AsAny {
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Any> AsAny for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// One kind of request: what its reply, its failure and its timeout do.
+/// Implemented beside the API call that sends it.
+pub(crate) trait Request: AsAny + fmt::Debug + Send + 'static {
     /// Whether the SDK sent it for itself (no user command waits on it):
     /// such requests do not count against `max_pending_requests`.
-    pub(crate) fn is_internal(&self) -> bool {
-        match self {
-            Purpose::Relogin { .. }
-            | Purpose::Logout(None)
-            | Purpose::GetMsg
-            | Purpose::Hello
-            | Purpose::PurchaseBits => true,
-            Purpose::Conv(op) => op.waiter().is_none(),
-            _ => false,
-        }
+    fn is_internal(&self) -> bool {
+        false
     }
 
-    /// Whether it asks the server to change state the server keeps (a
-    /// message or conversation operation): when it times out after going
-    /// out, the server may still apply it. A send is not one of these: the
-    /// user resends a failed message, and the server answers a duplicate
-    /// with the message as stored.
-    pub(crate) fn is_change(&self) -> bool {
-        match self {
-            Purpose::Revoke(..)
-            | Purpose::Modify(..)
-            | Purpose::Delete(..)
-            | Purpose::ReadReport(..)
-            | Purpose::ReadReceipt(..)
-            | Purpose::ExtSet(..) => true,
-            Purpose::Conv(op) => op.is_change(),
-            _ => false,
-        }
+    /// Whether it asks the server to change state the server keeps: when
+    /// it times out after going out, the server may still apply it, so the
+    /// client syncs to learn the outcome.
+    fn is_change(&self) -> bool {
+        false
     }
 
-    /// Whether the request may only go out on a logged-in link.
-    pub(crate) fn needs_session(&self) -> bool {
-        !matches!(self, Purpose::Login(_) | Purpose::Relogin { .. })
+    /// Whether it is part of the sync a login starts (the conversation
+    /// list, groups and purchase bits): one still pending from a dead link
+    /// gets a whole timeout again when the next login goes live.
+    fn is_login_sync(&self) -> bool {
+        false
+    }
+
+    /// `Some` for a login; every other request needs a live session.
+    fn login(&self) -> Option<LoginKind> {
+        None
+    }
+
+    /// The server answered. `status` is the reply's `ErrorCode` read as a
+    /// result; `frame` holds the body.
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    );
+
+    /// It failed without a reply: the session ended, the server's answer
+    /// was a kick, or (by default) it timed out.
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError);
+
+    /// No reply came in time; `sent` when it went out on a link.
+    fn on_timeout(self: Box<Self>, client: &mut Client, now: Instant, err: ChatError, sent: bool) {
+        let change = sent && self.is_change();
+        self.on_failed(client, err);
+        if change {
+            client.resync_after_late_change(now);
+        }
+    }
+}
+
+impl dyn Request {
+    /// Whether this request is a `T`.
+    pub(crate) fn is<T: Request>(&self) -> bool {
+        self.as_any().is::<T>()
+    }
+
+    /// This request as a `T`, if it is one.
+    pub(crate) fn downcast_ref<T: Request>(&self) -> Option<&T> {
+        self.as_any().downcast_ref::<T>()
     }
 }
 
@@ -99,18 +275,53 @@ pub(crate) struct Pending {
     pub(crate) body: Box<RawValue>,
     pub(crate) reqtime: u64,
     pub(crate) deadline: Instant,
-    pub(crate) purpose: Purpose,
+    pub(crate) purpose: Box<dyn Request>,
     /// The link it was last written to; `None` while queued.
     pub(crate) sent_on: Option<ConnId>,
 }
 
-/// Pending requests in seq order of creation.
-#[derive(Debug, Default)]
+/// Pending requests in seq order of creation, and the counters that
+/// number requests (the wire `seq`) and commands (`RequestId`).
+#[derive(Debug)]
 pub(crate) struct Requests {
     items: Vec<Pending>,
+    /// The next wire `seq`.
+    next_seq: u64,
+    /// The next command ID.
+    next_id: u64,
 }
 
 impl Requests {
+    /// Highest request seq before it is re-randomized (as the official SDK).
+    const SEQ_WRAP: u64 = 0x8FFF_FFFF;
+
+    /// Requests numbered from `first_seq` (random, as the official SDK).
+    pub(crate) fn new(first_seq: u64) -> Requests {
+        Requests {
+            items: Vec::new(),
+            next_seq: first_seq,
+            next_id: 1,
+        }
+    }
+
+    /// A wire `seq` for a new frame; past [`Self::SEQ_WRAP`] it starts
+    /// again from a random value, as the official SDK does.
+    pub(crate) fn alloc_seq(&mut self, rng: &mut impl rand_core::RngCore) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        if self.next_seq > Self::SEQ_WRAP {
+            self.next_seq = rng.next_u64() % 100_000_000;
+        }
+        seq
+    }
+
+    /// The ID of a new command.
+    pub(crate) fn next_id<T>(&mut self) -> RequestId<T> {
+        let id = RequestId::new(self.next_id);
+        self.next_id += 1;
+        id
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.items.len()
     }
@@ -161,6 +372,11 @@ impl Requests {
 
     pub(crate) fn any(&self, pred: impl Fn(&Pending) -> bool) -> bool {
         self.items.iter().any(pred)
+    }
+
+    /// Whether a request of kind `T` is queued or in flight.
+    pub(crate) fn has<T: Request>(&self) -> bool {
+        self.any(|p| p.purpose.is::<T>())
     }
 
     /// Forget which link requests went out on (the link died): all will be

@@ -3,15 +3,15 @@
 
 use std::time::{Duration, Instant};
 
-use super::link::{Link, CLOSE_ABANDON, CLOSE_DESTROY};
-use super::request::{Pending, Purpose, RequestId};
+use super::link::{CLOSE_ABANDON, CLOSE_DESTROY};
+use super::request::{LoginKind, Pending, Request, RequestId};
 use super::timer::Timer;
-use super::{Client, LoginInfo, Response};
+use super::{Client, LoginInfo};
 use crate::error::{ChatError, ErrorCode};
 use crate::event::Event;
-use crate::proto::{GetMsgRequest, HelloRequest, LoginReply, LoginRequest, LogoutRequest};
+use crate::proto::{HelloRequest, LoginReply, LoginRequest, LogoutRequest};
 use crate::types::KickedOutType;
-use crate::wire::{servcmd, HeadIdentity};
+use crate::wire::{servcmd, Frame, HeadIdentity};
 
 /// Why no user is logged in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +44,7 @@ pub(crate) enum Session {
     LoggingIn {
         user_id: String,
         user_sig: String,
-        id: RequestId,
+        id: RequestId<LoginInfo>,
         /// What the state was before this login, restored if it fails.
         before: LoggedOutReason,
     },
@@ -52,6 +52,17 @@ pub(crate) enum Session {
 }
 
 impl Session {
+    /// The current user: the one logged in or logging in. The one notion
+    /// of "me" the client uses (message ownership and flow, the store's
+    /// owner, the `From_Account` of requests).
+    pub(crate) fn user(&self) -> Option<&str> {
+        match self {
+            Session::Ready(r) => Some(&r.user_id),
+            Session::LoggingIn { user_id, .. } => Some(user_id),
+            Session::LoggedOut(_) => None,
+        }
+    }
+
     pub(crate) fn wants_link(&self) -> bool {
         !matches!(self, Session::LoggedOut(_))
     }
@@ -80,19 +91,22 @@ impl Session {
 }
 
 impl Client {
+    /// The current user's ID (see [`Session::user`]); empty when nobody is
+    /// logged in.
+    pub(crate) fn current_user(&self) -> String {
+        self.session.user().unwrap_or_default().to_owned()
+    }
+
     /// The ready session, or the official error for this state.
     pub(crate) fn require_ready(&mut self, api: &str) -> Result<&Ready, ChatError> {
-        let code = if self.destroyed {
-            Some(ErrorCode::LOGGED_OUT)
-        } else {
-            match &self.session {
-                Session::Ready(r) if !r.logging_out => None,
-                Session::Ready(_) | Session::LoggedOut(LoggedOutReason::Ended) => {
-                    Some(ErrorCode::LOGGED_OUT)
-                }
-                Session::LoggingIn { .. } => Some(ErrorCode::LOGGING_IN),
-                Session::LoggedOut(LoggedOutReason::Never) => Some(ErrorCode::USER_NOT_LOGGED_IN),
+        self.check_alive(api)?;
+        let code = match &self.session {
+            Session::Ready(r) if !r.logging_out => None,
+            Session::Ready(_) | Session::LoggedOut(LoggedOutReason::Ended) => {
+                Some(ErrorCode::LOGGED_OUT)
             }
+            Session::LoggingIn { .. } => Some(ErrorCode::LOGGING_IN),
+            Session::LoggedOut(LoggedOutReason::Never) => Some(ErrorCode::USER_NOT_LOGGED_IN),
         };
         if let Some(code) = code {
             let text = match code {
@@ -102,28 +116,23 @@ impl Client {
             };
             return Err(self.api_error(code, format!("{api}: {text}")));
         }
-        match &self.session {
-            Session::Ready(r) => Ok(r),
-            _ => Err(ChatError::new(
-                ErrorCode::UNCAUGHT_ERROR,
-                "unreachable session state",
-            )),
-        }
+        let Session::Ready(r) = &self.session else {
+            unreachable!("a session that is not ready was refused just above");
+        };
+        Ok(r)
     }
 
-    /// `login({userID, userSig})`. The result arrives as a
-    /// [`Completion`](super::Completion) with [`Response::Login`]; SDK_READY
-    /// is emitted just before it.
+    /// `login({userID, userSig})`. The result, a [`LoginInfo`], arrives as
+    /// a [`Completion`](super::Completion); SDK_READY is emitted just
+    /// before it.
     pub fn login(
         &mut self,
         now: Instant,
         user_id: &str,
         user_sig: &str,
-    ) -> Result<RequestId, ChatError> {
-        if self.destroyed {
-            return Err(self.api_error(ErrorCode::LOGGED_OUT, "login: the instance was destroyed"));
-        }
-        if self.destroying.is_some() {
+    ) -> Result<RequestId<LoginInfo>, ChatError> {
+        self.check_alive("login")?;
+        if self.lifecycle.is_destroying() {
             return Err(self.api_error(
                 ErrorCode::LOGGED_OUT,
                 "login: the instance is being destroyed",
@@ -146,7 +155,7 @@ impl Client {
                     instance_id: r.inst_id,
                 };
                 let id = self.next_request_id();
-                self.complete(id, Ok(Response::Login(info)));
+                self.complete(id, Ok(info));
                 return Ok(id);
             }
             Session::Ready(_) => {
@@ -175,17 +184,15 @@ impl Client {
             servcmd::LOGIN,
             &LoginRequest::default(),
             timeout,
-            Purpose::Login(id),
+            Login { id },
         );
         Ok(id)
     }
 
-    /// `logout()`. Completes with [`Response::Logout`] after the server's
-    /// reply (or at once when offline); SDK_NOT_READY is emitted then.
-    pub fn logout(&mut self, now: Instant) -> Result<RequestId, ChatError> {
-        if self.destroyed {
-            return Err(self.api_error(ErrorCode::LOGGED_OUT, "logout: the instance was destroyed"));
-        }
+    /// `logout()`. Completes (with `()`) after the server's reply, or at
+    /// once when offline; SDK_NOT_READY is emitted then.
+    pub fn logout(&mut self, now: Instant) -> Result<RequestId<()>, ChatError> {
+        self.check_alive("logout")?;
         match &self.session {
             Session::LoggingIn { .. } => {
                 return Err(self.api_error(ErrorCode::LOGGING_IN, "logout: a login is in progress"))
@@ -205,7 +212,7 @@ impl Client {
 
     /// Send `wslogout` (type 0) if the session is live; otherwise end the
     /// session locally at once.
-    fn begin_logout(&mut self, now: Instant, id: Option<RequestId>) {
+    pub(super) fn begin_logout(&mut self, now: Instant, id: Option<RequestId<()>>) {
         let live = self.session.is_live() && self.open_conn().is_some();
         if let Session::Ready(r) = &mut self.session {
             r.logging_out = true;
@@ -213,83 +220,44 @@ impl Client {
         if live {
             let body = LogoutRequest::default();
             let timeout = self.opts.tuning.request_timeout;
-            self.enqueue(now, servcmd::LOGOUT, &body, timeout, Purpose::Logout(id));
+            self.enqueue(now, servcmd::LOGOUT, &body, timeout, Logout { id });
         } else {
             self.end_session(ErrorCode::LOGGED_OUT, "logged out");
             if let Some(id) = id {
-                self.complete(id, Ok(Response::Logout));
+                self.complete(id, Ok(()));
             }
             self.after_logout(now);
         }
     }
 
-    pub(crate) fn on_logout_done(&mut self, now: Instant, id: Option<RequestId>) {
+    pub(crate) fn on_logout_done(&mut self, now: Instant, id: Option<RequestId<()>>) {
         self.end_session(ErrorCode::LOGGED_OUT, "logged out");
         if let Some(id) = id {
-            self.complete(id, Ok(Response::Logout));
+            self.complete(id, Ok(()));
         }
         self.after_logout(now);
     }
 
     fn after_logout(&mut self, _now: Instant) {
-        if self.destroying.is_some() {
-            self.finish_destroy();
-        }
+        self.finish_destroy();
     }
 
     /// End the session: SDK_NOT_READY (once), and every request that needed
     /// it fails with `code`.
     pub(crate) fn end_session(&mut self, code: ErrorCode, why: &str) {
+        let was_ready = matches!(self.session, Session::Ready(_));
         self.session = Session::LoggedOut(LoggedOutReason::Ended);
         self.timers.stop(Timer::Hello);
-        self.sync_cookie.clear();
-        self.sync_flag = 0;
+        self.sync.reset();
         let failed = self.requests.drain_where(|_| true);
         for p in failed {
-            self.fail_request(p, ChatError::new(code, why));
+            p.purpose.on_failed(self, ChatError::new(code, why));
         }
         self.conv_reset();
-        if self.ready_reported {
-            self.ready_reported = false;
+        // SDK_READY was reported for exactly the sessions that became
+        // ready: only their end is SDK_NOT_READY.
+        if was_ready {
             self.emit(Event::SdkNotReady);
-        }
-    }
-
-    /// Report a request's failure to whoever waits on it.
-    pub(crate) fn fail_request(&mut self, p: Pending, err: ChatError) {
-        match p.purpose {
-            Purpose::Login(id) => {
-                if let Session::LoggingIn {
-                    id: sid, before, ..
-                } = self.session
-                {
-                    if sid == id {
-                        self.session = Session::LoggedOut(before);
-                    }
-                }
-                self.complete(id, Err(err));
-            }
-            Purpose::Send(id, mut message) => {
-                message.status = crate::types::MessageStatus::Fail;
-                self.created.insert(message.id.clone(), (*message).clone());
-                self.complete(id, Err(err));
-            }
-            Purpose::Logout(Some(id)) => self.complete(id, Err(err)),
-            Purpose::Revoke(id, _)
-            | Purpose::Modify(id, _)
-            | Purpose::Delete(id, _)
-            | Purpose::ReadReport(id, ..)
-            | Purpose::ReadReceipt(id)
-            | Purpose::ExtSet(id, _)
-            | Purpose::ExtGet(id, _)
-            | Purpose::Roam(id, _)
-            | Purpose::PeerReadTime(id, _) => self.complete(id, Err(err)),
-            Purpose::Conv(op) => self.conv_request_failed(op, err),
-            Purpose::Logout(None)
-            | Purpose::Relogin { .. }
-            | Purpose::GetMsg
-            | Purpose::Hello
-            | Purpose::PurchaseBits => {}
         }
     }
 
@@ -328,19 +296,13 @@ impl Client {
                 self.drop_link(now, CLOSE_ABANDON);
             }
         }
-        if self.destroying.is_some() {
-            self.finish_destroy();
-        }
+        self.finish_destroy();
     }
 
     /// The link opened: log in again if a session exists.
     pub(crate) fn on_link_open(&mut self, now: Instant) {
         let relogin = matches!(&self.session, Session::Ready(r) if !r.live);
-        if relogin
-            && !self
-                .requests
-                .any(|p| matches!(p.purpose, Purpose::Relogin { .. }))
-        {
+        if relogin && !self.requests.has::<Relogin>() {
             self.send_relogin(now, false);
         } else {
             self.flush();
@@ -352,51 +314,40 @@ impl Client {
     fn send_relogin(&mut self, now: Instant, with_sig: bool) {
         let timeout = self.opts.tuning.request_timeout;
         let body = LoginRequest::default();
-        self.enqueue(
-            now,
-            servcmd::LOGIN,
-            &body,
-            timeout,
-            Purpose::Relogin { with_sig },
-        );
+        self.enqueue(now, servcmd::LOGIN, &body, timeout, Relogin { with_sig });
     }
 
-    /// A login or re-login reply.
-    pub(crate) fn on_login_reply(
+    /// The user's login succeeded: the session is ready.
+    fn on_login_ok(&mut self, now: Instant, id: RequestId<LoginInfo>, reply: &LoginReply) {
+        let Session::LoggingIn {
+            user_id, user_sig, ..
+        } = &self.session
+        else {
+            return;
+        };
+        let ready = self.make_ready(now, user_id.clone(), user_sig.clone(), reply);
+        self.messages.own(&ready.user_id);
+        self.messages.release(&ready.user_id);
+        let info = LoginInfo {
+            repeat_login: false,
+            tiny_id: ready.tiny_id.clone(),
+            instance_id: ready.inst_id,
+        };
+        self.session = Session::Ready(ready);
+        self.emit(Event::SdkReady);
+        self.complete(id, Ok(info));
+        self.session_live(now);
+    }
+
+    /// A re-login reply.
+    fn on_relogin_reply(
         &mut self,
         now: Instant,
-        purpose: Purpose,
+        with_sig: bool,
         reply: Result<LoginReply, ChatError>,
     ) {
-        match (purpose, reply) {
-            (Purpose::Login(id), Ok(reply)) => {
-                let Session::LoggingIn {
-                    user_id, user_sig, ..
-                } = &self.session
-                else {
-                    return;
-                };
-                let ready = self.make_ready(now, user_id.clone(), user_sig.clone(), &reply);
-                self.own_cache(&ready.user_id);
-                self.messages.release(&ready.user_id);
-                let info = LoginInfo {
-                    repeat_login: false,
-                    tiny_id: ready.tiny_id.clone(),
-                    instance_id: ready.inst_id,
-                };
-                self.session = Session::Ready(ready);
-                self.ready_reported = true;
-                self.emit(Event::SdkReady);
-                self.complete(id, Ok(Response::Login(info)));
-                self.session_live(now);
-            }
-            (Purpose::Login(id), Err(err)) => {
-                if let Session::LoggingIn { before, .. } = self.session {
-                    self.session = Session::LoggedOut(before);
-                }
-                self.complete(id, Err(err));
-            }
-            (Purpose::Relogin { .. }, Ok(reply)) => {
+        match (with_sig, reply) {
+            (_, Ok(reply)) => {
                 let Session::Ready(r) = &self.session else {
                     return;
                 };
@@ -404,8 +355,7 @@ impl Client {
                 self.session = Session::Ready(ready);
                 self.session_live(now);
             }
-            (Purpose::Relogin { .. }, Err(_)) if matches!(&self.session, Session::Ready(r) if r.logging_out) =>
-            {
+            (_, Err(_)) if matches!(&self.session, Session::Ready(r) if r.logging_out) => {
                 // This re-login only restored the session to send its
                 // logout; the server no longer holds the session (the
                 // logout reached it before the link died, or the session
@@ -414,15 +364,12 @@ impl Client {
                 // (found by the simulation, seed 26095).
                 let id = self
                     .requests
-                    .drain_where(|p| matches!(p.purpose, Purpose::Logout(_)))
+                    .drain_where(|p| p.purpose.is::<Logout>())
                     .into_iter()
-                    .find_map(|p| match p.purpose {
-                        Purpose::Logout(id) => id,
-                        _ => None,
-                    });
+                    .find_map(|p| p.purpose.downcast_ref::<Logout>().and_then(|l| l.id));
                 self.on_logout_done(now, id);
             }
-            (Purpose::Relogin { with_sig: false }, Err(err)) => {
+            (false, Err(err)) => {
                 // The server no longer knows the A2 (it restarted, or the
                 // session timed out): log in again with the UserSig,
                 // transparently.
@@ -434,7 +381,7 @@ impl Client {
                 }
                 self.send_relogin(now, true);
             }
-            (Purpose::Relogin { with_sig: true }, Err(err)) => {
+            (true, Err(err)) => {
                 if err.code.is_sig_expired() {
                     self.kicked(now, KickedOutType::UserSigExpired);
                 } else if err.code.is_transient() {
@@ -453,17 +400,6 @@ impl Client {
                     self.end_session(err.code, &err.message);
                 }
             }
-            _ => {}
-        }
-    }
-
-    /// Messages created but not sent belong to one user: another user
-    /// starts without them. (The message cache itself is keyed by user.)
-    fn own_cache(&mut self, user_id: &str) {
-        if self.cache_owner.as_deref() != Some(user_id) {
-            self.created.clear();
-            self.created_order.clear();
-            self.cache_owner = Some(user_id.to_owned());
         }
     }
 
@@ -507,22 +443,12 @@ impl Client {
         self.flush();
     }
 
-    /// Request the next sync page unless one is in flight.
-    pub(crate) fn start_sync(&mut self, now: Instant) {
-        if self.requests.any(|p| matches!(p.purpose, Purpose::GetMsg)) {
-            return;
-        }
-        let body = GetMsgRequest::new(&self.sync_cookie, self.sync_flag);
-        let timeout = self.opts.tuning.request_timeout;
-        self.enqueue(now, servcmd::GET_MSG, &body, timeout, Purpose::GetMsg);
-    }
-
     pub(crate) fn on_timer(&mut self, now: Instant, timer: Timer) {
         match timer {
             Timer::Hello => {
                 if let Session::Ready(r) = &self.session {
                     let hello = r.hello;
-                    let in_flight = self.requests.any(|p| matches!(p.purpose, Purpose::Hello));
+                    let in_flight = self.requests.has::<Hello>();
                     if r.live && !in_flight {
                         let timeout = self.opts.tuning.request_timeout;
                         self.enqueue(
@@ -530,7 +456,7 @@ impl Client {
                             servcmd::HELLO,
                             &HelloRequest::default(),
                             timeout,
-                            Purpose::Hello,
+                            Hello,
                         );
                     }
                     self.timers.set(Timer::Hello, now + hello);
@@ -546,16 +472,7 @@ impl Client {
             ErrorCode::NETWORK_TIMEOUT,
             format!("{} (seq {}) timed out", p.servcmd, p.seq),
         );
-        match p.purpose {
-            Purpose::Logout(id) => self.on_logout_done(now, id),
-            Purpose::GetMsg => self.start_sync(now),
-            Purpose::Relogin { .. } => {
-                // The link carries nothing without a session: treat it as dead.
-                self.drop_link(now, CLOSE_ABANDON);
-            }
-            _ if p.sent_on.is_some() && p.purpose.is_change() => self.fail_change(now, p, err),
-            _ => self.fail_request(p, err),
-        }
+        p.purpose.on_timeout(self, now, err, p.sent_on.is_some());
     }
 
     /// A change the server may still apply timed out. A stalled server can
@@ -565,71 +482,142 @@ impl Client {
     /// after the late request (found by the simulation: a modify applied
     /// after its timeout left its operator at the old version; a pin or a
     /// conversation-group change is the same).
-    fn fail_change(&mut self, now: Instant, p: Pending, err: ChatError) {
-        self.fail_request(p, err);
+    pub(crate) fn resync_after_late_change(&mut self, now: Instant) {
         if self.session.is_live() {
             self.start_sync(now);
         }
     }
+}
 
-    /// `destroy()`: log out, close the WebSocket (4000), release; emits
-    /// SDK_DESTROY. Completes with [`Response::Destroyed`]. Calls after it
-    /// fail with 3005; a second `destroy` completes at once.
-    pub fn destroy(&mut self, now: Instant) -> RequestId {
-        let id = self.next_request_id();
-        if self.destroyed {
-            self.complete(id, Ok(Response::Destroyed));
-            return id;
-        }
-        if self.destroying.is_some() {
-            // Already on its way: this call completes with it.
-            self.complete(id, Ok(Response::Destroyed));
-            return id;
-        }
-        self.destroying = Some(id);
-        let logged_in = matches!(&self.session, Session::Ready(r) if !r.logging_out);
-        if logged_in && self.session.is_live() && self.open_conn().is_some() {
-            self.timers.set(
-                Timer::Destroy,
-                now + self.opts.tuning.destroy_logout_timeout,
-            );
-            self.begin_logout(now, None);
-        } else if matches!(&self.session, Session::Ready(r) if r.logging_out) {
-            self.timers.set(
-                Timer::Destroy,
-                now + self.opts.tuning.destroy_logout_timeout,
-            );
-        } else {
-            self.finish_destroy();
-        }
-        id
+/// `wslogin` for the user's `login`, signed with the UserSig.
+#[derive(Debug)]
+struct Login {
+    id: RequestId<LoginInfo>,
+}
+
+impl Request for Login {
+    fn login(&self) -> Option<LoginKind> {
+        Some(LoginKind::First)
     }
 
-    pub(crate) fn finish_destroy(&mut self) {
-        if self.destroyed {
-            return;
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        match status.and_then(|()| Client::reply_body::<LoginReply>(frame)) {
+            Ok(reply) => client.on_login_ok(now, self.id, &reply),
+            Err(err) => {
+                if let Session::LoggingIn { before, .. } = client.session {
+                    client.session = Session::LoggedOut(before);
+                }
+                client.complete(self.id, Err(err));
+            }
         }
-        let Some(id) = self.destroying.take() else {
-            return;
-        };
-        self.end_session(ErrorCode::LOGGED_OUT, "the instance was destroyed");
-        if let Some(conn) = match self.link {
-            Link::Open { conn, .. } | Link::Connecting { conn } => Some(conn),
-            _ => None,
-        } {
-            self.transmits.push_back(super::Transmit::Close {
-                conn,
-                code: CLOSE_DESTROY,
-            });
-        }
-        self.link = Link::Idle;
-        self.timers.stop_all();
-        self.created.clear();
-        self.created_order.clear();
-        self.emit(Event::SdkDestroy {
-            sdk_app_id: self.opts.sdk_app_id,
-        });
-        self.destroyed = true;
-        self.complete(id, Ok(Response::Destroyed));
     }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        if let Session::LoggingIn {
+            id: sid, before, ..
+        } = client.session
+        {
+            if sid == self.id {
+                client.session = Session::LoggedOut(before);
+            }
+        }
+        client.complete(self.id, Err(err));
+    }
+}
+
+/// `wslogin` after a reconnect: with the session's A2, or with the UserSig
+/// (`with_sig`) when the server no longer knew the A2.
+#[derive(Debug)]
+struct Relogin {
+    with_sig: bool,
+}
+
+impl Request for Relogin {
+    fn is_internal(&self) -> bool {
+        true
+    }
+
+    fn login(&self) -> Option<LoginKind> {
+        Some(LoginKind::Again {
+            with_sig: self.with_sig,
+        })
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        let reply = status.and_then(|()| Client::reply_body::<LoginReply>(frame));
+        client.on_relogin_reply(now, self.with_sig, reply);
+    }
+
+    fn on_failed(self: Box<Self>, _client: &mut Client, _err: ChatError) {}
+
+    /// The link carries nothing without a session: treat it as dead.
+    fn on_timeout(self: Box<Self>, client: &mut Client, now: Instant, _: ChatError, _: bool) {
+        client.drop_link(now, CLOSE_ABANDON);
+    }
+}
+
+/// `wslogout` for the user's `logout` (`id`), or the one `destroy` sends.
+#[derive(Debug)]
+struct Logout {
+    id: Option<RequestId<()>>,
+}
+
+impl Request for Logout {
+    fn is_internal(&self) -> bool {
+        self.id.is_none()
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        now: Instant,
+        _status: Result<(), ChatError>,
+        _frame: &Frame,
+    ) {
+        client.on_logout_done(now, self.id);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        if let Some(id) = self.id {
+            client.complete(id, Err(err));
+        }
+    }
+
+    /// Logged out locally all the same.
+    fn on_timeout(self: Box<Self>, client: &mut Client, now: Instant, _: ChatError, _: bool) {
+        client.on_logout_done(now, self.id);
+    }
+}
+
+/// The `wshello` keep-alive.
+#[derive(Debug)]
+struct Hello;
+
+impl Request for Hello {
+    fn is_internal(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        _client: &mut Client,
+        _now: Instant,
+        _status: Result<(), ChatError>,
+        _frame: &Frame,
+    ) {
+    }
+
+    fn on_failed(self: Box<Self>, _client: &mut Client, _err: ChatError) {}
 }

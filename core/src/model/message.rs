@@ -7,6 +7,7 @@ use crate::types::{ConversationType, Flow, MessageStatus, MessageType};
 /// The content of a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Payload {
     /// `TIMTextElem`: `{text}`.
     Text {
@@ -364,6 +365,7 @@ pub(crate) fn payload_of(body: &[MsgElem]) -> Payload {
 /// `{to, conversationType, payload: {text}, needReadReceipt,
 /// isSupportExtension}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CreateTextMessageOptions {
     /// Receiver's user ID.
     pub to: String,
@@ -408,6 +410,7 @@ impl CreateTextMessageOptions {
 /// Arguments of `create_custom_message`: `{to, conversationType, payload:
 /// {data, description, extension}, needReadReceipt, isSupportExtension}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CreateCustomMessageOptions {
     /// Receiver's user ID.
     pub to: String,

@@ -19,8 +19,8 @@ use serde_json::{json, Value};
 use tcchat_core::model::Message;
 use tcchat_core::wire::{decode, encode, servcmd, Head};
 use tcchat_core::{
-    ChatError, Client, Completion, ConnId, Event, EventName, Options, RequestId, Response,
-    Transmit, Tuning,
+    ChatError, Client, Completion, ConnId, Event, EventName, Options, Output, RequestId, Transmit,
+    Tuning,
 };
 
 /// The SDKAppID of every test.
@@ -408,20 +408,23 @@ impl Harness {
     }
 
     /// The completion of `id`, which must have arrived.
-    pub fn result(&mut self, id: RequestId) -> Result<Response, ChatError> {
+    pub fn result<T: Output>(&mut self, id: RequestId<T>) -> Result<T, ChatError> {
         self.drain();
         let i = self
             .completions
             .iter()
-            .position(|c| c.id == id)
+            .position(|c| c.id() == id)
             .unwrap_or_else(|| panic!("no completion for {id:?}; have {:?}", self.completions));
-        self.completions.remove(i).result
+        self.completions
+            .remove(i)
+            .take(id)
+            .expect("the completion of this ID")
     }
 
     /// `id` has not completed yet.
-    pub fn no_result(&self, id: RequestId) {
+    pub fn no_result<T>(&self, id: RequestId<T>) {
         assert!(
-            self.completions.iter().all(|c| c.id != id),
+            self.completions.iter().all(|c| c.id() != id),
             "{id:?} completed early"
         );
     }

@@ -258,7 +258,7 @@ impl World {
         };
         let result = inst.client.login(now, &format!("u{user}"), &sig);
         if let Ok(id) = result {
-            inst.outstanding.insert(id, (t, "login"));
+            inst.outstanding.insert(id.erased(), (t, "login"));
             if inst.session.is_none() {
                 inst.pending_login = Some((id, user));
             }
@@ -285,8 +285,8 @@ impl World {
             .and_then(|m| inst.client.send_message(now, &m).map(|id| (id, m)));
         let ok = match result {
             Ok((id, m)) => {
-                inst.outstanding.insert(id, (t, "send"));
-                inst.sending.insert(id, m);
+                inst.outstanding.insert(id.erased(), (t, "send"));
+                inst.sending.insert(id.erased(), m);
                 Ok(())
             }
             Err(e) => Err(e.code.0),
@@ -306,8 +306,8 @@ impl World {
         };
         let result = inst.client.send_message(now, &m);
         if let Ok(id) = result {
-            inst.outstanding.insert(id, (t, "send"));
-            inst.sending.insert(id, m.clone());
+            inst.outstanding.insert(id.erased(), (t, "send"));
+            inst.sending.insert(id.erased(), m.clone());
         }
         let id = m.id.clone();
         self.log(Some(slot), || {
@@ -330,7 +330,7 @@ impl World {
         let result = inst.client.logout(now);
         match result {
             Ok(id) => {
-                inst.outstanding.insert(id, (t, "logout"));
+                inst.outstanding.insert(id.erased(), (t, "logout"));
             }
             Err(_) => inst.end_expected = was,
         }
@@ -348,7 +348,7 @@ impl World {
         };
         inst.end_expected = true;
         let id = inst.client.destroy(now);
-        inst.outstanding.insert(id, (t, "destroy"));
+        inst.outstanding.insert(id.erased(), (t, "destroy"));
         self.log(Some(slot), || "cmd destroy".into());
         self.pump(slot, None);
     }

@@ -152,7 +152,7 @@ impl World {
         };
         let result = inst.client.revoke_message(now, &message);
         if let Ok(id) = result {
-            inst.outstanding.insert(id, (t, "revoke"));
+            inst.outstanding.insert(id.erased(), (t, "revoke"));
         }
         let mid = message.id.clone();
         self.log(Some(slot), || {
@@ -181,7 +181,7 @@ impl World {
         };
         let result = inst.client.modify_message(now, &message);
         if let Ok(id) = result {
-            inst.outstanding.insert(id, (t, "modify"));
+            inst.outstanding.insert(id.erased(), (t, "modify"));
         }
         let mid = message.id.clone();
         self.log(Some(slot), || {
@@ -214,7 +214,7 @@ impl World {
         let conv = inst.conversations[i].clone();
         let result = inst.client.set_message_read(now, &conv);
         if let Ok(id) = result {
-            inst.outstanding.insert(id, (t, "read"));
+            inst.outstanding.insert(id.erased(), (t, "read"));
         }
         self.log(Some(slot), || {
             format!(

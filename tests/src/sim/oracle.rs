@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tcchat_core::model::Message;
 use tcchat_core::types::NetState;
-use tcchat_core::{Completion, Event, Response};
+use tcchat_core::{Completion, Event, LoginInfo, Output};
 
 use super::actors::{secs, Source};
 use super::world::{uidx, Session, World};
@@ -255,34 +255,59 @@ impl World {
     }
 
     pub(crate) fn on_completion(&mut self, slot: usize, c: Completion) {
-        let text = match &c.result {
-            Ok(Response::Login(info)) => format!(
+        // One queue carries every command's result; the oracle reads the
+        // two kinds it checks (a login's and a send's) by what it issued.
+        let kind_now = self.slots[slot]
+            .inst
+            .as_ref()
+            .and_then(|inst| inst.outstanding.get(&c.id()))
+            .map(|(_, k)| *k);
+        let value = c.result().ok().map(Output::as_any);
+        let login = value
+            .filter(|_| kind_now == Some("login"))
+            .and_then(|v| v.downcast_ref::<LoginInfo>());
+        let sent = value
+            .filter(|_| kind_now == Some("send"))
+            .and_then(|v| v.downcast_ref::<Message>());
+        let text = match (c.result(), login, sent, kind_now) {
+            (Ok(_), Some(info), _, _) => format!(
                 "done {:?} login repeat={} inst={}",
-                c.id, info.repeat_login, info.instance_id
+                c.id(),
+                info.repeat_login,
+                info.instance_id
             ),
-            Ok(Response::MessageSent(m)) => format!("done {:?} sent {}", c.id, m.id),
-            Ok(other) => format!("done {:?} {other:?}", c.id),
-            Err(e) => format!("done {:?} error {} {}", c.id, e.code, e.message),
+            (Ok(_), _, Some(m), _) => format!("done {:?} sent {}", c.id(), m.id),
+            // The names the results had when they were one enum, so traces
+            // read as before.
+            (Ok(_), _, _, Some("logout")) => format!("done {:?} Logout", c.id()),
+            (Ok(_), _, _, Some("destroy")) => format!("done {:?} Destroyed", c.id()),
+            (Ok(_), _, _, Some("read")) => format!("done {:?} MessageRead", c.id()),
+            (Ok(v), _, _, Some("revoke")) => format!("done {:?} MessageRevoked({v:?})", c.id()),
+            (Ok(v), _, _, Some("modify")) => format!("done {:?} MessageModified({v:?})", c.id()),
+            (Ok(v), _, _, _) => format!("done {:?} {v:?}", c.id()),
+            (Err(e), _, _, _) => format!("done {:?} error {} {}", c.id(), e.code, e.message),
         };
+        let login = login.cloned();
+        let sent = sent.cloned();
         self.log(Some(slot), || text);
         let Some(inst) = self.slots[slot].inst.as_mut() else {
             return;
         };
         let gen = inst.gen;
-        let kind = inst.outstanding.remove(&c.id).map(|(_, k)| k);
-        let message = inst.sending.remove(&c.id);
+        let kind = inst.outstanding.remove(&c.id()).map(|(_, k)| k);
+        let message = inst.sending.remove(&c.id());
         if kind.is_none() {
             return self.fail(
                 "completions",
                 &[slot],
                 format!(
                     "completion for {:?}, which was never issued or already completed",
-                    c.id
+                    c.id()
                 ),
             );
         }
-        match c.result {
-            Ok(Response::Login(info)) => {
+        match (c.error().is_none(), login, sent) {
+            (true, Some(info), _) => {
                 if info.repeat_login {
                     return;
                 }
@@ -306,8 +331,7 @@ impl World {
                     );
                 }
             }
-            Ok(Response::MessageSent(m)) => {
-                let m = *m;
+            (true, _, Some(m)) => {
                 self.note_known(slot, &m);
                 let Some(inst) = self.slots[slot].inst.as_mut() else {
                     return;
@@ -327,8 +351,8 @@ impl World {
                     }
                 }
             }
-            Ok(_) => {}
-            Err(_) => match kind {
+            (true, _, _) => {}
+            (false, _, _) => match kind {
                 Some("login") => inst.pending_login = None,
                 Some("send") => {
                     if let Some(m) = message {

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use tcchat_core::model::Message;
 use tcchat_core::types::NetState;
 use tcchat_core::wire::{decode, encode, servcmd};
-use tcchat_core::{Client, ConnId, DisconnectReason, RequestId};
+use tcchat_core::{AnyRequestId, Client, ConnId, DisconnectReason, LoginInfo, RequestId};
 use tcchat_server::engine::{ConnId as SConn, Engine, EngineConfig, Output};
 use tcchat_server::store::{MemoryStore, Store};
 use tcchat_server::AppConfig;
@@ -150,16 +150,16 @@ pub(crate) struct Inst {
     pub destroyed: bool,
     /// A logout, destroy or kick makes the next SDK_NOT_READY legitimate.
     pub end_expected: bool,
-    pub pending_login: Option<(RequestId, u32)>,
+    pub pending_login: Option<(RequestId<LoginInfo>, u32)>,
     pub session: Option<Session>,
     /// Messages delivered to this instance in any session, per user.
     pub ever: HashSet<(u32, u32)>,
     /// Commands issued and not completed: issue time and kind.
-    pub outstanding: BTreeMap<RequestId, (Duration, &'static str)>,
+    pub outstanding: BTreeMap<AnyRequestId, (Duration, &'static str)>,
     /// Messages whose send failed, for retries.
     pub failed: Vec<Message>,
     /// Messages being sent, by command.
-    pub sending: BTreeMap<RequestId, Message>,
+    pub sending: BTreeMap<AnyRequestId, Message>,
     pub sessions: u64,
     /// `u<user>/<message ID>` of every message this instance had (created
     /// and sent, or received) for a session's user.
