@@ -35,7 +35,7 @@ impl Client {
             from_account: self.current_user(),
             start_index,
         };
-        let timeout = self.opts.tuning.request_timeout;
+        let timeout = self.ctx.tuning().request_timeout;
         self.enqueue(
             now,
             servcmd::CONV_GROUP_GET,

@@ -122,7 +122,7 @@ impl Client {
         // Otherwise the time spent reconnecting could expire it just before
         // its reply, and the list would stay unsynced until the next login
         // (found by the simulation, seed 6070 of profile `messages`).
-        let deadline = now + self.opts.tuning.request_timeout;
+        let deadline = now + self.ctx.tuning().request_timeout;
         for p in self.requests.iter_mut() {
             if p.purpose.is_login_sync() {
                 p.deadline = p.deadline.max(deadline);
@@ -143,7 +143,7 @@ impl Client {
             top_time_stamp: cursor.top_time_stamp,
             top_start_index: cursor.top_start_index,
         };
-        let timeout = self.opts.tuning.request_timeout;
+        let timeout = self.ctx.tuning().request_timeout;
         self.enqueue(
             now,
             servcmd::CONV_PAGE_GET,

@@ -178,7 +178,7 @@ impl Client {
             id,
             before,
         };
-        let timeout = self.opts.tuning.login_timeout;
+        let timeout = self.ctx.tuning().login_timeout;
         self.enqueue(
             now,
             servcmd::LOGIN,
@@ -219,7 +219,7 @@ impl Client {
         }
         if live {
             let body = LogoutRequest::default();
-            let timeout = self.opts.tuning.request_timeout;
+            let timeout = self.ctx.tuning().request_timeout;
             self.enqueue(now, servcmd::LOGOUT, &body, timeout, Logout { id });
         } else {
             self.end_session(ErrorCode::LOGGED_OUT, "logged out");
@@ -312,7 +312,7 @@ impl Client {
     /// Log in again on a new link: with the session's A2, or with the
     /// UserSig when the server no longer knows the A2.
     fn send_relogin(&mut self, now: Instant, with_sig: bool) {
-        let timeout = self.opts.tuning.request_timeout;
+        let timeout = self.ctx.tuning().request_timeout;
         let body = LoginRequest::default();
         self.enqueue(now, servcmd::LOGIN, &body, timeout, Relogin { with_sig });
     }
@@ -412,7 +412,7 @@ impl Client {
     ) -> Ready {
         self.clock.sync_server(now, reply.time_stamp);
         let hello = if reply.hello_interval == 0 {
-            self.opts.tuning.default_hello_interval
+            self.ctx.tuning().default_hello_interval
         } else {
             Duration::from_secs(reply.hello_interval)
         };
@@ -450,7 +450,7 @@ impl Client {
                     let hello = r.hello;
                     let in_flight = self.requests.has::<Hello>();
                     if r.live && !in_flight {
-                        let timeout = self.opts.tuning.request_timeout;
+                        let timeout = self.ctx.tuning().request_timeout;
                         self.enqueue(
                             now,
                             servcmd::HELLO,
