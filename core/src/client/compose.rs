@@ -105,7 +105,7 @@ impl Client {
         }
         self.check_payload_size(&payload)?;
         let client_time = self.clock.server_secs(now);
-        let random = u64::from(self.rng.next_u32());
+        let random = u64::from(self.ctx.rng().next_u32());
         let sequence = self.messages.created_mut().next_sequence();
         let message = Message {
             id: Message::make_id(&tiny_id, client_time, random),

@@ -124,8 +124,8 @@ impl Client {
     ) -> Result<Conversation, ChatError> {
         self.require_ready("getConversationProfile")?;
         let peer = self.check_conversation_id("getConversationProfile", conversation_id)?;
-        Ok(match self.convs.get(conversation_id) {
-            Some(e) => self.convs.view(conversation_id, e),
+        Ok(match self.convs.view_of(conversation_id) {
+            Some(c) => c,
             None => self.convs.view_new(conversation_id, &peer),
         })
     }
@@ -158,8 +158,8 @@ impl Client {
             ));
         }
         self.convs.set_draft(conversation_id, draft_text);
-        let e = self.convs.get(conversation_id);
-        e.map(|e| self.convs.view(conversation_id, e))
+        self.convs
+            .view_of(conversation_id)
             .ok_or_else(|| ChatError::new(ErrorCode::UNCAUGHT_ERROR, "the conversation vanished"))
     }
 

@@ -1,15 +1,15 @@
 //! The conversation-group APIs (`createConversationGroup`,
 //! `deleteConversationGroup`, `renameConversationGroup`,
 //! `addConversationsToGroup`, `deleteConversationsFromGroup`,
-//! `getConversationGroupList`) and their replies; the `get_contact_group`
-//! sync at login and the pushes of the user's other instances are in
+//! `getConversationGroupList`) and their requests (what a reply changes is
+//! in `conv_list/groups.rs`); the `get_contact_group` sync at login is in
 //! `conv_group_sync.rs`. Every API needs purchase bit 10 (3122 without a
 //! request otherwise).
 
 use std::time::Instant;
 
 use super::conv_api::parse_reply;
-use super::conv_groups::{group_id_of, ConvGroups};
+use super::conv_groups::ConvGroups;
 use super::features::Feature;
 use super::request::Request;
 use super::{Client, RequestId};
@@ -41,7 +41,7 @@ impl Client {
     /// The `GroupId` of the group named `name`, or 2905.
     fn require_group(&mut self, api: &str, name: &str) -> Result<u64, ChatError> {
         self.check_group_name(api, name)?;
-        match self.convs.groups.id_of(name) {
+        match self.convs.groups().id_of(name) {
             Some(id) => Ok(id),
             None => Err(self.api_error(
                 ErrorCode::INVALID_OPERATION,
@@ -91,13 +91,13 @@ impl Client {
         let me = self.require_ready(API)?.user_id.clone();
         self.require_feature(Feature::ConversationGroup, API)?;
         self.check_group_name(API, group_name)?;
-        if self.convs.groups.id_of(group_name).is_some() {
+        if self.convs.groups().id_of(group_name).is_some() {
             return Err(self.api_error(
                 ErrorCode::INVALID_OPERATION,
                 format!("{API}: a conversation group named {group_name:?} exists"),
             ));
         }
-        if self.convs.groups.len() >= ConvGroups::USER_LIMIT {
+        if self.convs.groups().len() >= ConvGroups::USER_LIMIT {
             return Err(self.api_error(
                 ErrorCode::CONV_GROUP_LIMIT,
                 format!(
@@ -159,7 +159,7 @@ impl Client {
         self.require_feature(Feature::ConversationGroup, API)?;
         self.require_group(API, old_name)?;
         self.check_group_name(API, new_name)?;
-        if self.convs.groups.id_of(new_name).is_some() {
+        if self.convs.groups().id_of(new_name).is_some() {
             return Err(self.api_error(
                 ErrorCode::INVALID_OPERATION,
                 format!("{API}: a conversation group named {new_name:?} exists"),
@@ -234,12 +234,12 @@ impl Client {
         let gid = self.require_group(api, group_name)?;
         let contacts = self.check_group_conversations(api, conversation_ids)?;
         if add {
-            let held = self.convs.groups.members_of(gid).count();
+            let held = self.convs.groups().members_of(gid).count();
             let new = contacts
                 .iter()
                 .filter(|c| {
                     let id = c2c_id(&c.to_account);
-                    !self.convs.groups.members_of(gid).any(|m| m == id)
+                    !self.convs.groups().members_of(gid).any(|m| m == id)
                 })
                 .count();
             if held + new > ConvGroups::MAX_MEMBERS {
@@ -285,104 +285,12 @@ impl Client {
         const API: &str = "getConversationGroupList";
         self.require_ready(API)?;
         self.require_feature(Feature::ConversationGroup, API)?;
-        Ok(self.convs.groups.names())
-    }
-
-    fn apply_group_created(
-        &mut self,
-        name: &str,
-        reply: &CreateContactGroupReply,
-    ) -> Result<ConversationGroupResult, ChatError> {
-        let Some(created) = reply.group_result_item.first() else {
-            return Err(ChatError::new(
-                ErrorCode::UNCAUGHT_ERROR,
-                "the create_contact_group reply has no GroupResultItem",
-            ));
-        };
-        let group_name = if created.group_item.group_name.is_empty() {
-            name
-        } else {
-            created.group_item.group_name.as_str()
-        };
-        let gid = created.group_item.group_id;
-        self.convs.groups.upsert(gid, group_name);
-        self.convs.mark_groups_dirty();
-        let result = split_results(&created.result_item);
-        for conv in &result.success_conversation_id_list {
-            self.convs.groups.add_member(gid, conv);
-        }
-        Ok(result)
-    }
-
-    fn apply_group_deleted(&mut self, name: &str, reply: &DelContactGroupReply) {
-        if reply.group_item.is_empty() {
-            // The official SDK changes nothing here; tcchat trusts the
-            // success and removes the group it asked for.
-            if let Some(gid) = self.convs.groups.id_of(name) {
-                self.convs.groups.remove(gid);
-            }
-        }
-        for g in &reply.group_item {
-            if let Some(gid) = group_id_of(&self.convs.groups, g.group_id, &g.group_name) {
-                self.convs.groups.remove(gid);
-            }
-        }
-        self.convs.mark_groups_dirty();
-    }
-
-    fn apply_group_renamed(
-        &mut self,
-        old: &str,
-        new: &str,
-        reply: &UpdateContactGroupReply,
-    ) -> Result<(), ChatError> {
-        let server_id = reply.update_group_result.group_id;
-        if server_id == 0 {
-            return Err(ChatError::new(
-                ErrorCode::UNCAUGHT_ERROR,
-                "the update_contact_group reply has no UpdateGroupResult.GroupId",
-            ));
-        }
-        let gid = self.convs.groups.id_of(old).unwrap_or(server_id);
-        self.convs.groups.upsert(gid, new);
-        self.convs.mark_groups_dirty();
-        Ok(())
-    }
-
-    fn apply_members(
-        &mut self,
-        name: &str,
-        add: bool,
-        asked: &[String],
-        reply: &UpdateContactGroupReply,
-    ) -> Result<ConversationGroupResult, ChatError> {
-        let items = &reply.update_group_result.contact_result_item;
-        if items.is_empty() && !asked.is_empty() {
-            return Err(ChatError::new(
-                ErrorCode::UNCAUGHT_ERROR,
-                "the update_contact_group reply has no UpdateGroupResult.ContactResultItem",
-            ));
-        }
-        let result = split_results(items);
-        if let Some(gid) = self.convs.groups.id_of(name) {
-            let mut changed = false;
-            for conv in &result.success_conversation_id_list {
-                changed |= if add {
-                    self.convs.groups.add_member(gid, conv)
-                } else {
-                    self.convs.groups.remove_member(gid, conv)
-                };
-            }
-            if changed {
-                self.convs.mark_in_group_dirty(gid);
-            }
-        }
-        Ok(result)
+        Ok(self.convs.groups().names())
     }
 }
 
 /// Per-conversation results as success and failure lists.
-fn split_results(items: &[ContactResultItem]) -> ConversationGroupResult {
+pub(super) fn split_results(items: &[ContactResultItem]) -> ConversationGroupResult {
     let mut result = ConversationGroupResult::default();
     for r in items {
         let id = c2c_id(&r.contact_item.to_account);
@@ -421,7 +329,7 @@ impl Request for CreateGroup {
         frame: &Frame,
     ) {
         let outcome = parse_reply::<CreateContactGroupReply>(status, frame)
-            .and_then(|r| client.apply_group_created(&self.name, &r));
+            .and_then(|r| client.convs.apply_group_created(&self.name, &r));
         client.complete(self.id, outcome);
     }
 
@@ -450,7 +358,7 @@ impl Request for DeleteGroup {
         frame: &Frame,
     ) {
         let outcome = parse_reply::<DelContactGroupReply>(status, frame)
-            .map(|r| client.apply_group_deleted(&self.name, &r));
+            .map(|r| client.convs.apply_group_deleted(&self.name, &r));
         client.complete(self.id, outcome);
     }
 
@@ -480,7 +388,7 @@ impl Request for RenameGroup {
         frame: &Frame,
     ) {
         let outcome = parse_reply::<UpdateContactGroupReply>(status, frame)
-            .and_then(|r| client.apply_group_renamed(&self.old, &self.new, &r));
+            .and_then(|r| client.convs.apply_group_renamed(&self.old, &self.new, &r));
         client.complete(self.id, outcome);
     }
 
@@ -512,8 +420,11 @@ impl Request for GroupMembers {
         status: Result<(), ChatError>,
         frame: &Frame,
     ) {
-        let outcome = parse_reply::<UpdateContactGroupReply>(status, frame)
-            .and_then(|r| client.apply_members(&self.name, self.add, &self.conversation_ids, &r));
+        let outcome = parse_reply::<UpdateContactGroupReply>(status, frame).and_then(|r| {
+            client
+                .convs
+                .apply_members(&self.name, self.add, &self.conversation_ids, &r)
+        });
         client.complete(self.id, outcome);
     }
 

@@ -1,6 +1,7 @@
 //! The user's conversation groups: the server's number, the name, and the
-//! conversations in each, and a `get_contact_group` sync in progress. The
-//! APIs and pushes that change them are in `conv_group_api.rs`.
+//! conversations in each, and a `get_contact_group` sync in progress. How
+//! the sync, the APIs' replies and the pushes change them is in
+//! `conv_list/groups.rs`; the APIs are in `conv_group_api.rs`.
 //!
 //! Membership is kept by conversation ID, independently of the conversation
 //! list, so it can arrive before or after the conversations themselves

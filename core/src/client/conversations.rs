@@ -24,24 +24,19 @@
 //! after the events of that input, and only when the data differs from
 //! what was last emitted (docs/CONVERSATIONS.md says why).
 //!
-//! The data itself (and its bounds) is in `conv_list.rs`.
+//! The data, its bounds and the logic that changes it are in `conv_list/`;
+//! this module routes the client's inputs there and sends the requests.
 
-use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use super::cache::HistoryState;
 pub(crate) use super::conv_list::{c2c_peer, valid_peer, Conversations};
-use super::conv_list::{Dirty, Last, ListSync};
 use super::request::Request;
 use super::session::Session;
 use super::Client;
-use crate::event::Event;
-use crate::model::{c2c_id, Message, MessageRemindType};
+use crate::model::{c2c_id, Message};
 use crate::proto::config::parse_bit_string;
-use crate::proto::contact::{
-    PageGetReply, PageGetRequest, PairUnreadCount, RecentContactMod, SessionItem,
-};
-use crate::types::{ConversationType, Flow};
+use crate::proto::contact::{PageGetReply, PageGetRequest, PairUnreadCount, RecentContactMod};
 use crate::wire::servcmd;
 
 /// The cursors of a `page_get` request.
@@ -65,34 +60,7 @@ impl Client {
             return;
         }
         let me = self.current_user();
-        for m in messages {
-            if m.conversation_type != ConversationType::C2c || m.is_deleted {
-                continue;
-            }
-            let Some(peer) = c2c_peer(&m.conversation_id) else {
-                continue;
-            };
-            let convs = &mut self.convs;
-            if let Some(s) = &mut convs.list_sync {
-                // Deleted during the sync, maybe, and back with a new message.
-                s.deleted.remove(&m.conversation_id);
-            }
-            let order = convs.take_orders(1) + 1;
-            let e = convs.entry(&m.conversation_id, peer);
-            if e.last.is_none() || m.time >= e.last_time() {
-                e.set_last(Last::from_message(m), &me);
-                e.order = order;
-            }
-            // A note to self is never unread: the server counts only what
-            // a peer sent (found by the simulation, seed 136 of profile
-            // `messages`).
-            let to_self = m.from == m.to;
-            if m.flow == Flow::In && !to_self && !m.is_read && !m.is_revoked && m.time > e.read_time
-            {
-                e.count_unread(&m.id, m.time);
-            }
-            convs.touch(&m.conversation_id);
-        }
+        self.convs.messages_added(messages, &me);
     }
 
     /// A message already held changed (revoked, modified, deleted, read or
@@ -102,38 +70,8 @@ impl Client {
             return;
         }
         let me = self.current_user();
-        let conv_id = message.conversation_id.clone();
-        let Some(e) = self.convs.entries.get_mut(&conv_id) else {
-            return;
-        };
-        let mut changed = false;
-        if message.is_revoked || message.is_deleted {
-            changed |= e.uncount_unread(&message.id);
-        }
-        let is_last = e.last.as_ref().is_some_and(|l| l.is(message));
-        if is_last && message.is_deleted {
-            // The last message falls back to the newest one still held.
-            let fallback = self
-                .messages
-                .messages_in(&me, &conv_id)
-                .rev()
-                .find(|m| m.id != message.id && !m.is_deleted)
-                .map(Last::from_message);
-            let e = self.convs.entries.get_mut(&conv_id);
-            if let Some(e) = e {
-                match fallback {
-                    Some(last) => e.set_last(last, &me),
-                    None => e.last = None,
-                }
-            }
-            changed = true;
-        } else if is_last {
-            e.set_last(Last::from_message(message), &me);
-            changed = true;
-        }
-        if changed {
-            self.convs.touch(&conv_id);
-        }
+        let held = self.messages.messages_in(&me, &message.conversation_id);
+        self.convs.message_changed(message, &me, held);
     }
 
     /// The peer revoked a message of `conversation_id` that this instance
@@ -151,20 +89,7 @@ impl Client {
         if !matches!(self.session, Session::Ready(_)) {
             return;
         }
-        let unsure = match self.convs.entries.get_mut(conversation_id) {
-            Some(e) => {
-                if e.uncount_unread(id) {
-                    self.convs.touch(conversation_id);
-                    return;
-                }
-                e.unread > e.unread_ids.len() as u64
-            }
-            None => {
-                c2c_peer(conversation_id).is_some_and(|p| self.convs.pair_unread.contains_key(p))
-            }
-        };
-        if unsure {
-            self.convs.unread_override_pending = true;
+        if self.convs.peer_revoked(conversation_id, id) {
             self.start_sync(now);
         }
     }
@@ -174,33 +99,15 @@ impl Client {
     /// reports it (`ReadC2cMsgNotify`). Unread becomes the count of tracked
     /// unread messages newer than that (normally 0).
     pub(super) fn conv_read(&mut self, conversation_id: &str, read_time: u64) {
-        let Some(e) = self.convs.entries.get_mut(conversation_id) else {
-            // Not listed yet: it will start with nothing unread.
-            if let Some(peer) = c2c_peer(conversation_id) {
-                self.convs.pair_unread.remove(peer);
-            }
-            return;
-        };
-        e.read_time = e.read_time.max(read_time);
-        let rt = e.read_time;
-        e.unread_ids.retain(|(_, t)| *t > rt);
-        let left = e.unread_ids.len() as u64;
-        e.unread = e.unread.min(left);
-        self.convs.touch(conversation_id);
+        self.convs.mark_read(conversation_id, read_time);
     }
 
     /// The peer read this user's messages in `conversation_id` up to
     /// `peer_read_time` (`C2cReadedReceipt`).
     pub(super) fn conv_peer_read(&mut self, conversation_id: &str, peer_read_time: u64) {
         let me = self.current_user();
-        let Some(e) = self.convs.entries.get_mut(conversation_id) else {
-            return;
-        };
-        e.peer_read_time = e.peer_read_time.max(peer_read_time);
-        if let Some(last) = e.last.clone() {
-            e.set_last(last, &me);
-        }
-        self.convs.touch(conversation_id);
+        self.convs
+            .mark_peer_read(conversation_id, peer_read_time, &me);
     }
 
     // ----- the login sync ----------------------------------------------------
@@ -209,20 +116,20 @@ impl Client {
     /// purchase bits (which then fetch the groups), and take the unread
     /// counts from the next final getmsg page.
     pub(super) fn conv_session_live(&mut self, now: Instant) {
-        self.convs.unread_override_pending = true;
+        self.convs.expect_unread_counts();
         // A sync request still pending from before (its link died) is
         // resent now, as this login's sync: it gets a whole timeout again.
         // Otherwise the time spent reconnecting could expire it just before
         // its reply, and the list would stay unsynced until the next login
         // (found by the simulation, seed 6070 of profile `messages`).
-        let deadline = now + self.opts.tuning.request_timeout;
+        let deadline = now + self.ctx.tuning().request_timeout;
         for p in self.requests.iter_mut() {
             if p.purpose.is_login_sync() {
                 p.deadline = p.deadline.max(deadline);
             }
         }
         if !self.requests.has::<ConvPage>() {
-            self.convs.list_sync = Some(ListSync::default());
+            self.convs.begin_list_sync();
             self.request_conv_page(now, PageCursor::default());
         }
         self.fetch_features(now);
@@ -236,7 +143,7 @@ impl Client {
             top_time_stamp: cursor.top_time_stamp,
             top_start_index: cursor.top_start_index,
         };
-        let timeout = self.opts.tuning.request_timeout;
+        let timeout = self.ctx.tuning().request_timeout;
         self.enqueue(
             now,
             servcmd::CONV_PAGE_GET,
@@ -259,38 +166,12 @@ impl Client {
                 if self.log_enabled(2) {
                     tracing::warn!(code = err.code.0, message = %err.message, "conversation list sync failed; retrying at the next login");
                 }
-                self.convs.list_sync = None;
+                self.convs.abort_list_sync();
                 return;
             }
         };
         let me = self.current_user();
-        if self.convs.list_sync.is_none() {
-            self.convs.list_sync = Some(ListSync::default());
-        }
-        let base = match self.convs.list_sync.as_ref().and_then(|s| s.orders) {
-            Some(base) => base,
-            None => {
-                let base = self.convs.take_orders(ListSync::ORDERS);
-                if let Some(s) = &mut self.convs.list_sync {
-                    s.orders = Some(base);
-                }
-                base
-            }
-        };
-        // The server lists newest first, across pages: each item gets an
-        // older order than the one before it.
-        for item in &reply.session_item {
-            let index = self.convs.list_sync.as_mut().map_or(0, |s| {
-                s.items += 1;
-                s.items
-            });
-            let order = base + ListSync::ORDERS.saturating_sub(index);
-            self.apply_session_item(item, &me, order);
-        }
-        let pages = self.convs.list_sync.as_mut().map_or(0, |s| {
-            s.pages += 1;
-            s.pages
-        });
+        let pages = self.convs.list_page(&reply.session_item, &me);
         let next = PageCursor {
             time_stamp: reply.time_stamp,
             start_index: reply.start_index,
@@ -303,92 +184,14 @@ impl Client {
             self.request_conv_page(now, next);
             return;
         }
-        self.finish_list_sync();
-    }
-
-    fn apply_session_item(&mut self, item: &SessionItem, me: &str, order: u64) {
-        if item.kind != 1 {
-            return; // Group conversations come with groups.
-        }
-        if !valid_peer(&item.to_account) {
-            return;
-        }
-        let peer = item.to_account.clone();
-        let id = c2c_id(&peer);
-        let convs = &mut self.convs;
-        if let Some(sync) = &mut convs.list_sync {
-            if sync.deleted.contains(&id) {
-                return;
-            }
-            sync.seen.insert(id.clone());
-        }
-        // A new entry takes its unread count from C2CPairUnreadCount
-        // (`Conversations::entry`): page_get's C2C unread counts are not
-        // used (as the official SDK).
-        let e = convs.entry(&id, &peer);
-        e.pinned = item.is_pinned == 1;
-        e.remind = MessageRemindType::from_recv_option(item.msg_recv_option);
-        e.peer_read_time = e.peer_read_time.max(item.c2c_peer_read_time);
-        if let Some(mut server) = Last::from_session(item) {
-            match &e.last {
-                Some(local) if local.summary.last_time > server.summary.last_time => {}
-                Some(local)
-                    if local.summary.last_sequence == server.summary.last_sequence
-                        && local.random == server.random =>
-                {
-                    // The same message: the server's flags (revoked, the
-                    // modified body), what only this instance knows kept.
-                    server.id = local.id.clone();
-                    server.summary.version = local.summary.version;
-                    server.summary.cloud_custom_data = local.summary.cloud_custom_data.clone();
-                    server.summary.is_peer_read |= local.summary.is_peer_read;
-                    e.set_last(server, me);
-                }
-                _ => {
-                    e.set_last(server, me);
-                    e.order = order;
-                }
-            }
-        } else if let Some(last) = e.last.clone() {
-            e.set_last(last, me);
-        }
-        convs.dirty.list = true;
-    }
-
-    /// The server's list is complete: conversations it did not list go,
-    /// unless they changed here meanwhile.
-    fn finish_list_sync(&mut self) {
-        let Some(sync) = self.convs.list_sync.take() else {
-            return;
-        };
-        self.convs
-            .entries
-            .retain(|id, _| sync.seen.contains(id) || sync.touched.contains(id));
-        self.convs.dirty.list = true;
+        self.convs.finish_list_sync();
     }
 
     /// A getmsg page was handled (its messages included). On the first
     /// final page after a login or re-login, `C2CPairUnreadCount` sets every
     /// C2C unread count (a peer it does not list has none).
     pub(super) fn conv_sync_page(&mut self, unread: &[PairUnreadCount], done: bool) {
-        if !done || !self.convs.unread_override_pending {
-            return;
-        }
-        self.convs.unread_override_pending = false;
-        let mut counts: HashMap<String, u64> = unread
-            .iter()
-            .take(Conversations::MAX_CONVERSATIONS)
-            .map(|p| (p.from_account.clone(), p.unread_count))
-            .collect();
-        for e in self.convs.entries.values_mut() {
-            let n = counts.remove(&e.peer).unwrap_or(0);
-            if e.unread != n {
-                e.set_unread(n);
-            }
-        }
-        // The rest waits for the conversations to be created.
-        self.convs.pair_unread = counts;
-        self.convs.dirty.list = true;
+        self.convs.sync_page_counts(unread, done);
     }
 
     // ----- pushes --------------------------------------------------------------
@@ -430,7 +233,7 @@ impl Client {
                         }
                     }
                 }
-                5..=7 => self.conv_groups_push(item),
+                5..=7 => self.convs.apply_groups_push(item),
                 _ => {
                     if self.log_enabled(0) {
                         tracing::debug!(
@@ -469,50 +272,9 @@ impl Client {
     /// and CONVERSATION_LIST_UPDATED, each only if its data differs from
     /// what was last emitted.
     pub(super) fn flush_conv_events(&mut self) {
-        if !self.convs.any_dirty() {
-            return;
-        }
-        if !matches!(self.session, Session::Ready(_)) {
-            self.convs.dirty = Dirty::default();
-            return;
-        }
-        let dirty = std::mem::take(&mut self.convs.dirty);
-        if dirty.groups {
-            let names = self.convs.groups.names();
-            if self.convs.emitted.groups.as_ref() != Some(&names) {
-                self.convs.emitted.groups = Some(names.clone());
-                self.emit(Event::ConversationGroupListUpdated(names));
-            }
-        }
-        let mut list = None;
-        for gid in dirty.in_group {
-            let Some(name) = self.convs.groups.name_of(gid).map(str::to_owned) else {
-                continue;
-            };
-            let members: HashSet<&str> = self.convs.groups.members_of(gid).collect();
-            let all = list.get_or_insert_with(|| self.convs.sorted());
-            let conversation_list = all
-                .iter()
-                .filter(|c| members.contains(c.conversation_id.as_str()))
-                .cloned()
-                .collect();
-            self.emit(Event::ConversationInGroupUpdated {
-                group_name: name,
-                conversation_list,
-            });
-        }
-        let total = self.convs.total_unread();
-        if total != self.convs.emitted.total {
-            self.convs.emitted.total = total;
-            self.emit(Event::TotalUnreadMessageCountUpdated(total));
-        }
-        if dirty.list {
-            let list = list.unwrap_or_else(|| self.convs.sorted());
-            if self.convs.emitted.list.as_ref() != Some(&list) {
-                self.convs.emitted.list = Some(list.clone());
-                self.emit(Event::ConversationListUpdated(list));
-            }
-        }
+        let ready = matches!(self.session, Session::Ready(_));
+        let out = &mut self.out;
+        self.convs.flush_events(ready, |event| out.emit(event));
     }
 
     /// The session ended: forget everything (the next login starts over).

@@ -274,7 +274,7 @@ impl Client {
         id: RequestId<Vec<MessageExtension>>,
         fetch: ExtFetch,
     ) {
-        let timeout = self.opts.tuning.request_timeout;
+        let timeout = self.ctx.tuning().request_timeout;
         let body = fetch.request.clone();
         self.enqueue(
             now,

@@ -80,9 +80,9 @@ impl Client {
             return;
         }
         let body = PurchaseBitsRequest {
-            uint32_sdkappid: self.opts.sdk_app_id,
+            uint32_sdkappid: self.ctx.sdk_app_id(),
         };
-        let timeout = self.opts.tuning.request_timeout;
+        let timeout = self.ctx.tuning().request_timeout;
         self.enqueue(
             now,
             servcmd::PURCHASE_BITS,

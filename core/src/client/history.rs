@@ -255,7 +255,7 @@ impl Client {
         let body = PeerReadTimeRequest {
             to_account: vec![call.peer],
         };
-        let timeout = self.opts.tuning.request_timeout;
+        let timeout = self.ctx.tuning().request_timeout;
         let next = PeerReadCall {
             conversation_id: call.conversation_id,
             result,

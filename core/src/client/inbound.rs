@@ -31,7 +31,7 @@ impl Client {
         let frame = match decode_with(bytes, self.net.limits()) {
             Ok(frame) => frame,
             Err(err) => {
-                self.stats.malformed_frames += 1;
+                self.net.note_malformed_frame();
                 if self.log_enabled(2) {
                     tracing::warn!(code = err.code(), %err, "dropping a malformed frame");
                 }
@@ -125,7 +125,7 @@ impl Client {
             if self.messages.insert_new(&owner, m.clone()) {
                 fresh.push(m);
             } else {
-                self.stats.duplicate_messages += 1;
+                self.net.note_duplicate_message();
             }
         }
         fresh
@@ -142,7 +142,7 @@ impl Client {
         let push = match frame.body_as::<MsgPush>() {
             Ok(push) => push,
             Err(err) => {
-                self.stats.malformed_frames += 1;
+                self.net.note_malformed_frame();
                 if self.log_enabled(2) {
                     tracing::warn!(code = err.code(), %err, "dropping a malformed push");
                 }

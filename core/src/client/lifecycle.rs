@@ -65,13 +65,13 @@ impl Client {
         if logged_in && self.session.is_live() && self.open_conn().is_some() {
             self.timers.set(
                 Timer::Destroy,
-                now + self.opts.tuning.destroy_logout_timeout,
+                now + self.ctx.tuning().destroy_logout_timeout,
             );
             self.begin_logout(now, None);
         } else if matches!(&self.session, Session::Ready(r) if r.logging_out) {
             self.timers.set(
                 Timer::Destroy,
-                now + self.opts.tuning.destroy_logout_timeout,
+                now + self.ctx.tuning().destroy_logout_timeout,
             );
         } else {
             self.finish_destroy();
@@ -90,7 +90,7 @@ impl Client {
         self.timers.stop_all();
         self.messages.created_mut().clear();
         self.emit(Event::SdkDestroy {
-            sdk_app_id: self.opts.sdk_app_id,
+            sdk_app_id: self.ctx.sdk_app_id(),
         });
         // SDK_DESTROY is the last event and the close the last transmit.
         self.out.close();

@@ -6,7 +6,7 @@ use rand_core::RngCore;
 
 use super::backoff::Backoff;
 use super::timer::Timer;
-use super::{Client, ConnId, DisconnectReason, Transmit};
+use super::{Client, ConnId, DisconnectReason, Stats, Transmit};
 use crate::event::Event;
 use crate::types::NetState;
 use crate::wire::Limits;
@@ -50,9 +50,26 @@ pub(crate) struct Net {
     backoff: Backoff,
     /// The state last reported with NET_STATE_CHANGE.
     state: NetState,
+    /// What the connections delivered and cost, for diagnostics.
+    stats: Stats,
 }
 
 impl Net {
+    /// The diagnostic counters.
+    pub(crate) fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// A frame failed to decode and was dropped.
+    pub(crate) fn note_malformed_frame(&mut self) {
+        self.stats.malformed_frames += 1;
+    }
+
+    /// A message was dropped as a duplicate.
+    pub(crate) fn note_duplicate_message(&mut self) {
+        self.stats.duplicate_messages += 1;
+    }
+
     pub(crate) fn new(bases: Vec<String>, instance_id: String, backoff: Backoff) -> Net {
         Net {
             bases,
@@ -62,6 +79,7 @@ impl Net {
             next_conn: 0,
             backoff,
             state: NetState::Connected,
+            stats: Stats::default(),
         }
     }
 
@@ -117,13 +135,13 @@ impl Client {
         self.net.next_conn += 1;
         let base = match self.net.bases.len() {
             0 => String::new(),
-            n => self.net.bases[(self.stats.connect_attempts % n as u64) as usize].clone(),
+            n => self.net.bases[(self.net.stats.connect_attempts % n as u64) as usize].clone(),
         };
-        self.stats.connect_attempts += 1;
-        let random = (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        self.net.stats.connect_attempts += 1;
+        let random = (self.ctx.rng().next_u64() >> 11) as f64 / (1u64 << 53) as f64;
         let url = format!(
             "{base}/binfo?sdkappid={}&instanceid={}&random={random}&platform=7&host=unknown&version=-1&sdkversion=tcchat-{}&compress=gzip",
-            self.opts.sdk_app_id,
+            self.ctx.sdk_app_id(),
             self.net.instance_id,
             env!("CARGO_PKG_VERSION"),
         );
@@ -189,7 +207,7 @@ impl Client {
         self.session.link_lost();
         match was {
             Link::Open { opened_at, .. } => {
-                if now.saturating_duration_since(opened_at) >= self.opts.tuning.stable_after {
+                if now.saturating_duration_since(opened_at) >= self.ctx.tuning().stable_after {
                     self.net.backoff.reset();
                 }
                 if self.wants_link() {
@@ -211,7 +229,7 @@ impl Client {
     }
 
     fn schedule_reconnect(&mut self, now: Instant) {
-        let delay = self.net.backoff.next_delay(&mut self.rng);
+        let delay = self.net.backoff.next_delay(self.ctx.rng());
         if delay.is_zero() {
             if self.net.state != NetState::Connecting {
                 self.set_net_state(NetState::Connecting);
@@ -246,14 +264,14 @@ impl Client {
         self.out.transmit(Transmit::Send { conn, frame });
         self.timers.stop(Timer::PingIdle);
         self.timers
-            .set(Timer::PingTimeout, now + self.opts.tuning.ping_timeout);
+            .set(Timer::PingTimeout, now + self.ctx.tuning().ping_timeout);
     }
 
     /// A frame arrived on the open link: it is alive.
     pub(crate) fn saw_traffic(&mut self, now: Instant) {
         self.timers.stop(Timer::PingTimeout);
         self.timers
-            .set(Timer::PingIdle, now + self.opts.tuning.ping_idle);
+            .set(Timer::PingIdle, now + self.ctx.tuning().ping_idle);
         if let Link::Open { ping, .. } = &mut self.net.link {
             *ping = None;
         }

@@ -15,6 +15,7 @@ mod backoff;
 mod cache;
 mod clock;
 mod compose;
+mod context;
 mod conv_api;
 mod conv_group_api;
 mod conv_group_sync;
@@ -22,12 +23,14 @@ mod conv_groups;
 mod conv_list;
 mod conversations;
 mod created;
+mod ext_state;
 mod extensions;
 mod features;
 mod history;
 mod inbound;
 mod lifecycle;
 mod link;
+mod logout;
 mod msgops;
 mod outbound;
 mod outputs;
@@ -54,6 +57,7 @@ use crate::types::NetState;
 use backoff::Backoff;
 use cache::MessageCache;
 use clock::WallClock;
+use context::Context;
 use lifecycle::Lifecycle;
 use outputs::Outputs;
 use request::Requests;
@@ -153,10 +157,9 @@ pub struct Stats {
 /// }
 /// ```
 pub struct Client {
-    opts: Options,
-    rng: Xoshiro256PlusPlus,
+    /// The options, the log level and the seeded randomness.
+    ctx: Context,
     clock: WallClock,
-    log_level: u8,
 
     net: link::Net,
     timers: TimerTable,
@@ -174,7 +177,6 @@ pub struct Client {
     sync: sync::SyncState,
 
     out: Outputs,
-    stats: Stats,
 }
 
 impl Client {
@@ -195,15 +197,15 @@ impl Client {
         let next_seq = rng.next_u64() % 100_000_000;
         let next_msg_seq = u64::from(rng.next_u32() >> 1);
         let tuning = opts.tuning.clone();
+        let net = link::Net::new(
+            opts.connect_bases(),
+            instance_id,
+            Backoff::new(tuning.reconnect_base, tuning.reconnect_cap),
+        );
         let mut client = Client {
-            rng,
+            ctx: Context::new(opts, rng),
             clock: WallClock::new(now, unix_ms),
-            log_level: 1,
-            net: link::Net::new(
-                opts.connect_bases(),
-                instance_id,
-                Backoff::new(tuning.reconnect_base, tuning.reconnect_cap),
-            ),
+            net,
             timers: TimerTable::default(),
             session: Session::LoggedOut(LoggedOutReason::Never),
             lifecycle: Lifecycle::Running,
@@ -213,8 +215,6 @@ impl Client {
             features: features::Features::default(),
             sync: sync::SyncState::default(),
             out: Outputs::default(),
-            stats: Stats::default(),
-            opts,
         };
         client.start_connect(now);
         client
@@ -255,12 +255,12 @@ impl Client {
 
     /// The SDKAppID this client serves.
     pub fn sdk_app_id(&self) -> u64 {
-        self.opts.sdk_app_id
+        self.ctx.sdk_app_id()
     }
 
     /// The options it was created with.
     pub fn options(&self) -> &Options {
-        &self.opts
+        self.ctx.opts()
     }
 
     /// `isReady()`: logged in and usable.
@@ -307,7 +307,7 @@ impl Client {
 
     /// Diagnostic counters.
     pub fn stats(&self) -> &Stats {
-        &self.stats
+        self.net.stats()
     }
 
     /// The `instanceid` sent in the connect URL.
@@ -336,19 +336,12 @@ impl Client {
     /// `setLogLevel(level)`: 0 (debug) … 4 (silent). Filters what this
     /// instance emits through `tracing`.
     pub fn set_log_level(&mut self, level: u8) -> Result<(), ChatError> {
-        if level > 4 {
-            return Err(ChatError::new(
-                ErrorCode::INVALID_OPERATION,
-                format!("log level {level} is not in 0..=4"),
-            ));
-        }
-        self.log_level = level;
-        Ok(())
+        self.ctx.set_log_level(level)
     }
 
     /// The current log level.
     pub fn log_level(&self) -> u8 {
-        self.log_level
+        self.ctx.log_level()
     }
 
     fn next_request_id<T>(&mut self) -> RequestId<T> {
@@ -358,7 +351,7 @@ impl Client {
     fn check_capacity(&mut self) -> Result<(), ChatError> {
         // The SDK's own requests (sync pages, hello, …) come on top.
         let pending = self.requests.count(|p| !p.purpose.is_internal());
-        if pending >= self.opts.tuning.max_pending_requests {
+        if pending >= self.ctx.tuning().max_pending_requests {
             return Err(self.api_error(
                 ErrorCode::OVER_FREQUENCY_LIMIT,
                 format!("{pending} requests are already pending"),
@@ -388,6 +381,6 @@ impl Client {
     }
 
     fn log_enabled(&self, level: u8) -> bool {
-        self.log_level <= level
+        self.ctx.log_enabled(level)
     }
 }

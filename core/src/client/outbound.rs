@@ -12,7 +12,7 @@ use crate::wire::{encode, Head, HeadIdentity};
 
 impl Client {
     pub(crate) fn alloc_seq(&mut self) -> u64 {
-        self.requests.alloc_seq(&mut self.rng)
+        self.requests.alloc_seq(self.ctx.rng())
     }
 
     /// Encode one request frame (`body` may be already serialized JSON, a
@@ -25,7 +25,7 @@ impl Client {
         identity: &HeadIdentity,
         body: &B,
     ) -> Bytes {
-        let head = Head::request(self.opts.sdk_app_id, identity, servcmd, seq, reqtime);
+        let head = Head::request(self.ctx.sdk_app_id(), identity, servcmd, seq, reqtime);
         encode(&head, body)
     }
 
@@ -40,7 +40,7 @@ impl Client {
         request: impl FnOnce(RequestId<T>) -> R,
     ) -> RequestId<T> {
         let id = self.next_request_id();
-        let timeout = self.opts.tuning.request_timeout;
+        let timeout = self.ctx.tuning().request_timeout;
         self.enqueue(now, servcmd, body, timeout, request(id));
         id
     }

@@ -45,11 +45,7 @@ impl Client {
             .newest_in(&owner, conversation_id)
             .map(|m| m.time)
             .unwrap_or(0);
-        let listed = self
-            .convs
-            .get(conversation_id)
-            .map(|e| e.last_time())
-            .unwrap_or(0);
+        let listed = self.convs.last_time_of(conversation_id);
         let up_to = match held.max(listed) {
             0 => self.clock.server_secs(now),
             t => t,

@@ -47,7 +47,7 @@ impl Client {
             return;
         }
         let body = GetMsgRequest::new(&self.sync.cookie, self.sync.flag);
-        let timeout = self.opts.tuning.request_timeout;
+        let timeout = self.ctx.tuning().request_timeout;
         self.enqueue(now, servcmd::GET_MSG, &body, timeout, GetMsg);
     }
 
