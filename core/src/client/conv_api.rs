@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::conversations::{c2c_peer, Conversations};
-use super::request::{Output, Request};
+use super::request::{Call, Output, Request};
 use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode};
 use crate::model::c2c_id;
@@ -180,9 +180,15 @@ impl Client {
             clear_ramble: 1,
         };
         let conversation_id = conversation_id.to_owned();
-        self.send_conv_request(now, servcmd::CONV_DELETE, &body, |id| DeleteConversation {
-            id,
-            conversation_id,
+        self.send_conv_request(now, servcmd::CONV_DELETE, &body, |id| {
+            Call::change(
+                id,
+                move |client: &mut Client, _, id, status, frame: &Frame| {
+                    let outcome = parse_reply::<BatchDeleteReply>(status, frame)
+                        .and_then(|r| client.apply_delete(&conversation_id, &r));
+                    client.complete(id, outcome.map(|()| conversation_id));
+                },
+            )
         })
     }
 
@@ -203,10 +209,14 @@ impl Client {
             recent_contact_item: vec![ContactItem::c2c(peer)],
         };
         let conversation_id = conversation_id.to_owned();
-        self.send_conv_request(now, servcmd::CONV_TOP, &body, |id| PinConversation {
-            id,
-            conversation_id,
-            pinned: is_pinned,
+        self.send_conv_request(now, servcmd::CONV_TOP, &body, |id| {
+            Call::change(id, move |client: &mut Client, _, id, status, _: &Frame| {
+                let outcome = status.map(|()| {
+                    client.convs.set_pinned(&conversation_id, is_pinned);
+                    conversation_id
+                });
+                client.complete(id, outcome);
+            })
         })
     }
 
@@ -238,72 +248,5 @@ impl Client {
                 format!("the batch_delete reply has no ResultItem for {conversation_id}"),
             )),
         }
-    }
-}
-
-/// `recentcontact.batch_delete` for `delete_conversation`.
-#[derive(Debug)]
-struct DeleteConversation {
-    id: RequestId<String>,
-    conversation_id: String,
-}
-
-impl Request for DeleteConversation {
-    fn is_change(&self) -> bool {
-        true
-    }
-
-    fn on_reply(
-        self: Box<Self>,
-        client: &mut Client,
-        _now: Instant,
-        status: Result<(), ChatError>,
-        frame: &Frame,
-    ) {
-        let outcome = parse_reply::<BatchDeleteReply>(status, frame)
-            .and_then(|r| client.apply_delete(&self.conversation_id, &r));
-        client.complete(self.id, outcome.map(|()| self.conversation_id));
-    }
-
-    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
-        client.complete(self.id, Err(err));
-    }
-}
-
-/// `recentcontact.top` for `pin_conversation`.
-#[derive(Debug)]
-struct PinConversation {
-    id: RequestId<String>,
-    conversation_id: String,
-    /// Pin (true) or unpin.
-    pinned: bool,
-}
-
-impl Request for PinConversation {
-    fn is_change(&self) -> bool {
-        true
-    }
-
-    fn on_reply(
-        self: Box<Self>,
-        client: &mut Client,
-        _now: Instant,
-        status: Result<(), ChatError>,
-        _frame: &Frame,
-    ) {
-        let PinConversation {
-            id,
-            conversation_id,
-            pinned,
-        } = *self;
-        let outcome = status.map(|()| {
-            client.convs.set_pinned(&conversation_id, pinned);
-            conversation_id
-        });
-        client.complete(id, outcome);
-    }
-
-    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
-        client.complete(self.id, Err(err));
     }
 }

@@ -11,7 +11,7 @@ use std::time::Instant;
 use super::conv_api::parse_reply;
 use super::conv_groups::ConvGroups;
 use super::features::Feature;
-use super::request::Request;
+use super::request::Call;
 use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode};
 use crate::model::c2c_id;
@@ -115,9 +115,15 @@ impl Client {
             }],
         };
         let name = group_name.to_owned();
-        self.send_conv_request(now, servcmd::CONV_GROUP_CREATE, &body, |id| CreateGroup {
-            id,
-            name,
+        self.send_conv_request(now, servcmd::CONV_GROUP_CREATE, &body, |id| {
+            Call::change(
+                id,
+                move |client: &mut Client, _, id, status, frame: &Frame| {
+                    let outcome = parse_reply::<CreateContactGroupReply>(status, frame)
+                        .and_then(|r| client.convs.apply_group_created(&name, &r));
+                    client.complete(id, outcome);
+                },
+            )
         })
     }
 
@@ -138,9 +144,15 @@ impl Client {
             group_name: vec![group_name.to_owned()],
         };
         let name = group_name.to_owned();
-        self.send_conv_request(now, servcmd::CONV_GROUP_DELETE, &body, |id| DeleteGroup {
-            id,
-            name,
+        self.send_conv_request(now, servcmd::CONV_GROUP_DELETE, &body, |id| {
+            Call::change(
+                id,
+                move |client: &mut Client, _, id, status, frame: &Frame| {
+                    let outcome = parse_reply::<DelContactGroupReply>(status, frame)
+                        .map(|r| client.convs.apply_group_deleted(&name, &r));
+                    client.complete(id, outcome);
+                },
+            )
         })
     }
 
@@ -176,10 +188,15 @@ impl Client {
             },
         };
         let (old, new) = (old_name.to_owned(), new_name.to_owned());
-        self.send_conv_request(now, servcmd::CONV_GROUP_UPDATE, &body, |id| RenameGroup {
-            id,
-            old,
-            new,
+        self.send_conv_request(now, servcmd::CONV_GROUP_UPDATE, &body, |id| {
+            Call::change(
+                id,
+                move |client: &mut Client, _, id, status, frame: &Frame| {
+                    let outcome = parse_reply::<UpdateContactGroupReply>(status, frame)
+                        .and_then(|r| client.convs.apply_group_renamed(&old, &new, &r));
+                    client.complete(id, outcome);
+                },
+            )
         })
     }
 
@@ -271,11 +288,19 @@ impl Client {
             },
         };
         let name = group_name.to_owned();
-        self.send_conv_request(now, servcmd::CONV_GROUP_UPDATE, &body, |id| GroupMembers {
-            id,
-            name,
-            add,
-            conversation_ids,
+        self.send_conv_request(now, servcmd::CONV_GROUP_UPDATE, &body, |id| {
+            Call::change(
+                id,
+                move |client: &mut Client, _, id, status, frame: &Frame| {
+                    let outcome =
+                        parse_reply::<UpdateContactGroupReply>(status, frame).and_then(|r| {
+                            client
+                                .convs
+                                .apply_members(&name, add, &conversation_ids, &r)
+                        });
+                    client.complete(id, outcome);
+                },
+            )
         })
     }
 
@@ -307,128 +332,4 @@ pub(super) fn split_results(items: &[ContactResultItem]) -> ConversationGroupRes
         }
     }
     result
-}
-
-/// `create_contact_group` for `create_conversation_group`.
-#[derive(Debug)]
-struct CreateGroup {
-    id: RequestId<ConversationGroupResult>,
-    name: String,
-}
-
-impl Request for CreateGroup {
-    fn is_change(&self) -> bool {
-        true
-    }
-
-    fn on_reply(
-        self: Box<Self>,
-        client: &mut Client,
-        _now: Instant,
-        status: Result<(), ChatError>,
-        frame: &Frame,
-    ) {
-        let outcome = parse_reply::<CreateContactGroupReply>(status, frame)
-            .and_then(|r| client.convs.apply_group_created(&self.name, &r));
-        client.complete(self.id, outcome);
-    }
-
-    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
-        client.complete(self.id, Err(err));
-    }
-}
-
-/// `del_contact_group` for `delete_conversation_group`.
-#[derive(Debug)]
-struct DeleteGroup {
-    id: RequestId<()>,
-    name: String,
-}
-
-impl Request for DeleteGroup {
-    fn is_change(&self) -> bool {
-        true
-    }
-
-    fn on_reply(
-        self: Box<Self>,
-        client: &mut Client,
-        _now: Instant,
-        status: Result<(), ChatError>,
-        frame: &Frame,
-    ) {
-        let outcome = parse_reply::<DelContactGroupReply>(status, frame)
-            .map(|r| client.convs.apply_group_deleted(&self.name, &r));
-        client.complete(self.id, outcome);
-    }
-
-    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
-        client.complete(self.id, Err(err));
-    }
-}
-
-/// `update_contact_group` (rename) for `rename_conversation_group`.
-#[derive(Debug)]
-struct RenameGroup {
-    id: RequestId<()>,
-    old: String,
-    new: String,
-}
-
-impl Request for RenameGroup {
-    fn is_change(&self) -> bool {
-        true
-    }
-
-    fn on_reply(
-        self: Box<Self>,
-        client: &mut Client,
-        _now: Instant,
-        status: Result<(), ChatError>,
-        frame: &Frame,
-    ) {
-        let outcome = parse_reply::<UpdateContactGroupReply>(status, frame)
-            .and_then(|r| client.convs.apply_group_renamed(&self.old, &self.new, &r));
-        client.complete(self.id, outcome);
-    }
-
-    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
-        client.complete(self.id, Err(err));
-    }
-}
-
-/// `update_contact_group` (members) for `add_conversations_to_group`
-/// (`add`) and `delete_conversations_from_group`.
-#[derive(Debug)]
-struct GroupMembers {
-    id: RequestId<ConversationGroupResult>,
-    name: String,
-    add: bool,
-    /// The conversations asked for, in order.
-    conversation_ids: Vec<String>,
-}
-
-impl Request for GroupMembers {
-    fn is_change(&self) -> bool {
-        true
-    }
-
-    fn on_reply(
-        self: Box<Self>,
-        client: &mut Client,
-        _now: Instant,
-        status: Result<(), ChatError>,
-        frame: &Frame,
-    ) {
-        let outcome = parse_reply::<UpdateContactGroupReply>(status, frame).and_then(|r| {
-            client
-                .convs
-                .apply_members(&self.name, self.add, &self.conversation_ids, &r)
-        });
-        client.complete(self.id, outcome);
-    }
-
-    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
-        client.complete(self.id, Err(err));
-    }
 }

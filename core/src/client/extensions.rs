@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use super::cache::ExtState;
 use super::features::Feature;
-use super::request::Request;
+use super::request::Call;
 use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode};
 use crate::event::Event;
@@ -188,12 +188,14 @@ impl Client {
             message_id: held.id.clone(),
             op,
         };
-        Ok(
-            self.enqueue_command(now, servcmd::EXT_SET, &body, |id| SetExtensions {
+        Ok(self.enqueue_command(now, servcmd::EXT_SET, &body, |id| {
+            Call::change(
                 id,
-                call,
-            }),
-        )
+                move |client: &mut Client, _, id, status, frame: &Frame| {
+                    client.on_ext_set_reply(id, call, frame, status);
+                },
+            )
+        }))
     }
 
     pub(crate) fn on_ext_set_reply(
@@ -281,7 +283,12 @@ impl Client {
             servcmd::EXT_GET,
             &body,
             timeout,
-            GetExtensions { id, fetch },
+            Call::query(
+                id,
+                move |client: &mut Client, now, id, status, frame: &Frame| {
+                    client.on_ext_get_reply(now, id, fetch, frame, status);
+                },
+            ),
         );
     }
 
@@ -406,56 +413,5 @@ impl Client {
                 key_list: deleted,
             });
         }
-    }
-}
-
-/// `set_key_values` for `set_message_extensions` and
-/// `delete_message_extensions`.
-#[derive(Debug)]
-struct SetExtensions {
-    id: RequestId<Vec<ExtensionResult>>,
-    call: ExtSet,
-}
-
-impl Request for SetExtensions {
-    fn is_change(&self) -> bool {
-        true
-    }
-
-    fn on_reply(
-        self: Box<Self>,
-        client: &mut Client,
-        _now: Instant,
-        status: Result<(), ChatError>,
-        frame: &Frame,
-    ) {
-        client.on_ext_set_reply(self.id, self.call, frame, status);
-    }
-
-    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
-        client.complete(self.id, Err(err));
-    }
-}
-
-/// One page of `get_key_values` for `get_message_extensions`.
-#[derive(Debug)]
-struct GetExtensions {
-    id: RequestId<Vec<MessageExtension>>,
-    fetch: ExtFetch,
-}
-
-impl Request for GetExtensions {
-    fn on_reply(
-        self: Box<Self>,
-        client: &mut Client,
-        now: Instant,
-        status: Result<(), ChatError>,
-        frame: &Frame,
-    ) {
-        client.on_ext_get_reply(now, self.id, self.fetch, frame, status);
-    }
-
-    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
-        client.complete(self.id, Err(err));
     }
 }

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::time::Instant;
 
 use super::cache::{HistoryState, Order};
-use super::request::Request;
+use super::request::Call;
 use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode};
 use crate::model::{Message, MessageListResult};
@@ -105,7 +105,14 @@ impl Client {
             peer,
             before: bound,
         };
-        Ok(self.enqueue_command(now, servcmd::GET_ROAM, &body, |id| RoamPage { id, call }))
+        Ok(self.enqueue_command(now, servcmd::GET_ROAM, &body, |id| {
+            Call::query(
+                id,
+                move |client: &mut Client, now, id, status, frame: &Frame| {
+                    client.on_roam_reply(now, id, call, frame, status);
+                },
+            )
+        }))
     }
 
     /// A page from held messages, when they are known to be the full history
@@ -265,7 +272,12 @@ impl Client {
             servcmd::GET_PEER_READ_TIME,
             &body,
             timeout,
-            PeerReadTime { id, call: next },
+            Call::query(
+                id,
+                move |client: &mut Client, _, id, status, frame: &Frame| {
+                    client.on_peer_read_time_reply(id, next, frame, status);
+                },
+            ),
         );
     }
 
@@ -341,51 +353,5 @@ impl Client {
         for id in ids {
             self.change_message(&owner, &id, |m| m.is_peer_read = true);
         }
-    }
-}
-
-/// A `getroammsg` page for `get_message_list`.
-#[derive(Debug)]
-struct RoamPage {
-    id: RequestId<MessageListResult>,
-    call: RoamCall,
-}
-
-impl Request for RoamPage {
-    fn on_reply(
-        self: Box<Self>,
-        client: &mut Client,
-        now: Instant,
-        status: Result<(), ChatError>,
-        frame: &Frame,
-    ) {
-        client.on_roam_reply(now, self.id, self.call, frame, status);
-    }
-
-    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
-        client.complete(self.id, Err(err));
-    }
-}
-
-/// `get_peer_read_time` after a `get_message_list` page.
-#[derive(Debug)]
-struct PeerReadTime {
-    id: RequestId<MessageListResult>,
-    call: PeerReadCall,
-}
-
-impl Request for PeerReadTime {
-    fn on_reply(
-        self: Box<Self>,
-        client: &mut Client,
-        _now: Instant,
-        status: Result<(), ChatError>,
-        frame: &Frame,
-    ) {
-        client.on_peer_read_time_reply(self.id, self.call, frame, status);
-    }
-
-    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
-        client.complete(self.id, Err(err));
     }
 }

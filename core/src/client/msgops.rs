@@ -13,7 +13,7 @@
 
 use std::time::Instant;
 
-use super::request::Request;
+use super::request::Call;
 use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode, ErrorData};
 use crate::event::Event;
@@ -100,9 +100,10 @@ impl Client {
             },
         };
         Ok(
-            self.enqueue_command(now, servcmd::MSG_WITHDRAW, &body, |id| RevokeMessage {
-                id,
-                message: Box::new(held),
+            self.enqueue_command(now, servcmd::MSG_WITHDRAW, &body, |id| {
+                Call::change(id, move |client: &mut Client, _, id, status, _: &Frame| {
+                    client.on_revoke_reply(id, held, status);
+                })
             }),
         )
     }
@@ -231,12 +232,14 @@ impl Client {
             msg_body: vec![message.payload.to_elem()],
             cloud_custom_data: message.cloud_custom_data.clone(),
         };
-        Ok(
-            self.enqueue_command(now, servcmd::MODIFY_C2C, &body, |id| ModifyMessage {
+        Ok(self.enqueue_command(now, servcmd::MODIFY_C2C, &body, |id| {
+            Call::change(
                 id,
-                message: Box::new(held),
-            }),
-        )
+                move |client: &mut Client, _, id, status, frame: &Frame| {
+                    client.on_modify_reply(id, held, frame, status);
+                },
+            )
+        }))
     }
 
     /// Apply a version of a held message (from a modify reply or push) if
@@ -424,12 +427,11 @@ impl Client {
             to_account: held[0].peer().to_owned(),
             msg_key_list: held.iter().map(Message::msg_key).collect(),
         };
-        Ok(
-            self.enqueue_command(now, servcmd::DELETE_C2C, &body, |id| DeleteMessages {
-                id,
-                messages: held,
-            }),
-        )
+        Ok(self.enqueue_command(now, servcmd::DELETE_C2C, &body, |id| {
+            Call::change(id, move |client: &mut Client, _, id, status, _: &Frame| {
+                client.on_delete_reply(id, held, status);
+            })
+        }))
     }
 
     pub(crate) fn on_delete_reply(
@@ -451,89 +453,5 @@ impl Client {
             deleted.push(gone);
         }
         self.complete(id, Ok(deleted));
-    }
-}
-
-/// `openim.msgwithdraw` for `revoke_message`: the message as held when
-/// asked.
-#[derive(Debug)]
-struct RevokeMessage {
-    id: RequestId<Message>,
-    message: Box<Message>,
-}
-
-impl Request for RevokeMessage {
-    fn is_change(&self) -> bool {
-        true
-    }
-
-    fn on_reply(
-        self: Box<Self>,
-        client: &mut Client,
-        _now: Instant,
-        status: Result<(), ChatError>,
-        _frame: &Frame,
-    ) {
-        client.on_revoke_reply(self.id, *self.message, status);
-    }
-
-    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
-        client.complete(self.id, Err(err));
-    }
-}
-
-/// `openim.modify_c2c_msg` for `modify_message`: the message as held when
-/// asked.
-#[derive(Debug)]
-struct ModifyMessage {
-    id: RequestId<Message>,
-    message: Box<Message>,
-}
-
-impl Request for ModifyMessage {
-    fn is_change(&self) -> bool {
-        true
-    }
-
-    fn on_reply(
-        self: Box<Self>,
-        client: &mut Client,
-        _now: Instant,
-        status: Result<(), ChatError>,
-        frame: &Frame,
-    ) {
-        client.on_modify_reply(self.id, *self.message, frame, status);
-    }
-
-    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
-        client.complete(self.id, Err(err));
-    }
-}
-
-/// `openim.delete_c2c_msg_ramble` for `delete_message`: the messages as
-/// held when asked.
-#[derive(Debug)]
-struct DeleteMessages {
-    id: RequestId<Vec<Message>>,
-    messages: Vec<Message>,
-}
-
-impl Request for DeleteMessages {
-    fn is_change(&self) -> bool {
-        true
-    }
-
-    fn on_reply(
-        self: Box<Self>,
-        client: &mut Client,
-        _now: Instant,
-        status: Result<(), ChatError>,
-        _frame: &Frame,
-    ) {
-        client.on_delete_reply(self.id, self.messages, status);
-    }
-
-    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
-        client.complete(self.id, Err(err));
     }
 }

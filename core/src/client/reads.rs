@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use super::request::Request;
+use super::request::Call;
 use super::{Client, RequestId};
 use crate::error::ChatError;
 use crate::event::Event;
@@ -60,13 +60,12 @@ impl Client {
                 }],
             },
         };
-        Ok(
-            self.enqueue_command(now, servcmd::MSG_READED, &body, |id| ReadReport {
-                id,
-                conversation_id: conversation_id.to_owned(),
-                up_to,
-            }),
-        )
+        Ok(self.enqueue_command(now, servcmd::MSG_READED, &body, |id| {
+            let conversation_id = conversation_id.to_owned();
+            Call::change(id, move |client: &mut Client, _, id, status, _: &Frame| {
+                client.on_read_report_reply(id, &conversation_id, up_to, status);
+            })
+        }))
     }
 
     pub(crate) fn on_read_report_reply(
@@ -142,34 +141,5 @@ impl Client {
         if !read.is_empty() {
             self.emit(Event::MessageReadByPeer(read));
         }
-    }
-}
-
-/// `openim.msgreaded` for `set_message_read`: the conversation, read up to
-/// a server time.
-#[derive(Debug)]
-struct ReadReport {
-    id: RequestId<()>,
-    conversation_id: String,
-    up_to: u64,
-}
-
-impl Request for ReadReport {
-    fn is_change(&self) -> bool {
-        true
-    }
-
-    fn on_reply(
-        self: Box<Self>,
-        client: &mut Client,
-        _now: Instant,
-        status: Result<(), ChatError>,
-        _frame: &Frame,
-    ) {
-        client.on_read_report_reply(self.id, &self.conversation_id, self.up_to, status);
-    }
-
-    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
-        client.complete(self.id, Err(err));
     }
 }

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use super::request::Request;
+use super::request::Call;
 use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode};
 use crate::event::Event;
@@ -67,7 +67,9 @@ impl Client {
         };
         Ok(
             self.enqueue_command(now, servcmd::C2C_READ_RECEIPT, &body, |id| {
-                SendReadReceipt { id }
+                Call::change(id, |client: &mut Client, _, id, status, _: &Frame| {
+                    client.complete(id, status);
+                })
             }),
         )
     }
@@ -146,31 +148,5 @@ impl Client {
         if !receipts.is_empty() {
             self.emit(Event::MessageReadReceiptReceived(receipts));
         }
-    }
-}
-
-/// `openim.c2c_msg_read_receipt` for `send_message_read_receipt`.
-#[derive(Debug)]
-struct SendReadReceipt {
-    id: RequestId<()>,
-}
-
-impl Request for SendReadReceipt {
-    fn is_change(&self) -> bool {
-        true
-    }
-
-    fn on_reply(
-        self: Box<Self>,
-        client: &mut Client,
-        _now: Instant,
-        status: Result<(), ChatError>,
-        _frame: &Frame,
-    ) {
-        client.complete(self.id, status);
-    }
-
-    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
-        client.complete(self.id, Err(err));
     }
 }

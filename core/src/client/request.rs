@@ -256,6 +256,77 @@ pub(crate) trait Request: AsAny + fmt::Debug + Send + 'static {
     }
 }
 
+/// What a [`Call`] does with its reply: complete its command (or, for a
+/// command of several requests, queue the next one with the same ID).
+pub(crate) trait OnReply<T>:
+    FnOnce(&mut Client, Instant, RequestId<T>, Result<(), ChatError>, &Frame) + Send + 'static
+{
+}
+
+impl<T, F> OnReply<T> for F where
+    F: FnOnce(&mut Client, Instant, RequestId<T>, Result<(), ChatError>, &Frame) + Send + 'static
+{
+}
+
+/// The request of most user commands: a reply handler, and a failure
+/// without a reply that completes the command with that error. A command
+/// with other needs (internal requests, logins, a failure that must undo
+/// local state) implements [`Request`] on a type of its own.
+pub(crate) struct Call<T, F> {
+    id: RequestId<T>,
+    change: bool,
+    on_reply: F,
+}
+
+impl<T: Output, F: OnReply<T>> Call<T, F> {
+    /// A request that only reads what the server keeps.
+    pub(crate) fn query(id: RequestId<T>, on_reply: F) -> Self {
+        Call {
+            id,
+            change: false,
+            on_reply,
+        }
+    }
+
+    /// A request that changes what the server keeps ([`Request::is_change`]).
+    pub(crate) fn change(id: RequestId<T>, on_reply: F) -> Self {
+        Call {
+            id,
+            change: true,
+            on_reply,
+        }
+    }
+}
+
+impl<T, F> fmt::Debug for Call<T, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("id", &self.id)
+            .field("change", &self.change)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: Output, F: OnReply<T>> Request for Call<T, F> {
+    fn is_change(&self) -> bool {
+        self.change
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        (self.on_reply)(client, now, self.id, status, frame);
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        client.complete(self.id, Err(err));
+    }
+}
+
 impl dyn Request {
     /// Whether this request is a `T`.
     pub(crate) fn is<T: Request>(&self) -> bool {
