@@ -60,6 +60,7 @@ pub mod config;
 pub mod engine;
 mod error;
 mod net;
+mod shrink;
 pub mod store;
 pub mod usersig;
 

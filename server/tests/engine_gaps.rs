@@ -171,3 +171,29 @@ fn a_message_key_names_sender_recipient_seq_and_random() {
         ["hello bob"]
     );
 }
+
+/// #14, RSS after a flood: the per-connection tables give back the room a
+/// burst of 2,000 sockets (here from 2,000 addresses, each sending a
+/// frame) made once they are gone.
+#[test]
+fn a_burst_of_connections_leaves_no_room_behind() {
+    let mut sim = Sim::new();
+    let mut alice = Client::new(1, APP, "alice");
+    alice.login(&mut sim);
+    let query = connect_query(0, APP, 7);
+    for i in 0..2000u64 {
+        let ip = [10, 1, (i >> 8) as u8, i as u8];
+        sim.connect_from(100 + i, &query, ip);
+    }
+    let grown = sim.engine.connection_room();
+    assert!(grown >= 2001, "room for {grown}");
+    for i in 0..2000u64 {
+        sim.disconnect(100 + i);
+    }
+    let room = sim.engine.connection_room();
+    assert!(
+        room <= 128,
+        "room for {room} connections after 2,000 of 2,001 closed"
+    );
+    assert!(sim.engine.is_logged_in(ConnId(1)), "the user stays");
+}
