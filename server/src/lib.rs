@@ -60,6 +60,7 @@ pub mod config;
 pub mod engine;
 mod error;
 mod net;
+mod shrink;
 pub mod store;
 /// UserSig generation and verification; the code lives in `tcchat-core`
 /// (feature `usersig`) so that client apps and tests can make UserSigs

@@ -12,6 +12,22 @@ use serde::Deserialize;
 use tcchat_server::engine::{EngineConfig, InstancePolicy, RateLimit};
 use tcchat_server::{gen_usersig, AppConfig, DbLocation, ServerConfig};
 
+/// jemalloc instead of the system allocator. After a flood of large frames
+/// glibc's per-thread arenas kept about 7 MiB of freed memory resident
+/// (`malloc_trim` on the load run's server gave it back;
+/// docs/HOSTILE_INPUT.md); jemalloc's background thread returns freed pages
+/// to the OS on its own, within about a second with [`MALLOC_CONF`].
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// jemalloc's options, read at its start: purge from a background thread,
+/// unused dirty pages after 1 s, and muzzy ones at once.
+#[cfg(not(target_env = "msvc"))]
+#[allow(non_upper_case_globals)]
+#[export_name = "_rjem_malloc_conf"]
+pub static MALLOC_CONF: &[u8] = b"background_thread:true,max_background_threads:1,narenas:2,dirty_decay_ms:1000,muzzy_decay_ms:0\0";
+
 /// Reference server for tcchat: the Tencent Cloud Chat Web SDK wire format
 /// over WebSocket, with SQLite storage. For local development.
 #[derive(Debug, Parser)]

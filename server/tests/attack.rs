@@ -411,6 +411,50 @@ mod load {
             .unwrap_or(0)
     }
 
+    /// Where the process's resident memory is, from `/proc/<pid>/smaps`:
+    /// thread count, and resident KiB of the main heap (`[heap]`), of
+    /// other anonymous mappings (allocator arenas and large blocks, thread
+    /// stacks) and of file-backed mappings (the binary, libraries).
+    fn memory_breakdown(pid: u32) -> String {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let threads = status
+            .lines()
+            .find_map(|l| l.strip_prefix("Threads:"))
+            .map_or("?", str::trim)
+            .to_owned();
+        let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+        let (mut heap, mut anon, mut file, mut anon_maps) = (0u64, 0u64, 0u64, 0u32);
+        let mut kind = 0;
+        for line in smaps.lines() {
+            let mut fields = line.split_whitespace();
+            let first = fields.next().unwrap_or("");
+            if first.contains('-') && first.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+                let path = line.split_whitespace().nth(5).unwrap_or("");
+                kind = match path {
+                    "[heap]" => 0,
+                    "" | "[stack]" => 1,
+                    p if p.starts_with('[') => 3,
+                    _ => 2,
+                };
+                if kind == 1 {
+                    anon_maps += 1;
+                }
+            } else if first == "Rss:" {
+                let kib: u64 = fields.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+                match kind {
+                    0 => heap += kib,
+                    1 => anon += kib,
+                    2 => file += kib,
+                    _ => {}
+                }
+            }
+        }
+        format!(
+            "threads {threads}; resident KiB: [heap] {heap}, other anonymous {anon} \
+             ({anon_maps} mappings), file-backed {file}"
+        )
+    }
+
     struct Server {
         child: Child,
         ws: String,
@@ -556,8 +600,14 @@ mod load {
             let pid = server.child.id();
             tokio::time::sleep(Duration::from_secs(1)).await;
             let idle = rss_kib(pid);
-            println!("idle RSS: {idle} KiB");
+            println!("idle RSS: {idle} KiB ({})", memory_breakdown(pid));
             let mut alice = NetUser::login(&server.ws, "alice", 1).await;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let idle_user = rss_kib(pid);
+            println!(
+                "idle RSS with a logged-in user: {idle_user} KiB ({})",
+                memory_breakdown(pid)
+            );
 
             // 1. 1,000 sockets, half flooding 1 MiB frames, half holding
             //    partial 2 MiB frames, for 60 s.
@@ -604,8 +654,10 @@ mod load {
             tokio::time::sleep(Duration::from_secs(5)).await;
             let after = rss_kib(pid);
             println!(
-                "after the flood: RSS {after} KiB ({:+.1} % of idle)",
-                (after as f64 / idle.max(1) as f64 - 1.0) * 100.0
+                "after the flood: RSS {after} KiB ({:+.1} % of idle, {:+.1} % of idle with a logged-in user; {})",
+                (after as f64 / idle.max(1) as f64 - 1.0) * 100.0,
+                (after as f64 / idle_user.max(1) as f64 - 1.0) * 100.0,
+                memory_breakdown(pid)
             );
 
             // 2. The REST kick while 300 slow connections are open.

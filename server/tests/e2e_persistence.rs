@@ -1,7 +1,7 @@
 //! Message and conversation state survive a restart on the same SQLite
 //! file, notifications queued for an offline user are still delivered
-//! after it, and a database written before issue 8 (schema 1) is upgraded
-//! in place with nothing lost.
+//! after it, and databases written before issue 8 (schema 1) and before
+//! issue 14 (schema 2) are upgraded in place with nothing lost.
 
 mod common;
 
@@ -196,9 +196,9 @@ fn a_schema_1_database_is_upgraded_in_place() {
         .unwrap();
     }
     for _ in 0..2 {
-        // Opening twice: the second open finds schema 2 and changes nothing.
+        // Opening twice: the second open finds schema 3 and changes nothing.
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("2"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("3"));
         assert_eq!(
             store.meta("epoch").unwrap().as_deref(),
             Some("00000000000000ab")
@@ -217,7 +217,7 @@ fn a_schema_1_database_is_upgraded_in_place() {
             .collect();
         assert!(texts[0].contains("old 1") && texts[1].contains("old 2"));
         assert_eq!(inbox[1].inbox_seq, 2);
-        let m = store.message(APP, "alice", 8, 80).unwrap().unwrap();
+        let m = store.message(APP, "alice", "bob", 8, 80).unwrap().unwrap();
         assert_eq!(
             (m.msg.nick.as_str(), m.msg.msg_time, m.state.version),
             ("nick", 1_795_628_001, 0)
@@ -248,4 +248,76 @@ fn a_schema_1_database_is_upgraded_in_place() {
         "144115000000000001_7_70_1795628000"
     );
     assert!(resend.others.is_empty());
+}
+
+#[test]
+fn a_schema_2_database_is_upgraded_to_the_recipient_key() {
+    let path = temp_db("schema2");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!("fixtures/schema_v2.sql"))
+            .unwrap();
+        // Message 5 (alice to bob) in bob's inbox with an extension; IDs 1-4
+        // and 6 were used once (the sequence is at 6), so a new message must
+        // not reuse 6.
+        conn.execute_batch(
+            "INSERT INTO meta VALUES ('schema', '2'), ('epoch', '00000000000000ab');
+             INSERT INTO accounts (app, user_id, created_ms, cursor, inbox_head) VALUES
+                 (1400000000, 'alice', 0, 0, 0), (1400000000, 'bob', 0, 0, 1);
+             INSERT INTO messages (id, app, from_account, to_account, conv_lo, conv_hi, msg_seq,
+                                   msg_random, msg_time, client_time, sender_tiny_id, msg_key,
+                                   body, nick, cloud_custom_data, support_ext, ext_seq)
+                 VALUES (5, 1400000000, 'alice', 'bob', 'alice', 'bob', 7, 70, 1795628000,
+                         1795628000, 144115000000000001, '144115000000000001_7_70_1795628000',
+                         '[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"old\"}}]',
+                         'nick', '', 1, 1);
+             UPDATE sqlite_sequence SET seq = 6 WHERE name = 'messages';
+             INSERT INTO inbox (app, owner, seq, msg_id) VALUES (1400000000, 'bob', 1, 5);
+             INSERT INTO extensions VALUES (5, 'k', 'v', 1);
+             INSERT INTO conversations (app, owner, peer) VALUES
+                 (1400000000, 'alice', 'bob'), (1400000000, 'bob', 'alice');",
+        )
+        .unwrap();
+    }
+    for _ in 0..2 {
+        // Opening twice: the second open finds schema 3 and changes nothing.
+        let mut store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("3"));
+        let m = store.message(APP, "alice", "bob", 7, 70).unwrap().unwrap();
+        assert_eq!((m.id, m.state.ext_seq), (5, 1));
+        assert_eq!(store.extensions(APP, 5).unwrap().len(), 1);
+        let inbox = store.inbox_after(APP, "bob", 0, 10).unwrap();
+        assert_eq!(inbox[0].message().unwrap().id, 5);
+    }
+    // The engine runs on it: the old message resent is a duplicate, the
+    // same MsgSeq and MsgRandom to carol a new message with a fresh ID.
+    let mut sim = Sim::with(config(), SqliteStore::open(&path).unwrap());
+    let mut alice = Client::new(1, APP, "alice");
+    alice.login(&mut sim);
+    let mut carol = Client::new(2, APP, "carol");
+    carol.login(&mut sim);
+    let resend = alice.op(
+        &mut sim,
+        "openim.sendmsg",
+        sendmsg_body("alice", "bob", 7, 70, 1, "old"),
+    );
+    assert_eq!(resend.body()["ErrorCode"], 0);
+    assert_eq!(
+        resend.body()["MsgKey"],
+        "144115000000000001_7_70_1795628000"
+    );
+    let to_carol = alice.op(
+        &mut sim,
+        "openim.sendmsg",
+        sendmsg_body("alice", "carol", 7, 70, 1, "new"),
+    );
+    assert_eq!(to_carol.body()["ErrorCode"], 0, "{}", to_carol.body());
+    assert_eq!(texts(&carol.getmsg(&mut sim, "").body["MsgList"]), ["new"]);
+    drop(sim);
+    let mut store = SqliteStore::open(&path).unwrap();
+    let m = store
+        .message(APP, "alice", "carol", 7, 70)
+        .unwrap()
+        .unwrap();
+    assert_eq!(m.id, 7, "the ID sequence carries on past 6");
 }

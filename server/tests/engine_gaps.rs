@@ -121,7 +121,7 @@ fn a_user_id_over_256_bytes_cannot_log_in() {
 }
 
 #[test]
-fn a_reused_message_key_with_another_recipient_or_body_is_refused() {
+fn a_message_key_names_sender_recipient_seq_and_random() {
     let mut sim = Sim::new();
     let mut alice = Client::new(1, APP, "alice");
     alice.login(&mut sim);
@@ -131,8 +131,25 @@ fn a_reused_message_key_with_another_recipient_or_body_is_refused() {
     carol.login(&mut sim);
     let out = alice.send_text(&mut sim, "bob", 7, 7, "hello bob");
     assert_eq!(out[0].body["ErrorCode"], 0);
-    // Same sender, MsgSeq and MsgRandom, another recipient.
+    // Same sender, MsgSeq and MsgRandom, another recipient: another
+    // message, stored and delivered.
     let out = alice.send_text(&mut sim, "carol", 7, 7, "hello carol");
+    assert_eq!(out[0].body["ErrorCode"], 0, "{}", out[0].body);
+    assert!(
+        out[0].body.get("StoredMsg").is_none(),
+        "a new message, not a resend: {}",
+        out[0].body
+    );
+    assert!(
+        out.iter().any(|o| o.conn == ConnId(3)),
+        "pushed to carol: {out:?}"
+    );
+    assert_eq!(
+        texts(&carol.getmsg(&mut sim, "").body["MsgList"]),
+        ["hello carol"]
+    );
+    // Same full key, other text: refused, nothing stored or pushed.
+    let out = alice.send_text(&mut sim, "bob", 7, 7, "something else");
     assert_eq!(
         out[0].body["ErrorCode"],
         codes::INVALID_PARAMETER,
@@ -140,12 +157,43 @@ fn a_reused_message_key_with_another_recipient_or_body_is_refused() {
         out[0].body
     );
     assert_eq!(out.len(), 1, "nothing pushed");
-    // Same recipient, other text.
-    let out = alice.send_text(&mut sim, "bob", 7, 7, "something else");
+    let out = alice.send_text(&mut sim, "carol", 7, 7, "something else");
     assert_eq!(out[0].body["ErrorCode"], codes::INVALID_PARAMETER);
-    // A true resend is still answered with the first reply.
-    let out = alice.send_text(&mut sim, "bob", 7, 7, "hello bob");
-    assert_eq!(out[0].body["ErrorCode"], 0);
-    assert!(out[0].body["StoredMsg"].is_object());
-    assert!(texts(&carol.getmsg(&mut sim, "").body["MsgList"]).is_empty());
+    // A true resend to either is still answered with its first reply.
+    for (to, text) in [("bob", "hello bob"), ("carol", "hello carol")] {
+        let out = alice.send_text(&mut sim, to, 7, 7, text);
+        assert_eq!(out[0].body["ErrorCode"], 0);
+        assert_eq!(texts(&json!([out[0].body["StoredMsg"]])), [text]);
+        assert_eq!(out.len(), 1, "a resend is not pushed again");
+    }
+    assert_eq!(
+        texts(&bob.getmsg(&mut sim, "").body["MsgList"]),
+        ["hello bob"]
+    );
+}
+
+/// #14, RSS after a flood: the per-connection tables give back the room a
+/// burst of 2,000 sockets (here from 2,000 addresses, each sending a
+/// frame) made once they are gone.
+#[test]
+fn a_burst_of_connections_leaves_no_room_behind() {
+    let mut sim = Sim::new();
+    let mut alice = Client::new(1, APP, "alice");
+    alice.login(&mut sim);
+    let query = connect_query(0, APP, 7);
+    for i in 0..2000u64 {
+        let ip = [10, 1, (i >> 8) as u8, i as u8];
+        sim.connect_from(100 + i, &query, ip);
+    }
+    let grown = sim.engine.connection_room();
+    assert!(grown >= 2001, "room for {grown}");
+    for i in 0..2000u64 {
+        sim.disconnect(100 + i);
+    }
+    let room = sim.engine.connection_room();
+    assert!(
+        room <= 128,
+        "room for {room} connections after 2,000 of 2,001 closed"
+    );
+    assert!(sim.engine.is_logged_in(ConnId(1)), "the user stays");
 }

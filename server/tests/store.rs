@@ -79,7 +79,8 @@ fn contract(store: &mut dyn Store) {
         new_seq(store.append_message(1, &msg("c", "b", 10, 1)).unwrap()),
         Some(3)
     );
-    // Duplicate: same sender, seq, random (even with another time).
+    // Duplicate: same sender, recipient, seq, random (even with another
+    // time).
     let mut dup = msg("a", "b", 10, 1);
     dup.msg_time += 100;
     match store.append_message(1, &dup).unwrap() {
@@ -204,15 +205,19 @@ fn state_contract(store: &mut dyn Store) {
     let id3 = msg_id(store.append_message(1, &m3).unwrap());
     assert!(id1 < id2 && id2 < id3, "IDs ascend");
     // Lookups.
-    let got = store.message(1, "a", 1, 1).unwrap().unwrap();
+    let got = store.message(1, "a", "b", 1, 1).unwrap().unwrap();
     assert_eq!((got.id, &got.msg, got.state.version), (id1, &m1, 0));
-    assert_eq!(store.message(1, "b", 1, 1).unwrap(), None);
-    assert_eq!(store.message(2, "a", 1, 1).unwrap(), None, "other app");
+    assert_eq!(store.message(1, "b", "a", 1, 1).unwrap(), None);
+    assert_eq!(store.message(2, "a", "b", 1, 1).unwrap(), None, "other app");
     assert_eq!(
-        store.message_by_key(1, &m2.msg_key).unwrap().unwrap().id,
+        store
+            .message_by_key(1, "a", "b", &m2.msg_key)
+            .unwrap()
+            .unwrap()
+            .id,
         id2
     );
-    assert_eq!(store.message_by_key(1, "nope").unwrap(), None);
+    assert_eq!(store.message_by_key(1, "a", "b", "nope").unwrap(), None);
     // Both parties have a visible conversation.
     assert_eq!(
         store.conversation(1, "a", "b").unwrap(),
@@ -254,16 +259,16 @@ fn state_contract(store: &mut dyn Store) {
     assert_eq!(store.unread_count(1, "b", "a", 0, 0).unwrap(), 1);
     assert_eq!(store.unread_count(1, "a", "a", 0, 0).unwrap(), 0);
     // State changes: revoke m3, a deletes m2, m1 peer-read and modified.
-    let mut r3 = store.message(1, "b", 3, 3).unwrap().unwrap();
+    let mut r3 = store.message(1, "b", "a", 3, 3).unwrap().unwrap();
     r3.state.revoked = Some(Revocation {
         by: "b".into(),
         reason: "typo".into(),
     });
-    let mut r2 = store.message(1, "b", 2, 2).unwrap().unwrap();
+    let mut r2 = store.message(1, "b", "a", 2, 2).unwrap().unwrap();
     r2.state.deleted_by_recipient = true;
     r2.state.ext_seq = 7;
     r2.state.ext_clear_seq = 3;
-    let mut r1 = store.message(1, "a", 1, 1).unwrap().unwrap();
+    let mut r1 = store.message(1, "a", "b", 1, 1).unwrap().unwrap();
     r1.state.peer_read = true;
     r1.state.version = 2;
     r1.msg.body = "[]".into();
@@ -281,9 +286,9 @@ fn state_contract(store: &mut dyn Store) {
         .unwrap();
     assert!(seqs.is_empty());
     r1.msg.from = "a".into();
-    assert_eq!(store.message(1, "a", 1, 1).unwrap().unwrap(), r1);
-    assert_eq!(store.message(1, "b", 2, 2).unwrap().unwrap(), r2);
-    assert_eq!(store.message(1, "b", 3, 3).unwrap().unwrap(), r3);
+    assert_eq!(store.message(1, "a", "b", 1, 1).unwrap().unwrap(), r1);
+    assert_eq!(store.message(1, "b", "a", 2, 2).unwrap().unwrap(), r2);
+    assert_eq!(store.message(1, "b", "a", 3, 3).unwrap().unwrap(), r3);
     assert_eq!(
         ids(store.history(1, "a", "b", 0, u64::MAX, 10).unwrap()),
         [id3, id1]
@@ -471,6 +476,59 @@ fn state_contract(store: &mut dyn Store) {
         (2, 0, 0)
     );
     assert_eq!(store.contact_groups(1, "b").unwrap().groups, []);
+}
+
+/// A message is named by sender, recipient, `MsgSeq` and `MsgRandom`: the
+/// same pair to another recipient is another message (its `MsgKey`, which
+/// leaves out the recipient, may be the same), and each lookup finds the
+/// one of its own conversation.
+fn recipient_key_contract(store: &mut dyn Store) {
+    let to_b = msg("a", "b", 7, 7);
+    let mut to_c = msg("a", "c", 7, 7);
+    to_c.body = r#"[{"MsgType":"TIMTextElem","MsgContent":{"Text":"for c"}}]"#.into();
+    let id_b = msg_id(store.append_message(1, &to_b).unwrap());
+    let id_c = match store.append_message(1, &to_c).unwrap() {
+        Appended::New { inbox_seq, msg_id } => {
+            assert_eq!(inbox_seq, 1, "c's first inbox entry");
+            msg_id
+        }
+        other => panic!("another recipient is another message, got {other:?}"),
+    };
+    assert_ne!(id_b, id_c);
+    assert_eq!(at(&store.inbox_after(1, "c", 0, 10).unwrap(), 0), to_c);
+    assert_eq!(store.inbox_head(1, "b").unwrap(), 1, "nothing more for b");
+    // A resend to either is a duplicate of its own message.
+    match store.append_message(1, &to_b).unwrap() {
+        Appended::Duplicate(earlier) => assert_eq!(earlier.id, id_b),
+        other => panic!("expected b's message, got {other:?}"),
+    }
+    match store.append_message(1, &to_c).unwrap() {
+        Appended::Duplicate(earlier) => assert_eq!(earlier.id, id_c),
+        other => panic!("expected c's message, got {other:?}"),
+    }
+    let found =
+        |store: &mut dyn Store, to: &str| store.message(1, "a", to, 7, 7).unwrap().map(|m| m.id);
+    assert_eq!(found(store, "b"), Some(id_b));
+    assert_eq!(found(store, "c"), Some(id_c));
+    assert_eq!(found(store, "d"), None);
+    // The same MsgKey in both conversations, from either side.
+    assert_eq!(to_b.msg_key, to_c.msg_key);
+    let by_key = |store: &mut dyn Store, owner: &str, peer: &str| {
+        store
+            .message_by_key(1, owner, peer, &to_b.msg_key)
+            .unwrap()
+            .map(|m| m.id)
+    };
+    assert_eq!(by_key(store, "a", "b"), Some(id_b));
+    assert_eq!(by_key(store, "b", "a"), Some(id_b));
+    assert_eq!(by_key(store, "c", "a"), Some(id_c));
+    assert_eq!(by_key(store, "b", "c"), None);
+}
+
+#[test]
+fn both_stores_name_a_message_by_its_recipient_too() {
+    recipient_key_contract(&mut MemoryStore::new());
+    recipient_key_contract(&mut SqliteStore::in_memory().unwrap());
 }
 
 #[test]

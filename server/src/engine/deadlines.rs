@@ -23,6 +23,7 @@ impl Deadlines {
     pub(crate) fn clear(&mut self, conn: ConnId) {
         if let Some(old) = self.by_conn.remove(&conn) {
             self.order.remove(&(old, conn));
+            crate::shrink::after_removal(&mut self.by_conn);
         }
     }
 
@@ -40,6 +41,7 @@ impl Deadlines {
         }
         self.order.remove(&(at, conn));
         self.by_conn.remove(&conn);
+        crate::shrink::after_removal(&mut self.by_conn);
         Some(conn)
     }
 }

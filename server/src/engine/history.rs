@@ -53,10 +53,7 @@ impl<S: Store> Engine<S> {
             None
         } else {
             self.store
-                .message_by_key(me.app, &req.msg_key)?
-                .filter(|m| {
-                    (m.msg.from == me.user || m.msg.to == me.user) && m.peer_of(&me.user) == peer
-                })
+                .message_by_key(me.app, &me.user, peer, &req.msg_key)?
                 .map(|m| m.id)
         };
         let unknown_cursor = !req.msg_key.is_empty() && cursor.is_none();

@@ -88,6 +88,7 @@ impl<K: Hash + Eq + Clone> Buckets<K> {
             refill(b, limit, now);
             b.tokens < limit.burst
         });
+        crate::shrink::after_removal(&mut self.map);
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -97,6 +98,7 @@ impl<K: Hash + Eq + Clone> Buckets<K> {
     /// Forget `key`'s bucket (its owner went away).
     pub(crate) fn remove(&mut self, key: &K) {
         self.map.remove(key);
+        crate::shrink::after_removal(&mut self.map);
     }
 }
 

@@ -21,7 +21,8 @@ pub(crate) use crate::bounds::MAX_USER_ID_LEN;
 
 impl<S: Store> Engine<S> {
     /// `openim.sendmsg`: store in the recipient's inbox (once per sender +
-    /// `MsgSeq` + `MsgRandom`), reply `MsgTime` and `MsgKey`, push to the
+    /// recipient + `MsgSeq` + `MsgRandom`; the same key with another body is
+    /// refused with 10004), reply `MsgTime` and `MsgKey`, push to the
     /// recipient's online instances and a sync copy to the sender's others.
     pub(super) fn on_sendmsg(
         &mut self,
@@ -110,7 +111,7 @@ impl<S: Store> Engine<S> {
                     head,
                     codes::INVALID_PARAMETER,
                     "MsgSeq and MsgRandom already name another message of this sender \
-                     (other recipient or content): pick a new MsgRandom",
+                     to this recipient (other content): pick a new MsgRandom",
                 );
             }
             Ok(Appended::Duplicate(earlier)) => {
@@ -204,15 +205,13 @@ impl<S: Store> Engine<S> {
     }
 }
 
-/// Whether a `sendmsg` whose sender, `MsgSeq` and `MsgRandom` match the
-/// stored `earlier` is a resend of it: same recipient, and (while the
-/// stored message is unmodified, so its content is the one it was sent
-/// with) the same elements and `CloudCustomData`.
+/// Whether a `sendmsg` whose sender, recipient, `MsgSeq` and `MsgRandom`
+/// match the stored `earlier` is a resend of it: (while the stored message
+/// is unmodified, so its content is the one it was sent with) the same
+/// elements and `CloudCustomData`.
 fn same_message(earlier: &MessageRecord, msg: &NewMessage) -> bool {
     let stored = &earlier.msg;
-    if stored.to != msg.to {
-        return false;
-    }
+    debug_assert_eq!(stored.to, msg.to, "the store keys messages by recipient");
     earlier.state.version != 0
         || (stored.body == msg.body && stored.cloud_custom_data == msg.cloud_custom_data)
 }

@@ -72,6 +72,7 @@ use tcchat_core::proto::BaseReply;
 use tcchat_core::wire::{decode_with, servcmd, Frame, FrameError, Head};
 
 use crate::codes;
+use crate::shrink;
 use crate::store::{Store, StoreError};
 
 pub use config::EngineConfig;
@@ -431,6 +432,14 @@ impl<S: Store> Engine<S> {
         self.conns.get(&conn).is_some_and(|c| c.trusted)
     }
 
+    /// How many connections the engine's connection table has room for
+    /// now. It grows with a burst of connections and, once most of them
+    /// have closed, shrinks back toward the number open, so a flood's
+    /// sockets do not keep their memory after they are gone.
+    pub fn connection_room(&self) -> usize {
+        self.conns.capacity()
+    }
+
     /// Whether `conn` is open and logged in (as anyone).
     pub fn is_logged_in(&self, conn: ConnId) -> bool {
         self.conns.get(&conn).is_some_and(|c| c.session.is_some())
@@ -639,10 +648,12 @@ impl<S: Store> Engine<S> {
             set.remove(&conn);
             if set.is_empty() {
                 self.online.remove(&key);
+                shrink::after_removal(&mut self.online);
             }
         }
         if self.bound.get(&session.a2_hash) == Some(&conn) {
             self.bound.remove(&session.a2_hash);
+            shrink::after_removal(&mut self.bound);
         }
         Some(session)
     }
@@ -668,10 +679,12 @@ impl<S: Store> Engine<S> {
                     *n = n.saturating_sub(1);
                     if *n == 0 {
                         self.per_ip.remove(&ip);
+                        shrink::after_removal(&mut self.per_ip);
                     }
                 }
             }
         }
+        shrink::after_removal(&mut self.conns);
         self.deadlines.clear(conn);
     }
 

@@ -80,8 +80,8 @@ impl<S: Store> Engine<S> {
         msg_random: u64,
         time: u64,
     ) -> Result<MessageRecord, Fail> {
-        match self.store.message(app, from, msg_seq, msg_random)? {
-            Some(m) if m.msg.to == to && (time == 0 || m.msg.msg_time == time) => Ok(m),
+        match self.store.message(app, from, to, msg_seq, msg_random)? {
+            Some(m) if time == 0 || m.msg.msg_time == time => Ok(m),
             _ => refuse(
                 codes::MESSAGE_NOT_FOUND,
                 format!("no message from {from:?} to {to:?} with MsgSeq {msg_seq}, MsgRandom {msg_random} and time {time}"),
@@ -100,8 +100,8 @@ impl<S: Store> Engine<S> {
     ) -> Result<Option<MessageRecord>, Fail> {
         let (seq, random, time) = key;
         for (from, to) in [(me, peer), (peer, me)] {
-            if let Some(m) = self.store.message(app, from, seq, random)? {
-                if m.msg.to == to && m.msg.msg_time == time {
+            if let Some(m) = self.store.message(app, from, to, seq, random)? {
+                if m.msg.msg_time == time {
                     return Ok(Some(m));
                 }
             }

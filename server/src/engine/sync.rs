@@ -197,6 +197,7 @@ impl<S: Store> Engine<S> {
     /// The connection closed: its unproven sync page proves nothing.
     pub(super) fn forget_sync(&mut self, conn: ConnId) {
         self.acks.unproven.remove(&conn);
+        crate::shrink::after_removal(&mut self.acks.unproven);
     }
 
     /// A push of inbox position `pos` was acknowledged.

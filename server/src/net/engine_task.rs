@@ -206,6 +206,7 @@ async fn run<S: Store>(
             () = timer => engine.handle_timeout(now(), unix_ms()),
         }
         drain(&mut engine, &mut conns, &mut logs);
+        crate::shrink::after_removal(&mut conns);
     }
     if let Err(err) = engine.flush() {
         tracing::error!(%err, "flushing the store on shutdown failed");

@@ -31,15 +31,20 @@ struct UserData {
 #[derive(Debug, Default)]
 struct AppMessages {
     by_id: BTreeMap<u64, MessageRecord>,
-    /// `(sender, MsgSeq, MsgRandom)` → ID.
-    by_sender: HashMap<(String, u64, u64), u64>,
-    /// `MsgKey` → ID.
-    by_key: HashMap<String, u64>,
+    /// `(sender, recipient, MsgSeq, MsgRandom)` → ID.
+    by_sender: HashMap<SenderKey, u64>,
+    /// `(conversation, MsgKey)` → ID (a `MsgKey` leaves out the recipient,
+    /// so alone it may name a message of each of the sender's
+    /// conversations).
+    by_key: HashMap<((String, String), String), u64>,
     /// Conversation (the two parties, sorted) → IDs.
     by_conversation: HashMap<(String, String), BTreeSet<u64>>,
     /// Message ID → key → extension.
     extensions: HashMap<u64, BTreeMap<String, Extension>>,
 }
+
+/// What names a message: sender, recipient, `MsgSeq`, `MsgRandom`.
+type SenderKey = (String, String, u64, u64);
 
 /// A [`Store`] kept in plain maps, lost when dropped. It never fails, which
 /// makes it the store of choice for deterministic tests and simulation.
@@ -134,7 +139,12 @@ impl Store for MemoryStore {
     }
 
     fn append_message(&mut self, app: u64, msg: &NewMessage) -> Result<Appended, StoreError> {
-        let sender_key = (msg.from.clone(), msg.msg_seq, msg.msg_random);
+        let sender_key = (
+            msg.from.clone(),
+            msg.to.clone(),
+            msg.msg_seq,
+            msg.msg_random,
+        );
         if let Some(earlier) = self
             .apps
             .get(&app)
@@ -155,7 +165,8 @@ impl Store for MemoryStore {
             },
         );
         msgs.by_sender.insert(sender_key, id);
-        msgs.by_key.insert(msg.msg_key.clone(), id);
+        msgs.by_key
+            .insert((pair(&msg.from, &msg.to), msg.msg_key.clone()), id);
         msgs.by_conversation
             .entry(pair(&msg.from, &msg.to))
             .or_default()
@@ -275,10 +286,11 @@ impl Store for MemoryStore {
         &mut self,
         app: u64,
         from: &str,
+        to: &str,
         msg_seq: u64,
         msg_random: u64,
     ) -> Result<Option<MessageRecord>, StoreError> {
-        let key = (from.to_owned(), msg_seq, msg_random);
+        let key = (from.to_owned(), to.to_owned(), msg_seq, msg_random);
         Ok(self
             .apps
             .get(&app)
@@ -290,12 +302,15 @@ impl Store for MemoryStore {
     fn message_by_key(
         &mut self,
         app: u64,
+        owner: &str,
+        peer: &str,
         msg_key: &str,
     ) -> Result<Option<MessageRecord>, StoreError> {
+        let key = (pair(owner, peer), msg_key.to_owned());
         Ok(self
             .apps
             .get(&app)
-            .and_then(|a| a.by_key.get(msg_key))
+            .and_then(|a| a.by_key.get(&key))
             .and_then(|id| self.find(app, *id))
             .cloned())
     }

@@ -45,9 +45,11 @@ pub trait Store {
     fn ensure_account(&mut self, app: u64, user: &str, now_ms: u64) -> Result<Account, StoreError>;
 
     /// Store a C2C message (with a fresh [`MessageState`]) and put it in
-    /// the inbox of `msg.to`, unless a message from the same sender with the
-    /// same `msg_seq` and `msg_random` was stored before, in which case
-    /// nothing changes and the earlier result is returned. Creates the
+    /// the inbox of `msg.to`, unless a message from the same sender to the
+    /// same recipient with the same `msg_seq` and `msg_random` was stored
+    /// before, in which case nothing changes and the earlier message is
+    /// returned. The same `msg_seq` and `msg_random` to another recipient
+    /// name another message. Creates the
     /// recipient's account if needed. Both parties' conversation states
     /// exist afterwards and neither is hidden (a deleted conversation comes
     /// back with its next message).
@@ -67,19 +69,24 @@ pub trait Store {
     /// inbox position of each [`Change::Notice`], in order.
     fn apply(&mut self, app: u64, changes: &[Change]) -> Result<Vec<u64>, StoreError>;
 
-    /// The message `from` sent with `msg_seq` and `msg_random`.
+    /// The message `from` sent to `to` with `msg_seq` and `msg_random`.
     fn message(
         &mut self,
         app: u64,
         from: &str,
+        to: &str,
         msg_seq: u64,
         msg_random: u64,
     ) -> Result<Option<MessageRecord>, StoreError>;
 
-    /// The message with the server key `msg_key` ([`NewMessage::msg_key`]).
+    /// The message of the conversation between `owner` and `peer` (sent by
+    /// either) with the server key `msg_key` ([`NewMessage::msg_key`]). The
+    /// key alone does not name one message: it leaves out the recipient.
     fn message_by_key(
         &mut self,
         app: u64,
+        owner: &str,
+        peer: &str,
         msg_key: &str,
     ) -> Result<Option<MessageRecord>, StoreError>;
 

@@ -91,22 +91,25 @@ fn message_row(r: &Row<'_>, at: usize) -> rusqlite::Result<MessageRecord> {
     })
 }
 
-/// The message `from` sent with this `MsgSeq` and `MsgRandom`, if stored.
+/// The message `from` sent to `to` with this `MsgSeq` and `MsgRandom`, if
+/// stored.
 fn message_by_sender(
     conn: &Connection,
     app: u64,
     from: &str,
+    to: &str,
     msg_seq: u64,
     msg_random: u64,
 ) -> Result<Option<MessageRecord>, StoreError> {
     let sql = format!(
         "SELECT {MSG_COLS} FROM messages
-         WHERE app = ?1 AND from_account = ?2 AND msg_seq = ?3 AND msg_random = ?4"
+         WHERE app = ?1 AND from_account = ?2 AND to_account = ?3
+           AND msg_seq = ?4 AND msg_random = ?5"
     );
     Ok(conn
         .prepare_cached(&sql)?
         .query_row(
-            params![to_db(app), from, to_db(msg_seq), to_db(msg_random)],
+            params![to_db(app), from, to, to_db(msg_seq), to_db(msg_random)],
             |r| message_row(r, 0),
         )
         .optional()?)
@@ -365,7 +368,8 @@ impl Store for SqliteStore {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if let Some(earlier) = message_by_sender(&tx, app, &msg.from, msg.msg_seq, msg.msg_random)?
+        if let Some(earlier) =
+            message_by_sender(&tx, app, &msg.from, &msg.to, msg.msg_seq, msg.msg_random)?
         {
             return Ok(Appended::Duplicate(Box::new(earlier)));
         }
@@ -474,22 +478,33 @@ impl Store for SqliteStore {
         &mut self,
         app: u64,
         from: &str,
+        to: &str,
         msg_seq: u64,
         msg_random: u64,
     ) -> Result<Option<MessageRecord>, StoreError> {
-        message_by_sender(&self.conn, app, from, msg_seq, msg_random)
+        message_by_sender(&self.conn, app, from, to, msg_seq, msg_random)
     }
 
     fn message_by_key(
         &mut self,
         app: u64,
+        owner: &str,
+        peer: &str,
         msg_key: &str,
     ) -> Result<Option<MessageRecord>, StoreError> {
-        let sql = format!("SELECT {MSG_COLS} FROM messages WHERE app = ?1 AND msg_key = ?2");
+        let (lo, hi) = if owner <= peer {
+            (owner, peer)
+        } else {
+            (peer, owner)
+        };
+        let sql = format!(
+            "SELECT {MSG_COLS} FROM messages
+             WHERE app = ?1 AND msg_key = ?2 AND conv_lo = ?3 AND conv_hi = ?4"
+        );
         Ok(self
             .conn
             .prepare_cached(&sql)?
-            .query_row(params![to_db(app), msg_key], |r| message_row(r, 0))
+            .query_row(params![to_db(app), msg_key, lo, hi], |r| message_row(r, 0))
             .optional()?)
     }
 

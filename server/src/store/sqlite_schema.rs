@@ -5,15 +5,18 @@
 //! recipient's `inbox` row and an idempotency table `sent`. Version 2 keeps
 //! each message once in `messages` (with its state: version, revocation,
 //! receipts, deletions, extension sequences), and an inbox row names either
-//! a message or a queued notice. [`open`] upgrades a version 1 database in
-//! one transaction, keeping every message, inbox position and cursor.
+//! a message or a queued notice. Version 3 (issue 14) names a message by
+//! sender, recipient, `MsgSeq` and `MsgRandom` (version 2 left out the
+//! recipient, so the same pair to a second recipient was refused). [`open`]
+//! upgrades a version 1 or 2 database in one transaction, keeping every
+//! message (with its ID), inbox position and cursor.
 
 use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 
 /// Schema version written to `meta.schema`; bumped on incompatible change.
-pub(super) const SCHEMA_VERSION: &str = "2";
+pub(super) const SCHEMA_VERSION: &str = "3";
 
 const META: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -21,7 +24,7 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );";
 
-/// Every table of version 2 except `meta` and `inbox` (which the migration
+/// Every table of version 3 except `meta` and `inbox` (which the migration
 /// has to create after renaming the old one).
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS accounts (
@@ -60,7 +63,7 @@ CREATE TABLE IF NOT EXISTS messages (
     deleted_by_recipient INTEGER NOT NULL DEFAULT 0,
     ext_seq              INTEGER NOT NULL DEFAULT 0,
     ext_clear_seq        INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (app, from_account, msg_seq, msg_random)
+    UNIQUE (app, from_account, to_account, msg_seq, msg_random)
 );
 CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (app, conv_lo, conv_hi, id);
 CREATE INDEX IF NOT EXISTS messages_by_key ON messages (app, msg_key);
@@ -144,14 +147,33 @@ INSERT INTO messages (app, from_account, to_account, conv_lo, conv_hi, msg_seq, 
     FROM inbox_v1 ORDER BY msg_time, app, owner, seq;
 INSERT INTO inbox (app, owner, seq, msg_id)
     SELECT i.app, i.owner, i.seq, m.id FROM inbox_v1 i JOIN messages m
-    ON m.app = i.app AND m.from_account = i.from_account AND m.msg_seq = i.msg_seq
-       AND m.msg_random = i.msg_random;
+    ON m.app = i.app AND m.from_account = i.from_account AND m.to_account = i.to_account
+       AND m.msg_seq = i.msg_seq AND m.msg_random = i.msg_random;
 INSERT OR IGNORE INTO conversations (app, owner, peer)
     SELECT app, to_account, from_account FROM messages;
 INSERT OR IGNORE INTO conversations (app, owner, peer)
     SELECT app, from_account, to_account FROM messages;
 DROP TABLE inbox_v1;
 DROP TABLE sent;
+";
+
+/// From version 2: `messages` is rebuilt with the recipient in its unique
+/// key (SQLite cannot change a table constraint in place). Rows keep their
+/// IDs, which inbox rows and extensions refer to, and the ID sequence
+/// carries on from where it was.
+const MIGRATE_2_TO_3_BEFORE: &str = "
+DROP INDEX IF EXISTS messages_by_conversation;
+DROP INDEX IF EXISTS messages_by_key;
+ALTER TABLE messages RENAME TO messages_v2;
+";
+
+/// The rest of the upgrade, once [`TABLES`] made the new `messages`.
+const MIGRATE_2_TO_3_AFTER: &str = "
+INSERT INTO messages SELECT * FROM messages_v2 ORDER BY id;
+UPDATE sqlite_sequence
+   SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages_v2'), 0))
+ WHERE name = 'messages';
+DROP TABLE messages_v2;
 ";
 
 /// Create the schema of a new database, or upgrade an old one.
@@ -187,7 +209,20 @@ pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
                 [SCHEMA_VERSION],
             )?;
             tx.commit()?;
-            tracing::info!("database upgraded from schema 1 to 2");
+            tracing::info!("database upgraded from schema 1 to {SCHEMA_VERSION}");
+            Ok(())
+        }
+        Some("2") => {
+            let tx = conn.transaction()?;
+            tx.execute_batch(MIGRATE_2_TO_3_BEFORE)?;
+            tx.execute_batch(TABLES)?;
+            tx.execute_batch(MIGRATE_2_TO_3_AFTER)?;
+            tx.execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'schema'",
+                [SCHEMA_VERSION],
+            )?;
+            tx.commit()?;
+            tracing::info!("database upgraded from schema 2 to {SCHEMA_VERSION}");
             Ok(())
         }
         Some(v) => Err(StoreError::Corrupt(format!(

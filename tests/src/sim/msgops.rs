@@ -266,7 +266,7 @@ impl World {
                 let record = match self.server.engine.as_mut() {
                     Some(engine) => engine
                         .store_mut()
-                        .message(APP, &m.from, m.sequence, m.random)
+                        .message(APP, &m.from, &m.to, m.sequence, m.random)
                         .ok()
                         .flatten(),
                     None => None,
