@@ -24,7 +24,9 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// jemalloc's options, read at its start: purge from a background thread,
 /// unused dirty pages after 1 s, and muzzy ones at once.
 #[cfg(not(target_env = "msvc"))]
-#[allow(non_upper_case_globals)]
+// The one `unsafe` outside the benches: jemalloc reads its options from
+// this exported symbol, the only way to set them at build time.
+#[allow(non_upper_case_globals, unsafe_code)]
 #[export_name = "_rjem_malloc_conf"]
 pub static MALLOC_CONF: &[u8] = b"background_thread:true,max_background_threads:1,narenas:2,dirty_decay_ms:1000,muzzy_decay_ms:0\0";
 
