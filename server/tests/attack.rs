@@ -85,6 +85,24 @@ async fn sockets_flooding_large_frames_before_login_are_cut_off_within_their_sha
 /// A WebSocket handshake by hand, then the header of a masked binary frame
 /// that claims `len` bytes.
 async fn raw_ws_with_frame_header(addr: std::net::SocketAddr, len: u64) -> TcpStream {
+    let mut tcp = raw_ws(addr).await;
+    tcp.write_all(&masked_frame_header(0x82, len))
+        .await
+        .unwrap();
+    tcp
+}
+
+/// The header of a masked client frame: first byte `first` (FIN bit and
+/// opcode), 64-bit length `len`, mask 1 2 3 4.
+fn masked_frame_header(first: u8, len: u64) -> Vec<u8> {
+    let mut header = vec![first, 0x80 | 127];
+    header.extend_from_slice(&len.to_be_bytes());
+    header.extend_from_slice(&[1, 2, 3, 4]);
+    header
+}
+
+/// A WebSocket handshake by hand, before login.
+async fn raw_ws(addr: std::net::SocketAddr) -> TcpStream {
     let mut tcp = TcpStream::connect(addr).await.unwrap();
     let req = format!(
         "GET /binfo?sdkappid={NET_APP} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\n\
@@ -103,10 +121,6 @@ async fn raw_ws_with_frame_header(addr: std::net::SocketAddr, len: u64) -> TcpSt
         response.push(byte[0]);
     }
     assert!(response.starts_with(b"HTTP/1.1 101"), "upgraded");
-    let mut header = vec![0x82, 0x80 | 127];
-    header.extend_from_slice(&len.to_be_bytes());
-    header.extend_from_slice(&[1, 2, 3, 4]);
-    tcp.write_all(&header).await.unwrap();
     tcp
 }
 
@@ -151,6 +165,38 @@ async fn partial_frames_before_login_are_not_buffered_past_the_limit() {
     }
     assert!(server.stats().input_bytes_peak <= SOCKETS * share_before_login(&config) + (1 << 20));
     assert!(eventually(|| server.stats().ws_sockets_open == 1).await);
+    server.shutdown().await;
+}
+
+/// WebSocket allows pings between the fragments of a message, and the
+/// WebSocket layer hands each ping over while it keeps the unfinished
+/// message: a ping must not count as the end of a message, or the cap on
+/// what one socket may make the server buffer before login is lifted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pings_between_fragments_do_not_lift_the_cap_before_login() {
+    let server = start(server_config()).await.unwrap();
+    let mut tcp = raw_ws(server.ws_addr()).await;
+    const FRAGMENT: u64 = 32 * 1024;
+    let payload = vec![0u8; FRAGMENT as usize];
+    let ping = masked_frame_header(0x89, 0);
+    // Up to 1 MiB in 32 KiB fragments, a ping after each: far past the
+    // 64 KiB (+ read slack) a socket may send before login.
+    let mut sent = 0u64;
+    for i in 0..32 {
+        let first = if i == 0 { 0x02 } else { 0x00 };
+        let mut bytes = masked_frame_header(first, FRAGMENT);
+        bytes.extend_from_slice(&payload);
+        bytes.extend_from_slice(&ping);
+        match tokio::time::timeout(WAIT, tcp.write_all(&bytes)).await {
+            Ok(Ok(())) => sent += FRAGMENT,
+            _ => break,
+        }
+    }
+    assert!(
+        closed_by_server(&mut tcp).await,
+        "the socket was still open after {sent} bytes of one unfinished message"
+    );
+    assert!(eventually(|| server.stats().ws_sockets_open == 0).await);
     server.shutdown().await;
 }
 

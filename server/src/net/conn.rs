@@ -146,9 +146,12 @@ pub(crate) async fn run(stream: TcpStream, ctx: ConnContext) {
         let gate = reader_gate;
         let mut control = 0u32;
         while let Some(msg) = source.next().await {
-            gate.message_boundary();
             match msg {
                 Ok(Message::Binary(data)) => {
+                    // Only a whole data message ends one: pings may come
+                    // between the fragments of an unfinished message, which
+                    // the WebSocket layer keeps buffering meanwhile.
+                    gate.message_boundary();
                     // Wait for this connection's credit, then for room in
                     // the engine's budget: a flooder waits here, on its own.
                     let Some(permits) = gate.admit(&budget, data.len()).await else {
