@@ -127,6 +127,12 @@ fn messages_per_user_are_rate_limited_with_10023() {
     let out = alice.send_text(&mut sim, "bob", 50, 50, "over");
     assert_eq!(out[0].body["ErrorCode"], codes::SEND_RATE_LIMITED);
     assert_eq!(out.len(), 1, "not stored, not pushed");
+    // A resend of a message the server already holds (under a new request
+    // seq, as after a re-login) is answered with it, not refused: the
+    // client must learn that it arrived.
+    let out = alice.send_text(&mut sim, "bob", 0, 0, "hi");
+    assert_eq!(out[0].body["ErrorCode"], 0, "{:?}", out[0].body);
+    assert!(out[0].body.get("StoredMsg").is_some(), "{:?}", out[0].body);
     // All of the user's instances share the budget; other users have theirs.
     let out = alice2.send_text(&mut sim, "bob", 51, 51, "over");
     assert_eq!(out[0].body["ErrorCode"], codes::SEND_RATE_LIMITED);

@@ -52,13 +52,29 @@ impl<S: Store> Engine<S> {
             return self.out.fail(conn, gzip, head, code, info);
         }
         if let Err(wait) = self.msg_buckets.take(&(me.app, me.user.clone()), now) {
-            let refusal = Refusal::MessageRateLimited {
-                retry_after_secs: retry_secs(wait),
+            // A resend of a message already stored costs nothing: it is
+            // answered below with the stored message, so a client that
+            // resends after a reconnect learns that it arrived. Looked up
+            // only here, once the user is over the rate.
+            let resend = match self.store.message(
+                me.app,
+                &me.user,
+                &req.to_account,
+                req.msg_seq,
+                req.msg_random,
+            ) {
+                Ok(found) => found.is_some(),
+                Err(err) => return self.internal_error(conn, gzip, head, &err),
             };
-            self.log_limited(now, LogSite::SendRateLimited, |suppressed| {
-                tracing::info!(conn = conn.0, app = me.app, user = %short(&me.user), suppressed, "message rate limit reached");
-            });
-            return self.refuse(conn, gzip, head, &refusal);
+            if !resend {
+                let refusal = Refusal::MessageRateLimited {
+                    retry_after_secs: retry_secs(wait),
+                };
+                self.log_limited(now, LogSite::SendRateLimited, |suppressed| {
+                    tracing::info!(conn = conn.0, app = me.app, user = %short(&me.user), suppressed, "message rate limit reached");
+                });
+                return self.refuse(conn, gzip, head, &refusal);
+            }
         }
         if !self.config.auto_create_accounts {
             match self.store.account(me.app, &req.to_account) {
