@@ -249,17 +249,31 @@ async fn pushed(ws: &mut Ws, servcmd: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_rest_connections_do_not_lock_out_the_admin_api() {
+    // Requests that never finish their headers.
+    admin_api_survives(b"POST /v4/im_open_login_svc/kick HTTP/1.1\r\nHost: x\r\n").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_rest_bodies_do_not_lock_out_the_admin_api() {
+    // Whole headers, then a body that never comes: a connection still
+    // reading its body is as idle as one reading its headers.
+    admin_api_survives(
+        b"POST /v4/im_open_login_svc/kick HTTP/1.1\r\nHost: x\r\nContent-Length: 65536\r\n\r\n{",
+    )
+    .await;
+}
+
+/// 300 connections from one address send `slow_request` and nothing more;
+/// ten REST kicks by the administrator must all be answered meanwhile.
+async fn admin_api_survives(slow_request: &'static [u8]) {
     let server = start(server_config()).await.unwrap();
     let http = server.http_addr().unwrap();
     let url = server.http_url().unwrap();
     let mut alice = NetUser::login(&server.ws_url(), "alice", 1).await;
-    // 300 connections that start a request and never finish its headers.
     let mut slow = Vec::new();
     for _ in 0..300 {
         let mut tcp = TcpStream::connect(http).await.unwrap();
-        let _ = tcp
-            .write_all(b"POST /v4/im_open_login_svc/kick HTTP/1.1\r\nHost: x\r\n")
-            .await;
+        let _ = tcp.write_all(slow_request).await;
         slow.push(tcp);
     }
     let mut answered = 0;

@@ -143,8 +143,7 @@ async fn serve_connection(
         let busy = busy.clone();
         let inputs = inputs.clone();
         async move {
-            busy.store(true, Ordering::Release);
-            let resp = serve(req, peer, inputs).await;
+            let resp = serve(req, peer, inputs, &busy).await;
             busy.store(false, Ordering::Release);
             resp
         }
@@ -182,10 +181,14 @@ fn unavailable() -> Response<Full<Bytes>> {
     out
 }
 
+/// Answer one request. `busy` is set once its body is in: until then the
+/// connection is as idle as one still sending headers, and may be evicted
+/// to make room (a slow body must not pin a slot).
 async fn serve(
     req: Request<Incoming>,
     peer: SocketAddr,
     inputs: mpsc::UnboundedSender<Input>,
+    busy: &AtomicBool,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
@@ -209,6 +212,7 @@ async fn serve(
             return Ok(out);
         }
     };
+    busy.store(true, Ordering::Release);
     let (reply, answer) = oneshot::channel();
     let call = RestCall {
         method,
