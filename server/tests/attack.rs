@@ -53,13 +53,7 @@ async fn sockets_flooding_large_frames_before_login_are_cut_off_within_their_sha
         tasks.push(tokio::spawn(async move {
             let mut ws = ws_connect(&base, 100 + i).await;
             // Up to five 1 MiB messages, each bounded in time.
-            for _ in 0..5 {
-                let sent =
-                    tokio::time::timeout(WAIT, ws.send(Message::Binary(big.clone().into()))).await;
-                if !matches!(sent, Ok(Ok(()))) {
-                    break;
-                }
-            }
+            send_up_to(&mut ws, 5, || Message::Binary(big.clone().into())).await;
             ws_end(&mut ws).await
         }));
     }
@@ -80,6 +74,17 @@ async fn sockets_flooding_large_frames_before_login_are_cut_off_within_their_sha
     );
     assert_eq!(alice.ping().await["ErrorCode"], 0);
     server.shutdown().await;
+}
+
+/// Send up to `n` messages made by `message`, each bounded by [`WAIT`];
+/// stop at the first that fails (the server closed the socket).
+async fn send_up_to(ws: &mut Ws, n: usize, mut message: impl FnMut() -> Message) {
+    for _ in 0..n {
+        let sent = tokio::time::timeout(WAIT, ws.send(message())).await;
+        if !matches!(sent, Ok(Ok(()))) {
+            break;
+        }
+    }
 }
 
 /// A WebSocket handshake by hand, then the header of a masked binary frame
@@ -323,12 +328,7 @@ async fn small_frames_before_login_are_rate_limited_and_the_socket_closed() {
                 0,
             );
             let ping = tcchat_core::wire::encode(&head, &json!({}));
-            for _ in 0..1000 {
-                let sent = tokio::time::timeout(WAIT, ws.send(Message::Binary(ping.clone()))).await;
-                if !matches!(sent, Ok(Ok(()))) {
-                    break;
-                }
-            }
+            send_up_to(&mut ws, 1000, || Message::Binary(ping.clone())).await;
             ws_end(&mut ws).await
         }));
     }
@@ -353,12 +353,7 @@ async fn small_frames_before_login_are_rate_limited_and_the_socket_closed() {
 async fn websocket_pings_before_login_are_capped_too() {
     let server = start(server_config()).await.unwrap();
     let mut ws = ws_connect(&server.ws_url(), 1).await;
-    for _ in 0..1000 {
-        let sent = tokio::time::timeout(WAIT, ws.send(Message::Ping(vec![1u8; 100].into()))).await;
-        if !matches!(sent, Ok(Ok(()))) {
-            break;
-        }
-    }
+    send_up_to(&mut ws, 1000, || Message::Ping(vec![1u8; 100].into())).await;
     let end = ws_end(&mut ws).await;
     assert!(
         matches!(
