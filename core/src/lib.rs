@@ -81,4 +81,4 @@ pub use client::{
 };
 pub use error::{ChatError, ErrorCode};
 pub use event::{Event, EventName};
-pub use options::{Options, Tuning};
+pub use options::{LogLevel, Options, Tuning};

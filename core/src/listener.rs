@@ -97,6 +97,26 @@ impl<H: Clone> Listeners<H> {
         Ok(id)
     }
 
+    /// Register a listener whose lifetime a handle owns (the runtime's
+    /// typed listeners, removed when their guard drops). Not counted against
+    /// [`MAX_PER_EVENT`](Self::MAX_PER_EVENT): that limit catches listeners
+    /// leaked by `on` calls whose handles were thrown away, while each of
+    /// these lives only as long as the caller keeps its guard, so their
+    /// number is the caller's own, like the length of any collection it
+    /// keeps.
+    pub fn add_owned(&mut self, event: EventName, handler: H, once: bool) -> ListenerId {
+        let id = ListenerId(self.next_id);
+        self.next_id += 1;
+        self.entries.push(Entry {
+            id,
+            event,
+            context: None,
+            once,
+            handler,
+        });
+        id
+    }
+
     /// Remove one listener; `false` if it was already gone.
     pub fn remove(&mut self, id: ListenerId) -> bool {
         let before = self.entries.len();
@@ -205,6 +225,13 @@ mod tests {
         }
         let err = l.add(EventName::Error, "x", None, false).unwrap_err();
         assert_eq!(err.code, ErrorCode::INVALID_OPERATION);
+        // Owned listeners are bounded by their guards, not by the limit.
+        let owned = l.add_owned(EventName::Error, "z", false);
+        assert_eq!(
+            l.count(EventName::Error),
+            Listeners::<&str>::MAX_PER_EVENT + 1
+        );
+        assert!(l.remove(owned));
         assert!(l.add(EventName::SdkReady, "y", None, false).is_ok());
     }
 }

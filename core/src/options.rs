@@ -22,6 +22,54 @@ pub struct Options {
     pub endpoints: Vec<String>,
     /// Timers and limits.
     pub tuning: Tuning,
+    /// The log level the instance starts with (what `setLogLevel` sets
+    /// later), so that `create` and the first connection can be logged.
+    /// Default [`LogLevel::Release`].
+    pub log_level: LogLevel,
+}
+
+/// `setLogLevel`'s levels: what an instance emits through `tracing` (a
+/// subscriber's own filter applies on top).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum LogLevel {
+    /// 0: everything, down to request/reply summaries (DEBUG) and
+    /// truncated frame bodies (TRACE).
+    Debug,
+    /// 1: lifecycle lines (INFO: connecting, connected, logged in, link
+    /// down, reconnected, destroyed) and above. The default.
+    #[default]
+    Release,
+    /// 2: warnings and errors.
+    Warning,
+    /// 3: errors only.
+    Error,
+    /// 4: nothing.
+    None,
+}
+
+impl LogLevel {
+    /// The official number (0 to 4).
+    pub fn number(self) -> u8 {
+        match self {
+            LogLevel::Debug => 0,
+            LogLevel::Release => 1,
+            LogLevel::Warning => 2,
+            LogLevel::Error => 3,
+            LogLevel::None => 4,
+        }
+    }
+
+    /// The level with this official number; `None` past 4.
+    pub fn from_number(number: u8) -> Option<LogLevel> {
+        Some(match number {
+            0 => LogLevel::Debug,
+            1 => LogLevel::Release,
+            2 => LogLevel::Warning,
+            3 => LogLevel::Error,
+            4 => LogLevel::None,
+            _ => return None,
+        })
+    }
 }
 
 impl Options {
@@ -34,7 +82,14 @@ impl Options {
             file_download_proxy: None,
             endpoints: default_endpoints(sdk_app_id),
             tuning: Tuning::default(),
+            log_level: LogLevel::default(),
         }
+    }
+
+    /// Set `log_level`: `Options::new(id).with_log_level(LogLevel::Debug)`.
+    pub fn with_log_level(mut self, level: LogLevel) -> Options {
+        self.log_level = level;
+        self
     }
 
     /// Set `proxy_server`.
@@ -225,6 +280,15 @@ mod tests {
                 "wss://wsssgpv6.im.qcloud.com"
             ]
         );
+    }
+
+    #[test]
+    fn log_levels_round_trip_their_numbers() {
+        for n in 0..=4 {
+            assert_eq!(LogLevel::from_number(n).map(LogLevel::number), Some(n));
+        }
+        assert_eq!(LogLevel::from_number(5), None);
+        assert_eq!(Options::new(1).log_level.number(), 1);
     }
 
     #[test]

@@ -27,11 +27,7 @@
 use std::io;
 use std::time::Instant;
 
-/// The whole API: `Chat` below names this runtime's instance type.
-pub use tcchat_runtime_common::*;
-
-/// A chat instance on async-std.
-pub type Chat = tcchat_runtime_common::Chat<AsyncStdRuntime>;
+tcchat_runtime_common::runtime_crate_api!(AsyncStdRuntime, "async-std");
 
 /// async-std's TCP, timer and spawner.
 #[derive(Debug, Clone, Default)]

@@ -18,14 +18,15 @@ use tcchat_core::types::NetState;
 use tcchat_core::{
     ChatError, Client, ErrorCode, Event, EventName, LoginInfo, Options, Output, RequestId,
 };
+use tracing::Instrument;
 
 use crate::driver::drive;
 use crate::listeners::ListenerHandle;
+use crate::logs::instance_span;
 use crate::plugin::{UploadPlugin, UPLOAD_PLUGIN_NAME};
 use crate::registry;
 use crate::runtime::Runtime;
 use crate::shared::{lock, os_seed, unix_ms, Handler, Shared, State};
-use crate::stream::EventStream;
 
 /// Arguments of `login`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +51,7 @@ impl LoginOptions {
 /// A chat instance on runtime `R`; cheap to clone (all clones are the same
 /// instance). Each runtime crate names it `Chat`.
 pub struct Chat<R: Runtime> {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
     _runtime: PhantomData<fn() -> R>,
 }
 
@@ -117,7 +118,9 @@ impl<R: Runtime> Chat<R> {
 
     fn build(runtime: R, options: Options) -> Chat<R> {
         let (inbox, rx) = mpsc::unbounded();
+        let span = instance_span(options.sdk_app_id);
         let client = Client::new(options, os_seed(), std::time::Instant::now(), unix_ms());
+        let spawner = runtime.clone();
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 client,
@@ -126,9 +129,12 @@ impl<R: Runtime> Chat<R> {
             }),
             listeners: Mutex::new(Listeners::default()),
             streams: Mutex::new(Vec::new()),
+            spawn: Box::new(move |task| spawner.spawn(task)),
+            span: span.clone(),
             inbox,
         });
-        runtime.spawn(Box::pin(drive(runtime.clone(), Arc::clone(&shared), rx)));
+        let driver = drive(runtime.clone(), Arc::clone(&shared), rx).instrument(span);
+        runtime.spawn(Box::pin(driver));
         Chat {
             shared,
             _runtime: PhantomData,
@@ -229,15 +235,6 @@ impl<R: Runtime> Chat<R> {
         lock(&self.shared.listeners).off_context(context)
     }
 
-    /// Every event as an async stream, for those who prefer streams to
-    /// listeners. A stream holds up to `capacity` unread events; past that,
-    /// events are dropped for it (and logged) rather than growing memory.
-    pub fn events(&self, capacity: usize) -> EventStream {
-        let (tx, rx) = mpsc::channel(capacity.max(1));
-        lock(&self.shared.streams).push(tx);
-        EventStream::new(rx)
-    }
-
     // ----- session ----------------------------------------------------------
 
     /// Run a command on the core and wait for its typed result: the one
@@ -283,6 +280,7 @@ impl<R: Runtime> Chat<R> {
     /// `login({userID, userSig})`. The request is sent when you call; the
     /// future resolves with the reply (SDK_READY has been emitted by then).
     pub fn login(&self, options: LoginOptions) -> Reply<LoginInfo> {
+        self.shared.span.record("user", options.user_id.as_str());
         self.submit(|c, now| c.login(now, &options.user_id, &options.user_sig))
     }
 

@@ -8,8 +8,10 @@ use std::time::Instant;
 use futures_channel::mpsc;
 use futures_util::future::{select, Either};
 use futures_util::StreamExt;
-use tcchat_core::{ConnId, Event, Transmit};
+use tcchat_core::{ConnId, Transmit};
 
+use crate::dispatch::{deliver_to_streams, run_listeners};
+use crate::logs::Lifecycle;
 use crate::registry;
 use crate::runtime::Runtime;
 use crate::shared::{lock, Shared};
@@ -22,8 +24,9 @@ pub(crate) async fn drive<R: Runtime>(
 ) {
     let mut links: HashMap<ConnId, mpsc::UnboundedSender<Outgoing>> = HashMap::new();
     let write_timeout = lock(&shared.state).client.options().tuning.write_timeout;
+    let mut lifecycle = Lifecycle::default();
     loop {
-        let (transmits, events, completions, timeout, destroyed) = {
+        let (transmits, events, completions, timeout, destroyed, log_level) = {
             let mut state = lock(&shared.state);
             let mut transmits = Vec::new();
             while let Some(t) = state.client.poll_transmit() {
@@ -45,21 +48,31 @@ pub(crate) async fn drive<R: Runtime>(
                 completions,
                 state.client.poll_timeout(),
                 state.client.is_destroyed(),
+                state.client.log_level(),
             )
         };
         for t in transmits {
+            lifecycle.transmit(log_level, &t);
             perform(&runtime, &shared, &mut links, write_timeout, t);
         }
         for event in &events {
-            dispatch(&shared, event);
+            lifecycle.event(log_level, event);
+            run_listeners(&shared, event);
         }
         for (waiter, completion) in completions {
             let _ = waiter.send(completion);
         }
+        // After the replies: a stream that makes the driver wait must not
+        // hold back the replies of this round (a login's own events would
+        // otherwise fill a small stream that its caller reads only after
+        // the login).
+        deliver_to_streams(&shared, events).await;
         if destroyed {
             // Every waiter left gets the destroyed error when dropped.
             lock(&shared.state).waiters.clear();
-            lock(&shared.streams).clear();
+            for sink in lock(&shared.streams).drain(..) {
+                sink.close();
+            }
             lock(&shared.listeners).clear();
             registry::forget(&shared);
             return;
@@ -77,8 +90,11 @@ pub(crate) async fn drive<R: Runtime>(
         // Feed everything that is ready, then drain once.
         let mut state = lock(&shared.state);
         let now = Instant::now();
+        let log_level = state.client.log_level();
+        lifecycle.incoming(log_level, now, &first);
         feed(&mut state.client, &mut links, now, first);
         while let Ok(more) = inbox.try_recv() {
+            lifecycle.incoming(log_level, now, &more);
             feed(&mut state.client, &mut links, now, more);
         }
         state.client.handle_timeout(now);
@@ -135,25 +151,4 @@ fn perform<R: Runtime>(
             }
         }
     }
-}
-
-/// Run the listeners of `event`, then feed the event streams. A listener
-/// that panics is contained and logged; the others still run.
-fn dispatch(shared: &Shared, event: &Event) {
-    let handlers = lock(&shared.listeners).take_for(event.name());
-    for handler in handlers {
-        let run = std::panic::AssertUnwindSafe(|| handler(event));
-        if std::panic::catch_unwind(run).is_err() {
-            tracing::error!(event = event.name().as_str(), "a listener panicked");
-        }
-    }
-    let mut streams = lock(&shared.streams);
-    streams.retain_mut(|tx| match tx.try_send(event.clone()) {
-        Ok(()) => true,
-        Err(e) if e.is_full() => {
-            tracing::warn!("an event stream is not being read; dropping an event for it");
-            true
-        }
-        Err(_) => false,
-    });
 }

@@ -9,11 +9,16 @@
 #![warn(missing_docs)]
 
 mod chat;
+mod dispatch;
 mod driver;
+pub mod events;
+mod handlers;
 mod listeners;
+mod logs;
 pub mod plugin;
 mod registry;
 mod runtime;
+mod runtime_crate;
 mod shared;
 mod stream;
 mod transport;
@@ -23,9 +28,10 @@ pub use chat::{Chat, LoginOptions, Reply};
 /// `chat.events(64).next().await` needs no `futures` import of its own.
 pub use futures_util::StreamExt;
 pub use listeners::{ListenerGuard, ListenerHandle};
+pub use logs::{log_filter, WEBSOCKET_LOG_DIRECTIVES};
 pub use plugin::{UploadPlugin, UploadRequest, UploadResponse};
 pub use runtime::{BoxFuture, Io, Runtime};
-pub use stream::EventStream;
+pub use stream::{EventStream, Overflow};
 
 pub use tcchat_core::listener::{Context, ListenerId, OffFilter};
 pub use tcchat_core::model::{
@@ -42,4 +48,6 @@ pub use tcchat_core::types;
 /// backend, which alone holds the secret key.
 #[cfg(feature = "usersig")]
 pub use tcchat_core::usersig;
-pub use tcchat_core::{ChatError, ErrorCode, Event, EventName, LoginInfo, Options, Tuning};
+pub use tcchat_core::{
+    ChatError, ErrorCode, Event, EventName, LogLevel, LoginInfo, Options, Tuning,
+};

@@ -7,8 +7,11 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use futures_channel::{mpsc, oneshot};
 use tcchat_core::listener::Listeners;
 use tcchat_core::{AnyRequestId, Client, Completion, Event};
+use tracing::Span;
 
 use crate::plugin::UploadPlugin;
+use crate::runtime::BoxFuture;
+use crate::stream::StreamSink;
 use crate::transport::Incoming;
 
 /// A listener: called on the driver task for each matching event.
@@ -28,7 +31,12 @@ pub(crate) struct State {
 pub(crate) struct Shared {
     pub(crate) state: Mutex<State>,
     pub(crate) listeners: Mutex<Listeners<Handler>>,
-    pub(crate) streams: Mutex<Vec<mpsc::Sender<Event>>>,
+    pub(crate) streams: Mutex<Vec<StreamSink>>,
+    /// Runs a task on the instance's runtime (async listeners).
+    pub(crate) spawn: Box<dyn Fn(BoxFuture<()>) + Send + Sync>,
+    /// The instance's span (SDKAppID, instance number, user): the driver
+    /// runs in it and calls into the core enter it.
+    pub(crate) span: Span,
     /// Wakes the driver: a command was given, or a connection reported.
     pub(crate) inbox: mpsc::UnboundedSender<Incoming>,
 }
@@ -63,6 +71,7 @@ impl Shared {
     /// drains what `f` produced.
     pub(crate) fn with_client<T>(&self, f: impl FnOnce(&mut State, Instant) -> T) -> T {
         let out = {
+            let _in_span = self.span.enter();
             let mut state = lock(&self.state);
             f(&mut state, Instant::now())
         };

@@ -28,11 +28,7 @@
 use std::io;
 use std::time::Instant;
 
-/// The whole API: `Chat` below names this runtime's instance type.
-pub use tcchat_runtime_common::*;
-
-/// A chat instance on smol.
-pub type Chat = tcchat_runtime_common::Chat<SmolRuntime>;
+tcchat_runtime_common::runtime_crate_api!(SmolRuntime, "smol");
 
 /// smol's TCP, timer and spawner (the global executor).
 #[derive(Debug, Clone, Default)]

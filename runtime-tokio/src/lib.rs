@@ -36,11 +36,7 @@ use std::time::Instant;
 
 use tokio_util::compat::TokioAsyncReadCompatExt;
 
-/// The whole API: `Chat` below names this runtime's instance type.
-pub use tcchat_runtime_common::*;
-
-/// A chat instance on tokio.
-pub type Chat = tcchat_runtime_common::Chat<TokioRuntime>;
+tcchat_runtime_common::runtime_crate_api!(TokioRuntime, "tokio");
 
 /// tokio's TCP, timer and spawner.
 #[derive(Debug, Clone)]

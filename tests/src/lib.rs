@@ -14,6 +14,7 @@
 pub mod conformance;
 pub mod conformance_conversations;
 pub mod conformance_edges;
+pub mod conformance_handlers;
 pub mod conformance_messages;
 pub mod scenario_list;
 pub mod sim;
@@ -57,6 +58,11 @@ macro_rules! conformance_suite {
                 second_login_kicks_the_first,
                 usersig_expiry_while_online_kicks,
                 rest_api_kick,
+            ],
+            conformance_handlers: [
+                typed_listeners_get_their_payload,
+                async_listeners_await_replies,
+                a_slow_stream_loses_no_message,
             ],
             conformance_edges: [
                 get_server_time_is_the_servers,

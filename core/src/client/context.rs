@@ -17,15 +17,13 @@ pub(crate) struct Context {
 }
 
 impl Context {
-    /// Log level of a new instance (info).
-    const DEFAULT_LOG_LEVEL: u8 = 1;
     /// The most silent log level.
     const MAX_LOG_LEVEL: u8 = 4;
 
     pub(crate) fn new(opts: Options, rng: Xoshiro256PlusPlus) -> Context {
         Context {
+            log_level: opts.log_level.number(),
             opts,
-            log_level: Self::DEFAULT_LOG_LEVEL,
             rng,
         }
     }

@@ -191,8 +191,9 @@ impl Client {
         if self.current_conn() != Some(conn) {
             return;
         }
-        if self.log_enabled(1) {
-            tracing::info!(conn = conn.0, ?reason, "link down");
+        if self.log_enabled(0) {
+            // The runtime logs the loss of an open link at INFO.
+            tracing::debug!(conn = conn.0, ?reason, "link down");
         }
         self.link_lost(now);
     }
