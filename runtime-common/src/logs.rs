@@ -1,5 +1,5 @@
 //! What an instance logs beyond the core's own lines: its span, the
-//! lifecycle of its links at INFO, request/reply summaries at DEBUG and
+//! lifecycle of its links at INFO (the core adds `kicked out` at WARN), request/reply summaries at DEBUG and
 //! frame bodies at TRACE. Every line honours the instance's log level
 //! (`Options::log_level`, `set_log_level`).
 
@@ -117,9 +117,7 @@ impl Lifecycle {
         match event {
             Event::SdkReady => tracing::info!("logged in (SDK_READY)"),
             Event::SdkNotReady => tracing::info!("not logged in any more (SDK_NOT_READY)"),
-            Event::KickedOut { kind } => {
-                tracing::info!(kind = kind.as_str(), "kicked out (KICKED_OUT)")
-            }
+            // KICKED_OUT: the core logs it at WARN with its type.
             Event::SdkDestroy { .. } => {
                 self.lost_at = None;
                 tracing::info!("destroyed (SDK_DESTROY)")
