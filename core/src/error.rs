@@ -13,86 +13,86 @@ use thiserror::Error;
 pub struct ErrorCode(pub u32);
 
 impl ErrorCode {
-    /// Options lack an SDKAppID.
+    /// **2000** · Options lack an SDKAppID.
     pub const NO_SDKAPPID: ErrorCode = ErrorCode(2000);
-    /// Login without a user ID.
+    /// **2002** · Login without a user ID.
     pub const NO_IDENTIFIER: ErrorCode = ErrorCode(2002);
-    /// Login without a UserSig.
+    /// **2003** · Login without a UserSig.
     pub const NO_USERSIG: ErrorCode = ErrorCode(2003);
-    /// The call needs a logged-in user and none has logged in yet.
+    /// **2024** · The call needs a logged-in user and none has logged in yet.
     pub const USER_NOT_LOGGED_IN: ErrorCode = ErrorCode(2024);
-    /// `login` for a different user while one is logged in.
+    /// **2025** · `login` for a different user while one is logged in.
     pub const REPEAT_LOGIN: ErrorCode = ErrorCode(2025);
-    /// Sending the message failed.
+    /// **2100** · Sending the message failed.
     pub const MSG_SEND_FAIL: ErrorCode = ErrorCode(2100);
-    /// `send_message` got a message this instance did not create.
+    /// **2105** · `send_message` got a message this instance did not create.
     pub const MSG_INSTANCE_REQUIRED: ErrorCode = ErrorCode(2105);
-    /// Unknown conversation type.
+    /// **2106** · Unknown conversation type.
     pub const MSG_INVALID_CONV_TYPE: ErrorCode = ErrorCode(2106);
-    /// A message whose send is already in progress (or done) was sent again.
+    /// **2109** · A message whose send is already in progress (or done) was sent again.
     pub const MSG_ONPROGRESS_ERR: ErrorCode = ErrorCode(2109);
-    /// `revoke_message`: the message cannot be revoked (not sent yet).
+    /// **2110** · `revoke_message`: the message cannot be revoked (not sent yet).
     pub const MSG_REVOKE_FAIL: ErrorCode = ErrorCode(2110);
-    /// `delete_message`: the messages cannot be deleted (not sent yet, or
+    /// **2111** · `delete_message`: the messages cannot be deleted (not sent yet, or
     /// of different conversations).
     pub const MSG_DELETE_FAIL: ErrorCode = ErrorCode(2111);
-    /// `send_message_read_receipt`: none of the messages is an incoming
+    /// **2114** · `send_message_read_receipt`: none of the messages is an incoming
     /// message sent with `need_read_receipt`.
     pub const READ_RECEIPT_MSG_LIST_EMPTY: ErrorCode = ErrorCode(2114);
-    /// `modify_message`: the server holds a newer version of the message
+    /// **2480** · `modify_message`: the server holds a newer version of the message
     /// (the error's [`ChatError::data`] carries it).
     pub const MSG_MODIFY_CONFLICT: ErrorCode = ErrorCode(2480);
-    /// The conversation is not in the conversation list.
+    /// **2500** · The conversation is not in the conversation list.
     pub const CONV_NOT_FOUND: ErrorCode = ErrorCode(2500);
-    /// The conversation ID is malformed (not `C2C<userID>`, or the user ID
+    /// **2503** · The conversation ID is malformed (not `C2C<userID>`, or the user ID
     /// is empty or too long).
     pub const INVALID_CONV_ID: ErrorCode = ErrorCode(2503);
-    /// Generic network error.
+    /// **2800** · Generic network error.
     pub const NETWORK_ERROR: ErrorCode = ErrorCode(2800);
-    /// A request got no reply within its timeout.
+    /// **2801** · A request got no reply within its timeout.
     pub const NETWORK_TIMEOUT: ErrorCode = ErrorCode(2801);
-    /// An unexpected internal failure (for example a reply that cannot be
+    /// **2903** · An unexpected internal failure (for example a reply that cannot be
     /// parsed).
     pub const UNCAUGHT_ERROR: ErrorCode = ErrorCode(2903);
-    /// The operation is not valid (for example a bad argument).
+    /// **2905** · The operation is not valid (for example a bad argument).
     pub const INVALID_OPERATION: ErrorCode = ErrorCode(2905);
-    /// Too many requests are queued.
+    /// **2996** · Too many requests are queued.
     pub const OVER_FREQUENCY_LIMIT: ErrorCode = ErrorCode(2996);
-    /// The SDK is not ready.
+    /// **2999** · The SDK is not ready.
     pub const SDK_IS_NOT_READY: ErrorCode = ErrorCode(2999);
-    /// A login is in progress.
+    /// **3000** · A login is in progress.
     pub const LOGGING_IN: ErrorCode = ErrorCode(3000);
-    /// Login failed.
+    /// **3001** · Login failed.
     pub const LOGIN_FAILED: ErrorCode = ErrorCode(3001);
-    /// Kicked out by a login on another device.
+    /// **3002** · Kicked out by a login on another device.
     pub const KICKED_OUT_MULT_DEVICE: ErrorCode = ErrorCode(3002);
-    /// Kicked out by another login of the same platform.
+    /// **3003** · Kicked out by another login of the same platform.
     pub const KICKED_OUT_MULT_ACCOUNT: ErrorCode = ErrorCode(3003);
-    /// Kicked out because the UserSig expired.
+    /// **3004** · Kicked out because the UserSig expired.
     pub const KICKED_OUT_USERSIG_EXPIRED: ErrorCode = ErrorCode(3004);
-    /// The user logged out, or the instance was destroyed.
+    /// **3005** · The user logged out, or the instance was destroyed.
     pub const LOGGED_OUT: ErrorCode = ErrorCode(3005);
-    /// Kicked out through the REST API.
+    /// **3006** · Kicked out through the REST API.
     pub const KICKED_OUT_REST_API: ErrorCode = ErrorCode(3006);
-    /// The feature is not enabled for the application (its purchase bit is
+    /// **3122** · The feature is not enabled for the application (its purchase bit is
     /// not set, or not known yet); nothing was sent.
     pub const NO_USE: ErrorCode = ErrorCode(3122);
-    /// Server (and client pre-check): the message content is over 12 KB.
+    /// **80002** · Server (and client pre-check): the message content is over 12 KB.
     pub const MSG_TOO_LONG: ErrorCode = ErrorCode(80002);
-    /// Server: `modify_c2c_msg` with a stale `MsgVersion`; the reply carries
+    /// **20027** · Server: `modify_c2c_msg` with a stale `MsgVersion`; the reply carries
     /// the server's version (the SDK turns it into
     /// [`MSG_MODIFY_CONFLICT`](Self::MSG_MODIFY_CONFLICT)).
     pub const SERVER_MSG_VERSION_CONFLICT: ErrorCode = ErrorCode(20027);
-    /// Server (and client pre-check): too many conversation groups (20 per
+    /// **51008** · Server (and client pre-check): too many conversation groups (20 per
     /// user) or conversations in one group (1,000).
     pub const CONV_GROUP_LIMIT: ErrorCode = ErrorCode(51008);
-    /// Server: the A2 key (session) expired.
+    /// **20002** · Server: the A2 key (session) expired.
     pub const MSG_A2KEY_EXPIRED: ErrorCode = ErrorCode(20002);
-    /// Server: the UserSig expired.
+    /// **70001** · Server: the UserSig expired.
     pub const ACCOUNT_A2KEY_EXPIRED: ErrorCode = ErrorCode(70001);
-    /// Server: a hello reply meaning "kicked" (with `KickType`).
+    /// **1002** · Server: a hello reply meaning "kicked" (with `KickType`).
     pub const HELLO_ANSWER_KICKED_OUT: ErrorCode = ErrorCode(1002);
-    /// Server: too many logins (of this user, or from this address) in a
+    /// **70050** · Server: too many logins (of this user, or from this address) in a
     /// short time; try again later.
     pub const LOGIN_RATE_LIMITED: ErrorCode = ErrorCode(70050);
 

@@ -49,7 +49,9 @@ impl LoginOptions {
 }
 
 /// A chat instance on runtime `R`; cheap to clone (all clones are the same
-/// instance). Each runtime crate names it `Chat`.
+/// instance). Each runtime crate has a concrete `Chat` that dereferences to
+/// this type and documents the behaviour to rely on (events, network state,
+/// queue limits, kicks).
 pub struct Chat<R: Runtime> {
     pub(crate) shared: Arc<Shared>,
     _runtime: PhantomData<fn() -> R>,
@@ -317,7 +319,11 @@ impl<R: Runtime> Chat<R> {
         self.submit(|c, now| c.get_server_time(now))
     }
 
-    /// The network state last reported with NET_STATE_CHANGE.
+    /// The network state last reported with NET_STATE_CHANGE. Like the
+    /// official SDK, an instance's first connection emits no
+    /// NET_STATE_CHANGE (this reads `Connected` from the start); losing an
+    /// established link reports `Connecting` (or `Disconnected` while
+    /// nobody is logged in), and restoring it `Connected`.
     pub fn net_state(&self) -> NetState {
         lock(&self.shared.state).client.net_state()
     }

@@ -52,6 +52,18 @@ impl ListenerHandle {
 #[must_use = "dropping the guard removes the listener at once"]
 pub struct ListenerGuard(ListenerHandle);
 
+impl ListenerGuard {
+    /// The event it listens to.
+    pub fn event(&self) -> EventName {
+        self.0.event()
+    }
+
+    /// Its ID (what `off` with a handler matches).
+    pub fn id(&self) -> ListenerId {
+        self.0.id()
+    }
+}
+
 impl Drop for ListenerGuard {
     fn drop(&mut self) {
         self.0.remove();

@@ -1,4 +1,6 @@
 //! What a runtime adapter supplies: a TCP connect, a timer and a spawner.
+//! Plumbing for the runtime crates (`tcchat-tokio`, `tcchat-async-std`,
+//! `tcchat-smol`), hidden from the docs: applications never name it.
 
 use std::future::Future;
 use std::io;
@@ -8,12 +10,15 @@ use std::time::Instant;
 use futures_io::{AsyncRead, AsyncWrite};
 
 /// A boxed, `Send` future.
+#[doc(hidden)]
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
 /// A byte stream the WebSocket runs over.
+#[doc(hidden)]
 pub trait Io: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Io for T {}
 
+#[doc(hidden)]
 /// The three things tcchat needs from an async runtime. Everything else (the
 /// WebSocket, TLS, the driver loop, the API) is written once on top.
 pub trait Runtime: Clone + Send + Sync + 'static {

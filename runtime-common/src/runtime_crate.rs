@@ -2,8 +2,8 @@
 //! concrete `Chat` type whose page lists every method.
 
 /// Expands, in a runtime crate, to the public API of tcchat on runtime
-/// `$runtime` (named `$name` in the docs): everything of this crate (the
-/// runtime plumbing hidden from the docs) and a concrete `Chat` that
+/// `$runtime` (named `$name` in the docs): everything of this crate (its
+/// runtime plumbing is hidden from the docs) and a concrete `Chat` that
 /// dereferences to [`Chat<$runtime>`](crate::Chat), so that docs.rs shows
 /// every method on the runtime crate's own `Chat` page.
 #[doc(hidden)]
@@ -11,9 +11,6 @@
 macro_rules! runtime_crate_api {
     ($runtime:ident, $name:literal) => {
         pub use $crate::*;
-        // Plumbing for runtime adapters, not for applications.
-        #[doc(hidden)]
-        pub use $crate::{BoxFuture, Io, Runtime};
 
         #[doc = concat!("A chat instance on ", $name, ": `TencentCloudChat.create(options)`")]
         /// and everything you do with it. Cheap to clone; all clones are the
