@@ -184,7 +184,9 @@ impl App {
                 }
                 self.trim();
             }
-            Event::MessageRevoked(messages) | Event::MessageModified(messages) => {
+            Event::MessageRevoked(messages)
+            | Event::MessageModified(messages)
+            | Event::MessageReadByPeer(messages) => {
                 for m in messages {
                     if let Some(held) = self.messages.iter_mut().find(|held| held.id == m.id) {
                         *held = m.clone();

@@ -174,6 +174,17 @@ fn opening_paging_receiving_and_sending() {
         .collect();
     assert!(rows.windows(2).all(|w| w[0] < w[1]), "order {rows:?}");
     assert!(!shows(&screen, "elsewhere"));
+    assert!(!shows(&screen, "✓✓"));
+    // Revokes and read reports update the shown messages in place.
+    let mut read = message("m4", "alice", "bob", "hi bob", true);
+    read.is_peer_read = true;
+    app.on_event(&Event::MessageReadByPeer(vec![read]));
+    let mut revoked = message("m1", "bob", "alice", "first", false);
+    revoked.is_revoked = true;
+    app.on_event(&Event::MessageRevoked(vec![revoked]));
+    let screen = render(&app);
+    assert!(shows(&screen, "me: hi bob ✓✓"), "{screen:#?}");
+    assert!(shows(&screen, "bob: [revoked]"), "{screen:#?}");
     assert!(!shows(&screen, "PgUp"), "history is complete");
 }
 
