@@ -60,10 +60,10 @@ impl Groups {
                 }
                 Change::GroupMember { group, .. }
                 | Change::GroupApplication { group, .. }
-                | Change::GroupReceipt { group, .. } => {
-                    if self.get(app, group).is_none() && !created.contains(group) {
-                        return Err(StoreError::Corrupt("change for an unknown group".into()));
-                    }
+                | Change::GroupReceipt { group, .. }
+                    if self.get(app, group).is_none() && !created.contains(group) =>
+                {
+                    return Err(StoreError::Corrupt("change for an unknown group".into()));
                 }
                 _ => {}
             }
