@@ -19,6 +19,15 @@ const DESTROY: &str = "group_open_http_svc.destroy_group";
 const SEND: &str = "group_open_http_svc.send_group_msg";
 const HISTORY: &str = "group_open_http_svc.group_msg_get";
 const READ: &str = "group_open_http_svc.msg_read_report";
+const MEMBERS: &str = "group_open_http_svc.get_group_member_info";
+const SPECIFIED: &str = "group_open_http_svc.get_specified_group_member_info";
+const ADD: &str = "group_open_http_svc.add_group_member";
+const KICK: &str = "group_open_http_svc.delete_group_member";
+const MODIFY_MEMBER: &str = "group_open_http_svc.modify_group_member_info";
+const MODIFY_GROUP: &str = "group_open_http_svc.modify_group_base_info";
+const OWNER: &str = "group_open_http_svc.change_group_owner";
+const PENDENCY: &str = "group_open_http_svc.get_pendency";
+const HANDLE: &str = "group_open_http_svc.handle_apply_join_group";
 
 fn users<S: Store>(sim: &mut Sim<S>) -> (Client, Client, Client) {
     let mut alice = Client::new(1, APP, "alice");
@@ -413,7 +422,321 @@ fn refusals_carry_their_codes<S: Store>(mut sim: Sim<S>) {
     assert_eq!(bob.op(&mut sim, SEND, body).code(), 10004);
 }
 
+fn roles<S: Store>(c: &mut Client, sim: &mut Sim<S>, group: &str) -> Vec<(String, String)> {
+    let out = c.op(sim, MEMBERS, json!({"GroupId": group})).ok();
+    out.body()["MemberList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["Member_Account"].as_str().unwrap().to_owned(),
+                m["Role"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Add, roles, mute (and the mute refusal), name card, kick with a
+/// reason, profile change with mute-all, ownership transfer.
+fn members_roles_mute_and_profile<S: Store>(mut sim: Sim<S>) {
+    let (mut alice, mut bob, mut carol) = users(&mut sim);
+    alice
+        .op(
+            &mut sim,
+            CREATE,
+            json!({"Type": "Public", "Name": "p", "GroupId": "p1"}),
+        )
+        .ok();
+    // Public: a plain member may not add (DisableInvite); the owner may.
+    let out = alice
+        .op(&mut sim, ADD, json!({"GroupId": "p1", "MemberList": [{"Member_Account": "bob"}, {"Member_Account": "alice"}]}))
+        .ok();
+    assert_eq!(
+        out.body()["MemberList"],
+        json!([{"Member_Account": "bob", "Result": 1}, {"Member_Account": "alice", "Result": 2}])
+    );
+    // bob gets notice 7 (invited) and the join tip; alice (the adding
+    // socket) the tip too.
+    assert_eq!(items(&out, 2), [(5, 7, 1), (4, 1, 1)]);
+    assert_eq!(items(&out, 1), [(4, 1, 1)]);
+    assert_eq!(
+        bob.op(
+            &mut sim,
+            ADD,
+            json!({"GroupId": "p1", "MemberList": [{"Member_Account": "carol"}]})
+        )
+        .code(),
+        10007
+    );
+    alice
+        .op(
+            &mut sim,
+            ADD,
+            json!({"GroupId": "p1", "MemberList": [{"Member_Account": "carol"}]}),
+        )
+        .ok();
+    assert_eq!(
+        roles(&mut bob, &mut sim, "p1"),
+        [
+            ("alice".into(), "Owner".into()),
+            ("bob".into(), "Member".into()),
+            ("carol".into(), "Member".into())
+        ]
+    );
+    // Paging and the role filter.
+    let page = bob
+        .op(&mut sim, MEMBERS, json!({"GroupId": "p1", "Limit": 2}))
+        .ok();
+    assert_eq!(
+        (
+            page.body()["MemberNum"].as_u64(),
+            page.body()["NextOffset"].as_u64()
+        ),
+        (Some(3), Some(2))
+    );
+    let owners = bob
+        .op(
+            &mut sim,
+            MEMBERS,
+            json!({"GroupId": "p1", "MemberRoleFilter": ["Owner"]}),
+        )
+        .ok();
+    assert_eq!(owners.body()["MemberList"].as_array().unwrap().len(), 1);
+
+    // Only the owner makes admins: tip 4 to all, notice 9 to bob.
+    assert_eq!(
+        carol
+            .op(
+                &mut sim,
+                MODIFY_MEMBER,
+                json!({"GroupId": "p1", "Member_Account": "bob", "Role": "Admin"})
+            )
+            .code(),
+        10007
+    );
+    let out = alice
+        .op(
+            &mut sim,
+            MODIFY_MEMBER,
+            json!({"GroupId": "p1", "Member_Account": "bob", "Role": "Admin"}),
+        )
+        .ok();
+    assert_eq!(items(&out, 2), [(5, 9, 3), (4, 4, 3)]);
+    // The admin mutes carol: tip 7, and carol's send is refused 10017.
+    let out = bob
+        .op(
+            &mut sim,
+            MODIFY_MEMBER,
+            json!({"GroupId": "p1", "Member_Account": "carol", "ShutUpTime": 60}),
+        )
+        .ok();
+    let tip = &out.events_to(3)[0]["GroupTips"][0]["MsgBody"];
+    assert_eq!(
+        (
+            tip["OpType"].as_u64(),
+            tip["MsgMemberInfo"][0]["ShutupTime"].as_u64()
+        ),
+        (Some(7), Some(60))
+    );
+    assert_eq!(send(&mut carol, &mut sim, "p1", 1, "x").code(), 10017);
+    // An admin may not mute the owner or another admin.
+    assert_eq!(
+        bob.op(
+            &mut sim,
+            MODIFY_MEMBER,
+            json!({"GroupId": "p1", "Member_Account": "alice", "ShutUpTime": 60})
+        )
+        .code(),
+        10007
+    );
+    // Unmuted: carol sends again; her own name card is hers to change.
+    bob.op(
+        &mut sim,
+        MODIFY_MEMBER,
+        json!({"GroupId": "p1", "Member_Account": "carol", "ShutUpTime": 0}),
+    )
+    .ok();
+    carol
+        .op(
+            &mut sim,
+            MODIFY_MEMBER,
+            json!({"GroupId": "p1", "Member_Account": "carol", "NameCard": "Cee"}),
+        )
+        .ok();
+    let out = send(&mut carol, &mut sim, "p1", 2, "back").ok();
+    assert_eq!(
+        out.events_to(1)[0]["GroupMsgArray"][0]["GroupInfo"]["MsgFrom_AccountExtraInfo"]
+            ["NameCard"],
+        "Cee"
+    );
+    let spec = alice
+        .op(
+            &mut sim,
+            SPECIFIED,
+            json!({"GroupId": "p1", "Member_List_Account": ["carol", "zed"]}),
+        )
+        .ok();
+    assert_eq!(spec.body()["MemberList"][0]["NameCard"], "Cee");
+    assert_eq!(spec.body()["MemberList"].as_array().unwrap().len(), 1);
+
+    // Mute all: a plain member is refused, an admin is not.
+    assert_eq!(
+        carol
+            .op(
+                &mut sim,
+                MODIFY_GROUP,
+                json!({"GroupId": "p1", "ShutUpAllMember": "On"})
+            )
+            .code(),
+        10007
+    );
+    let out = alice
+        .op(
+            &mut sim,
+            MODIFY_GROUP,
+            json!({"GroupId": "p1", "ShutUpAllMember": "On", "Name": "renamed"}),
+        )
+        .ok();
+    let new = &out.events_to(3)[0]["GroupTips"][0]["MsgBody"]["MsgGroupNewInfo"];
+    assert_eq!(
+        (new["GroupName"].as_str(), new["ShutUpAllMember"].as_str()),
+        (Some("renamed"), Some("On"))
+    );
+    assert_eq!(send(&mut carol, &mut sim, "p1", 3, "x").code(), 10017);
+    send(&mut bob, &mut sim, "p1", 4, "admins speak").ok();
+    let p = carol
+        .op(&mut sim, PROFILE, json!({"GroupIdList": ["p1"]}))
+        .ok();
+    assert_eq!(p.body()["GroupInfo"][0]["ShutUpAllMember"], "On");
+    assert_eq!(p.body()["GroupInfo"][0]["InfoSeq"], 2);
+
+    // Kick with a reason: notice 4 to carol, tip 3 to the others only.
+    assert_eq!(
+        bob.op(
+            &mut sim,
+            KICK,
+            json!({"GroupId": "p1", "MemberToDel_Account": ["alice"]})
+        )
+        .code(),
+        10007
+    );
+    let out = bob
+        .op(
+            &mut sim,
+            KICK,
+            json!({"GroupId": "p1", "MemberToDel_Account": ["carol"], "Reason": "spam"}),
+        )
+        .ok();
+    let notice = &out.events_to(3);
+    assert_eq!(notice.len(), 1);
+    assert_eq!(notice[0]["GroupTips"][0]["MsgBody"]["OpType"], 4);
+    assert_eq!(notice[0]["GroupTips"][0]["MsgBody"]["RemarkInfo"], "spam");
+    assert_eq!(
+        items(&out, 1)
+            .iter()
+            .map(|i| (i.0, i.1))
+            .collect::<Vec<_>>(),
+        [(4, 3)]
+    );
+    assert!(list_ids(&mut carol, &mut sim).is_empty());
+
+    // Ownership to bob: alice becomes a member and may quit.
+    assert_eq!(
+        alice
+            .op(
+                &mut sim,
+                OWNER,
+                json!({"GroupId": "p1", "NewOwner_Account": "carol"})
+            )
+            .code(),
+        10007
+    );
+    alice
+        .op(
+            &mut sim,
+            OWNER,
+            json!({"GroupId": "p1", "NewOwner_Account": "bob"}),
+        )
+        .ok();
+    assert_eq!(
+        roles(&mut bob, &mut sim, "p1"),
+        [
+            ("alice".into(), "Member".into()),
+            ("bob".into(), "Owner".into())
+        ]
+    );
+    alice.op(&mut sim, QUIT, json!({"GroupId": "p1"})).ok();
+}
+
+/// Apply, list pending applications, agree and refuse.
+fn applications_are_approved_or_refused<S: Store>(mut sim: Sim<S>) {
+    let (mut alice, mut bob, mut carol) = users(&mut sim);
+    alice
+        .op(
+            &mut sim,
+            CREATE,
+            json!({"Type": "Public", "Name": "p", "GroupId": "p1"}),
+        )
+        .ok();
+    bob.op(&mut sim, JOIN, json!({"GroupId": "p1", "ApplyMsg": "b"}))
+        .ok();
+    sim.advance(std::time::Duration::from_secs(1));
+    carol
+        .op(&mut sim, JOIN, json!({"GroupId": "p1", "ApplyMsg": "c"}))
+        .ok();
+    let p = alice
+        .op(
+            &mut sim,
+            PENDENCY,
+            json!({"StartTime": 0, "Limit": 10, "Handle_Account": "alice"}),
+        )
+        .ok();
+    let from: Vec<&str> = p.body()["PendencyItem"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["FromAccount"].as_str().unwrap())
+        .collect();
+    assert_eq!(from, ["bob", "carol"]);
+    assert_eq!(p.body()["PendencyItem"][0]["ApplyInviteMsg"], "b");
+    // Only owner and admins see or handle them.
+    assert_eq!(
+        bob.op(&mut sim, PENDENCY, json!({})).body()["TotalPendencyNum"],
+        0
+    );
+    let out = alice.op(&mut sim, HANDLE, json!({"GroupId": "p1", "Applicant_Account": "bob", "HandleMsg": "Agree", "ApprovalMsg": "ok"})).ok();
+    assert_eq!(items(&out, 2), [(5, 2, 1), (4, 1, 1)]);
+    assert_eq!(list_ids(&mut bob, &mut sim), ["p1"]);
+    let out = alice
+        .op(
+            &mut sim,
+            HANDLE,
+            json!({"GroupId": "p1", "Applicant_Account": "carol", "HandleMsg": "Reject"}),
+        )
+        .ok();
+    assert_eq!(items(&out, 3), [(5, 3, 2)]);
+    assert!(list_ids(&mut carol, &mut sim).is_empty());
+    // Handled applications are gone.
+    assert_eq!(
+        alice
+            .op(
+                &mut sim,
+                HANDLE,
+                json!({"GroupId": "p1", "Applicant_Account": "carol", "HandleMsg": "Agree"})
+            )
+            .code(),
+        10004
+    );
+    assert_eq!(
+        alice.op(&mut sim, PENDENCY, json!({})).body()["TotalPendencyNum"],
+        0
+    );
+}
+
 on_both_stores!(
+    members_roles_mute_and_profile,
+    applications_are_approved_or_refused,
     lifecycle_messages_tips_and_notices,
     an_offline_member_syncs_the_dismissed_notice,
     profiles_answer_every_asked_id,

@@ -4,10 +4,13 @@
 //! sequence) and system notices (which go through the per-user
 //! notification path), and committing a change with its pushes.
 
+mod applications;
 mod config;
 mod lifecycle;
 mod list;
+mod members;
 mod messages;
+mod profile;
 mod view;
 
 use std::time::Instant;
@@ -44,6 +47,15 @@ pub(super) fn handles(servcmd: &str) -> bool {
             | cmd::MSG_GET
             | cmd::MSG_READ_REPORT
             | cmd::GET_ONLINE_MEMBER_NUM
+            | cmd::GET_MEMBER_INFO
+            | cmd::GET_SPECIFIED_MEMBER_INFO
+            | cmd::ADD_MEMBER
+            | cmd::DELETE_MEMBER
+            | cmd::MODIFY_MEMBER_INFO
+            | cmd::MODIFY_BASE_INFO
+            | cmd::CHANGE_OWNER
+            | cmd::GET_PENDENCY
+            | cmd::HANDLE_APPLY_JOIN
     )
 }
 
@@ -101,6 +113,15 @@ impl<S: Store> Engine<S> {
             cmd::SEND_MSG => self.on_send_group_msg(now, unix_ms, conn, gzip, frame),
             cmd::MSG_GET => self.on_group_msg_get(unix_ms, conn, gzip, frame),
             cmd::MSG_READ_REPORT => self.on_group_read_report(unix_ms, conn, gzip, frame),
+            cmd::GET_MEMBER_INFO => self.on_member_list(unix_ms, conn, gzip, frame),
+            cmd::GET_SPECIFIED_MEMBER_INFO => self.on_specified_members(unix_ms, conn, gzip, frame),
+            cmd::ADD_MEMBER => self.on_add_members(unix_ms, conn, gzip, frame),
+            cmd::DELETE_MEMBER => self.on_delete_members(unix_ms, conn, gzip, frame),
+            cmd::MODIFY_MEMBER_INFO => self.on_modify_member(unix_ms, conn, gzip, frame),
+            cmd::MODIFY_BASE_INFO => self.on_modify_group(unix_ms, conn, gzip, frame),
+            cmd::CHANGE_OWNER => self.on_change_owner(unix_ms, conn, gzip, frame),
+            cmd::GET_PENDENCY => self.on_get_pendency(unix_ms, conn, gzip, frame),
+            cmd::HANDLE_APPLY_JOIN => self.on_handle_apply(unix_ms, conn, gzip, frame),
             other => unreachable!("groups::handles accepted {other} without a handler"),
         }
     }
