@@ -28,6 +28,9 @@ const MODIFY_GROUP: &str = "group_open_http_svc.modify_group_base_info";
 const OWNER: &str = "group_open_http_svc.change_group_owner";
 const PENDENCY: &str = "group_open_http_svc.get_pendency";
 const HANDLE: &str = "group_open_http_svc.handle_apply_join_group";
+const RECEIPT: &str = "group_open_http_svc.group_msg_receipt";
+const RECEIPTS: &str = "group_open_http_svc.get_group_msg_receipt";
+const DETAIL: &str = "group_open_http_svc.get_group_msg_receipt_detail";
 
 fn users<S: Store>(sim: &mut Sim<S>) -> (Client, Client, Client) {
     let mut alice = Client::new(1, APP, "alice");
@@ -734,7 +737,127 @@ fn applications_are_approved_or_refused<S: Store>(mut sim: Sim<S>) {
     );
 }
 
+/// Receipts are counted once per reader, pushed to the sender as totals,
+/// and listed by flag.
+fn group_read_receipts_count_each_reader_once<S: Store>(mut sim: Sim<S>) {
+    let (mut alice, mut bob, mut carol) = users(&mut sim);
+    alice
+        .op(
+            &mut sim,
+            CREATE,
+            json!({"Type": "Private", "Name": "w", "GroupId": "w1",
+            "MemberList": [{"Member_Account": "bob"}, {"Member_Account": "carol"}]}),
+        )
+        .ok();
+    let body = json!({"From_Account": "alice", "GroupId": "w1", "Random": 86484673, "ClientSeq": 1,
+        "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "read me"}}],
+        "MsgClientTime": 1795629671, "NeedReadReceipt": 1});
+    let out = alice.op(&mut sim, SEND, body).ok();
+    assert_eq!(
+        out.events_to(2)[0]["GroupMsgArray"][0]["IsNeedReadReceipt"],
+        1
+    );
+    let seq = out.body()["MsgSeq"].as_u64().unwrap();
+    send(&mut alice, &mut sim, "w1", 2, "no receipt").ok();
+    // bob reads both: only the first counts; alice gets the totals.
+    let out = bob
+        .op(
+            &mut sim,
+            RECEIPT,
+            json!({"GroupId": "w1", "MsgSeqList": [{"MsgSeq": seq}, {"MsgSeq": seq + 1}]}),
+        )
+        .ok();
+    let list = &out.events_to(1)[0]["GroupTips"][0]["MsgBody"]["GroupMsgReceiptList"];
+    assert_eq!(
+        *list,
+        json!([{"TinyId": alice.tiny_id, "MsgClientTime": 1795629671, "MsgRandom": 86484673,
+        "MsgSeq": seq, "ReadNum": 1, "UnreadNum": 1}])
+    );
+    // Again: nothing changes, nothing is pushed.
+    let again = bob
+        .op(
+            &mut sim,
+            RECEIPT,
+            json!({"GroupId": "w1", "MsgSeqList": [{"MsgSeq": seq}]}),
+        )
+        .ok();
+    assert!(again.others.is_empty());
+    // The sender's own receipt does not count.
+    alice
+        .op(
+            &mut sim,
+            RECEIPT,
+            json!({"GroupId": "w1", "MsgSeqList": [{"MsgSeq": seq}]}),
+        )
+        .ok();
+    let counts = alice
+        .op(
+            &mut sim,
+            RECEIPTS,
+            json!({"GroupId": "w1", "MsgSeqList": [{"MsgSeq": seq}, {"MsgSeq": 99}]}),
+        )
+        .ok();
+    assert_eq!(
+        counts.body()["GroupMsgReceiptList"][0],
+        json!({"MsgSeq": seq, "ReadNum": 1, "UnreadNum": 1, "Code": 0})
+    );
+    assert_ne!(counts.body()["GroupMsgReceiptList"][1]["Code"], 0);
+    let read = alice
+        .op(
+            &mut sim,
+            DETAIL,
+            json!({"GroupId": "w1", "MsgSeq": seq, "Flag": 0, "Cursor": "", "Num": 30}),
+        )
+        .ok();
+    assert_eq!(read.body()["ReadList"], json!([{"Read_Account": "bob"}]));
+    assert_eq!(read.body()["UnreadList"], json!([]));
+    assert_eq!(read.body()["IsFinish"], 1);
+    let unread = alice
+        .op(
+            &mut sim,
+            DETAIL,
+            json!({"GroupId": "w1", "MsgSeq": seq, "Flag": 1, "Num": 30}),
+        )
+        .ok();
+    assert_eq!(
+        unread.body()["UnreadList"],
+        json!([{"Unread_Account": "carol"}])
+    );
+    assert_eq!(unread.body()["ReadList"], json!([]));
+    carol
+        .op(
+            &mut sim,
+            RECEIPT,
+            json!({"GroupId": "w1", "MsgSeqList": [{"MsgSeq": seq}]}),
+        )
+        .ok();
+    let page = alice
+        .op(
+            &mut sim,
+            DETAIL,
+            json!({"GroupId": "w1", "MsgSeq": seq, "Flag": 0, "Num": 1}),
+        )
+        .ok();
+    assert_eq!(
+        (
+            page.body()["Cursor"].as_str(),
+            page.body()["IsFinish"].as_u64()
+        ),
+        (Some("1"), Some(0))
+    );
+    let next = alice
+        .op(
+            &mut sim,
+            DETAIL,
+            json!({"GroupId": "w1", "MsgSeq": seq, "Flag": 0, "Num": 1, "Cursor": "1"}),
+        )
+        .ok();
+    assert_eq!(next.body()["ReadList"], json!([{"Read_Account": "carol"}]));
+    assert_eq!(next.body()["IsFinish"], 1);
+}
+
 on_both_stores!(
+    group_read_receipts_count_each_reader_once,
     members_roles_mute_and_profile,
     applications_are_approved_or_refused,
     lifecycle_messages_tips_and_notices,
