@@ -46,7 +46,8 @@
 // Groups (issue 16), one command per official API:
 //   createGroup {type, name, groupID?, joinOption?, memberList?: [userID]}
 //   joinGroup {groupID, applyMessage?}   quitGroup {groupID}   dismissGroup {groupID}
-//   getGroupList   getGroupProfile {groupID}   sendGroupText {groupID, text}
+//   getGroupList   getGroupProfile {groupID}   sendGroupText {groupID, text, needReadReceipt?}
+//   getGroupMessageReadMemberList {messageID, filter, cursor?, count?}
 // Groups are reported through groupView.
 // Commands name messages by ID: the agent keeps every SDK Message object it
 // saw (sent, MESSAGE_RECEIVED, MESSAGE_MODIFIED, getMessageList results) in a
@@ -515,10 +516,20 @@ const ops = {
       to: cmd.groupID,
       conversationType: TencentCloudChat.TYPES.CONV_GROUP,
       payload: { text: cmd.text },
+      needReadReceipt: cmd.needReadReceipt === true,
     });
     const res = await chat.sendMessage(message);
     remember(res.data.message);
     return messageView(res.data.message);
+  },
+  async getGroupMessageReadMemberList(cmd) {
+    const res = await chat.getGroupMessageReadMemberList({
+      message: messageById(cmd.messageID),
+      filter: cmd.filter,
+      cursor: cmd.cursor || '',
+      count: cmd.count || 30,
+    });
+    return plain(res.data);
   },
   async logout() {
     const res = await chat.logout();

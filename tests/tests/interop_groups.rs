@@ -214,3 +214,85 @@ fn two_official_sdks_share_a_group_from_creation_to_dismissal() {
         stop_server(server).await;
     });
 }
+
+/// Group read receipts between two official SDKs: the reader's
+/// sendMessageReadReceipt reaches the sender as MESSAGE_READ_RECEIPT_RECEIVED
+/// with the group's ID and the totals, and the sender's
+/// getMessageReadReceiptList and getGroupMessageReadMemberList agree.
+#[test]
+fn group_read_receipts_reach_the_sender() {
+    run(async {
+        let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
+        let url = server.ws_url();
+        let mut owner = official("g-receipt-owner", &url, "rowner").await;
+        let mut member = official("g-receipt-member", &url, "rmember").await;
+        owner
+            .ok(
+                "createGroup",
+                json!({"type": "Public", "name": "Receipts", "groupID": "grpR", "joinOption": "FreeAccess"}),
+            )
+            .await;
+        let from = member.mark();
+        member.ok("joinGroup", json!({"groupID": "grpR"})).await;
+        member
+            .wait_event("GROUP_LIST_UPDATED", from, PATIENCE, |d| lists(d, "grpR"))
+            .await;
+
+        let from = member.mark();
+        let sent = owner
+            .ok(
+                "sendGroupText",
+                json!({"groupID": "grpR", "text": "please read", "needReadReceipt": true}),
+            )
+            .await;
+        let id = sent["ID"].as_str().unwrap().to_owned();
+        let (_, got) = member
+            .wait_event("MESSAGE_RECEIVED", from, PATIENCE, names_message(&id))
+            .await;
+        let got = message_in(&got["data"], &id).unwrap();
+        assert_eq!(got["needReadReceipt"], true, "{got}");
+
+        let from = owner.mark();
+        member
+            .ok("sendMessageReadReceipt", json!({"messageIDs": [id]}))
+            .await;
+        let (_, event) = owner
+            .wait_event("MESSAGE_READ_RECEIPT_RECEIVED", from, PATIENCE, |d| {
+                d.as_array()
+                    .is_some_and(|l| l.iter().any(|r| r["messageID"] == id.as_str()))
+            })
+            .await;
+        let receipt = event["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["messageID"] == id.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(receipt["groupID"], "grpR", "{receipt}");
+        assert_eq!(receipt["readCount"], 1, "{receipt}");
+        assert_eq!(receipt["unreadCount"], 0, "{receipt}");
+
+        let list = owner
+            .ok("getMessageReadReceiptList", json!({"messageIDs": [id]}))
+            .await;
+        let info = &list["messageList"][0]["readReceiptInfo"];
+        assert_eq!(info["readCount"], 1, "{list}");
+        assert_eq!(info["unreadCount"], 0, "{list}");
+        let readers = owner
+            .ok(
+                "getGroupMessageReadMemberList",
+                json!({"messageID": id, "filter": 0}),
+            )
+            .await;
+        assert_eq!(readers["readUserIDList"], json!(["rmember"]), "{readers}");
+        assert_eq!(readers["isCompleted"], true, "{readers}");
+
+        for agent in [&owner, &member] {
+            agent.assert_replies_ok(0).await;
+            agent.assert_no_problems(0);
+            assert_no_group_symptoms(agent);
+        }
+        stop_server(server).await;
+    });
+}
