@@ -856,7 +856,77 @@ fn group_read_receipts_count_each_reader_once<S: Store>(mut sim: Sim<S>) {
     assert_eq!(next.body()["IsFinish"], 1);
 }
 
+/// History pages back by sequence and shows a returning member only its
+/// two membership windows; an online-only message takes no sequence.
+fn history_pages_within_membership_windows<S: Store>(mut sim: Sim<S>) {
+    let (mut alice, mut bob, _) = users(&mut sim);
+    alice
+        .op(
+            &mut sim,
+            CREATE,
+            json!({"Type": "ChatRoom", "Name": "c", "GroupId": "c1"}),
+        )
+        .ok();
+    send(&mut alice, &mut sim, "c1", 1, "before bob").ok(); // 1
+    bob.op(&mut sim, JOIN, json!({"GroupId": "c1"})).ok(); // tip 2
+    send(&mut alice, &mut sim, "c1", 2, "with bob").ok(); // 3
+    bob.op(&mut sim, QUIT, json!({"GroupId": "c1"})).ok(); // tip 4
+    send(&mut alice, &mut sim, "c1", 3, "without bob").ok(); // 5
+    bob.op(&mut sim, JOIN, json!({"GroupId": "c1"})).ok(); // tip 6
+    send(&mut alice, &mut sim, "c1", 4, "bob again").ok(); // 7
+                                                           // Online only: pushed, no sequence, no history.
+    let mut body = json!({"From_Account": "alice", "GroupId": "c1", "Random": 9, "ClientSeq": 9,
+        "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "typing"}}], "OnlineOnlyFlag": 1});
+    let out = alice.op(&mut sim, SEND, body.take()).ok();
+    assert_eq!(out.body()["MsgSeq"], 0);
+    assert_eq!(out.events_to(2)[0]["GroupMsgArray"][0]["MsgSeq"], 0);
+
+    let page = |c: &mut Client, sim: &mut Sim<S>, seq: u64, n: u64| {
+        let h = c
+            .op(
+                sim,
+                HISTORY,
+                json!({"GroupId": "c1", "ReqMsgSeq": seq, "ReqMsgNumber": n}),
+            )
+            .ok();
+        let mut seen: Vec<(u64, &'static str)> = Vec::new();
+        for m in h.body()["RspMsgList"].as_array().unwrap() {
+            let kind = if m["IsPlaceMsg"] == 1 {
+                "hidden"
+            } else {
+                "msg"
+            };
+            seen.push((m["MsgSeq"].as_u64().unwrap(), kind));
+        }
+        for t in h.body()["RspTipList"].as_array().unwrap() {
+            seen.push((t["MsgSeq"].as_u64().unwrap(), "tip"));
+        }
+        seen.sort();
+        (seen, h.body()["IsFinished"].as_u64().unwrap())
+    };
+    // The newest 4, then the 3 before: bob sees 2–3 and 6–7.
+    assert_eq!(
+        page(&mut bob, &mut sim, 0, 4),
+        (
+            vec![(4, "hidden"), (5, "hidden"), (6, "tip"), (7, "msg")],
+            0
+        )
+    );
+    assert_eq!(
+        page(&mut bob, &mut sim, 3, 10),
+        (vec![(1, "hidden"), (2, "tip"), (3, "msg")], 1)
+    );
+    // The owner sees everything; nobody else may read.
+    assert_eq!(page(&mut alice, &mut sim, 5, 2).0, [(4, "tip"), (5, "msg")]);
+    let mut carol = Client::new(3, APP, "carol");
+    assert_eq!(
+        carol.op(&mut sim, HISTORY, json!({"GroupId": "c1"})).code(),
+        10007
+    );
+}
+
 on_both_stores!(
+    history_pages_within_membership_windows,
     group_read_receipts_count_each_reader_once,
     members_roles_mute_and_profile,
     applications_are_approved_or_refused,
