@@ -603,8 +603,8 @@ fn members_roles_mute_and_profile<S: Store>(mut sim: Sim<S>) {
         .ok();
     let new = &out.events_to(3)[0]["GroupTips"][0]["MsgBody"]["MsgGroupNewInfo"];
     assert_eq!(
-        (new["GroupName"].as_str(), new["ShutUpAllMember"].as_str()),
-        (Some("renamed"), Some("On"))
+        (new["GroupName"].as_str(), new["MuteAllMembers"].as_u64()),
+        (Some("renamed"), Some(1))
     );
     assert_eq!(send(&mut carol, &mut sim, "p1", 3, "x").code(), 10017);
     send(&mut bob, &mut sim, "p1", 4, "admins speak").ok();
