@@ -135,6 +135,7 @@ impl<S: Store> Engine<S> {
                     }
                 }
                 g.custom.sort();
+                super::check_custom_total("AppDefinedData", &g.custom)?;
                 if g.custom.len() > MAX_CUSTOM_KEYS {
                     return refuse(codes::INVALID_PARAMETER, "at most 20 AppDefinedData keys");
                 }
