@@ -133,6 +133,36 @@ fn two_official_sdks_share_a_group_from_creation_to_dismissal() {
         assert_eq!(got["text"], "hello group", "{got}");
         assert_eq!(got["sequence"], sent["sequence"], "{got}");
         assert_eq!(got["from"], "gowner", "{got}");
+        // setMessageRead on the group: msg_read_report up to that sequence,
+        // and the read sequence comes back in the profile.
+        let at = member.mark();
+        member
+            .ok("setMessageRead", json!({"conversationID": "GROUPgrpI"}))
+            .await;
+        let report = member
+            .wait("msg_read_report", at, PATIENCE, |r| {
+                r["k"] == "up" && r["servcmd"] == "group_open_http_svc.msg_read_report"
+            })
+            .await
+            .1;
+        assert_eq!(report["body"]["GroupId"], "grpI", "{report}");
+        assert_eq!(report["body"]["MsgReadedSeq"], sent["sequence"], "{report}");
+        // The server keeps it: the next profile reply's SelfInfo.MsgSeq.
+        // (The SDK's own `selfInfo.readedSequence` is not refreshed from a
+        // profile reply.)
+        let at = member.mark();
+        member
+            .ok("getGroupProfile", json!({"groupID": "grpI"}))
+            .await;
+        let (_, reply) = member
+            .wait("a profile reply", at, PATIENCE, |r| {
+                r["k"] == "down" && r["servcmd"] == "group_open_http_svc.get_group_self_member_info"
+            })
+            .await;
+        assert_eq!(
+            reply["body"]["GroupInfo"][0]["SelfInfo"]["MsgSeq"], sent["sequence"],
+            "{reply}"
+        );
 
         let from = owner.mark();
         let back = member
