@@ -9,6 +9,8 @@ mod base;
 pub mod config;
 pub mod contact;
 pub mod ext;
+pub mod group;
+pub mod group_msg;
 mod login;
 mod message;
 pub mod msgops;

@@ -78,6 +78,16 @@ pub struct PushEvent {
         skip_serializing_if = "Option::is_none"
     )]
     pub c2c_msg_info: Option<Vec<ReceiptMsgInfo>>,
+    /// Event 3: group messages.
+    #[serde(
+        rename = "GroupMsgArray",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group_msg_array: Option<Vec<super::group_msg::GroupWireMessage>>,
+    /// Event 4 (tips), 5 (system notices, receipt counts): `GroupTips`.
+    #[serde(rename = "GroupTips", default, skip_serializing_if = "Option::is_none")]
+    pub group_tips: Option<Vec<super::group_msg::GroupTip>>,
 }
 
 impl PushEvent {
