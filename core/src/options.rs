@@ -70,6 +70,18 @@ pub struct Tuning {
     pub request_timeout: Duration,
     /// Timeout of `login` (90 s).
     pub login_timeout: Duration,
+    /// How long, in total, a change request (a send, revoke, modify, read
+    /// report, conversation operation) may wait for a link while the
+    /// session is offline (5 min). Its `request_timeout` runs only while a
+    /// live link carries it; the time it spends waiting for one (before the
+    /// first send, or after a link carrying it dropped) counts against this
+    /// window instead. When the window is spent, the request fails with
+    /// 2805 (`NO_NETWORK`) and is never sent afterwards. Five minutes covers
+    /// a mobile user going through a tunnel or a lift, or a server restart
+    /// with a slow start, while a user still expects the message to be
+    /// relevant; longer, and the app should show the message as failed and
+    /// let the user resend it.
+    pub offline_window: Duration,
     /// How long `destroy` waits for the logout reply before closing (3 s).
     pub destroy_logout_timeout: Duration,
     /// First reconnect backoff step (500 ms); retry 1 is immediate, retry
@@ -102,6 +114,7 @@ impl Default for Tuning {
             default_hello_interval: Duration::from_secs(120),
             request_timeout: Duration::from_secs(15),
             login_timeout: Duration::from_secs(90),
+            offline_window: Duration::from_secs(300),
             destroy_logout_timeout: Duration::from_secs(3),
             reconnect_base: Duration::from_millis(500),
             reconnect_cap: Duration::from_secs(30),

@@ -42,4 +42,6 @@ pub use tcchat_core::types;
 /// backend, which alone holds the secret key.
 #[cfg(feature = "usersig")]
 pub use tcchat_core::usersig;
-pub use tcchat_core::{ChatError, ErrorCode, Event, EventName, LoginInfo, Options, Tuning};
+pub use tcchat_core::{
+    ChatError, ErrorCode, Event, EventName, LoginInfo, Options, PendingSend, Tuning,
+};

@@ -203,7 +203,7 @@ impl Client {
         self.timers.stop(Timer::PingIdle);
         self.timers.stop(Timer::PingTimeout);
         self.timers.stop(Timer::Hello);
-        self.requests.mark_unsent();
+        self.requests.mark_unsent(now);
         self.session.link_lost();
         match was {
             Link::Open { opened_at, .. } => {

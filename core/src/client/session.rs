@@ -195,7 +195,7 @@ impl Client {
         if relogin && !self.requests.has::<Relogin>() {
             self.send_relogin(now, false);
         } else {
-            self.flush();
+            self.flush(now);
         }
     }
 
@@ -325,7 +325,7 @@ impl Client {
         // it for longer than before (the official SDK sends page_get first).
         self.start_sync(now);
         self.conv_session_live(now);
-        self.flush();
+        self.flush(now);
     }
 
     pub(crate) fn on_timer(&mut self, now: Instant, timer: Timer) {
@@ -353,6 +353,9 @@ impl Client {
     }
 
     pub(crate) fn on_request_timeout(&mut self, now: Instant, p: Pending) {
+        if p.window_due() {
+            return self.offline_window_spent(p);
+        }
         let err = ChatError::new(
             ErrorCode::NETWORK_TIMEOUT,
             format!("{} (seq {}) timed out", p.servcmd, p.seq),
