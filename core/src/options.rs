@@ -89,6 +89,18 @@ pub struct Tuning {
     pub reconnect_base: Duration,
     /// Largest reconnect backoff (30 s).
     pub reconnect_cap: Duration,
+    /// Longest a connection attempt (TCP, TLS, WebSocket upgrade) may take
+    /// before the client gives up on it and counts it as failed with
+    /// `ConnectCause::Timeout` (10 s; tcchat's, the official SDK has none).
+    pub connect_timeout: Duration,
+    /// While nobody is logged in, `login` fails with 2800 (NETWORK_ERROR,
+    /// naming the last cause) after this many connection attempts in a
+    /// row failed (3; tcchat's): with the backoff that is about a second
+    /// when the port is refused or the name does not resolve, and at most
+    /// `3 × connect_timeout` plus the backoff when attempts hang. A server
+    /// that accepts the connection but never answers keeps the official
+    /// 90 s `login_timeout`.
+    pub login_connect_attempts: u32,
     /// A connection that stayed up this long resets the backoff (10 s).
     pub stable_after: Duration,
     /// Most user requests (login, send, …) queued or in flight at once
@@ -118,6 +130,8 @@ impl Default for Tuning {
             destroy_logout_timeout: Duration::from_secs(3),
             reconnect_base: Duration::from_millis(500),
             reconnect_cap: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            login_connect_attempts: 3,
             stable_after: Duration::from_secs(10),
             max_pending_requests: 1_000,
             max_cached_messages: 10_000,

@@ -1,12 +1,14 @@
 //! Login state: the session, login and re-login after a reconnect, and the
 //! keep-alive. How a session ends (logout, kick-outs) is in `logout.rs`.
 
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use super::link::CLOSE_ABANDON;
 use super::request::{LoginKind, Pending, Request, RequestId};
 use super::timer::Timer;
 use super::{Client, LoginInfo};
+use crate::connect::ConnectFailure;
 use crate::error::{ChatError, ErrorCode};
 use crate::event::Event;
 use crate::proto::{HelloRequest, LoginReply, LoginRequest};
@@ -172,6 +174,7 @@ impl Client {
             _ => LoggedOutReason::Never,
         };
         let id = self.next_request_id();
+        self.net.restart_failure_count();
         self.session = Session::LoggingIn {
             user_id: user_id.to_owned(),
             user_sig: user_sig.to_owned(),
@@ -187,6 +190,28 @@ impl Client {
             Login { id },
         );
         Ok(id)
+    }
+
+    /// The connection attempts of a first `login` failed
+    /// `Tuning::login_connect_attempts` times in a row: the login fails with
+    /// 2800 naming the last cause (also an ERROR event), instead of waiting
+    /// out the 90 s login timeout. A login already written to a link (a
+    /// server that accepted the connection) is left to that timeout.
+    pub(crate) fn fail_first_login_unreachable(&mut self, failure: &ConnectFailure) {
+        if !matches!(self.session, Session::LoggingIn { .. }) {
+            return;
+        }
+        let attempts = self.net.failed_connects();
+        let logins = self
+            .requests
+            .drain_where(|p| p.purpose.login() == Some(LoginKind::First) && !p.ever_sent);
+        for p in logins {
+            let err = self.api_error(
+                ErrorCode::NETWORK_ERROR,
+                format!("login: could not reach the server ({attempts} attempts in a row failed): {failure}"),
+            );
+            p.purpose.on_failed(self, err);
+        }
     }
 
     /// The link opened: log in again if a session exists.
@@ -356,10 +381,11 @@ impl Client {
         if p.window_due() {
             return self.offline_window_spent(p);
         }
-        let err = ChatError::new(
-            ErrorCode::NETWORK_TIMEOUT,
-            format!("{} (seq {}) timed out", p.servcmd, p.seq),
-        );
+        let mut why = format!("{} (seq {}) timed out", p.servcmd, p.seq);
+        if let (None, Some(failure)) = (self.open_conn(), self.net.last_failure()) {
+            let _ = write!(why, "; the last connection attempt failed: {failure}");
+        }
+        let err = ChatError::new(ErrorCode::NETWORK_TIMEOUT, why);
         p.purpose.on_timeout(self, now, err, p.sent_on.is_some());
     }
 

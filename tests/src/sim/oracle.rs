@@ -37,7 +37,7 @@ impl World {
             return self.on_received(slot, list, source);
         }
         self.log(Some(slot), || match &event {
-            Event::NetStateChange { state } => format!("ev NET_STATE_CHANGE {state}"),
+            Event::NetStateChange { state, .. } => format!("ev NET_STATE_CHANGE {state}"),
             Event::KickedOut { kind } => format!("ev KICKED_OUT {kind}"),
             Event::Error { code, message } => format!("ev ERROR {code} {message}"),
             other => format!("ev {}", other.name().key()),
@@ -101,7 +101,7 @@ impl World {
                 inst.end_expected = false;
                 inst.session = None;
             }
-            Event::NetStateChange { state } => {
+            Event::NetStateChange { state, .. } => {
                 let from = inst.net;
                 inst.net = state;
                 if from == state {
