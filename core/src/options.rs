@@ -84,10 +84,16 @@ pub struct Tuning {
     pub offline_window: Duration,
     /// How long `destroy` waits for the logout reply before closing (3 s).
     pub destroy_logout_timeout: Duration,
-    /// First reconnect backoff step (500 ms); retry 1 is immediate, retry
-    /// `n` waits a uniformly random time in `[0, min(cap, base·2^(n-1))]`.
+    /// Shortest reconnect backoff step (250 ms). Retry 1 is immediate;
+    /// each later one waits a uniformly random time between this and three
+    /// times the previous wait (decorrelated jitter), at most
+    /// `reconnect_cap`. A retry hint from the server (PROTOCOL.md, "Retry
+    /// hint") replaces one wait.
     pub reconnect_base: Duration,
-    /// Largest reconnect backoff (30 s).
+    /// Longest reconnect backoff (2 s): while the server is down a client
+    /// tries about once a second, so it is back within about a second of
+    /// the server's return (BENCHMARKS.md §5). A server that cannot take
+    /// the herd spreads it with retry hints, not the client's cap.
     pub reconnect_cap: Duration,
     /// Longest a connection attempt (TCP, TLS, WebSocket upgrade) may take
     /// before the client gives up on it and counts it as failed with
@@ -128,8 +134,8 @@ impl Default for Tuning {
             login_timeout: Duration::from_secs(90),
             offline_window: Duration::from_secs(300),
             destroy_logout_timeout: Duration::from_secs(3),
-            reconnect_base: Duration::from_millis(500),
-            reconnect_cap: Duration::from_secs(30),
+            reconnect_base: Duration::from_millis(250),
+            reconnect_cap: Duration::from_secs(2),
             connect_timeout: Duration::from_secs(10),
             login_connect_attempts: 3,
             stable_after: Duration::from_secs(10),

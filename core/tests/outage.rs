@@ -452,3 +452,41 @@ fn other_changes_wait_out_the_outage_too() {
     w.h.reply(servcmd::MSG_READED, json!({}));
     assert!(w.h.result(id).is_ok());
 }
+
+#[test]
+fn a_relogin_refused_with_a_retry_hint_waits_as_long_as_the_server_asked() {
+    let mut w = World::logged_in();
+    w.drop_link();
+    w.back();
+    let before = w.h.connects.len();
+    let seq = w.h.last_sent(servcmd::LOGIN).seq;
+    w.h.deliver(
+        servcmd::LOGIN,
+        seq,
+        json!({"ActionStatus": "FAIL", "ErrorCode": 70050, "ErrorInfo": "busy", "RetryAfterMs": 7000}),
+    );
+    assert!(w.h.conn.is_none(), "the link is let go");
+    assert!(w.h.client.is_ready(), "the session goes on");
+    w.h.advance(Duration::from_millis(6_990));
+    assert_eq!(w.h.connects.len(), before, "no attempt before the hint");
+    w.h.advance(Duration::from_millis(710));
+    assert_eq!(
+        w.h.connects.len(),
+        before + 1,
+        "one attempt within a tenth more"
+    );
+}
+
+#[test]
+fn while_the_server_is_down_a_client_tries_at_least_every_2_s() {
+    let mut w = World::logged_in();
+    w.drop_link();
+    w.down_for(Duration::from_secs(60));
+    let start = w.h.now;
+    w.back();
+    assert!(
+        w.h.now - start <= Duration::from_secs(2),
+        "{:?}",
+        w.h.now - start
+    );
+}

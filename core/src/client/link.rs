@@ -101,6 +101,12 @@ impl Net {
         self.failed_connects
     }
 
+    /// The server asked the client to wait `wait` before connecting again:
+    /// the next reconnect delay is that (see `Backoff::hint`).
+    pub(crate) fn hint_retry(&mut self, wait: std::time::Duration) {
+        self.backoff.hint(wait);
+    }
+
     /// Count failed attempts from here (a first `login` starts).
     pub(crate) fn restart_failure_count(&mut self) {
         self.failed_connects = 0;

@@ -254,12 +254,14 @@ impl Client {
         self.session_live(now);
     }
 
-    /// A re-login reply.
+    /// A re-login reply; `hint` is the refusal's `RetryAfterMs` (ours,
+    /// PROTOCOL.md "Retry hint"), if any.
     fn on_relogin_reply(
         &mut self,
         now: Instant,
         with_sig: bool,
         reply: Result<LoginReply, ChatError>,
+        hint: Option<Duration>,
     ) {
         match (with_sig, reply) {
             (_, Ok(reply)) => {
@@ -278,6 +280,18 @@ impl Client {
                 // with the UserSig just to log out would be a new session
                 // (found by the simulation, seed 26095).
                 self.finish_pending_logout(now);
+            }
+            (_, Err(err)) if err.code.is_transient() => {
+                // The server is over its login rate: the session goes on;
+                // reconnect when the server said to (it spreads a herd
+                // over time that way), or after the backoff.
+                if self.log_enabled(2) {
+                    tracing::warn!(code = err.code.0, ?hint, message = %err.message, "re-login refused for now; retrying later");
+                }
+                if let Some(wait) = hint {
+                    self.net.hint_retry(wait);
+                }
+                self.drop_link(now, CLOSE_ABANDON);
             }
             (false, Err(err)) => {
                 // The server no longer knows the A2 (it restarted, or the
@@ -445,6 +459,14 @@ impl Request for Login {
     }
 }
 
+/// The retry hint of a refused login (ours): how long the server asks the
+/// client to wait before it tries again.
+#[derive(serde::Deserialize)]
+struct RetryHint {
+    #[serde(rename = "RetryAfterMs", default)]
+    retry_after_ms: Option<u64>,
+}
+
 /// `wslogin` after a reconnect: with the session's A2, or with the UserSig
 /// (`with_sig`) when the server no longer knew the A2.
 #[derive(Debug)]
@@ -470,8 +492,13 @@ impl Request for Relogin {
         status: Result<(), ChatError>,
         frame: &Frame,
     ) {
+        let hint = frame
+            .body_as::<RetryHint>()
+            .ok()
+            .and_then(|h| h.retry_after_ms)
+            .map(Duration::from_millis);
         let reply = status.and_then(|()| Client::reply_body::<LoginReply>(frame));
-        client.on_relogin_reply(now, self.with_sig, reply);
+        client.on_relogin_reply(now, self.with_sig, reply, hint);
     }
 
     fn on_failed(self: Box<Self>, _client: &mut Client, _err: ChatError) {}
