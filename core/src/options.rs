@@ -82,6 +82,14 @@ pub struct Tuning {
     /// relevant; longer, and the app should show the message as failed and
     /// let the user resend it.
     pub offline_window: Duration,
+    /// On how many live links in a row a change may go unanswered for its
+    /// whole `request_timeout` before it fails with 2801 (3; tcchat's).
+    /// Each time the link is abandoned (close 4001: it answers pings but
+    /// not the change, as a half-open socket or a stalled server does) and
+    /// the change is resent on the next one, where the server's
+    /// deduplication answers it if it had arrived. 1 fails it on the first
+    /// timeout, as the official SDK does.
+    pub unanswered_links: u32,
     /// How long `destroy` waits for the logout reply before closing (3 s).
     pub destroy_logout_timeout: Duration,
     /// Shortest reconnect backoff step (250 ms). Retry 1 is immediate;
@@ -133,6 +141,7 @@ impl Default for Tuning {
             request_timeout: Duration::from_secs(15),
             login_timeout: Duration::from_secs(90),
             offline_window: Duration::from_secs(300),
+            unanswered_links: 3,
             destroy_logout_timeout: Duration::from_secs(3),
             reconnect_base: Duration::from_millis(250),
             reconnect_cap: Duration::from_secs(2),

@@ -315,12 +315,33 @@ fn the_request_timeout_runs_only_while_a_live_link_carries_the_request() {
     w.back();
     w.h.reply_login();
     assert_eq!(w.h.sent_of(servcmd::SEND_C2C).len(), 1, "resent");
-    // The 5 s left run on the new link.
+    // The 5 s left run on the new link; then the link is suspect (it
+    // answers pings, not the send): abandoned with 4001, and the send goes
+    // out again, with its seq, on the next one.
+    let seq = w.h.last_sent(servcmd::SEND_C2C).seq;
     w.h.advance(Duration::from_millis(4_900));
-    assert_eq!(w.completions_of(id), 0);
+    assert!(w.h.conn.is_some());
     w.h.advance(Duration::from_millis(200));
+    assert!(w.h.conn.is_none(), "the silent link is abandoned");
+    assert_eq!(w.h.closes.last().map(|c| c.1), Some(4001));
+    assert_eq!(w.completions_of(id), 0, "the send is kept");
+    for link in 2..=3 {
+        w.h.clear_sent();
+        w.back();
+        w.h.reply_login();
+        assert_eq!(
+            w.h.last_sent(servcmd::SEND_C2C).seq,
+            seq,
+            "resent on link {link}"
+        );
+        w.h.advance(Duration::from_millis(14_900));
+        assert_eq!(w.completions_of(id), 0);
+        w.h.advance(Duration::from_millis(200));
+    }
+    // Three links in a row left it unanswered: 2801, saying so.
     let err = w.h.result(id).unwrap_err();
     assert_eq!(err.code, ErrorCode::NETWORK_TIMEOUT, "{err}");
+    assert!(err.message.contains("3 links"), "{err}");
 }
 
 #[test]

@@ -307,6 +307,44 @@ fn scale() {
     }
 }
 
+/// A herd after server restarts: 10,000 clients (`SIM_CLIENTS`) for
+/// `SIM_MINUTES` (default 3) virtual minutes, the only fault a server crash
+/// (down 0.2–10 s) about once a minute. Prints the most logins the server
+/// granted in one virtual second (its `login_rate_total` is bursts of 1,000
+/// then 1,000/s) and how many it refused with a retry hint.
+/// `cargo test --release -p tcchat-tests --test sim scale_restart -- --ignored --nocapture`
+#[test]
+#[ignore = "scale run: minutes of CPU"]
+fn scale_restart() {
+    let clients = env_u64("SIM_CLIENTS").unwrap_or(10_000) as usize;
+    let minutes = env_u64("SIM_MINUTES").unwrap_or(3);
+    let seed = env_u64("SIM_SEED").unwrap_or(1);
+    let mut cfg = SimConfig::avoiding_known_bugs(seed);
+    cfg.clients = clients;
+    cfg.users = clients;
+    cfg.workload = Duration::from_secs(minutes * 60);
+    cfg.quiesce = Duration::from_secs(200);
+    cfg.action_every = Duration::from_secs(20);
+    cfg.faults = FaultConfig::all(Duration::from_secs(60));
+    cfg.faults.weights = [0, 0, 0, 0, 1, 0, 0];
+    cfg.keep_lines = 0;
+    cfg.short_sig = 0.0;
+    let start = Instant::now();
+    let o = run(seed, cfg);
+    let wall = start.elapsed().as_secs_f64();
+    eprintln!(
+        "SCALE_RESTART {clients} clients, {} virtual s, {wall:.1}s wall: {} logins, most granted in one second {}, refused with a retry hint {}, faults {:?}",
+        o.stats.virtual_time.as_secs(),
+        o.stats.logins,
+        o.stats.max_logins_per_s,
+        o.stats.login_rate_refusals,
+        o.stats.faults,
+    );
+    if let Some(v) = &o.violation {
+        panic!("SCALE_RESTART violation: {} {}", v.invariant, v.detail);
+    }
+}
+
 /// Timing of a few seeds on one thread (`SIM_SEEDS`, default 20).
 #[test]
 #[ignore = "measurement"]

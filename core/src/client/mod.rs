@@ -330,6 +330,7 @@ impl Client {
         while let Some(timer) = self.timers.pop_expired(now) {
             self.on_timer(now, timer);
         }
+        self.requeue_unanswered_changes(now);
         while let Some(expired) = self.requests.take_expired(now) {
             self.on_request_timeout(now, expired);
         }

@@ -385,6 +385,8 @@ pub(crate) struct Pending {
     pub(crate) queued_at: Instant,
     /// Whether it was ever written to a link (the server may have it).
     pub(crate) ever_sent: bool,
+    /// Live links on which a held request's timeout passed unanswered.
+    pub(crate) unanswered_links: u32,
     pub(crate) purpose: Box<dyn Request>,
     /// The link it was last written to; `None` while queued.
     pub(crate) sent_on: Option<ConnId>,
@@ -421,6 +423,7 @@ impl Pending {
             hold,
             queued_at: now,
             ever_sent: false,
+            unanswered_links: 0,
             purpose,
             sent_on: None,
         }
@@ -561,6 +564,35 @@ impl Requests {
             p.sent_on = None;
             p.went_offline(now);
         }
+    }
+
+    /// Held requests whose timeout passed on the live link unanswered,
+    /// fewer than `max` times so far: the link is suspect, so they wait for
+    /// the next one with a whole `timeout` again (and are resent with their
+    /// seq; the server deduplicates changes). Returns how many there were.
+    pub(crate) fn requeue_unanswered(
+        &mut self,
+        now: Instant,
+        timeout: Duration,
+        max: u32,
+    ) -> usize {
+        let mut n = 0;
+        for p in &mut self.items {
+            let Hold::Live { window_left } = p.hold else {
+                continue;
+            };
+            if p.deadline > now || p.unanswered_links + 1 >= max {
+                continue;
+            }
+            p.unanswered_links += 1;
+            p.sent_on = None;
+            p.deadline = now + window_left;
+            p.hold = Hold::Offline {
+                timeout_left: timeout,
+            };
+            n += 1;
+        }
+        n
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Pending> {

@@ -396,11 +396,34 @@ impl Client {
             return self.offline_window_spent(p);
         }
         let mut why = format!("{} (seq {}) timed out", p.servcmd, p.seq);
+        if p.unanswered_links > 0 {
+            let _ = write!(why, " on {} links in a row", p.unanswered_links + 1);
+        }
         if let (None, Some(failure)) = (self.open_conn(), self.net.last_failure()) {
             let _ = write!(why, "; the last connection attempt failed: {failure}");
         }
         let err = ChatError::new(ErrorCode::NETWORK_TIMEOUT, why);
         p.purpose.on_timeout(self, now, err, p.sent_on.is_some());
+    }
+
+    /// A held change (a send, …) got no reply on the live link within its
+    /// timeout: the link is suspect (a half-open socket, a stalled server
+    /// whose silence the ping has not caught yet), so the client abandons
+    /// it and resends the change on the next one, up to
+    /// `Tuning::unanswered_links` links; then it fails with 2801.
+    pub(crate) fn requeue_unanswered_changes(&mut self, now: Instant) {
+        let tuning = self.ctx.tuning();
+        let (timeout, links) = (tuning.request_timeout, tuning.unanswered_links);
+        let n = self.requests.requeue_unanswered(now, timeout, links);
+        if n > 0 && self.open_conn().is_some() {
+            if self.log_enabled(2) {
+                tracing::warn!(
+                    requests = n,
+                    "a change got no reply on the live link: abandoning the link"
+                );
+            }
+            self.drop_link(now, CLOSE_ABANDON);
+        }
     }
 
     /// A change the server may still apply timed out. A stalled server can
