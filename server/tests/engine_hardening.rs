@@ -602,7 +602,7 @@ fn logins_over_the_server_rate_are_spread_with_retry_hints() {
         },
         MemoryStore::new(),
     );
-    let mut attempt = |sim: &mut Sim, conn: u64| {
+    let attempt = |sim: &mut Sim, conn: u64| {
         sim.connect(conn, &connect_query(conn, APP, 7));
         let mut c = Client::new(conn, APP, &format!("u{conn}"));
         let sig = c.sig(sim.unix_s());
