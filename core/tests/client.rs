@@ -1149,3 +1149,25 @@ fn get_server_time_follows_the_login_time_stamp() {
     let err = h.client.get_server_time(h.now).unwrap_err();
     assert_eq!(err.code, ErrorCode::LOGGED_OUT);
 }
+
+#[test]
+fn a_logout_cut_off_by_a_reconnect_stays_under_way_after_the_relogin() {
+    let mut h = Harness::logged_in();
+    let id = h.client.logout(h.now).unwrap();
+    h.drain();
+    h.last_sent(servcmd::LOGOUT);
+    h.server_close();
+    h.take_sent();
+    h.open();
+    // The re-login succeeds: the session is live again, the logout goes
+    // out on the new link, and a second logout is refused meanwhile.
+    h.reply_login();
+    assert_eq!(
+        h.client.logout(h.now).unwrap_err().code,
+        ErrorCode::LOGGED_OUT,
+        "already logging out"
+    );
+    h.reply(servcmd::LOGOUT, json!({}));
+    assert_eq!(h.result(id), Ok(()));
+    assert!(!h.client.is_ready());
+}

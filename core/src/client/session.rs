@@ -268,7 +268,13 @@ impl Client {
                 let Session::Ready(r) = &self.session else {
                     return;
                 };
-                let ready = self.make_ready(now, r.user_id.clone(), r.user_sig.clone(), &reply);
+                let logging_out = r.logging_out;
+                let mut ready = self.make_ready(now, r.user_id.clone(), r.user_sig.clone(), &reply);
+                // A logout still waiting to go out stays under way: it goes
+                // out on this link (found by the simulation, seed 1832 of
+                // `solo`: a second `logout` was accepted meanwhile and only
+                // one of the two completed).
+                ready.logging_out = logging_out;
                 self.session = Session::Ready(ready);
                 self.session_live(now);
             }
