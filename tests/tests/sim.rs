@@ -369,6 +369,10 @@ fn timing() {
 }
 
 // ----- bugs found, kept as regression seeds until fixed -------------------
+//
+// Issue 15 (faster reconnects, changes resent through outages) sent most
+// pinned seeds down other paths; those that no longer ran into their
+// situation were re-pinned with `find_pinned` (the first seed found).
 
 /// Whether the run's trace shows the situation `scenario` names (one of
 /// [`pinned::BY_NAME`]).
@@ -462,7 +466,7 @@ fn regression_dedup_cache_survives_user_switch() {
 /// Fixed: the server moved the delivered cursor on sending a getmsg reply,
 /// so a reply lost with its socket lost its messages.
 fn regression_cursor_moves_on_a_lost_sync_reply() {
-    regression(18, "avoid", "lost_sync_reply_with_messages");
+    regression(9, "avoid", "lost_sync_reply_with_messages");
 }
 
 /// Bug 4: a client outside a session acks a push (moving the cursor) and
@@ -472,7 +476,7 @@ fn regression_cursor_moves_on_a_lost_sync_reply() {
 /// Fixed: a client acked a push it then dropped (outside a session), so
 /// the message was lost.
 fn regression_push_acked_then_dropped_outside_a_session() {
-    regression(78, "avoid", "push_reached_a_client_outside_a_session");
+    regression(160, "avoid", "push_reached_a_client_outside_a_session");
 }
 
 /// Bug 5: a login delayed on a socket the client had abandoned reached the
@@ -483,7 +487,7 @@ fn regression_push_acked_then_dropped_outside_a_session() {
 /// Fixed: the server ended the live socket's session but left the socket
 /// open, so no push reached it again; it now closes that socket (4409).
 fn regression_stale_login_on_an_abandoned_socket() {
-    regression(139, "full", "same_instance_login_closed_the_old_socket");
+    regression(7, "full", "same_instance_login_closed_the_old_socket");
 }
 
 /// Bug 6: `destroy` while a logout waited for a reconnect; the re-login
@@ -496,7 +500,7 @@ fn regression_stale_login_on_an_abandoned_socket() {
 /// the logout (and so the destroy), and `login` is refused while a destroy
 /// is in progress.
 fn regression_login_accepted_while_destroying() {
-    regression(5138, "full", "login_while_destroying");
+    regression(12, "full", "login_while_destroying");
 }
 
 /// Bug 7: a re-login refused by the login rate limit (70050) ended the
@@ -581,7 +585,7 @@ fn regression_modify_reply_after_the_deadline() {
 /// the server's count.
 #[test]
 fn regression_message_before_page_get_counts_from_the_servers_unread() {
-    regression(4965, "messages", "message_between_the_counts_and_the_list");
+    regression(3, "messages", "message_between_the_counts_and_the_list");
 }
 
 /// Bug 11 (issue 8): the list request of a login whose link died was
@@ -591,7 +595,7 @@ fn regression_message_before_page_get_counts_from_the_servers_unread() {
 /// situation; seed 16 does (`find_pinned` finds it).
 #[test]
 fn regression_list_request_resent_at_a_relogin_timed_out() {
-    regression(16, "messages", "list_request_resent_on_a_new_link");
+    regression(2, "messages", "list_request_resent_on_a_new_link");
 }
 
 /// Bug 12 (issue 8): the peer revoked a message delivered before this
@@ -610,7 +614,7 @@ fn regression_revoke_of_a_message_not_held_kept_it_unread() {
 /// Fixed: a notification skips only the socket whose request caused it.
 fn regression_change_from_an_abandoned_socket_reaches_its_instance() {
     regression(
-        5849,
+        1531,
         "messages",
         "read_from_an_abandoned_link_after_a_relogin",
     );
@@ -624,7 +628,7 @@ fn regression_change_from_an_abandoned_socket_reaches_its_instance() {
 /// Fixed: read up to the conversation list's last message time.
 fn regression_read_report_after_a_clock_jump_reads_too_little() {
     regression(
-        13638,
+        2,
         "messages",
         "read_with_nothing_held_after_a_clock_jump_back",
     );
