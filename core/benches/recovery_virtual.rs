@@ -92,7 +92,7 @@ fn main() {
         "{:>8}  {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}  {:>8}",
         "outage", "min", "p10", "p50", "mean", "p90", "p99", "max", "attempts"
     );
-    for outage in [3u64, 10, 60] {
+    for outage in [1u64, 3, 10, 30, 60] {
         let mut rec = Vec::new();
         let mut attempts = Vec::new();
         for seed in 0..seeds {

@@ -51,6 +51,9 @@ impl ErrorCode {
     pub const NETWORK_ERROR: ErrorCode = ErrorCode(2800);
     /// **2801** · A request got no reply within its timeout.
     pub const NETWORK_TIMEOUT: ErrorCode = ErrorCode(2801);
+    /// **2805** · No network: a change request waited for a link longer than
+    /// `Tuning::offline_window` and will never be sent.
+    pub const NO_NETWORK: ErrorCode = ErrorCode(2805);
     /// **2903** · An unexpected internal failure (for example a reply that cannot be
     /// parsed).
     pub const UNCAUGHT_ERROR: ErrorCode = ErrorCode(2903);

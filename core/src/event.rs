@@ -271,6 +271,11 @@ pub enum Event {
     NetStateChange {
         /// The new state.
         state: NetState,
+        /// Why, when the state is `disconnected` because a connection
+        /// attempt failed (tcchat's addition; the official SDK reports no
+        /// cause).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cause: Option<crate::connect::ConnectFailure>,
     },
     /// SDK_DESTROY: `{SDKAppID}`.
     #[serde(rename = "sdkDestroy")]
@@ -355,6 +360,7 @@ mod tests {
         );
         let net = Event::NetStateChange {
             state: NetState::Connecting,
+            cause: None,
         };
         assert_eq!(
             serde_json::to_value(&net).unwrap()["data"],

@@ -64,6 +64,7 @@
 #![warn(missing_docs)]
 
 pub mod client;
+pub mod connect;
 pub mod error;
 pub mod event;
 pub mod listener;
@@ -76,9 +77,10 @@ pub mod usersig;
 pub mod wire;
 
 pub use client::{
-    AnyRequestId, Client, Completion, ConnId, DisconnectReason, LoginInfo, Output, RequestId,
-    Stats, Transmit,
+    AnyRequestId, Client, Completion, ConnId, DisconnectReason, LoginInfo, Output, PendingSend,
+    RequestId, Stats, Transmit,
 };
+pub use connect::{ConnectCause, ConnectFailure};
 pub use error::{ChatError, ErrorCode};
 pub use event::{Event, EventName};
 pub use options::{LogLevel, Options, Tuning};

@@ -125,13 +125,51 @@ pub struct Tuning {
     pub request_timeout: Duration,
     /// Timeout of `login` (90 s).
     pub login_timeout: Duration,
+    /// How long, in total, a change request (a send, revoke, modify, read
+    /// report, conversation operation) may wait for a link while the
+    /// session is offline (5 min). Its `request_timeout` runs only while a
+    /// live link carries it; the time it spends waiting for one (before the
+    /// first send, or after a link carrying it dropped) counts against this
+    /// window instead. When the window is spent, the request fails with
+    /// 2805 (`NO_NETWORK`) and is never sent afterwards. Five minutes covers
+    /// a mobile user going through a tunnel or a lift, or a server restart
+    /// with a slow start, while a user still expects the message to be
+    /// relevant; longer, and the app should show the message as failed and
+    /// let the user resend it.
+    pub offline_window: Duration,
+    /// On how many live links in a row a change may go unanswered for its
+    /// whole `request_timeout` before it fails with 2801 (3; tcchat's).
+    /// Each time the link is abandoned (close 4001: it answers pings but
+    /// not the change, as a half-open socket or a stalled server does) and
+    /// the change is resent on the next one, where the server's
+    /// deduplication answers it if it had arrived. 1 fails it on the first
+    /// timeout, as the official SDK does.
+    pub unanswered_links: u32,
     /// How long `destroy` waits for the logout reply before closing (3 s).
     pub destroy_logout_timeout: Duration,
-    /// First reconnect backoff step (500 ms); retry 1 is immediate, retry
-    /// `n` waits a uniformly random time in `[0, min(cap, base·2^(n-1))]`.
+    /// Shortest reconnect backoff step (250 ms). Retry 1 is immediate;
+    /// each later one waits a uniformly random time between this and three
+    /// times the previous wait (decorrelated jitter), at most
+    /// `reconnect_cap`. A retry hint from the server (PROTOCOL.md, "Retry
+    /// hint") replaces one wait.
     pub reconnect_base: Duration,
-    /// Largest reconnect backoff (30 s).
+    /// Longest reconnect backoff (2 s): while the server is down a client
+    /// tries about once a second, so it is back within about a second of
+    /// the server's return (BENCHMARKS.md §5). A server that cannot take
+    /// the herd spreads it with retry hints, not the client's cap.
     pub reconnect_cap: Duration,
+    /// Longest a connection attempt (TCP, TLS, WebSocket upgrade) may take
+    /// before the client gives up on it and counts it as failed with
+    /// `ConnectCause::Timeout` (10 s; tcchat's, the official SDK has none).
+    pub connect_timeout: Duration,
+    /// While nobody is logged in, `login` fails with 2800 (NETWORK_ERROR,
+    /// naming the last cause) after this many connection attempts in a
+    /// row failed (3; tcchat's): with the backoff that is about a second
+    /// when the port is refused or the name does not resolve, and at most
+    /// `3 × connect_timeout` plus the backoff when attempts hang. A server
+    /// that accepts the connection but never answers keeps the official
+    /// 90 s `login_timeout`.
+    pub login_connect_attempts: u32,
     /// A connection that stayed up this long resets the backoff (10 s).
     pub stable_after: Duration,
     /// Most user requests (login, send, …) queued or in flight at once
@@ -157,9 +195,13 @@ impl Default for Tuning {
             default_hello_interval: Duration::from_secs(120),
             request_timeout: Duration::from_secs(15),
             login_timeout: Duration::from_secs(90),
+            offline_window: Duration::from_secs(300),
+            unanswered_links: 3,
             destroy_logout_timeout: Duration::from_secs(3),
-            reconnect_base: Duration::from_millis(500),
-            reconnect_cap: Duration::from_secs(30),
+            reconnect_base: Duration::from_millis(250),
+            reconnect_cap: Duration::from_secs(2),
+            connect_timeout: Duration::from_secs(10),
+            login_connect_attempts: 3,
             stable_after: Duration::from_secs(10),
             max_pending_requests: 1_000,
             max_cached_messages: 10_000,

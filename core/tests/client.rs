@@ -9,8 +9,8 @@ use tcchat_core::model::{CreateTextMessageOptions, Message};
 use tcchat_core::types::{Flow, KickedOutType, MessageStatus, NetState};
 use tcchat_core::wire::{encode, servcmd, Head};
 use tcchat_core::{
-    ChatError, Client, ConnId, DisconnectReason, ErrorCode, Event, EventName, Options, Transmit,
-    Tuning,
+    ChatError, Client, ConnId, ConnectCause, ConnectFailure, DisconnectReason, ErrorCode, Event,
+    EventName, Options, Transmit, Tuning,
 };
 
 mod common;
@@ -26,8 +26,14 @@ impl Harness {
         Harness::with_tuning(|_| {})
     }
 
+    /// A client with `f`'s tuning. Its connect attempts open or fail only
+    /// when a test says so (the connect timeout is an hour, unless `f`
+    /// sets it).
     fn with_tuning(f: impl FnOnce(&mut Tuning)) -> Harness {
-        Harness::build(7, f)
+        Harness::build(7, |t| {
+            t.connect_timeout = Duration::from_secs(3600);
+            f(t)
+        })
     }
 
     fn refuse(&mut self) {
@@ -332,7 +338,8 @@ fn reconnect_is_transparent_and_resync_has_no_gap_or_duplicate() {
     assert_eq!(
         h.take_events(),
         vec![Event::NetStateChange {
-            state: NetState::Connecting
+            state: NetState::Connecting,
+            cause: None
         }]
     );
     assert_eq!(h.connects.len(), 2);
@@ -341,7 +348,8 @@ fn reconnect_is_transparent_and_resync_has_no_gap_or_duplicate() {
     assert_eq!(
         h.take_events(),
         vec![Event::NetStateChange {
-            state: NetState::Connected
+            state: NetState::Connected,
+            cause: None
         }]
     );
     let head = h.last_sent(servcmd::LOGIN).head;
@@ -530,7 +538,8 @@ fn rest_kick_closes_with_4000_and_does_not_reconnect_by_itself() {
             },
             Event::SdkNotReady,
             Event::NetStateChange {
-                state: NetState::Disconnected
+                state: NetState::Disconnected,
+                cause: None
             }
         ]
     );
@@ -697,7 +706,7 @@ fn refused_connects_back_off_with_jitter_and_never_give_up_while_logged_in() {
         .events
         .iter()
         .filter_map(|e| match e {
-            Event::NetStateChange { state } => Some(*state),
+            Event::NetStateChange { state, .. } => Some(*state),
             _ => None,
         })
         .collect();
@@ -710,13 +719,11 @@ fn refused_connects_back_off_with_jitter_and_never_give_up_while_logged_in() {
 }
 
 #[test]
-fn requests_time_out_with_2801() {
+fn queries_time_out_with_2801() {
     let mut h = Harness::logged_in();
-    let msg = h
-        .client
-        .create_text_message(h.now, &CreateTextMessageOptions::c2c("u2", "x"))
-        .unwrap();
-    h.client.send_message(h.now, &msg).unwrap();
+    h.client
+        .get_message_list(h.now, "C2Cu2", None)
+        .expect("a query");
     h.drain();
     // The (auto-answering) server keeps the link alive; only the request
     // goes unanswered.
@@ -730,7 +737,7 @@ fn requests_time_out_with_2801() {
 }
 
 #[test]
-fn login_times_out_after_90_s_without_a_server() {
+fn a_login_whose_connects_are_refused_fails_fast_with_2800_and_the_cause() {
     let mut h = Harness::new();
     h.refuse();
     let start = h.now;
@@ -739,20 +746,71 @@ fn login_times_out_after_90_s_without_a_server() {
     while h.completions.is_empty() && h.now < start + Duration::from_secs(200) {
         // Every attempt is refused (refusing an old attempt again is ignored).
         h.refuse();
-        h.advance(Duration::from_secs(1));
+        h.advance(Duration::from_millis(100));
     }
     let elapsed = h.now - start;
+    // Three attempts: at once, at once again, then after at most the first
+    // backoff step.
     assert!(
-        elapsed >= Duration::from_secs(90) && elapsed <= Duration::from_secs(91),
+        elapsed <= Duration::from_secs(2),
         "login failed after {elapsed:?}"
     );
-    assert_eq!(
-        h.completions[0].error().unwrap().code,
-        ErrorCode::NETWORK_TIMEOUT
-    );
-    // A failed login emits no SDK_NOT_READY and leaves the SDK usable.
+    assert_eq!(h.client.stats().connect_attempts, 4, "the create's + 3");
+    let err = h.completions[0].error().unwrap().clone();
+    assert_eq!(err.code, ErrorCode::NETWORK_ERROR);
+    assert!(err.message.contains("refused"), "{err}");
+    assert!(err.message.contains("3 attempts"), "{err}");
+    // The ERROR event says the same; NET_STATE_CHANGE named the cause.
+    assert!(h.events.iter().any(|e| matches!(e,
+        Event::Error { code, message } if *code == ErrorCode::NETWORK_ERROR && message == &err.message)));
+    assert!(h.events.iter().any(|e| matches!(e,
+        Event::NetStateChange { state: NetState::Disconnected, cause: Some(c) } if c.detail() == "refused")));
+    // A failed login emits no SDK_NOT_READY, stops reconnecting and leaves
+    // the SDK usable.
     assert_eq!(count(&h.events, EventName::SdkNotReady), 0);
+    let attempts = h.client.stats().connect_attempts;
+    h.advance(Duration::from_secs(600));
+    assert_eq!(h.client.stats().connect_attempts, attempts);
     assert_eq!(h.client.login(h.now, "u1", "s").map(|_| ()), Ok(()));
+}
+
+#[test]
+fn a_login_whose_connects_hang_fails_after_the_connect_timeouts() {
+    let mut h = Harness::build(7, |_| {});
+    let start = h.now;
+    let id = h.client.login(h.now, "u1", "s").unwrap();
+    h.drain();
+    // Nothing ever answers a connect: each gives up after 10 s.
+    h.advance(Duration::from_secs(60));
+    let err = h.result(id).unwrap_err();
+    assert_eq!(err.code, ErrorCode::NETWORK_ERROR);
+    assert!(err.message.contains("timed out"), "{err}");
+    // Abandoned attempts are closed.
+    assert!(h.closes.len() >= 3, "{:?}", h.closes);
+    let ended = h
+        .events
+        .iter()
+        .filter(|e| matches!(e, Event::Error { .. }))
+        .count();
+    assert_eq!(ended, 1);
+    // Bounded by 3 connect timeouts (the create's attempt counts as the
+    // first) plus the backoff steps.
+    assert!(h.now - start <= Duration::from_secs(60));
+}
+
+#[test]
+fn a_login_to_a_server_that_never_answers_times_out_after_90_s() {
+    let mut h = Harness::new();
+    h.open();
+    let start = h.now;
+    let id = h.client.login(h.now, "u1", "s").unwrap();
+    h.drain();
+    h.advance(Duration::from_millis(89_900));
+    h.no_result(id);
+    h.advance(Duration::from_millis(200));
+    let err = h.result(id).unwrap_err();
+    assert_eq!(err.code, ErrorCode::NETWORK_TIMEOUT, "{err}");
+    assert!(h.now - start >= Duration::from_secs(90));
 }
 
 #[test]
@@ -844,7 +902,8 @@ fn first_connect_emits_nothing_on_success_and_disconnected_on_failure() {
     assert_eq!(
         refused.take_events(),
         vec![Event::NetStateChange {
-            state: NetState::Disconnected
+            state: NetState::Disconnected,
+            cause: Some(ConnectFailure::new(ConnectCause::Other, "refused"))
         }]
     );
     // Nobody is logged in: no retry until something needs the link.
@@ -856,7 +915,8 @@ fn first_connect_emits_nothing_on_success_and_disconnected_on_failure() {
     assert_eq!(
         refused.take_events(),
         vec![Event::NetStateChange {
-            state: NetState::Connecting
+            state: NetState::Connecting,
+            cause: None
         }]
     );
 }
@@ -865,6 +925,7 @@ fn first_connect_emits_nothing_on_success_and_disconnected_on_failure() {
 fn endpoints_rotate_per_attempt_unless_a_proxy_is_set() {
     let now = Instant::now();
     let mut opts = Options::new(APP);
+    opts.tuning.login_connect_attempts = 10;
     opts.endpoints = vec!["wss://a.example".into(), "wss://b.example".into()];
     let mut client = Client::new(opts, 3, now, UNIX_MS);
     let mut urls = Vec::new();
@@ -1087,4 +1148,26 @@ fn get_server_time_follows_the_login_time_stamp() {
     assert!(h.client.is_destroyed());
     let err = h.client.get_server_time(h.now).unwrap_err();
     assert_eq!(err.code, ErrorCode::LOGGED_OUT);
+}
+
+#[test]
+fn a_logout_cut_off_by_a_reconnect_stays_under_way_after_the_relogin() {
+    let mut h = Harness::logged_in();
+    let id = h.client.logout(h.now).unwrap();
+    h.drain();
+    h.last_sent(servcmd::LOGOUT);
+    h.server_close();
+    h.take_sent();
+    h.open();
+    // The re-login succeeds: the session is live again, the logout goes
+    // out on the new link, and a second logout is refused meanwhile.
+    h.reply_login();
+    assert_eq!(
+        h.client.logout(h.now).unwrap_err().code,
+        ErrorCode::LOGGED_OUT,
+        "already logging out"
+    );
+    h.reply(servcmd::LOGOUT, json!({}));
+    assert_eq!(h.result(id), Ok(()));
+    assert!(!h.client.is_ready());
 }

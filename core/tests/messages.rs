@@ -21,8 +21,11 @@ const PEER_TINY: &str = "144115000000000002";
 
 impl Harness {
     /// A client whose links open as soon as it asks for them.
+    /// A fresh client whose links open by themselves. A change unanswered
+    /// on the live link fails at its first timeout (`unanswered_links` 1),
+    /// as the tests of late changes need; `outage.rs` tests the retries.
     fn new() -> Harness {
-        let mut h = Harness::build(11, |_| {});
+        let mut h = Harness::build(11, |t| t.unanswered_links = 1);
         h.auto_open = true;
         h.open();
         h

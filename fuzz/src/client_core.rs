@@ -101,7 +101,7 @@ impl World {
                     );
                     self.last_ready = Some(false);
                 }
-                Event::NetStateChange { state } => {
+                Event::NetStateChange { state, .. } => {
                     assert_ne!(state, self.last_net, "NET_STATE repeated");
                     self.last_net = state;
                 }

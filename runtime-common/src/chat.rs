@@ -16,7 +16,8 @@ use tcchat_core::model::{
 };
 use tcchat_core::types::NetState;
 use tcchat_core::{
-    ChatError, Client, ErrorCode, Event, EventName, LoginInfo, Options, Output, RequestId,
+    ChatError, Client, ErrorCode, Event, EventName, LoginInfo, Options, Output, PendingSend,
+    RequestId,
 };
 use tracing::Instrument;
 
@@ -342,6 +343,23 @@ impl<R: Runtime> Chat<R> {
     /// `sendMessage(message)`: resolves with the message as sent.
     pub fn send_message(&self, message: &Message) -> Reply<Message> {
         self.submit(|c, now| c.send_message(now, message))
+    }
+
+    /// The sends the server has not confirmed yet, oldest first: those
+    /// waiting out an outage (their futures resolve once the server has
+    /// them, or fail with 2805 when `Tuning::offline_window` is spent) and
+    /// those on the live link.
+    pub fn pending_sends(&self) -> Vec<PendingSend> {
+        lock(&self.shared.state).client.pending_sends()
+    }
+
+    /// Cancel the pending send of message `message_id`: its `send_message`
+    /// future fails with 2100 ("cancelled") and it is never sent
+    /// afterwards. Fails with 2905 when no such send is pending and 2109
+    /// while it is out on the live link (the server is answering it).
+    pub fn cancel_pending_send(&self, message_id: &str) -> Result<(), ChatError> {
+        self.shared
+            .with_client(|state, now| state.client.cancel_pending_send(now, message_id))
     }
 
     /// `findMessage(messageID)`: a message this instance holds for the

@@ -111,6 +111,10 @@ fn feed(
         Incoming::Wake => {}
         Incoming::Connected(conn) => client.handle_connected(now, conn),
         Incoming::Frame(conn, bytes) => client.handle_frame(now, conn, &bytes),
+        Incoming::ConnectFailed(conn, failure) => {
+            links.remove(&conn);
+            client.handle_connect_failed(now, conn, failure);
+        }
         Incoming::Closed(conn, reason) => {
             // The connection task has ended; forget its writer.
             links.remove(&conn);

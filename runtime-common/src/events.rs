@@ -10,7 +10,7 @@
 //! let _messages = chat.listen(MessageReceived, |messages| {
 //!     for m in messages { println!("{}: {:?}", m.from, m.text()); }
 //! });
-//! let _net = chat.listen(NetStateChange, |state| println!("network: {state:?}"));
+//! let _net = chat.listen(NetStateChange, |net| println!("network: {:?}", net.state));
 //! ```
 //!
 //! Events whose official `data` is a single value (a message list, a count,
@@ -26,7 +26,7 @@ use tcchat_core::model::{
     Profile, ReadReceiptInfo, Topic, UserStatus,
 };
 use tcchat_core::types::{KickedOutType, NetState};
-use tcchat_core::{ChatError, Event, EventName};
+use tcchat_core::{ChatError, ConnectFailure, Event, EventName};
 
 mod sealed {
     pub trait Sealed {}
@@ -107,10 +107,6 @@ borrowed_kinds! {
     /// KICKED_OUT: why this user was forced offline. The session has ended
     /// (one SDK_NOT_READY follows) and is not logged in again automatically.
     KickedOut => KickedOutType, |e| Event::KickedOut { kind } => kind;
-    /// NET_STATE_CHANGE: the new network state. Not emitted for the first
-    /// connection of an instance, only when an established link is lost and
-    /// while it is restored.
-    NetStateChange => NetState, |e| Event::NetStateChange { state } => state;
     /// SDK_DESTROY: the destroyed instance's SDKAppID. No event follows it.
     SdkDestroy => u64, |e| Event::SdkDestroy { sdk_app_id } => sdk_app_id;
 }
@@ -149,6 +145,17 @@ macro_rules! struct_kinds {
 }
 
 struct_kinds! {
+    /// NET_STATE_CHANGE: the new network state, and why a connection
+    /// attempt failed. Not emitted for the first connection of an instance,
+    /// only when an established link is lost and while it is restored (or
+    /// when a first login's connection attempts fail).
+    NetStateChange => NetStateChanged {
+        /// The new state.
+        state: NetState,
+        /// With `Disconnected` after a failed connection attempt: its cause
+        /// (refused, DNS, TLS, the upgrade's HTTP status, timeout).
+        cause: Option<ConnectFailure>,
+    }
     /// MESSAGE_EXTENSIONS_UPDATED: extensions of a message were set.
     MessageExtensionsUpdated => ExtensionsUpdated {
         /// The message.
@@ -248,9 +255,10 @@ mod tests {
 
         let net = Event::NetStateChange {
             state: NetState::Disconnected,
+            cause: None,
         };
         assert_eq!(
-            NetStateChange::with_payload(&net, |s| *s),
+            NetStateChange::with_payload(&net, |n| n.state),
             Some(NetState::Disconnected)
         );
         assert_eq!(SdkReady::with_payload(&net, |_| ()), None);

@@ -49,5 +49,5 @@ pub use tcchat_core::types;
 #[cfg(feature = "usersig")]
 pub use tcchat_core::usersig;
 pub use tcchat_core::{
-    ChatError, ErrorCode, Event, EventName, LogLevel, LoginInfo, Options, Tuning,
+    ChatError, ErrorCode, Event, EventName, LogLevel, LoginInfo, Options, PendingSend, Tuning,
 };

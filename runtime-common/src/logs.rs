@@ -146,6 +146,8 @@ impl Lifecycle {
             Incoming::Connected(conn) => self.connected(log_level, *conn, now),
             Incoming::Frame(conn, bytes) => frame(log_level, *conn, Direction::Received, bytes),
             Incoming::Closed(conn, reason) => self.closed(log_level, *conn, reason, now),
+            // The core logs a failed attempt at INFO, with its cause.
+            Incoming::ConnectFailed(..) => {}
         }
     }
 }

@@ -16,7 +16,7 @@ use futures_rustls::TlsConnector;
 use futures_util::future::{select, Either};
 use futures_util::StreamExt;
 use tcchat_core::wire::Limits;
-use tcchat_core::{ConnId, DisconnectReason};
+use tcchat_core::{ConnId, ConnectCause, ConnectFailure, DisconnectReason};
 
 use crate::runtime::{Io, Runtime};
 
@@ -35,6 +35,8 @@ pub(crate) enum Incoming {
     Wake,
     Connected(ConnId),
     Frame(ConnId, Vec<u8>),
+    /// The connection never opened, for this reason.
+    ConnectFailed(ConnId, ConnectFailure),
     Closed(ConnId, DisconnectReason),
 }
 
@@ -69,8 +71,7 @@ pub(crate) async fn run_connection<R: Runtime>(
         match select(&mut connecting, from_driver.next()).await {
             Either::Left((Ok(ws), _)) => break ws,
             Either::Left((Err(why), _)) => {
-                let _ = to_driver
-                    .unbounded_send(Incoming::Closed(conn, DisconnectReason::ConnectFailed(why)));
+                let _ = to_driver.unbounded_send(Incoming::ConnectFailed(conn, why));
                 return;
             }
             Either::Right((Some(Outgoing::Frame(frame)), _)) => queued.push_back(frame),
@@ -180,19 +181,41 @@ async fn close<R: Runtime>(runtime: &R, sink: &mut Sink, code: Option<u16>) {
     let _ = select(closing, deadline).await;
 }
 
+/// Why a TCP connect failed: refused, a name that did not resolve (the
+/// runtimes report lookup failures as plain I/O errors, recognised by
+/// their text), a timeout, or something else.
+fn tcp_cause(err: &std::io::Error) -> ConnectCause {
+    use std::io::ErrorKind;
+    match err.kind() {
+        ErrorKind::ConnectionRefused => ConnectCause::Refused,
+        ErrorKind::TimedOut => ConnectCause::Timeout,
+        _ => {
+            let text = err.to_string().to_ascii_lowercase();
+            let dns = ["lookup", "resolve", "not known", "no address", "nodename"];
+            if dns.iter().any(|w| text.contains(w)) {
+                ConnectCause::Dns
+            } else {
+                ConnectCause::Other
+            }
+        }
+    }
+}
+
 async fn connect<R: Runtime>(
     runtime: &R,
     url: &str,
-) -> Result<WebSocketStream<Box<dyn Io>>, String> {
-    let parsed = url::Url::parse(url).map_err(|e| format!("bad URL {url}: {e}"))?;
+) -> Result<WebSocketStream<Box<dyn Io>>, ConnectFailure> {
+    use async_tungstenite::tungstenite::Error as WsError;
+    let other = |why: String| ConnectFailure::new(ConnectCause::Other, why);
+    let parsed = url::Url::parse(url).map_err(|e| other(format!("bad URL {url}: {e}")))?;
     let tls = match parsed.scheme() {
         "ws" => false,
         "wss" => true,
-        other => return Err(format!("unsupported scheme {other}")),
+        scheme => return Err(other(format!("unsupported scheme {scheme}"))),
     };
     let host = parsed
         .host_str()
-        .ok_or_else(|| format!("no host in {url}"))?
+        .ok_or_else(|| other(format!("no host in {url}")))?
         .trim_start_matches('[')
         .trim_end_matches(']')
         .to_owned();
@@ -202,14 +225,14 @@ async fn connect<R: Runtime>(
     let tcp = runtime
         .connect_tcp(host.clone(), port)
         .await
-        .map_err(|e| format!("connect {host}:{port}: {e}"))?;
+        .map_err(|e| ConnectFailure::new(tcp_cause(&e), format!("connect {host}:{port}: {e}")))?;
     let io: Box<dyn Io> = if tls {
-        let name =
-            ServerName::try_from(host.clone()).map_err(|e| format!("bad TLS name {host}: {e}"))?;
+        let name = ServerName::try_from(host.clone())
+            .map_err(|e| other(format!("bad TLS name {host}: {e}")))?;
         let stream = tls_connector()
             .connect(name, tcp)
             .await
-            .map_err(|e| format!("TLS with {host}: {e}"))?;
+            .map_err(|e| ConnectFailure::new(ConnectCause::Tls, format!("TLS with {host}: {e}")))?;
         Box::new(stream)
     } else {
         tcp
@@ -224,7 +247,14 @@ async fn connect<R: Runtime>(
         .max_frame_size(Some(limit));
     let (ws, _) = async_tungstenite::client_async_with_config(url, io, Some(config))
         .await
-        .map_err(|e| format!("WebSocket handshake with {url}: {e}"))?;
+        .map_err(|e| {
+            let cause = match &e {
+                WsError::Http(response) => ConnectCause::HttpStatus(response.status().as_u16()),
+                WsError::Tls(_) => ConnectCause::Tls,
+                _ => ConnectCause::Other,
+            };
+            ConnectFailure::new(cause, format!("WebSocket handshake with {url}: {e}"))
+        })?;
     Ok(ws)
 }
 

@@ -49,7 +49,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Typed handlers: each gets its event's payload, no `match` on Event.
     let _ready = chat.listen(SdkReady, |()| println!("ready"));
-    let _net = chat.listen(NetStateChange, |state| println!("network: {state:?}"));
+    let _net = chat.listen(NetStateChange, |net| match &net.cause {
+        Some(cause) => println!("network: {:?} ({cause})", net.state),
+        None => println!("network: {:?}", net.state),
+    });
     let (kicked_tx, kicked_rx) = futures_channel::oneshot::channel();
     let kicked_tx = std::sync::Mutex::new(Some(kicked_tx));
     let _kicked = chat.listen(KickedOut, move |kind| {

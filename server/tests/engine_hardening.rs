@@ -589,3 +589,41 @@ fn connections_per_ip_are_capped_with_1013() {
     assert!(sim.connect_from(6, "", ip).is_empty());
     assert!(sim.connect_from(7, "", ip).is_empty());
 }
+
+#[test]
+fn logins_over_the_server_rate_are_spread_with_retry_hints() {
+    let mut sim = Sim::with(
+        EngineConfig {
+            login_rate_total: RateLimit {
+                burst: 2,
+                per_minute: 600,
+            },
+            ..config()
+        },
+        MemoryStore::new(),
+    );
+    let attempt = |sim: &mut Sim, conn: u64| {
+        sim.connect(conn, &connect_query(conn, APP, 7));
+        let mut c = Client::new(conn, APP, &format!("u{conn}"));
+        let sig = c.sig(sim.unix_s());
+        c.login_with(sim, &sig).body
+    };
+    assert_eq!(attempt(&mut sim, 1)["ErrorCode"], 0);
+    assert_eq!(attempt(&mut sim, 2)["ErrorCode"], 0);
+    // A herd: each refused login is told a later slot, 100 ms apart.
+    let hints: Vec<u64> = (3..8)
+        .map(|conn| {
+            let refused = attempt(&mut sim, conn);
+            assert_eq!(refused["ErrorCode"], codes::LOGIN_RATE_LIMITED);
+            refused["RetryAfterMs"].as_u64().expect("a retry hint")
+        })
+        .collect();
+    assert_eq!(hints, [100, 200, 300, 400, 500]);
+    // Coming back at its slot, each gets in.
+    let mut waited = 0;
+    for (conn, hint) in (10..15).zip(hints) {
+        sim.advance(Duration::from_millis(hint - waited));
+        waited = hint;
+        assert_eq!(attempt(&mut sim, conn)["ErrorCode"], 0, "slot {hint} ms");
+    }
+}

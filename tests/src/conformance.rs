@@ -426,13 +426,18 @@ pub async fn destroy_during_reconnect<R: Runtime + Default>() {
     expect_event::<R>(&mut events, "NET_STATE connecting", |e| {
         *e == Event::NetStateChange {
             state: NetState::Connecting,
+            cause: None,
         }
     })
     .await;
     expect_event::<R>(&mut events, "NET_STATE disconnected", |e| {
-        *e == Event::NetStateChange {
-            state: NetState::Disconnected,
-        }
+        matches!(
+            e,
+            Event::NetStateChange {
+                state: NetState::Disconnected,
+                ..
+            }
+        )
     })
     .await;
     assert!(chat.is_ready(), "a reconnect is transparent: still ready");
@@ -482,6 +487,7 @@ pub async fn server_restart_loses_nothing<R: Runtime + Default>() {
     expect_event::<R>(&mut alice_events, "alice reconnecting", |e| {
         *e == Event::NetStateChange {
             state: NetState::Connecting,
+            cause: None,
         }
     })
     .await;

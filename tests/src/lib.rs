@@ -16,6 +16,7 @@ pub mod conformance_conversations;
 pub mod conformance_edges;
 pub mod conformance_handlers;
 pub mod conformance_messages;
+pub mod conformance_outage;
 pub mod scenario_list;
 pub mod sim;
 pub mod world;
@@ -67,6 +68,11 @@ macro_rules! conformance_suite {
             conformance_edges: [
                 get_server_time_is_the_servers,
                 a_stalled_peer_cannot_pin_the_connection,
+            ],
+            conformance_outage: [
+                login_to_a_closed_port_fails_with_the_refused_cause,
+                sends_through_a_5_s_outage_arrive_once,
+                sends_through_a_30_s_outage_arrive_once,
             ],
         );
     };

@@ -1210,6 +1210,7 @@ impl Side {
                     && *e
                         == Event::NetStateChange {
                             state: NetState::Connected,
+                            cause: None,
                         })
                 .then_some(*t)
             }),

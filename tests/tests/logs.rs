@@ -75,6 +75,7 @@ fn the_lifecycle_is_logged_in_the_instances_span() {
         expect_event::<TokioRuntime>(&mut events, "reconnected", |e| {
             *e == Event::NetStateChange {
                 state: NetState::Connected,
+                cause: None,
             }
         })
         .await;

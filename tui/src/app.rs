@@ -193,7 +193,7 @@ impl App {
                     }
                 }
             }
-            Event::NetStateChange { state } => self.net = *state,
+            Event::NetStateChange { state, .. } => self.net = *state,
             Event::KickedOut { kind } => {
                 self.kicked = Some(*kind);
                 self.status = format!("kicked out ({}): Esc to quit", kind.as_str());

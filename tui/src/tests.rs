@@ -194,10 +194,12 @@ fn network_state_and_kicks_show_live() {
     app.on_event(&Event::SdkReady);
     app.on_event(&Event::NetStateChange {
         state: NetState::Connecting,
+        cause: None,
     });
     assert!(shows(&render(&app), "alice (online) | connecting |"));
     app.on_event(&Event::NetStateChange {
         state: NetState::Connected,
+        cause: None,
     });
     app.on_event(&Event::KickedOut {
         kind: KickedOutType::MultipleAccount,

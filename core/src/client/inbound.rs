@@ -46,7 +46,7 @@ impl Client {
         } else {
             self.on_push(now, &frame);
         }
-        self.flush();
+        self.flush(now);
     }
 
     /// A reply's body as `T`, or why it is unusable: 2903 naming the

@@ -7,6 +7,7 @@ use rand_core::RngCore;
 use super::backoff::Backoff;
 use super::timer::Timer;
 use super::{Client, ConnId, DisconnectReason, Stats, Transmit};
+use crate::connect::{ConnectCause, ConnectFailure};
 use crate::event::Event;
 use crate::types::NetState;
 use crate::wire::Limits;
@@ -52,6 +53,11 @@ pub(crate) struct Net {
     state: NetState,
     /// What the connections delivered and cost, for diagnostics.
     stats: Stats,
+    /// Why the last connection attempt failed, until one opens.
+    last_failure: Option<ConnectFailure>,
+    /// Connection attempts failed in a row (reset when one opens, and
+    /// when a first `login` starts).
+    failed_connects: u32,
 }
 
 impl Net {
@@ -80,7 +86,30 @@ impl Net {
             backoff,
             state: NetState::Connected,
             stats: Stats::default(),
+            last_failure: None,
+            failed_connects: 0,
         }
+    }
+
+    /// Why the last connection attempt failed, while none has opened since.
+    pub(crate) fn last_failure(&self) -> Option<&ConnectFailure> {
+        self.last_failure.as_ref()
+    }
+
+    /// Connection attempts failed in a row.
+    pub(crate) fn failed_connects(&self) -> u32 {
+        self.failed_connects
+    }
+
+    /// The server asked the client to wait `wait` before connecting again:
+    /// the next reconnect delay is that (see `Backoff::hint`).
+    pub(crate) fn hint_retry(&mut self, wait: std::time::Duration) {
+        self.backoff.hint(wait);
+    }
+
+    /// Count failed attempts from here (a first `login` starts).
+    pub(crate) fn restart_failure_count(&mut self) {
+        self.failed_connects = 0;
     }
 
     /// The state last reported with NET_STATE_CHANGE.
@@ -129,7 +158,7 @@ impl Client {
         }
     }
 
-    pub(crate) fn start_connect(&mut self, _now: Instant) {
+    pub(crate) fn start_connect(&mut self, now: Instant) {
         self.timers.stop(Timer::Reconnect);
         let conn = ConnId(self.net.next_conn);
         self.net.next_conn += 1;
@@ -149,6 +178,8 @@ impl Client {
             tracing::debug!(%url, conn = conn.0, "connecting");
         }
         self.net.link = Link::Connecting { conn };
+        self.timers
+            .set(Timer::Connect, now + self.ctx.tuning().connect_timeout);
         self.out.transmit(Transmit::Connect { conn, url });
     }
 
@@ -179,6 +210,9 @@ impl Client {
             opened_at: now,
             ping: None,
         };
+        self.timers.stop(Timer::Connect);
+        self.net.last_failure = None;
+        self.net.failed_connects = 0;
         self.set_net_state(NetState::Connected);
         // Like the official SDK, ping on every open: it proves the path and
         // starts the keep-alive clock.
@@ -186,10 +220,17 @@ impl Client {
         self.on_link_open(now);
     }
 
-    /// The driver lost (or failed to open) connection `conn`.
+    /// The driver lost (or failed to open) connection `conn`. A
+    /// `ConnectFailed` reason is a failed attempt of unknown cause
+    /// ([`ConnectCause::Other`]); a driver that knows the cause reports it
+    /// with [`handle_connect_failed`](Client::handle_connect_failed).
     pub fn handle_disconnected(&mut self, now: Instant, conn: ConnId, reason: DisconnectReason) {
         if self.current_conn() != Some(conn) {
             return;
+        }
+        if let DisconnectReason::ConnectFailed(why) = reason {
+            let failure = ConnectFailure::new(ConnectCause::Other, why);
+            return self.handle_connect_failed(now, conn, failure);
         }
         if self.log_enabled(0) {
             // The runtime logs the loss of an open link at INFO.
@@ -198,13 +239,41 @@ impl Client {
         self.link_lost(now);
     }
 
+    /// The driver could not open connection `conn`, for `failure` (TCP
+    /// refused, DNS, TLS, the upgrade's HTTP status). NET_STATE_CHANGE to
+    /// `disconnected` carries it, and while a first `login` waits, the
+    /// `Tuning::login_connect_attempts`-th failure in a row ends the login
+    /// with 2800 naming it.
+    pub fn handle_connect_failed(&mut self, now: Instant, conn: ConnId, failure: ConnectFailure) {
+        if !matches!(self.net.link, Link::Connecting { conn: c } if c == conn) {
+            return;
+        }
+        if self.log_enabled(1) {
+            tracing::info!(conn = conn.0, %failure, "connect failed");
+        }
+        self.net.failed_connects = self.net.failed_connects.saturating_add(1);
+        self.net.last_failure = Some(failure.clone());
+        if self.net.state != NetState::Disconnected {
+            self.net.state = NetState::Disconnected;
+            self.emit(Event::NetStateChange {
+                state: NetState::Disconnected,
+                cause: Some(failure.clone()),
+            });
+        }
+        if self.net.failed_connects >= self.ctx.tuning().login_connect_attempts {
+            self.fail_first_login_unreachable(&failure);
+        }
+        self.link_lost(now);
+    }
+
     /// The current link is gone (closed, failed, or declared dead).
     pub(crate) fn link_lost(&mut self, now: Instant) {
+        self.timers.stop(Timer::Connect);
         let was = std::mem::replace(&mut self.net.link, Link::Idle);
         self.timers.stop(Timer::PingIdle);
         self.timers.stop(Timer::PingTimeout);
         self.timers.stop(Timer::Hello);
-        self.requests.mark_unsent();
+        self.requests.mark_unsent(now);
         self.session.link_lost();
         match was {
             Link::Open { opened_at, .. } => {
@@ -289,6 +358,20 @@ impl Client {
                 }
             }
             Timer::PingIdle => self.send_ping(now),
+            Timer::Connect => {
+                if let Link::Connecting { conn } = self.net.link {
+                    self.out.transmit(Transmit::Close {
+                        conn,
+                        code: CLOSE_ABANDON,
+                    });
+                    let limit = self.ctx.tuning().connect_timeout;
+                    let failure = ConnectFailure::new(
+                        ConnectCause::Timeout,
+                        format!("not open after {} ms", limit.as_millis()),
+                    );
+                    self.handle_connect_failed(now, conn, failure);
+                }
+            }
             Timer::PingTimeout => {
                 if self.log_enabled(2) {
                     tracing::warn!("ping unanswered: abandoning the link");
@@ -303,7 +386,7 @@ impl Client {
     pub(crate) fn set_net_state(&mut self, state: NetState) {
         if self.net.state != state {
             self.net.state = state;
-            self.emit(Event::NetStateChange { state });
+            self.emit(Event::NetStateChange { state, cause: None });
         }
     }
 }

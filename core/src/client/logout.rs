@@ -67,12 +67,19 @@ impl Client {
     /// The logout pending is done without its reply (the server no longer
     /// holds the session): it completes now.
     pub(super) fn finish_pending_logout(&mut self, now: Instant) {
-        let id = self
+        let ids: Vec<RequestId<()>> = self
             .requests
             .drain_where(|p| p.purpose.is::<Logout>())
             .into_iter()
-            .find_map(|p| p.purpose.downcast_ref::<Logout>().and_then(|l| l.id));
-        self.on_logout_done(now, id);
+            .filter_map(|p| p.purpose.downcast_ref::<Logout>().and_then(|l| l.id))
+            .collect();
+        let mut ids = ids.into_iter();
+        self.on_logout_done(now, ids.next());
+        // Every logout waiting completes (there is one unless a session
+        // restored meanwhile accepted another).
+        for id in ids {
+            self.complete(id, Ok(()));
+        }
     }
 
     fn after_logout(&mut self, _now: Instant) {

@@ -34,6 +34,7 @@ mod logout;
 mod msgops;
 mod outbound;
 mod outputs;
+mod pending;
 mod reads;
 mod receipts;
 mod request;
@@ -60,6 +61,7 @@ use clock::WallClock;
 use context::Context;
 use lifecycle::Lifecycle;
 use outputs::Outputs;
+pub use pending::PendingSend;
 use request::Requests;
 pub use request::{AnyRequestId, Completion, Output, RequestId};
 use session::{LoggedOutReason, Session};
@@ -328,6 +330,7 @@ impl Client {
         while let Some(timer) = self.timers.pop_expired(now) {
             self.on_timer(now, timer);
         }
+        self.requeue_unanswered_changes(now);
         while let Some(expired) = self.requests.take_expired(now) {
             self.on_request_timeout(now, expired);
         }

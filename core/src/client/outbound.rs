@@ -60,17 +60,17 @@ impl Client {
         let body = serde_json::value::to_raw_value(body)
             .expect("a request body is a plain struct and always serializes");
         let seq = self.alloc_seq();
-        self.requests.push(Pending {
-            seq,
-            servcmd,
+        let reqtime = self.clock.server_secs(now);
+        let window = self.ctx.tuning().offline_window;
+        self.requests.push(Pending::new(
+            (seq, servcmd),
             body,
-            reqtime: self.clock.server_secs(now),
-            deadline: now + timeout,
-            purpose: Box::new(request),
-            sent_on: None,
-        });
+            reqtime,
+            (now, timeout, window),
+            Box::new(request),
+        ));
         self.ensure_link(now);
-        self.flush();
+        self.flush(now);
     }
 
     /// The identity a request goes out with.
@@ -98,7 +98,9 @@ impl Client {
     /// Write every request the link may carry now and has not carried yet.
     /// Before the session is live only the login (or re-login) goes out, so
     /// nothing reaches the server under an identity it does not know yet.
-    pub(crate) fn flush(&mut self) {
+    /// A request held through outages starts spending its request timeout
+    /// again when it goes out at `now`.
+    pub(crate) fn flush(&mut self, now: Instant) {
         let Some(conn) = self.open_conn() else {
             return;
         };
@@ -110,6 +112,7 @@ impl Client {
                 continue;
             }
             p.sent_on = Some(conn);
+            p.went_live(now);
             out.push((p.servcmd, p.seq, p.reqtime, login, p.body.clone()));
         }
         for (servcmd, seq, reqtime, login, body) in out {

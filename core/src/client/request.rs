@@ -10,7 +10,7 @@
 use std::any::Any;
 use std::fmt;
 use std::marker::PhantomData;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::value::RawValue;
 
@@ -232,6 +232,21 @@ pub(crate) trait Request: AsAny + fmt::Debug + Send + 'static {
         None
     }
 
+    /// Whether it waits out an outage (see [`Hold`]): its request timeout
+    /// runs only while a live session carries it, and only the offline
+    /// window (`Tuning::offline_window`) fails it while no link is up. Every
+    /// change a user asked for does; the SDK's own requests and queries do
+    /// not (a query keeps the official behaviour: its timeout runs on).
+    fn holds_through_outage(&self) -> bool {
+        self.is_change() && !self.is_internal() && self.login().is_none()
+    }
+
+    /// The command and its message, when it is a `send_message` (listed
+    /// by `pending_sends`, cancelled by `cancel_pending_send`).
+    fn pending_send(&self) -> Option<(AnyRequestId, &crate::model::Message)> {
+        None
+    }
+
     /// The server answered. `status` is the reply's `ErrorCode` read as a
     /// result; `frame` holds the body.
     fn on_reply(
@@ -339,6 +354,24 @@ impl dyn Request {
     }
 }
 
+/// How the time limits of a request that waits out outages
+/// ([`Request::holds_through_outage`]) run. Two budgets: its request
+/// timeout, spent only while a live session carries it, and the offline
+/// window, spent only while none does. [`Pending::deadline`] is when the
+/// budget now running ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hold {
+    /// Not such a request: `deadline` is its request timeout, running
+    /// whatever the link does.
+    No,
+    /// Waiting for a live session: `deadline` ends the offline window;
+    /// `timeout_left` is what its request timeout still has.
+    Offline { timeout_left: Duration },
+    /// Written on the live link: `deadline` is its request timeout;
+    /// `window_left` is what the offline window still has.
+    Live { window_left: Duration },
+}
+
 #[derive(Debug)]
 pub(crate) struct Pending {
     pub(crate) seq: u64,
@@ -346,9 +379,82 @@ pub(crate) struct Pending {
     pub(crate) body: Box<RawValue>,
     pub(crate) reqtime: u64,
     pub(crate) deadline: Instant,
+    /// How its deadline runs through outages.
+    pub(crate) hold: Hold,
+    /// When the command was made.
+    pub(crate) queued_at: Instant,
+    /// Whether it was ever written to a link (the server may have it).
+    pub(crate) ever_sent: bool,
+    /// Live links on which a held request's timeout passed unanswered.
+    pub(crate) unanswered_links: u32,
     pub(crate) purpose: Box<dyn Request>,
     /// The link it was last written to; `None` while queued.
     pub(crate) sent_on: Option<ConnId>,
+}
+
+impl Pending {
+    /// A request made at `now` that times out after `timeout`, or, when
+    /// its kind is held through outages, spends `timeout` only while a
+    /// live session carries it and `window` only while none does (it
+    /// starts waiting for one: [`Pending::went_live`] starts its timeout).
+    pub(crate) fn new(
+        (seq, servcmd): (u64, &'static str),
+        body: Box<RawValue>,
+        reqtime: u64,
+        (now, timeout, window): (Instant, Duration, Duration),
+        purpose: Box<dyn Request>,
+    ) -> Pending {
+        let (deadline, hold) = if purpose.holds_through_outage() {
+            (
+                now + window,
+                Hold::Offline {
+                    timeout_left: timeout,
+                },
+            )
+        } else {
+            (now + timeout, Hold::No)
+        };
+        Pending {
+            seq,
+            servcmd,
+            body,
+            reqtime,
+            deadline,
+            hold,
+            queued_at: now,
+            ever_sent: false,
+            unanswered_links: 0,
+            purpose,
+            sent_on: None,
+        }
+    }
+
+    /// It is being written on a live session at `now`: its request timeout
+    /// runs again.
+    pub(crate) fn went_live(&mut self, now: Instant) {
+        if let Hold::Offline { timeout_left } = self.hold {
+            let window_left = self.deadline.saturating_duration_since(now);
+            self.deadline = now + timeout_left;
+            self.hold = Hold::Live { window_left };
+        }
+        self.ever_sent = true;
+    }
+
+    /// The session carrying it is gone at `now`: the offline window runs
+    /// again.
+    pub(crate) fn went_offline(&mut self, now: Instant) {
+        if let Hold::Live { window_left } = self.hold {
+            let timeout_left = self.deadline.saturating_duration_since(now);
+            self.deadline = now + window_left;
+            self.hold = Hold::Offline { timeout_left };
+        }
+    }
+
+    /// Whether its deadline, when due, ends the offline window (rather
+    /// than the request timeout).
+    pub(crate) fn window_due(&self) -> bool {
+        matches!(self.hold, Hold::Offline { .. })
+    }
 }
 
 /// Pending requests in seq order of creation, and the counters that
@@ -450,11 +556,46 @@ impl Requests {
         self.any(|p| p.purpose.is::<T>())
     }
 
-    /// Forget which link requests went out on (the link died): all will be
-    /// resent, with their seq, on the next one.
-    pub(crate) fn mark_unsent(&mut self) {
+    /// Forget which link requests went out on (the link died at `now`):
+    /// all will be resent, with their seq, on the next one, and those held
+    /// through outages stop spending their request timeout.
+    pub(crate) fn mark_unsent(&mut self, now: Instant) {
         for p in &mut self.items {
             p.sent_on = None;
+            p.went_offline(now);
         }
+    }
+
+    /// Held requests whose timeout passed on the live link unanswered,
+    /// fewer than `max` times so far: the link is suspect, so they wait for
+    /// the next one with a whole `timeout` again (and are resent with their
+    /// seq; the server deduplicates changes). Returns how many there were.
+    pub(crate) fn requeue_unanswered(
+        &mut self,
+        now: Instant,
+        timeout: Duration,
+        max: u32,
+    ) -> usize {
+        let mut n = 0;
+        for p in &mut self.items {
+            let Hold::Live { window_left } = p.hold else {
+                continue;
+            };
+            if p.deadline > now || p.unanswered_links + 1 >= max {
+                continue;
+            }
+            p.unanswered_links += 1;
+            p.sent_on = None;
+            p.deadline = now + window_left;
+            p.hold = Hold::Offline {
+                timeout_left: timeout,
+            };
+            n += 1;
+        }
+        n
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Pending> {
+        self.items.iter()
     }
 }

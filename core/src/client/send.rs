@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use super::request::{Request, RequestId};
+use super::request::{AnyRequestId, Request, RequestId};
 use super::Client;
 use crate::error::{ChatError, ErrorCode};
 use crate::model::Message;
@@ -73,6 +73,17 @@ pub(super) struct SendMessage {
 }
 
 impl Request for SendMessage {
+    /// A send waits out an outage, like every change. It is not a
+    /// `is_change` request: a send that timed out on a live link fails
+    /// (its message is marked failed) without the resync a change starts.
+    fn holds_through_outage(&self) -> bool {
+        true
+    }
+
+    fn pending_send(&self) -> Option<(AnyRequestId, &Message)> {
+        Some((self.id.erased(), &self.message))
+    }
+
     fn on_reply(
         self: Box<Self>,
         client: &mut Client,

@@ -1,12 +1,14 @@
 //! Login state: the session, login and re-login after a reconnect, and the
 //! keep-alive. How a session ends (logout, kick-outs) is in `logout.rs`.
 
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use super::link::CLOSE_ABANDON;
 use super::request::{LoginKind, Pending, Request, RequestId};
 use super::timer::Timer;
 use super::{Client, LoginInfo};
+use crate::connect::ConnectFailure;
 use crate::error::{ChatError, ErrorCode};
 use crate::event::Event;
 use crate::proto::{HelloRequest, LoginReply, LoginRequest};
@@ -172,6 +174,7 @@ impl Client {
             _ => LoggedOutReason::Never,
         };
         let id = self.next_request_id();
+        self.net.restart_failure_count();
         self.session = Session::LoggingIn {
             user_id: user_id.to_owned(),
             user_sig: user_sig.to_owned(),
@@ -189,13 +192,35 @@ impl Client {
         Ok(id)
     }
 
+    /// The connection attempts of a first `login` failed
+    /// `Tuning::login_connect_attempts` times in a row: the login fails with
+    /// 2800 naming the last cause (also an ERROR event), instead of waiting
+    /// out the 90 s login timeout. A login already written to a link (a
+    /// server that accepted the connection) is left to that timeout.
+    pub(crate) fn fail_first_login_unreachable(&mut self, failure: &ConnectFailure) {
+        if !matches!(self.session, Session::LoggingIn { .. }) {
+            return;
+        }
+        let attempts = self.net.failed_connects();
+        let logins = self
+            .requests
+            .drain_where(|p| p.purpose.login() == Some(LoginKind::First) && !p.ever_sent);
+        for p in logins {
+            let err = self.api_error(
+                ErrorCode::NETWORK_ERROR,
+                format!("login: could not reach the server ({attempts} attempts in a row failed): {failure}"),
+            );
+            p.purpose.on_failed(self, err);
+        }
+    }
+
     /// The link opened: log in again if a session exists.
     pub(crate) fn on_link_open(&mut self, now: Instant) {
         let relogin = matches!(&self.session, Session::Ready(r) if !r.live);
         if relogin && !self.requests.has::<Relogin>() {
             self.send_relogin(now, false);
         } else {
-            self.flush();
+            self.flush(now);
         }
     }
 
@@ -229,19 +254,27 @@ impl Client {
         self.session_live(now);
     }
 
-    /// A re-login reply.
+    /// A re-login reply; `hint` is the refusal's `RetryAfterMs` (ours,
+    /// PROTOCOL.md "Retry hint"), if any.
     fn on_relogin_reply(
         &mut self,
         now: Instant,
         with_sig: bool,
         reply: Result<LoginReply, ChatError>,
+        hint: Option<Duration>,
     ) {
         match (with_sig, reply) {
             (_, Ok(reply)) => {
                 let Session::Ready(r) = &self.session else {
                     return;
                 };
-                let ready = self.make_ready(now, r.user_id.clone(), r.user_sig.clone(), &reply);
+                let logging_out = r.logging_out;
+                let mut ready = self.make_ready(now, r.user_id.clone(), r.user_sig.clone(), &reply);
+                // A logout still waiting to go out stays under way: it goes
+                // out on this link (found by the simulation, seed 1832 of
+                // `solo`: a second `logout` was accepted meanwhile and only
+                // one of the two completed).
+                ready.logging_out = logging_out;
                 self.session = Session::Ready(ready);
                 self.session_live(now);
             }
@@ -253,6 +286,18 @@ impl Client {
                 // with the UserSig just to log out would be a new session
                 // (found by the simulation, seed 26095).
                 self.finish_pending_logout(now);
+            }
+            (_, Err(err)) if err.code.is_transient() => {
+                // The server is over its login rate: the session goes on;
+                // reconnect when the server said to (it spreads a herd
+                // over time that way), or after the backoff.
+                if self.log_enabled(2) {
+                    tracing::warn!(code = err.code.0, ?hint, message = %err.message, "re-login refused for now; retrying later");
+                }
+                if let Some(wait) = hint {
+                    self.net.hint_retry(wait);
+                }
+                self.drop_link(now, CLOSE_ABANDON);
             }
             (false, Err(err)) => {
                 // The server no longer knows the A2 (it restarted, or the
@@ -325,7 +370,7 @@ impl Client {
         // it for longer than before (the official SDK sends page_get first).
         self.start_sync(now);
         self.conv_session_live(now);
-        self.flush();
+        self.flush(now);
     }
 
     pub(crate) fn on_timer(&mut self, now: Instant, timer: Timer) {
@@ -353,11 +398,38 @@ impl Client {
     }
 
     pub(crate) fn on_request_timeout(&mut self, now: Instant, p: Pending) {
-        let err = ChatError::new(
-            ErrorCode::NETWORK_TIMEOUT,
-            format!("{} (seq {}) timed out", p.servcmd, p.seq),
-        );
+        if p.window_due() {
+            return self.offline_window_spent(p);
+        }
+        let mut why = format!("{} (seq {}) timed out", p.servcmd, p.seq);
+        if p.unanswered_links > 0 {
+            let _ = write!(why, " on {} links in a row", p.unanswered_links + 1);
+        }
+        if let (None, Some(failure)) = (self.open_conn(), self.net.last_failure()) {
+            let _ = write!(why, "; the last connection attempt failed: {failure}");
+        }
+        let err = ChatError::new(ErrorCode::NETWORK_TIMEOUT, why);
         p.purpose.on_timeout(self, now, err, p.sent_on.is_some());
+    }
+
+    /// A held change (a send, …) got no reply on the live link within its
+    /// timeout: the link is suspect (a half-open socket, a stalled server
+    /// whose silence the ping has not caught yet), so the client abandons
+    /// it and resends the change on the next one, up to
+    /// `Tuning::unanswered_links` links; then it fails with 2801.
+    pub(crate) fn requeue_unanswered_changes(&mut self, now: Instant) {
+        let tuning = self.ctx.tuning();
+        let (timeout, links) = (tuning.request_timeout, tuning.unanswered_links);
+        let n = self.requests.requeue_unanswered(now, timeout, links);
+        if n > 0 && self.open_conn().is_some() {
+            if self.log_enabled(2) {
+                tracing::warn!(
+                    requests = n,
+                    "a change got no reply on the live link: abandoning the link"
+                );
+            }
+            self.drop_link(now, CLOSE_ABANDON);
+        }
     }
 
     /// A change the server may still apply timed out. A stalled server can
@@ -416,6 +488,14 @@ impl Request for Login {
     }
 }
 
+/// The retry hint of a refused login (ours): how long the server asks the
+/// client to wait before it tries again.
+#[derive(serde::Deserialize)]
+struct RetryHint {
+    #[serde(rename = "RetryAfterMs", default)]
+    retry_after_ms: Option<u64>,
+}
+
 /// `wslogin` after a reconnect: with the session's A2, or with the UserSig
 /// (`with_sig`) when the server no longer knew the A2.
 #[derive(Debug)]
@@ -441,8 +521,13 @@ impl Request for Relogin {
         status: Result<(), ChatError>,
         frame: &Frame,
     ) {
+        let hint = frame
+            .body_as::<RetryHint>()
+            .ok()
+            .and_then(|h| h.retry_after_ms)
+            .map(Duration::from_millis);
         let reply = status.and_then(|()| Client::reply_body::<LoginReply>(frame));
-        client.on_relogin_reply(now, self.with_sig, reply);
+        client.on_relogin_reply(now, self.with_sig, reply, hint);
     }
 
     fn on_failed(self: Box<Self>, _client: &mut Client, _err: ChatError) {}

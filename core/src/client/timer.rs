@@ -15,15 +15,18 @@ pub(crate) enum Timer {
     Hello,
     /// `destroy` stops waiting for the logout reply.
     Destroy,
+    /// A connect attempt that has not opened gives up.
+    Connect,
 }
 
 impl Timer {
-    const ALL: [Timer; 5] = [
+    const ALL: [Timer; 6] = [
         Timer::Reconnect,
         Timer::PingIdle,
         Timer::PingTimeout,
         Timer::Hello,
         Timer::Destroy,
+        Timer::Connect,
     ];
 
     fn index(self) -> usize {
@@ -34,7 +37,7 @@ impl Timer {
 /// Deadlines, at most one per [`Timer`].
 #[derive(Debug, Default)]
 pub(crate) struct TimerTable {
-    deadlines: [Option<Instant>; 5],
+    deadlines: [Option<Instant>; 6],
 }
 
 impl TimerTable {
@@ -51,7 +54,7 @@ impl TimerTable {
     }
 
     pub(crate) fn stop_all(&mut self) {
-        self.deadlines = [None; 5];
+        self.deadlines = [None; 6];
     }
 
     /// The earliest deadline.

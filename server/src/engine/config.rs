@@ -34,6 +34,12 @@ pub struct EngineConfig {
     /// `wslogin` attempts per IP address (every attempt counts), and REST
     /// calls per IP address.
     pub login_rate_per_ip: RateLimit,
+    /// Every `wslogin` the server takes, all clients together (first logins
+    /// and re-logins). Over it a login is refused with 70050 and a
+    /// `RetryAfterMs` hint (ours, PROTOCOL.md "Retry hint") naming the
+    /// next free slot at this rate, so a herd of reconnecting clients is
+    /// spread evenly instead of coming back at once.
+    pub login_rate_total: RateLimit,
     /// `wslogin` with a valid UserSig per user (A2 re-logins do not count,
     /// nor do refused attempts, so nobody can lock a user out by failing
     /// in their name).
@@ -95,6 +101,13 @@ impl EngineConfig {
     pub const DEFAULT_ADMIN: &'static str = "administrator";
     /// Default connections per IP address: 1,024.
     pub const DEFAULT_MAX_CONNS_PER_IP: usize = 1024;
+    /// Default server-wide login rate: bursts of 1,000, then 60,000 a
+    /// minute (1,000 a second), about what one engine thread verifies and
+    /// stores with room to serve the sessions it admits.
+    pub const DEFAULT_LOGIN_RATE_TOTAL: RateLimit = RateLimit {
+        burst: 1_000,
+        per_minute: 60_000,
+    };
     /// Default login attempts per IP address: bursts of 100, then 600 a
     /// minute (10 a second).
     pub const DEFAULT_LOGIN_RATE_PER_IP: RateLimit = RateLimit {
@@ -154,6 +167,7 @@ impl Default for EngineConfig {
             instances: InstancePolicy::DEFAULT,
             max_conns_per_ip: Self::DEFAULT_MAX_CONNS_PER_IP,
             login_rate_per_ip: Self::DEFAULT_LOGIN_RATE_PER_IP,
+            login_rate_total: Self::DEFAULT_LOGIN_RATE_TOTAL,
             login_rate_per_user: Self::DEFAULT_LOGIN_RATE_PER_USER,
             message_rate_per_user: RateLimit::UNLIMITED,
             frame_rate_before_login: Self::DEFAULT_FRAME_RATE_BEFORE_LOGIN,

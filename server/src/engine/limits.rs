@@ -22,7 +22,7 @@ impl RateLimit {
     };
 
     /// Time to earn one token, if tokens are ever earned.
-    fn interval(self) -> Option<Duration> {
+    pub(crate) fn interval(self) -> Option<Duration> {
         (self.per_minute > 0).then(|| Duration::from_secs(60) / self.per_minute)
     }
 }
@@ -120,6 +120,30 @@ fn refill(bucket: &mut Bucket, limit: RateLimit, now: Instant) {
 }
 
 #[cfg(test)]
+mod gate_tests {
+    use super::*;
+
+    #[test]
+    fn a_herd_over_the_rate_is_given_distinct_slots_at_the_rate() {
+        let mut gate = LoginGate::new(RateLimit {
+            burst: 2,
+            per_minute: 600,
+        });
+        let t0 = Instant::now();
+        assert!(gate.admit(t0).is_ok());
+        assert!(gate.admit(t0).is_ok());
+        let waits: Vec<Duration> = (0..5).map(|_| gate.admit(t0).unwrap_err()).collect();
+        for (i, w) in waits.iter().enumerate() {
+            assert_eq!(*w, Duration::from_millis(100) * (i as u32 + 1), "{waits:?}");
+        }
+        // Each comes back at its slot and gets in.
+        for w in waits {
+            assert!(gate.admit(t0 + w).is_ok(), "at {w:?}");
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -157,5 +181,42 @@ mod tests {
             assert!(b.take(&1, t0).is_ok());
         }
         assert_eq!(b.len(), 0);
+    }
+}
+
+/// The server-wide login rate, and the slots it hands out to spread a herd:
+/// a login over the rate is told to come back at the next slot not yet
+/// promised, one slot per token interval, so refused clients return evenly
+/// at the rate instead of together.
+#[derive(Debug)]
+pub(crate) struct LoginGate {
+    bucket: Buckets<()>,
+    interval: Option<Duration>,
+    /// The last slot promised.
+    promised: Option<Instant>,
+}
+
+impl LoginGate {
+    pub(crate) fn new(limit: RateLimit) -> LoginGate {
+        LoginGate {
+            bucket: Buckets::new(limit),
+            interval: limit.interval(),
+            promised: None,
+        }
+    }
+
+    /// Admit a login at `now`, or say how long its client should wait.
+    pub(crate) fn admit(&mut self, now: Instant) -> Result<(), Duration> {
+        let wait = match self.bucket.take(&(), now) {
+            Ok(()) => return Ok(()),
+            Err(wait) => wait,
+        };
+        let Some(interval) = self.interval else {
+            return Err(wait);
+        };
+        let from = self.promised.map_or(now, |p| p.max(now));
+        let slot = (from + interval).max(now + wait);
+        self.promised = Some(slot);
+        Err(slot - now)
     }
 }

@@ -78,6 +78,11 @@ impl<S: Store> Engine<S> {
         let Some(secret) = self.config.secret_of(app).map(str::to_owned) else {
             return Err(Ok(Refusal::UnknownSdkAppId(app)));
         };
+        if let Err(wait) = self.login_gate.admit(now) {
+            return Err(Ok(Refusal::ServerBusy {
+                retry_after_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX).max(1),
+            }));
+        }
         if let Some(ip) = peer {
             if let Err(wait) = self.ip_buckets.take(&ip, now) {
                 return Err(Ok(Refusal::LoginRateLimitedIp {

@@ -91,7 +91,7 @@ pub use token::KeySource;
 use a2::{hash_a2, A2Table};
 use conn::{Conn, Ident, Session};
 use deadlines::Deadlines;
-use limits::Buckets;
+use limits::{Buckets, LoginGate};
 use logs::{short, LogLimiter, LogSite};
 use outbox::Outbox;
 use replay::ReplayCache;
@@ -142,6 +142,7 @@ pub struct Engine<S> {
     bound: HashMap<String, ConnId>,
     a2s: A2Table,
     per_ip: HashMap<IpAddr, usize>,
+    login_gate: LoginGate,
     ip_buckets: Buckets<IpAddr>,
     user_buckets: Buckets<(u64, String)>,
     msg_buckets: Buckets<(u64, String)>,
@@ -183,6 +184,7 @@ impl<S: Store> Engine<S> {
         Engine {
             a2s: A2Table::load(sessions),
             out: Outbox::new(config.compress_threshold),
+            login_gate: LoginGate::new(config.login_rate_total),
             ip_buckets: Buckets::new(config.login_rate_per_ip),
             user_buckets: Buckets::new(config.login_rate_per_user),
             msg_buckets: Buckets::new(config.message_rate_per_user),
@@ -609,7 +611,8 @@ impl<S: Store> Engine<S> {
         self.refuse(conn, gzip, head, &refusal);
     }
 
-    /// Answer the request with `head` with a refusal.
+    /// Answer the request with `head` with a refusal; a rate-limited login
+    /// also gets the retry hint.
     fn refuse(&mut self, conn: ConnId, gzip: bool, head: &Head, refusal: &Refusal) {
         match refusal.kick_type() {
             Some(kick) => {
@@ -617,9 +620,18 @@ impl<S: Store> Engine<S> {
                 let body = kick::KickedReply::new(kick, refusal.to_string());
                 self.out.reply(conn, gzip, head, &body);
             }
-            None => self
-                .out
-                .fail(conn, gzip, head, refusal.code(), refusal.to_string()),
+            None => match refusal.retry_after_ms() {
+                Some(retry_after_ms) => {
+                    let body = RetryReply {
+                        base: BaseReply::fail(refusal.code(), refusal.to_string()),
+                        retry_after_ms,
+                    };
+                    self.out.reply(conn, gzip, head, &body);
+                }
+                None => self
+                    .out
+                    .fail(conn, gzip, head, refusal.code(), refusal.to_string()),
+            },
         }
     }
 
@@ -740,4 +752,15 @@ fn truncate_reason(reason: &mut String) {
         }
         reason.truncate(end);
     }
+}
+
+/// A refused login with a retry hint: the usual error reply plus
+/// `RetryAfterMs`, the milliseconds the client should wait before trying
+/// again (ours, PROTOCOL.md "Retry hint").
+#[derive(serde::Serialize)]
+struct RetryReply {
+    #[serde(flatten)]
+    base: BaseReply,
+    #[serde(rename = "RetryAfterMs")]
+    retry_after_ms: u64,
 }

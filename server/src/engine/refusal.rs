@@ -45,6 +45,14 @@ pub enum Refusal {
     /// away, and the client now re-logs in (or sends a request) with it.
     #[error("this session was forced offline ({})", .0.sdk_name())]
     Kicked(KickType),
+    /// 70050: the server takes no more logins right now (its
+    /// `login_rate_total`); the reply's `RetryAfterMs` (ours) says when
+    /// this client's slot is.
+    #[error("the server is over its login rate: retry in {retry_after_ms} ms")]
+    ServerBusy {
+        /// Milliseconds until this client's slot.
+        retry_after_ms: u64,
+    },
     /// 70050: too many login attempts from this IP address.
     #[error("too many login attempts from this address: retry in {retry_after_secs} s")]
     LoginRateLimitedIp {
@@ -91,12 +99,25 @@ impl Refusal {
             Refusal::CredentialsMissing => codes::LOGIN_CREDENTIALS_MISSING,
             Refusal::A2Invalid | Refusal::SessionExpired => codes::A2_OR_USERSIG_EXPIRED,
             Refusal::Kicked(_) => codes::KICKED_OUT,
-            Refusal::LoginRateLimitedIp { .. } | Refusal::LoginRateLimitedUser { .. } => {
-                codes::LOGIN_RATE_LIMITED
-            }
+            Refusal::ServerBusy { .. }
+            | Refusal::LoginRateLimitedIp { .. }
+            | Refusal::LoginRateLimitedUser { .. } => codes::LOGIN_RATE_LIMITED,
             Refusal::NotLoggedIn => codes::NOT_LOGGED_IN,
             Refusal::InvalidIdentifier { .. } => codes::INVALID_ACCOUNT,
             Refusal::MessageRateLimited { .. } => codes::SEND_RATE_LIMITED,
+        }
+    }
+
+    /// The retry hint (`RetryAfterMs`, ours) of a rate-limited login, in
+    /// milliseconds.
+    pub fn retry_after_ms(&self) -> Option<u64> {
+        match self {
+            Refusal::ServerBusy { retry_after_ms } => Some(*retry_after_ms),
+            Refusal::LoginRateLimitedIp { retry_after_secs }
+            | Refusal::LoginRateLimitedUser { retry_after_secs } => {
+                Some(retry_after_secs.saturating_mul(1000))
+            }
+            _ => None,
         }
     }
 

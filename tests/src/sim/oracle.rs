@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tcchat_core::model::Message;
 use tcchat_core::types::NetState;
-use tcchat_core::{Completion, Event, LoginInfo, Output};
+use tcchat_core::{Completion, ErrorCode, Event, LoginInfo, Output};
 
 use super::actors::{secs, Source};
 use super::world::{uidx, Session, World};
@@ -37,7 +37,7 @@ impl World {
             return self.on_received(slot, list, source);
         }
         self.log(Some(slot), || match &event {
-            Event::NetStateChange { state } => format!("ev NET_STATE_CHANGE {state}"),
+            Event::NetStateChange { state, .. } => format!("ev NET_STATE_CHANGE {state}"),
             Event::KickedOut { kind } => format!("ev KICKED_OUT {kind}"),
             Event::Error { code, message } => format!("ev ERROR {code} {message}"),
             other => format!("ev {}", other.name().key()),
@@ -101,7 +101,7 @@ impl World {
                 inst.end_expected = false;
                 inst.session = None;
             }
-            Event::NetStateChange { state } => {
+            Event::NetStateChange { state, .. } => {
                 let from = inst.net;
                 inst.net = state;
                 if from == state {
@@ -355,6 +355,30 @@ impl World {
             (false, _, _) => match kind {
                 Some("login") => inst.pending_login = None,
                 Some("send") => {
+                    // Sends survive outages (issue 15): a send made while
+                    // logged in either reaches the server, or fails for a
+                    // reason that is not the network's — the session ended,
+                    // the server refused it, or its offline window was
+                    // spent (2805, after which it must never arrive).
+                    let code = c.error().map(|e| e.code);
+                    if code == Some(ErrorCode::NO_NETWORK) {
+                        if let Some(key) = message.as_ref().and_then(key_of) {
+                            self.expired_sends.insert(key, self.now);
+                        }
+                    } else if matches!(
+                        code,
+                        Some(ErrorCode::NETWORK_TIMEOUT | ErrorCode::NETWORK_ERROR)
+                    ) {
+                        let detail = format!(
+                            "{:?} failed with {}: an outage shorter than the offline window lost it",
+                            c.id(),
+                            c.error().map(|e| e.to_string()).unwrap_or_default()
+                        );
+                        return self.fail("sends-survive-outages", &[slot], detail);
+                    }
+                    let Some(inst) = self.slots[slot].inst.as_mut() else {
+                        return;
+                    };
                     if let Some(m) = message {
                         if inst.failed.len() < 16 {
                             inst.failed.push(m);

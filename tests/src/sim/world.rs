@@ -246,6 +246,11 @@ pub struct SimStats {
     pub max_server_conns: usize,
     /// Virtual time simulated.
     pub virtual_time: Duration,
+    /// Most logins (first and re-logins) the server granted in one virtual
+    /// second.
+    pub max_logins_per_s: u64,
+    /// Logins the server refused for its login rate (70050).
+    pub login_rate_refusals: u64,
 }
 
 /// An invariant that did not hold.
@@ -311,6 +316,11 @@ pub struct World {
     pub(crate) synced_on: HashMap<u32, LinkId>,
     /// InstId of each successful login → server step.
     pub(crate) inst_ids: HashMap<u64, u64>,
+    /// Logins granted in the current virtual second: (second, count).
+    pub(crate) login_second: (u64, u64),
+    /// Sends that failed with 2805 (their offline window was spent), by
+    /// message key → when: the server must never accept one after that.
+    pub(crate) expired_sends: HashMap<(u32, u32, u64, u64), Duration>,
     pub(crate) trace: Trace,
     pub(crate) stats: SimStats,
     pub(crate) workload_on: bool,
@@ -373,6 +383,8 @@ impl World {
             },
             accepted: Vec::new(),
             by_key: HashMap::new(),
+            expired_sends: HashMap::new(),
+            login_second: (0, 0),
             to_user: vec![Vec::new(); users],
             inst_ids: HashMap::new(),
             synced_on: HashMap::new(),
@@ -769,6 +781,20 @@ impl World {
         let (Some(from), Some(to)) = (uidx(&req.from_account), uidx(&req.to_account)) else {
             return;
         };
+        let key = (from, to, req.msg_seq, req.msg_random);
+        if let Some(&expired) = self.expired_sends.get(&key) {
+            let slot = self.links[link].slot;
+            return self.fail(
+                "never-after-window",
+                &[slot],
+                format!(
+                    "u{from}->u{to} seq={} accepted at {:.3}s, after its send failed with 2805 at {:.3}s",
+                    req.msg_seq,
+                    super::actors::secs(self.now),
+                    super::actors::secs(expired)
+                ),
+            );
+        }
         let l = &self.links[link];
         let idx = self.accepted.len() as u32;
         self.accepted.push(Accepted {
@@ -885,6 +911,15 @@ impl World {
                 if let Ok(reply) = f.body_as::<tcchat_core::proto::LoginReply>() {
                     if reply.base.error_code == 0 {
                         self.inst_ids.insert(reply.inst_id, self.server.step);
+                        let second = self.now.as_secs();
+                        if self.login_second.0 != second {
+                            self.login_second = (second, 0);
+                        }
+                        self.login_second.1 += 1;
+                        self.stats.max_logins_per_s =
+                            self.stats.max_logins_per_s.max(self.login_second.1);
+                    } else if reply.base.error_code == 70050 {
+                        self.stats.login_rate_refusals += 1;
                     }
                 }
             }
