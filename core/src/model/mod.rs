@@ -11,7 +11,10 @@ pub use conversation::{
     c2c_conversation_id, group_conversation_id, Conversation, ConversationFailure,
     ConversationGroupResult, LastMessage, MessageRemindType,
 };
-pub use group::{Group, Topic};
+pub use group::{
+    Group, GroupCustomField, GroupNoticeProfile, GroupSelfInfo, GroupSystemNoticePayload,
+    GroupTipMember, GroupTipOperator, GroupTipPayload, GroupTipProfile, Topic,
+};
 pub(crate) use message::payload_of;
 pub use message::{
     CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
