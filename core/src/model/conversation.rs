@@ -33,7 +33,8 @@ pub fn group_conversation_id(group_id: &str) -> String {
 
 /// A conversation, as in CONVERSATION_LIST_UPDATED and the conversation
 /// APIs: the fields of the official `Conversation` object that apply to
-/// one-to-one (C2C) conversations.
+/// one-to-one (`C2C<id>`), group (`GROUP<id>`) and system (`@TIM#SYSTEM`)
+/// conversations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Conversation {
@@ -62,8 +63,13 @@ pub struct Conversation {
     pub message_remind_type: MessageRemindType,
     /// When the peer last read this user's messages, Unix seconds.
     pub peer_read_time: u64,
-    /// The peer's profile (only the user ID is filled so far).
+    /// The peer's profile (only the user ID is filled so far; empty for
+    /// group and system conversations).
     pub user_profile: Profile,
+    /// `groupProfile`: the group of a `GROUP<id>` conversation, as the group
+    /// list holds it (`None` for other conversations, or when this user no
+    /// longer belongs to the group).
+    pub group_profile: Option<super::Group>,
 }
 
 /// The summary of a conversation's newest message.

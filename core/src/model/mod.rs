@@ -3,6 +3,7 @@
 
 mod conversation;
 mod group;
+mod group_message;
 mod message;
 mod relationship;
 

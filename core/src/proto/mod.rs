@@ -18,5 +18,9 @@ mod sync;
 pub use base::BaseReply;
 pub use login::{HelloRequest, LoginReply, LoginRequest, LogoutRequest};
 pub use message::{MsgElem, SendMsgReply, SendMsgRequest, WireMessage};
-pub use push::{KickoutNotify, ModNotify, MsgPush, NotifyItem, PushAck, PushEvent};
+pub use push::{
+    GroupMsgItem, GroupPushInfo, GroupReceiptItem, GroupSenderExtra, GroupTipBody, GroupTipItem,
+    GroupTipMemberInfo, GroupTipNick, KickoutNotify, ModNotify, MsgPush, NotifyItem, PushAck,
+    PushEvent,
+};
 pub use sync::{GetMsgReply, GetMsgRequest, SyncFlag};

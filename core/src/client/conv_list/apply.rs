@@ -6,7 +6,7 @@ use crate::model::Message;
 use crate::types::{ConversationType, Flow};
 
 use super::entry::Last;
-use super::{c2c_peer, Conversations};
+use super::{c2c_peer, group_of, Conversations};
 
 impl Conversations {
     /// Messages were added to what this instance holds for `me` (received
@@ -15,10 +15,16 @@ impl Conversations {
     /// one not yet read counts as unread.
     pub(in crate::client) fn messages_added(&mut self, messages: &[Message], me: &str) {
         for m in messages {
-            if m.conversation_type != ConversationType::C2c || m.is_deleted {
+            if m.is_deleted {
                 continue;
             }
-            let Some(peer) = c2c_peer(&m.conversation_id) else {
+            let peer = match m.conversation_type {
+                ConversationType::C2c => c2c_peer(&m.conversation_id),
+                ConversationType::Group => group_of(&m.conversation_id),
+                ConversationType::System => Some(m.conversation_id.as_str()),
+                ConversationType::Topic => None,
+            };
+            let Some(peer) = peer else {
                 continue;
             };
             if let Some(s) = &mut self.list_sync {

@@ -16,6 +16,11 @@ pub(super) struct Last {
     pub(super) id: Option<String>,
 }
 
+/// The summary of `m` as a conversation's or group's last message.
+pub(in crate::client) fn last_message_of(m: &Message) -> LastMessage {
+    Last::from_message(m).summary
+}
+
 impl Last {
     pub(super) fn from_message(m: &Message) -> Last {
         Last {

@@ -1,0 +1,1 @@
+//! Lifecycle commands (filled in below).
