@@ -7,7 +7,7 @@ use super::{
     GroupNoticeProfile, GroupSystemNoticePayload, GroupTipMember, GroupTipOperator,
     GroupTipPayload, GroupTipProfile, Message, Payload,
 };
-use crate::proto::{GroupMsgItem, GroupTipItem};
+use crate::proto::group_msg::{GroupTip, GroupWireMessage};
 use crate::types::{ConversationType, Flow, MessageStatus};
 
 impl Message {
@@ -18,7 +18,7 @@ impl Message {
     /// A group message pushed (`GroupMsgArray`) or read from history, seen
     /// by `me`: conversation `GROUP<ToGroupId>`, `sequence` the group's
     /// `MsgSeq`, nick, avatar and name card from `GroupInfo`.
-    pub(crate) fn from_group_wire(item: &GroupMsgItem, me: &str) -> Message {
+    pub(crate) fn from_group_wire(item: &GroupWireMessage, me: &str) -> Message {
         let payload = payload_of(&item.msg_body);
         let flow = if item.from_account == me {
             Flow::Out
@@ -58,7 +58,7 @@ impl Message {
 
     /// A group tip (`GroupTips`, Event 4): a `TIMGroupTipElem` message of
     /// `GROUP<ToGroupId>` at the group's sequence, from the operator.
-    pub(crate) fn from_group_tip(item: &GroupTipItem, me: &str) -> Message {
+    pub(crate) fn from_group_tip(item: &GroupTip, me: &str) -> Message {
         let body = &item.msg_body;
         let operator_nick = body
             .msg_operator_member_extra_info
@@ -68,8 +68,8 @@ impl Message {
             operation_type: body.op_type,
             operator_id: body.operator_account.clone(),
             user_id_list: body.list_account.clone(),
-            member_num: body.member_num,
-            member_count: body.member_num,
+            member_num: body.member_num.unwrap_or(0),
+            member_count: body.member_num.unwrap_or(0),
             operator_info: operator_nick.clone().map(|nick| GroupTipOperator { nick }),
             member_list: body
                 .msg_member_extra_info
@@ -110,12 +110,12 @@ impl Message {
     /// A group system notice (`GroupTips`, Event 5): a
     /// `TIMGroupSystemNoticeElem` message of `@TIM#SYSTEM`, from
     /// `@TIM#SYSTEM` to the group.
-    pub(crate) fn from_group_notice(item: &GroupTipItem) -> Message {
+    pub(crate) fn from_group_notice(item: &GroupTip) -> Message {
         let body = &item.msg_body;
         let notice = GroupSystemNoticePayload {
             operation_type: body.op_type,
             operator_id: body.operator_account.clone(),
-            handle_message: body.remark_info.clone(),
+            handle_message: body.remark_info.clone().unwrap_or_default(),
             group_profile: GroupNoticeProfile {
                 group_id: item.group_info.group_id.clone(),
                 group_type: item.group_info.group_type.clone(),

@@ -9,6 +9,8 @@ mod base;
 pub mod config;
 pub mod contact;
 pub mod ext;
+pub mod group;
+pub mod group_msg;
 mod login;
 mod message;
 pub mod msgops;
@@ -18,9 +20,5 @@ mod sync;
 pub use base::BaseReply;
 pub use login::{HelloRequest, LoginReply, LoginRequest, LogoutRequest};
 pub use message::{MsgElem, SendMsgReply, SendMsgRequest, WireMessage};
-pub use push::{
-    GroupMsgItem, GroupPushInfo, GroupReceiptItem, GroupSenderExtra, GroupTipBody, GroupTipItem,
-    GroupTipMemberInfo, GroupTipNick, KickoutNotify, ModNotify, MsgPush, NotifyItem, PushAck,
-    PushEvent,
-};
+pub use push::{KickoutNotify, ModNotify, MsgPush, NotifyItem, PushAck, PushEvent};
 pub use sync::{GetMsgReply, GetMsgRequest, SyncFlag};

@@ -4,7 +4,7 @@
 
 use crate::event::Event;
 use crate::model::{Message, ReadReceiptInfo};
-use crate::proto::{GroupMsgItem, GroupTipItem, PushEvent};
+use crate::proto::group_msg::{event, GroupTip, GroupWireMessage, ReceiptCount};
 use crate::types::Flow;
 
 use super::super::conv_list::last_message_of;
@@ -13,7 +13,7 @@ use super::super::Client;
 impl Client {
     /// The messages of a `GroupMsgArray` not delivered before (by group and
     /// sequence), as messages.
-    pub(in crate::client) fn group_messages_of(&mut self, items: &[GroupMsgItem]) -> Vec<Message> {
+    pub(in crate::client) fn group_messages_of(&mut self, items: &[GroupWireMessage]) -> Vec<Message> {
         let me = self.current_user();
         let mut out = Vec::with_capacity(items.len());
         for item in items {
@@ -40,11 +40,11 @@ impl Client {
     pub(in crate::client) fn on_group_tips(
         &mut self,
         event: u32,
-        items: &[GroupTipItem],
+        items: &[GroupTip],
         received: &mut Vec<Message>,
     ) {
         match event {
-            PushEvent::GROUP_TIPS => {
+            event::GROUP_TIP => {
                 let me = self.current_user();
                 for item in items {
                     if item.to_group_id.is_empty() {
@@ -55,14 +55,13 @@ impl Client {
                         self.net.note_duplicate_message();
                         continue;
                     }
-                    if item.msg_body.member_num > 0 {
-                        self.groups
-                            .set_member_count(&item.to_group_id, item.msg_body.member_num);
+                    if let Some(n) = item.msg_body.member_num.filter(|n| *n > 0) {
+                        self.groups.set_member_count(&item.to_group_id, n);
                     }
                     received.push(Message::from_group_tip(item, &me));
                 }
             }
-            PushEvent::GROUP_NOTICES => {
+            event::GROUP_SYSTEM => {
                 for item in items {
                     if let Some(list) = &item.msg_body.group_msg_receipt_list {
                         self.deliver_received(std::mem::take(received));
@@ -92,7 +91,7 @@ impl Client {
 
     /// Event 5 `GroupMsgReceiptList`: the read and unread totals of my
     /// messages, for the ones this instance holds.
-    fn on_group_receipts(&mut self, group_id: &str, list: &[crate::proto::GroupReceiptItem]) {
+    fn on_group_receipts(&mut self, group_id: &str, list: &[ReceiptCount]) {
         let owner = self.current_user();
         let mut receipts = Vec::new();
         for r in list {
