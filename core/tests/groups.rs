@@ -223,3 +223,227 @@ fn a_group_item_without_its_group_is_dropped_not_misfiled() {
     assert_eq!(count(&h.take_events(), EventName::MessageReceived), 0);
     assert_eq!(h.client.stats().malformed_frames, 1);
 }
+
+/// `frames/group_list_login.json` #13: the two groups u1 belongs to.
+fn two_groups() -> Value {
+    json!({"TotalCount": 2, "GroupIdList": [{"GroupId": "@TGS#1abc", "Type": "Public", "Name": "Public One", "FaceUrl": "http://x/@TGS#1abc.png", "Owner_Account": "u2", "CreateTime": 1795600000, "InfoSeq": 3, "LastInfoTime": 1795600010, "LastMsgTime": 1795600020, "MemberNum": 3, "MaxMemberNum": 200, "ApplyJoinOption": "FreeAccess", "InviteJoinOption": "FreeAccess", "NextMsgSeq": 5, "ShutUpAllMember": "Off", "Introduction": "intro @TGS#1abc", "Notification": "notice @TGS#1abc", "AppDefinedData": [{"Key": "k1", "Value": "v1"}], "SelfInfo": {"Role": "Member", "JoinTime": 1795600005, "MsgFlag": "AcceptAndNotify", "MsgSeq": 4}}, {"GroupId": "work1", "Type": "Private", "Name": "Work One", "FaceUrl": "http://x/group1.png", "Owner_Account": "u2", "CreateTime": 1795600000, "InfoSeq": 3, "LastInfoTime": 1795600010, "LastMsgTime": 1795600020, "MemberNum": 3, "MaxMemberNum": 200, "ApplyJoinOption": "FreeAccess", "InviteJoinOption": "FreeAccess", "NextMsgSeq": 5, "ShutUpAllMember": "Off", "Introduction": "intro work1", "Notification": "notice work1", "AppDefinedData": [{"Key": "k1", "Value": "v1"}], "SelfInfo": {"Role": "Member", "JoinTime": 1795600005, "MsgFlag": "AcceptAndNotify", "MsgSeq": 4}}]})
+}
+
+/// A list item for `id` (type Public, next sequence 5), as [`two_groups`].
+fn group_item(id: &str) -> Value {
+    let mut item = two_groups()["GroupIdList"][0].clone();
+    item["GroupId"] = json!(id);
+    item["Name"] = json!(format!("name {id}"));
+    item
+}
+
+/// The GROUP_LIST_UPDATED events among `events`.
+fn group_lists(events: &[Event]) -> Vec<Vec<tcchat_core::model::Group>> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::GroupListUpdated(l) => Some(l.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Logged in as u1 with the login sync answered and the group list `list`
+/// (a `get_joined_group_list` reply body).
+fn logged_in_with_groups(list: Value) -> (Harness, Vec<Event>) {
+    let mut h = Harness::logging_in();
+    h.reply(
+        servcmd::GET_MSG,
+        json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": []}),
+    );
+    let sent = h.last_sent(common::GROUP_LIST);
+    // frames/group_list_login.json #12.
+    assert_eq!(sent.body["Member_Account"], "u1");
+    assert_eq!(sent.body["Limit"], 200);
+    assert_eq!(sent.body["Offset"], 0);
+    assert_eq!(sent.body["NeedAppDefineData"], 1);
+    assert_eq!(
+        sent.body["ResponseFilter"]["SelfInfoFilter"],
+        json!(["Role", "JoinTime", "MsgFlag", "MsgSeq"])
+    );
+    h.reply(common::GROUP_LIST, list);
+    h.answer_login_sync(common::ALL_BITS);
+    let events = h.take_events();
+    h.take_sent();
+    (h, events)
+}
+
+#[test]
+fn the_login_fetches_the_group_list_and_announces_it_once() {
+    let (mut h, events) = logged_in_with_groups(two_groups());
+    let lists = group_lists(&events);
+    assert_eq!(lists.len(), 1, "one GROUP_LIST_UPDATED: {events:?}");
+    let list = &lists[0];
+    assert_eq!(list.len(), 2);
+    // frames/group_list_login.json #33, field by field.
+    let g = serde_json::to_value(&list[0]).unwrap();
+    for (k, v) in [
+        ("groupID", json!("@TGS#1abc")),
+        ("name", json!("Public One")),
+        ("avatar", json!("http://x/@TGS#1abc.png")),
+        ("type", json!("Public")),
+        ("introduction", json!("intro @TGS#1abc")),
+        ("notification", json!("notice @TGS#1abc")),
+        ("ownerID", json!("u2")),
+        ("createTime", json!(1795600000)),
+        ("lastInfoTime", json!(1795600010)),
+        ("nextMessageSeq", json!(5)),
+        ("memberCount", json!(3)),
+        ("maxMemberCount", json!(200)),
+        ("joinOption", json!("FreeAccess")),
+        ("inviteOption", json!("FreeAccess")),
+        ("groupCustomField", json!([{"key": "k1", "value": "v1"}])),
+        ("muteAllMembers", json!(false)),
+        ("isSupportTopic", json!(false)),
+        (
+            "selfInfo",
+            json!({"messageRemindType": "AcceptAndNotify", "joinTime": 1795600005, "nameCard": "", "role": "Member", "userID": "u1", "readedSequence": 4}),
+        ),
+    ] {
+        assert_eq!(g[k], v, "{k}");
+    }
+    assert_eq!(list[1].group_type.as_str(), "Private");
+    // The list creates no conversation (frames/group_msg.json #27).
+    assert!(h
+        .client
+        .get_conversation_list(None)
+        .unwrap()
+        .iter()
+        .all(|c| !c.conversation_id.starts_with("GROUP")));
+}
+
+#[test]
+fn an_empty_group_list_is_announced_empty() {
+    let (_h, events) = logged_in_with_groups(json!({"TotalCount": 0, "GroupIdList": []}));
+    assert_eq!(group_lists(&events), vec![vec![]]);
+}
+
+#[test]
+fn the_group_list_is_paged_until_the_total_and_never_loops() {
+    let mut h = Harness::logging_in();
+    let page: Vec<Value> = (0..200).map(|i| group_item(&format!("g{i}"))).collect();
+    h.reply(
+        common::GROUP_LIST,
+        json!({"TotalCount": 201, "GroupIdList": page}),
+    );
+    assert_eq!(h.last_sent(common::GROUP_LIST).body["Offset"], 200);
+    h.reply(
+        common::GROUP_LIST,
+        json!({"TotalCount": 201, "GroupIdList": [group_item("g200")]}),
+    );
+    h.answer_login_sync(common::ALL_BITS);
+    let lists = group_lists(&h.take_events());
+    assert_eq!(lists.len(), 1);
+    assert_eq!(lists[0].len(), 201);
+    // A server whose total never comes: an empty page ends the paging.
+    let id = h.client.get_group_list(h.now).unwrap();
+    h.drain();
+    h.reply(
+        common::GROUP_LIST,
+        json!({"TotalCount": 5000, "GroupIdList": []}),
+    );
+    let list = h.result(id).unwrap();
+    assert!(list.is_empty());
+    assert_eq!(h.sent_of(common::GROUP_LIST).len(), 3);
+}
+
+#[test]
+fn get_group_profile_takes_my_member_entry_and_updates_the_list() {
+    let (mut h, _) = logged_in_with_groups(two_groups());
+    let id = h.client.get_group_profile(h.now, "@TGS#1abc").unwrap();
+    h.drain();
+    let sent = h.last_sent(common::GROUP_PROFILE);
+    // frames/group_list_login.json #39.
+    assert_eq!(sent.body["GroupIdList"], json!(["@TGS#1abc"]));
+    assert_eq!(
+        sent.body["ResponseFilter"]["MemberInfoFilter"],
+        json!(["Role", "JoinTime", "MsgSeq", "MsgFlag", "NameCard"])
+    );
+    // #40.
+    let mut item = two_groups()["GroupIdList"][0].clone();
+    item["Name"] = json!("Profile @TGS#1abc");
+    item["ErrorCode"] = json!(0);
+    item["ErrorInfo"] = json!("");
+    item["MemberList"] = json!([{"Member_Account": "u1", "Role": "Admin", "JoinTime": 1795600005, "MsgFlag": "AcceptAndNotify", "MsgSeq": 4, "NameCard": "card1"}]);
+    h.reply(common::GROUP_PROFILE, json!({"GroupInfo": [item]}));
+    let g = h.result(id).unwrap();
+    // #41.
+    assert_eq!(g.name, "Profile @TGS#1abc");
+    assert_eq!(g.info_sequence, 3);
+    assert_eq!(g.self_info.role.as_str(), "Admin");
+    assert_eq!(g.self_info.name_card, "card1");
+    let lists = group_lists(&h.take_events());
+    assert_eq!(lists.len(), 1);
+    assert_eq!(lists[0][0].name, "Profile @TGS#1abc");
+}
+
+#[test]
+fn a_profile_item_saying_the_group_is_gone_drops_it() {
+    let (mut h, _) = logged_in_with_groups(two_groups());
+    let id = h.client.get_group_profile(h.now, "work1").unwrap();
+    h.drain();
+    h.reply(
+        common::GROUP_PROFILE,
+        json!({"GroupInfo": [{"GroupId": "work1", "ErrorCode": 10010, "ErrorInfo": "dismissed"}]}),
+    );
+    assert_eq!(h.result(id).unwrap_err().code.0, 10010);
+    let lists = group_lists(&h.take_events());
+    assert_eq!(lists.len(), 1);
+    assert_eq!(lists[0].len(), 1);
+    // A bad ID is refused before anything is sent.
+    h.clear_sent();
+    let err = h.client.get_group_profile(h.now, "").unwrap_err();
+    assert_eq!(err.code.0, 2602);
+    assert!(h.sent_of(common::GROUP_PROFILE).is_empty());
+}
+
+#[test]
+fn a_message_and_tips_in_one_push_make_one_group_list_update() {
+    let (mut h, _) =
+        logged_in_with_groups(json!({"TotalCount": 1, "GroupIdList": [group_item("grpA")]}));
+    let mut push = group_msg_push();
+    let tips = join_tip_push()["EventArray"][0].clone();
+    push["EventArray"].as_array_mut().unwrap().push(tips);
+    h.push(push);
+    let events = h.take_events();
+    assert_eq!(received(&events).len(), 2);
+    let lists = group_lists(&events);
+    assert_eq!(lists.len(), 1, "coalesced: {events:?}");
+    let g = &lists[0][0];
+    // frames/group_msg.json #53/#62: next sequence and last message follow,
+    // the tip's member count too.
+    assert_eq!(g.next_message_seq, 45);
+    assert_eq!(g.member_count, 4);
+    let last = g.last_message.as_ref().unwrap();
+    assert_eq!(
+        (last.last_sequence, last.message_for_show.as_str()),
+        (44, "[群提示消息]")
+    );
+    // The group's conversation shows its profile.
+    let conv = h
+        .client
+        .get_conversation_list(None)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.conversation_id == "GROUPgrpA")
+        .unwrap();
+    assert_eq!(conv.group_profile.unwrap().group_id, "grpA");
+    assert_eq!(conv.unread_count, 2);
+}
+
+#[test]
+fn the_dismissed_notice_takes_the_group_out_of_the_list() {
+    let (mut h, _) = logged_in_with_groups(
+        json!({"TotalCount": 2, "GroupIdList": [group_item("grpA"), group_item("grpB")]}),
+    );
+    h.push(dismissed_push());
+    let lists = group_lists(&h.take_events());
+    assert_eq!(lists.len(), 1);
+    let ids: Vec<&str> = lists[0].iter().map(|g| g.group_id.as_str()).collect();
+    assert_eq!(ids, ["grpA"]);
+}

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::LastMessage;
+use crate::proto::group::GroupItem;
 use crate::types::{GroupInviteOption, GroupJoinOption, GroupRemindType, GroupRole, GroupType};
 
 /// A group this user belongs to, as in GROUP_LIST_UPDATED, `get_group_list`
@@ -270,4 +271,70 @@ pub struct Topic {
     pub topic_id: String,
     /// The topic's name.
     pub topic_name: String,
+}
+
+impl Group {
+    /// The group a list or profile item describes, as `me` sees it; `None`
+    /// when its `Type` is not one tcchat knows (the item is then left out,
+    /// as no API could act on it). A `MemberList` entry for `me` wins over
+    /// `SelfInfo` for the role and name card, as in the official SDK
+    /// (docs/design/GROUPS_WIRE.md §1.2). Options missing or unknown read
+    /// as the official defaults (`FreeAccess`, `Member`,
+    /// `AcceptAndNotify`).
+    pub(crate) fn from_item(item: &GroupItem, me: &str) -> Option<Group> {
+        let group_type = GroupType::from_official(&item.group_type)?;
+        let self_info = item.self_info.clone().unwrap_or_default();
+        let me_entry = item
+            .member_list
+            .iter()
+            .flatten()
+            .find(|m| m.member_account == me);
+        let role = me_entry.map_or(self_info.role.as_str(), |m| m.role.as_str());
+        let remind = me_entry
+            .filter(|m| !m.msg_flag.is_empty())
+            .map_or(self_info.msg_flag.as_str(), |m| m.msg_flag.as_str());
+        let role = GroupRole::from_official(role).unwrap_or(GroupRole::Member);
+        // Like the official SDK: my role Owner makes me the owner.
+        let owner_id = if role == GroupRole::Owner {
+            me.to_owned()
+        } else {
+            item.owner_account.clone()
+        };
+        Some(Group {
+            group_id: item.group_id.clone(),
+            name: item.name.clone(),
+            avatar: item.face_url.clone(),
+            group_type,
+            introduction: item.introduction.clone(),
+            notification: item.notification.clone(),
+            owner_id,
+            create_time: item.create_time,
+            info_sequence: item.info_seq,
+            last_info_time: item.last_info_time,
+            self_info: GroupSelfInfo {
+                user_id: me.to_owned(),
+                role,
+                message_remind_type: GroupRemindType::from_official(remind)
+                    .unwrap_or(GroupRemindType::AcceptAndNotify),
+                join_time: me_entry.map_or(self_info.join_time, |m| m.join_time),
+                name_card: me_entry.map(|m| m.name_card.clone()).unwrap_or_default(),
+                readed_sequence: self_info.msg_seq,
+            },
+            last_message: None,
+            next_message_seq: item.next_msg_seq,
+            member_count: item.member_num,
+            max_member_count: item.max_member_num,
+            join_option: GroupJoinOption::from_official(&item.apply_join_option)
+                .unwrap_or(GroupJoinOption::FreeAccess),
+            invite_option: GroupInviteOption::from_official(&item.invite_join_option)
+                .unwrap_or(GroupInviteOption::FreeAccess),
+            group_custom_field: item
+                .app_defined_data
+                .iter()
+                .map(|d| GroupCustomField::new(d.key.clone(), d.value.clone()))
+                .collect(),
+            mute_all_members: item.shut_up_all_member == "On",
+            is_support_topic: item.support_topic == 1,
+        })
+    }
 }

@@ -23,6 +23,12 @@ use tcchat_core::{
     Tuning,
 };
 
+/// The servcmd of the group list the login sync fetches.
+pub const GROUP_LIST: &str = "group_open_http_svc.get_joined_group_list";
+
+/// The servcmd of `get_group_profile`.
+pub const GROUP_PROFILE: &str = "group_open_http_svc.get_group_self_member_info";
+
 /// The SDKAppID of every test.
 pub const APP: u64 = 1_400_000_000;
 /// The wall clock the client starts with, Unix milliseconds.
@@ -404,6 +410,7 @@ impl Harness {
                 json!({"int32_error_code": 0, "str_purchase_bits": bits, "uint32_expired_time": 3600}),
             );
             self.reply_pending(servcmd::CONV_GROUP_GET, group_reply.clone());
+            self.reply_pending(GROUP_LIST, json!({"TotalCount": 0, "GroupIdList": []}));
         }
     }
 

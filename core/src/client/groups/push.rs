@@ -13,7 +13,10 @@ use super::super::Client;
 impl Client {
     /// The messages of a `GroupMsgArray` not delivered before (by group and
     /// sequence), as messages.
-    pub(in crate::client) fn group_messages_of(&mut self, items: &[GroupWireMessage]) -> Vec<Message> {
+    pub(in crate::client) fn group_messages_of(
+        &mut self,
+        items: &[GroupWireMessage],
+    ) -> Vec<Message> {
         let me = self.current_user();
         let mut out = Vec::with_capacity(items.len());
         for item in items {
