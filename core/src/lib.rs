@@ -76,8 +76,8 @@ pub mod usersig;
 pub mod wire;
 
 pub use client::{
-    AnyRequestId, Client, Completion, ConnId, DisconnectReason, LoginInfo, Output, RequestId,
-    Stats, Transmit,
+    AnyRequestId, Client, Completion, ConnId, CreateGroupOptions, DisconnectReason,
+    JoinGroupResult, LoginInfo, Output, RequestId, Stats, Transmit,
 };
 pub use error::{ChatError, ErrorCode};
 pub use event::{Event, EventName};

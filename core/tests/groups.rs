@@ -447,3 +447,154 @@ fn the_dismissed_notice_takes_the_group_out_of_the_list() {
     let ids: Vec<&str> = lists[0].iter().map(|g| g.group_id.as_str()).collect();
     assert_eq!(ids, ["grpA"]);
 }
+
+/// The profile reply of `group_id` with me (u1) as `role`.
+fn profile_reply(group_id: &str, role: &str) -> Value {
+    let mut item = group_item(group_id);
+    item["ErrorCode"] = json!(0);
+    item["ErrorInfo"] = json!("");
+    item["SelfInfo"]["Role"] = json!(role);
+    item["MemberList"] = json!([{"Member_Account": "u1", "Role": role, "JoinTime": 1795600005, "MsgFlag": "AcceptAndNotify", "MsgSeq": 0, "NameCard": ""}]);
+    json!({"GroupInfo": [item]})
+}
+
+#[test]
+fn create_group_sends_only_what_was_given_then_fetches_the_profile() {
+    use tcchat_core::types::GroupType;
+    use tcchat_core::CreateGroupOptions;
+    let (mut h, _) = logged_in_with_groups(json!({"TotalCount": 0}));
+    let id = h
+        .client
+        .create_group(
+            h.now,
+            CreateGroupOptions::new(GroupType::Public, "New").with_members(["u2"]),
+        )
+        .unwrap();
+    h.drain();
+    // frames/group_lifecycle.json #38: no optional key when not given.
+    let body = h.last_sent(common::GROUP_CREATE).body;
+    assert_eq!(
+        body,
+        json!({"Type": "Public", "Name": "New", "Owner_Account": "u1", "MemberList": [{"Member_Account": "u2"}], "FaceUrl": "", "WebPushFlag": 1})
+    );
+    h.no_result(id);
+    h.reply(common::GROUP_CREATE, json!({"GroupId": "@TGS#2NEWGRP"}));
+    h.no_result(id);
+    assert_eq!(
+        h.last_sent(common::GROUP_PROFILE).body["GroupIdList"],
+        json!(["@TGS#2NEWGRP"])
+    );
+    h.reply(
+        common::GROUP_PROFILE,
+        profile_reply("@TGS#2NEWGRP", "Owner"),
+    );
+    let g = h.result(id).unwrap();
+    assert_eq!(g.group_id, "@TGS#2NEWGRP");
+    assert_eq!(g.owner_id, "u1", "my role Owner makes me the owner");
+    let lists = group_lists(&h.take_events());
+    assert_eq!(lists.last().unwrap().len(), 1);
+}
+
+#[test]
+fn a_create_reply_without_group_id_fails_the_command() {
+    use tcchat_core::types::GroupType;
+    use tcchat_core::CreateGroupOptions;
+    let (mut h, _) = logged_in_with_groups(json!({"TotalCount": 0}));
+    let id = h
+        .client
+        .create_group(h.now, CreateGroupOptions::new(GroupType::Private, "W"))
+        .unwrap();
+    h.drain();
+    h.reply(common::GROUP_CREATE, json!({}));
+    assert_eq!(h.result(id).unwrap_err().code.0, 2903);
+    assert!(h.sent_of(common::GROUP_PROFILE).is_empty());
+    let err = h
+        .client
+        .create_group(h.now, CreateGroupOptions::new(GroupType::Private, ""))
+        .unwrap_err();
+    assert_eq!(err.code.0, 2905);
+}
+
+#[test]
+fn join_group_resolves_each_status() {
+    use tcchat_core::types::JoinGroupStatus;
+    let (mut h, _) =
+        logged_in_with_groups(json!({"TotalCount": 1, "GroupIdList": [group_item("grpA")]}));
+    // Already in the list: answered locally.
+    let id = h.client.join_group(h.now, "grpA", "").unwrap();
+    h.drain();
+    let r = h.result(id).unwrap();
+    assert_eq!(r.status, JoinGroupStatus::AlreadyInGroup);
+    assert!(h.sent_of(common::GROUP_JOIN).is_empty());
+    // Joined at once: the profile follows, the group joins the list.
+    let id = h.client.join_group(h.now, "grpB", "hi").unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(common::GROUP_JOIN).body,
+        json!({"GroupId": "grpB", "ApplyMsg": "hi", "WebPushFlag": 1})
+    );
+    h.reply(common::GROUP_JOIN, json!({"JoinedStatus": "JoinedSuccess"}));
+    h.reply(common::GROUP_PROFILE, profile_reply("grpB", "Member"));
+    let r = h.result(id).unwrap();
+    assert_eq!(r.status, JoinGroupStatus::JoinedSuccess);
+    assert_eq!(r.group.unwrap().group_id, "grpB");
+    assert_eq!(group_lists(&h.take_events()).last().unwrap().len(), 2);
+    // Waiting for approval: nothing more is asked.
+    h.clear_sent();
+    let id = h.client.join_group(h.now, "grpC", "").unwrap();
+    h.drain();
+    h.reply(
+        common::GROUP_JOIN,
+        json!({"JoinedStatus": "WaitAdminApproval"}),
+    );
+    let r = h.result(id).unwrap();
+    assert_eq!(r.status, JoinGroupStatus::WaitAdminApproval);
+    assert!(r.group.is_none());
+    assert!(h.sent_of(common::GROUP_PROFILE).is_empty());
+    // No JoinedStatus: 2660, as the official SDK.
+    let id = h.client.join_group(h.now, "grpD", "").unwrap();
+    h.drain();
+    h.reply(common::GROUP_JOIN, json!({}));
+    assert_eq!(h.result(id).unwrap_err().code.0, 2660);
+}
+
+#[test]
+fn quit_and_dismiss_take_the_group_and_its_conversation_away() {
+    let (mut h, _) = logged_in_with_groups(
+        json!({"TotalCount": 2, "GroupIdList": [group_item("grpA"), group_item("grpB")]}),
+    );
+    h.push(group_msg_push());
+    h.take_events();
+    let id = h.client.quit_group(h.now, "grpA").unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(common::GROUP_QUIT).body,
+        json!({"GroupId": "grpA"})
+    );
+    h.reply(common::GROUP_QUIT, json!({}));
+    assert_eq!(h.result(id).unwrap(), "grpA");
+    let events = h.take_events();
+    let lists = group_lists(&events);
+    assert_eq!(lists.len(), 1);
+    assert_eq!(lists[0].len(), 1);
+    assert!(h
+        .client
+        .get_conversation_list(None)
+        .unwrap()
+        .iter()
+        .all(|c| c.conversation_id != "GROUPgrpA"));
+    // I am a Member of grpB: dismissing it is refused locally.
+    let err = h.client.dismiss_group(h.now, "grpB").unwrap_err();
+    assert_eq!(err.code.0, 2681);
+    assert!(h.sent_of(common::GROUP_DISMISS).is_empty());
+    // A server refusal keeps the group.
+    let id = h.client.quit_group(h.now, "grpB").unwrap();
+    h.drain();
+    h.deliver(
+        common::GROUP_QUIT,
+        h.last_sent(common::GROUP_QUIT).seq,
+        json!({"ActionStatus": "FAIL", "ErrorCode": 10009, "ErrorInfo": "owner"}),
+    );
+    assert_eq!(h.result(id).unwrap_err().code.0, 10009);
+    assert!(group_lists(&h.take_events()).is_empty(), "grpB stays");
+}

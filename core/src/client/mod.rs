@@ -59,6 +59,7 @@ use backoff::Backoff;
 use cache::MessageCache;
 use clock::WallClock;
 use context::Context;
+pub use groups::{CreateGroupOptions, JoinGroupResult};
 use lifecycle::Lifecycle;
 use outputs::Outputs;
 use request::Requests;

@@ -29,6 +29,15 @@ pub const GROUP_LIST: &str = "group_open_http_svc.get_joined_group_list";
 /// The servcmd of `get_group_profile`.
 pub const GROUP_PROFILE: &str = "group_open_http_svc.get_group_self_member_info";
 
+/// The servcmd of `create_group`.
+pub const GROUP_CREATE: &str = "group_open_http_svc.create_group";
+/// The servcmd of `join_group`.
+pub const GROUP_JOIN: &str = "group_open_http_svc.apply_join_group";
+/// The servcmd of `quit_group`.
+pub const GROUP_QUIT: &str = "group_open_http_svc.quit_group";
+/// The servcmd of `dismiss_group`.
+pub const GROUP_DISMISS: &str = "group_open_http_svc.destroy_group";
+
 /// The SDKAppID of every test.
 pub const APP: u64 = 1_400_000_000;
 /// The wall clock the client starts with, Unix milliseconds.

@@ -26,6 +26,7 @@ use std::collections::HashMap;
 use crate::event::Event;
 use crate::model::{Group, LastMessage, Message};
 
+pub use lifecycle::{CreateGroupOptions, JoinGroupResult};
 pub(crate) use seq::SeqWindow;
 
 /// The group list of the logged-in user. Reset when the session ends.
