@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 mod chat;
+mod chat_groups;
 mod driver;
 mod listeners;
 pub mod plugin;
@@ -36,6 +37,9 @@ pub use tcchat_core::model::{
     CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
     MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
 };
+pub use tcchat_core::model::{
+    Group, GroupCustomField, GroupSelfInfo, GroupSystemNoticePayload, GroupTipPayload,
+};
 pub use tcchat_core::types;
 /// UserSig generation and verification (feature `usersig`): for tests and
 /// local development only; a production app gets its UserSigs from its
@@ -43,3 +47,4 @@ pub use tcchat_core::types;
 #[cfg(feature = "usersig")]
 pub use tcchat_core::usersig;
 pub use tcchat_core::{ChatError, ErrorCode, Event, EventName, LoginInfo, Options, Tuning};
+pub use tcchat_core::{CreateGroupOptions, JoinGroupResult};
