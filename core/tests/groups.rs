@@ -598,3 +598,93 @@ fn quit_and_dismiss_take_the_group_and_its_conversation_away() {
     assert_eq!(h.result(id).unwrap_err().code.0, 10009);
     assert!(group_lists(&h.take_events()).is_empty(), "grpB stays");
 }
+
+#[test]
+fn a_group_message_takes_its_sequence_and_time_from_the_reply() {
+    use tcchat_core::model::{CreateTextMessageOptions, Message};
+    let (mut h, _) =
+        logged_in_with_groups(json!({"TotalCount": 1, "GroupIdList": [group_item("grpA")]}));
+    let options = CreateTextMessageOptions::group("grpA", "hello group");
+    let m = h
+        .client
+        .create_text_at_message(
+            h.now,
+            &options,
+            &["u2".to_owned(), Message::AT_ALL.to_owned()],
+        )
+        .unwrap();
+    assert_eq!(m.conversation_id, "GROUPgrpA");
+    assert_eq!(m.sequence, 0, "the server gives the sequence");
+    let id = h.client.send_message(h.now, &m).unwrap();
+    h.drain();
+    // frames/group_msg.json #38.
+    let body = h.last_sent(common::GROUP_SEND).body;
+    assert_eq!(body["From_Account"], "u1");
+    assert_eq!(body["GroupId"], "grpA");
+    assert_eq!(body["Random"], json!(m.random));
+    assert_eq!(body["ClientSeq"], json!(m.client_sequence));
+    assert_eq!(body["MsgClientTime"], json!(m.client_time));
+    assert_eq!(body["MsgPriority"], "Normal");
+    assert_eq!(
+        body["MsgBody"],
+        json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hello group"}}])
+    );
+    assert_eq!(
+        body["GroupAtInfo"],
+        json!([{"GroupAtAllFlag": 0, "GroupAt_Account": "u2"}, {"GroupAtAllFlag": 1}])
+    );
+    assert_eq!(body["NeedReadReceipt"], 0);
+    h.no_result(id);
+    // #39 -> #41.
+    h.reply(
+        common::GROUP_SEND,
+        json!({"MsgSeq": 42, "MsgTime": 1795629659}),
+    );
+    let sent = h.result(id).unwrap();
+    assert_eq!((sent.sequence, sent.time), (42, 1795629659));
+    assert_eq!(sent.status.as_str(), "success");
+    // #40: the group's last message and next sequence follow.
+    let lists = group_lists(&h.take_events());
+    let g = &lists.last().unwrap()[0];
+    assert_eq!(g.next_message_seq, 43);
+    assert_eq!(
+        g.last_message.as_ref().unwrap().message_for_show,
+        "hello group"
+    );
+    // The server pushing my own message back is no second delivery.
+    let mut echo = group_msg_push();
+    let item = &mut echo["EventArray"][0]["GroupMsgArray"][0];
+    item["From_Account"] = json!("u1");
+    item["MsgSeq"] = json!(42);
+    h.push(echo);
+    assert_eq!(received(&h.take_events()).len(), 0);
+    // My own message is not unread.
+    let conv = h
+        .client
+        .get_conversation_list(None)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.conversation_id == "GROUPgrpA")
+        .unwrap();
+    assert_eq!(conv.unread_count, 0);
+}
+
+#[test]
+fn at_messages_are_group_only_and_received_mentions_are_kept() {
+    use tcchat_core::model::{CreateTextMessageOptions, Message};
+    let mut h = Harness::logged_in();
+    let err = h
+        .client
+        .create_text_at_message(h.now, &CreateTextMessageOptions::c2c("u2", "x"), &[])
+        .unwrap_err();
+    assert_eq!(err.code.0, 2106);
+    let mut push = group_msg_push();
+    push["EventArray"][0]["GroupMsgArray"][0]["GroupAtInfo"] =
+        json!([{"GroupAtAllFlag": 0, "GroupAt_Account": "u1"}, {"GroupAtAllFlag": 1}]);
+    h.push(push);
+    let got = received(&h.take_events());
+    assert_eq!(
+        got[0].at_user_list,
+        vec!["u1".to_owned(), Message::AT_ALL.to_owned()]
+    );
+}

@@ -50,7 +50,7 @@ impl LoginOptions {
 /// A chat instance on runtime `R`; cheap to clone (all clones are the same
 /// instance). Each runtime crate names it `Chat`.
 pub struct Chat<R: Runtime> {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
     _runtime: PhantomData<fn() -> R>,
 }
 

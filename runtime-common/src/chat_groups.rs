@@ -2,7 +2,8 @@
 //! group lifecycle (docs/GROUPS.md describes each: request, result, error
 //! codes, events).
 
-use tcchat_core::model::Group;
+use tcchat_core::model::{CreateTextMessageOptions, Group, Message};
+use tcchat_core::ChatError;
 use tcchat_core::{CreateGroupOptions, JoinGroupResult};
 
 use crate::chat::{Chat, Reply};
@@ -79,5 +80,25 @@ impl<R: Runtime> Chat<R> {
     /// server, for example 10007.
     pub fn dismiss_group(&self, group_id: &str) -> Reply<String> {
         self.submit(|c, now| c.dismiss_group(now, group_id))
+    }
+
+    /// `createTextAtMessage({to, conversationType: GROUP, payload: {text,
+    /// atUserList}})`: a group text message that @-mentions `at_user_list`
+    /// ([`Message::AT_ALL`] mentions everyone). Send it with
+    /// [`send_message`](Chat::send_message); the members' copies carry the
+    /// list in `at_user_list`.
+    ///
+    /// Errors: 2106 for a conversation that is not a group, 2905 for an
+    /// empty or over-long user ID, 80002 for a text over 12 KB.
+    pub fn create_text_at_message(
+        &self,
+        options: &CreateTextMessageOptions,
+        at_user_list: &[String],
+    ) -> Result<Message, ChatError> {
+        self.shared.with_client(|state, now| {
+            state
+                .client
+                .create_text_at_message(now, options, at_user_list)
+        })
     }
 }

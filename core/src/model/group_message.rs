@@ -53,6 +53,17 @@ impl Message {
             .unwrap_or_default();
         m.cloud_custom_data = item.cloud_custom_data.clone();
         m.need_read_receipt = item.is_need_read_receipt == 1;
+        m.at_user_list = item
+            .group_at_info
+            .iter()
+            .map(|a| {
+                if a.group_at_all_flag == 1 {
+                    Message::AT_ALL.to_owned()
+                } else {
+                    a.group_at_account.clone()
+                }
+            })
+            .collect();
         m
     }
 

@@ -236,6 +236,10 @@ pub struct MessageReceipt {
 }
 
 impl Message {
+    /// The `atUserList` entry that @-mentions every member
+    /// (`TYPES.MSG_AT_ALL`; the triple `s` is the official spelling).
+    pub const AT_ALL: &'static str = "__kImSDK_MesssageAtALL__";
+
     /// The text of a text message (`payload.text`); `None` for any other
     /// type, so a handler can write `if let Some(text) = message.text()`.
     #[must_use]
@@ -398,10 +402,10 @@ pub(crate) fn payload_of(body: &[MsgElem]) -> Payload {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateTextMessageOptions {
-    /// Receiver's user ID.
+    /// Receiver's user ID, or the group's ID for a group message.
     pub to: String,
-    /// The conversation type; only [`ConversationType::C2c`] is supported so
-    /// far.
+    /// The conversation type: [`ConversationType::C2c`] or
+    /// [`ConversationType::Group`].
     pub conversation_type: ConversationType,
     /// The text.
     pub text: String,
@@ -425,6 +429,14 @@ impl CreateTextMessageOptions {
         }
     }
 
+    /// A text message to group `group_id` (`conversationType: GROUP`).
+    pub fn group(group_id: impl Into<String>, text: impl Into<String>) -> Self {
+        CreateTextMessageOptions {
+            conversation_type: ConversationType::Group,
+            ..Self::c2c(group_id, text)
+        }
+    }
+
     /// Ask for a read receipt (`needReadReceipt: true`).
     pub fn with_read_receipt(mut self) -> Self {
         self.need_read_receipt = true;
@@ -443,10 +455,10 @@ impl CreateTextMessageOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateCustomMessageOptions {
-    /// Receiver's user ID.
+    /// Receiver's user ID, or the group's ID for a group message.
     pub to: String,
-    /// The conversation type; only [`ConversationType::C2c`] is supported so
-    /// far.
+    /// The conversation type: [`ConversationType::C2c`] or
+    /// [`ConversationType::Group`].
     pub conversation_type: ConversationType,
     /// `payload.data`: application data.
     pub data: String,
@@ -471,6 +483,14 @@ impl CreateCustomMessageOptions {
             extension: String::new(),
             need_read_receipt: false,
             is_support_extension: false,
+        }
+    }
+
+    /// A custom message to group `group_id` carrying `data`.
+    pub fn group(group_id: impl Into<String>, data: impl Into<String>) -> Self {
+        CreateCustomMessageOptions {
+            conversation_type: ConversationType::Group,
+            ..Self::c2c(group_id, data)
         }
     }
 

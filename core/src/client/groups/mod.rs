@@ -19,6 +19,7 @@
 mod lifecycle;
 mod list;
 mod push;
+mod send;
 mod seq;
 
 use std::collections::HashMap;
