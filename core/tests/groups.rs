@@ -688,3 +688,139 @@ fn at_messages_are_group_only_and_received_mentions_are_kept() {
         vec!["u1".to_owned(), Message::AT_ALL.to_owned()]
     );
 }
+
+/// u2's text `seq` in grpA, as a `GroupMsgArray` item (and a history item).
+fn grp_msg(seq: u64) -> Value {
+    let mut item = group_msg_push()["EventArray"][0]["GroupMsgArray"][0].clone();
+    item["MsgSeq"] = json!(seq);
+    item["MsgRandom"] = json!(9000 + seq);
+    item["MsgBody"][0]["MsgContent"]["Text"] = json!(format!("m{seq}"));
+    item
+}
+
+/// grpA in the list with `next` as `NextMsgSeq` and read sequence `read`.
+fn grp_a(next: u64, read: u64) -> Value {
+    let mut item = group_item("grpA");
+    item["NextMsgSeq"] = json!(next);
+    item["SelfInfo"]["MsgSeq"] = json!(read);
+    json!({"TotalCount": 1, "GroupIdList": [item]})
+}
+
+fn seqs(events: &[Event]) -> Vec<u64> {
+    received(events).iter().map(|m| m.sequence).collect()
+}
+
+#[test]
+fn the_login_catches_up_each_group_from_its_read_sequence() {
+    let mut h = Harness::logging_in();
+    h.reply(common::GROUP_LIST, grp_a(8, 4));
+    // Sequences 5 to 7 are unread: read from history, forward.
+    assert_eq!(
+        h.last_sent(common::GROUP_MSG_GET).body,
+        json!({"GroupId": "grpA", "ReqMsgSeq": 7, "ReqMsgNumber": 3})
+    );
+    h.answer_login_sync(common::ALL_BITS);
+    h.take_events();
+    let mut tip = join_tip_push()["EventArray"][0]["GroupTips"][0].clone();
+    tip["MsgSeq"] = json!(7);
+    h.reply(
+        common::GROUP_MSG_GET,
+        json!({"GroupId": "grpA", "IsFinished": 0, "RspMsgList": [grp_msg(6), grp_msg(5)], "RspTipList": [tip]}),
+    );
+    let events = h.take_events();
+    assert_eq!(seqs(&events), [5, 6, 7]);
+    assert_eq!(count(&events, EventName::MessageReceived), 1);
+    // The push of 7 that overlapped the history is no second delivery.
+    let mut push = group_msg_push();
+    push["EventArray"][0]["GroupMsgArray"] = json!([grp_msg(7)]);
+    h.push(push);
+    assert!(seqs(&h.take_events()).is_empty());
+    assert_eq!(
+        h.sent_of(common::GROUP_MSG_GET).len(),
+        1,
+        "nothing more to fetch"
+    );
+}
+
+#[test]
+fn a_push_past_a_gap_fetches_the_gap_and_each_sequence_arrives_once() {
+    let (mut h, _) = logged_in_with_groups(grp_a(5, 4));
+    assert!(
+        h.sent_of(common::GROUP_MSG_GET).is_empty(),
+        "nothing unread"
+    );
+    let mut push = group_msg_push();
+    push["EventArray"][0]["GroupMsgArray"] = json!([grp_msg(8)]);
+    h.push(push);
+    assert_eq!(seqs(&h.take_events()), [8]);
+    assert_eq!(
+        h.last_sent(common::GROUP_MSG_GET).body,
+        json!({"GroupId": "grpA", "ReqMsgSeq": 7, "ReqMsgNumber": 3})
+    );
+    // 6 arrives by push while the history is on its way.
+    let mut push = group_msg_push();
+    push["EventArray"][0]["GroupMsgArray"] = json!([grp_msg(6)]);
+    h.push(push);
+    assert_eq!(seqs(&h.take_events()), [6]);
+    // Sequence 5 is outside my membership: a placeholder.
+    h.reply(
+        common::GROUP_MSG_GET,
+        json!({"GroupId": "grpA", "IsFinished": 0, "RspMsgList": [grp_msg(7), grp_msg(6), {"MsgSeq": 5, "IsPlaceMsg": 1}]}),
+    );
+    assert_eq!(seqs(&h.take_events()), [7]);
+    for seq in 5..=8 {
+        let mut push = group_msg_push();
+        push["EventArray"][0]["GroupMsgArray"] = json!([grp_msg(seq)]);
+        h.push(push);
+    }
+    assert!(seqs(&h.take_events()).is_empty());
+}
+
+#[test]
+fn a_relogin_fetches_what_was_sent_while_disconnected() {
+    use std::time::Duration;
+    use tcchat_core::DisconnectReason;
+    let (mut h, _) = logged_in_with_groups(grp_a(5, 4));
+    let mut push = group_msg_push();
+    push["EventArray"][0]["GroupMsgArray"] = json!([grp_msg(5)]);
+    h.push(push);
+    h.take_events();
+    let conn = h.conn.take().unwrap();
+    h.client
+        .handle_disconnected(h.now, conn, DisconnectReason::Closed(Some(1000)));
+    h.drain();
+    for _ in 0..100 {
+        if h.conn.is_some() || h.connects.len() > 1 {
+            break;
+        }
+        h.advance(Duration::from_millis(100));
+    }
+    h.clear_sent();
+    h.open();
+    h.reply_login();
+    h.reply(common::GROUP_LIST, grp_a(8, 4));
+    // Delivered up to 5: only 6 and 7 are asked for.
+    assert_eq!(
+        h.last_sent(common::GROUP_MSG_GET).body,
+        json!({"GroupId": "grpA", "ReqMsgSeq": 7, "ReqMsgNumber": 2})
+    );
+    h.take_events();
+    h.reply(
+        common::GROUP_MSG_GET,
+        json!({"GroupId": "grpA", "RspMsgList": [grp_msg(7), grp_msg(6), grp_msg(5)]}),
+    );
+    assert_eq!(seqs(&h.take_events()), [6, 7]);
+}
+
+#[test]
+fn a_history_server_that_answers_nothing_cannot_make_the_catch_up_loop() {
+    let mut h = Harness::logging_in();
+    h.reply(common::GROUP_LIST, grp_a(300, 0));
+    for _ in 0..5 {
+        h.reply_pending(
+            common::GROUP_MSG_GET,
+            json!({"GroupId": "grpA", "RspMsgList": []}),
+        );
+    }
+    assert_eq!(h.sent_of(common::GROUP_MSG_GET).len(), 1);
+}

@@ -178,11 +178,11 @@ impl Client {
                 received.extend(list.iter().map(|w| self.wire_to_message(w)));
             }
             if let Some(list) = &item.group_msg_array {
-                let group = self.group_messages_of(list);
+                let group = self.group_messages_of(now, list);
                 received.extend(group);
             }
             if let Some(tips) = &item.group_tips {
-                self.on_group_tips(item.event, tips, &mut received);
+                self.on_group_tips(now, item.event, tips, &mut received);
             }
             let notifies = item.c2c_notify_msg_array.is_some()
                 || item.c2c_msg_mod_notifys.is_some()

@@ -41,6 +41,9 @@ pub const GROUP_DISMISS: &str = "group_open_http_svc.destroy_group";
 /// The servcmd of a group send.
 pub const GROUP_SEND: &str = "group_open_http_svc.send_group_msg";
 
+/// The servcmd of group history.
+pub const GROUP_MSG_GET: &str = "group_open_http_svc.group_msg_get";
+
 /// The SDKAppID of every test.
 pub const APP: u64 = 1_400_000_000;
 /// The wall clock the client starts with, Unix milliseconds.

@@ -127,6 +127,7 @@ impl Client {
         for group_id in gone {
             self.conv_group_left(&group_id);
         }
+        self.groups_catch_up(now);
         if let Some(id) = caller {
             let list = self.groups.list().to_vec();
             self.complete(id, Ok(list));

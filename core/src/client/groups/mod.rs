@@ -16,6 +16,7 @@
 //!
 //! [`Client::poll_event`]: super::Client::poll_event
 
+mod catch_up;
 mod lifecycle;
 mod list;
 mod push;
@@ -39,6 +40,9 @@ pub(crate) struct Groups {
     /// so a late push of its messages is still a duplicate; bounded with
     /// the list).
     delivered: HashMap<String, SeqWindow>,
+    /// Per group, the newest sequence a pending catch-up should reach (a
+    /// push that arrived meanwhile raised it).
+    wanted: HashMap<String, u64>,
     /// The list changed since the last flush.
     dirty: bool,
     /// The login sync has answered (before that nothing is announced).
@@ -152,6 +156,45 @@ impl Groups {
             .entry(group_id.to_owned())
             .or_insert_with(|| SeqWindow::starting_before(seq))
             .insert(seq)
+    }
+
+    /// Start `group_id`'s window after `seq` unless it has one (a fresh
+    /// instance delivers from the read sequence on).
+    pub(crate) fn start_window_at(&mut self, group_id: &str, seq: u64) {
+        if self.delivered.len() >= Self::MAX_GROUPS && !self.delivered.contains_key(group_id) {
+            return;
+        }
+        self.delivered
+            .entry(group_id.to_owned())
+            .or_insert_with(|| SeqWindow::starting_before(seq + 1));
+    }
+
+    /// The sequence up to which `group_id` was delivered, if it has a
+    /// window.
+    pub(crate) fn floor_of(&self, group_id: &str) -> Option<u64> {
+        self.delivered.get(group_id).map(SeqWindow::floor)
+    }
+
+    /// Give up on the sequences of `group_id` up to `floor` (left to the
+    /// history).
+    pub(crate) fn skip_to(&mut self, group_id: &str, floor: u64) {
+        if let Some(w) = self.delivered.get_mut(group_id) {
+            w.skip_to(floor);
+        }
+    }
+
+    /// A pending catch-up of `group_id` should go on up to `upto`.
+    pub(crate) fn want_upto(&mut self, group_id: &str, upto: u64) {
+        if self.wanted.len() < Self::MAX_GROUPS || self.wanted.contains_key(group_id) {
+            let w = self.wanted.entry(group_id.to_owned()).or_default();
+            *w = (*w).max(upto);
+        }
+    }
+
+    /// What a catch-up of `group_id` was asked to reach meanwhile (0 if
+    /// nothing).
+    pub(crate) fn take_want(&mut self, group_id: &str) -> u64 {
+        self.wanted.remove(group_id).unwrap_or(0)
     }
 
     /// A message or tip of the group was delivered (or sent): it becomes

@@ -2,6 +2,8 @@
 //! Event 5 (system notices, read receipts), routed as the official SDK
 //! routes them (docs/design/GROUPS_WIRE.md §2.1).
 
+use std::time::Instant;
+
 use crate::event::Event;
 use crate::model::{Message, ReadReceiptInfo};
 use crate::proto::group_msg::{event, GroupTip, GroupWireMessage, ReceiptCount};
@@ -15,6 +17,7 @@ impl Client {
     /// sequence), as messages.
     pub(in crate::client) fn group_messages_of(
         &mut self,
+        now: Instant,
         items: &[GroupWireMessage],
     ) -> Vec<Message> {
         let me = self.current_user();
@@ -24,6 +27,7 @@ impl Client {
                 self.note_bad_group_item("a group message without ToGroupId");
                 continue;
             }
+            self.fill_gap_before(now, &item.to_group_id, item.msg_seq);
             if !self.groups.first_delivery(&item.to_group_id, item.msg_seq) {
                 self.net.note_duplicate_message();
                 continue;
@@ -42,6 +46,7 @@ impl Client {
     /// belongs to group attributes and counters).
     pub(in crate::client) fn on_group_tips(
         &mut self,
+        now: Instant,
         event: u32,
         items: &[GroupTip],
         received: &mut Vec<Message>,
@@ -54,6 +59,7 @@ impl Client {
                         self.note_bad_group_item("a group tip without ToGroupId");
                         continue;
                     }
+                    self.fill_gap_before(now, &item.to_group_id, item.msg_seq);
                     if !self.groups.first_delivery(&item.to_group_id, item.msg_seq) {
                         self.net.note_duplicate_message();
                         continue;
@@ -127,6 +133,17 @@ impl Client {
         for m in messages {
             if m.conversation_type == crate::types::ConversationType::Group {
                 self.groups.note_message(m, last_message_of(m));
+            }
+        }
+    }
+
+    /// A push at `seq` of `group_id`: when it skips sequences past the
+    /// group's window, fetch the skipped ones from history (they are
+    /// delivered when they come; the push itself is delivered at once).
+    fn fill_gap_before(&mut self, now: Instant, group_id: &str, seq: u64) {
+        if let Some(floor) = self.groups.floor_of(group_id) {
+            if seq > floor + 1 {
+                self.group_fill(now, group_id, seq - 1);
             }
         }
     }

@@ -36,6 +36,18 @@ impl SeqWindow {
         self.floor
     }
 
+    /// Treat every sequence up to `floor` as delivered.
+    pub(crate) fn skip_to(&mut self, floor: u64) {
+        if floor <= self.floor {
+            return;
+        }
+        self.floor = floor;
+        self.above = self.above.split_off(&(floor + 1));
+        while self.above.remove(&(self.floor + 1)) {
+            self.floor += 1;
+        }
+    }
+
     /// Record `seq`; false when it was delivered already.
     pub(crate) fn insert(&mut self, seq: u64) -> bool {
         if seq <= self.floor || !self.above.insert(seq) {
