@@ -824,3 +824,26 @@ fn a_history_server_that_answers_nothing_cannot_make_the_catch_up_loop() {
     }
     assert_eq!(h.sent_of(common::GROUP_MSG_GET).len(), 1);
 }
+
+#[test]
+fn being_added_to_a_group_brings_it_into_the_list() {
+    let (mut h, _) = logged_in_with_groups(json!({"TotalCount": 0}));
+    // Notice 7 (invited), PROTOCOL.md 8.7.
+    let mut push = dismissed_push();
+    let item = &mut push["EventArray"][0]["GroupTips"][0];
+    item["ToGroupId"] = json!("grpN");
+    item["GroupInfo"]["GroupId"] = json!("grpN");
+    item["MsgBody"]["OpType"] = json!(7);
+    item["MsgSeq"] = json!(4);
+    h.push(push);
+    let events = h.take_events();
+    assert_eq!(received(&events).len(), 1, "the notice itself");
+    assert_eq!(
+        h.last_sent(common::GROUP_PROFILE).body["GroupIdList"],
+        json!(["grpN"])
+    );
+    h.reply(common::GROUP_PROFILE, profile_reply("grpN", "Member"));
+    let lists = group_lists(&h.take_events());
+    assert_eq!(lists.len(), 1);
+    assert_eq!(lists[0][0].group_id, "grpN");
+}

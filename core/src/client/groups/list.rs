@@ -171,6 +171,39 @@ impl Client {
         )
     }
 
+    /// Fetch `group_id`'s profile into the list (the SDK's own request,
+    /// after a notice or tip that changed the group): one at a time per
+    /// group.
+    pub(in crate::client) fn refresh_group(&mut self, now: Instant, group_id: &str) {
+        let pending = self.requests.any(|p| {
+            p.purpose
+                .downcast_ref::<RefreshGroup>()
+                .is_some_and(|r| r.0 == group_id)
+        });
+        if pending || self.check_group_id_quiet(group_id).is_err() {
+            return;
+        }
+        let body = GroupIdListRequest {
+            group_id_list: vec![group_id.to_owned()],
+            response_filter: ResponseFilter::default(),
+        };
+        let timeout = self.ctx.tuning().request_timeout;
+        self.enqueue(
+            now,
+            cmd::GET_SELF_MEMBER_INFO,
+            &body,
+            timeout,
+            RefreshGroup(group_id.to_owned()),
+        );
+    }
+
+    fn check_group_id_quiet(&self, group_id: &str) -> Result<(), ()> {
+        if group_id.is_empty() || group_id.len() > Self::MAX_USER_ID_BYTES {
+            return Err(());
+        }
+        Ok(())
+    }
+
     /// A profile reply's item for `group_id`, applied to the list.
     pub(in crate::client) fn apply_group_profile(
         &mut self,
@@ -272,4 +305,32 @@ impl Request for JoinedListPage {
             }
         }
     }
+}
+
+/// `get_group_self_member_info` for one group, sent by the SDK itself.
+#[derive(Debug)]
+struct RefreshGroup(String);
+
+impl Request for RefreshGroup {
+    fn is_internal(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        _now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        let outcome = parse_reply::<GroupInfoReply>(status, frame)
+            .and_then(|r| client.apply_group_profile(&self.0, &r));
+        if let Err(err) = outcome {
+            if client.log_enabled(2) {
+                tracing::warn!(code = err.code.0, message = %err.message, "group refresh failed");
+            }
+        }
+    }
+
+    fn on_failed(self: Box<Self>, _client: &mut Client, _err: ChatError) {}
 }

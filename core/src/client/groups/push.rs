@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use crate::event::Event;
 use crate::model::{Message, ReadReceiptInfo};
-use crate::proto::group_msg::{event, GroupTip, GroupWireMessage, ReceiptCount};
+use crate::proto::group_msg::{event, notice_op, tip_op, GroupTip, GroupWireMessage, ReceiptCount};
 use crate::types::Flow;
 
 use super::super::conv_list::last_message_of;
@@ -67,6 +67,11 @@ impl Client {
                     if let Some(n) = item.msg_body.member_num.filter(|n| *n > 0) {
                         self.groups.set_member_count(&item.to_group_id, n);
                     }
+                    if item.msg_body.op_type == tip_op::PROFILE_CHANGED
+                        && self.groups.get(&item.to_group_id).is_some()
+                    {
+                        self.refresh_group(now, &item.to_group_id);
+                    }
                     received.push(Message::from_group_tip(item, &me));
                 }
             }
@@ -85,8 +90,14 @@ impl Client {
                     );
                     let group_id = item.to_group_id.clone();
                     self.deliver_received(vec![notice]);
-                    if removes && self.groups.remove(&group_id) {
-                        self.conv_group_left(&group_id);
+                    if removes {
+                        if self.groups.remove(&group_id) {
+                            self.conv_group_left(&group_id);
+                        }
+                    } else if refreshes_on_notice(item.msg_body.op_type) {
+                        // Created, invited, accepted, role changed: the
+                        // group (or my role in it) is new here.
+                        self.refresh_group(now, &group_id);
                     }
                 }
             }
@@ -184,4 +195,17 @@ impl Client {
         let conversation_id = crate::model::group_conversation_id(group_id);
         self.conv_deleted(&conversation_id);
     }
+}
+
+/// Notices after which the group is fetched again: it was created with me
+/// in it, I was added, my application was accepted, or my role changed.
+fn refreshes_on_notice(op_type: u32) -> bool {
+    matches!(
+        op_type,
+        notice_op::APPLY_ACCEPTED
+            | notice_op::CREATED
+            | notice_op::INVITED
+            | notice_op::SET_ADMIN
+            | notice_op::CANCEL_ADMIN
+    )
 }
