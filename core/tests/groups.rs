@@ -847,3 +847,197 @@ fn being_added_to_a_group_brings_it_into_the_list() {
     assert_eq!(lists.len(), 1);
     assert_eq!(lists[0][0].group_id, "grpN");
 }
+
+#[test]
+fn member_commands_send_the_protocol_bodies_and_map_the_replies() {
+    use tcchat_core::types::GroupRole;
+    let (mut h, _) =
+        logged_in_with_groups(json!({"TotalCount": 1, "GroupIdList": [group_item("grpA")]}));
+    // A page of members, admins only.
+    let id = h
+        .client
+        .get_group_member_list(h.now, "grpA", 500, 0, Some(GroupRole::Admin))
+        .unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent("group_open_http_svc.get_group_member_info")
+            .body,
+        json!({"GroupId": "grpA", "Limit": 100, "Offset": 0, "MemberRoleFilter": ["Admin"]})
+    );
+    h.reply(
+        "group_open_http_svc.get_group_member_info",
+        json!({"MemberNum": 2, "NextOffset": 1, "MemberList": [{"Member_Account": "u2", "Role": "Admin", "JoinTime": 7, "NameCard": "c2", "ShutUpUntil": 99, "AppMemberDefinedData": [{"Key": "k", "Value": "v"}]}]}),
+    );
+    let page = h.result(id).unwrap();
+    assert_eq!(page.offset, 1);
+    let m = &page.member_list[0];
+    assert_eq!((m.user_id.as_str(), m.role), ("u2", GroupRole::Admin));
+    assert_eq!(
+        (m.join_time, m.mute_until, m.name_card.as_str()),
+        (7, 99, "c2")
+    );
+    assert_eq!(m.member_custom_field[0].key, "k");
+    // Adding: each user lands in its list.
+    let users: Vec<String> = ["u3", "u4", "u5"].iter().map(|s| s.to_string()).collect();
+    let id = h.client.add_group_member(h.now, "grpA", &users).unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent("group_open_http_svc.add_group_member").body,
+        json!({"GroupId": "grpA", "MemberList": [{"Member_Account": "u3"}, {"Member_Account": "u4"}, {"Member_Account": "u5"}]})
+    );
+    h.reply(
+        "group_open_http_svc.add_group_member",
+        json!({"MemberList": [{"Member_Account": "u3", "Result": 1}, {"Member_Account": "u4", "Result": 2}, {"Member_Account": "u5", "Result": 0}]}),
+    );
+    let r = h.result(id).unwrap();
+    assert_eq!(r.success_user_id_list, ["u3"]);
+    assert_eq!(r.existed_user_id_list, ["u4"]);
+    assert_eq!(r.failure_user_id_list, ["u5"]);
+    // Removing with a reason.
+    let id = h
+        .client
+        .delete_group_member(h.now, "grpA", &["u3".to_owned()], "spam")
+        .unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent("group_open_http_svc.delete_group_member").body,
+        json!({"GroupId": "grpA", "MemberToDel_Account": ["u3"], "Reason": "spam"})
+    );
+    h.reply("group_open_http_svc.delete_group_member", json!({}));
+    assert_eq!(h.result(id).unwrap(), ["u3"]);
+    // Mute: the server's refusal comes back with its code.
+    let id = h
+        .client
+        .set_group_member_mute_time(h.now, "grpA", "u2", 60)
+        .unwrap();
+    h.drain();
+    let sent = h.last_sent("group_open_http_svc.modify_group_member_info");
+    assert_eq!(
+        sent.body,
+        json!({"GroupId": "grpA", "Member_Account": "u2", "ShutUpTime": 60})
+    );
+    h.deliver(
+        "group_open_http_svc.modify_group_member_info",
+        sent.seq,
+        json!({"ActionStatus": "FAIL", "ErrorCode": 10007, "ErrorInfo": "not admin"}),
+    );
+    assert_eq!(h.result(id).unwrap_err().code.0, 10007);
+}
+
+#[test]
+fn member_and_owner_commands_refuse_locally_what_the_official_sdk_refuses() {
+    use tcchat_core::types::GroupRole;
+    let (mut h, _) =
+        logged_in_with_groups(json!({"TotalCount": 1, "GroupIdList": [group_item("grpA")]}));
+    h.clear_sent();
+    let code =
+        |r: Result<tcchat_core::RequestId<String>, tcchat_core::ChatError>| r.unwrap_err().code.0;
+    assert_eq!(
+        code(
+            h.client
+                .set_group_member_role(h.now, "grpA", "u1", GroupRole::Admin)
+        ),
+        2684
+    );
+    assert_eq!(
+        code(
+            h.client
+                .set_group_member_role(h.now, "grpA", "u2", GroupRole::Owner)
+        ),
+        2683
+    );
+    assert_eq!(
+        code(h.client.set_group_member_mute_time(h.now, "grpA", "u1", 5)),
+        2685
+    );
+    assert_eq!(
+        h.client
+            .change_group_owner(h.now, "grpA", "u1")
+            .unwrap_err()
+            .code
+            .0,
+        2621
+    );
+    assert_eq!(
+        h.client
+            .add_group_member(h.now, "grpA", &[])
+            .unwrap_err()
+            .code
+            .0,
+        2905
+    );
+    assert!(h.sent.is_empty(), "nothing sent: {:?}", h.sent);
+}
+
+#[test]
+fn update_group_profile_sends_only_the_changes_then_fetches_the_group() {
+    use tcchat_core::UpdateGroupProfileOptions;
+    let (mut h, _) =
+        logged_in_with_groups(json!({"TotalCount": 1, "GroupIdList": [group_item("grpA")]}));
+    let id = h
+        .client
+        .update_group_profile(
+            h.now,
+            "grpA",
+            UpdateGroupProfileOptions::new()
+                .with_notification("read me")
+                .with_mute_all_members(true),
+        )
+        .unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent("group_open_http_svc.modify_group_base_info")
+            .body,
+        json!({"GroupId": "grpA", "Notification": "read me", "ShutUpAllMember": "On"})
+    );
+    h.reply("group_open_http_svc.modify_group_base_info", json!({}));
+    let mut reply = profile_reply("grpA", "Owner");
+    reply["GroupInfo"][0]["Notification"] = json!("read me");
+    reply["GroupInfo"][0]["ShutUpAllMember"] = json!("On");
+    h.reply(common::GROUP_PROFILE, reply);
+    let g = h.result(id).unwrap();
+    assert_eq!(g.notification, "read me");
+    assert!(g.mute_all_members);
+    assert_eq!(
+        h.client
+            .update_group_profile(h.now, "grpA", UpdateGroupProfileOptions::new())
+            .unwrap_err()
+            .code
+            .0,
+        2905
+    );
+}
+
+#[test]
+fn applications_are_listed_and_handled() {
+    let (mut h, _) =
+        logged_in_with_groups(json!({"TotalCount": 1, "GroupIdList": [group_item("grpA")]}));
+    let id = h.client.get_group_application_list(h.now).unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent("group_open_http_svc.get_pendency").body,
+        json!({"StartTime": 0, "Limit": 100, "Handle_Account": "u1"})
+    );
+    h.reply(
+        "group_open_http_svc.get_pendency",
+        json!({"TotalPendencyNum": 1, "PendencyItem": [{"GroupId": "grpA", "FromAccount": "u7", "ToAccount": "u1", "AddTime": 5, "ApplyInviteMsg": "let me in", "PendencyType": 0, "Authentication": "auth1"}]}),
+    );
+    let apps = h.result(id).unwrap();
+    assert_eq!(apps.len(), 1);
+    assert_eq!(
+        (apps[0].applicant.as_str(), apps[0].note.as_str()),
+        ("u7", "let me in")
+    );
+    let id = h
+        .client
+        .handle_group_application(h.now, &apps[0], true, "welcome")
+        .unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent("group_open_http_svc.handle_apply_join_group")
+            .body,
+        json!({"GroupId": "grpA", "Applicant_Account": "u7", "HandleMsg": "Agree", "ApprovalMsg": "welcome", "Authentication": "auth1"})
+    );
+    h.reply("group_open_http_svc.handle_apply_join_group", json!({}));
+    assert_eq!(h.result(id).unwrap(), "grpA");
+}

@@ -59,7 +59,7 @@ use backoff::Backoff;
 use cache::MessageCache;
 use clock::WallClock;
 use context::Context;
-pub use groups::{CreateGroupOptions, JoinGroupResult};
+pub use groups::{CreateGroupOptions, JoinGroupResult, UpdateGroupProfileOptions};
 use lifecycle::Lifecycle;
 use outputs::Outputs;
 use request::Requests;

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::LastMessage;
-use crate::proto::group::GroupItem;
+use crate::proto::group::{GroupItem, MemberInfo};
 use crate::types::{GroupInviteOption, GroupJoinOption, GroupRemindType, GroupRole, GroupType};
 
 /// A group this user belongs to, as in GROUP_LIST_UPDATED, `get_group_list`
@@ -260,6 +260,93 @@ pub struct GroupNoticeProfile {
     pub group_type: String,
     /// `name`.
     pub name: String,
+}
+
+/// A member of a group, as `get_group_member_list` and
+/// `get_group_member_profile` give it (the official `GroupMember`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GroupMember {
+    /// `userID`.
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    /// `role`.
+    pub role: GroupRole,
+    /// `joinTime`, Unix seconds.
+    pub join_time: u64,
+    /// `nameCard`: the member's name in this group.
+    pub name_card: String,
+    /// `muteUntil`: muted until this Unix time (0: not muted).
+    pub mute_until: u64,
+    /// `memberCustomField`.
+    pub member_custom_field: Vec<GroupCustomField>,
+}
+
+/// One page of `get_group_member_list`: `{memberList, offset}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GroupMemberListResult {
+    /// The members of this page, by join order.
+    pub member_list: Vec<GroupMember>,
+    /// Pass it as `offset` for the next page; 0 when this was the last.
+    pub offset: u64,
+}
+
+/// What `add_group_member` resolves with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct AddGroupMemberResult {
+    /// `successUserIDList`: added.
+    #[serde(rename = "successUserIDList")]
+    pub success_user_id_list: Vec<String>,
+    /// `failureUserIDList`: not added.
+    #[serde(rename = "failureUserIDList")]
+    pub failure_user_id_list: Vec<String>,
+    /// `existedUserIDList`: already members.
+    #[serde(rename = "existedUserIDList")]
+    pub existed_user_id_list: Vec<String>,
+}
+
+/// A pending application to join a group this user owns or administers
+/// (`get_group_application_list`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GroupApplication {
+    /// `groupID`.
+    #[serde(rename = "groupID")]
+    pub group_id: String,
+    /// `applicant`: who applied.
+    pub applicant: String,
+    /// `applicationType`: 0, an application to join.
+    pub application_type: u8,
+    /// `note`: the applicant's message.
+    pub note: String,
+    /// `time`: when, Unix seconds.
+    pub time: u64,
+    /// The server's key for the application, echoed when it is handled.
+    pub authentication: String,
+}
+
+impl GroupMember {
+    /// The member a wire member entry describes.
+    pub(crate) fn from_info(info: &MemberInfo) -> GroupMember {
+        GroupMember {
+            user_id: info.member_account.clone(),
+            role: GroupRole::from_official(&info.role).unwrap_or(GroupRole::Member),
+            join_time: info.join_time,
+            name_card: info.name_card.clone(),
+            mute_until: info.shut_up_until,
+            member_custom_field: info
+                .app_member_defined_data
+                .iter()
+                .map(|d| GroupCustomField::new(d.key.clone(), d.value.clone()))
+                .collect(),
+        }
+    }
 }
 
 /// A topic of a community group, as in TOPIC_UPDATED.

@@ -13,7 +13,8 @@ pub use conversation::{
     ConversationGroupResult, LastMessage, MessageRemindType,
 };
 pub use group::{
-    Group, GroupCustomField, GroupNoticeProfile, GroupSelfInfo, GroupSystemNoticePayload,
+    AddGroupMemberResult, Group, GroupApplication, GroupCustomField, GroupMember,
+    GroupMemberListResult, GroupNoticeProfile, GroupSelfInfo, GroupSystemNoticePayload,
     GroupTipMember, GroupTipOperator, GroupTipPayload, GroupTipProfile, Topic,
 };
 pub(crate) use message::payload_of;

@@ -229,7 +229,12 @@ impl Client {
 
     /// Ask for `group_id`'s profile and complete `id` with the group
     /// (held in the list from then on).
-    fn fetch_profile_for(&mut self, now: Instant, id: RequestId<Group>, group_id: String) {
+    pub(super) fn fetch_profile_for(
+        &mut self,
+        now: Instant,
+        id: RequestId<Group>,
+        group_id: String,
+    ) {
         let body = GroupIdListRequest {
             group_id_list: vec![group_id.clone()],
             response_filter: Default::default(),

@@ -16,9 +16,11 @@
 //!
 //! [`Client::poll_event`]: super::Client::poll_event
 
+mod admin;
 mod catch_up;
 mod lifecycle;
 mod list;
+mod members;
 mod push;
 mod send;
 mod seq;
@@ -28,6 +30,7 @@ use std::collections::HashMap;
 use crate::event::Event;
 use crate::model::{Group, LastMessage, Message};
 
+pub use admin::UpdateGroupProfileOptions;
 pub use lifecycle::{CreateGroupOptions, JoinGroupResult};
 pub(crate) use seq::SeqWindow;
 
