@@ -2,8 +2,12 @@
 //! group lifecycle (docs/GROUPS.md describes each: request, result, error
 //! codes, events).
 
-use tcchat_core::model::{CreateTextMessageOptions, Group, Message};
-use tcchat_core::ChatError;
+use tcchat_core::model::{
+    AddGroupMemberResult, CreateTextMessageOptions, Group, GroupApplication, GroupCustomField,
+    GroupMember, GroupMemberListResult, Message,
+};
+use tcchat_core::types::GroupRole;
+use tcchat_core::{ChatError, UpdateGroupProfileOptions};
 use tcchat_core::{CreateGroupOptions, JoinGroupResult};
 
 use crate::chat::{Chat, Reply};
@@ -100,5 +104,163 @@ impl<R: Runtime> Chat<R> {
                 .client
                 .create_text_at_message(now, options, at_user_list)
         })
+    }
+
+    /// `updateGroupProfile({groupID, …})`: change name, avatar,
+    /// introduction, notification, mute-all, join/invite option, member
+    /// limit or custom fields (owner or admin); resolves with the group as
+    /// it is now. Every member gets a profile tip (`TIMGroupTipElem`,
+    /// operation 6) and GROUP_LIST_UPDATED.
+    ///
+    /// Errors: 2905 nothing to change, 2602 bad ID; 10007 (not owner or
+    /// admin), 10004 (a value out of range) from the server.
+    pub fn update_group_profile(
+        &self,
+        group_id: &str,
+        options: UpdateGroupProfileOptions,
+    ) -> Reply<Group> {
+        self.submit(move |c, now| c.update_group_profile(now, group_id, options))
+    }
+
+    /// `changeGroupOwner({groupID, newOwnerID})`: hand the group to another
+    /// member (owner only); resolves with the group, where this user is now
+    /// a plain member.
+    ///
+    /// Errors: 2621 the new owner is this user, 2620 an AVChatRoom; 10007
+    /// (not the owner) or a non-member new owner from the server.
+    pub fn change_group_owner(&self, group_id: &str, new_owner_id: &str) -> Reply<Group> {
+        self.submit(|c, now| c.change_group_owner(now, group_id, new_owner_id))
+    }
+
+    /// `searchGroupByID(groupID)`: the public profile of any group, member
+    /// or not (the group list is unchanged).
+    ///
+    /// Errors: 2602 bad ID; 10010 no such group.
+    pub fn search_group_by_id(&self, group_id: &str) -> Reply<Group> {
+        self.submit(|c, now| c.search_group_by_id(now, group_id))
+    }
+
+    /// `getGroupOnlineMemberCount(groupID)`: members with a logged-in
+    /// instance.
+    pub fn get_group_online_member_count(&self, group_id: &str) -> Reply<u64> {
+        self.submit(|c, now| c.get_group_online_member_count(now, group_id))
+    }
+
+    /// `getGroupApplicationList()`: pending applications to the groups
+    /// this user owns or administers, oldest first.
+    pub fn get_group_application_list(&self) -> Reply<Vec<GroupApplication>> {
+        self.submit(|c, now| c.get_group_application_list(now))
+    }
+
+    /// `handleGroupApplication(…)`: accept (`agree`) or refuse an
+    /// application from [`get_group_application_list`](Chat::get_group_application_list);
+    /// resolves with the group ID. The applicant gets a system notice
+    /// (operation 2 or 3, `handleMessage` = `message`).
+    ///
+    /// Errors: 10004 no such pending application, 10007 not owner or admin.
+    pub fn handle_group_application(
+        &self,
+        application: &GroupApplication,
+        agree: bool,
+        message: &str,
+    ) -> Reply<String> {
+        self.submit(|c, now| c.handle_group_application(now, application, agree, message))
+    }
+
+    /// `getGroupMemberList({groupID, count, offset, role})`: one page of
+    /// members by join order (`count` 1–100); pass the result's `offset`
+    /// back for the next page (0 after the last).
+    pub fn get_group_member_list(
+        &self,
+        group_id: &str,
+        count: u64,
+        offset: u64,
+        role: Option<GroupRole>,
+    ) -> Reply<GroupMemberListResult> {
+        self.submit(|c, now| c.get_group_member_list(now, group_id, count, offset, role))
+    }
+
+    /// `getGroupMemberProfile({groupID, userIDList})`: the named members
+    /// (1–100; non-members are left out).
+    pub fn get_group_member_profile(
+        &self,
+        group_id: &str,
+        user_ids: &[String],
+    ) -> Reply<Vec<GroupMember>> {
+        self.submit(|c, now| c.get_group_member_profile(now, group_id, user_ids))
+    }
+
+    /// `addGroupMember({groupID, userIDList})`: add 1–100 users; resolves
+    /// with who was added, who failed and who was already in. The added get
+    /// a system notice (operation 7) and their group lists gain the group.
+    ///
+    /// Errors: 2905 bad user list; 10007 (not allowed by the invite
+    /// option), 10014 (full) from the server.
+    pub fn add_group_member(
+        &self,
+        group_id: &str,
+        user_ids: &[String],
+    ) -> Reply<AddGroupMemberResult> {
+        self.submit(|c, now| c.add_group_member(now, group_id, user_ids))
+    }
+
+    /// `deleteGroupMember({groupID, userIDList, reason})`: remove 1–100
+    /// members (owner or admin); resolves with their IDs. They get a
+    /// system notice (operation 4) and lose the group.
+    pub fn delete_group_member(
+        &self,
+        group_id: &str,
+        user_ids: &[String],
+        reason: &str,
+    ) -> Reply<Vec<String>> {
+        self.submit(|c, now| c.delete_group_member(now, group_id, user_ids, reason))
+    }
+
+    /// `setGroupMemberRole({groupID, userID, role})`: `Admin` or `Member`
+    /// (owner only); resolves with the group ID.
+    ///
+    /// Errors: 2683 another role, 2684 oneself; 10007 from the server.
+    pub fn set_group_member_role(
+        &self,
+        group_id: &str,
+        user_id: &str,
+        role: GroupRole,
+    ) -> Reply<String> {
+        self.submit(|c, now| c.set_group_member_role(now, group_id, user_id, role))
+    }
+
+    /// `setGroupMemberMuteTime({groupID, userID, muteTime})`: mute for
+    /// `mute_time` seconds (0 unmutes; owner or admin). A muted member's
+    /// sends fail with 10017.
+    ///
+    /// Errors: 2685 oneself; 10007 from the server.
+    pub fn set_group_member_mute_time(
+        &self,
+        group_id: &str,
+        user_id: &str,
+        mute_time: u64,
+    ) -> Reply<String> {
+        self.submit(|c, now| c.set_group_member_mute_time(now, group_id, user_id, mute_time))
+    }
+
+    /// `setGroupMemberNameCard({groupID, userID, nameCard})`: one's own
+    /// name card, or anyone's as owner or admin.
+    pub fn set_group_member_name_card(
+        &self,
+        group_id: &str,
+        user_id: &str,
+        name_card: &str,
+    ) -> Reply<String> {
+        self.submit(|c, now| c.set_group_member_name_card(now, group_id, user_id, name_card))
+    }
+
+    /// `setGroupMemberCustomField({groupID, userID, memberCustomField})`.
+    pub fn set_group_member_custom_field(
+        &self,
+        group_id: &str,
+        user_id: &str,
+        fields: &[GroupCustomField],
+    ) -> Reply<String> {
+        self.submit(|c, now| c.set_group_member_custom_field(now, group_id, user_id, fields))
     }
 }

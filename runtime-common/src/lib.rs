@@ -34,11 +34,12 @@ pub use tcchat_core::model::{
     ConversationGroupResult, LastMessage, MessageRemindType,
 };
 pub use tcchat_core::model::{
-    CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
-    MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
+    AddGroupMemberResult, Group, GroupApplication, GroupCustomField, GroupMember,
+    GroupMemberListResult, GroupSelfInfo, GroupSystemNoticePayload, GroupTipPayload,
 };
 pub use tcchat_core::model::{
-    Group, GroupCustomField, GroupSelfInfo, GroupSystemNoticePayload, GroupTipPayload,
+    CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
+    MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
 };
 pub use tcchat_core::types;
 /// UserSig generation and verification (feature `usersig`): for tests and
@@ -47,4 +48,4 @@ pub use tcchat_core::types;
 #[cfg(feature = "usersig")]
 pub use tcchat_core::usersig;
 pub use tcchat_core::{ChatError, ErrorCode, Event, EventName, LoginInfo, Options, Tuning};
-pub use tcchat_core::{CreateGroupOptions, JoinGroupResult};
+pub use tcchat_core::{CreateGroupOptions, JoinGroupResult, UpdateGroupProfileOptions};
