@@ -52,6 +52,23 @@ pub const MAX_MSG_ELEMENTS: usize = 32;
 /// Most bytes of `MsgBody` plus `CloudCustomData` (Tencent's 12 KB).
 pub const MAX_MSG_BODY_BYTES: usize = 12 * 1024;
 
+/// Groups: the owner tried to quit (transfer ownership or dismiss
+/// instead). Tencent's group code for "operation not allowed for the owner".
+pub const GROUP_OWNER_CANNOT_QUIT: u32 = 10009;
+/// Groups: the group does not exist or was dismissed. The official SDK
+/// drops such a group from its list.
+pub const GROUP_NOT_FOUND: u32 = 10010;
+/// Groups: the user is already a member.
+pub const GROUP_ALREADY_MEMBER: u32 = 10013;
+/// Groups: the group is full, or the user is in too many groups.
+pub const GROUP_FULL: u32 = 10014;
+/// Groups: the group ID is invalid (PROTOCOL.md 8.1).
+pub const GROUP_INVALID_ID: u32 = 10015;
+/// Groups: the sender is muted (or all are and it is a plain member).
+pub const GROUP_MUTED: u32 = 10017;
+/// Groups: the chosen group ID is taken.
+pub const GROUP_ID_TAKEN: u32 = 10021;
+
 /// WebSocket close code: the server is shutting down.
 pub const CLOSE_GOING_AWAY: u16 = 1001;
 /// WebSocket close code: a text message arrived on `/binfo`, which carries

@@ -196,9 +196,9 @@ fn a_schema_1_database_is_upgraded_in_place() {
         .unwrap();
     }
     for _ in 0..2 {
-        // Opening twice: the second open finds schema 3 and changes nothing.
+        // Opening twice: the second open finds schema 4 and changes nothing.
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("3"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("4"));
         assert_eq!(
             store.meta("epoch").unwrap().as_deref(),
             Some("00000000000000ab")
@@ -280,9 +280,9 @@ fn a_schema_2_database_is_upgraded_to_the_recipient_key() {
         .unwrap();
     }
     for _ in 0..2 {
-        // Opening twice: the second open finds schema 3 and changes nothing.
+        // Opening twice: the second open finds schema 4 and changes nothing.
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("3"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("4"));
         let m = store.message(APP, "alice", "bob", 7, 70).unwrap().unwrap();
         assert_eq!((m.id, m.state.ext_seq), (5, 1));
         assert_eq!(store.extensions(APP, 5).unwrap().len(), 1);
@@ -320,4 +320,55 @@ fn a_schema_2_database_is_upgraded_to_the_recipient_key() {
         .unwrap()
         .unwrap();
     assert_eq!(m.id, 7, "the ID sequence carries on past 6");
+}
+
+#[test]
+fn a_schema_3_database_gains_the_group_tables() {
+    use tcchat_core::proto::group::{GroupType, InviteOption, JoinOption};
+    use tcchat_server::store::{Change, GroupRecord};
+    let path = temp_db("schema3");
+    {
+        // A version 3 database: what this server wrote before issue 16.
+        let mut store = SqliteStore::open(&path).unwrap();
+        store.ensure_account(APP, "alice", 1).unwrap();
+        drop(store);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP TABLE chat_groups; DROP TABLE group_members; DROP TABLE group_log;
+             DROP TABLE group_applications; DROP TABLE group_receipts;
+             UPDATE meta SET value = '3' WHERE key = 'schema';",
+        )
+        .unwrap();
+    }
+    let group = GroupRecord {
+        id: "g".into(),
+        group_type: GroupType::ChatRoom,
+        name: "n".into(),
+        face_url: String::new(),
+        introduction: String::new(),
+        notification: String::new(),
+        owner: "alice".into(),
+        create_time: 1,
+        info_seq: 1,
+        last_info_time: 1,
+        last_msg_time: 0,
+        next_seq: 1,
+        max_members: 10,
+        join_option: JoinOption::FreeAccess,
+        invite_option: InviteOption::FreeAccess,
+        mute_all: false,
+        custom: Vec::new(),
+        dismissed: false,
+    };
+    for round in 0..2 {
+        let mut store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("4"));
+        assert!(store.account(APP, "alice").unwrap().is_some());
+        if round == 0 {
+            store
+                .apply(APP, &[Change::ChatGroup(group.clone())])
+                .unwrap();
+        }
+        assert_eq!(store.chat_group(APP, "g").unwrap(), Some(group.clone()));
+    }
 }

@@ -625,3 +625,282 @@ fn engine_state_survives_a_restart_on_the_same_file() {
     assert_eq!(resend.len(), 1, "stored once, no push");
     assert_eq!(resend[0].body["ErrorCode"], json!(0));
 }
+
+mod chat_groups {
+    use tcchat_core::proto::group::{GroupType, InviteOption, JoinOption, Role};
+    use tcchat_server::store::{
+        Change, GroupApplication, GroupLogEntry, GroupRecord, LogKind, MemberRecord, MemoryStore,
+        SqliteStore, Store, Window,
+    };
+
+    const APP: u64 = 1_400_000_000;
+
+    fn group(id: &str, next_seq: u64) -> GroupRecord {
+        GroupRecord {
+            id: id.into(),
+            group_type: GroupType::Public,
+            name: "G".into(),
+            face_url: String::new(),
+            introduction: "intro".into(),
+            notification: String::new(),
+            owner: "alice".into(),
+            create_time: 100,
+            info_seq: 1,
+            last_info_time: 100,
+            last_msg_time: 0,
+            next_seq,
+            max_members: 2000,
+            join_option: JoinOption::NeedPermission,
+            invite_option: InviteOption::DisableInvite,
+            mute_all: false,
+            custom: vec![("k".into(), "v".into())],
+            dismissed: false,
+        }
+    }
+
+    fn entry(seq: u64, sender: &str, client_seq: u64, kind: LogKind) -> GroupLogEntry {
+        GroupLogEntry {
+            seq,
+            time: 200 + seq,
+            sender: sender.into(),
+            client_seq,
+            random: 7,
+            need_receipt: seq == 1,
+            kind,
+            payload: format!(r#"{{"MsgSeq":{seq}}}"#),
+        }
+    }
+
+    fn member(g: &str, user: &str, role: Role, time: u64, join_seq: u64) -> Change {
+        Change::GroupMember {
+            group: g.into(),
+            member: MemberRecord::new(user, role, time, join_seq),
+        }
+    }
+
+    /// Create, members, windows across a quit and re-join, the log, dedup
+    /// keys, applications and receipts: the same answers from both stores.
+    fn contract(store: &mut dyn Store) {
+        assert_eq!(store.chat_group(APP, "g1").unwrap(), None);
+        store
+            .apply(
+                APP,
+                &[
+                    Change::ChatGroup(group("g1", 1)),
+                    member("g1", "alice", Role::Owner, 100, 1),
+                    member("g1", "bob", Role::Member, 100, 1),
+                    Change::ChatGroup(group("g2", 1)),
+                    member("g2", "bob", Role::Owner, 50, 1),
+                ],
+            )
+            .unwrap();
+        assert_eq!(store.chat_group(APP, "g1").unwrap(), Some(group("g1", 1)));
+        // Other applications see nothing.
+        assert_eq!(store.chat_group(APP + 1, "g1").unwrap(), None);
+        let members: Vec<String> = store
+            .group_members(APP, "g1")
+            .unwrap()
+            .into_iter()
+            .map(|m| m.user)
+            .collect();
+        assert_eq!(members, ["alice", "bob"]);
+        // By join time then ID: g2 (50) before g1 (100).
+        assert_eq!(store.joined_groups(APP, "bob").unwrap(), ["g2", "g1"]);
+
+        // Two log entries; the group's next sequence moves in the same batch.
+        store
+            .apply(
+                APP,
+                &[
+                    Change::GroupLog {
+                        group: "g1".into(),
+                        entry: entry(1, "alice", 11, LogKind::Message),
+                    },
+                    Change::GroupLog {
+                        group: "g1".into(),
+                        entry: entry(2, "alice", 0, LogKind::Tip),
+                    },
+                    Change::ChatGroup(group("g1", 3)),
+                ],
+            )
+            .unwrap();
+        assert_eq!(store.chat_group(APP, "g1").unwrap().unwrap().next_seq, 3);
+        let log = store.group_log(APP, "g1", 1, 10).unwrap();
+        assert_eq!(
+            log,
+            [
+                entry(1, "alice", 11, LogKind::Message),
+                entry(2, "alice", 0, LogKind::Tip)
+            ]
+        );
+        assert_eq!(store.group_log(APP, "g1", 2, 2).unwrap().len(), 1);
+        assert!(store.group_log(APP, "g1", 3, 2).unwrap().is_empty());
+        assert_eq!(
+            store
+                .group_message_by_client(APP, "g1", "alice", 11, 7)
+                .unwrap(),
+            Some(entry(1, "alice", 11, LogKind::Message))
+        );
+        assert_eq!(
+            store
+                .group_message_by_client(APP, "g1", "alice", 11, 8)
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .group_message_by_client(APP, "g1", "bob", 11, 7)
+                .unwrap(),
+            None
+        );
+
+        // A sequence used twice fails the whole batch: nothing of it stays.
+        let err = store.apply(
+            APP,
+            &[
+                member("g1", "carol", Role::Member, 300, 3),
+                Change::GroupLog {
+                    group: "g1".into(),
+                    entry: entry(2, "bob", 5, LogKind::Message),
+                },
+            ],
+        );
+        assert!(err.is_err());
+        assert_eq!(store.group_member(APP, "g1", "carol").unwrap(), None);
+        // A change to a group that does not exist fails too.
+        assert!(store
+            .apply(APP, &[member("nope", "bob", Role::Member, 1, 1)])
+            .is_err());
+
+        // bob quits before seq 3 and re-joins at seq 5: two windows.
+        store
+            .apply(
+                APP,
+                &[Change::EndGroupMember {
+                    group: "g1".into(),
+                    user: "bob".into(),
+                    leave_seq: 3,
+                }],
+            )
+            .unwrap();
+        assert_eq!(store.group_member(APP, "g1", "bob").unwrap(), None);
+        assert_eq!(store.joined_groups(APP, "bob").unwrap(), ["g2"]);
+        store
+            .apply(APP, &[member("g1", "bob", Role::Member, 400, 5)])
+            .unwrap();
+        assert_eq!(
+            store.group_windows(APP, "g1", "bob").unwrap(),
+            [
+                Window {
+                    join_seq: 1,
+                    leave_seq: Some(3)
+                },
+                Window {
+                    join_seq: 5,
+                    leave_seq: None
+                }
+            ]
+        );
+        let bob = store.group_member(APP, "g1", "bob").unwrap().unwrap();
+        assert_eq!((bob.join_seq, bob.read_seq), (5, 4));
+        // Replacing the current membership (a role change) keeps the old window.
+        let mut admin = bob.clone();
+        admin.role = Role::Admin;
+        admin.read_seq = 6;
+        store
+            .apply(
+                APP,
+                &[Change::GroupMember {
+                    group: "g1".into(),
+                    member: admin.clone(),
+                }],
+            )
+            .unwrap();
+        assert_eq!(store.group_member(APP, "g1", "bob").unwrap(), Some(admin));
+        assert_eq!(store.group_windows(APP, "g1", "bob").unwrap().len(), 2);
+        // Ending a membership that does not exist changes nothing.
+        store
+            .apply(
+                APP,
+                &[Change::EndGroupMember {
+                    group: "g1".into(),
+                    user: "zed".into(),
+                    leave_seq: 9,
+                }],
+            )
+            .unwrap();
+        assert!(store.group_windows(APP, "g1", "zed").unwrap().is_empty());
+
+        // Applications: oldest first, a repeat replaces, delete forgets.
+        let app_of = |user: &str, time: u64, message: &str| GroupApplication {
+            user: user.into(),
+            time,
+            message: message.into(),
+        };
+        store
+            .apply(
+                APP,
+                &[
+                    Change::GroupApplication {
+                        group: "g1".into(),
+                        application: app_of("dan", 20, "a"),
+                    },
+                    Change::GroupApplication {
+                        group: "g1".into(),
+                        application: app_of("eve", 10, "b"),
+                    },
+                    Change::GroupApplication {
+                        group: "g1".into(),
+                        application: app_of("dan", 30, "c"),
+                    },
+                ],
+            )
+            .unwrap();
+        assert_eq!(
+            store.group_applications(APP, "g1").unwrap(),
+            [app_of("eve", 10, "b"), app_of("dan", 30, "c")]
+        );
+        store
+            .apply(
+                APP,
+                &[Change::DeleteGroupApplication {
+                    group: "g1".into(),
+                    user: "eve".into(),
+                }],
+            )
+            .unwrap();
+        assert_eq!(
+            store.group_applications(APP, "g1").unwrap(),
+            [app_of("dan", 30, "c")]
+        );
+
+        // Receipts: each reader once, sorted.
+        let receipt = |reader: &str| Change::GroupReceipt {
+            group: "g1".into(),
+            seq: 1,
+            reader: reader.into(),
+        };
+        store
+            .apply(APP, &[receipt("carol"), receipt("bob"), receipt("carol")])
+            .unwrap();
+        assert_eq!(
+            store.group_receipts(APP, "g1", 1).unwrap(),
+            ["bob", "carol"]
+        );
+        assert!(store.group_receipts(APP, "g1", 2).unwrap().is_empty());
+
+        // Dismissed groups stay (their ID stays taken).
+        let mut gone = store.chat_group(APP, "g2").unwrap().unwrap();
+        gone.dismissed = true;
+        store
+            .apply(APP, &[Change::ChatGroup(gone.clone())])
+            .unwrap();
+        assert_eq!(store.chat_group(APP, "g2").unwrap(), Some(gone));
+    }
+
+    #[test]
+    fn both_stores_keep_chat_groups_alike() {
+        contract(&mut MemoryStore::new());
+        contract(&mut SqliteStore::in_memory().unwrap());
+    }
+}

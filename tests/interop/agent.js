@@ -43,6 +43,11 @@
 //   addConversationsToGroup / deleteConversationsFromGroup {groupName, conversationIDList}
 //   renameConversationGroup {oldName, newName}   deleteConversationGroup {groupName}
 //   getConversationGroupList
+// Groups (issue 16), one command per official API:
+//   createGroup {type, name, groupID?, joinOption?, memberList?: [userID]}
+//   joinGroup {groupID, applyMessage?}   quitGroup {groupID}   dismissGroup {groupID}
+//   getGroupList   getGroupProfile {groupID}   sendGroupText {groupID, text}
+// Groups are reported through groupView.
 // Commands name messages by ID: the agent keeps every SDK Message object it
 // saw (sent, MESSAGE_RECEIVED, MESSAGE_MODIFIED, getMessageList results) in a
 // map by ID, falling back to the SDK's findMessage. Messages and
@@ -74,8 +79,10 @@ const ERRORISH = /\b(error|errors|failed|failure|invalid|exception|timeout|timed
 // except for these arguments, which the SDK prints as undefined when the app
 // did not pass them (the first getMessageExtensions has no start sequence,
 // a first getMessageList no nextReqMessageID, getConversationList() no
-// options).
-const BENIGN_UNDEFINED = /\b(startSequence|nextReqMessageID|options):undefined\b/g;
+// options), and the AVChatRoom-only keys of an apply_join_group reply that
+// the SDK prints for every join (longPollingKey, startSeq, avChatRoomFlag:
+// the reply recorded in frames/group_lifecycle.json #55 has none of them).
+const BENIGN_UNDEFINED = /\b(startSequence|nextReqMessageID|options|longPollingKey|startSeq|avChatRoomFlag):undefined\b/g;
 const INFORMATIONAL_WARN = [/^\S+ SDK is ready\. cost \d+ ms$/, /^\S+ destroy \d+ \w+$/];
 const ALL_LOGS = process.env.TCCHAT_INTEROP_ALL_LOGS === '1';
 let logLines = 0;
@@ -235,6 +242,21 @@ function conversationView(c) {
   };
 }
 
+function groupView(g) {
+  if (!g || typeof g !== 'object') return g;
+  return {
+    groupID: g.groupID,
+    name: g.name,
+    type: g.type,
+    ownerID: g.ownerID,
+    memberCount: g.memberCount,
+    joinOption: g.joinOption,
+    nextMessageSeq: g.nextMessageSeq,
+    muteAllMembers: g.muteAllMembers,
+    selfInfo: plain(g.selfInfo),
+  };
+}
+
 // Every SDK Message object seen, by ID (bounded: the oldest entries go
 // first past MAX_MESSAGES; a scenario holds a few dozen).
 const MAX_MESSAGES = 10000;
@@ -306,6 +328,8 @@ function listenToEverything(instance) {
       if (MESSAGE_LIST_EVENTS.includes(key) && Array.isArray(data)) {
         if (key === 'MESSAGE_RECEIVED' || key === 'MESSAGE_MODIFIED') data.forEach(remember);
         data = data.map(messageView);
+      } else if (key === 'GROUP_LIST_UPDATED' && Array.isArray(data)) {
+        data = data.map(groupView);
       } else if (key === 'CONVERSATION_LIST_UPDATED' && Array.isArray(data)) {
         data = data.map(conversationView);
       } else if (key === 'CONVERSATION_IN_GROUP_UPDATED' && data && Array.isArray(data.conversationList)) {
@@ -455,6 +479,46 @@ const ops = {
   async getConversationGroupList() {
     const res = await chat.getConversationGroupList();
     return plain(res.data);
+  },
+  async createGroup(cmd) {
+    const options = { type: cmd.type, name: cmd.name };
+    if (cmd.groupID !== undefined) options.groupID = cmd.groupID;
+    if (cmd.joinOption !== undefined) options.joinOption = cmd.joinOption;
+    if (cmd.memberList !== undefined) options.memberList = cmd.memberList.map((userID) => ({ userID }));
+    const res = await chat.createGroup(options);
+    return { group: groupView(res.data.group), overLimitUserIDList: plain(res.data.overLimitUserIDList) };
+  },
+  async joinGroup(cmd) {
+    const options = { groupID: cmd.groupID };
+    if (cmd.applyMessage !== undefined) options.applyMessage = cmd.applyMessage;
+    const res = await chat.joinGroup(options);
+    return { status: res.data.status, group: groupView(res.data.group) };
+  },
+  async quitGroup(cmd) {
+    const res = await chat.quitGroup(cmd.groupID);
+    return { groupID: res.data.groupID };
+  },
+  async dismissGroup(cmd) {
+    const res = await chat.dismissGroup(cmd.groupID);
+    return { groupID: res.data.groupID };
+  },
+  async getGroupList() {
+    const res = await chat.getGroupList();
+    return { groupList: (res.data.groupList || []).map(groupView) };
+  },
+  async getGroupProfile(cmd) {
+    const res = await chat.getGroupProfile({ groupID: cmd.groupID });
+    return groupView(res.data.group);
+  },
+  async sendGroupText(cmd) {
+    const message = chat.createTextMessage({
+      to: cmd.groupID,
+      conversationType: TencentCloudChat.TYPES.CONV_GROUP,
+      payload: { text: cmd.text },
+    });
+    const res = await chat.sendMessage(message);
+    remember(res.data.message);
+    return messageView(res.data.message);
   },
   async logout() {
     const res = await chat.logout();

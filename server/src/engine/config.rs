@@ -70,6 +70,8 @@ pub struct EngineConfig {
     pub compress_threshold: usize,
     /// How often expired sessions are swept from memory and the store.
     pub sweep_interval: Duration,
+    /// Group chat limits: members per group type, groups per user.
+    pub groups: super::groups::GroupConfig,
     /// How long after sending a message its sender may still revoke it
     /// (older: 20016). `None` (the default): no limit. Tencent's default is
     /// two minutes.
@@ -162,6 +164,7 @@ impl Default for EngineConfig {
             compress_threshold: 1024,
             sweep_interval: Duration::from_secs(300),
             revoke_time_limit: None,
+            groups: super::groups::GroupConfig::default(),
         }
     }
 }

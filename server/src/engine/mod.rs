@@ -41,6 +41,7 @@ mod conversations;
 mod cookie;
 mod deadlines;
 mod extensions;
+mod groups;
 mod history;
 mod kick;
 mod limits;
@@ -76,6 +77,7 @@ use crate::shrink;
 use crate::store::{Store, StoreError};
 
 pub use config::EngineConfig;
+pub use groups::GroupConfig;
 pub use limits::RateLimit;
 pub use policy::{InstancePolicy, KickType, PlatformClass};
 pub use query::ConnectQuery;
@@ -495,6 +497,7 @@ impl<S: Store> Engine<S> {
             servcmd::CONV_GROUP_UPDATE => self.on_group_update(unix_ms, conn, gzip, frame),
             servcmd::CONV_GROUP_DELETE => self.on_group_delete(unix_ms, conn, gzip, frame),
             servcmd::CONV_GROUP_GET => self.on_group_get(unix_ms, conn, gzip, frame),
+            other if groups::handles(other) => self.on_group(now, unix_ms, conn, gzip, frame),
             other => match stubs::clean_reply(other, frame) {
                 Some(body) => self.out.reply(conn, gzip, head, &body),
                 None => {

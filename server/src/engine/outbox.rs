@@ -84,6 +84,36 @@ impl Outbox {
         self.send(conn, gzip, &head, body);
     }
 
+    /// Push one `body` to many connections: encoded once (and compressed
+    /// once, for the connections that asked for gzip when it is large),
+    /// under one server seq, the bytes shared by every copy.
+    pub(crate) fn push_shared<B: Serialize + ?Sized>(
+        &mut self,
+        conns: &[(ConnId, bool)],
+        app: u64,
+        servcmd: &str,
+        body: &B,
+    ) {
+        if conns.is_empty() {
+            return;
+        }
+        self.push_seq = self.push_seq.wrapping_add(1);
+        let mut head = Head::push(servcmd, self.push_seq);
+        head.sdkappid = app;
+        let plain = encode(&head, body);
+        let mut packed = None;
+        for &(conn, gzip) in conns {
+            let frame = if gzip && plain.len() > self.compress_threshold {
+                packed
+                    .get_or_insert_with(|| encode_compressed(&head, body, Compression::Gzip))
+                    .clone()
+            } else {
+                plain.clone()
+            };
+            self.queue.push_back(Output::Send { conn, frame });
+        }
+    }
+
     pub(crate) fn close(&mut self, conn: ConnId, code: u16, reason: impl Into<String>) {
         self.queue.push_back(Output::Close {
             conn,

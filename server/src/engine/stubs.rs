@@ -22,7 +22,6 @@ pub(crate) enum CleanReply {
     Bare(BaseReply),
     Profiles(ProfilesReply),
     BlackList(BlackListReply),
-    JoinedGroups(JoinedGroupsReply),
     Friends(FriendsReply),
     FriendGroups(FriendGroupsReply),
     Pendency(PendencyReply),
@@ -57,14 +56,6 @@ pub(crate) fn clean_reply(servcmd: &str, frame: &Frame) -> Option<CleanReply> {
             black_list_item: Vec::new(),
             current_sequence: 0,
         }),
-        "group_open_http_svc.get_joined_group_list"
-        | "million_group_open_http_svc.get_joined_group_list" => {
-            CleanReply::JoinedGroups(JoinedGroupsReply {
-                base: ok(),
-                total_count: 0,
-                group_id_list: Vec::new(),
-            })
-        }
         "sns.friend_get" => CleanReply::Friends(FriendsReply {
             base: ok(),
             friend_num: 0,
@@ -174,15 +165,6 @@ pub(crate) struct BlackListReply {
     // Spelled as the official service spells it.
     #[serde(rename = "CurruentSequence")]
     current_sequence: u64,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct JoinedGroupsReply {
-    #[serde(flatten)]
-    base: BaseReply,
-    total_count: u64,
-    group_id_list: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Serialize)]

@@ -1,6 +1,9 @@
 //! [`Change`]: one write of a [`Store::apply`](super::Store::apply) batch.
 
-use super::{ContactGroup, ConversationRecord, Extension, MessageRecord, Notice};
+use super::{
+    ContactGroup, ConversationRecord, Extension, GroupApplication, GroupLogEntry, GroupRecord,
+    MemberRecord, MessageRecord, Notice,
+};
 
 /// One write. A batch of them is applied atomically by
 /// [`Store::apply`](super::Store::apply): either every change of the batch
@@ -66,5 +69,57 @@ pub enum Change {
         peer: String,
         /// In the group after the change.
         present: bool,
+    },
+    /// Insert or replace the group `0.id` (chat groups of issue 16).
+    ChatGroup(GroupRecord),
+    /// Insert or replace `member.user`'s current membership of `group`.
+    GroupMember {
+        /// The group.
+        group: String,
+        /// The membership.
+        member: MemberRecord,
+    },
+    /// End `user`'s current membership of `group`: its window closes before
+    /// `leave_seq`. A no-op when the user is not a member.
+    EndGroupMember {
+        /// The group.
+        group: String,
+        /// The member.
+        user: String,
+        /// First sequence the user no longer sees.
+        leave_seq: u64,
+    },
+    /// Add a message or tip to `group`'s log. The engine gives it the
+    /// group's next sequence (and stores the group with `next_seq` past it
+    /// in the same batch); a sequence already used fails the batch.
+    GroupLog {
+        /// The group.
+        group: String,
+        /// The entry.
+        entry: GroupLogEntry,
+    },
+    /// Insert or replace `application.user`'s pending application to
+    /// `group`.
+    GroupApplication {
+        /// The group.
+        group: String,
+        /// The application.
+        application: GroupApplication,
+    },
+    /// Forget `user`'s pending application to `group` (a no-op if none).
+    DeleteGroupApplication {
+        /// The group.
+        group: String,
+        /// The applicant.
+        user: String,
+    },
+    /// `reader` read the message at `seq` of `group` (counted once).
+    GroupReceipt {
+        /// The group.
+        group: String,
+        /// The message's sequence.
+        seq: u64,
+        /// The reader.
+        reader: String,
     },
 }

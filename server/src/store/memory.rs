@@ -1,10 +1,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use super::memory_groups::Groups;
 use super::record::TINY_ID_BASE;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
-    InboxEntry, InboxItem, MessageRecord, MessageState, NewMessage, Notice, SessionRecord, Store,
-    StoreError,
+    GroupApplication, GroupLogEntry, GroupRecord, InboxEntry, InboxItem, MemberRecord,
+    MessageRecord, MessageState, NewMessage, Notice, SessionRecord, Store, StoreError, Window,
 };
 
 type UserKey = (u64, String);
@@ -56,6 +57,7 @@ pub struct MemoryStore {
     apps: HashMap<u64, AppMessages>,
     last_msg_id: u64,
     sessions: HashMap<String, SessionRecord>,
+    chat_groups: Groups,
 }
 
 /// The key of the conversation between `a` and `b`.
@@ -214,9 +216,14 @@ impl Store for MemoryStore {
     }
 
     fn apply(&mut self, app: u64, changes: &[Change]) -> Result<Vec<u64>, StoreError> {
-        // Nothing below can fail, so the batch is trivially atomic.
+        // Nothing below can fail once the group changes are checked, so
+        // the batch is atomic.
+        self.chat_groups.check(app, changes)?;
         let mut seqs = Vec::new();
         for change in changes {
+            if self.chat_groups.apply(app, change) {
+                continue;
+            }
             match change {
                 Change::Message(record) => {
                     if let Some(m) = self
@@ -277,9 +284,88 @@ impl Store for MemoryStore {
                         data.members.remove(&key);
                     }
                 }
+                Change::ChatGroup(_)
+                | Change::GroupMember { .. }
+                | Change::EndGroupMember { .. }
+                | Change::GroupLog { .. }
+                | Change::GroupApplication { .. }
+                | Change::DeleteGroupApplication { .. }
+                | Change::GroupReceipt { .. } => {
+                    unreachable!("group changes are applied by Groups::apply")
+                }
             }
         }
         Ok(seqs)
+    }
+
+    fn chat_group(&mut self, app: u64, id: &str) -> Result<Option<GroupRecord>, StoreError> {
+        Ok(self.chat_groups.group(app, id))
+    }
+
+    fn group_members(&mut self, app: u64, group: &str) -> Result<Vec<MemberRecord>, StoreError> {
+        Ok(self.chat_groups.members(app, group))
+    }
+
+    fn group_member(
+        &mut self,
+        app: u64,
+        group: &str,
+        user: &str,
+    ) -> Result<Option<MemberRecord>, StoreError> {
+        Ok(self.chat_groups.member(app, group, user))
+    }
+
+    fn group_windows(
+        &mut self,
+        app: u64,
+        group: &str,
+        user: &str,
+    ) -> Result<Vec<Window>, StoreError> {
+        Ok(self.chat_groups.windows(app, group, user))
+    }
+
+    fn joined_groups(&mut self, app: u64, user: &str) -> Result<Vec<String>, StoreError> {
+        Ok(self.chat_groups.joined(app, user))
+    }
+
+    fn group_log(
+        &mut self,
+        app: u64,
+        group: &str,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<GroupLogEntry>, StoreError> {
+        Ok(self.chat_groups.log(app, group, from, to))
+    }
+
+    fn group_message_by_client(
+        &mut self,
+        app: u64,
+        group: &str,
+        sender: &str,
+        client_seq: u64,
+        random: u64,
+    ) -> Result<Option<GroupLogEntry>, StoreError> {
+        Ok(self
+            .chat_groups
+            .by_client(app, group, sender, client_seq, random))
+    }
+
+    fn group_applications(
+        &mut self,
+        app: u64,
+        group: &str,
+    ) -> Result<Vec<GroupApplication>, StoreError> {
+        Ok(self.chat_groups.applications(app, group))
+    }
+
+    fn group_receipts(
+        &mut self,
+        app: u64,
+        group: &str,
+        seq: u64,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(self.chat_groups.receipts(app, group, seq))
     }
 
     fn message(

@@ -6,13 +6,19 @@
 
 mod change;
 mod error;
+mod group_record;
 mod memory;
+mod memory_groups;
 mod record;
 mod sqlite;
+mod sqlite_groups;
 mod sqlite_schema;
 
 pub use change::Change;
 pub use error::StoreError;
+pub use group_record::{
+    GroupApplication, GroupLogEntry, GroupRecord, LogKind, MemberRecord, Window,
+};
 pub use memory::MemoryStore;
 pub use record::{
     Account, Appended, ContactGroup, ContactGroups, ConversationRecord, Extension, InboxEntry,
@@ -175,6 +181,68 @@ pub trait Store {
     /// Forget every session whose `expires_ms` is at or before `now_ms`;
     /// returns how many went.
     fn delete_expired_sessions(&mut self, now_ms: u64) -> Result<usize, StoreError>;
+
+    /// The group `id` (dismissed ones too), if it was ever created.
+    fn chat_group(&mut self, app: u64, id: &str) -> Result<Option<GroupRecord>, StoreError>;
+
+    /// The current members of `group`, by join time then user ID.
+    fn group_members(&mut self, app: u64, group: &str) -> Result<Vec<MemberRecord>, StoreError>;
+
+    /// `user`'s current membership of `group`, if any.
+    fn group_member(
+        &mut self,
+        app: u64,
+        group: &str,
+        user: &str,
+    ) -> Result<Option<MemberRecord>, StoreError>;
+
+    /// Every membership window `user` has had in `group` (ended ones, then
+    /// the current one), oldest first.
+    fn group_windows(
+        &mut self,
+        app: u64,
+        group: &str,
+        user: &str,
+    ) -> Result<Vec<Window>, StoreError>;
+
+    /// The groups `user` is a member of now, by join time then group ID.
+    fn joined_groups(&mut self, app: u64, user: &str) -> Result<Vec<String>, StoreError>;
+
+    /// The entries of `group`'s log with a sequence in `from..=to`,
+    /// ascending.
+    fn group_log(
+        &mut self,
+        app: u64,
+        group: &str,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<GroupLogEntry>, StoreError>;
+
+    /// The message `sender` sent to `group` with `client_seq` and `random`
+    /// (a resend is recognised by these).
+    fn group_message_by_client(
+        &mut self,
+        app: u64,
+        group: &str,
+        sender: &str,
+        client_seq: u64,
+        random: u64,
+    ) -> Result<Option<GroupLogEntry>, StoreError>;
+
+    /// The pending applications to `group`, oldest first.
+    fn group_applications(
+        &mut self,
+        app: u64,
+        group: &str,
+    ) -> Result<Vec<GroupApplication>, StoreError>;
+
+    /// Who sent a read receipt for the message at `seq` of `group`, sorted.
+    fn group_receipts(
+        &mut self,
+        app: u64,
+        group: &str,
+        seq: u64,
+    ) -> Result<Vec<String>, StoreError>;
 
     /// Make everything written so far durable (called on shutdown).
     fn flush(&mut self) -> Result<(), StoreError>;

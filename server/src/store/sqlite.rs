@@ -3,11 +3,13 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use super::record::TINY_ID_BASE;
+use super::sqlite_groups;
 use super::sqlite_schema;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
-    InboxEntry, InboxItem, MessageRecord, MessageState, NewMessage, Notice, Revocation,
-    SessionRecord, Store, StoreError,
+    GroupApplication, GroupLogEntry, GroupRecord, InboxEntry, InboxItem, MemberRecord,
+    MessageRecord, MessageState, NewMessage, Notice, Revocation, SessionRecord, Store, StoreError,
+    Window,
 };
 
 /// A [`Store`] in SQLite: a database file, or a private in-memory database.
@@ -158,6 +160,9 @@ fn next_inbox_seq(
 }
 
 fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u64>, StoreError> {
+    if sqlite_groups::apply(tx, app, change)? {
+        return Ok(None);
+    }
     match change {
         Change::Message(m) => {
             let st = &m.state;
@@ -260,6 +265,15 @@ fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u
             };
             tx.prepare_cached(sql)?
                 .execute(params![to_db(app), owner, to_db(*group_id), peer])?;
+        }
+        Change::ChatGroup(_)
+        | Change::GroupMember { .. }
+        | Change::EndGroupMember { .. }
+        | Change::GroupLog { .. }
+        | Change::GroupApplication { .. }
+        | Change::DeleteGroupApplication { .. }
+        | Change::GroupReceipt { .. } => {
+            unreachable!("group changes are applied by sqlite_groups::apply")
         }
     }
     Ok(None)
@@ -780,6 +794,74 @@ impl Store for SqliteStore {
             .conn
             .prepare_cached("DELETE FROM sessions WHERE expires_ms <= ?1")?
             .execute([now])?)
+    }
+
+    fn chat_group(&mut self, app: u64, id: &str) -> Result<Option<GroupRecord>, StoreError> {
+        sqlite_groups::group(&self.conn, app, id)
+    }
+
+    fn group_members(&mut self, app: u64, group: &str) -> Result<Vec<MemberRecord>, StoreError> {
+        sqlite_groups::members(&self.conn, app, group)
+    }
+
+    fn group_member(
+        &mut self,
+        app: u64,
+        group: &str,
+        user: &str,
+    ) -> Result<Option<MemberRecord>, StoreError> {
+        sqlite_groups::member(&self.conn, app, group, user)
+    }
+
+    fn group_windows(
+        &mut self,
+        app: u64,
+        group: &str,
+        user: &str,
+    ) -> Result<Vec<Window>, StoreError> {
+        sqlite_groups::windows(&self.conn, app, group, user)
+    }
+
+    fn joined_groups(&mut self, app: u64, user: &str) -> Result<Vec<String>, StoreError> {
+        sqlite_groups::joined(&self.conn, app, user)
+    }
+
+    fn group_log(
+        &mut self,
+        app: u64,
+        group: &str,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<GroupLogEntry>, StoreError> {
+        sqlite_groups::log(&self.conn, app, group, from, to)
+    }
+
+    fn group_message_by_client(
+        &mut self,
+        app: u64,
+        group: &str,
+        sender: &str,
+        client_seq: u64,
+        random: u64,
+    ) -> Result<Option<GroupLogEntry>, StoreError> {
+        sqlite_groups::by_client(&self.conn, app, group, sender, client_seq, random)
+    }
+
+    fn group_applications(
+        &mut self,
+        app: u64,
+        group: &str,
+    ) -> Result<Vec<GroupApplication>, StoreError> {
+        sqlite_groups::applications(&self.conn, app, group)
+    }
+
+    fn group_receipts(
+        &mut self,
+        app: u64,
+        group: &str,
+        seq: u64,
+    ) -> Result<Vec<String>, StoreError> {
+        sqlite_groups::receipts(&self.conn, app, group, seq)
     }
 
     fn flush(&mut self) -> Result<(), StoreError> {

@@ -9,14 +9,17 @@
 //! sender, recipient, `MsgSeq` and `MsgRandom` (version 2 left out the
 //! recipient, so the same pair to a second recipient was refused). [`open`]
 //! upgrades a version 1 or 2 database in one transaction, keeping every
-//! message (with its ID), inbox position and cursor.
+//! message (with its ID), inbox position and cursor. Version 4 (issue 16)
+//! adds the chat-group tables (`chat_groups`, `group_members`,
+//! `group_log`, `group_applications`, `group_receipts`); a version 3
+//! database gets them empty.
 
 use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 
 /// Schema version written to `meta.schema`; bumped on incompatible change.
-pub(super) const SCHEMA_VERSION: &str = "3";
+pub(super) const SCHEMA_VERSION: &str = "4";
 
 const META: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -24,7 +27,7 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );";
 
-/// Every table of version 3 except `meta` and `inbox` (which the migration
+/// Every table of version 4 except `meta` and `inbox` (which the migration
 /// has to create after renaming the old one).
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS accounts (
@@ -109,6 +112,75 @@ CREATE TABLE IF NOT EXISTS sessions (
     login_seq  INTEGER NOT NULL,
     expires_ms INTEGER NOT NULL,
     kicked     INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS chat_groups (
+    app            INTEGER NOT NULL,
+    id             TEXT    NOT NULL,
+    group_type     TEXT    NOT NULL,
+    name           TEXT    NOT NULL,
+    face_url       TEXT    NOT NULL,
+    introduction   TEXT    NOT NULL,
+    notification   TEXT    NOT NULL,
+    owner          TEXT    NOT NULL,
+    create_time    INTEGER NOT NULL,
+    info_seq       INTEGER NOT NULL,
+    last_info_time INTEGER NOT NULL,
+    last_msg_time  INTEGER NOT NULL,
+    next_seq       INTEGER NOT NULL,
+    max_members    INTEGER NOT NULL,
+    join_option    TEXT    NOT NULL,
+    invite_option  TEXT    NOT NULL,
+    mute_all       INTEGER NOT NULL,
+    custom         TEXT    NOT NULL,
+    dismissed      INTEGER NOT NULL,
+    PRIMARY KEY (app, id)
+) WITHOUT ROWID;
+-- One row per membership window; leave_seq is NULL for the current one.
+CREATE TABLE IF NOT EXISTS group_members (
+    app            INTEGER NOT NULL,
+    group_id       TEXT    NOT NULL,
+    user_id        TEXT    NOT NULL,
+    join_seq       INTEGER NOT NULL,
+    leave_seq      INTEGER,
+    role           TEXT    NOT NULL,
+    join_time      INTEGER NOT NULL,
+    read_seq       INTEGER NOT NULL,
+    msg_flag       TEXT    NOT NULL,
+    name_card      TEXT    NOT NULL,
+    mute_until     INTEGER NOT NULL,
+    last_send_time INTEGER NOT NULL,
+    custom         TEXT    NOT NULL,
+    PRIMARY KEY (app, group_id, user_id, join_seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS group_members_by_user ON group_members (app, user_id, leave_seq);
+CREATE TABLE IF NOT EXISTS group_log (
+    app          INTEGER NOT NULL,
+    group_id     TEXT    NOT NULL,
+    seq          INTEGER NOT NULL,
+    time         INTEGER NOT NULL,
+    sender       TEXT    NOT NULL,
+    client_seq   INTEGER NOT NULL,
+    random       INTEGER NOT NULL,
+    need_receipt INTEGER NOT NULL,
+    is_tip       INTEGER NOT NULL,
+    payload      TEXT    NOT NULL,
+    PRIMARY KEY (app, group_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS group_log_by_client ON group_log (app, group_id, sender, client_seq, random);
+CREATE TABLE IF NOT EXISTS group_applications (
+    app      INTEGER NOT NULL,
+    group_id TEXT    NOT NULL,
+    user_id  TEXT    NOT NULL,
+    time     INTEGER NOT NULL,
+    message  TEXT    NOT NULL,
+    PRIMARY KEY (app, group_id, user_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_receipts (
+    app      INTEGER NOT NULL,
+    group_id TEXT    NOT NULL,
+    seq      INTEGER NOT NULL,
+    reader   TEXT    NOT NULL,
+    PRIMARY KEY (app, group_id, seq, reader)
 ) WITHOUT ROWID;
 ";
 
@@ -223,6 +295,17 @@ pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
             )?;
             tx.commit()?;
             tracing::info!("database upgraded from schema 2 to {SCHEMA_VERSION}");
+            Ok(())
+        }
+        Some("3") => {
+            let tx = conn.transaction()?;
+            tx.execute_batch(TABLES)?;
+            tx.execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'schema'",
+                [SCHEMA_VERSION],
+            )?;
+            tx.commit()?;
+            tracing::info!("database upgraded from schema 3 to {SCHEMA_VERSION}");
             Ok(())
         }
         Some(v) => Err(StoreError::Corrupt(format!(

@@ -1,0 +1,368 @@
+//! The chat-group part of [`SqliteStore`](super::SqliteStore): writes of
+//! the group [`Change`]s and the group reads.
+
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use tcchat_core::proto::group::{GroupType, InviteOption, JoinOption, Role};
+
+use super::{
+    Change, GroupApplication, GroupLogEntry, GroupRecord, LogKind, MemberRecord, StoreError, Window,
+};
+
+fn to_db(v: u64) -> i64 {
+    v as i64
+}
+
+fn from_db(v: i64) -> u64 {
+    v as u64
+}
+
+fn custom_to_db(custom: &[(String, String)]) -> String {
+    serde_json::to_string(custom).expect("a list of string pairs always serializes")
+}
+
+fn custom_from_db(at: usize, text: &str) -> rusqlite::Result<Vec<(String, String)>> {
+    serde_json::from_str(text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(at, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn bad(at: usize, what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        at,
+        rusqlite::types::Type::Text,
+        format!("unknown {what}").into(),
+    )
+}
+
+const GROUP_COLS: &str = "id, group_type, name, face_url, introduction, notification, owner,
+    create_time, info_seq, last_info_time, last_msg_time, next_seq, max_members, join_option,
+    invite_option, mute_all, custom, dismissed";
+
+fn group_row(r: &Row<'_>) -> rusqlite::Result<GroupRecord> {
+    let t: String = r.get(1)?;
+    let j: String = r.get(13)?;
+    let i: String = r.get(14)?;
+    let custom: String = r.get(16)?;
+    Ok(GroupRecord {
+        id: r.get(0)?,
+        group_type: GroupType::from_wire(&t).ok_or_else(|| bad(1, "group type"))?,
+        name: r.get(2)?,
+        face_url: r.get(3)?,
+        introduction: r.get(4)?,
+        notification: r.get(5)?,
+        owner: r.get(6)?,
+        create_time: from_db(r.get(7)?),
+        info_seq: from_db(r.get(8)?),
+        last_info_time: from_db(r.get(9)?),
+        last_msg_time: from_db(r.get(10)?),
+        next_seq: from_db(r.get(11)?),
+        max_members: from_db(r.get(12)?),
+        join_option: JoinOption::from_wire(&j).ok_or_else(|| bad(13, "join option"))?,
+        invite_option: InviteOption::from_wire(&i).ok_or_else(|| bad(14, "invite option"))?,
+        mute_all: r.get(15)?,
+        custom: custom_from_db(16, &custom)?,
+        dismissed: r.get(17)?,
+    })
+}
+
+const MEMBER_COLS: &str = "user_id, role, join_time, join_seq, read_seq, msg_flag, name_card,
+    mute_until, last_send_time, custom";
+
+fn member_row(r: &Row<'_>) -> rusqlite::Result<MemberRecord> {
+    let role: String = r.get(1)?;
+    let custom: String = r.get(9)?;
+    Ok(MemberRecord {
+        user: r.get(0)?,
+        role: Role::from_wire(&role).ok_or_else(|| bad(1, "role"))?,
+        join_time: from_db(r.get(2)?),
+        join_seq: from_db(r.get(3)?),
+        read_seq: from_db(r.get(4)?),
+        msg_flag: r.get(5)?,
+        name_card: r.get(6)?,
+        mute_until: from_db(r.get(7)?),
+        last_send_time: from_db(r.get(8)?),
+        custom: custom_from_db(9, &custom)?,
+    })
+}
+
+const LOG_COLS: &str = "seq, time, sender, client_seq, random, need_receipt, is_tip, payload";
+
+fn log_row(r: &Row<'_>) -> rusqlite::Result<GroupLogEntry> {
+    let tip: bool = r.get(6)?;
+    Ok(GroupLogEntry {
+        seq: from_db(r.get(0)?),
+        time: from_db(r.get(1)?),
+        sender: r.get(2)?,
+        client_seq: from_db(r.get(3)?),
+        random: from_db(r.get(4)?),
+        need_receipt: r.get(5)?,
+        kind: if tip { LogKind::Tip } else { LogKind::Message },
+        payload: r.get(7)?,
+    })
+}
+
+/// Apply `change` if it is a group change; returns whether it was.
+pub(super) fn apply(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<bool, StoreError> {
+    match change {
+        Change::ChatGroup(g) => {
+            tx.prepare_cached(&format!(
+                "INSERT OR REPLACE INTO chat_groups (app, {GROUP_COLS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                         ?16, ?17, ?18, ?19)"
+            ))?
+            .execute(params![
+                to_db(app),
+                g.id,
+                g.group_type.as_wire(),
+                g.name,
+                g.face_url,
+                g.introduction,
+                g.notification,
+                g.owner,
+                to_db(g.create_time),
+                to_db(g.info_seq),
+                to_db(g.last_info_time),
+                to_db(g.last_msg_time),
+                to_db(g.next_seq),
+                to_db(g.max_members),
+                g.join_option.as_wire(),
+                g.invite_option.as_wire(),
+                g.mute_all,
+                custom_to_db(&g.custom),
+                g.dismissed,
+            ])?;
+        }
+        Change::GroupMember { group, member: m } => {
+            known_group(tx, app, group)?;
+            // The current window is replaced (its start may not change);
+            // ended windows stay.
+            tx.prepare_cached(
+                "DELETE FROM group_members
+                 WHERE app = ?1 AND group_id = ?2 AND user_id = ?3 AND leave_seq IS NULL",
+            )?
+            .execute(params![to_db(app), group, m.user])?;
+            tx.prepare_cached(&format!(
+                "INSERT OR REPLACE INTO group_members (app, group_id, leave_seq, {MEMBER_COLS})
+                 VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+            ))?
+            .execute(params![
+                to_db(app),
+                group,
+                m.user,
+                m.role.as_wire(),
+                to_db(m.join_time),
+                to_db(m.join_seq),
+                to_db(m.read_seq),
+                m.msg_flag,
+                m.name_card,
+                to_db(m.mute_until),
+                to_db(m.last_send_time),
+                custom_to_db(&m.custom),
+            ])?;
+        }
+        Change::EndGroupMember {
+            group,
+            user,
+            leave_seq,
+        } => {
+            tx.prepare_cached(
+                "UPDATE group_members SET leave_seq = ?4
+                 WHERE app = ?1 AND group_id = ?2 AND user_id = ?3 AND leave_seq IS NULL",
+            )?
+            .execute(params![to_db(app), group, user, to_db(*leave_seq)])?;
+        }
+        Change::GroupLog { group, entry: e } => {
+            known_group(tx, app, group)?;
+            tx.prepare_cached(&format!(
+                "INSERT INTO group_log (app, group_id, {LOG_COLS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+            ))?
+            .execute(params![
+                to_db(app),
+                group,
+                to_db(e.seq),
+                to_db(e.time),
+                e.sender,
+                to_db(e.client_seq),
+                to_db(e.random),
+                e.need_receipt,
+                e.kind == LogKind::Tip,
+                e.payload,
+            ])?;
+        }
+        Change::GroupApplication {
+            group,
+            application: a,
+        } => {
+            known_group(tx, app, group)?;
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO group_applications (app, group_id, user_id, time, message)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![to_db(app), group, a.user, to_db(a.time), a.message])?;
+        }
+        Change::DeleteGroupApplication { group, user } => {
+            tx.prepare_cached(
+                "DELETE FROM group_applications WHERE app = ?1 AND group_id = ?2 AND user_id = ?3",
+            )?
+            .execute(params![to_db(app), group, user])?;
+        }
+        Change::GroupReceipt { group, seq, reader } => {
+            known_group(tx, app, group)?;
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO group_receipts (app, group_id, seq, reader)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![to_db(app), group, to_db(*seq), reader])?;
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// Fail the batch when `group` does not exist (as the memory store does).
+fn known_group(tx: &Transaction<'_>, app: u64, group: &str) -> Result<(), StoreError> {
+    let found: Option<i64> = tx
+        .prepare_cached("SELECT 1 FROM chat_groups WHERE app = ?1 AND id = ?2")?
+        .query_row(params![to_db(app), group], |r| r.get(0))
+        .optional()?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(StoreError::Corrupt("change for an unknown group".into())),
+    }
+}
+
+pub(super) fn group(c: &Connection, app: u64, id: &str) -> Result<Option<GroupRecord>, StoreError> {
+    Ok(c.prepare_cached(&format!(
+        "SELECT {GROUP_COLS} FROM chat_groups WHERE app = ?1 AND id = ?2"
+    ))?
+    .query_row(params![to_db(app), id], group_row)
+    .optional()?)
+}
+
+pub(super) fn members(c: &Connection, app: u64, id: &str) -> Result<Vec<MemberRecord>, StoreError> {
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {MEMBER_COLS} FROM group_members
+         WHERE app = ?1 AND group_id = ?2 AND leave_seq IS NULL ORDER BY join_time, user_id"
+    ))?;
+    let rows = stmt.query_map(params![to_db(app), id], member_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn member(
+    c: &Connection,
+    app: u64,
+    id: &str,
+    user: &str,
+) -> Result<Option<MemberRecord>, StoreError> {
+    Ok(c.prepare_cached(&format!(
+        "SELECT {MEMBER_COLS} FROM group_members
+             WHERE app = ?1 AND group_id = ?2 AND user_id = ?3 AND leave_seq IS NULL"
+    ))?
+    .query_row(params![to_db(app), id, user], member_row)
+    .optional()?)
+}
+
+pub(super) fn windows(
+    c: &Connection,
+    app: u64,
+    id: &str,
+    user: &str,
+) -> Result<Vec<Window>, StoreError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT join_seq, leave_seq FROM group_members
+         WHERE app = ?1 AND group_id = ?2 AND user_id = ?3
+         ORDER BY leave_seq IS NULL, join_seq",
+    )?;
+    let rows = stmt.query_map(params![to_db(app), id, user], |r| {
+        let leave: Option<i64> = r.get(1)?;
+        Ok(Window {
+            join_seq: from_db(r.get(0)?),
+            leave_seq: leave.map(from_db),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn joined(c: &Connection, app: u64, user: &str) -> Result<Vec<String>, StoreError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT group_id FROM group_members
+         WHERE app = ?1 AND user_id = ?2 AND leave_seq IS NULL ORDER BY join_time, group_id",
+    )?;
+    let rows = stmt.query_map(params![to_db(app), user], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn log(
+    c: &Connection,
+    app: u64,
+    id: &str,
+    from: u64,
+    to: u64,
+) -> Result<Vec<GroupLogEntry>, StoreError> {
+    if from > to {
+        return Ok(Vec::new());
+    }
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {LOG_COLS} FROM group_log
+         WHERE app = ?1 AND group_id = ?2 AND seq >= ?3 AND seq <= ?4 ORDER BY seq"
+    ))?;
+    // Sequences are dense from 1, far below i64::MAX; clamp the bound.
+    let to = i64::try_from(to).unwrap_or(i64::MAX);
+    let from = i64::try_from(from).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(params![to_db(app), id, from, to], log_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn by_client(
+    c: &Connection,
+    app: u64,
+    id: &str,
+    sender: &str,
+    client_seq: u64,
+    random: u64,
+) -> Result<Option<GroupLogEntry>, StoreError> {
+    Ok(c.prepare_cached(&format!(
+        "SELECT {LOG_COLS} FROM group_log
+             WHERE app = ?1 AND group_id = ?2 AND sender = ?3 AND client_seq = ?4
+               AND random = ?5 AND is_tip = 0"
+    ))?
+    .query_row(
+        params![to_db(app), id, sender, to_db(client_seq), to_db(random)],
+        log_row,
+    )
+    .optional()?)
+}
+
+pub(super) fn applications(
+    c: &Connection,
+    app: u64,
+    id: &str,
+) -> Result<Vec<GroupApplication>, StoreError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT user_id, time, message FROM group_applications
+         WHERE app = ?1 AND group_id = ?2 ORDER BY time, user_id",
+    )?;
+    let rows = stmt.query_map(params![to_db(app), id], |r| {
+        Ok(GroupApplication {
+            user: r.get(0)?,
+            time: from_db(r.get(1)?),
+            message: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn receipts(
+    c: &Connection,
+    app: u64,
+    id: &str,
+    seq: u64,
+) -> Result<Vec<String>, StoreError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT reader FROM group_receipts
+         WHERE app = ?1 AND group_id = ?2 AND seq = ?3 ORDER BY reader",
+    )?;
+    let rows = stmt.query_map(params![to_db(app), id, to_db(seq)], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
