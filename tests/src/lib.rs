@@ -14,6 +14,7 @@
 pub mod conformance;
 pub mod conformance_conversations;
 pub mod conformance_edges;
+pub mod conformance_groups;
 pub mod conformance_messages;
 pub mod scenario_list;
 pub mod sim;
@@ -61,6 +62,13 @@ macro_rules! conformance_suite {
             conformance_edges: [
                 get_server_time_is_the_servers,
                 a_stalled_peer_cannot_pin_the_connection,
+            ],
+            conformance_groups: [
+                group_lifecycle_as_each_member_sees_it,
+                applications_wait_for_the_owner,
+                a_muted_member_is_refused,
+                at_mentions_reach_the_members,
+                a_member_away_catches_up_from_history,
             ],
         );
     };
