@@ -1041,3 +1041,43 @@ fn applications_are_listed_and_handled() {
     h.reply("group_open_http_svc.handle_apply_join_group", json!({}));
     assert_eq!(h.result(id).unwrap(), "grpA");
 }
+
+#[test]
+fn set_message_read_on_a_group_reports_the_newest_sequence() {
+    let (mut h, _) = logged_in_with_groups(grp_a(5, 4));
+    let mut push = group_msg_push();
+    push["EventArray"][0]["GroupMsgArray"] = json!([grp_msg(5), grp_msg(6)]);
+    h.push(push);
+    let unread = |h: &mut Harness| {
+        h.client
+            .get_conversation_list(None)
+            .unwrap()
+            .into_iter()
+            .find(|c| c.conversation_id == "GROUPgrpA")
+            .unwrap()
+            .unread_count
+    };
+    assert_eq!(unread(&mut h), 2);
+    h.take_events();
+    let id = h.client.set_message_read(h.now, "GROUPgrpA").unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent("group_open_http_svc.msg_read_report").body,
+        json!({"GroupId": "grpA", "MsgReadedSeq": 6})
+    );
+    assert_eq!(unread(&mut h), 2, "not before the reply");
+    h.reply("group_open_http_svc.msg_read_report", json!({}));
+    assert_eq!(h.result(id), Ok(()));
+    assert_eq!(unread(&mut h), 0);
+    let events = h.take_events();
+    let lists = group_lists(&events);
+    assert_eq!(lists.last().unwrap()[0].self_info.readed_sequence, 6);
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::TotalUnreadMessageCountUpdated(0))));
+    // A later message counts again.
+    let mut push = group_msg_push();
+    push["EventArray"][0]["GroupMsgArray"] = json!([grp_msg(7)]);
+    h.push(push);
+    assert_eq!(unread(&mut h), 1);
+}

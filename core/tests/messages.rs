@@ -573,7 +573,7 @@ fn set_message_read_reports_the_newest_time_and_marks_messages_read() {
     assert!(h.client.find_message(&b.id).unwrap().is_read);
     // Bad conversation IDs.
     assert_eq!(
-        code_of(h.client.set_message_read(h.now, "GROUPg1")),
+        code_of(h.client.set_message_read(h.now, "@TIM#SYSTEM")),
         ErrorCode::MSG_INVALID_CONV_TYPE
     );
     assert_eq!(

@@ -129,6 +129,17 @@ impl Conversations {
         self.touch(conversation_id);
     }
 
+    /// Everything in `conversation_id` is read (a group read by sequence:
+    /// no read time to keep).
+    pub(in crate::client) fn clear_unread(&mut self, conversation_id: &str) {
+        let Some(e) = self.entries.get_mut(conversation_id) else {
+            return;
+        };
+        e.unread_ids.clear();
+        e.unread = 0;
+        self.touch(conversation_id);
+    }
+
     /// The peer read `me`'s messages in `conversation_id` up to
     /// `peer_read_time`.
     pub(in crate::client) fn mark_peer_read(

@@ -22,6 +22,7 @@ mod lifecycle;
 mod list;
 mod members;
 mod push;
+mod reads;
 mod send;
 mod seq;
 
@@ -218,6 +219,16 @@ impl Groups {
             g.last_message = Some(last);
         }
         self.dirty = true;
+    }
+
+    /// I read `group_id` up to `seq` (never backwards).
+    pub(crate) fn set_read_seq(&mut self, group_id: &str, seq: u64) {
+        if let Some(g) = self.get_mut(group_id) {
+            if seq > g.self_info.readed_sequence {
+                g.self_info.readed_sequence = seq;
+                self.dirty = true;
+            }
+        }
     }
 
     /// A tip changed the member count.
