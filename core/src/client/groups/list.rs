@@ -218,10 +218,10 @@ impl Client {
         };
         let code = item.error_code.unwrap_or(0);
         if code != 0 {
-            if code == ErrorCode::GROUP_NOT_FOUND.0 || code == ErrorCode::GROUP_NO_PERMISSION.0 {
-                if self.groups.remove(group_id) {
-                    self.conv_group_left(group_id);
-                }
+            let gone =
+                code == ErrorCode::GROUP_NOT_FOUND.0 || code == ErrorCode::GROUP_NO_PERMISSION.0;
+            if gone && self.groups.remove(group_id) {
+                self.conv_group_left(group_id);
             }
             return Err(ChatError::new(
                 ErrorCode(code),
