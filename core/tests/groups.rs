@@ -1081,3 +1081,52 @@ fn set_message_read_on_a_group_reports_the_newest_sequence() {
     h.push(push);
     assert_eq!(unread(&mut h), 1);
 }
+
+#[test]
+fn group_history_pages_back_by_sequence_oldest_first() {
+    let (mut h, _) = logged_in_with_groups(grp_a(5, 4));
+    let id = h.client.get_message_list(h.now, "GROUPgrpA", None).unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(common::GROUP_MSG_GET).body,
+        json!({"GroupId": "grpA", "ReqMsgSeq": 0, "ReqMsgNumber": 15})
+    );
+    let mut tip = quit_tip_push()["EventArray"][0]["GroupTips"][0].clone();
+    tip["MsgSeq"] = json!(3);
+    h.reply(
+        common::GROUP_MSG_GET,
+        json!({"GroupId": "grpA", "IsFinished": 0, "RspMsgList": [grp_msg(4), grp_msg(2)], "RspTipList": [tip]}),
+    );
+    let page = h.result(id).unwrap();
+    let seqs: Vec<u64> = page.message_list.iter().map(|m| m.sequence).collect();
+    assert_eq!(seqs, [2, 3, 4]);
+    assert!(!page.is_completed);
+    assert_eq!(page.next_req_message_id, page.message_list[0].id);
+    assert!(
+        page.message_list.iter().all(|m| m.is_read),
+        "at or below the read sequence"
+    );
+    assert_eq!(
+        count(&h.take_events(), EventName::MessageReceived),
+        0,
+        "history is not news"
+    );
+    // The page before sequence 2: 1 is a placeholder, and the end.
+    let id = h
+        .client
+        .get_message_list(h.now, "GROUPgrpA", Some(&page.next_req_message_id))
+        .unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(common::GROUP_MSG_GET).body,
+        json!({"GroupId": "grpA", "ReqMsgSeq": 1, "ReqMsgNumber": 15})
+    );
+    h.reply(
+        common::GROUP_MSG_GET,
+        json!({"GroupId": "grpA", "IsFinished": 1, "RspMsgList": [{"MsgSeq": 1, "IsPlaceMsg": 1}]}),
+    );
+    let page = h.result(id).unwrap();
+    assert!(page.message_list.is_empty());
+    assert!(page.is_completed);
+    assert_eq!(page.next_req_message_id, "");
+}

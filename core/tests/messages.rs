@@ -1123,7 +1123,7 @@ fn history_merges_with_held_messages_without_duplicates() {
 fn get_message_list_refuses_bad_input_and_bare_replies() {
     let mut h = Harness::logged_in();
     assert_eq!(
-        code_of(h.client.get_message_list(h.now, "GROUPg", None)),
+        code_of(h.client.get_message_list(h.now, "@TIM#SYSTEM", None)),
         ErrorCode::MSG_INVALID_CONV_TYPE
     );
     assert_eq!(

@@ -339,3 +339,37 @@ pub async fn a_member_away_catches_up_from_history<R: Runtime + Default>() {
     alice.destroy().await.unwrap();
     bob.destroy().await.unwrap();
 }
+
+/// alice writes 20 messages to a group; bob pages its history: the newest
+/// 15 first, then the 5 before, oldest first within each page, then the
+/// end.
+pub async fn group_history_pages_oldest_first<R: Runtime + Default>() {
+    let world = World::start();
+    let (alice, _alice_events) = world.client::<R>(APP_A);
+    let (bob, _bob_events) = world.client::<R>(APP_A);
+    login(&world, &alice, "alice").await;
+    login(&world, &bob, "bob").await;
+    let group = alice
+        .create_group(CreateGroupOptions::new(GroupType::Private, "Pages").with_members(["bob"]))
+        .await
+        .expect("create");
+    let gid = group.group_id.clone();
+    for i in 1..=20 {
+        send_group(&alice, &gid, &format!("p{i}")).await;
+    }
+    let conv = format!("GROUP{gid}");
+    let first = bob.get_message_list(&conv, None).await.expect("page 1");
+    let texts: Vec<&str> = first.message_list.iter().map(text).collect();
+    let want: Vec<String> = (6..=20).map(|i| format!("p{i}")).collect();
+    assert_eq!(texts, want.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!first.is_completed);
+    let second = bob
+        .get_message_list(&conv, Some(&first.next_req_message_id))
+        .await
+        .expect("page 2");
+    let texts: Vec<&str> = second.message_list.iter().map(text).collect();
+    assert_eq!(texts, ["p1", "p2", "p3", "p4", "p5"]);
+    assert!(second.is_completed);
+    alice.destroy().await.unwrap();
+    bob.destroy().await.unwrap();
+}

@@ -69,6 +69,7 @@ macro_rules! conformance_suite {
                 a_muted_member_is_refused,
                 at_mentions_reach_the_members,
                 a_member_away_catches_up_from_history,
+                group_history_pages_oldest_first,
             ],
         );
     };

@@ -18,6 +18,7 @@
 
 mod admin;
 mod catch_up;
+mod history;
 mod lifecycle;
 mod list;
 mod members;
