@@ -58,8 +58,6 @@ pub const GROUP_OWNER_CANNOT_QUIT: u32 = 10009;
 /// Groups: the group does not exist or was dismissed. The official SDK
 /// drops such a group from its list.
 pub const GROUP_NOT_FOUND: u32 = 10010;
-/// Groups: the user is already a member.
-pub const GROUP_ALREADY_MEMBER: u32 = 10013;
 /// Groups: the group is full, or the user is in too many groups.
 pub const GROUP_FULL: u32 = 10014;
 /// Groups: the group ID is invalid (PROTOCOL.md 8.1).

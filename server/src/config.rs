@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tcchat_core::wire::Limits;
 
-use crate::engine::{EngineConfig, InstancePolicy, RateLimit};
+use crate::engine::{EngineConfig, GroupConfig, InstancePolicy, RateLimit};
 use crate::ServerError;
 
 /// One application (SDKAppID) the server accepts, with the secret key its
@@ -134,6 +134,9 @@ pub struct ServerConfig {
     /// seconds (older: 20016); 0 (the default) for no limit. Tencent's
     /// default is 120.
     pub revoke_time_limit_secs: u64,
+    /// Group limits: members per group type, groups per user (PROTOCOL.md
+    /// 8.1, 8.9).
+    pub groups: GroupConfig,
     /// Frames that may wait to be written to one client; a client that falls
     /// this far behind is disconnected (code 1008).
     pub outbound_queue_len: usize,
@@ -177,6 +180,7 @@ impl ServerConfig {
             a2_max_ttl_secs: EngineConfig::DEFAULT_A2_MAX_TTL_SECS,
             getmsg_page_size: EngineConfig::DEFAULT_GETMSG_PAGE_SIZE,
             revoke_time_limit_secs: 0,
+            groups: GroupConfig::default(),
             outbound_queue_len: 1024,
             limits: Limits::default(),
             seed: None,
@@ -255,6 +259,7 @@ impl ServerConfig {
             limits: self.limits,
             revoke_time_limit: (self.revoke_time_limit_secs > 0)
                 .then(|| Duration::from_secs(self.revoke_time_limit_secs)),
+            groups: self.groups.clone(),
             ..EngineConfig::default()
         }
     }

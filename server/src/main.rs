@@ -135,8 +135,21 @@ struct FileConfig {
     revoke_time_limit_secs: Option<u64>,
     outbound_queue_len: Option<usize>,
     max_frame_bytes: Option<usize>,
+    groups: Option<FileGroups>,
     #[serde(default)]
     apps: Vec<FileApp>,
+}
+
+/// `[groups]`: member limits per group type, groups per user.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileGroups {
+    private_members: Option<u64>,
+    public_members: Option<u64>,
+    chat_room_members: Option<u64>,
+    av_chat_room_members: Option<u64>,
+    community_members: Option<u64>,
+    max_joined_per_user: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -281,6 +294,15 @@ fn server_config(args: ServeArgs) -> Result<ServerConfig, String> {
     }
     if let Some(v) = file.max_frame_bytes {
         config.limits.max_frame_bytes = v;
+    }
+    if let Some(g) = file.groups {
+        let d = &mut config.groups;
+        d.private_members = g.private_members.unwrap_or(d.private_members);
+        d.public_members = g.public_members.unwrap_or(d.public_members);
+        d.chat_room_members = g.chat_room_members.unwrap_or(d.chat_room_members);
+        d.av_chat_room_members = g.av_chat_room_members.unwrap_or(d.av_chat_room_members);
+        d.community_members = g.community_members.unwrap_or(d.community_members);
+        d.max_joined_per_user = g.max_joined_per_user.unwrap_or(d.max_joined_per_user);
     }
     let mut app_admins = BTreeMap::new();
     config.apps = if args.apps.is_empty() {
@@ -442,6 +464,9 @@ per_minute = 4
 [login_rate_per_user]
 burst = 5
 per_minute = 6
+[groups]
+public_members = 50
+max_joined_per_user = 7
 [[apps]]
 sdk_app_id = 1
 secret_key = "k"
@@ -482,6 +507,12 @@ secret_key = "k2"
         assert_eq!(engine.max_frame_bytes_before_login, 4096);
         assert!(engine.is_admin(1, "root") && !engine.is_admin(1, "ops"));
         assert!(engine.is_admin(2, "ops"));
+        assert_eq!(engine.groups.public_members, 50);
+        assert_eq!(engine.groups.max_joined_per_user, 7);
+        assert_eq!(
+            engine.groups.private_members, 200,
+            "unset keys keep their default"
+        );
     }
 
     #[test]

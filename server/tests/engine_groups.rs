@@ -28,6 +28,9 @@ const MODIFY_GROUP: &str = "group_open_http_svc.modify_group_base_info";
 const OWNER: &str = "group_open_http_svc.change_group_owner";
 const PENDENCY: &str = "group_open_http_svc.get_pendency";
 const HANDLE: &str = "group_open_http_svc.handle_apply_join_group";
+const RECEIPT: &str = "group_open_http_svc.group_msg_receipt";
+const RECEIPTS: &str = "group_open_http_svc.get_group_msg_receipt";
+const DETAIL: &str = "group_open_http_svc.get_group_msg_receipt_detail";
 
 fn users<S: Store>(sim: &mut Sim<S>) -> (Client, Client, Client) {
     let mut alice = Client::new(1, APP, "alice");
@@ -734,7 +737,197 @@ fn applications_are_approved_or_refused<S: Store>(mut sim: Sim<S>) {
     );
 }
 
+/// Receipts are counted once per reader, pushed to the sender as totals,
+/// and listed by flag.
+fn group_read_receipts_count_each_reader_once<S: Store>(mut sim: Sim<S>) {
+    let (mut alice, mut bob, mut carol) = users(&mut sim);
+    alice
+        .op(
+            &mut sim,
+            CREATE,
+            json!({"Type": "Private", "Name": "w", "GroupId": "w1",
+            "MemberList": [{"Member_Account": "bob"}, {"Member_Account": "carol"}]}),
+        )
+        .ok();
+    let body = json!({"From_Account": "alice", "GroupId": "w1", "Random": 86484673, "ClientSeq": 1,
+        "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "read me"}}],
+        "MsgClientTime": 1795629671, "NeedReadReceipt": 1});
+    let out = alice.op(&mut sim, SEND, body).ok();
+    assert_eq!(
+        out.events_to(2)[0]["GroupMsgArray"][0]["IsNeedReadReceipt"],
+        1
+    );
+    let seq = out.body()["MsgSeq"].as_u64().unwrap();
+    send(&mut alice, &mut sim, "w1", 2, "no receipt").ok();
+    // bob reads both: only the first counts; alice gets the totals.
+    let out = bob
+        .op(
+            &mut sim,
+            RECEIPT,
+            json!({"GroupId": "w1", "MsgSeqList": [{"MsgSeq": seq}, {"MsgSeq": seq + 1}]}),
+        )
+        .ok();
+    let list = &out.events_to(1)[0]["GroupTips"][0]["MsgBody"]["GroupMsgReceiptList"];
+    assert_eq!(
+        *list,
+        json!([{"TinyId": alice.tiny_id, "MsgClientTime": 1795629671, "MsgRandom": 86484673,
+        "MsgSeq": seq, "ReadNum": 1, "UnreadNum": 1}])
+    );
+    // Again: nothing changes, nothing is pushed.
+    let again = bob
+        .op(
+            &mut sim,
+            RECEIPT,
+            json!({"GroupId": "w1", "MsgSeqList": [{"MsgSeq": seq}]}),
+        )
+        .ok();
+    assert!(again.others.is_empty());
+    // The sender's own receipt does not count.
+    alice
+        .op(
+            &mut sim,
+            RECEIPT,
+            json!({"GroupId": "w1", "MsgSeqList": [{"MsgSeq": seq}]}),
+        )
+        .ok();
+    let counts = alice
+        .op(
+            &mut sim,
+            RECEIPTS,
+            json!({"GroupId": "w1", "MsgSeqList": [{"MsgSeq": seq}, {"MsgSeq": 99}]}),
+        )
+        .ok();
+    assert_eq!(
+        counts.body()["GroupMsgReceiptList"][0],
+        json!({"MsgSeq": seq, "ReadNum": 1, "UnreadNum": 1, "Code": 0})
+    );
+    assert_ne!(counts.body()["GroupMsgReceiptList"][1]["Code"], 0);
+    let read = alice
+        .op(
+            &mut sim,
+            DETAIL,
+            json!({"GroupId": "w1", "MsgSeq": seq, "Flag": 0, "Cursor": "", "Num": 30}),
+        )
+        .ok();
+    assert_eq!(read.body()["ReadList"], json!([{"Read_Account": "bob"}]));
+    assert_eq!(read.body()["UnreadList"], json!([]));
+    assert_eq!(read.body()["IsFinish"], 1);
+    let unread = alice
+        .op(
+            &mut sim,
+            DETAIL,
+            json!({"GroupId": "w1", "MsgSeq": seq, "Flag": 1, "Num": 30}),
+        )
+        .ok();
+    assert_eq!(
+        unread.body()["UnreadList"],
+        json!([{"Unread_Account": "carol"}])
+    );
+    assert_eq!(unread.body()["ReadList"], json!([]));
+    carol
+        .op(
+            &mut sim,
+            RECEIPT,
+            json!({"GroupId": "w1", "MsgSeqList": [{"MsgSeq": seq}]}),
+        )
+        .ok();
+    let page = alice
+        .op(
+            &mut sim,
+            DETAIL,
+            json!({"GroupId": "w1", "MsgSeq": seq, "Flag": 0, "Num": 1}),
+        )
+        .ok();
+    assert_eq!(
+        (
+            page.body()["Cursor"].as_str(),
+            page.body()["IsFinish"].as_u64()
+        ),
+        (Some("1"), Some(0))
+    );
+    let next = alice
+        .op(
+            &mut sim,
+            DETAIL,
+            json!({"GroupId": "w1", "MsgSeq": seq, "Flag": 0, "Num": 1, "Cursor": "1"}),
+        )
+        .ok();
+    assert_eq!(next.body()["ReadList"], json!([{"Read_Account": "carol"}]));
+    assert_eq!(next.body()["IsFinish"], 1);
+}
+
+/// History pages back by sequence and shows a returning member only its
+/// two membership windows; an online-only message takes no sequence.
+fn history_pages_within_membership_windows<S: Store>(mut sim: Sim<S>) {
+    let (mut alice, mut bob, _) = users(&mut sim);
+    alice
+        .op(
+            &mut sim,
+            CREATE,
+            json!({"Type": "ChatRoom", "Name": "c", "GroupId": "c1"}),
+        )
+        .ok();
+    send(&mut alice, &mut sim, "c1", 1, "before bob").ok(); // 1
+    bob.op(&mut sim, JOIN, json!({"GroupId": "c1"})).ok(); // tip 2
+    send(&mut alice, &mut sim, "c1", 2, "with bob").ok(); // 3
+    bob.op(&mut sim, QUIT, json!({"GroupId": "c1"})).ok(); // tip 4
+    send(&mut alice, &mut sim, "c1", 3, "without bob").ok(); // 5
+    bob.op(&mut sim, JOIN, json!({"GroupId": "c1"})).ok(); // tip 6
+    send(&mut alice, &mut sim, "c1", 4, "bob again").ok(); // 7
+                                                           // Online only: pushed, no sequence, no history.
+    let mut body = json!({"From_Account": "alice", "GroupId": "c1", "Random": 9, "ClientSeq": 9,
+        "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "typing"}}], "OnlineOnlyFlag": 1});
+    let out = alice.op(&mut sim, SEND, body.take()).ok();
+    assert_eq!(out.body()["MsgSeq"], 0);
+    assert_eq!(out.events_to(2)[0]["GroupMsgArray"][0]["MsgSeq"], 0);
+
+    let page = |c: &mut Client, sim: &mut Sim<S>, seq: u64, n: u64| {
+        let h = c
+            .op(
+                sim,
+                HISTORY,
+                json!({"GroupId": "c1", "ReqMsgSeq": seq, "ReqMsgNumber": n}),
+            )
+            .ok();
+        let mut seen: Vec<(u64, &'static str)> = Vec::new();
+        for m in h.body()["RspMsgList"].as_array().unwrap() {
+            let kind = if m["IsPlaceMsg"] == 1 {
+                "hidden"
+            } else {
+                "msg"
+            };
+            seen.push((m["MsgSeq"].as_u64().unwrap(), kind));
+        }
+        for t in h.body()["RspTipList"].as_array().unwrap() {
+            seen.push((t["MsgSeq"].as_u64().unwrap(), "tip"));
+        }
+        seen.sort();
+        (seen, h.body()["IsFinished"].as_u64().unwrap())
+    };
+    // The newest 4, then the 3 before: bob sees 2–3 and 6–7.
+    assert_eq!(
+        page(&mut bob, &mut sim, 0, 4),
+        (
+            vec![(4, "hidden"), (5, "hidden"), (6, "tip"), (7, "msg")],
+            0
+        )
+    );
+    assert_eq!(
+        page(&mut bob, &mut sim, 3, 10),
+        (vec![(1, "hidden"), (2, "tip"), (3, "msg")], 1)
+    );
+    // The owner sees everything; nobody else may read.
+    assert_eq!(page(&mut alice, &mut sim, 5, 2).0, [(4, "tip"), (5, "msg")]);
+    let mut carol = Client::new(3, APP, "carol");
+    assert_eq!(
+        carol.op(&mut sim, HISTORY, json!({"GroupId": "c1"})).code(),
+        10007
+    );
+}
+
 on_both_stores!(
+    history_pages_within_membership_windows,
+    group_read_receipts_count_each_reader_once,
     members_roles_mute_and_profile,
     applications_are_approved_or_refused,
     lifecycle_messages_tips_and_notices,

@@ -46,7 +46,14 @@
 // Groups (issue 16), one command per official API:
 //   createGroup {type, name, groupID?, joinOption?, memberList?: [userID]}
 //   joinGroup {groupID, applyMessage?}   quitGroup {groupID}   dismissGroup {groupID}
-//   getGroupList   getGroupProfile {groupID}   sendGroupText {groupID, text}
+//   getGroupList   getGroupProfile {groupID}   sendGroupText {groupID, text, needReadReceipt?}
+//   getGroupMessageReadMemberList {messageID, filter, cursor?, count?}
+//   addGroupMember {groupID, userIDList}   deleteGroupMember {groupID, userIDList, reason?}
+//   setGroupMemberRole {groupID, userID, role}   setGroupMemberMuteTime {groupID, userID, muteTime}
+//   setGroupMemberNameCard {groupID, userID?, nameCard}   getGroupMemberList {groupID, count?, offset?}
+//   getGroupMemberProfile {groupID, userIDList}   updateGroupProfile {groupID, name?, muteAllMembers?, ...}
+//   changeGroupOwner {groupID, newOwnerID}   searchGroupByID {groupID}
+//   getGroupApplicationList   handleGroupApplication {handleAction, applicantID, groupID}
 // Groups are reported through groupView.
 // Commands name messages by ID: the agent keeps every SDK Message object it
 // saw (sent, MESSAGE_RECEIVED, MESSAGE_MODIFIED, getMessageList results) in a
@@ -82,7 +89,9 @@ const ERRORISH = /\b(error|errors|failed|failure|invalid|exception|timeout|timed
 // options), and the AVChatRoom-only keys of an apply_join_group reply that
 // the SDK prints for every join (longPollingKey, startSeq, avChatRoomFlag:
 // the reply recorded in frames/group_lifecycle.json #55 has none of them).
-const BENIGN_UNDEFINED = /\b(startSequence|nextReqMessageID|options|longPollingKey|startSeq|avChatRoomFlag):undefined\b/g;
+// getGroupMemberList prints `role:undefined` when the app asks for every
+// role.
+const BENIGN_UNDEFINED = /\b(startSequence|nextReqMessageID|options|longPollingKey|startSeq|avChatRoomFlag|role):undefined\b/g;
 const INFORMATIONAL_WARN = [/^\S+ SDK is ready\. cost \d+ ms$/, /^\S+ destroy \d+ \w+$/];
 const ALL_LOGS = process.env.TCCHAT_INTEROP_ALL_LOGS === '1';
 let logLines = 0;
@@ -515,10 +524,79 @@ const ops = {
       to: cmd.groupID,
       conversationType: TencentCloudChat.TYPES.CONV_GROUP,
       payload: { text: cmd.text },
+      needReadReceipt: cmd.needReadReceipt === true,
     });
     const res = await chat.sendMessage(message);
     remember(res.data.message);
     return messageView(res.data.message);
+  },
+  async getGroupMessageReadMemberList(cmd) {
+    const res = await chat.getGroupMessageReadMemberList({
+      message: messageById(cmd.messageID),
+      filter: cmd.filter,
+      cursor: cmd.cursor || '',
+      count: cmd.count || 30,
+    });
+    return plain(res.data);
+  },
+  async addGroupMember(cmd) {
+    const res = await chat.addGroupMember({ groupID: cmd.groupID, userIDList: cmd.userIDList });
+    return plain(res.data);
+  },
+  async deleteGroupMember(cmd) {
+    const options = { groupID: cmd.groupID, userIDList: cmd.userIDList };
+    if (cmd.reason !== undefined) options.reason = cmd.reason;
+    const res = await chat.deleteGroupMember(options);
+    return plain(res.data);
+  },
+  async setGroupMemberRole(cmd) {
+    const res = await chat.setGroupMemberRole({ groupID: cmd.groupID, userID: cmd.userID, role: cmd.role });
+    return { group: groupView(res.data.group) };
+  },
+  async setGroupMemberMuteTime(cmd) {
+    const res = await chat.setGroupMemberMuteTime({ groupID: cmd.groupID, userID: cmd.userID, muteTime: cmd.muteTime });
+    return plain(res.data);
+  },
+  async setGroupMemberNameCard(cmd) {
+    const options = { groupID: cmd.groupID, nameCard: cmd.nameCard };
+    if (cmd.userID !== undefined) options.userID = cmd.userID;
+    const res = await chat.setGroupMemberNameCard(options);
+    return plain(res.data);
+  },
+  async getGroupMemberList(cmd) {
+    const res = await chat.getGroupMemberList({ groupID: cmd.groupID, count: cmd.count || 15, offset: cmd.offset || 0 });
+    return plain(res.data);
+  },
+  async getGroupMemberProfile(cmd) {
+    const res = await chat.getGroupMemberProfile({ groupID: cmd.groupID, userIDList: cmd.userIDList });
+    return plain(res.data);
+  },
+  async updateGroupProfile(cmd) {
+    const options = Object.assign({}, cmd);
+    delete options.id;
+    delete options.op;
+    const res = await chat.updateGroupProfile(options);
+    return { group: groupView(res.data.group) };
+  },
+  async changeGroupOwner(cmd) {
+    const res = await chat.changeGroupOwner({ groupID: cmd.groupID, newOwnerID: cmd.newOwnerID });
+    return { group: groupView(res.data.group) };
+  },
+  async searchGroupByID(cmd) {
+    const res = await chat.searchGroupByID(cmd.groupID);
+    return { group: groupView(res.data.group) };
+  },
+  async getGroupApplicationList() {
+    const res = await chat.getGroupApplicationList();
+    return plain(res.data);
+  },
+  async handleGroupApplication(cmd) {
+    const res = await chat.handleGroupApplication({
+      handleAction: cmd.handleAction,
+      handleMessage: cmd.handleMessage || '',
+      message: messageById(cmd.messageID),
+    });
+    return plain(res.data);
   },
   async logout() {
     const res = await chat.logout();

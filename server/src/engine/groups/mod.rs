@@ -11,6 +11,7 @@ mod list;
 mod members;
 mod messages;
 mod profile;
+mod receipts;
 mod view;
 
 use std::time::Instant;
@@ -56,6 +57,9 @@ pub(super) fn handles(servcmd: &str) -> bool {
             | cmd::CHANGE_OWNER
             | cmd::GET_PENDENCY
             | cmd::HANDLE_APPLY_JOIN
+            | cmd::MSG_RECEIPT
+            | cmd::GET_MSG_RECEIPT
+            | cmd::GET_MSG_RECEIPT_DETAIL
     )
 }
 
@@ -122,6 +126,9 @@ impl<S: Store> Engine<S> {
             cmd::CHANGE_OWNER => self.on_change_owner(unix_ms, conn, gzip, frame),
             cmd::GET_PENDENCY => self.on_get_pendency(unix_ms, conn, gzip, frame),
             cmd::HANDLE_APPLY_JOIN => self.on_handle_apply(unix_ms, conn, gzip, frame),
+            cmd::MSG_RECEIPT => self.on_group_receipt(unix_ms, conn, gzip, frame),
+            cmd::GET_MSG_RECEIPT => self.on_get_group_receipts(unix_ms, conn, gzip, frame),
+            cmd::GET_MSG_RECEIPT_DETAIL => self.on_group_receipt_detail(unix_ms, conn, gzip, frame),
             other => unreachable!("groups::handles accepted {other} without a handler"),
         }
     }
