@@ -77,7 +77,8 @@ pub mod wire;
 
 pub use client::{
     AnyRequestId, Client, Completion, ConnId, CreateGroupOptions, DisconnectReason,
-    JoinGroupResult, LoginInfo, Output, RequestId, Stats, Transmit, UpdateGroupProfileOptions,
+    GroupMessageReadMembers, JoinGroupResult, LoginInfo, Output, RequestId, Stats, Transmit,
+    UpdateGroupProfileOptions,
 };
 pub use error::{ChatError, ErrorCode};
 pub use event::{Event, EventName};

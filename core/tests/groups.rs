@@ -1130,3 +1130,47 @@ fn group_history_pages_back_by_sequence_oldest_first() {
     assert!(page.is_completed);
     assert_eq!(page.next_req_message_id, "");
 }
+
+#[test]
+fn group_read_receipts_go_by_sequence_and_readers_are_paged() {
+    let (mut h, _) = logged_in_with_groups(grp_a(5, 4));
+    let mut push = group_msg_push();
+    let mut asks = grp_msg(5);
+    asks["IsNeedReadReceipt"] = json!(1);
+    push["EventArray"][0]["GroupMsgArray"] = json!([asks, grp_msg(6)]);
+    h.push(push);
+    let got = received(&h.take_events());
+    assert!(got[0].need_read_receipt && !got[1].need_read_receipt);
+    // Only the message that asked for one.
+    let id = h.client.send_message_read_receipt(h.now, &got).unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent("group_open_http_svc.group_msg_receipt").body,
+        json!({"GroupId": "grpA", "MsgSeqList": [{"MsgSeq": 5}]})
+    );
+    h.reply("group_open_http_svc.group_msg_receipt", json!({}));
+    assert_eq!(h.result(id), Ok(()));
+    let err = h
+        .client
+        .send_message_read_receipt(h.now, &got[1..])
+        .unwrap_err();
+    assert_eq!(err.code.0, 2114);
+    // Who has not read message 5, one page.
+    let id = h
+        .client
+        .get_group_message_read_member_list(h.now, &got[0], false, "", 30)
+        .unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent("group_open_http_svc.get_group_msg_receipt_detail")
+            .body,
+        json!({"GroupId": "grpA", "MsgSeq": 5, "Flag": 1, "Cursor": "", "Num": 30})
+    );
+    h.reply(
+        "group_open_http_svc.get_group_msg_receipt_detail",
+        json!({"ReadList": [], "UnreadList": [{"Unread_Account": "u3"}], "Cursor": "1", "IsFinish": 0}),
+    );
+    let page = h.result(id).unwrap();
+    assert_eq!(page.user_id_list, ["u3"]);
+    assert_eq!((page.cursor.as_str(), page.is_completed), ("1", false));
+}

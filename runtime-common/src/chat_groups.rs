@@ -7,7 +7,7 @@ use tcchat_core::model::{
     GroupMember, GroupMemberListResult, Message,
 };
 use tcchat_core::types::GroupRole;
-use tcchat_core::{ChatError, UpdateGroupProfileOptions};
+use tcchat_core::{ChatError, GroupMessageReadMembers, UpdateGroupProfileOptions};
 use tcchat_core::{CreateGroupOptions, JoinGroupResult};
 
 use crate::chat::{Chat, Reply};
@@ -262,5 +262,25 @@ impl<R: Runtime> Chat<R> {
         fields: &[GroupCustomField],
     ) -> Reply<String> {
         self.submit(|c, now| c.set_group_member_custom_field(now, group_id, user_id, fields))
+    }
+
+    /// `getGroupMessageReadMemberList({message, filter, cursor, count})`:
+    /// one page (`count` 1–100) of who read (`read` true) or has not read a
+    /// group message; start with an empty `cursor`, pass the result's back
+    /// until `is_completed`. Read receipts are sent with
+    /// [`send_message_read_receipt`](Chat::send_message_read_receipt) on
+    /// group messages sent with `needReadReceipt`.
+    ///
+    /// Errors: 2106 not a sent group message, 2105 not held here.
+    pub fn get_group_message_read_member_list(
+        &self,
+        message: &Message,
+        read: bool,
+        cursor: &str,
+        count: u64,
+    ) -> Reply<GroupMessageReadMembers> {
+        self.submit(|c, now| {
+            c.get_group_message_read_member_list(now, message, read, cursor, count)
+        })
     }
 }

@@ -48,4 +48,6 @@ pub use tcchat_core::types;
 #[cfg(feature = "usersig")]
 pub use tcchat_core::usersig;
 pub use tcchat_core::{ChatError, ErrorCode, Event, EventName, LoginInfo, Options, Tuning};
-pub use tcchat_core::{CreateGroupOptions, JoinGroupResult, UpdateGroupProfileOptions};
+pub use tcchat_core::{
+    CreateGroupOptions, GroupMessageReadMembers, JoinGroupResult, UpdateGroupProfileOptions,
+};

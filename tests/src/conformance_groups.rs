@@ -373,3 +373,58 @@ pub async fn group_history_pages_oldest_first<R: Runtime + Default>() {
     alice.destroy().await.unwrap();
     bob.destroy().await.unwrap();
 }
+
+/// alice asks for read receipts on a group message; bob sends one: alice
+/// gets MESSAGE_READ_RECEIPT_RECEIVED with the group and the new totals,
+/// and the read-member list names bob.
+pub async fn group_read_receipts_reach_the_sender<R: Runtime + Default>() {
+    let world = World::start();
+    let (alice, mut alice_events) = world.client::<R>(APP_A);
+    let (bob, mut bob_events) = world.client::<R>(APP_A);
+    let (carol, _carol_events) = world.client::<R>(APP_A);
+    login(&world, &alice, "alice").await;
+    login(&world, &bob, "bob").await;
+    login(&world, &carol, "carol").await;
+    let group = alice
+        .create_group(
+            CreateGroupOptions::new(GroupType::Private, "Receipts").with_members(["bob", "carol"]),
+        )
+        .await
+        .expect("create");
+    let gid = group.group_id.clone();
+    let m = alice
+        .create_text_message(
+            &CreateTextMessageOptions::group(&gid, "did you read").with_read_receipt(),
+        )
+        .unwrap();
+    let sent = alice.send_message(&m).await.expect("send");
+    let got = received_where::<R>(&mut bob_events, "did you read", |m| {
+        text(m) == "did you read"
+    })
+    .await;
+    assert!(got.need_read_receipt);
+    bob.send_message_read_receipt(std::slice::from_ref(&got))
+        .await
+        .expect("receipt");
+    let event = expect_event::<R>(&mut alice_events, "MESSAGE_READ_RECEIPT_RECEIVED", |e| {
+        e.name() == EventName::MessageReadReceiptReceived
+    })
+    .await;
+    let Event::MessageReadReceiptReceived(list) = event else {
+        unreachable!()
+    };
+    let r = list
+        .iter()
+        .find(|r| r.message_id == sent.id)
+        .expect("my message");
+    assert_eq!(r.group_id, gid);
+    assert_eq!((r.read_count, r.unread_count), (1, 1));
+    let readers = alice
+        .get_group_message_read_member_list(&sent, true, "", 30)
+        .await
+        .expect("readers");
+    assert_eq!(readers.user_id_list, ["bob"]);
+    for chat in [alice, bob, carol] {
+        chat.destroy().await.unwrap();
+    }
+}

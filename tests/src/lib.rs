@@ -70,6 +70,7 @@ macro_rules! conformance_suite {
                 at_mentions_reach_the_members,
                 a_member_away_catches_up_from_history,
                 group_history_pages_oldest_first,
+                group_read_receipts_reach_the_sender,
             ],
         );
     };

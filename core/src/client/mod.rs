@@ -59,7 +59,9 @@ use backoff::Backoff;
 use cache::MessageCache;
 use clock::WallClock;
 use context::Context;
-pub use groups::{CreateGroupOptions, JoinGroupResult, UpdateGroupProfileOptions};
+pub use groups::{
+    CreateGroupOptions, GroupMessageReadMembers, JoinGroupResult, UpdateGroupProfileOptions,
+};
 use lifecycle::Lifecycle;
 use outputs::Outputs;
 use request::Requests;

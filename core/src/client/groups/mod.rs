@@ -24,6 +24,7 @@ mod list;
 mod members;
 mod push;
 mod reads;
+mod receipts;
 mod send;
 mod seq;
 
@@ -34,6 +35,7 @@ use crate::model::{Group, LastMessage, Message};
 
 pub use admin::UpdateGroupProfileOptions;
 pub use lifecycle::{CreateGroupOptions, JoinGroupResult};
+pub use receipts::GroupMessageReadMembers;
 pub(crate) use seq::SeqWindow;
 
 /// The group list of the logged-in user. Reset when the session ends.
