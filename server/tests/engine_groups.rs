@@ -695,14 +695,26 @@ fn applications_are_approved_or_refused<S: Store>(mut sim: Sim<S>) {
             json!({"StartTime": 0, "Limit": 10, "Handle_Account": "alice"}),
         )
         .ok();
-    let from: Vec<&str> = p.body()["PendencyItem"]
+    let from: Vec<&str> = p.body()["PendencyList"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| i["FromAccount"].as_str().unwrap())
+        .map(|i| i["From_Account"].as_str().unwrap())
         .collect();
     assert_eq!(from, ["bob", "carol"]);
-    assert_eq!(p.body()["PendencyItem"][0]["ApplyInviteMsg"], "b");
+    assert_eq!(p.body()["PendencyList"][0]["ApplyInviteMsg"], "b");
+    assert_eq!(p.body()["NextStartTime"], 0);
+    // Pages of one: the next starts at carol's time and repeats nobody.
+    let first = alice.op(&mut sim, PENDENCY, json!({"Limit": 1})).ok();
+    assert_eq!(first.body()["PendencyList"][0]["From_Account"], "bob");
+    let next = first.body()["NextStartTime"].as_u64().unwrap();
+    assert!(next > 0);
+    let second = alice
+        .op(&mut sim, PENDENCY, json!({"Limit": 1, "StartTime": next}))
+        .ok();
+    assert_eq!(second.body()["PendencyList"][0]["From_Account"], "carol");
+    assert_eq!(second.body()["NextStartTime"], 0);
+    assert_eq!(second.body()["PendencyList"][0]["Handled"], 0);
     // Only owner and admins see or handle them.
     assert_eq!(
         bob.op(&mut sim, PENDENCY, json!({})).body()["TotalPendencyNum"],

@@ -331,7 +331,7 @@ fn the_owner_manages_members_with_the_official_apis() {
         let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
         let url = server.ws_url();
         let mut owner = official("g-mgmt-owner", &url, "mowner").await;
-        let mut m1 = official("g-mgmt-m1", &url, "mone").await;
+        let m1 = official("g-mgmt-m1", &url, "mone").await;
         let mut m2 = official("g-mgmt-m2", &url, "mtwo").await;
 
         // A listed member learns of the new group by notice 6.
@@ -506,6 +506,82 @@ fn the_owner_manages_members_with_the_official_apis() {
         );
 
         for agent in [&owner, &m1, &m2] {
+            agent.assert_replies_ok(0).await;
+            agent.assert_no_problems(0);
+            assert_no_group_symptoms(agent);
+        }
+        stop_server(server).await;
+    });
+}
+
+/// An application through the official APIs: joinGroup waits for
+/// approval, the owner sees notice 1 and the application in
+/// getGroupApplicationList (get_pendency), handleGroupApplication agrees
+/// (handle_apply_join_group), the applicant gets notice 2 and the group,
+/// and the owner's SDK deletes the handled notice (openim.deletemsg).
+#[test]
+fn an_application_is_approved_with_the_official_apis() {
+    run(async {
+        let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
+        let url = server.ws_url();
+        let mut owner = official("g-app-owner", &url, "aowner").await;
+        let mut applicant = official("g-app-applicant", &url, "aapplicant").await;
+        owner
+            .ok(
+                "createGroup",
+                json!({"type": "Public", "name": "Apply", "groupID": "grpP"}),
+            )
+            .await;
+        let from = owner.mark();
+        let joined = applicant
+            .ok(
+                "joinGroup",
+                json!({"groupID": "grpP", "applyMessage": "let me in"}),
+            )
+            .await;
+        assert_eq!(joined["status"], "WaitAdminApproval", "{joined}");
+        let notice = wait_op(&owner, from, "@TIM#SYSTEM", 1).await;
+        assert_eq!(notice["payload"]["handleMessage"], "let me in", "{notice}");
+        assert_eq!(notice["payload"]["operatorID"], "aapplicant", "{notice}");
+
+        let at = owner.mark();
+        let list = owner.ok("getGroupApplicationList", json!({})).await;
+        let apps = list["applicationList"].as_array().unwrap();
+        assert_eq!(apps.len(), 1, "{list}");
+        assert_eq!(apps[0]["applicant"], "aapplicant", "{list}");
+        assert_eq!(apps[0]["groupID"], "grpP", "{list}");
+        assert_eq!(apps[0]["note"], "let me in", "{list}");
+        let asked = sent(&owner, at, "group_open_http_svc.get_pendency");
+        assert_eq!(asked[0]["Handle_Account"], "aowner");
+        // One page for ordinary groups, one for communities: no loop.
+        assert!(asked.len() <= 2, "{asked:?}");
+
+        let from_app = applicant.mark();
+        let at = owner.mark();
+        let id = notice["ID"].as_str().unwrap().to_owned();
+        owner
+            .ok(
+                "handleGroupApplication",
+                json!({"handleAction": "Agree", "messageID": id}),
+            )
+            .await;
+        assert_eq!(
+            sent(&owner, at, "group_open_http_svc.handle_apply_join_group")[0],
+            json!({"GroupId": "grpP", "Applicant_Account": "aapplicant", "HandleMsg": "Agree", "ApprovalMsg": ""})
+        );
+        wait_op(&applicant, from_app, "@TIM#SYSTEM", 2).await;
+        applicant
+            .wait_event("GROUP_LIST_UPDATED", from_app, PATIENCE, |d| {
+                lists(d, "grpP")
+            })
+            .await;
+        owner
+            .wait("openim.deletemsg answered", at, PATIENCE, |r| {
+                r["k"] == "down" && r["servcmd"] == "openim.deletemsg"
+            })
+            .await;
+
+        for agent in [&owner, &applicant] {
             agent.assert_replies_ok(0).await;
             agent.assert_no_problems(0);
             assert_no_group_symptoms(agent);

@@ -50,6 +50,9 @@ pub mod cmd {
     pub const MODIFY_MEMBER_INFO: &str = "group_open_http_svc.modify_group_member_info";
     /// Pending join applications the caller may handle.
     pub const GET_PENDENCY: &str = "group_open_http_svc.get_pendency";
+    /// Pending applications to communities (issue 17): answered like
+    /// [`GET_PENDENCY`] for communities only (the official SDK asks both).
+    pub const GET_PENDENCY_MILLION: &str = "million_group_open_http_svc.get_pendency";
     /// Accept or refuse an application.
     pub const HANDLE_APPLY_JOIN: &str = "group_open_http_svc.handle_apply_join_group";
     /// Number of members online.
@@ -66,6 +69,9 @@ pub mod cmd {
     pub const GET_MSG_RECEIPT: &str = "group_open_http_svc.get_group_msg_receipt";
     /// Who read (or did not read) one group message.
     pub const GET_MSG_RECEIPT_DETAIL: &str = "group_open_http_svc.get_group_msg_receipt_detail";
+    /// Delete handled system notices (the official SDK sends it after
+    /// `handleGroupApplication`).
+    pub const DELETE_NOTICES: &str = "openim.deletemsg";
 }
 
 /// A group type as the wire spells it (`Type`).
@@ -807,42 +813,61 @@ pub struct GetPendencyRequest {
     pub handle_account: String,
 }
 
-/// One pending application (ours).
+/// One pending application. The keys are those the official SDK reads
+/// (verified with the official SDK: `getGroupApplicationList` lists it and
+/// `handleGroupApplication` answers it); `FromAccount`, `ToAccount` (the
+/// names of protocol version 4's first draft) are accepted when decoding.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendencyItem {
     /// The group.
     #[serde(rename = "GroupId", default)]
     pub group_id: String,
-    /// The applicant.
-    #[serde(rename = "FromAccount", default)]
+    /// The group's name.
+    #[serde(rename = "GroupName", default)]
+    pub group_name: String,
+    /// The applicant (the SDK's `applicant`).
+    #[serde(rename = "From_Account", alias = "FromAccount", default)]
     pub from_account: String,
-    /// Who may handle it (the caller).
-    #[serde(rename = "ToAccount", default)]
+    /// Who may handle it: the caller (the SDK's `userID`).
+    #[serde(rename = "To_Account", alias = "ToAccount", default)]
     pub to_account: String,
-    /// When it was made, Unix seconds.
+    /// When it was made, Unix seconds (the SDK's `messageKey`).
     #[serde(rename = "AddTime", default)]
     pub add_time: u64,
-    /// The applicant's message.
+    /// The applicant's message (the SDK's `note`).
     #[serde(rename = "ApplyInviteMsg", default)]
     pub apply_invite_msg: String,
     /// 0: an application to join.
     #[serde(rename = "PendencyType", default)]
     pub pendency_type: u8,
-    /// Opaque key a handler echoes in `handle_apply_join_group`.
+    /// 0: an application to join (the SDK's `applicationType`).
+    #[serde(rename = "ApplicationType", default)]
+    pub application_type: u8,
+    /// 0: not handled yet. The official SDK lists only items with
+    /// `Handled: 0`, so the key is always sent.
+    #[serde(rename = "Handled", default)]
+    pub handled: u8,
+    /// Opaque key a handler may echo in `handle_apply_join_group`.
     #[serde(rename = "Authentication", default)]
     pub authentication: String,
 }
 
-/// Reply to `get_pendency` (ours).
+/// Reply to `get_pendency`. The official SDK reads `PendencyList` and asks
+/// again from `NextStartTime` until it is 0 (without the key it loops
+/// until it gives up with 2996).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetPendencyReply {
     /// Status.
     #[serde(flatten)]
     pub base: BaseReply,
     /// Pending applications in groups the caller owns or administers,
-    /// oldest first.
-    #[serde(rename = "PendencyItem", default)]
-    pub pendency_item: Vec<PendencyItem>,
+    /// oldest first (`PendencyItem` in the first draft of version 4, still
+    /// accepted when decoding).
+    #[serde(rename = "PendencyList", alias = "PendencyItem", default)]
+    pub pendency_list: Vec<PendencyItem>,
+    /// `StartTime` of the next page; 0 on the last page.
+    #[serde(rename = "NextStartTime", default)]
+    pub next_start_time: u64,
     /// Applications in all pages.
     #[serde(rename = "TotalPendencyNum", default)]
     pub total_pendency_num: u64,

@@ -675,6 +675,29 @@ pub struct GroupMsgReceiptDetailReply {
     pub is_finish: u8,
 }
 
+/// One system notice named by `openim.deletemsg`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeRef {
+    /// `@TIM#SYSTEM`.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// The notice's `MsgSeq`.
+    #[serde(rename = "MsgSeq", default)]
+    pub msg_seq: u64,
+    /// The notice's `MsgRandom`.
+    #[serde(rename = "MsgRandom", default)]
+    pub msg_random: u64,
+}
+
+/// Body of `openim.deletemsg` as the official SDK sends it after handling
+/// an application (verified with the official SDK).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteNoticesRequest {
+    /// The notices.
+    #[serde(rename = "DelMsgList", default)]
+    pub del_msg_list: Vec<NoticeRef>,
+}
+
 /// A string, or a number kept as its decimal text.
 fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]

@@ -1,15 +1,19 @@
 //! `get_pendency` and `handle_apply_join_group` (PROTOCOL.md 8.7).
 
 use tcchat_core::proto::group::{
-    GetPendencyReply, GetPendencyRequest, HandleApplyJoinGroupRequest, PendencyItem, Role,
+    GetPendencyReply, GetPendencyRequest, GroupType, HandleApplyJoinGroupRequest, PendencyItem,
+    Role,
 };
-use tcchat_core::proto::group_msg::{notice_op, tip_op, TipBody};
+use tcchat_core::proto::group_msg::{
+    notice_op, tip_op, DeleteNoticesRequest, TipBody, SYSTEM_ACCOUNT,
+};
 use tcchat_core::proto::BaseReply;
 use tcchat_core::wire::Frame;
 
-use super::super::request::{refuse, Fail};
+use super::super::request::{check_len, refuse, Fail};
 use super::super::{ConnId, Engine};
 use super::{ids, member_extra, GroupWrite};
+use crate::bounds::MAX_ITEMS_PER_REQUEST;
 use crate::codes;
 use crate::store::{Change, MemberRecord, Store};
 
@@ -17,12 +21,16 @@ use crate::store::{Change, MemberRecord, Store};
 const PENDENCY_PAGE: u64 = 100;
 
 impl<S: Store> Engine<S> {
+    /// Pending applications to the groups the caller owns or administers:
+    /// communities only (`communities`, the `million_group` service) or
+    /// every other type, paged by `StartTime` / `NextStartTime`.
     pub(super) fn on_get_pendency(
         &mut self,
         unix_ms: u64,
         conn: ConnId,
         gzip: bool,
         frame: &Frame,
+        communities: bool,
     ) {
         let Some((me, req)) = self.begin::<GetPendencyRequest>(unix_ms, conn, gzip, frame) else {
             return;
@@ -33,18 +41,25 @@ impl<S: Store> Engine<S> {
                 let Some(m) = self.store.group_member(me.app, &id, &me.user)? else {
                     continue;
                 };
-                if m.role == Role::Member {
+                let Some(g) = self.store.chat_group(me.app, &id)? else {
+                    continue;
+                };
+                let community = g.group_type == GroupType::Community;
+                if m.role == Role::Member || g.dismissed || community != communities {
                     continue;
                 }
                 for a in self.store.group_applications(me.app, &id)? {
                     if a.time >= req.start_time {
                         items.push(PendencyItem {
                             group_id: id.clone(),
+                            group_name: g.name.clone(),
                             from_account: a.user.clone(),
                             to_account: me.user.clone(),
                             add_time: a.time,
                             apply_invite_msg: a.message,
                             pendency_type: 0,
+                            application_type: 0,
+                            handled: 0,
                             authentication: a.user,
                         });
                     }
@@ -61,11 +76,26 @@ impl<S: Store> Engine<S> {
             let limit = match req.limit {
                 0 => PENDENCY_PAGE,
                 n => n.min(PENDENCY_PAGE),
-            };
-            items.truncate(limit as usize);
+            } as usize;
+            // Pages end between two times, so that the next page (from
+            // `NextStartTime`, inclusive) repeats nothing; a page whose
+            // items all share one time is longer than `limit`.
+            let mut next_start_time = 0;
+            if items.len() > limit {
+                let cut_time = items[limit].add_time;
+                let keep = items.iter().take_while(|i| i.add_time < cut_time).count();
+                let keep = if keep == 0 {
+                    items.iter().take_while(|i| i.add_time == cut_time).count()
+                } else {
+                    keep
+                };
+                next_start_time = items.get(keep).map_or(0, |i| i.add_time);
+                items.truncate(keep);
+            }
             Ok(GetPendencyReply {
                 base: BaseReply::ok(),
-                pendency_item: items,
+                pendency_list: items,
+                next_start_time,
                 total_pendency_num: total,
             })
         })();
@@ -164,5 +194,37 @@ impl<S: Store> Engine<S> {
             Ok((BaseReply::ok(), queued, fanout))
         })();
         self.finish_group(unix_ms, &me, conn, gzip, &frame.head, result);
+    }
+
+    /// `openim.deletemsg` for handled system notices: accepted. A notice is
+    /// delivered once per instance (the inbox cursor moves past it), so
+    /// there is nothing left to delete; only notices are accepted
+    /// (`From_Account` `@TIM#SYSTEM`, else 10004), at most 100 (10005).
+    pub(super) fn on_delete_notices(
+        &mut self,
+        unix_ms: u64,
+        conn: ConnId,
+        gzip: bool,
+        frame: &Frame,
+    ) {
+        let Some((_me, req)) = self.begin::<DeleteNoticesRequest>(unix_ms, conn, gzip, frame)
+        else {
+            return;
+        };
+        let result = (|| {
+            check_len("DelMsgList", &req.del_msg_list, MAX_ITEMS_PER_REQUEST)?;
+            if req
+                .del_msg_list
+                .iter()
+                .any(|n| n.from_account != SYSTEM_ACCOUNT)
+            {
+                return refuse(
+                    codes::INVALID_PARAMETER,
+                    "openim.deletemsg deletes group system notices only (From_Account @TIM#SYSTEM)",
+                );
+            }
+            Ok(BaseReply::ok())
+        })();
+        self.finish_query(conn, gzip, &frame.head, result);
     }
 }

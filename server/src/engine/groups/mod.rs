@@ -56,10 +56,12 @@ pub(super) fn handles(servcmd: &str) -> bool {
             | cmd::MODIFY_BASE_INFO
             | cmd::CHANGE_OWNER
             | cmd::GET_PENDENCY
+            | cmd::GET_PENDENCY_MILLION
             | cmd::HANDLE_APPLY_JOIN
             | cmd::MSG_RECEIPT
             | cmd::GET_MSG_RECEIPT
             | cmd::GET_MSG_RECEIPT_DETAIL
+            | cmd::DELETE_NOTICES
     )
 }
 
@@ -124,11 +126,13 @@ impl<S: Store> Engine<S> {
             cmd::MODIFY_MEMBER_INFO => self.on_modify_member(unix_ms, conn, gzip, frame),
             cmd::MODIFY_BASE_INFO => self.on_modify_group(unix_ms, conn, gzip, frame),
             cmd::CHANGE_OWNER => self.on_change_owner(unix_ms, conn, gzip, frame),
-            cmd::GET_PENDENCY => self.on_get_pendency(unix_ms, conn, gzip, frame),
+            cmd::GET_PENDENCY => self.on_get_pendency(unix_ms, conn, gzip, frame, false),
+            cmd::GET_PENDENCY_MILLION => self.on_get_pendency(unix_ms, conn, gzip, frame, true),
             cmd::HANDLE_APPLY_JOIN => self.on_handle_apply(unix_ms, conn, gzip, frame),
             cmd::MSG_RECEIPT => self.on_group_receipt(unix_ms, conn, gzip, frame),
             cmd::GET_MSG_RECEIPT => self.on_get_group_receipts(unix_ms, conn, gzip, frame),
             cmd::GET_MSG_RECEIPT_DETAIL => self.on_group_receipt_detail(unix_ms, conn, gzip, frame),
+            cmd::DELETE_NOTICES => self.on_delete_notices(unix_ms, conn, gzip, frame),
             other => unreachable!("groups::handles accepted {other} without a handler"),
         }
     }
