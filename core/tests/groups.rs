@@ -1020,7 +1020,17 @@ fn applications_are_listed_and_handled() {
     );
     h.reply(
         "group_open_http_svc.get_pendency",
-        json!({"TotalPendencyNum": 1, "PendencyItem": [{"GroupId": "grpA", "FromAccount": "u7", "ToAccount": "u1", "AddTime": 5, "ApplyInviteMsg": "let me in", "PendencyType": 0, "Authentication": "auth1"}]}),
+        json!({"TotalPendencyNum": 2, "NextStartTime": 6, "PendencyList": [{"GroupId": "grpA", "From_Account": "u7", "To_Account": "u1", "AddTime": 5, "ApplyInviteMsg": "let me in", "PendencyType": 0, "Handled": 0, "Authentication": "auth1"}]}),
+    );
+    // The next page from NextStartTime; a handled item is left out.
+    h.no_result(id);
+    assert_eq!(
+        h.last_sent("group_open_http_svc.get_pendency").body["StartTime"],
+        6
+    );
+    h.reply(
+        "group_open_http_svc.get_pendency",
+        json!({"TotalPendencyNum": 2, "NextStartTime": 0, "PendencyList": [{"GroupId": "grpA", "From_Account": "u8", "To_Account": "u1", "AddTime": 6, "Handled": 1}]}),
     );
     let apps = h.result(id).unwrap();
     assert_eq!(apps.len(), 1);

@@ -275,39 +275,66 @@ impl Client {
     }
 
     /// `getGroupApplicationList()`: the pending applications to join the
-    /// groups this user owns or administers, oldest first (up to 100).
+    /// groups this user owns or administers, oldest first. Pages as the
+    /// official SDK pages `get_pendency` (again from `NextStartTime` until
+    /// it is 0; at most 50 pages) and keeps the unhandled items
+    /// (`Handled: 0`).
     pub fn get_group_application_list(
         &mut self,
         now: Instant,
     ) -> Result<RequestId<Vec<GroupApplication>>, ChatError> {
-        let me = self
-            .require_ready("getGroupApplicationList")?
-            .user_id
-            .clone();
+        self.require_ready("getGroupApplicationList")?;
         self.check_capacity()?;
+        let id = self.next_request_id();
+        self.request_pendency_page(now, id, 0, Vec::new(), 0);
+        Ok(id)
+    }
+
+    fn request_pendency_page(
+        &mut self,
+        now: Instant,
+        id: RequestId<Vec<GroupApplication>>,
+        start_time: u64,
+        mut got: Vec<GroupApplication>,
+        pages: usize,
+    ) {
+        const MAX_PAGES: usize = 50;
         let body = GetPendencyRequest {
-            start_time: 0,
+            start_time,
             limit: 100,
-            handle_account: me,
+            handle_account: self.current_user(),
         };
-        Ok(self.enqueue_command(now, cmd::GET_PENDENCY, &body, |id| {
-            Call::query(id, |client: &mut Client, _, id, status, frame: &Frame| {
-                let outcome = parse_reply::<GetPendencyReply>(status, frame).map(|r| {
-                    r.pendency_item
+        let timeout = self.ctx.tuning().request_timeout;
+        let call = Call::query(
+            id,
+            move |client: &mut Client, now, id, status, frame: &Frame| {
+                let reply = match parse_reply::<GetPendencyReply>(status, frame) {
+                    Ok(r) => r,
+                    Err(err) => return client.complete(id, Err(err)),
+                };
+                got.extend(
+                    reply
+                        .pendency_list
                         .into_iter()
+                        .filter(|p| p.handled == 0)
                         .map(|p| GroupApplication {
                             group_id: p.group_id,
                             applicant: p.from_account,
-                            application_type: p.pendency_type,
+                            application_type: p.application_type,
                             note: p.apply_invite_msg,
                             time: p.add_time,
                             authentication: p.authentication,
-                        })
-                        .collect()
-                });
-                client.complete(id, outcome);
-            })
-        }))
+                        }),
+                );
+                let next = reply.next_start_time;
+                if next != 0 && next != start_time && pages + 1 < MAX_PAGES {
+                    client.request_pendency_page(now, id, next, got, pages + 1);
+                } else {
+                    client.complete(id, Ok(got));
+                }
+            },
+        );
+        self.enqueue(now, cmd::GET_PENDENCY, &body, timeout, call);
     }
 
     /// `handleGroupApplication({handleAction, handleMessage, application})`:
