@@ -1184,3 +1184,38 @@ fn group_read_receipts_go_by_sequence_and_readers_are_paged() {
     assert_eq!(page.user_id_list, ["u3"]);
     assert_eq!((page.cursor.as_str(), page.is_completed), ("1", false));
 }
+
+#[test]
+fn mentions_of_me_are_listed_on_the_conversation_until_it_is_read() {
+    let (mut h, _) = logged_in_with_groups(grp_a(5, 4));
+    let mut at_me = grp_msg(5);
+    at_me["GroupAtInfo"] = json!([{"GroupAtAllFlag": 0, "GroupAt_Account": "u1"}]);
+    let mut at_all = grp_msg(6);
+    at_all["GroupAtInfo"] = json!([{"GroupAtAllFlag": 1}]);
+    let mut at_other = grp_msg(7);
+    at_other["GroupAtInfo"] = json!([{"GroupAtAllFlag": 0, "GroupAt_Account": "u9"}]);
+    let mut push = group_msg_push();
+    push["EventArray"][0]["GroupMsgArray"] = json!([at_me, at_all, at_other]);
+    h.push(push);
+    let conv = |h: &mut Harness| {
+        h.client
+            .get_conversation_list(None)
+            .unwrap()
+            .into_iter()
+            .find(|c| c.conversation_id == "GROUPgrpA")
+            .unwrap()
+    };
+    let c = conv(&mut h);
+    let ats: Vec<(u64, u8)> = c
+        .group_at_info_list
+        .iter()
+        .map(|a| (a.message_sequence, a.at_type))
+        .collect();
+    assert_eq!(ats, [(5, 1), (6, 2)]);
+    assert_eq!(c.group_at_info_list[0].from, "u2");
+    let id = h.client.set_message_read(h.now, "GROUPgrpA").unwrap();
+    h.drain();
+    h.reply("group_open_http_svc.msg_read_report", json!({}));
+    h.result(id).unwrap();
+    assert!(conv(&mut h).group_at_info_list.is_empty());
+}

@@ -10,7 +10,7 @@ mod relationship;
 pub(crate) use conversation::c2c_id;
 pub use conversation::{
     c2c_conversation_id, group_conversation_id, Conversation, ConversationFailure,
-    ConversationGroupResult, LastMessage, MessageRemindType,
+    ConversationGroupResult, GroupAtInfo, LastMessage, MessageRemindType,
 };
 pub use group::{
     AddGroupMemberResult, Group, GroupApplication, GroupCustomField, GroupMember,

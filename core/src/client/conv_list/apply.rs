@@ -2,10 +2,10 @@
 //! sent; one revoked, modified or deleted; a conversation read here, on
 //! another instance, or by the peer.
 
-use crate::model::Message;
+use crate::model::{GroupAtInfo, Message};
 use crate::types::{ConversationType, Flow};
 
-use super::entry::Last;
+use super::entry::{Entry, Last};
 use super::{c2c_peer, group_of, Conversations};
 
 impl Conversations {
@@ -44,6 +44,12 @@ impl Conversations {
             if m.flow == Flow::In && !to_self && !m.is_read && !m.is_revoked && m.time > e.read_time
             {
                 e.count_unread(&m.id, m.time);
+                if let Some(at) = GroupAtInfo::of(m, me) {
+                    e.at_infos.push_back(at);
+                    while e.at_infos.len() > Entry::MAX_TRACKED_UNREAD {
+                        e.at_infos.pop_front();
+                    }
+                }
             }
             self.touch(&m.conversation_id);
         }
@@ -137,6 +143,7 @@ impl Conversations {
         };
         e.unread_ids.clear();
         e.unread = 0;
+        e.at_infos.clear();
         self.touch(conversation_id);
     }
 

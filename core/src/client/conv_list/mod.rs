@@ -230,6 +230,7 @@ impl Conversations {
             conversation_id: conversation_id.to_owned(),
             conversation_type,
             group_profile,
+            group_at_info_list: e.at_infos.iter().cloned().collect(),
             unread_count: e.unread,
             last_message: e.last.as_ref().map(|l| l.summary.clone()),
             is_pinned: e.pinned,
