@@ -467,9 +467,18 @@ fn the_owner_manages_members_with_the_official_apis() {
         let tip = wait_op(&m1, from1, "GROUPgrpM", 6).await;
         assert_eq!(
             tip["payload"]["newGroupProfile"],
-            json!({"groupName": "Renamed", "introduction": "hi", "shutUpAllMember": "On"}),
+            json!({"groupName": "Renamed", "introduction": "hi", "muteAllMembers": true}),
             "{tip}"
         );
+        // The other member's list follows the tip.
+        m1.wait_event("GROUP_LIST_UPDATED", from1, PATIENCE, |d| {
+            d.as_array().is_some_and(|l| {
+                l.iter().any(|g| {
+                    g["groupID"] == "grpM" && g["name"] == "Renamed" && g["muteAllMembers"] == true
+                })
+            })
+        })
+        .await;
         let found = m2.ok("searchGroupByID", json!({"groupID": "grpM"})).await;
         assert_eq!(found["group"]["name"], "Renamed", "{found}");
 
@@ -493,6 +502,7 @@ fn the_owner_manages_members_with_the_official_apis() {
 
         // Ownership.
         let at = owner.mark();
+        let from1 = m1.mark();
         let changed = owner
             .ok(
                 "changeGroupOwner",
@@ -500,6 +510,17 @@ fn the_owner_manages_members_with_the_official_apis() {
             )
             .await;
         assert_eq!(changed["group"]["ownerID"], "mone", "{changed}");
+        // The new owner's list follows the tip 6 naming it.
+        m1.wait_event("GROUP_LIST_UPDATED", from1, PATIENCE, |d| {
+            d.as_array().is_some_and(|l| {
+                l.iter().any(|g| {
+                    g["groupID"] == "grpM"
+                        && g["ownerID"] == "mone"
+                        && g["selfInfo"]["role"] == "Owner"
+                })
+            })
+        })
+        .await;
         assert_eq!(
             sent(&owner, at, "group_open_http_svc.change_group_owner")[0],
             json!({"GroupId": "grpM", "NewOwner_Account": "mone"})

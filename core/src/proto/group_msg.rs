@@ -312,58 +312,74 @@ pub struct MemberChange {
     pub name_card: Option<String>,
 }
 
-/// `MsgGroupNewInfo` of an OpType 6 tip (ours: the request's key names;
-/// only the changed keys are present).
+/// `MsgGroupNewInfo` of an OpType 6 tip: only the changed keys are
+/// present. The names are those the official SDK's tip handler applies to
+/// its local group (read from its key map and handler, and verified with
+/// the official SDK: the other members' lists follow a rename, a new owner
+/// and mute all). The first draft of protocol version 4 used
+/// `GroupOwner_Account`, `ApplyJoinOption`, `AppDefinedData` and
+/// `ShutUpAllMember` ("On"/"Off"); they are still accepted when decoding.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupNewInfo {
-    /// New name.
+    /// New name (the SDK's `name`).
     #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// New avatar.
+    /// New avatar (`avatar`).
     #[serde(
         rename = "GroupFaceUrl",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub group_face_url: Option<String>,
-    /// New introduction.
+    /// New introduction (`introduction`).
     #[serde(
         rename = "GroupIntroduction",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub group_introduction: Option<String>,
-    /// New notification.
+    /// New notification (`notification`).
     #[serde(
         rename = "GroupNotification",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub group_notification: Option<String>,
-    /// New owner.
+    /// New owner (`ownerID`).
     #[serde(
-        rename = "GroupOwner_Account",
+        rename = "Owner_Account",
+        alias = "GroupOwner_Account",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub group_owner_account: Option<String>,
-    /// `"On"`/`"Off"`.
+    pub owner_account: Option<String>,
+    /// 1: every plain member is muted now, 0: no longer (`muteAllMembers`).
+    #[serde(
+        rename = "MuteAllMembers",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mute_all_members: Option<u8>,
+    /// First-draft spelling of the mute-all change (`"On"`/`"Off"`):
+    /// decoded, never sent by tcchat-server.
     #[serde(
         rename = "ShutUpAllMember",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub shut_up_all_member: Option<String>,
-    /// New join option.
+    /// New join option (`joinOption`).
     #[serde(
-        rename = "ApplyJoinOption",
+        rename = "GroupApplyJoinOption",
+        alias = "ApplyJoinOption",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub apply_join_option: Option<String>,
-    /// Changed custom fields.
+    /// Changed custom fields (`groupCustomField`).
     #[serde(
-        rename = "AppDefinedData",
+        rename = "MsgAppDefinedData",
+        alias = "AppDefinedData",
         default,
         skip_serializing_if = "Option::is_none"
     )]

@@ -161,6 +161,7 @@ impl<S: Store> Engine<S> {
             custom.push((item.key.clone(), item.value.clone()));
         }
         custom.sort();
+        super::check_custom_total("AppDefinedData", &custom)?;
         let (default_join, default_invite) = defaults(t);
         let join_option = match req.apply_join_option.as_str() {
             "" => default_join,

@@ -17,8 +17,9 @@ use crate::store::Store;
 
 /// `Limit` of the joined list when the request gives none.
 const DEFAULT_LIST_LIMIT: u64 = 200;
-/// Largest `Limit` of the joined list.
-const MAX_LIST_LIMIT: u64 = 1_000;
+/// Largest `Limit` of the joined list (the official SDK's own page), which
+/// with [`super::MAX_CUSTOM_TOTAL`] keeps a page under about 2 MiB.
+const MAX_LIST_LIMIT: u64 = 200;
 
 impl<S: Store> Engine<S> {
     /// The caller's groups, paged by `Offset`/`Limit`; communities only in

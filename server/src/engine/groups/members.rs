@@ -392,6 +392,7 @@ impl<S: Store> Engine<S> {
                     }
                 }
                 target.custom.sort();
+                super::check_custom_total("AppMemberDefinedData", &target.custom)?;
                 if target.custom.len() > MAX_MEMBER_CUSTOM_KEYS {
                     return refuse(
                         codes::INVALID_PARAMETER,

@@ -25,6 +25,8 @@ use crate::store::{Change, GroupLogEntry, LogKind, Store, StoreError, Window};
 const DEFAULT_HISTORY: u64 = 20;
 /// Largest `ReqMsgNumber`.
 const MAX_HISTORY: u64 = 100;
+/// A history page stops growing past this many bytes of JSON.
+const HISTORY_PAGE_BYTES: usize = crate::bounds::ROAM_PAGE_BYTES;
 
 fn corrupt(e: serde_json::Error) -> Fail {
     Fail::Store(StoreError::Corrupt(format!("group log entry: {e}")))
@@ -215,7 +217,15 @@ impl<S: Store> Engine<S> {
                 rsp_tip_list: Vec::new(),
             };
             let visible = |seq: u64| windows.iter().any(|w: &Window| w.contains(seq));
+            let mut bytes = 0;
             for e in entries.iter().rev() {
+                // Newest first: a page over its bytes covers only the newest
+                // part of the range; the caller asks again below it.
+                if bytes > HISTORY_PAGE_BYTES {
+                    reply.is_finished = 0;
+                    break;
+                }
+                bytes += e.payload.len();
                 if !visible(e.seq) {
                     reply.rsp_msg_list.push(GroupWireMessage {
                         to_group_id: g.id.clone(),

@@ -91,6 +91,22 @@ impl GroupWrite {
     }
 }
 
+/// Most bytes of one group's (or one member's) custom fields together,
+/// keys and values: what keeps a list page of 200 groups bounded.
+pub(super) const MAX_CUSTOM_TOTAL: usize = 8 * 1024;
+
+/// `custom` (after a change) must hold at most [`MAX_CUSTOM_TOTAL`] bytes.
+fn check_custom_total(field: &str, custom: &[(String, String)]) -> Result<(), Fail> {
+    let total: usize = custom.iter().map(|(k, v)| k.len() + v.len()).sum();
+    if total > MAX_CUSTOM_TOTAL {
+        return refuse(
+            codes::INVALID_PARAMETER,
+            format!("{field} holds {total} bytes in all; the limit is {MAX_CUSTOM_TOTAL}"),
+        );
+    }
+    Ok(())
+}
+
 /// The random of a system notice: never 1 or 2 (with an equal `MsgSeq`
 /// the official SDK would give the notice a random ID).
 fn notice_random(raw: u64) -> u64 {

@@ -116,7 +116,7 @@ impl<S: Store> Engine<S> {
                         )
                     }
                 };
-                new.shut_up_all_member = Some(v.clone());
+                new.mute_all_members = Some(u8::from(g.mute_all));
             }
             if let Some(items) = &req.app_defined_data {
                 for item in items {
@@ -135,6 +135,7 @@ impl<S: Store> Engine<S> {
                     }
                 }
                 g.custom.sort();
+                super::check_custom_total("AppDefinedData", &g.custom)?;
                 if g.custom.len() > MAX_CUSTOM_KEYS {
                     return refuse(codes::INVALID_PARAMETER, "at most 20 AppDefinedData keys");
                 }
@@ -198,7 +199,7 @@ impl<S: Store> Engine<S> {
             let body = TipBody {
                 op_type: tip_op::PROFILE_CHANGED,
                 msg_group_new_info: Some(GroupNewInfo {
-                    group_owner_account: Some(heir.user.clone()),
+                    owner_account: Some(heir.user.clone()),
                     ..GroupNewInfo::default()
                 }),
                 ..TipBody::default()
