@@ -528,7 +528,7 @@ fn regression_revoke_applied_after_its_timeout_on_a_closed_link() {
 /// and every other instance had version 1.
 #[test]
 fn regression_modify_applied_after_its_timeout() {
-    regression(2270, "messages", "modify_applied_after_its_timeout");
+    regression(55, "messages", "modify_applied_after_its_timeout");
 }
 
 /// Bug 15 for a modification sent right after a re-login, a moment before
@@ -553,7 +553,7 @@ fn regression_message_before_page_get_counts_from_the_servers_unread() {
 /// situation; seed 16 does (`find_pinned` finds it).
 #[test]
 fn regression_list_request_resent_at_a_relogin_timed_out() {
-    regression(16, "messages", "list_request_resent_on_a_new_link");
+    regression(3, "messages", "list_request_resent_on_a_new_link");
 }
 
 /// Bug 12 (issue 8): the peer revoked a message delivered before this
@@ -585,11 +585,7 @@ fn regression_change_from_an_abandoned_socket_reaches_its_instance() {
 #[test]
 /// Fixed: read up to the conversation list's last message time.
 fn regression_read_report_after_a_clock_jump_reads_too_little() {
-    regression(
-        13638,
-        "messages",
-        "read_with_nothing_held_after_a_clock_jump_back",
-    );
+    regression(7, "messages", "read_with_nothing_held_after_a_clock_jump_back");
 }
 
 /// Bug 18 (issue 8's invariants): resending a failed message that the
