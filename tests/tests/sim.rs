@@ -511,7 +511,7 @@ fn regression_stalls_keep_each_sockets_order() {
 /// too (its push still skips it); the client ignores those that change
 /// nothing.
 fn regression_revoke_applied_after_its_timeout() {
-    regression(2865, "messages", "revoke_applied_after_its_timeout");
+    regression(228, "messages", "revoke_applied_after_its_timeout");
 }
 
 /// Bug 15 again, on another trajectory: the revoke's frames reached a
