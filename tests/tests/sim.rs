@@ -471,7 +471,7 @@ fn regression_login_accepted_while_destroying() {
 /// Fixed: a transient refusal drops the link and re-logs in after the
 /// reconnect backoff; the session goes on.
 fn regression_rate_limited_relogin_ends_the_session() {
-    regression(1373, "messages", "relogin_rate_limited_in_a_session");
+    regression(2262, "messages", "relogin_rate_limited_in_a_session");
 }
 
 /// Bug 8 (issue 8's invariants): an instance kicked and logged in again
@@ -585,7 +585,11 @@ fn regression_change_from_an_abandoned_socket_reaches_its_instance() {
 #[test]
 /// Fixed: read up to the conversation list's last message time.
 fn regression_read_report_after_a_clock_jump_reads_too_little() {
-    regression(7, "messages", "read_with_nothing_held_after_a_clock_jump_back");
+    regression(
+        7,
+        "messages",
+        "read_with_nothing_held_after_a_clock_jump_back",
+    );
 }
 
 /// Bug 18 (issue 8's invariants): resending a failed message that the
