@@ -80,6 +80,20 @@ impl ErrorCode {
     /// **3122** · The feature is not enabled for the application (its purchase bit is
     /// not set, or not known yet); nothing was sent.
     pub const NO_USE: ErrorCode = ErrorCode(3122);
+    /// **2600** · `ILLEGAL_GRP_TYPE`: an unknown group type in `create_group`.
+    pub const ILLEGAL_GRP_TYPE: ErrorCode = ErrorCode(2600);
+    /// **2602** · `ILLEGAL_GRP_ID`: an empty or over-long group ID.
+    pub const ILLEGAL_GRP_ID: ErrorCode = ErrorCode(2602);
+    /// **2603** · `CANNOT_FIND_GRP`: the group is not in this user's group list.
+    pub const CANNOT_FIND_GRP: ErrorCode = ErrorCode(2603);
+    /// **2660** · `JOIN_GRP_FAIL`: joining failed (also a reply without `JoinedStatus`).
+    pub const JOIN_GRP_FAIL: ErrorCode = ErrorCode(2660);
+    /// **2681** · `NOT_OWNER`: only the group's owner may do this.
+    pub const NOT_OWNER: ErrorCode = ErrorCode(2681);
+    /// **10007** · Server: insufficient permission, or not a member of the group.
+    pub const GROUP_NO_PERMISSION: ErrorCode = ErrorCode(10007);
+    /// **10010** · Server: the group does not exist or was dismissed.
+    pub const GROUP_NOT_FOUND: ErrorCode = ErrorCode(10010);
     /// **80002** · Server (and client pre-check): the message content is over 12 KB.
     pub const MSG_TOO_LONG: ErrorCode = ErrorCode(80002);
     /// **20027** · Server: `modify_c2c_msg` with a stale `MsgVersion`; the reply carries

@@ -77,8 +77,9 @@ pub mod usersig;
 pub mod wire;
 
 pub use client::{
-    AnyRequestId, Client, Completion, ConnId, DisconnectReason, LoginInfo, Output, PendingSend,
-    RequestId, Stats, Transmit,
+    AnyRequestId, Client, Completion, ConnId, CreateGroupOptions, DisconnectReason,
+    GroupMessageReadMembers, JoinGroupResult, LoginInfo, Output, PendingSend, RequestId, Stats,
+    Transmit, UpdateGroupProfileOptions,
 };
 pub use connect::{ConnectCause, ConnectFailure};
 pub use error::{ChatError, ErrorCode};

@@ -135,6 +135,97 @@ string_enum! {
 }
 
 string_enum! {
+    /// Group types (`TYPES.GRP_*`), as the wire's `Type` spells them. The
+    /// official SDK's Work and Private are one wire value (`GRP_WORK` =
+    /// `GRP_PRIVATE` = `"Private"`), as are Meeting and ChatRoom.
+    pub enum GroupType {
+        /// `GRP_WORK` / `GRP_PRIVATE`: a work group; members invite others,
+        /// nobody applies.
+        Private = "Private",
+        /// `GRP_PUBLIC`: a public group; users apply and an owner or admin
+        /// approves.
+        Public = "Public",
+        /// `GRP_MEETING` / `GRP_CHATROOM`: a meeting group.
+        ChatRoom = "ChatRoom",
+        /// `GRP_AVCHATROOM`: a live-streaming group.
+        AvChatRoom = "AVChatRoom",
+        /// `GRP_COMMUNITY`: a community, which may hold topics.
+        Community = "Community",
+    }
+}
+
+string_enum! {
+    /// A member's role in a group (`TYPES.GRP_MBR_ROLE_*`).
+    pub enum GroupRole {
+        /// `GRP_MBR_ROLE_OWNER`.
+        Owner = "Owner",
+        /// `GRP_MBR_ROLE_ADMIN`.
+        Admin = "Admin",
+        /// `GRP_MBR_ROLE_MEMBER`.
+        Member = "Member",
+        /// `GRP_MBR_ROLE_CUSTOM`: a role the application defined.
+        Custom = "Custom",
+    }
+}
+
+string_enum! {
+    /// How users may join a group (`TYPES.JOIN_OPTIONS_*`; the wire's
+    /// `ApplyJoinOption`, the official `joinOption`).
+    pub enum GroupJoinOption {
+        /// `JOIN_OPTIONS_FREE_ACCESS`: anyone joins at once.
+        FreeAccess = "FreeAccess",
+        /// `JOIN_OPTIONS_NEED_PERMISSION`: an owner or admin approves.
+        NeedPermission = "NeedPermission",
+        /// `JOIN_OPTIONS_DISABLE_APPLY`: nobody may apply.
+        DisableApply = "DisableApply",
+    }
+}
+
+string_enum! {
+    /// How members may be invited (`TYPES.INVITE_OPTIONS_*`; the wire's
+    /// `InviteJoinOption`, the official `inviteOption`).
+    pub enum GroupInviteOption {
+        /// `INVITE_OPTIONS_FREE_ACCESS`: invitees join at once.
+        FreeAccess = "FreeAccess",
+        /// `INVITE_OPTIONS_NEED_PERMISSION`: an owner or admin approves.
+        NeedPermission = "NeedPermission",
+        /// `INVITE_OPTIONS_DISABLE_INVITE`: nobody may invite.
+        DisableInvite = "DisableInvite",
+    }
+}
+
+string_enum! {
+    /// How a group's new messages reach this user (`TYPES.MSG_REMIND_*`; the
+    /// wire's `MsgFlag`, the official `selfInfo.messageRemindType`).
+    pub enum GroupRemindType {
+        /// `MSG_REMIND_ACPT_AND_NOTE`: receive and notify.
+        AcceptAndNotify = "AcceptAndNotify",
+        /// `MSG_REMIND_ACPT_NOT_NOTE`: receive without notification.
+        AcceptNotNotify = "AcceptNotNotify",
+        /// `MSG_REMIND_DISCARD`: do not receive.
+        Discard = "Discard",
+        /// Receive without notification, except messages that @ this user.
+        AcceptNotNotifyExceptAt = "AcceptNotNotifyExceptAt",
+        /// Receive nothing except messages that @ this user.
+        NotReceiveMsgExceptAt = "NotReceiveMsgExceptAt",
+    }
+}
+
+string_enum! {
+    /// What `join_group` resolves with (`TYPES.JOIN_STATUS_*`).
+    pub enum JoinGroupStatus {
+        /// `JOIN_STATUS_SUCCESS`: joined.
+        JoinedSuccess = "JoinedSuccess",
+        /// `JOIN_STATUS_WAIT_APPROVAL`: the application waits for an owner
+        /// or admin.
+        WaitAdminApproval = "WaitAdminApproval",
+        /// `JOIN_STATUS_ALREADY_IN_GROUP`: already a member (answered
+        /// locally, nothing sent).
+        AlreadyInGroup = "AlreadyInGroup",
+    }
+}
+
+string_enum! {
     /// Friend application direction (`TYPES.SNS_APPLICATION_*`).
     pub enum SnsApplicationType {
         /// `SNS_APPLICATION_SENT_TO_ME`: others asked to befriend me.

@@ -576,7 +576,7 @@ fn set_message_read_reports_the_newest_time_and_marks_messages_read() {
     assert!(h.client.find_message(&b.id).unwrap().is_read);
     // Bad conversation IDs.
     assert_eq!(
-        code_of(h.client.set_message_read(h.now, "GROUPg1")),
+        code_of(h.client.set_message_read(h.now, "@TIM#SYSTEM")),
         ErrorCode::MSG_INVALID_CONV_TYPE
     );
     assert_eq!(
@@ -1126,7 +1126,7 @@ fn history_merges_with_held_messages_without_duplicates() {
 fn get_message_list_refuses_bad_input_and_bare_replies() {
     let mut h = Harness::logged_in();
     assert_eq!(
-        code_of(h.client.get_message_list(h.now, "GROUPg", None)),
+        code_of(h.client.get_message_list(h.now, "@TIM#SYSTEM", None)),
         ErrorCode::MSG_INVALID_CONV_TYPE
     );
     assert_eq!(

@@ -242,7 +242,7 @@ impl<R: Runtime> Chat<R> {
 
     /// Run a command on the core and wait for its typed result: the one
     /// path every request method takes.
-    fn submit<T: Output>(
+    pub(crate) fn submit<T: Output>(
         &self,
         f: impl FnOnce(&mut Client, std::time::Instant) -> Result<RequestId<T>, ChatError>,
     ) -> Reply<T> {

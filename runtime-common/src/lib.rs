@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 mod chat;
+mod chat_groups;
 mod dispatch;
 mod driver;
 pub mod events;
@@ -39,6 +40,10 @@ pub use tcchat_core::model::{
     ConversationGroupResult, LastMessage, MessageRemindType,
 };
 pub use tcchat_core::model::{
+    AddGroupMemberResult, Group, GroupApplication, GroupCustomField, GroupMember,
+    GroupMemberListResult, GroupSelfInfo, GroupSystemNoticePayload, GroupTipPayload,
+};
+pub use tcchat_core::model::{
     CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
     MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
 };
@@ -50,4 +55,7 @@ pub use tcchat_core::types;
 pub use tcchat_core::usersig;
 pub use tcchat_core::{
     ChatError, ErrorCode, Event, EventName, LogLevel, LoginInfo, Options, PendingSend, Tuning,
+};
+pub use tcchat_core::{
+    CreateGroupOptions, GroupMessageReadMembers, JoinGroupResult, UpdateGroupProfileOptions,
 };

@@ -206,7 +206,7 @@ pub async fn read_report_reaches_the_peer<R: Runtime + Default>() {
     assert!(read.iter().all(|m| m.is_peer_read && m.flow == Flow::Out));
     assert!(
         matches!(
-            bob.set_message_read("GROUPx").await,
+            bob.set_message_read("@TIM#SYSTEM").await,
             Err(e) if e.code == ErrorCode::MSG_INVALID_CONV_TYPE
         ),
         "only C2C"

@@ -14,6 +14,7 @@
 pub mod conformance;
 pub mod conformance_conversations;
 pub mod conformance_edges;
+pub mod conformance_groups;
 pub mod conformance_handlers;
 pub mod conformance_messages;
 pub mod conformance_outage;
@@ -73,6 +74,15 @@ macro_rules! conformance_suite {
                 login_to_a_closed_port_fails_with_the_refused_cause,
                 sends_through_a_5_s_outage_arrive_once,
                 sends_through_a_30_s_outage_arrive_once,
+            ],
+            conformance_groups: [
+                group_lifecycle_as_each_member_sees_it,
+                applications_wait_for_the_owner,
+                a_muted_member_is_refused,
+                at_mentions_reach_the_members,
+                a_member_away_catches_up_from_history,
+                group_history_pages_oldest_first,
+                group_read_receipts_reach_the_sender,
             ],
         );
     };

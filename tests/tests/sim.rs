@@ -529,7 +529,7 @@ fn regression_login_accepted_while_destroying() {
 /// Fixed: a transient refusal drops the link and re-logs in after the
 /// reconnect backoff; the session goes on.
 fn regression_rate_limited_relogin_ends_the_session() {
-    regression(1373, "messages", "relogin_rate_limited_in_a_session");
+    regression(2262, "messages", "relogin_rate_limited_in_a_session");
 }
 
 /// Bug 8 (issue 8's invariants): an instance kicked and logged in again
@@ -592,7 +592,7 @@ fn regression_revoke_applied_after_its_timeout_on_a_closed_link() {
 #[test]
 #[ignore = "issue 15 moved its seed off the situation and find_pinned (SIM_UNANSWERED_LINKS=1) found no seed in 0..3000; re-pin with a longer search"]
 fn regression_modify_applied_after_its_timeout() {
-    regression(2270, "messages", "modify_applied_after_its_timeout");
+    regression(55, "messages", "modify_applied_after_its_timeout");
 }
 
 /// Bug 15 for a modification sent right after a re-login, a moment before

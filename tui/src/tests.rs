@@ -28,6 +28,8 @@ fn conversation(user: &str, unread: u64, pinned: bool) -> Conversation {
             nick: String::new(),
             avatar: String::new(),
         },
+        group_profile: None,
+        group_at_info_list: Vec::new(),
     }
 }
 
@@ -64,6 +66,11 @@ fn message(id: &str, from: &str, to: &str, text: &str, out: bool) -> Message {
         is_deleted: false,
         revoker: String::new(),
         revoke_reason: String::new(),
+        client_sequence: 0,
+        name_card: String::new(),
+        avatar: String::new(),
+        is_system_message: false,
+        at_user_list: Vec::new(),
     }
 }
 

@@ -7,7 +7,8 @@ use rand_core::RngCore;
 use super::Client;
 use crate::error::{ChatError, ErrorCode};
 use crate::model::{
-    c2c_id, CreateCustomMessageOptions, CreateTextMessageOptions, Message, MessageReceipt, Payload,
+    c2c_id, group_conversation_id, CreateCustomMessageOptions, CreateTextMessageOptions, Message,
+    MessageReceipt, Payload,
 };
 use crate::types::{ConversationType, Flow, MessageStatus};
 
@@ -18,6 +19,7 @@ struct Draft<'a> {
     conversation_type: ConversationType,
     need_read_receipt: bool,
     is_support_extension: bool,
+    at_user_list: &'a [String],
 }
 
 impl Client {
@@ -34,6 +36,46 @@ impl Client {
             conversation_type: options.conversation_type,
             need_read_receipt: options.need_read_receipt,
             is_support_extension: options.is_support_extension,
+            at_user_list: &[],
+        };
+        let payload = Payload::Text {
+            text: options.text.clone(),
+        };
+        self.create_message(now, draft, payload)
+    }
+
+    /// `createTextAtMessage({to, conversationType: GROUP, payload: {text,
+    /// atUserList}})`: a group text message that @-mentions the users of
+    /// `at_user_list` ([`Message::AT_ALL`] for everyone). Refused with 2106
+    /// outside a group.
+    pub fn create_text_at_message(
+        &mut self,
+        now: Instant,
+        options: &CreateTextMessageOptions,
+        at_user_list: &[String],
+    ) -> Result<Message, ChatError> {
+        if options.conversation_type != ConversationType::Group {
+            return Err(self.api_error(
+                ErrorCode::MSG_INVALID_CONV_TYPE,
+                "createTextAtMessage: only group messages can @ members",
+            ));
+        }
+        if at_user_list
+            .iter()
+            .any(|u| u.is_empty() || u.len() > Self::MAX_USER_ID_BYTES)
+        {
+            return Err(self.api_error(
+                ErrorCode::INVALID_OPERATION,
+                "createTextAtMessage: every atUserList entry must be a user ID",
+            ));
+        }
+        let draft = Draft {
+            api: "createTextAtMessage",
+            to: &options.to,
+            conversation_type: options.conversation_type,
+            need_read_receipt: options.need_read_receipt,
+            is_support_extension: options.is_support_extension,
+            at_user_list,
         };
         let payload = Payload::Text {
             text: options.text.clone(),
@@ -54,6 +96,7 @@ impl Client {
             conversation_type: options.conversation_type,
             need_read_receipt: options.need_read_receipt,
             is_support_extension: options.is_support_extension,
+            at_user_list: &[],
         };
         let payload = Payload::Custom {
             data: options.data.clone(),
@@ -88,7 +131,8 @@ impl Client {
     ) -> Result<Message, ChatError> {
         let me = self.require_ready(draft.api)?;
         let (user_id, tiny_id) = (me.user_id.clone(), me.tiny_id.clone());
-        if draft.conversation_type != ConversationType::C2c {
+        let group = draft.conversation_type == ConversationType::Group;
+        if draft.conversation_type != ConversationType::C2c && !group {
             return Err(self.api_error(
                 ErrorCode::MSG_INVALID_CONV_TYPE,
                 format!(
@@ -109,15 +153,21 @@ impl Client {
         let sequence = self.messages.created_mut().next_sequence();
         let message = Message {
             id: Message::make_id(&tiny_id, client_time, random),
-            conversation_id: c2c_id(draft.to),
-            conversation_type: ConversationType::C2c,
+            conversation_id: if group {
+                group_conversation_id(draft.to)
+            } else {
+                c2c_id(draft.to)
+            },
+            conversation_type: draft.conversation_type,
             from: user_id,
             to: draft.to.to_owned(),
             flow: Flow::Out,
             msg_type: payload.msg_type().to_owned(),
             payload,
             time: 0,
-            sequence,
+            // A group message's sequence is the server's, from the reply.
+            sequence: if group { 0 } else { sequence },
+            client_sequence: sequence,
             random,
             client_time,
             sender_tiny_id: tiny_id,
@@ -128,6 +178,10 @@ impl Client {
             is_modified: false,
             version: 0,
             nick: String::new(),
+            name_card: String::new(),
+            avatar: String::new(),
+            is_system_message: false,
+            at_user_list: draft.at_user_list.to_vec(),
             cloud_custom_data: String::new(),
             need_read_receipt: draft.need_read_receipt,
             read_receipt_info: MessageReceipt::default(),

@@ -132,6 +132,7 @@ impl Client {
             self.convs.begin_list_sync();
             self.request_conv_page(now, PageCursor::default());
         }
+        self.groups_session_live(now);
         self.fetch_features(now);
     }
 
@@ -280,6 +281,7 @@ impl Client {
     /// The session ended: forget everything (the next login starts over).
     pub(super) fn conv_reset(&mut self) {
         self.convs = Conversations::default();
+        self.groups_reset();
         self.reset_features();
     }
 }

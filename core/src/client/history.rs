@@ -46,7 +46,8 @@ impl Client {
     /// `getMessageList({conversationID, nextReqMessageID})`: the newest page
     /// of a C2C conversation (`next_req_message_id` `None`), or the page
     /// before the message a previous result named. Completes with
-    /// the page.
+    /// the page. For a `GROUP<id>` conversation the pages come from the
+    /// group's history by sequence (`group_msg_get`; docs/GROUPS.md).
     pub fn get_message_list(
         &mut self,
         now: Instant,
@@ -55,6 +56,9 @@ impl Client {
     ) -> Result<RequestId<MessageListResult>, ChatError> {
         const API: &str = "getMessageList";
         self.require_ready(API)?;
+        if let Some(group_id) = super::conv_list::group_of(conversation_id) {
+            return self.get_group_message_list(now, group_id, next_req_message_id);
+        }
         let peer = self.check_conversation_id(API, conversation_id)?;
         let owner = self.current_user();
         let before = match next_req_message_id.filter(|s| !s.is_empty()) {

@@ -177,6 +177,13 @@ impl Client {
             if let Some(list) = &item.c2c_msg_array {
                 received.extend(list.iter().map(|w| self.wire_to_message(w)));
             }
+            if let Some(list) = &item.group_msg_array {
+                let group = self.group_messages_of(now, list);
+                received.extend(group);
+            }
+            if let Some(tips) = &item.group_tips {
+                self.on_group_tips(now, item.event, tips, &mut received);
+            }
             let notifies = item.c2c_notify_msg_array.is_some()
                 || item.c2c_msg_mod_notifys.is_some()
                 || item.msg_extension_notify.is_some()
@@ -226,6 +233,7 @@ impl Client {
         }
         let fresh = self.accept_messages(received);
         if !fresh.is_empty() {
+            self.groups_messages_added(&fresh);
             self.conv_messages_added(&fresh);
             self.emit(Event::MessageReceived(fresh));
         }

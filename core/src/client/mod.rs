@@ -26,6 +26,7 @@ mod created;
 mod ext_state;
 mod extensions;
 mod features;
+mod groups;
 mod history;
 mod inbound;
 mod lifecycle;
@@ -59,6 +60,9 @@ use backoff::Backoff;
 use cache::MessageCache;
 use clock::WallClock;
 use context::Context;
+pub use groups::{
+    CreateGroupOptions, GroupMessageReadMembers, JoinGroupResult, UpdateGroupProfileOptions,
+};
 use lifecycle::Lifecycle;
 use outputs::Outputs;
 pub use pending::PendingSend;
@@ -177,6 +181,8 @@ pub struct Client {
     /// The application's purchase bits for this session.
     features: features::Features,
     sync: sync::SyncState,
+    /// The groups this user belongs to.
+    groups: groups::Groups,
 
     out: Outputs,
 }
@@ -216,6 +222,7 @@ impl Client {
             convs: conversations::Conversations::default(),
             features: features::Features::default(),
             sync: sync::SyncState::default(),
+            groups: groups::Groups::default(),
             out: Outputs::default(),
         };
         client.start_connect(now);
@@ -236,6 +243,7 @@ impl Client {
     /// and one TOTAL_UNREAD_MESSAGE_COUNT_UPDATED (and the group events),
     /// queued after the events those inputs produced.
     pub fn poll_event(&mut self) -> Option<Event> {
+        self.flush_group_events();
         self.flush_conv_events();
         self.out.next_event()
     }

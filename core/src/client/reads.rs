@@ -22,6 +22,10 @@ impl Client {
     /// time now only when neither is known), with `Receipt: 1` so the peer
     /// gets MESSAGE_READ_BY_PEER. On the reply the held incoming messages up
     /// to that time become `is_read`. Completes with `()`.
+    ///
+    /// For a `GROUP<id>` conversation: `msg_read_report` up to the newest
+    /// group sequence known here; on the reply its unread count is 0 and
+    /// the group's `selfInfo.readedSequence` follows (docs/GROUPS.md).
     pub fn set_message_read(
         &mut self,
         now: Instant,
@@ -29,6 +33,10 @@ impl Client {
     ) -> Result<RequestId<()>, ChatError> {
         const API: &str = "setMessageRead";
         self.require_ready(API)?;
+        if let Some(group_id) = super::conv_list::group_of(conversation_id) {
+            self.check_capacity()?;
+            return self.set_group_message_read(now, group_id);
+        }
         let peer = self.check_conversation_id(API, conversation_id)?;
         self.check_capacity()?;
         let owner = self.current_user();

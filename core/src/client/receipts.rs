@@ -20,7 +20,9 @@ impl Client {
     pub const MAX_RECEIPT_MESSAGES: usize = 30;
 
     /// `sendMessageReadReceipt(messageList)`: tell the sender of these
-    /// incoming C2C messages (one conversation) that they were read. Only
+    /// incoming C2C messages (one conversation) that they were read. Group
+    /// messages (one group) go out as `group_msg_receipt` by sequence; the
+    /// sender gets the new totals (docs/GROUPS.md). Only
     /// messages sent with `need_read_receipt` count; when none does, the
     /// call fails with 2114 and sends nothing. Completes with `()`; the
     /// sender gets
@@ -31,6 +33,12 @@ impl Client {
         messages: &[Message],
     ) -> Result<RequestId<()>, ChatError> {
         const API: &str = "sendMessageReadReceipt";
+        if messages
+            .first()
+            .is_some_and(|m| m.conversation_type == crate::types::ConversationType::Group)
+        {
+            return self.send_group_read_receipt(now, messages);
+        }
         let held = self.held_list(API, messages)?;
         let wanted: Vec<&Message> = held
             .iter()

@@ -42,6 +42,9 @@ impl Client {
         let mut sending = created;
         sending.status = MessageStatus::Sending;
         self.messages.created_mut().update(sending.clone());
+        if sending.conversation_type == crate::types::ConversationType::Group {
+            return Ok(self.send_group_message(now, sending));
+        }
         let body = crate::proto::SendMsgRequest {
             from_account: sending.from.clone(),
             to_account: sending.to.clone(),

@@ -33,7 +33,8 @@ pub fn group_conversation_id(group_id: &str) -> String {
 
 /// A conversation, as in CONVERSATION_LIST_UPDATED and the conversation
 /// APIs: the fields of the official `Conversation` object that apply to
-/// one-to-one (C2C) conversations.
+/// one-to-one (`C2C<id>`), group (`GROUP<id>`) and system (`@TIM#SYSTEM`)
+/// conversations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Conversation {
@@ -62,8 +63,66 @@ pub struct Conversation {
     pub message_remind_type: MessageRemindType,
     /// When the peer last read this user's messages, Unix seconds.
     pub peer_read_time: u64,
-    /// The peer's profile (only the user ID is filled so far).
+    /// The peer's profile (only the user ID is filled so far; empty for
+    /// group and system conversations).
     pub user_profile: Profile,
+    /// `groupProfile`: the group of a `GROUP<id>` conversation, as the group
+    /// list holds it (`None` for other conversations, or when this user no
+    /// longer belongs to the group).
+    pub group_profile: Option<super::Group>,
+    /// `groupAtInfoList`: the unread messages of a `GROUP<id>` conversation
+    /// that @-mention this user or everyone, oldest first (cleared when the
+    /// conversation is read).
+    pub group_at_info_list: Vec<GroupAtInfo>,
+}
+
+/// One of `Conversation.groupAtInfoList`: an unread group message that
+/// @-mentions this user (`at_type` 1, `TYPES.CONV_AT_ME`), everyone (2,
+/// `CONV_AT_ALL`) or both (3, `CONV_AT_ALL_AT_ME`). The item's shape is
+/// ours: the reference records only the three constants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GroupAtInfo {
+    /// `from`: the sender.
+    pub from: String,
+    /// `groupID`.
+    #[serde(rename = "groupID")]
+    pub group_id: String,
+    /// `messageSequence`: the message's group sequence.
+    pub message_sequence: u64,
+    /// `atType`: 1 @me, 2 @all, 3 both.
+    pub at_type: u8,
+}
+
+impl GroupAtInfo {
+    /// `TYPES.CONV_AT_ME`.
+    pub const AT_ME: u8 = 1;
+    /// `TYPES.CONV_AT_ALL`.
+    pub const AT_ALL: u8 = 2;
+    /// `TYPES.CONV_AT_ALL_AT_ME`.
+    pub const AT_ALL_AT_ME: u8 = 3;
+
+    /// The item for `message` as `me` sees it, if it mentions me or all.
+    pub(crate) fn of(message: &super::Message, me: &str) -> Option<GroupAtInfo> {
+        let at_me = message.at_user_list.iter().any(|u| u == me);
+        let at_all = message
+            .at_user_list
+            .iter()
+            .any(|u| u == super::Message::AT_ALL);
+        let at_type = match (at_me, at_all) {
+            (true, true) => Self::AT_ALL_AT_ME,
+            (true, false) => Self::AT_ME,
+            (false, true) => Self::AT_ALL,
+            (false, false) => return None,
+        };
+        Some(GroupAtInfo {
+            from: message.from.clone(),
+            group_id: message.to.clone(),
+            message_sequence: message.sequence,
+            at_type,
+        })
+    }
 }
 
 /// The summary of a conversation's newest message.

@@ -23,6 +23,11 @@ pub enum Payload {
         /// Extension.
         extension: String,
     },
+    /// `TIMGroupTipElem`: a change in a group (a member joined, quit, …).
+    GroupTip(super::GroupTipPayload),
+    /// `TIMGroupSystemNoticeElem`: a group event that concerns this user
+    /// (kicked, group dismissed, application handled, …).
+    GroupSystemNotice(super::GroupSystemNoticePayload),
     /// Any other element, kept as the raw `MsgContent` JSON so nothing is
     /// lost.
     Other {
@@ -65,6 +70,8 @@ impl Payload {
         match self {
             Payload::Text { .. } => MessageType::Text.as_str(),
             Payload::Custom { .. } => MessageType::Custom.as_str(),
+            Payload::GroupTip(_) => MessageType::GroupTip.as_str(),
+            Payload::GroupSystemNotice(_) => MessageType::GroupSystemNotice.as_str(),
             Payload::Other { msg_type, .. } => msg_type,
         }
     }
@@ -113,6 +120,12 @@ impl Payload {
                     ext: extension.clone(),
                 }),
             ),
+            // Tips and notices are made by the server, never sent; their
+            // element is the payload as the SDK shows it.
+            Payload::GroupTip(tip) => (self.msg_type().to_owned(), serde_json::to_string(tip)),
+            Payload::GroupSystemNotice(notice) => {
+                (self.msg_type().to_owned(), serde_json::to_string(notice))
+            }
             Payload::Other { msg_type, content } => (msg_type.clone(), Ok(content.clone())),
         };
         let content = json
@@ -157,8 +170,12 @@ pub struct Message {
     pub payload: Payload,
     /// Server time, Unix seconds (0 until the server has accepted it).
     pub time: u64,
-    /// Sequence: for C2C, the sender's `MsgSeq`.
+    /// Sequence: for C2C, the sender's `MsgSeq`; in a group, the group's
+    /// sequence the server gave it (unique in the group).
     pub sequence: u64,
+    /// `clientSequence`: the sender's own counter (a group message's
+    /// `ClientSeq`; for C2C and for tips, the same as `sequence`).
+    pub client_sequence: u64,
     /// The message's random, part of its ID.
     pub random: u64,
     /// Sender's client time, Unix seconds, part of its ID.
@@ -180,6 +197,15 @@ pub struct Message {
     pub version: u64,
     /// Sender's nick, when the server sent one.
     pub nick: String,
+    /// `nameCard`: the sender's name card in the group (group messages).
+    pub name_card: String,
+    /// `avatar`: the sender's avatar URL, when the server sent one.
+    pub avatar: String,
+    /// `isSystemMessage`: a group system notice (`@TIM#SYSTEM`).
+    pub is_system_message: bool,
+    /// `atUserList`: the users a group message @-mentions (the official
+    /// `__kImSDK_MesssageAtALL__` for @all).
+    pub at_user_list: Vec<String>,
     /// Opaque custom data.
     pub cloud_custom_data: String,
     /// `needReadReceipt`: the sender asked for a read receipt
@@ -210,6 +236,10 @@ pub struct MessageReceipt {
 }
 
 impl Message {
+    /// The `atUserList` entry that @-mentions every member
+    /// (`TYPES.MSG_AT_ALL`; the triple `s` is the official spelling).
+    pub const AT_ALL: &'static str = "__kImSDK_MesssageAtALL__";
+
     /// The text of a text message (`payload.text`); `None` for any other
     /// type, so a handler can write `if let Some(text) = message.text()`.
     #[must_use]
@@ -319,6 +349,7 @@ impl Message {
             payload,
             time: wire.msg_time_stamp,
             sequence: wire.msg_seq,
+            client_sequence: wire.msg_seq,
             random: wire.msg_random,
             client_time: wire.msg_client_time,
             sender_tiny_id: wire.tiny_id.clone(),
@@ -329,6 +360,10 @@ impl Message {
             is_modified: wire.msg_version > 0,
             version: wire.msg_version,
             nick: wire.from_account_nick.clone(),
+            name_card: String::new(),
+            avatar: String::new(),
+            is_system_message: false,
+            at_user_list: Vec::new(),
             cloud_custom_data: wire.cloud_custom_data.clone(),
             need_read_receipt: wire.is_need_read_receipt == 1,
             read_receipt_info: MessageReceipt {
@@ -367,10 +402,10 @@ pub(crate) fn payload_of(body: &[MsgElem]) -> Payload {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateTextMessageOptions {
-    /// Receiver's user ID.
+    /// Receiver's user ID, or the group's ID for a group message.
     pub to: String,
-    /// The conversation type; only [`ConversationType::C2c`] is supported so
-    /// far.
+    /// The conversation type: [`ConversationType::C2c`] or
+    /// [`ConversationType::Group`].
     pub conversation_type: ConversationType,
     /// The text.
     pub text: String,
@@ -394,6 +429,14 @@ impl CreateTextMessageOptions {
         }
     }
 
+    /// A text message to group `group_id` (`conversationType: GROUP`).
+    pub fn group(group_id: impl Into<String>, text: impl Into<String>) -> Self {
+        CreateTextMessageOptions {
+            conversation_type: ConversationType::Group,
+            ..Self::c2c(group_id, text)
+        }
+    }
+
     /// Ask for a read receipt (`needReadReceipt: true`).
     pub fn with_read_receipt(mut self) -> Self {
         self.need_read_receipt = true;
@@ -412,10 +455,10 @@ impl CreateTextMessageOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateCustomMessageOptions {
-    /// Receiver's user ID.
+    /// Receiver's user ID, or the group's ID for a group message.
     pub to: String,
-    /// The conversation type; only [`ConversationType::C2c`] is supported so
-    /// far.
+    /// The conversation type: [`ConversationType::C2c`] or
+    /// [`ConversationType::Group`].
     pub conversation_type: ConversationType,
     /// `payload.data`: application data.
     pub data: String,
@@ -440,6 +483,14 @@ impl CreateCustomMessageOptions {
             extension: String::new(),
             need_read_receipt: false,
             is_support_extension: false,
+        }
+    }
+
+    /// A custom message to group `group_id` carrying `data`.
+    pub fn group(group_id: impl Into<String>, data: impl Into<String>) -> Self {
+        CreateCustomMessageOptions {
+            conversation_type: ConversationType::Group,
+            ..Self::c2c(group_id, data)
         }
     }
 

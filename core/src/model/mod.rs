@@ -3,15 +3,20 @@
 
 mod conversation;
 mod group;
+mod group_message;
 mod message;
 mod relationship;
 
 pub(crate) use conversation::c2c_id;
 pub use conversation::{
     c2c_conversation_id, group_conversation_id, Conversation, ConversationFailure,
-    ConversationGroupResult, LastMessage, MessageRemindType,
+    ConversationGroupResult, GroupAtInfo, LastMessage, MessageRemindType,
 };
-pub use group::{Group, Topic};
+pub use group::{
+    AddGroupMemberResult, Group, GroupApplication, GroupCustomField, GroupMember,
+    GroupMemberListResult, GroupNoticeProfile, GroupSelfInfo, GroupSystemNoticePayload,
+    GroupTipMember, GroupTipOperator, GroupTipPayload, GroupTipProfile, Topic,
+};
 pub(crate) use message::payload_of;
 pub use message::{
     CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,

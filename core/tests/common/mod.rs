@@ -23,6 +23,27 @@ use tcchat_core::{
     Tuning,
 };
 
+/// The servcmd of the group list the login sync fetches.
+pub const GROUP_LIST: &str = "group_open_http_svc.get_joined_group_list";
+
+/// The servcmd of `get_group_profile`.
+pub const GROUP_PROFILE: &str = "group_open_http_svc.get_group_self_member_info";
+
+/// The servcmd of `create_group`.
+pub const GROUP_CREATE: &str = "group_open_http_svc.create_group";
+/// The servcmd of `join_group`.
+pub const GROUP_JOIN: &str = "group_open_http_svc.apply_join_group";
+/// The servcmd of `quit_group`.
+pub const GROUP_QUIT: &str = "group_open_http_svc.quit_group";
+/// The servcmd of `dismiss_group`.
+pub const GROUP_DISMISS: &str = "group_open_http_svc.destroy_group";
+
+/// The servcmd of a group send.
+pub const GROUP_SEND: &str = "group_open_http_svc.send_group_msg";
+
+/// The servcmd of group history.
+pub const GROUP_MSG_GET: &str = "group_open_http_svc.group_msg_get";
+
 /// The SDKAppID of every test.
 pub const APP: u64 = 1_400_000_000;
 /// The wall clock the client starts with, Unix milliseconds.
@@ -404,6 +425,7 @@ impl Harness {
                 json!({"int32_error_code": 0, "str_purchase_bits": bits, "uint32_expired_time": 3600}),
             );
             self.reply_pending(servcmd::CONV_GROUP_GET, group_reply.clone());
+            self.reply_pending(GROUP_LIST, json!({"TotalCount": 0, "GroupIdList": []}));
         }
     }
 

@@ -146,6 +146,22 @@ impl World {
                     );
                 }
             }
+            // Every login announces the group list; the simulated users
+            // belong to no group, so it is empty, and it belongs to a
+            // session like the conversation events.
+            Event::GroupListUpdated(list) => {
+                let ready = inst.ready;
+                if !ready || !list.is_empty() {
+                    self.fail(
+                        "group-list",
+                        &[slot],
+                        format!(
+                            "GROUP_LIST_UPDATED with {} groups, ready {ready}",
+                            list.len()
+                        ),
+                    );
+                }
+            }
             other => {
                 let name = other.name().key();
                 self.fail(

@@ -2,11 +2,11 @@
 //! sent; one revoked, modified or deleted; a conversation read here, on
 //! another instance, or by the peer.
 
-use crate::model::Message;
+use crate::model::{GroupAtInfo, Message};
 use crate::types::{ConversationType, Flow};
 
-use super::entry::Last;
-use super::{c2c_peer, Conversations};
+use super::entry::{Entry, Last};
+use super::{c2c_peer, group_of, Conversations};
 
 impl Conversations {
     /// Messages were added to what this instance holds for `me` (received
@@ -15,10 +15,16 @@ impl Conversations {
     /// one not yet read counts as unread.
     pub(in crate::client) fn messages_added(&mut self, messages: &[Message], me: &str) {
         for m in messages {
-            if m.conversation_type != ConversationType::C2c || m.is_deleted {
+            if m.is_deleted {
                 continue;
             }
-            let Some(peer) = c2c_peer(&m.conversation_id) else {
+            let peer = match m.conversation_type {
+                ConversationType::C2c => c2c_peer(&m.conversation_id),
+                ConversationType::Group => group_of(&m.conversation_id),
+                ConversationType::System => Some(m.conversation_id.as_str()),
+                ConversationType::Topic => None,
+            };
+            let Some(peer) = peer else {
                 continue;
             };
             if let Some(s) = &mut self.list_sync {
@@ -38,6 +44,12 @@ impl Conversations {
             if m.flow == Flow::In && !to_self && !m.is_read && !m.is_revoked && m.time > e.read_time
             {
                 e.count_unread(&m.id, m.time);
+                if let Some(at) = GroupAtInfo::of(m, me) {
+                    e.at_infos.push_back(at);
+                    while e.at_infos.len() > Entry::MAX_TRACKED_UNREAD {
+                        e.at_infos.pop_front();
+                    }
+                }
             }
             self.touch(&m.conversation_id);
         }
@@ -120,6 +132,18 @@ impl Conversations {
         e.unread_ids.retain(|(_, t)| *t > rt);
         let left = e.unread_ids.len() as u64;
         e.unread = e.unread.min(left);
+        self.touch(conversation_id);
+    }
+
+    /// Everything in `conversation_id` is read (a group read by sequence:
+    /// no read time to keep).
+    pub(in crate::client) fn clear_unread(&mut self, conversation_id: &str) {
+        let Some(e) = self.entries.get_mut(conversation_id) else {
+            return;
+        };
+        e.unread_ids.clear();
+        e.unread = 0;
+        e.at_infos.clear();
         self.touch(conversation_id);
     }
 

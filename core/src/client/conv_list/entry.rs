@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-use crate::model::{LastMessage, Message, MessageRemindType, Payload};
+use crate::model::{GroupAtInfo, LastMessage, Message, MessageRemindType, Payload};
 use crate::proto::contact::SessionItem;
 use crate::types::MessageType;
 
@@ -14,6 +14,11 @@ pub(super) struct Last {
     /// The message's ID, when it came from a message (not from `page_get`,
     /// which does not give one).
     pub(super) id: Option<String>,
+}
+
+/// The summary of `m` as a conversation's or group's last message.
+pub(in crate::client) fn last_message_of(m: &Message) -> LastMessage {
+    Last::from_message(m).summary
 }
 
 impl Last {
@@ -119,6 +124,9 @@ pub(super) struct Entry {
     /// The unread incoming messages this instance counted, oldest first:
     /// `(ID, time)`. A revoke or delete of one of them lowers the count.
     pub(super) unread_ids: VecDeque<(String, u64)>,
+    /// Unread group messages that @-mention this user or everyone (at most
+    /// [`Entry::MAX_TRACKED_UNREAD`], the oldest forgotten first).
+    pub(super) at_infos: VecDeque<GroupAtInfo>,
     /// When the last message last changed, in this instance's order of
     /// events: orders conversations whose last messages share a second
     /// (server times are whole seconds).
@@ -142,6 +150,7 @@ impl Entry {
             read_time: 0,
             peer_read_time: 0,
             unread_ids: VecDeque::new(),
+            at_infos: VecDeque::new(),
             order: 0,
         }
     }

@@ -22,10 +22,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::conv_groups::{ConvGroups, GroupSync};
 use super::Client;
-use crate::model::{Conversation, MessageRemindType, Profile};
+use crate::model::{Conversation, Group, MessageRemindType, Profile};
 use crate::proto::contact::SessionItem;
 use crate::types::ConversationType;
 
+pub(in crate::client) use entry::last_message_of;
 use entry::Entry;
 
 /// A `page_get` sync in progress.
@@ -87,6 +88,10 @@ pub(crate) struct Conversations {
     unread_override_pending: bool,
     /// The last [`Entry::order`] given.
     last_order: u64,
+    /// The profiles of the groups this user belongs to, for the
+    /// `groupProfile` of `GROUP<id>` conversations (kept in step with the
+    /// group list by [`Conversations::set_group_profiles`]).
+    group_profiles: HashMap<String, Group>,
     dirty: Dirty,
     emitted: Emitted,
 }
@@ -142,8 +147,10 @@ impl Conversations {
             }
         }
         let mut e = Entry::new(peer);
-        if let Some(n) = self.pair_unread.remove(peer) {
-            e.set_unread(n);
+        if c2c_peer(conversation_id).is_some() {
+            if let Some(n) = self.pair_unread.remove(peer) {
+                e.set_unread(n);
+            }
         }
         self.entries.entry(conversation_id.to_owned()).or_insert(e)
     }
@@ -214,9 +221,16 @@ impl Conversations {
     /// The public view of one conversation.
     fn view(&self, conversation_id: &str, e: &Entry) -> Conversation {
         let bits = self.marks.get(conversation_id).copied().unwrap_or(0);
+        let conversation_type = conversation_type_of(conversation_id);
+        let group_profile = match conversation_type {
+            ConversationType::Group => self.group_profiles.get(&e.peer).cloned(),
+            _ => None,
+        };
         Conversation {
             conversation_id: conversation_id.to_owned(),
-            conversation_type: ConversationType::C2c,
+            conversation_type,
+            group_profile,
+            group_at_info_list: e.at_infos.iter().cloned().collect(),
             unread_count: e.unread,
             last_message: e.last.as_ref().map(|l| l.summary.clone()),
             is_pinned: e.pinned,
@@ -229,7 +243,11 @@ impl Conversations {
             message_remind_type: e.remind,
             peer_read_time: e.peer_read_time,
             user_profile: Profile {
-                user_id: e.peer.clone(),
+                user_id: if conversation_type == ConversationType::C2c {
+                    e.peer.clone()
+                } else {
+                    String::new()
+                },
                 nick: String::new(),
                 avatar: String::new(),
             },
@@ -283,6 +301,47 @@ impl Conversations {
 
     fn any_dirty(&self) -> bool {
         self.dirty.list || self.dirty.groups || !self.dirty.in_group.is_empty()
+    }
+}
+
+/// The type of a conversation ID: `C2C…`, `GROUP…` or `@TIM#SYSTEM`
+/// (anything else is taken as C2C, the only other kind the list holds).
+pub(crate) fn conversation_type_of(conversation_id: &str) -> ConversationType {
+    if conversation_id == ConversationType::System.as_str() {
+        ConversationType::System
+    } else if conversation_id.starts_with(ConversationType::Group.as_str()) {
+        ConversationType::Group
+    } else {
+        ConversationType::C2c
+    }
+}
+
+/// The group of a group conversation ID (`GROUP<groupID>`), if it is one.
+pub(crate) fn group_of(conversation_id: &str) -> Option<&str> {
+    conversation_id
+        .strip_prefix(ConversationType::Group.as_str())
+        .filter(|g| valid_peer(g))
+}
+
+impl Conversations {
+    /// The group list changed: the `groupProfile` of `GROUP<id>`
+    /// conversations follows (a held conversation whose profile changed is
+    /// announced again).
+    pub(in crate::client) fn set_group_profiles(&mut self, groups: &[Group]) {
+        let mut changed = false;
+        let new: HashMap<String, Group> = groups
+            .iter()
+            .map(|g| (g.group_id.clone(), g.clone()))
+            .collect();
+        for (id, e) in &self.entries {
+            if conversation_type_of(id) == ConversationType::Group
+                && self.group_profiles.get(&e.peer) != new.get(&e.peer)
+            {
+                changed = true;
+            }
+        }
+        self.group_profiles = new;
+        self.dirty.list |= changed;
     }
 }
 
