@@ -33,7 +33,7 @@ fn threads() -> usize {
 fn profile(seed: u64) -> SimConfig {
     let name = std::env::var("SIM_PROFILE").unwrap_or_else(|_| "messages".into());
     SimConfig::profile(&name, seed)
-        .expect("SIM_PROFILE is messages, full, avoid, switch, solo or kicks")
+        .expect("SIM_PROFILE is messages, full, avoid, switch, solo, kicks, groups or groups-unread")
 }
 
 /// Run `seeds` on `threads` std threads, hash-only; a failing seed is run
@@ -239,6 +239,17 @@ fn rest_kicks() {
         "seeds failing other than by a known bug: {new:?}\n{}",
         summary(&failures)
     );
+}
+
+/// Issue 16's groups under every fault (40 seeds of profile `groups`):
+/// exactly-once per (group, sequence), delivery after the heal and the
+/// held group list converge (docs/SIMULATION.md, "Groups").
+#[test]
+fn group_seeds() {
+    let failures = sweep(0..40, threads(), |seed| {
+        SimConfig::profile("groups", seed).unwrap()
+    });
+    assert!(failures.is_empty(), "\n{}", summary(&failures));
 }
 
 /// A perfect network: everything must pass, whatever the workload.

@@ -44,6 +44,8 @@ impl World {
             versions: BTreeMap::new(),
             candidates: Vec::new(),
             conversations: Vec::new(),
+            group_seen: HashSet::new(),
+            group_sent: HashSet::new(),
         });
         self.stats.instances += 1;
         self.log(Some(slot), || format!("create instance gen={gen}"));
@@ -214,6 +216,9 @@ impl World {
                 }
             }
             Some((false, false, true)) => {
+                if self.cfg.group_ops && self.wrng.chance(0.5) {
+                    return self.group_action(slot);
+                }
                 let r = self.wrng.unit();
                 if r < 0.62 {
                     self.send_random(slot);

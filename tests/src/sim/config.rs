@@ -125,6 +125,13 @@ pub struct SimConfig {
     /// Issue 8's message operations in the workload (revoke, modify, read
     /// report) and their invariants (`sim/msgops.rs`).
     pub message_ops: bool,
+    /// Issue 16's groups in the workload (create, join, quit, add, remove,
+    /// group messages) and their invariants (`sim/groups.rs`).
+    pub group_ops: bool,
+    /// With `group_ops`: also check that each `GROUP<id>` unread count
+    /// converges to the server's (`group-unread-converges`), which the
+    /// client does not do yet (docs/GROUPS.md, "Not done").
+    pub group_unread: bool,
     /// Whether an instance may log in as another user than its home user
     /// after a logout (a shared device).
     pub switch_users: bool,
@@ -192,6 +199,8 @@ impl SimConfig {
             switch_users: true,
             rest_kick_every,
             message_ops: false,
+            group_ops: false,
+            group_unread: false,
             short_sig,
             faults,
             tuning,
@@ -225,7 +234,11 @@ impl SimConfig {
     /// * `kicks`: `avoid` plus REST kicks by the administrator;
     /// * `messages`: `full` plus issue 8's message operations (revoke,
     ///   modify, read report) and their invariants; what CI's sweep and
-    ///   the soak use by default.
+    ///   the soak use by default;
+    /// * `groups`: `full` plus issue 16's groups (`sim/groups.rs`), with at
+    ///   least two users and three instances;
+    /// * `groups-unread`: `groups` plus the group unread-count invariant,
+    ///   which fails today (docs/SIMULATION.md, "Groups").
     pub fn profile(name: &str, seed: u64) -> Option<SimConfig> {
         let mut cfg = match name {
             "full" => return Some(SimConfig::for_seed(seed)),
@@ -233,6 +246,19 @@ impl SimConfig {
                 let mut cfg = SimConfig::for_seed(seed);
                 cfg.profile = "messages";
                 cfg.message_ops = true;
+                return Some(cfg);
+            }
+            "groups" | "groups-unread" => {
+                let mut cfg = SimConfig::for_seed(seed);
+                cfg.profile = if name == "groups" {
+                    "groups"
+                } else {
+                    "groups-unread"
+                };
+                cfg.group_ops = true;
+                cfg.group_unread = name == "groups-unread";
+                cfg.users = cfg.users.max(2);
+                cfg.clients = cfg.clients.max(3);
                 return Some(cfg);
             }
             "avoid" => return Some(SimConfig::avoiding_known_bugs(seed)),

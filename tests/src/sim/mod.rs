@@ -13,6 +13,7 @@
 
 mod actors;
 pub mod config;
+mod groups;
 mod msgops;
 mod oracle;
 pub mod pinned;

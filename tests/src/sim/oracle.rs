@@ -12,6 +12,7 @@ use tcchat_core::types::NetState;
 use tcchat_core::{Completion, ErrorCode, Event, LoginInfo, Output};
 
 use super::actors::{secs, Source};
+use super::groups::is_group_message;
 use super::world::{uidx, Session, World};
 
 /// Whether NET_STATE_CHANGE may go from `from` to `to`.
@@ -42,7 +43,7 @@ impl World {
             Event::Error { code, message } => format!("ev ERROR {code} {message}"),
             other => format!("ev {}", other.name().key()),
         });
-        if self.on_message_op_event(slot, &event) {
+        if self.on_message_op_event(slot, &event) || self.on_group_event(slot, &event) {
             return;
         }
         let Some(inst) = self.slots[slot].inst.as_mut() else {
@@ -79,6 +80,7 @@ impl World {
                     last_push: 0,
                     sync_link: None,
                     last_sync: 0,
+                    groups: None,
                 });
                 self.stats.logins += 1;
             }
@@ -174,6 +176,14 @@ impl World {
     }
 
     fn on_received(&mut self, slot: usize, list: Vec<Message>, source: Source) {
+        let (group, list): (Vec<Message>, Vec<Message>) =
+            list.into_iter().partition(is_group_message);
+        if !group.is_empty() {
+            self.on_group_received(slot, &group);
+            if list.is_empty() || self.violation.is_some() {
+                return;
+            }
+        }
         for m in &list {
             self.note_known(slot, m);
         }
@@ -285,6 +295,13 @@ impl World {
         let sent = value
             .filter(|_| kind_now == Some("send"))
             .and_then(|v| v.downcast_ref::<Message>());
+        if let Some(m) = value
+            .filter(|_| c.error().is_none() && kind_now == Some("gsend"))
+            .and_then(|v| v.downcast_ref::<Message>())
+            .cloned()
+        {
+            self.on_group_sent(slot, &m);
+        }
         let text = match (c.result(), login, sent, kind_now) {
             (Ok(_), Some(info), _, _) => format!(
                 "done {:?} login repeat={} inst={}",
@@ -591,6 +608,9 @@ impl World {
         }
         if self.cfg.message_ops {
             self.final_message_checks();
+        }
+        if self.cfg.group_ops && self.violation.is_none() {
+            self.final_group_checks();
         }
     }
 }

@@ -132,6 +132,8 @@ pub(crate) struct Session {
     /// Link of the current sync run and the highest inbox seq it delivered.
     pub sync_link: Option<LinkId>,
     pub last_sync: u64,
+    /// Group IDs and member counts of the last GROUP_LIST_UPDATED.
+    pub groups: Option<BTreeMap<String, u64>>,
 }
 
 /// One client instance (a slot holds one at a time; destroy and
@@ -170,6 +172,11 @@ pub(crate) struct Inst {
     pub candidates: Vec<String>,
     /// Conversations in which it received messages: what it may read.
     pub conversations: Vec<String>,
+    /// (user, group, sequence) of every group message or tip delivered to
+    /// this instance in any session.
+    pub group_seen: HashSet<(u32, String, u64)>,
+    /// (user, group, sequence) of every group message this instance sent.
+    pub group_sent: HashSet<(u32, String, u64)>,
 }
 
 /// A client slot: the network position of one device.
@@ -1271,7 +1278,7 @@ impl World {
         }
         // A refusal that names a kick (ErrorCode 1002 + KickType) must end
         // the session, as the official SDK reports KICKED_OUT for it.
-        if was_ready && contains(&bytes, b"\"ErrorCode\":1002") {
+        if was_ready && has_error_code(&bytes, b"1002") {
             let still = self.slots[slot].inst.as_ref().is_some_and(|i| i.ready);
             if still {
                 self.fail(
@@ -1396,6 +1403,16 @@ fn describe_down(bytes: &[u8]) -> String {
         }
     }
     s
+}
+
+/// Whether `bytes` carry `"ErrorCode":<code>` exactly (10021, a group ID
+/// in use, is not 1002).
+fn has_error_code(bytes: &[u8], code: &[u8]) -> bool {
+    let key = b"\"ErrorCode\":";
+    bytes.windows(key.len()).enumerate().any(|(i, w)| {
+        let rest = &bytes[i + key.len()..];
+        w == key && rest.starts_with(code) && !rest.get(code.len()).is_some_and(u8::is_ascii_digit)
+    })
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

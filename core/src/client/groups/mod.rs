@@ -166,14 +166,17 @@ impl Groups {
     }
 
     /// Start `group_id`'s window after `seq` unless it has one (a fresh
-    /// instance delivers from the read sequence on).
+    /// instance delivers from the read sequence on); a window a push opened
+    /// before the list is lowered to `seq` (the unread part before that
+    /// push is still due).
     pub(crate) fn start_window_at(&mut self, group_id: &str, seq: u64) {
         if self.delivered.len() >= Self::MAX_GROUPS && !self.delivered.contains_key(group_id) {
             return;
         }
         self.delivered
             .entry(group_id.to_owned())
-            .or_insert_with(|| SeqWindow::starting_before(seq + 1));
+            .and_modify(|w| w.settle(seq))
+            .or_insert_with(|| SeqWindow::after_read(seq));
     }
 
     /// The sequence up to which `group_id` was delivered, if it has a

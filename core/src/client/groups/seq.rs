@@ -13,6 +13,10 @@ pub(crate) struct SeqWindow {
     /// Delivered sequences above `floor + 1` (never `floor + 1` itself:
     /// that one moves the floor).
     above: BTreeSet<u64>,
+    /// The floor a push guessed when it opened the window before the group
+    /// list said where this instance starts (its read sequence); `None`
+    /// once the list has settled it.
+    guessed: Option<u64>,
 }
 
 impl SeqWindow {
@@ -28,6 +32,43 @@ impl SeqWindow {
         SeqWindow {
             floor: seq.saturating_sub(1),
             above: BTreeSet::new(),
+            guessed: Some(seq.saturating_sub(1)),
+        }
+    }
+
+    /// A window that starts after `read` (the read sequence the group list
+    /// gave): the unread part after it is to be delivered.
+    pub(crate) fn after_read(read: u64) -> SeqWindow {
+        SeqWindow {
+            floor: read,
+            above: BTreeSet::new(),
+            guessed: None,
+        }
+    }
+
+    /// The group list says this instance starts after `read`. A window a
+    /// push opened before that guessed its floor at the push; when `read`
+    /// is lower, the sequences in between were never delivered and become
+    /// due again (the ones delivered since stay delivered).
+    pub(crate) fn settle(&mut self, read: u64) {
+        let Some(guessed) = self.guessed.take() else {
+            return;
+        };
+        if read >= guessed {
+            return;
+        }
+        self.above.extend(guessed + 1..=self.floor);
+        self.floor = read;
+        while self.above.remove(&(self.floor + 1)) {
+            self.floor += 1;
+        }
+        while self.above.len() > Self::MAX_ABOVE {
+            if let Some(lowest) = self.above.pop_first() {
+                self.floor = lowest;
+            }
+            while self.above.remove(&(self.floor + 1)) {
+                self.floor += 1;
+            }
         }
     }
 
@@ -71,6 +112,31 @@ impl SeqWindow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_push_before_the_list_does_not_hide_the_unread_part() {
+        // The push of 3 opens the window; the list then says read up to 0.
+        let mut w = SeqWindow::starting_before(3);
+        assert!(w.insert(3));
+        w.settle(0);
+        assert_eq!(w.floor(), 0);
+        assert!(w.insert(1));
+        assert!(w.insert(2));
+        assert!(!w.insert(3));
+        assert_eq!(w.floor(), 3);
+        // Settled once: a later list does not move it again.
+        w.settle(0);
+        assert_eq!(w.floor(), 3);
+    }
+
+    #[test]
+    fn settling_at_or_above_the_guess_changes_nothing() {
+        let mut w = SeqWindow::starting_before(5);
+        assert!(w.insert(5));
+        w.settle(4);
+        assert_eq!(w.floor(), 5);
+        assert!(!w.insert(4));
+    }
 
     #[test]
     fn each_sequence_is_new_once_in_any_order() {
