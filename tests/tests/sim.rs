@@ -32,8 +32,9 @@ fn threads() -> usize {
 
 fn profile(seed: u64) -> SimConfig {
     let name = std::env::var("SIM_PROFILE").unwrap_or_else(|_| "messages".into());
-    SimConfig::profile(&name, seed)
-        .expect("SIM_PROFILE is messages, full, avoid, switch, solo, kicks, groups or groups-unread")
+    SimConfig::profile(&name, seed).expect(
+        "SIM_PROFILE is messages, full, avoid, switch, solo, kicks, groups or groups-unread",
+    )
 }
 
 /// Run `seeds` on `threads` std threads, hash-only; a failing seed is run
@@ -493,7 +494,7 @@ fn regression_dedup_cache_survives_user_switch() {
 /// Fixed: the server moved the delivered cursor on sending a getmsg reply,
 /// so a reply lost with its socket lost its messages.
 fn regression_cursor_moves_on_a_lost_sync_reply() {
-    regression(9, "avoid", "lost_sync_reply_with_messages");
+    regression(45, "avoid", "lost_sync_reply_with_messages");
 }
 
 /// Bug 4: a client outside a session acks a push (moving the cursor) and
@@ -503,7 +504,7 @@ fn regression_cursor_moves_on_a_lost_sync_reply() {
 /// Fixed: a client acked a push it then dropped (outside a session), so
 /// the message was lost.
 fn regression_push_acked_then_dropped_outside_a_session() {
-    regression(160, "avoid", "push_reached_a_client_outside_a_session");
+    regression(70, "avoid", "push_reached_a_client_outside_a_session");
 }
 
 /// Bug 5: a login delayed on a socket the client had abandoned reached the
@@ -527,7 +528,7 @@ fn regression_stale_login_on_an_abandoned_socket() {
 /// the logout (and so the destroy), and `login` is refused while a destroy
 /// is in progress.
 fn regression_login_accepted_while_destroying() {
-    regression(12, "full", "login_while_destroying");
+    regression(39, "full", "login_while_destroying");
 }
 
 /// Bug 7: a re-login refused by the login rate limit (70050) ended the
@@ -540,7 +541,7 @@ fn regression_login_accepted_while_destroying() {
 /// Fixed: a transient refusal drops the link and re-logs in after the
 /// reconnect backoff; the session goes on.
 fn regression_rate_limited_relogin_ends_the_session() {
-    regression(2262, "messages", "relogin_rate_limited_in_a_session");
+    regression(7448, "messages", "relogin_rate_limited_in_a_session");
 }
 
 /// Bug 8 (issue 8's invariants): an instance kicked and logged in again
@@ -601,15 +602,19 @@ fn regression_revoke_applied_after_its_timeout_on_a_closed_link() {
 /// (2801), so the modifying instance stayed at version 0 while the server
 /// and every other instance had version 1.
 #[test]
-#[ignore = "issue 15 moved its seed off the situation and find_pinned (SIM_UNANSWERED_LINKS=1) found no seed in 0..3000; re-pin with a longer search"]
 fn regression_modify_applied_after_its_timeout() {
-    regression(55, "messages", "modify_applied_after_its_timeout");
+    regression_tuned(
+        1466,
+        "messages",
+        "modify_applied_after_its_timeout",
+        Some(1),
+    );
 }
 
 /// Bug 15 for a modification sent right after a re-login, a moment before
 /// its deadline.
 #[test]
-#[ignore = "issue 15 moved its seed off the situation and find_pinned (SIM_UNANSWERED_LINKS=1) found no seed in 0..3000; re-pin with a longer search"]
+#[ignore = "issues 15 and 16 moved seed 7201 off this path; regression_modify_applied_after_its_timeout (seed 1466) holds the same situation, and a second seed was not searched to the end; re-pin with SIM_UNANSWERED_LINKS=1 find_pinned"]
 fn regression_modify_reply_after_the_deadline() {
     regression(7201, "messages", "modify_applied_after_its_timeout");
 }
@@ -629,7 +634,7 @@ fn regression_message_before_page_get_counts_from_the_servers_unread() {
 /// situation; seed 16 does (`find_pinned` finds it).
 #[test]
 fn regression_list_request_resent_at_a_relogin_timed_out() {
-    regression(2, "messages", "list_request_resent_on_a_new_link");
+    regression(3, "messages", "list_request_resent_on_a_new_link");
 }
 
 /// Bug 12 (issue 8): the peer revoked a message delivered before this
@@ -648,7 +653,7 @@ fn regression_revoke_of_a_message_not_held_kept_it_unread() {
 /// Fixed: a notification skips only the socket whose request caused it.
 fn regression_change_from_an_abandoned_socket_reaches_its_instance() {
     regression(
-        1531,
+        377,
         "messages",
         "read_from_an_abandoned_link_after_a_relogin",
     );
@@ -672,20 +677,24 @@ fn regression_read_report_after_a_clock_jump_reads_too_little() {
 /// server had taken after all (it came back as a note to self and was
 /// modified since) replaced the held, modified copy with the original.
 #[test]
-#[ignore = "issue 15 moved its seed off the situation and find_pinned (SIM_UNANSWERED_LINKS=1) found no seed in 0..3000; re-pin with a longer search"]
 /// Fixed: a send completion keeps the held message's newer version.
 fn regression_resend_brought_back_the_unmodified_copy() {
-    regression(33734, "messages", "resend_of_a_taken_and_modified_message");
+    regression_tuned(
+        8116,
+        "messages",
+        "resend_of_a_taken_and_modified_message",
+        Some(1),
+    );
 }
 
 #[test]
-#[ignore = "issue 15 moved its seed off the situation and find_pinned (SIM_UNANSWERED_LINKS=1) was not run to the end (time); re-pin with a longer search"]
 /// Fixed: a duplicate sendmsg's reply carries the message as stored, and
 /// the resend takes its newer version.
 fn regression_resend_after_a_new_login_brought_back_the_unmodified_copy() {
-    regression(
-        44693,
+    regression_tuned(
+        8116,
         "messages",
         "resend_after_a_new_login_of_a_taken_and_modified_message",
+        Some(1),
     );
 }
