@@ -130,14 +130,15 @@ pub async fn a_slow_stream_loses_no_message<R: Runtime + Default>() {
 
     // The opt-in lossy policy says what it lost.
     let mut lossy = bob.events_with(1, Overflow::DropOldest);
-    for text in ["x", "y", "z"] {
+    for text in ["v", "w", "x", "y", "z"] {
         send(&alice, "bob", text).await;
     }
     // Read the blocking stream up to the last one: by then the lossy
-    // stream (fed after it) has been offered every event of "x" and "y",
-    // at least three each, with room for one.
+    // stream (fed after it) has been offered the MESSAGE_RECEIVED of "v"
+    // to "y" with room for one, so it dropped at least one event however
+    // the conversation events of those messages were coalesced.
     expect_event::<R>(&mut slow, "z", |e| texts(e) == ["z"]).await;
-    assert!(lossy.dropped() >= 2, "dropped {}", lossy.dropped());
+    assert!(lossy.dropped() >= 1, "dropped {}", lossy.dropped());
     assert!(lossy.next().await.is_some(), "the newest event is kept");
     bob.destroy().await.expect("destroy");
     alice.destroy().await.expect("destroy");
