@@ -15,7 +15,7 @@ use tcchat_core::types::NetState;
 use tcchat_core::{ConnectCause, ErrorCode, Event, Options};
 use tcchat_runtime_common::{Chat, EventStream, LoginOptions, Runtime};
 
-use crate::world::{World, APP_A};
+use crate::world::{events_until, World, APP_A};
 
 /// Longest any step of these scenarios may take before the test fails
 /// (instead of hanging): an outage plus a generous recovery.
@@ -55,22 +55,31 @@ pub async fn login_to_a_closed_port_fails_with_the_refused_cause<R: Runtime + De
     .expect_err("nothing listens: the login fails");
     assert_eq!(err.code, ErrorCode::NETWORK_ERROR, "{err}");
     assert!(err.message.contains("refused"), "{err}");
-    let mut refused_state = false;
-    let mut error_event = false;
-    while let Some(Some(event)) = futures_util::FutureExt::now_or_never(events.next()) {
-        match event {
+    // The login's future may resolve before the stream is fed the events
+    // of the same round: wait for the ERROR event (bounded) instead of
+    // draining only what is already there.
+    let seen = events_until::<R>(&mut events, "the ERROR event", |e| {
+        matches!(e, Event::Error { .. })
+    })
+    .await;
+    let refused_state = seen.iter().any(|e| {
+        matches!(
+            e,
             Event::NetStateChange {
                 state: NetState::Disconnected,
                 cause: Some(cause),
-            } => refused_state |= cause.cause() == ConnectCause::Refused,
-            Event::Error { code, message } => {
-                error_event |= code == ErrorCode::NETWORK_ERROR && message == err.message
-            }
-            _ => {}
-        }
-    }
-    assert!(refused_state, "NET_STATE_CHANGE names the refusal");
-    assert!(error_event, "the ERROR event carries the login's error");
+            } if cause.cause() == ConnectCause::Refused
+        )
+    });
+    assert!(
+        refused_state,
+        "NET_STATE_CHANGE names the refusal: {seen:?}"
+    );
+    assert!(
+        matches!(seen.last(), Some(Event::Error { code, message })
+            if *code == ErrorCode::NETWORK_ERROR && *message == err.message),
+        "the ERROR event carries the login's error: {seen:?}"
+    );
     chat.destroy().await.expect("destroy");
 }
 
