@@ -30,7 +30,9 @@
 //! (a counting allocator in the child) across the creation of the fan-out
 //! group, and, after the timed rounds, across `TCCHAT_FANOUT_MEM_GROUPS - 1`
 //! (default 9) more groups of the same members, divided by the memberships
-//! added.
+//! added. `TCCHAT_FANOUT_GROUPS_FIRST=1` creates those groups before the
+//! timed rounds instead (each member then holds ten large groups while it
+//! receives; BENCHMARKS.md §8 shows what that costs the clients).
 //!
 //! The server runs in a child process (this binary re-executed) so that
 //! its memory and CPU are its own.
@@ -333,6 +335,25 @@ impl Bench {
     }
 }
 
+/// Groups `fan1..fan<mem_groups>` of the same members; the server's
+/// (RSS, heap) before and (RSS, heap) after.
+fn extra_groups(
+    rt: &tokio::runtime::Runtime,
+    b: &Bench,
+    server: &mut ServerProc,
+    mem_groups: usize,
+) -> (f64, f64, f64, f64) {
+    let (rss0, heap0) = server.mem();
+    rt.block_on(async {
+        for g in 1..mem_groups {
+            b.create_group(&format!("fan{g}")).await;
+        }
+    });
+    std::thread::sleep(Duration::from_secs(1));
+    let (rss1, heap1) = server.mem();
+    (rss0, heap0, rss1, heap1)
+}
+
 fn kib(bytes: f64) -> f64 {
     bytes / 1024.0
 }
@@ -411,6 +432,10 @@ fn main() {
     std::thread::sleep(Duration::from_secs(1));
     let (rss1, heap1) = server.mem();
 
+    let extra = std::env::var_os("TCCHAT_FANOUT_GROUPS_FIRST")
+        .is_some()
+        .then(|| extra_groups(&rt, &b, &mut server, mem_groups));
+
     // Warm-up: one round of each, untimed (and a delivery check).
     rt.block_on(async {
         b.group_round().await;
@@ -456,14 +481,12 @@ fn main() {
     // Memory per group member, second part: `mem_groups - 1` more groups of
     // the same members, after the timed rounds (a member of ten groups of
     // 1,000 is slower to receive anything; see BENCHMARKS.md §8).
-    let (rss2, heap2) = server.mem();
-    rt.block_on(async {
-        for g in 1..mem_groups {
-            b.create_group(&format!("fan{g}")).await;
-        }
-    });
-    std::thread::sleep(Duration::from_secs(1));
-    let (rss3, heap3) = server.mem();
+    // `TCCHAT_FANOUT_GROUPS_FIRST=1` creates them before the rounds
+    // instead, to reproduce that.
+    let (rss2, heap2, rss3, heap3) = match extra {
+        Some(m) => m,
+        None => extra_groups(&rt, &b, &mut server, mem_groups),
+    };
     let per = |d: f64, groups: usize| kib(d / (groups * (n + 1)) as f64);
     println!(
         "server memory per group member: the fan-out group ({} members): RSS {:.2} KiB, Rust heap \
