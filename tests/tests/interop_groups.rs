@@ -1,17 +1,24 @@
-//! Interop for issue 16, groups: two official Web SDK instances
-//! (`@tencentcloud/chat` 3.6.6, in Node) in one group on one in-process
-//! `tcchat-server`. The owner creates the group, the other joins it,
-//! messages go both ways, the join and quit tips reach the owner, the
-//! member re-joins, and the dismissal reaches it as a system notice that
-//! takes the group out of its list. GROUP_LIST_UPDATED is checked on both
-//! sides at each step.
+//! Interop for issue 16, groups: the official Web SDK
+//! (`@tencentcloud/chat` 3.6.6, in Node) and tcchat (tokio) in one group
+//! on one in-process `tcchat-server`.
 //!
-//! The scenario ends by checking that every request either SDK made was
-//! answered with ErrorCode 0, and that neither logged (at level 0) an
-//! error or a warning — among them the symptoms of malformed group replies
-//! and pushes of groups-facts.md §8 (`Cannot read properties`, `unknown
-//! eventItem`, `_onGroupTips unknown event`, `unknown operationType`) — an
-//! uncaught exception or an unhandled rejection. Every wait is bounded.
+//! * Two official SDK instances: the owner creates the group, the other
+//!   joins it, messages go both ways, the join and quit tips reach the
+//!   owner, the member re-joins, and the dismissal reaches it as a system
+//!   notice that takes the group out of its list; read receipts, member
+//!   management and an application, each through the official APIs.
+//! * The official SDK and tcchat, both directions: the official SDK creates
+//!   a group that tcchat joins, and tcchat creates one that the official
+//!   SDK joins; messages, tips, system notices and group read receipts each
+//!   way, in the official shapes on the official side.
+//!
+//! GROUP_LIST_UPDATED is checked on every side at each step. Each scenario
+//! ends by checking that every request an official SDK made was answered
+//! with ErrorCode 0, and that none logged (at level 0) an error or a
+//! warning — among them the symptoms of malformed group replies and pushes
+//! of groups-facts.md §8 (`Cannot read properties`, `unknown eventItem`,
+//! `_onGroupTips unknown event`, `unknown operationType`) — an uncaught
+//! exception or an unhandled rejection. Every wait is bounded.
 //!
 //! `cargo test -p tcchat-tests --test interop_groups`
 
@@ -20,6 +27,11 @@ mod interop_harness;
 use interop_harness::*;
 use serde_json::{json, Value};
 use tcchat_server::ServerConfig;
+use tcchat_tokio::types::{ConversationType, GroupJoinOption, GroupType, JoinGroupStatus};
+use tcchat_tokio::{
+    CreateGroupOptions, CreateTextMessageOptions, Event, GroupSystemNoticePayload, GroupTipPayload,
+    Message, Payload, UpdateGroupProfileOptions,
+};
 
 /// `setLogLevel(0)`: every SDK log line passes through the agent's
 /// error/warning classifier.
@@ -637,6 +649,464 @@ fn an_application_is_approved_with_the_official_apis() {
             agent.assert_no_problems(0);
             assert_no_group_symptoms(agent);
         }
+        stop_server(server).await;
+    });
+}
+
+// ---------------------------------------------------------------------------
+// tcchat and the official SDK in one group
+
+/// Whether `e` is a tcchat GROUP_LIST_UPDATED whose list holds `group`.
+fn tc_lists(e: &Event, group: &str) -> bool {
+    matches!(e, Event::GroupListUpdated(l) if l.iter().any(|g| g.group_id == group))
+}
+
+/// Whether `e` is a tcchat GROUP_LIST_UPDATED whose list lacks `group`.
+fn tc_lacks(e: &Event, group: &str) -> bool {
+    matches!(e, Event::GroupListUpdated(l) if l.iter().all(|g| g.group_id != group))
+}
+
+/// The first message of a tcchat MESSAGE_RECEIVED in `conversation`
+/// matching `pred`.
+fn tc_received(e: &Event, conversation: &str, pred: impl Fn(&Message) -> bool) -> Option<Message> {
+    match e {
+        Event::MessageReceived(list) => list
+            .iter()
+            .find(|m| m.conversation_id == conversation && pred(m))
+            .cloned(),
+        _ => None,
+    }
+}
+
+/// Wait for the tcchat message in `conversation` matching `pred`.
+async fn tc_wait_message(
+    rec: &Recorder,
+    what: &str,
+    from: usize,
+    conversation: &str,
+    pred: impl Fn(&Message) -> bool,
+) -> Message {
+    let e = rec
+        .wait(what, from, |e| {
+            tc_received(e, conversation, &pred).is_some()
+        })
+        .await;
+    tc_received(&e, conversation, &pred).unwrap()
+}
+
+/// A group tip of operation `op` as tcchat shows it.
+fn tc_tip(m: &Message, op: u32) -> Option<&GroupTipPayload> {
+    match &m.payload {
+        Payload::GroupTip(t) if t.operation_type == op => Some(t),
+        _ => None,
+    }
+}
+
+/// A group system notice of operation `op` as tcchat shows it.
+fn tc_notice(m: &Message, op: u32) -> Option<&GroupSystemNoticePayload> {
+    match &m.payload {
+        Payload::GroupSystemNotice(n) if n.operation_type == op => Some(n),
+        _ => None,
+    }
+}
+
+/// The official SDK creates a group that tcchat joins. Each side sees the
+/// other's messages with the server's sequence, the official SDK sees
+/// tcchat's join and quit as tips and its read receipt as
+/// MESSAGE_READ_RECEIPT_RECEIVED, tcchat sees the official SDK's profile
+/// change as a tip and its dismissal as a system notice, and both group
+/// lists follow.
+#[test]
+fn official_sdk_creates_a_group_that_tcchat_joins() {
+    run(async {
+        let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
+        let url = server.ws_url();
+        let mut owner = official("x-owner", &url, "xowner").await;
+        let (chat, events) = tcchat_login(&url, "xmember").await;
+        let rec = Recorder::new(events);
+
+        let from = owner.mark();
+        owner
+            .ok(
+                "createGroup",
+                json!({"type": "Public", "name": "Mixed", "groupID": "grpX", "joinOption": "FreeAccess"}),
+            )
+            .await;
+        owner
+            .wait_event("GROUP_LIST_UPDATED", from, PATIENCE, |d| lists(d, "grpX"))
+            .await;
+
+        // tcchat joins: JoinedSuccess with the official SDK's group, its
+        // list gains it, and the owner sees the join tip.
+        let from_owner = owner.mark();
+        let from = rec.mark();
+        let joined = tcchat_call("join_group", chat.join_group("grpX", "")).await;
+        assert_eq!(joined.status, JoinGroupStatus::JoinedSuccess);
+        let group = joined.group.expect("the joined group");
+        assert_eq!(
+            (
+                group.group_id.as_str(),
+                group.name.as_str(),
+                group.owner_id.as_str()
+            ),
+            ("grpX", "Mixed", "xowner")
+        );
+        assert_eq!(group.group_type, GroupType::Public);
+        rec.wait("GROUP_LIST_UPDATED with grpX", from, |e| {
+            tc_lists(e, "grpX")
+        })
+        .await;
+        let tip = wait_op(&owner, from_owner, "GROUPgrpX", 1).await;
+        assert_eq!(tip["type"], "TIMGroupTipElem", "{tip}");
+        assert_eq!(tip["payload"]["userIDList"], json!(["xmember"]), "{tip}");
+
+        // The official SDK's message, with a read receipt asked for.
+        let from = rec.mark();
+        let sent = owner
+            .ok(
+                "sendGroupText",
+                json!({"groupID": "grpX", "text": "hello tcchat", "needReadReceipt": true}),
+            )
+            .await;
+        let id = sent["ID"].as_str().unwrap().to_owned();
+        let got = tc_wait_message(&rec, "the owner's group message", from, "GROUPgrpX", |m| {
+            m.id == id
+        })
+        .await;
+        assert_eq!(text_of(&got), "hello tcchat");
+        assert_eq!(got.from, "xowner");
+        assert_eq!(got.conversation_type, ConversationType::Group);
+        assert_eq!(Some(got.sequence), sent["sequence"].as_u64());
+        assert!(got.need_read_receipt, "{got:?}");
+
+        // tcchat's read receipt reaches the official sender.
+        let from_owner = owner.mark();
+        tcchat_call(
+            "send_message_read_receipt",
+            chat.send_message_read_receipt(std::slice::from_ref(&got)),
+        )
+        .await;
+        let (_, event) = owner
+            .wait_event("MESSAGE_READ_RECEIPT_RECEIVED", from_owner, PATIENCE, |d| {
+                d.as_array()
+                    .is_some_and(|l| l.iter().any(|r| r["messageID"] == id.as_str()))
+            })
+            .await;
+        let receipt = event["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["messageID"] == id.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(receipt["groupID"], "grpX", "{receipt}");
+        assert_eq!(receipt["readCount"], 1, "{receipt}");
+        assert_eq!(receipt["unreadCount"], 0, "{receipt}");
+        let readers = owner
+            .ok(
+                "getGroupMessageReadMemberList",
+                json!({"messageID": id, "filter": 0}),
+            )
+            .await;
+        assert_eq!(readers["readUserIDList"], json!(["xmember"]), "{readers}");
+
+        // tcchat's message reaches the official SDK as its own would, and
+        // the owner's list entry follows it.
+        let from_owner = owner.mark();
+        let mine = chat
+            .create_text_message(&CreateTextMessageOptions::group("grpX", "hello official"))
+            .expect("create_text_message");
+        let mine = tcchat_call("send_message", chat.send_message(&mine)).await;
+        assert!(mine.sequence > got.sequence, "{mine:?}");
+        let (_, e) = owner
+            .wait_event(
+                "MESSAGE_RECEIVED",
+                from_owner,
+                PATIENCE,
+                names_message(&mine.id),
+            )
+            .await;
+        let seen = message_in(&e["data"], &mine.id).unwrap();
+        assert_eq!(seen["type"], "TIMTextElem", "{seen}");
+        assert_eq!(seen["conversationID"], "GROUPgrpX", "{seen}");
+        assert_eq!(seen["text"], "hello official", "{seen}");
+        assert_eq!(seen["from"], "xmember", "{seen}");
+        assert_eq!(seen["sequence"].as_u64(), Some(mine.sequence), "{seen}");
+        owner
+            .wait_event("GROUP_LIST_UPDATED", from_owner, PATIENCE, |d| {
+                d.as_array().is_some_and(|l| {
+                    l.iter().any(|g| {
+                        g["groupID"] == "grpX" && g["nextMessageSeq"].as_u64() > Some(mine.sequence)
+                    })
+                })
+            })
+            .await;
+
+        // The official SDK renames the group: tcchat gets tip 6 and its
+        // list follows.
+        let from = rec.mark();
+        owner
+            .ok(
+                "updateGroupProfile",
+                json!({"groupID": "grpX", "name": "Renamed"}),
+            )
+            .await;
+        let tip =
+            tc_wait_message(&rec, "tip 6", from, "GROUPgrpX", |m| tc_tip(m, 6).is_some()).await;
+        assert_eq!(tc_tip(&tip, 6).unwrap().operator_id, "xowner", "{tip:?}");
+        rec.wait("GROUP_LIST_UPDATED with the new name", from, |e| {
+            matches!(e, Event::GroupListUpdated(l)
+                if l.iter().any(|g| g.group_id == "grpX" && g.name == "Renamed"))
+        })
+        .await;
+
+        // tcchat quits: tip 2 for the owner; the group leaves tcchat's list.
+        let from_owner = owner.mark();
+        let from = rec.mark();
+        tcchat_call("quit_group", chat.quit_group("grpX")).await;
+        rec.wait("GROUP_LIST_UPDATED without grpX", from, |e| {
+            tc_lacks(e, "grpX")
+        })
+        .await;
+        let tip = wait_op(&owner, from_owner, "GROUPgrpX", 2).await;
+        assert_eq!(tip["payload"]["userIDList"], json!(["xmember"]), "{tip}");
+
+        // Back in, then dismissed by the official SDK: tcchat gets notice 5
+        // in @TIM#SYSTEM and the group leaves its list.
+        let from = rec.mark();
+        let joined = tcchat_call("join_group", chat.join_group("grpX", "")).await;
+        assert_eq!(joined.status, JoinGroupStatus::JoinedSuccess);
+        rec.wait("GROUP_LIST_UPDATED with grpX again", from, |e| {
+            tc_lists(e, "grpX")
+        })
+        .await;
+        let from = rec.mark();
+        owner.ok("dismissGroup", json!({"groupID": "grpX"})).await;
+        let notice = tc_wait_message(&rec, "notice 5", from, "@TIM#SYSTEM", |m| {
+            tc_notice(m, 5).is_some()
+        })
+        .await;
+        assert_eq!(notice.to, "grpX", "{notice:?}");
+        assert_eq!(tc_notice(&notice, 5).unwrap().operator_id, "xowner");
+        rec.wait("GROUP_LIST_UPDATED without grpX", from, |e| {
+            tc_lacks(e, "grpX")
+        })
+        .await;
+        let list = tcchat_call("get_group_list", chat.get_group_list()).await;
+        assert!(list.is_empty(), "{list:?}");
+
+        owner.assert_replies_ok(0).await;
+        owner.assert_no_problems(0);
+        assert_no_group_symptoms(&owner);
+        let _ = bounded("destroy", chat.destroy()).await;
+        stop_server(server).await;
+    });
+}
+
+/// tcchat creates a group that the official SDK joins. The official SDK
+/// sees tcchat's messages, profile change, kick (notice 4), invitation
+/// (notice 7) and dismissal (notice 5) in the official shapes, and its
+/// group list follows each; tcchat sees the official SDK's join as a tip,
+/// its message, and its read receipt as MESSAGE_READ_RECEIPT_RECEIVED.
+#[test]
+fn tcchat_creates_a_group_that_the_official_sdk_joins() {
+    run(async {
+        let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
+        let url = server.ws_url();
+        let (chat, events) = tcchat_login(&url, "yowner").await;
+        let rec = Recorder::new(events);
+        let mut member = official("y-member", &url, "ymember").await;
+
+        let from = rec.mark();
+        let group = tcchat_call(
+            "create_group",
+            chat.create_group(
+                CreateGroupOptions::new(GroupType::Public, "Ours")
+                    .with_group_id("grpY")
+                    .with_join_option(GroupJoinOption::FreeAccess),
+            ),
+        )
+        .await;
+        assert_eq!(group.group_id, "grpY");
+        rec.wait("GROUP_LIST_UPDATED with grpY", from, |e| {
+            tc_lists(e, "grpY")
+        })
+        .await;
+
+        // The official SDK joins: JoinedSuccess, the group in its list with
+        // tcchat's profile; tcchat sees the join tip.
+        let from = rec.mark();
+        let from_member = member.mark();
+        let joined = member.ok("joinGroup", json!({"groupID": "grpY"})).await;
+        assert_eq!(joined["status"], "JoinedSuccess", "{joined}");
+        member
+            .wait_event("GROUP_LIST_UPDATED", from_member, PATIENCE, |d| {
+                lists(d, "grpY")
+            })
+            .await;
+        let profile = member
+            .ok("getGroupProfile", json!({"groupID": "grpY"}))
+            .await;
+        assert_eq!(profile["ownerID"], "yowner", "{profile}");
+        assert_eq!(profile["type"], "Public", "{profile}");
+        assert_eq!(profile["name"], "Ours", "{profile}");
+        assert_eq!(profile["selfInfo"]["role"], "Member", "{profile}");
+        let tip = tc_wait_message(&rec, "the join tip", from, "GROUPgrpY", |m| {
+            tc_tip(m, 1).is_some()
+        })
+        .await;
+        assert_eq!(tc_tip(&tip, 1).unwrap().user_id_list, ["ymember"]);
+
+        // tcchat's message with a read receipt asked for.
+        let from_member = member.mark();
+        let mut opts = CreateTextMessageOptions::group("grpY", "read me");
+        opts.need_read_receipt = true;
+        let msg = chat
+            .create_text_message(&opts)
+            .expect("create_text_message");
+        let msg = tcchat_call("send_message", chat.send_message(&msg)).await;
+        assert!(msg.sequence > 0, "{msg:?}");
+        let (_, e) = member
+            .wait_event(
+                "MESSAGE_RECEIVED",
+                from_member,
+                PATIENCE,
+                names_message(&msg.id),
+            )
+            .await;
+        let seen = message_in(&e["data"], &msg.id).unwrap();
+        assert_eq!(seen["conversationID"], "GROUPgrpY", "{seen}");
+        assert_eq!(seen["conversationType"], "GROUP", "{seen}");
+        assert_eq!(seen["text"], "read me", "{seen}");
+        assert_eq!(seen["from"], "yowner", "{seen}");
+        assert_eq!(seen["sequence"].as_u64(), Some(msg.sequence), "{seen}");
+        assert_eq!(seen["needReadReceipt"], true, "{seen}");
+
+        // The official SDK's read receipt reaches tcchat with the group and
+        // the totals, and tcchat's read-member list names the reader.
+        let from = rec.mark();
+        member
+            .ok("sendMessageReadReceipt", json!({"messageIDs": [msg.id]}))
+            .await;
+        let e = rec
+            .wait("MESSAGE_READ_RECEIPT_RECEIVED", from, |e| {
+                matches!(e, Event::MessageReadReceiptReceived(l)
+                    if l.iter().any(|r| r.message_id == msg.id))
+            })
+            .await;
+        let Event::MessageReadReceiptReceived(list) = e else {
+            unreachable!("matched above")
+        };
+        let r = list.iter().find(|r| r.message_id == msg.id).unwrap();
+        assert_eq!(r.group_id, "grpY", "{r:?}");
+        assert_eq!((r.read_count, r.unread_count), (1, 0), "{r:?}");
+        let readers = tcchat_call(
+            "get_group_message_read_member_list",
+            chat.get_group_message_read_member_list(&msg, true, "", 100),
+        )
+        .await;
+        assert_eq!(readers.user_id_list, ["ymember"], "{readers:?}");
+
+        // The official SDK's message reaches tcchat.
+        let from = rec.mark();
+        let back = member
+            .ok(
+                "sendGroupText",
+                json!({"groupID": "grpY", "text": "hello tcchat"}),
+            )
+            .await;
+        let back_id = back["ID"].as_str().unwrap().to_owned();
+        let got = tc_wait_message(&rec, "the member's message", from, "GROUPgrpY", |m| {
+            m.id == back_id
+        })
+        .await;
+        assert_eq!(text_of(&got), "hello tcchat");
+        assert_eq!(got.from, "ymember");
+        assert_eq!(Some(got.sequence), back["sequence"].as_u64());
+
+        // tcchat renames the group: tip 6 with the new name, and the
+        // official list follows.
+        let from_member = member.mark();
+        tcchat_call(
+            "update_group_profile",
+            chat.update_group_profile(
+                "grpY",
+                UpdateGroupProfileOptions::default().with_name("Renamed"),
+            ),
+        )
+        .await;
+        let tip = wait_op(&member, from_member, "GROUPgrpY", 6).await;
+        assert_eq!(
+            tip["payload"]["newGroupProfile"]["groupName"], "Renamed",
+            "{tip}"
+        );
+        assert_eq!(tip["payload"]["operatorID"], "yowner", "{tip}");
+        member
+            .wait_event("GROUP_LIST_UPDATED", from_member, PATIENCE, |d| {
+                d.as_array().is_some_and(|l| {
+                    l.iter()
+                        .any(|g| g["groupID"] == "grpY" && g["name"] == "Renamed")
+                })
+            })
+            .await;
+
+        // tcchat kicks the official SDK with a reason: notice 4, and the
+        // group leaves the official list.
+        let from_member = member.mark();
+        tcchat_call(
+            "delete_group_member",
+            chat.delete_group_member("grpY", &["ymember".to_owned()], "bye"),
+        )
+        .await;
+        let notice = wait_op(&member, from_member, "@TIM#SYSTEM", 4).await;
+        assert_eq!(notice["type"], "TIMGroupSystemNoticeElem", "{notice}");
+        assert_eq!(notice["to"], "grpY", "{notice}");
+        assert_eq!(notice["payload"]["handleMessage"], "bye", "{notice}");
+        member
+            .wait_event("GROUP_LIST_UPDATED", from_member, PATIENCE, |d| {
+                !lists(d, "grpY")
+            })
+            .await;
+
+        // tcchat adds it back: notice 7, the group back in its list.
+        let from_member = member.mark();
+        let added = tcchat_call(
+            "add_group_member",
+            chat.add_group_member("grpY", &["ymember".to_owned()]),
+        )
+        .await;
+        assert_eq!(added.success_user_id_list, ["ymember"], "{added:?}");
+        let notice = wait_op(&member, from_member, "@TIM#SYSTEM", 7).await;
+        assert_eq!(notice["to"], "grpY", "{notice}");
+        member
+            .wait_event("GROUP_LIST_UPDATED", from_member, PATIENCE, |d| {
+                lists(d, "grpY")
+            })
+            .await;
+
+        // tcchat dismisses the group: notice 5, and it leaves both lists.
+        let from_member = member.mark();
+        let from = rec.mark();
+        tcchat_call("dismiss_group", chat.dismiss_group("grpY")).await;
+        let notice = wait_op(&member, from_member, "@TIM#SYSTEM", 5).await;
+        assert_eq!(notice["to"], "grpY", "{notice}");
+        assert_eq!(notice["payload"]["operatorID"], "yowner", "{notice}");
+        member
+            .wait_event("GROUP_LIST_UPDATED", from_member, PATIENCE, |d| {
+                !lists(d, "grpY")
+            })
+            .await;
+        rec.wait("GROUP_LIST_UPDATED without grpY", from, |e| {
+            tc_lacks(e, "grpY")
+        })
+        .await;
+        let list = member.ok("getGroupList", json!({})).await;
+        assert_eq!(list["groupList"], json!([]), "{list}");
+
+        member.assert_replies_ok(0).await;
+        member.assert_no_problems(0);
+        assert_no_group_symptoms(&member);
+        let _ = bounded("destroy", chat.destroy()).await;
         stop_server(server).await;
     });
 }
