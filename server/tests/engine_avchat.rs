@@ -122,6 +122,13 @@ fn membership_lives_while_online<S: Store>(mut sim: Sim<S>) {
     carol.login(&mut sim);
     let id = room(&mut sim, &mut alice, &mut [&mut bob, &mut carol]);
     assert_eq!(online(&mut alice, &mut sim, &id), 3);
+    // Joining again (the owner entering its room) is JoinedSuccess, not
+    // AlreadyInGroup, and changes nothing.
+    let out = alice
+        .op(&mut sim, JOIN, json!({"GroupId": id, "ApplyMsg": ""}))
+        .ok();
+    assert_eq!(out.body()["JoinedStatus"], "JoinedSuccess");
+    assert!(out.pushed_to().is_empty());
 
     // A message reaches the two others at once, with a sequence.
     let out = send(&mut bob, &mut sim, &id, 1, "live 1").ok();

@@ -14,7 +14,7 @@
 //! - At start-up nobody is online, so every non-owner membership left in
 //!   the store (a SQLite database from an earlier run) is ended, silently.
 
-use tcchat_core::proto::group::GroupType;
+use tcchat_core::proto::group::{joined_status, GroupType};
 use tcchat_core::proto::group_msg::{tip_op, TipBody};
 
 use super::super::conn::Ident;
@@ -27,6 +27,18 @@ use crate::store::{Change, GroupRecord, Store, StoreError};
 /// `group_msg_get`): every type but `AVChatRoom`.
 pub(super) fn keeps_history(g: &GroupRecord) -> bool {
     g.group_type != GroupType::AvChatRoom
+}
+
+/// `JoinedStatus` for a member joining again: `AlreadyInGroup`, but
+/// `JoinedSuccess` in a live room, where joining is entering (the official
+/// SDK 3.6.6 rejects its `joinGroup` with 2660 on `AlreadyInGroup` there,
+/// and its creator must join to send: tests/tests/interop_avchat.rs).
+pub(super) fn rejoin_status(g: &GroupRecord) -> &'static str {
+    if keeps_history(g) {
+        joined_status::ALREADY_IN_GROUP
+    } else {
+        joined_status::JOINED
+    }
 }
 
 /// End every non-owner `AVChatRoom` membership in `store` (nobody is
