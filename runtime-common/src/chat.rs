@@ -451,8 +451,10 @@ impl<R: Runtime> Chat<R> {
     }
 
     /// `getMessageList({conversationID, nextReqMessageID})`: a page of a
-    /// C2C conversation, oldest first; pass the result's
-    /// `next_req_message_id` for the page before it.
+    /// conversation, oldest first; pass the result's
+    /// `next_req_message_id` for the page before it. A `GROUP<id>` of an
+    /// `AVChatRoom` has no server history: its pages are the messages this
+    /// instance holds (docs/GROUPS.md, "AVChatRoom").
     pub fn get_message_list(
         &self,
         conversation_id: &str,

@@ -141,7 +141,8 @@ impl<R: Runtime> Chat<R> {
     }
 
     /// `getGroupOnlineMemberCount(groupID)`: members with a logged-in
-    /// instance.
+    /// instance, exact at the time of the call (in an `AVChatRoom` only
+    /// online users are members; its owner counts while online).
     pub fn get_group_online_member_count(&self, group_id: &str) -> Reply<u64> {
         self.submit(|c, now| c.get_group_online_member_count(now, group_id))
     }

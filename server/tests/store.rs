@@ -896,6 +896,59 @@ mod chat_groups {
             .apply(APP, &[Change::ChatGroup(gone.clone())])
             .unwrap();
         assert_eq!(store.chat_group(APP, "g2").unwrap(), Some(gone));
+
+        // AVChatRoom: the non-owner memberships of live rooms, every app,
+        // sorted; ended ones, owners, other types and dismissed rooms not.
+        assert_eq!(store.transient_members().unwrap(), []);
+        let room = |id: &str| GroupRecord {
+            group_type: GroupType::AvChatRoom,
+            ..group(id, 1)
+        };
+        let mut dead = room("av3");
+        dead.dismissed = true;
+        store
+            .apply(
+                APP,
+                &[
+                    Change::ChatGroup(room("av1")),
+                    member("av1", "alice", Role::Owner, 100, 1),
+                    member("av1", "dave", Role::Member, 100, 1),
+                    member("av1", "bob", Role::Admin, 100, 1),
+                    Change::ChatGroup(room("av2")),
+                    member("av2", "carol", Role::Member, 100, 1),
+                    Change::ChatGroup(dead),
+                    member("av3", "erin", Role::Member, 100, 1),
+                ],
+            )
+            .unwrap();
+        store
+            .apply(
+                APP + 1,
+                &[
+                    Change::ChatGroup(room("av1")),
+                    member("av1", "zed", Role::Member, 100, 1),
+                ],
+            )
+            .unwrap();
+        store
+            .apply(
+                APP,
+                &[Change::EndGroupMember {
+                    group: "av2".into(),
+                    user: "carol".into(),
+                    leave_seq: 1,
+                }],
+            )
+            .unwrap();
+        let t = |app: u64, g: &str, u: &str| (app, g.to_owned(), u.to_owned());
+        assert_eq!(
+            store.transient_members().unwrap(),
+            [
+                t(APP, "av1", "bob"),
+                t(APP, "av1", "dave"),
+                t(APP + 1, "av1", "zed")
+            ]
+        );
     }
 
     #[test]

@@ -586,6 +586,10 @@ const ops = {
     const res = await chat.searchGroupByID(cmd.groupID);
     return { group: groupView(res.data.group) };
   },
+  async getGroupOnlineMemberCount(cmd) {
+    const res = await chat.getGroupOnlineMemberCount(cmd.groupID);
+    return plain(res.data);
+  },
   async getGroupApplicationList() {
     const res = await chat.getGroupApplicationList();
     return plain(res.data);

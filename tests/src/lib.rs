@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod conformance;
+pub mod conformance_avchat;
 pub mod conformance_conversations;
 pub mod conformance_edges;
 pub mod conformance_groups;
@@ -83,6 +84,9 @@ macro_rules! conformance_suite {
                 a_member_away_catches_up_from_history,
                 group_history_pages_oldest_first,
                 group_read_receipts_reach_the_sender,
+            ],
+            conformance_avchat: [
+                av_chat_room_lives_only_while_online,
             ],
         );
     };

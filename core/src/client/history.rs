@@ -47,7 +47,9 @@ impl Client {
     /// of a C2C conversation (`next_req_message_id` `None`), or the page
     /// before the message a previous result named. Completes with
     /// the page. For a `GROUP<id>` conversation the pages come from the
-    /// group's history by sequence (`group_msg_get`; docs/GROUPS.md).
+    /// group's history by sequence (`group_msg_get`; docs/GROUPS.md);
+    /// an `AVChatRoom` has no history, so its pages are the messages this
+    /// instance holds, with no request (docs/GROUPS.md, "AVChatRoom").
     pub fn get_message_list(
         &mut self,
         now: Instant,

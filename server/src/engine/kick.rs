@@ -116,6 +116,7 @@ impl<S: Store> Engine<S> {
             self.kick_session(hash, kick);
         }
         self.prune_kicked(app, user);
+        self.settle_av_leaves(unix_ms);
         hashes.len()
     }
 

@@ -138,6 +138,10 @@ pub struct Engine<S> {
     epoch: u64,
     conns: HashMap<ConnId, Conn>,
     online: HashMap<(u64, String), BTreeSet<ConnId>>,
+    /// Users whose last logged-in socket went during the current
+    /// `handle_*` call: their `AVChatRoom` memberships end at its end
+    /// unless they are back (see `groups::avchat`).
+    went_offline: Vec<(u64, String)>,
     /// Which connection each bound session (by A2 hash) is on.
     bound: HashMap<String, ConnId>,
     a2s: A2Table,
@@ -174,6 +178,13 @@ impl<S: Store> Engine<S> {
                 epoch
             }
         };
+        match groups::end_transient_members(&mut store) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "AVChatRoom memberships of the last run ended"),
+            Err(err) => {
+                tracing::error!(%err, "cannot end the AVChatRoom memberships of the last run")
+            }
+        }
         let sessions = store.sessions().unwrap_or_else(|err| {
             tracing::error!(%err, "cannot load the stored sessions; earlier A2 keys are void");
             Vec::new()
@@ -196,6 +207,7 @@ impl<S: Store> Engine<S> {
             epoch,
             conns: HashMap::new(),
             online: HashMap::new(),
+            went_offline: Vec::new(),
             bound: HashMap::new(),
             per_ip: HashMap::new(),
             deadlines: Deadlines::default(),
@@ -271,6 +283,11 @@ impl<S: Store> Engine<S> {
 
     /// One WebSocket message arrived on `conn`.
     pub fn handle_frame(&mut self, now: Instant, unix_ms: u64, conn: ConnId, bytes: &[u8]) {
+        self.on_frame(now, unix_ms, conn, bytes);
+        self.settle_av_leaves(unix_ms);
+    }
+
+    fn on_frame(&mut self, now: Instant, unix_ms: u64, conn: ConnId, bytes: &[u8]) {
         let Some(c) = self.conns.get(&conn) else {
             tracing::trace!(conn = conn.0, "frame for an unknown connection ignored");
             return;
@@ -325,11 +342,12 @@ impl<S: Store> Engine<S> {
     }
 
     /// `conn` closed (by the peer, or after an [`Output::Close`]).
-    pub fn handle_disconnect(&mut self, _now: Instant, _unix_ms: u64, conn: ConnId) {
+    pub fn handle_disconnect(&mut self, _now: Instant, unix_ms: u64, conn: ConnId) {
         if self.conns.contains_key(&conn) {
             tracing::debug!(conn = conn.0, "disconnected");
             self.forget(conn);
         }
+        self.settle_av_leaves(unix_ms);
     }
 
     /// Time passed; call at (or after) [`poll_timeout`](Self::poll_timeout).
@@ -350,6 +368,7 @@ impl<S: Store> Engine<S> {
         if self.next_sweep.is_some_and(|at| at <= now) {
             self.sweep(now, unix_ms);
         }
+        self.settle_av_leaves(unix_ms);
     }
 
     /// Drop expired sessions (memory and store) and idle rate buckets.
@@ -664,6 +683,7 @@ impl<S: Store> Engine<S> {
             if set.is_empty() {
                 self.online.remove(&key);
                 shrink::after_removal(&mut self.online);
+                self.note_went_offline(key.0, &key.1);
             }
         }
         if self.bound.get(&session.a2_hash) == Some(&conn) {

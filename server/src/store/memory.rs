@@ -328,6 +328,10 @@ impl Store for MemoryStore {
         Ok(self.chat_groups.joined(app, user))
     }
 
+    fn transient_members(&mut self) -> Result<Vec<(u64, String, String)>, StoreError> {
+        Ok(self.chat_groups.transient_members())
+    }
+
     fn group_log(
         &mut self,
         app: u64,

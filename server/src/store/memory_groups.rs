@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use tcchat_core::proto::group::{GroupType, Role};
+
 use super::{
     Change, GroupApplication, GroupLogEntry, GroupRecord, LogKind, MemberRecord, StoreError, Window,
 };
@@ -201,6 +203,22 @@ impl Groups {
             .collect();
         v.sort();
         v.into_iter().map(|(_, id)| id).collect()
+    }
+
+    pub(super) fn transient_members(&self) -> Vec<(u64, String, String)> {
+        let mut v: Vec<(u64, String, String)> = self
+            .groups
+            .iter()
+            .filter(|(_, g)| g.record.group_type == GroupType::AvChatRoom && !g.record.dismissed)
+            .flat_map(|((app, id), g)| {
+                g.members
+                    .values()
+                    .filter(|m| m.role != Role::Owner)
+                    .map(move |m| (*app, id.clone(), m.user.clone()))
+            })
+            .collect();
+        v.sort();
+        v
     }
 
     pub(super) fn log(&self, app: u64, id: &str, from: u64, to: u64) -> Vec<GroupLogEntry> {

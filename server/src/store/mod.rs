@@ -208,6 +208,12 @@ pub trait Store {
     /// The groups `user` is a member of now, by join time then group ID.
     fn joined_groups(&mut self, app: u64, user: &str) -> Result<Vec<String>, StoreError>;
 
+    /// Every current membership of a live `AVChatRoom` group held by
+    /// someone other than its owner, as `(app, group, user)`, sorted. Such
+    /// memberships last only while the member is online (docs/GROUPS.md,
+    /// "AVChatRoom"): the engine ends these at start-up, when nobody is.
+    fn transient_members(&mut self) -> Result<Vec<(u64, String, String)>, StoreError>;
+
     /// The entries of `group`'s log with a sequence in `from..=to`,
     /// ascending.
     fn group_log(

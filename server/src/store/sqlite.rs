@@ -826,6 +826,10 @@ impl Store for SqliteStore {
         sqlite_groups::joined(&self.conn, app, user)
     }
 
+    fn transient_members(&mut self) -> Result<Vec<(u64, String, String)>, StoreError> {
+        sqlite_groups::transient_members(&self.conn)
+    }
+
     fn group_log(
         &mut self,
         app: u64,

@@ -293,6 +293,18 @@ pub(super) fn joined(c: &Connection, app: u64, user: &str) -> Result<Vec<String>
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+pub(super) fn transient_members(c: &Connection) -> Result<Vec<(u64, String, String)>, StoreError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT m.app, m.group_id, m.user_id FROM group_members m
+         JOIN chat_groups g ON g.app = m.app AND g.id = m.group_id
+         WHERE g.group_type = 'AVChatRoom' AND g.dismissed = 0
+           AND m.leave_seq IS NULL AND m.role <> 'Owner'
+         ORDER BY m.app, m.group_id, m.user_id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((from_db(r.get(0)?), r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub(super) fn log(
     c: &Connection,
     app: u64,

@@ -251,7 +251,8 @@ impl Client {
     }
 
     /// `getGroupOnlineMemberCount(groupID)`: members with at least one
-    /// logged-in instance.
+    /// logged-in instance (in an `AVChatRoom`, where only online users are
+    /// members, the owner counts only while online).
     pub fn get_group_online_member_count(
         &mut self,
         now: Instant,

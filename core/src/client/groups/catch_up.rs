@@ -58,6 +58,10 @@ impl Client {
         let Some(floor) = self.groups.floor_of(group_id) else {
             return;
         };
+        if self.is_av_room(group_id, "") {
+            // A live room has no history to fill from (module `avchat`).
+            return;
+        }
         if upto <= floor {
             return;
         }

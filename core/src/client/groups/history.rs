@@ -3,7 +3,8 @@
 //! the newest sequence, or from before the message a previous page ended
 //! with. Messages and tips of the page come oldest first; sequences
 //! outside this user's membership (placeholders) are left out, and a page
-//! with only those ends the history.
+//! with only those ends the history. A live room (`AVChatRoom`) has no
+//! history: its pages are what this instance holds (module `avchat`).
 
 use std::time::Instant;
 
@@ -42,6 +43,11 @@ impl Client {
                 }
             },
         };
+        if self.is_av_room(group_id, "") {
+            // No history on the server: what this instance holds.
+            return self
+                .av_room_message_list(group_id, next_req_message_id.filter(|s| !s.is_empty()));
+        }
         if before == 1 {
             // Nothing is older than sequence 1.
             let id = self.next_request_id();

@@ -17,6 +17,7 @@
 //! [`Client::poll_event`]: super::Client::poll_event
 
 mod admin;
+mod avchat;
 mod catch_up;
 mod history;
 mod lifecycle;

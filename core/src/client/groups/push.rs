@@ -27,7 +27,9 @@ impl Client {
                 self.note_bad_group_item("a group message without ToGroupId");
                 continue;
             }
-            self.fill_gap_before(now, &item.to_group_id, item.msg_seq);
+            if !self.is_av_room(&item.to_group_id, &item.group_info.group_type) {
+                self.fill_gap_before(now, &item.to_group_id, item.msg_seq);
+            }
             if !self.groups.first_delivery(&item.to_group_id, item.msg_seq) {
                 self.net.note_duplicate_message();
                 continue;
@@ -59,7 +61,9 @@ impl Client {
                         self.note_bad_group_item("a group tip without ToGroupId");
                         continue;
                     }
-                    self.fill_gap_before(now, &item.to_group_id, item.msg_seq);
+                    if !self.is_av_room(&item.to_group_id, &item.group_info.group_type) {
+                        self.fill_gap_before(now, &item.to_group_id, item.msg_seq);
+                    }
                     if !self.groups.first_delivery(&item.to_group_id, item.msg_seq) {
                         self.net.note_duplicate_message();
                         continue;

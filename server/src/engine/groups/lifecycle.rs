@@ -381,7 +381,7 @@ impl<S: Store> Engine<S> {
             let mut w = GroupWrite::default();
             if members.iter().any(|m| m.user == me.user) {
                 let (queued, fanout) = self.commit_group(&me, w)?;
-                return Ok((reply(joined_status::ALREADY_IN_GROUP), queued, fanout));
+                return Ok((reply(super::avchat::rejoin_status(&g)), queued, fanout));
             }
             if members.len() as u64 >= g.max_members {
                 return refuse(codes::GROUP_FULL, "the group is full");

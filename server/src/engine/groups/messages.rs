@@ -1,5 +1,6 @@
 //! `send_group_msg` and its fan-out, `group_msg_get` (history by
-//! sequence, cut to the caller's membership windows) and
+//! sequence, cut to the caller's membership windows; none for an
+//! `AVChatRoom`, see [`super::avchat`]) and
 //! `msg_read_report` (PROTOCOL.md 8.3, 8.5, 8.6).
 
 use std::time::Instant;
@@ -17,6 +18,7 @@ use super::super::messaging::check_body;
 use super::super::refusal::Refusal;
 use super::super::request::{refuse, Fail};
 use super::super::{ConnId, Engine};
+use super::avchat::keeps_history;
 use super::{Fanout, GroupWrite};
 use crate::codes;
 use crate::store::{Change, GroupLogEntry, LogKind, Store, StoreError, Window};
@@ -144,19 +146,23 @@ impl<S: Store> Engine<S> {
                 g.last_msg_time = time;
                 member.last_send_time = time;
                 let mut w = GroupWrite::default();
-                w.change(Change::GroupLog {
-                    group: g.id.clone(),
-                    entry: GroupLogEntry {
-                        seq,
-                        time,
-                        sender: me.user.clone(),
-                        client_seq: req.client_seq,
-                        random: req.random,
-                        need_receipt: req.need_read_receipt != 0,
-                        kind: LogKind::Message,
-                        payload,
-                    },
-                });
+                // An AVChatRoom keeps no history: the sequence is taken,
+                // the message only pushed.
+                if keeps_history(&g) {
+                    w.change(Change::GroupLog {
+                        group: g.id.clone(),
+                        entry: GroupLogEntry {
+                            seq,
+                            time,
+                            sender: me.user.clone(),
+                            client_seq: req.client_seq,
+                            random: req.random,
+                            need_receipt: req.need_read_receipt != 0,
+                            kind: LogKind::Message,
+                            payload,
+                        },
+                    });
+                }
                 w.change(Change::ChatGroup(g.clone()));
                 w.change(Change::GroupMember {
                     group: g.id.clone(),
@@ -197,6 +203,16 @@ impl<S: Store> Engine<S> {
             let windows = self.store.group_windows(me.app, &g.id, &me.user)?;
             if windows.is_empty() {
                 return refuse(codes::PERMISSION_DENIED, "not a member of this group");
+            }
+            if !keeps_history(&g) {
+                // An AVChatRoom has no history: an empty, finished page.
+                return Ok(GroupMsgGetReply {
+                    base: BaseReply::ok(),
+                    group_id: g.id.clone(),
+                    is_finished: 1,
+                    rsp_msg_list: Vec::new(),
+                    rsp_tip_list: Vec::new(),
+                });
             }
             let last = g.next_seq.saturating_sub(1);
             let hi = match req.req_msg_seq {

@@ -5,6 +5,7 @@
 //! notification path), and committing a change with its pushes.
 
 mod applications;
+mod avchat;
 mod config;
 mod lifecycle;
 mod list;
@@ -30,6 +31,7 @@ use super::{ConnId, Engine};
 use crate::codes;
 use crate::store::{Change, GroupLogEntry, GroupRecord, LogKind, MemberRecord, Store};
 
+pub(super) use avchat::end_transient_members;
 pub use config::GroupConfig;
 
 /// Whether `servcmd` is a group command this module answers.
@@ -179,7 +181,7 @@ impl<S: Store> Engine<S> {
     }
 
     /// A tip by `me` in `g` (taking `g`'s next sequence, stored with the
-    /// group), pushed to `to`. The caller stores `g` afterwards.
+    /// group unless it is an `AVChatRoom`), pushed to `to`. The caller stores `g` afterwards.
     fn tip(
         &mut self,
         w: &mut GroupWrite,
@@ -211,19 +213,21 @@ impl<S: Store> Engine<S> {
         };
         let payload =
             serde_json::to_string(&tip).expect("a tip always serializes (strings and numbers)");
-        w.change(Change::GroupLog {
-            group: g.id.clone(),
-            entry: GroupLogEntry {
-                seq,
-                time,
-                sender: me.user.clone(),
-                client_seq: 0,
-                random,
-                need_receipt: false,
-                kind: LogKind::Tip,
-                payload,
-            },
-        });
+        if avchat::keeps_history(g) {
+            w.change(Change::GroupLog {
+                group: g.id.clone(),
+                entry: GroupLogEntry {
+                    seq,
+                    time,
+                    sender: me.user.clone(),
+                    client_seq: 0,
+                    random,
+                    need_receipt: false,
+                    kind: LogKind::Tip,
+                    payload,
+                },
+            });
+        }
         w.fanout.push(Fanout {
             event: PushEvent {
                 event: event::GROUP_TIP,
