@@ -274,7 +274,28 @@ fn member_limit_counts_who_is_online<S: Store>(mut sim: Sim<S>) {
         .ok();
 }
 
+/// A resend (same `ClientSeq` and `Random`, as a held send comes back after
+/// a reconnect) gets its first answer and reaches nobody again, although a
+/// room keeps no log to find it in; a new send still takes a new sequence.
+fn a_resend_is_answered_once<S: Store>(mut sim: Sim<S>) {
+    let mut alice = Client::new(1, APP, "alice");
+    let mut bob = Client::new(2, APP, "bob");
+    alice.login(&mut sim);
+    bob.login(&mut sim);
+    let id = room(&mut sim, &mut alice, &mut [&mut bob]);
+    let first = send(&mut bob, &mut sim, &id, 7, "once").ok();
+    let seq = first.body()["MsgSeq"].as_u64().unwrap();
+    assert_eq!(items(&first.events_to(1)), [(3, 0, seq)]);
+    let again = send(&mut bob, &mut sim, &id, 7, "once").ok();
+    assert_eq!(again.body()["MsgSeq"], first.body()["MsgSeq"]);
+    assert_eq!(again.body()["MsgTime"], first.body()["MsgTime"]);
+    assert!(again.pushed_to().is_empty(), "{:?}", again.others);
+    let next = send(&mut bob, &mut sim, &id, 8, "twice").ok();
+    assert_eq!(next.body()["MsgSeq"].as_u64(), Some(seq + 1));
+}
+
 on_both_stores!(
+    a_resend_is_answered_once,
     membership_lives_while_online,
     logout_kick_and_reconnect,
     member_limit_counts_who_is_online,

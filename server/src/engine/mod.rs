@@ -142,6 +142,9 @@ pub struct Engine<S> {
     /// `handle_*` call: their `AVChatRoom` memberships end at its end
     /// unless they are back (see `groups::avchat`).
     went_offline: Vec<(u64, String)>,
+    /// Recent sends in `AVChatRoom`s, to answer a resend (see
+    /// `groups::avchat`).
+    room_sends: groups::RoomSends,
     /// Which connection each bound session (by A2 hash) is on.
     bound: HashMap<String, ConnId>,
     a2s: A2Table,
@@ -208,6 +211,7 @@ impl<S: Store> Engine<S> {
             conns: HashMap::new(),
             online: HashMap::new(),
             went_offline: Vec::new(),
+            room_sends: groups::RoomSends::default(),
             bound: HashMap::new(),
             per_ip: HashMap::new(),
             deadlines: Deadlines::default(),

@@ -11,8 +11,15 @@
 //!   to the group log: they reach the members online at that moment and
 //!   nobody else, `group_msg_get` answers an empty, finished page, and
 //!   nothing is caught up later.
+//! - A room keeps no log in which a resend could be recognised, so the
+//!   last [`ROOM_SENDS_KEPT`] sends of each member are remembered
+//!   ([`RoomSends`]) while the user is online: a resend (same `ClientSeq`
+//!   and `Random`, from another instance's reconnect) gets its first answer
+//!   instead of a second sequence.
 //! - At start-up nobody is online, so every non-owner membership left in
 //!   the store (a SQLite database from an earlier run) is ended, silently.
+
+use std::collections::{HashMap, VecDeque};
 
 use tcchat_core::proto::group::{joined_status, GroupType};
 use tcchat_core::proto::group_msg::{tip_op, TipBody};
@@ -63,6 +70,83 @@ pub(in crate::engine) fn end_transient_members<S: Store>(
     Ok(members.len())
 }
 
+/// How many recent sends of one member in one room [`RoomSends`] keeps.
+/// A resend comes from a client's held queue after a reconnect; the
+/// per-user message rate bounds how many sends can be in flight, and 64
+/// covers well over the seconds a reconnect takes.
+pub(in crate::engine) const ROOM_SENDS_KEPT: usize = 64;
+
+/// One remembered send: its client identity and the answer it got.
+#[derive(Debug, Clone, Copy)]
+struct RoomSend {
+    client_seq: u64,
+    random: u64,
+    seq: u64,
+    time: u64,
+}
+
+/// The recent sends of online users in live rooms, by `(app, user)` then
+/// room: memory is at most [`ROOM_SENDS_KEPT`] entries per (user, room)
+/// pair that sent, and a user's entries go when their last socket does
+/// (their room memberships end then too).
+#[derive(Debug, Default)]
+pub(in crate::engine) struct RoomSends {
+    by_user: HashMap<(u64, String), HashMap<String, VecDeque<RoomSend>>>,
+}
+
+impl RoomSends {
+    /// The `(MsgSeq, MsgTime)` a send with this `client_seq` and `random`
+    /// by `user` in `room` was answered with, if it is remembered.
+    pub(in crate::engine) fn find(
+        &self,
+        app: u64,
+        user: &str,
+        room: &str,
+        client_seq: u64,
+        random: u64,
+    ) -> Option<(u64, u64)> {
+        self.by_user
+            .get(&(app, user.to_owned()))?
+            .get(room)?
+            .iter()
+            .find(|s| s.client_seq == client_seq && s.random == random)
+            .map(|s| (s.seq, s.time))
+    }
+
+    /// Remember that the send (`client_seq`, `random`) by `user` in `room`
+    /// was answered `(seq, time)`, forgetting that pair's oldest beyond
+    /// [`ROOM_SENDS_KEPT`].
+    pub(in crate::engine) fn remember(
+        &mut self,
+        app: u64,
+        user: &str,
+        room: &str,
+        (client_seq, random): (u64, u64),
+        (seq, time): (u64, u64),
+    ) {
+        let sends = self
+            .by_user
+            .entry((app, user.to_owned()))
+            .or_default()
+            .entry(room.to_owned())
+            .or_default();
+        if sends.len() == ROOM_SENDS_KEPT {
+            sends.pop_front();
+        }
+        sends.push_back(RoomSend {
+            client_seq,
+            random,
+            seq,
+            time,
+        });
+    }
+
+    /// `user` has no socket left: forget their sends in every room.
+    fn forget_user(&mut self, app: u64, user: &str) {
+        self.by_user.remove(&(app, user.to_owned()));
+    }
+}
+
 impl<S: Store> Engine<S> {
     /// `(app, user)` has no logged-in socket left (or may not: checked
     /// again when settling, since a session moving to a newer socket
@@ -83,6 +167,7 @@ impl<S: Store> Engine<S> {
             if self.online.contains_key(&(app, user.clone())) {
                 continue;
             }
+            self.room_sends.forget_user(app, &user);
             if let Err(err) = self.leave_av_rooms(unix_ms, app, &user) {
                 tracing::warn!(
                     ?err,

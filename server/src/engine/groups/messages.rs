@@ -73,6 +73,18 @@ impl<S: Store> Engine<S> {
                 };
                 return Ok((reply, None));
             }
+            // The same in a live room, which keeps no log.
+            if let Some((msg_seq, msg_time)) =
+                self.room_sends
+                    .find(me.app, &me.user, &g.id, req.client_seq, req.random)
+            {
+                let reply = SendGroupMsgReply {
+                    base: BaseReply::ok(),
+                    msg_seq,
+                    msg_time,
+                };
+                return Ok((reply, None));
+            }
             if let Err(wait) = self.msg_buckets.take(&(me.app, me.user.clone()), now) {
                 let r = Refusal::MessageRateLimited {
                     retry_after_secs: retry_secs(wait),
@@ -169,6 +181,15 @@ impl<S: Store> Engine<S> {
                     member,
                 });
                 self.store.apply(me.app, &w.changes)?;
+                if !keeps_history(&g) {
+                    self.room_sends.remember(
+                        me.app,
+                        &me.user,
+                        &g.id,
+                        (req.client_seq, req.random),
+                        (seq, time),
+                    );
+                }
             }
             let reply = SendGroupMsgReply {
                 base: BaseReply::ok(),

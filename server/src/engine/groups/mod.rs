@@ -6,6 +6,7 @@
 
 mod applications;
 mod avchat;
+pub(super) use avchat::RoomSends;
 mod config;
 mod lifecycle;
 mod list;
