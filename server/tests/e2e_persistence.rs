@@ -436,7 +436,10 @@ fn a_schema_4_database_gains_the_hidden_table_and_keeps_its_groups() {
         let mut store = SqliteStore::open(&path).unwrap();
         assert_eq!(store.meta("schema").unwrap().as_deref(), Some("5"));
         assert_eq!(store.chat_group(APP, "g").unwrap(), Some(group.clone()));
-        assert_eq!(store.group_log(APP, "g", 1, 1).unwrap(), std::slice::from_ref(&entry));
+        assert_eq!(
+            store.group_log(APP, "g", 1, 1).unwrap(),
+            std::slice::from_ref(&entry)
+        );
         if round == 0 {
             store
                 .apply(
