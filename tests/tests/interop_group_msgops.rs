@@ -160,7 +160,11 @@ fn group_messages_are_modified_revoked_and_deleted_across_both_sdks() {
             Some(2),
             "{deleted}"
         );
-        let gone = tcchat_call("delete_message", alice.delete_message(&[t3.clone()])).await;
+        let gone = tcchat_call(
+            "delete_message",
+            alice.delete_message(std::slice::from_ref(&t3)),
+        )
+        .await;
         assert!(gone[0].is_deleted);
 
         owner.assert_replies_ok(0).await;
