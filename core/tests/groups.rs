@@ -1330,6 +1330,16 @@ fn revoke_notice_push(seq: u64, random: u64, by: &str) -> Value {
 #[test]
 fn a_revoke_notice_revokes_the_held_group_message_once() {
     let (mut h, m) = holding_a_group_message();
+    let unread = |h: &mut Harness| {
+        h.client
+            .get_conversation_list(None)
+            .unwrap()
+            .into_iter()
+            .find(|c| c.conversation_id == "GROUPgrpA")
+            .unwrap()
+            .unread_count
+    };
+    assert_eq!(unread(&mut h), 1);
     // Another message's notice (other random) touches nothing.
     h.push(revoke_notice_push(5, 1, "u2"));
     let events = h.take_events();
@@ -1345,6 +1355,15 @@ fn a_revoke_notice_revokes_the_held_group_message_once() {
     assert_eq!(r.revoker, "u9");
     assert!(received(&events).is_empty());
     assert!(h.client.find_message(&m.id).unwrap().is_revoked);
+    // The unread message it was stops counting, as C2C.
+    let conv = h
+        .client
+        .get_conversation_list(None)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.conversation_id == "GROUPgrpA")
+        .unwrap();
+    assert_eq!(conv.unread_count, 0);
     // Again: nothing.
     h.push(revoke_notice_push(5, 5555, "u9"));
     assert!(revoked_events(&h.take_events()).is_empty());
