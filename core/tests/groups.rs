@@ -1219,3 +1219,285 @@ fn mentions_of_me_are_listed_on_the_conversation_until_it_is_read() {
     h.result(id).unwrap();
     assert!(conv(&mut h).group_at_info_list.is_empty());
 }
+
+// ----- revoke, modify, delete of group messages ---------------------------
+
+/// u2's text at sequence 5 of grpA (the group's next sequence at login),
+/// as `frames/group_msg.json` #49 gives a group message push.
+fn grp_a_msg_push(seq: u64, random: u64, text: &str) -> Value {
+    let mut push = group_msg_push();
+    let item = &mut push["EventArray"][0]["GroupMsgArray"][0];
+    item["MsgSeq"] = json!(seq);
+    item["MsgRandom"] = json!(random);
+    item["MsgBody"][0]["MsgContent"]["Text"] = json!(text);
+    push
+}
+
+/// Logged in with grpA listed, holding u2's message at sequence 5.
+fn holding_a_group_message() -> (Harness, Message) {
+    let (mut h, _) =
+        logged_in_with_groups(json!({"TotalCount": 1, "GroupIdList": [group_item("grpA")]}));
+    h.push(grp_a_msg_push(5, 5555, "original"));
+    let got = received(&h.take_events());
+    assert_eq!(got.len(), 1);
+    h.take_sent();
+    (h, got[0].clone())
+}
+
+fn revoked_events(events: &[Event]) -> Vec<Vec<Message>> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::MessageRevoked(l) => Some(l.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn modified_events(events: &[Event]) -> Vec<Vec<Message>> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::MessageModified(l) => Some(l.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn last_text_of(h: &mut Harness, conversation: &str) -> String {
+    let conv = h
+        .client
+        .get_conversation_list(None)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.conversation_id == conversation)
+        .unwrap();
+    conv.last_message
+        .map(|m| m.message_for_show)
+        .unwrap_or_default()
+}
+
+#[test]
+fn revoking_a_group_message_sends_the_recall_and_marks_it() {
+    let (mut h, m) = holding_a_group_message();
+    let id = h.client.revoke_message(h.now, &m).unwrap();
+    h.drain();
+    let sent = h.last_sent("group_open_http_svc.group_msg_recall");
+    // The official SDK's key map: groupID -> GroupId, msgSeqList -> MsgSeqList.
+    assert_eq!(
+        sent.body,
+        json!({"GroupId": "grpA", "MsgSeqList": [{"MsgSeq": 5}]})
+    );
+    h.reply(
+        "group_open_http_svc.group_msg_recall",
+        json!({"RecallRetList": [{"MsgSeq": 5, "RetCode": 0}]}),
+    );
+    let done = h.result(id).unwrap();
+    assert!(done.is_revoked);
+    assert_eq!(done.revoker, "u1");
+    // As C2C: no MESSAGE_REVOKED for one's own revoke.
+    assert!(revoked_events(&h.take_events()).is_empty());
+    // The notice of it coming back changes nothing.
+    h.push(revoke_notice_push(5, 5555, "u1"));
+    assert!(revoked_events(&h.take_events()).is_empty());
+}
+
+#[test]
+fn a_refused_group_revoke_fails_with_the_server_code() {
+    let (mut h, m) = holding_a_group_message();
+    let id = h.client.revoke_message(h.now, &m).unwrap();
+    h.drain();
+    h.reply(
+        "group_open_http_svc.group_msg_recall",
+        json!({"ActionStatus": "FAIL", "ErrorCode": 10031, "ErrorInfo": "too old"}),
+    );
+    assert_eq!(h.result(id).unwrap_err().code.0, 10031);
+    let held = h.client.find_message(&m.id).unwrap();
+    assert!(!held.is_revoked);
+}
+
+/// An Event 5 revoke notice for grpA's message at `seq`/`random`.
+fn revoke_notice_push(seq: u64, random: u64, by: &str) -> Value {
+    json!({"EventArray": [{"Event": 5, "GroupTips": [{"From_Account": "@TIM#SYSTEM", "ToGroupId": "grpA",
+        "MsgSeq": seq, "MsgRandom": 91, "MsgTimeStamp": 1795629600, "MsgClientTime": 1795629600,
+        "GroupInfo": {"GroupId": "grpA", "GroupType": "Public", "GroupName": "Group A"},
+        "MsgBody": {"OpType": 23, "Operator_Account": by, "GroupWithdrawInfoArray": [{"GroupId": "grpA",
+            "From_Account": "u2", "MsgSeq": seq, "MsgRandom": random, "MsgTimeStamp": 1795629561,
+            "MsgClientTime": 1795629561, "TinyId": "144115000000000002",
+            "RevokerInfo": {"Revoker_Account": by, "Reason": ""}}]}}]}]})
+}
+
+#[test]
+fn a_revoke_notice_revokes_the_held_group_message_once() {
+    let (mut h, m) = holding_a_group_message();
+    let unread = |h: &mut Harness| {
+        h.client
+            .get_conversation_list(None)
+            .unwrap()
+            .into_iter()
+            .find(|c| c.conversation_id == "GROUPgrpA")
+            .unwrap()
+            .unread_count
+    };
+    assert_eq!(unread(&mut h), 1);
+    // Another message's notice (other random) touches nothing.
+    h.push(revoke_notice_push(5, 1, "u2"));
+    let events = h.take_events();
+    assert!(revoked_events(&events).is_empty());
+    assert!(received(&events).is_empty(), "not a system notice message");
+    h.push(revoke_notice_push(5, 5555, "u9"));
+    let events = h.take_events();
+    let lists = revoked_events(&events);
+    assert_eq!(lists.len(), 1);
+    let r = &lists[0][0];
+    assert_eq!(r.id, m.id);
+    assert!(r.is_revoked);
+    assert_eq!(r.revoker, "u9");
+    assert!(received(&events).is_empty());
+    assert!(h.client.find_message(&m.id).unwrap().is_revoked);
+    // The unread message it was stops counting, as C2C.
+    let conv = h
+        .client
+        .get_conversation_list(None)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.conversation_id == "GROUPgrpA")
+        .unwrap();
+    assert_eq!(conv.unread_count, 0);
+    // Again: nothing.
+    h.push(revoke_notice_push(5, 5555, "u9"));
+    assert!(revoked_events(&h.take_events()).is_empty());
+}
+
+#[test]
+fn modifying_a_group_message_sends_the_version_and_applies_the_reply() {
+    let (mut h, m) = holding_a_group_message();
+    let mut edited = m.clone();
+    edited.payload = Payload::Text {
+        text: "edited".into(),
+    };
+    edited.cloud_custom_data = "cd".into();
+    let id = h.client.modify_message(h.now, &edited).unwrap();
+    h.drain();
+    let sent = h.last_sent("openim.modify_group_msg");
+    assert_eq!(
+        sent.body,
+        json!({"GroupId": "grpA", "MsgSeq": 5, "MsgVersion": 0,
+            "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "edited"}}],
+            "CloudCustomData": "cd"})
+    );
+    h.reply(
+        "openim.modify_group_msg",
+        json!({"MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "edited"}}],
+            "MsgVersion": 1, "CloudCustomData": "cd"}),
+    );
+    let done = h.result(id).unwrap();
+    assert_eq!(
+        (done.text(), done.version, done.is_modified),
+        (Some("edited"), 1, true)
+    );
+    let events = h.take_events();
+    assert_eq!(
+        modified_events(&events).len(),
+        1,
+        "on the caller too, as C2C"
+    );
+    assert_eq!(last_text_of(&mut h, "GROUPgrpA"), "edited");
+}
+
+#[test]
+fn a_group_modify_conflict_applies_the_server_version_and_fails_2480() {
+    let (mut h, m) = holding_a_group_message();
+    let id = h.client.modify_message(h.now, &m).unwrap();
+    h.drain();
+    h.reply(
+        "openim.modify_group_msg",
+        json!({"ActionStatus": "FAIL", "ErrorCode": 20027, "ErrorInfo": "v3",
+            "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "server"}}],
+            "MsgVersion": 3, "CloudCustomData": "srv"}),
+    );
+    let err = h.result(id).unwrap_err();
+    assert_eq!(err.code.0, 2480);
+    let held = h.client.find_message(&m.id).unwrap();
+    assert_eq!((held.text(), held.version), (Some("server"), 3));
+}
+
+/// A `GroupMsgModNotifys` push for grpA's message at sequence 5.
+fn modify_notice_push(version: u64, text: &str) -> Value {
+    json!({"EventArray": [{"Event": 23, "GroupMsgModNotifys": [{"GroupId": "grpA", "From_Account": "u2",
+        "MsgSeq": 5, "MsgRandom": 5555, "MsgTimeStamp": 1795629561, "MsgClientTime": 1795629561,
+        "TinyId": "144115000000000002",
+        "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}],
+        "CloudCustomData": "", "MsgVersion": version}]}]})
+}
+
+#[test]
+fn a_group_modify_push_applies_newer_versions_only() {
+    let (mut h, m) = holding_a_group_message();
+    h.push(modify_notice_push(2, "v2"));
+    let lists = modified_events(&h.take_events());
+    assert_eq!(lists.len(), 1);
+    assert_eq!(lists[0][0].id, m.id);
+    assert_eq!((lists[0][0].text(), lists[0][0].version), (Some("v2"), 2));
+    assert_eq!(last_text_of(&mut h, "GROUPgrpA"), "v2");
+    // Older or equal: nothing.
+    h.push(modify_notice_push(1, "v1"));
+    h.push(modify_notice_push(2, "v2 again"));
+    assert!(modified_events(&h.take_events()).is_empty());
+    assert_eq!(h.client.find_message(&m.id).unwrap().text(), Some("v2"));
+}
+
+#[test]
+fn deleting_group_messages_sends_their_sequences_as_text() {
+    let (mut h, m) = holding_a_group_message();
+    h.push(grp_a_msg_push(6, 6666, "second"));
+    let second = received(&h.take_events())[0].clone();
+    h.take_sent();
+    let id = h
+        .client
+        .delete_message(h.now, &[second.clone(), m.clone()])
+        .unwrap();
+    h.drain();
+    let sent = h.last_sent("group_open_http_svc.delete_group_ramble_msg_by_seq");
+    // The official SDK's key map: deleter -> Deleter_Account, keyList -> Seqs
+    // (sequences as strings).
+    assert_eq!(
+        sent.body,
+        json!({"GroupId": "grpA", "Deleter_Account": "u1", "Seqs": ["6", "5"]})
+    );
+    h.reply(
+        "group_open_http_svc.delete_group_ramble_msg_by_seq",
+        json!({}),
+    );
+    let gone = h.result(id).unwrap();
+    assert!(gone.iter().all(|m| m.is_deleted));
+    assert!(h.client.find_message(&m.id).is_none());
+    assert!(h.client.find_message(&second.id).is_none());
+}
+
+#[test]
+fn group_history_shows_revoked_and_modified_messages_so() {
+    use tcchat_core::proto::group_msg::GroupWireMessage;
+    let item: GroupWireMessage = serde_json::from_value(json!({"From_Account": "u2", "ToGroupId": "grpA",
+        "MsgSeq": 7, "MsgRandom": 1, "MsgTimeStamp": 10, "MsgClientTime": 10, "TinyId": "1",
+        "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "x"}}],
+        "MsgFlagBits": 8, "RevokerInfo": {"Revoker_Account": "u3", "Reason": "r"}, "MsgVersion": 2}))
+    .unwrap();
+    assert_eq!(item.msg_flag_bits, 8);
+    assert_eq!(item.msg_version, 2);
+    let (mut h, _) =
+        logged_in_with_groups(json!({"TotalCount": 1, "GroupIdList": [group_item("grpA")]}));
+    let mut push = grp_a_msg_push(5, 5555, "x");
+    let it = &mut push["EventArray"][0]["GroupMsgArray"][0];
+    it["MsgFlagBits"] = json!(8);
+    it["RevokerInfo"] = json!({"Revoker_Account": "u3", "Reason": "r"});
+    it["MsgVersion"] = json!(2);
+    h.push(push);
+    let got = received(&h.take_events());
+    let m = &got[0];
+    assert!(m.is_revoked && m.is_modified);
+    assert_eq!(
+        (m.revoker.as_str(), m.revoke_reason.as_str(), m.version),
+        ("u3", "r", 2)
+    );
+}

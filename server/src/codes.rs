@@ -154,6 +154,14 @@ pub const PERMISSION_DENIED: u32 = 10007;
 /// `<seq>_<random>_<time>` key) does not exist. (Tencent, C2C revoke:
 /// "the message to revoke does not exist".)
 pub const MESSAGE_NOT_FOUND: u32 = 20022;
+/// `group_msg_recall` (or a modify or delete) of a group sequence that
+/// holds no message the caller may see. (Tencent, group revoke: "the
+/// message to revoke does not exist".)
+pub const GROUP_MSG_NOT_FOUND: u32 = 10030;
+/// `group_msg_recall` of a group message older than the configured limit
+/// ([`EngineConfig::revoke_time_limit`](crate::engine::EngineConfig::revoke_time_limit)).
+/// (Tencent, group revoke: "revoke time limit exceeded".)
+pub const GROUP_REVOKE_TIME_LIMIT: u32 = 10031;
 /// Modifying a message that was revoked. (Tencent, C2C revoke: "the
 /// message has been revoked".) A second revoke by its sender is answered
 /// OK instead, so that a revoke resent after a lost reply succeeds.

@@ -196,9 +196,9 @@ fn a_schema_1_database_is_upgraded_in_place() {
         .unwrap();
     }
     for _ in 0..2 {
-        // Opening twice: the second open finds schema 4 and changes nothing.
+        // Opening twice: the second open finds schema 5 and changes nothing.
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("4"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("5"));
         assert_eq!(
             store.meta("epoch").unwrap().as_deref(),
             Some("00000000000000ab")
@@ -280,9 +280,9 @@ fn a_schema_2_database_is_upgraded_to_the_recipient_key() {
         .unwrap();
     }
     for _ in 0..2 {
-        // Opening twice: the second open finds schema 4 and changes nothing.
+        // Opening twice: the second open finds schema 5 and changes nothing.
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("4"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("5"));
         let m = store.message(APP, "alice", "bob", 7, 70).unwrap().unwrap();
         assert_eq!((m.id, m.state.ext_seq), (5, 1));
         assert_eq!(store.extensions(APP, 5).unwrap().len(), 1);
@@ -336,6 +336,7 @@ fn a_schema_3_database_gains_the_group_tables() {
         conn.execute_batch(
             "DROP TABLE chat_groups; DROP TABLE group_members; DROP TABLE group_log;
              DROP TABLE group_applications; DROP TABLE group_receipts;
+             DROP TABLE group_hidden;
              UPDATE meta SET value = '3' WHERE key = 'schema';",
         )
         .unwrap();
@@ -362,7 +363,7 @@ fn a_schema_3_database_gains_the_group_tables() {
     };
     for round in 0..2 {
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("4"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("5"));
         assert!(store.account(APP, "alice").unwrap().is_some());
         if round == 0 {
             store
@@ -370,5 +371,87 @@ fn a_schema_3_database_gains_the_group_tables() {
                 .unwrap();
         }
         assert_eq!(store.chat_group(APP, "g").unwrap(), Some(group.clone()));
+    }
+}
+
+#[test]
+fn a_schema_4_database_gains_the_hidden_table_and_keeps_its_groups() {
+    use tcchat_core::proto::group::{GroupType, InviteOption, JoinOption};
+    use tcchat_server::store::{Change, GroupLogEntry, GroupRecord, LogKind};
+    let path = temp_db("schema4");
+    let group = GroupRecord {
+        id: "g".into(),
+        group_type: GroupType::Public,
+        name: "n".into(),
+        face_url: String::new(),
+        introduction: String::new(),
+        notification: String::new(),
+        owner: "alice".into(),
+        create_time: 1,
+        info_seq: 1,
+        last_info_time: 1,
+        last_msg_time: 0,
+        next_seq: 2,
+        max_members: 10,
+        join_option: JoinOption::FreeAccess,
+        invite_option: InviteOption::FreeAccess,
+        mute_all: false,
+        custom: Vec::new(),
+        dismissed: false,
+    };
+    let entry = GroupLogEntry {
+        seq: 1,
+        time: 5,
+        sender: "alice".into(),
+        client_seq: 1,
+        random: 2,
+        need_receipt: false,
+        kind: LogKind::Message,
+        payload: r#"{"MsgSeq":1}"#.into(),
+    };
+    {
+        // A version 4 database: what this server wrote before group
+        // message operations.
+        let mut store = SqliteStore::open(&path).unwrap();
+        store
+            .apply(
+                APP,
+                &[
+                    Change::ChatGroup(group.clone()),
+                    Change::GroupLog {
+                        group: "g".into(),
+                        entry: entry.clone(),
+                    },
+                ],
+            )
+            .unwrap();
+        drop(store);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP TABLE group_hidden; UPDATE meta SET value = '4' WHERE key = 'schema';",
+        )
+        .unwrap();
+    }
+    for round in 0..2 {
+        let mut store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("5"));
+        assert_eq!(store.chat_group(APP, "g").unwrap(), Some(group.clone()));
+        assert_eq!(
+            store.group_log(APP, "g", 1, 1).unwrap(),
+            std::slice::from_ref(&entry)
+        );
+        if round == 0 {
+            store
+                .apply(
+                    APP,
+                    &[Change::GroupHide {
+                        group: "g".into(),
+                        seq: 1,
+                        user: "bob".into(),
+                    }],
+                )
+                .unwrap();
+        }
+        assert_eq!(store.group_hidden(APP, "g", "bob", 1, 1).unwrap(), [1]);
     }
 }

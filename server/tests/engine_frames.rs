@@ -185,6 +185,8 @@ proptest! {
             "heartbeat.alive", "openim.sendmsg", "openim.getmsg", "openim.ws_msg_push_ack",
             "profile.portrait_get_all", "openim.get_peer_read_time",
             "openim.get_c2c_peer_mute_notifications", "x.y", "",
+            "group_open_http_svc.group_msg_recall", "openim.modify_group_msg",
+            "group_open_http_svc.delete_group_ramble_msg_by_seq",
         ]),
         body in arbitrary_json(),
         seq in any::<u64>(),

@@ -219,14 +219,18 @@ fn unsupported_servcmds_get_10003() {
     let mut sim = Sim::new();
     let mut alice = Client::new(1, APP, "alice");
     alice.login(&mut sim);
-    // Group revoke is not implemented (create_group, the example here
-    // before issue 16, now is).
-    let reply = alice.reply(&mut sim, "group_open_http_svc.group_msg_recall", json!({}));
+    // Group message extensions are not implemented (create_group and
+    // group_msg_recall, the examples here before, now are).
+    let reply = alice.reply(
+        &mut sim,
+        "openim_msg_ext_http_svc.group_set_key_values",
+        json!({}),
+    );
     assert_eq!(reply.body["ErrorCode"], codes::UNSUPPORTED_SERVCMD);
     assert!(reply.body["ErrorInfo"]
         .as_str()
         .unwrap()
-        .contains("group_msg_recall"));
+        .contains("group_set_key_values"));
 }
 
 #[test]

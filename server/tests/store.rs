@@ -889,6 +889,83 @@ mod chat_groups {
         );
         assert!(store.group_receipts(APP, "g1", 2).unwrap().is_empty());
 
+        // A log entry's payload is replaced in place (revoke, modify); an
+        // entry that does not exist fails the whole batch.
+        let replace = |seq: u64, payload: &str| Change::GroupLogPayload {
+            group: "g1".into(),
+            seq,
+            payload: payload.into(),
+        };
+        store
+            .apply(APP, &[replace(1, r#"{"MsgSeq":1,"MsgFlagBits":8}"#)])
+            .unwrap();
+        let mut edited = entry(1, "alice", 11, LogKind::Message);
+        edited.payload = r#"{"MsgSeq":1,"MsgFlagBits":8}"#.into();
+        assert_eq!(store.group_log(APP, "g1", 1, 1).unwrap(), [edited.clone()]);
+        assert_eq!(
+            store
+                .group_message_by_client(APP, "g1", "alice", 11, 7)
+                .unwrap(),
+            Some(edited.clone())
+        );
+        let hide = |seq: u64, user: &str| Change::GroupHide {
+            group: "g1".into(),
+            seq,
+            user: user.into(),
+        };
+        assert!(store
+            .apply(APP, &[hide(2, "alice"), replace(99, "{}")])
+            .is_err());
+        assert!(store
+            .group_hidden(APP, "g1", "alice", 1, 10)
+            .unwrap()
+            .is_empty());
+        assert_eq!(store.group_log(APP, "g1", 1, 1).unwrap(), [edited]);
+
+        // Hidden sequences: per user, once, by range.
+        store
+            .apply(
+                APP,
+                &[
+                    hide(2, "bob"),
+                    hide(1, "bob"),
+                    hide(2, "bob"),
+                    hide(1, "alice"),
+                ],
+            )
+            .unwrap();
+        assert_eq!(store.group_hidden(APP, "g1", "bob", 1, 10).unwrap(), [1, 2]);
+        assert_eq!(store.group_hidden(APP, "g1", "bob", 2, 2).unwrap(), [2]);
+        assert_eq!(
+            store.group_hidden(APP, "g1", "alice", 0, u64::MAX).unwrap(),
+            [1]
+        );
+        assert!(store
+            .group_hidden(APP, "g1", "carol", 1, 10)
+            .unwrap()
+            .is_empty());
+        assert!(store
+            .group_hidden(APP, "g2", "bob", 1, 10)
+            .unwrap()
+            .is_empty());
+        assert!(store
+            .group_hidden(APP, "g1", "bob", 5, 1)
+            .unwrap()
+            .is_empty());
+        assert!(store
+            .apply(
+                APP,
+                &[
+                    hide(1, "bob"),
+                    Change::GroupHide {
+                        group: "nope".into(),
+                        seq: 1,
+                        user: "bob".into(),
+                    }
+                ]
+            )
+            .is_err());
+
         // Dismissed groups stay (their ID stays taken).
         let mut gone = store.chat_group(APP, "g2").unwrap().unwrap();
         gone.dismissed = true;

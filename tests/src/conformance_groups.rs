@@ -428,3 +428,104 @@ pub async fn group_read_receipts_reach_the_sender<R: Runtime + Default>() {
         chat.destroy().await.unwrap();
     }
 }
+
+/// bob writes two messages to a group with alice; he modifies the first
+/// (alice gets MESSAGE_MODIFIED with version 1), alice as owner revokes
+/// the second (bob gets MESSAGE_REVOKED naming her), then bob deletes the
+/// first from his history: a later instance of bob pages the group's
+/// history without it while alice still has it, and sees the revoked one
+/// revoked. A plain member may not revoke the owner's message (10007).
+pub async fn group_messages_are_modified_revoked_and_deleted<R: Runtime + Default>() {
+    let world = World::start();
+    let (alice, mut alice_events) = world.client::<R>(APP_A);
+    let (bob, mut bob_events) = world.client::<R>(APP_A);
+    login(&world, &alice, "alice").await;
+    login(&world, &bob, "bob").await;
+    let group = alice
+        .create_group(CreateGroupOptions::new(GroupType::Public, "Ops").with_members(["bob"]))
+        .await
+        .expect("create");
+    let gid = group.group_id.clone();
+    let conv = format!("GROUP{gid}");
+    let first = send_group(&bob, &gid, "first").await;
+    let second = send_group(&bob, &gid, "second").await;
+    let mine = send_group(&alice, &gid, "owner's").await;
+    received_where::<R>(&mut alice_events, "bob's second", |m| text(m) == "second").await;
+    received_where::<R>(&mut bob_events, "alice's message", |m| text(m) == "owner's").await;
+
+    // bob edits his first message.
+    let mut edit = first.clone();
+    edit.payload = Payload::Text {
+        text: "first, edited".into(),
+    };
+    let edited = bob.modify_message(&edit).await.expect("modify");
+    assert_eq!((text(&edited), edited.version), ("first, edited", 1));
+    let event = expect_event::<R>(
+        &mut alice_events,
+        "MESSAGE_MODIFIED",
+        |e| matches!(e, Event::MessageModified(l) if l.iter().any(|m| m.id == first.id)),
+    )
+    .await;
+    let Event::MessageModified(list) = event else {
+        unreachable!()
+    };
+    let seen = list.iter().find(|m| m.id == first.id).unwrap();
+    assert_eq!((text(seen), seen.version), ("first, edited", 1));
+
+    // bob may not revoke the owner's message; the owner may revoke his.
+    let err = bob.revoke_message(&mine).await.unwrap_err();
+    assert_eq!(err.code.0, 10007, "{err}");
+    let held = alice
+        .get_message_list(&conv, None)
+        .await
+        .expect("alice's list")
+        .message_list
+        .into_iter()
+        .find(|m| m.id == second.id)
+        .expect("alice holds bob's second message");
+    let revoked = alice.revoke_message(&held).await.expect("revoke");
+    assert!(revoked.is_revoked);
+    let event = expect_event::<R>(
+        &mut bob_events,
+        "MESSAGE_REVOKED",
+        |e| matches!(e, Event::MessageRevoked(l) if l.iter().any(|m| m.id == second.id)),
+    )
+    .await;
+    let Event::MessageRevoked(list) = event else {
+        unreachable!()
+    };
+    let seen = list.iter().find(|m| m.id == second.id).unwrap();
+    assert!(seen.is_revoked);
+    assert_eq!(seen.revoker, "alice");
+
+    // bob deletes his (edited) first message for himself.
+    let gone = bob.delete_message(&[edited]).await.expect("delete");
+    assert!(gone[0].is_deleted);
+    bob.destroy().await.unwrap();
+    let (bob2, _bob2_events) = world.client::<R>(APP_A);
+    login(&world, &bob2, "bob").await;
+    let page = bob2.get_message_list(&conv, None).await.expect("history");
+    assert!(
+        page.message_list.iter().all(|m| m.id != first.id),
+        "the deleted message stays out of bob's history"
+    );
+    let again = page
+        .message_list
+        .iter()
+        .find(|m| m.id == second.id)
+        .expect("the revoked message is in the history");
+    assert!(again.is_revoked);
+    assert_eq!(again.revoker, "alice");
+    let (alice2, _alice2_events) = world.client::<R>(APP_A);
+    alice.destroy().await.unwrap();
+    login(&world, &alice2, "alice").await;
+    let page = alice2.get_message_list(&conv, None).await.expect("history");
+    let kept = page
+        .message_list
+        .iter()
+        .find(|m| m.id == first.id)
+        .expect("alice keeps bob's first message");
+    assert_eq!((text(kept), kept.version), ("first, edited", 1));
+    alice2.destroy().await.unwrap();
+    bob2.destroy().await.unwrap();
+}

@@ -84,6 +84,7 @@ macro_rules! conformance_suite {
                 a_member_away_catches_up_from_history,
                 group_history_pages_oldest_first,
                 group_read_receipts_reach_the_sender,
+                group_messages_are_modified_revoked_and_deleted,
             ],
             conformance_avchat: [
                 av_chat_room_lives_only_while_online,

@@ -186,6 +186,7 @@ impl Client {
             }
             let notifies = item.c2c_notify_msg_array.is_some()
                 || item.c2c_msg_mod_notifys.is_some()
+                || item.group_msg_mod_notifys.is_some()
                 || item.msg_extension_notify.is_some()
                 || item.c2c_msg_info.is_some()
                 || item.recent_contact_mod.is_some();
@@ -208,6 +209,9 @@ impl Client {
             }
             if let Some(mods) = &item.c2c_msg_mod_notifys {
                 self.on_modify_notifies(mods);
+            }
+            if let Some(mods) = &item.group_msg_mod_notifys {
+                self.on_group_modify_notifies(mods);
             }
             if let Some(n) = &item.msg_extension_notify {
                 self.on_extension_notify(n);

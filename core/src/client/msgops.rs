@@ -1,7 +1,11 @@
-//! C2C message operations: revoke (`openim.msgwithdraw`), modify
-//! (`openim.modify_c2c_msg`) and delete (`openim.delete_c2c_msg_ramble`),
-//! with the pushes that tell the peer and the user's other instances:
-//! `WithdrawC2cMsgNotify` (MESSAGE_REVOKED) and `C2cMsgModNotifys`
+//! Message operations: revoke (`openim.msgwithdraw`; groups:
+//! `group_open_http_svc.group_msg_recall`), modify (`openim.modify_c2c_msg`;
+//! groups: `openim.modify_group_msg`) and delete
+//! (`openim.delete_c2c_msg_ramble`; groups:
+//! `group_open_http_svc.delete_group_ramble_msg_by_seq`), with the pushes
+//! that tell the peer, the other members and the user's other instances:
+//! `WithdrawC2cMsgNotify` and the Event 5 `GroupWithdrawInfoArray`
+//! (MESSAGE_REVOKED), `C2cMsgModNotifys` and `GroupMsgModNotifys`
 //! (MESSAGE_MODIFIED). The read report is in `reads.rs`.
 //!
 //! Who learns what, as the official SDK: the operator from its reply (no
@@ -17,7 +21,12 @@ use super::request::Call;
 use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode, ErrorData};
 use crate::event::Event;
-use crate::model::{c2c_id, payload_of, Message};
+use crate::model::{c2c_id, group_conversation_id, payload_of, Message};
+use crate::proto::group_msg::MsgSeqItem;
+use crate::proto::group_msgops::{
+    cmd as group_cmd, GroupDeleteRequest, GroupModNotify, GroupModifyRequest, GroupRecallRequest,
+    GroupWithdrawInfo, SeqText,
+};
 use crate::proto::msgops::{
     DeleteMsgRequest, ModifyReply, ModifyRequest, MsgRef, WithdrawNotify, WithdrawRequest,
 };
@@ -47,6 +56,37 @@ impl Client {
                 format!("{api}: only C2C messages are supported yet"),
             ));
         }
+        self.held_sent(api, message, not_sent)
+    }
+
+    /// [`held_for_op`](Client::held_for_op) for revoke, modify and delete,
+    /// which take group messages too.
+    fn held_for_msg_op(
+        &mut self,
+        api: &str,
+        message: &Message,
+        not_sent: ErrorCode,
+    ) -> Result<Message, ChatError> {
+        self.require_ready(api)?;
+        if !matches!(
+            message.conversation_type,
+            ConversationType::C2c | ConversationType::Group
+        ) {
+            return Err(self.api_error(
+                ErrorCode::MSG_INVALID_CONV_TYPE,
+                format!("{api}: only C2C and group messages are supported"),
+            ));
+        }
+        self.held_sent(api, message, not_sent)
+    }
+
+    /// The held, sent copy of `message` (2105, `not_sent`).
+    fn held_sent(
+        &mut self,
+        api: &str,
+        message: &Message,
+        not_sent: ErrorCode,
+    ) -> Result<Message, ChatError> {
         let owner = self.current_user();
         match self.messages.get(&owner, &message.id) {
             Some(held) if held.status == MessageStatus::Success => Ok(held.clone()),
@@ -80,16 +120,33 @@ impl Client {
 
     // ----- revoke ----------------------------------------------------------
 
-    /// `revokeMessage(message)`: revoke a sent C2C message. Completes with
-    /// the message (`is_revoked` set); the peer and the
-    /// user's other instances get MESSAGE_REVOKED, this instance does not.
+    /// `revokeMessage(message)`: revoke a sent C2C or group message.
+    /// Completes with the message (`is_revoked` set); the peer (the other
+    /// members) and the user's other instances get MESSAGE_REVOKED, this
+    /// instance does not. In a group the sender, the owner and admins may
+    /// revoke (10007 otherwise); the server may limit how old a message can
+    /// be (20016 C2C, 10031 group).
     pub fn revoke_message(
         &mut self,
         now: Instant,
         message: &Message,
     ) -> Result<RequestId<Message>, ChatError> {
-        let held = self.held_for_op("revokeMessage", message, ErrorCode::MSG_REVOKE_FAIL)?;
+        let held = self.held_for_msg_op("revokeMessage", message, ErrorCode::MSG_REVOKE_FAIL)?;
         self.check_capacity()?;
+        if held.conversation_type == ConversationType::Group {
+            let body = GroupRecallRequest {
+                group_id: held.to.clone(),
+                msg_seq_list: vec![MsgSeqItem {
+                    msg_seq: held.sequence,
+                }],
+                topic_id: String::new(),
+            };
+            return Ok(self.enqueue_command(now, group_cmd::RECALL, &body, |id| {
+                Call::change(id, move |client: &mut Client, _, id, status, _: &Frame| {
+                    client.on_revoke_reply(id, held, status);
+                })
+            }));
+        }
         let body = WithdrawRequest {
             msg_info: MsgRef {
                 from_account: held.from.clone(),
@@ -197,10 +254,45 @@ impl Client {
         }
     }
 
+    /// Event 5 `GroupWithdrawInfoArray`: group messages revoked by a member
+    /// or by another instance of this user. Matched by group, sequence and
+    /// random; a message not held, or held revoked already, emits nothing.
+    pub(crate) fn on_group_withdraw(&mut self, infos: &[GroupWithdrawInfo]) {
+        let owner = self.current_user();
+        let mut revoked = Vec::new();
+        for info in infos {
+            let conv = group_conversation_id(&info.group_id);
+            let target = self
+                .messages
+                .messages_in(&owner, &conv)
+                .find(|m| m.sequence == info.msg_seq && m.random == info.msg_random)
+                .filter(|m| !m.is_revoked)
+                .map(|m| m.id.clone());
+            let Some(target) = target else {
+                continue;
+            };
+            let who = &info.revoker_info;
+            let changed = self.change_message(&owner, &target, |m| {
+                m.is_revoked = true;
+                m.revoker = if who.revoker_account.is_empty() {
+                    m.from.clone()
+                } else {
+                    who.revoker_account.clone()
+                };
+                m.revoke_reason = who.reason.clone();
+            });
+            revoked.extend(changed);
+        }
+        if !revoked.is_empty() {
+            self.emit(Event::MessageRevoked(revoked));
+        }
+    }
+
     // ----- modify ----------------------------------------------------------
 
-    /// `modifyMessage(message)`: replace a sent C2C message's payload and
-    /// `cloud_custom_data` with those of `message`. The server checks the
+    /// `modifyMessage(message)`: replace a sent C2C or group message's
+    /// payload and `cloud_custom_data` with those of `message` (in a group,
+    /// any member who holds it may). The server checks the
     /// version this instance holds; on success this instance emits
     /// MESSAGE_MODIFIED and completes with the message as the server now holds it; on
     /// a conflict it applies the server's version (MESSAGE_MODIFIED) and
@@ -210,7 +302,7 @@ impl Client {
         now: Instant,
         message: &Message,
     ) -> Result<RequestId<Message>, ChatError> {
-        let held = self.held_for_op("modifyMessage", message, ErrorCode::INVALID_OPERATION)?;
+        let held = self.held_for_msg_op("modifyMessage", message, ErrorCode::INVALID_OPERATION)?;
         self.check_payload_size(&message.payload)?;
         if message.cloud_custom_data.len() > Self::MAX_MESSAGE_BYTES {
             return Err(self.api_error(
@@ -222,6 +314,24 @@ impl Client {
             ));
         }
         self.check_capacity()?;
+        if held.conversation_type == ConversationType::Group {
+            let body = GroupModifyRequest {
+                group_id: held.to.clone(),
+                topic_id: String::new(),
+                msg_seq: held.sequence,
+                msg_version: held.version,
+                msg_body: vec![message.payload.to_elem()],
+                cloud_custom_data: message.cloud_custom_data.clone(),
+            };
+            return Ok(self.enqueue_command(now, group_cmd::MODIFY, &body, |id| {
+                Call::change(
+                    id,
+                    move |client: &mut Client, _, id, status, frame: &Frame| {
+                        client.on_modify_reply(id, held, frame, status);
+                    },
+                )
+            }));
+        }
         let body = ModifyRequest {
             from_account: held.from.clone(),
             to_account: held.to.clone(),
@@ -382,10 +492,45 @@ impl Client {
         }
     }
 
+    /// `GroupMsgModNotifys`: group messages modified by a member or by
+    /// another instance of this user; applied when the version is newer
+    /// than the one held.
+    pub(crate) fn on_group_modify_notifies(&mut self, notifies: &[GroupModNotify]) {
+        let owner = self.current_user();
+        let mut modified = Vec::new();
+        for n in notifies {
+            let conv = group_conversation_id(&n.group_id);
+            let target = self
+                .messages
+                .messages_in(&owner, &conv)
+                .find(|m| {
+                    m.has_dedup_parts(
+                        &n.from_account,
+                        &n.group_id,
+                        n.msg_random,
+                        n.msg_seq,
+                        n.msg_time_stamp,
+                    )
+                })
+                .cloned();
+            let Some(target) = target else {
+                continue;
+            };
+            let (now_held, changed) =
+                self.apply_version(&target, &n.msg_body, &n.cloud_custom_data, n.msg_version);
+            if changed {
+                modified.push(now_held);
+            }
+        }
+        if !modified.is_empty() {
+            self.emit(Event::MessageModified(modified));
+        }
+    }
+
     // ----- delete ----------------------------------------------------------
 
     /// `deleteMessage(messageList)`: delete sent or received messages of one
-    /// C2C conversation from this user's history (at most
+    /// C2C or group conversation from this user's history (at most
     /// [`MAX_DELETE_MESSAGES`](Client::MAX_DELETE_MESSAGES)). Completes with
     /// the messages (`is_deleted` set); they leave the
     /// store. No other instance is told (as the official SDK).
@@ -408,7 +553,7 @@ impl Client {
         }
         let mut held = Vec::with_capacity(messages.len());
         for m in messages {
-            let h = self.held_for_op(API, m, ErrorCode::MSG_DELETE_FAIL)?;
+            let h = self.held_for_msg_op(API, m, ErrorCode::MSG_DELETE_FAIL)?;
             if held.iter().any(|x: &Message| x.id == h.id) {
                 continue;
             }
@@ -422,6 +567,19 @@ impl Client {
             ));
         }
         self.check_capacity()?;
+        if held[0].conversation_type == ConversationType::Group {
+            let body = GroupDeleteRequest {
+                group_id: held[0].to.clone(),
+                deleter_account: self.current_user(),
+                seqs: held.iter().map(|m| SeqText(Some(m.sequence))).collect(),
+                topic_id: String::new(),
+            };
+            return Ok(self.enqueue_command(now, group_cmd::DELETE, &body, |id| {
+                Call::change(id, move |client: &mut Client, _, id, status, _: &Frame| {
+                    client.on_delete_reply(id, held, status);
+                })
+            }));
+        }
         let body = DeleteMsgRequest {
             from_account: self.current_user(),
             to_account: held[0].peer().to_owned(),

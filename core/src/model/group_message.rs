@@ -64,6 +64,20 @@ impl Message {
                 }
             })
             .collect();
+        // History carries what happened to the message since.
+        if item.msg_flag_bits & crate::proto::WireMessage::FLAG_REVOKED != 0 {
+            m.is_revoked = true;
+            let who = item.revoker_info.as_ref();
+            m.revoker = who
+                .map(|r| r.revoker_account.clone())
+                .filter(|r| !r.is_empty())
+                .unwrap_or_else(|| item.from_account.clone());
+            m.revoke_reason = who.map(|r| r.reason.clone()).unwrap_or_default();
+        }
+        if item.msg_version > 0 {
+            m.version = item.msg_version;
+            m.is_modified = true;
+        }
         m
     }
 

@@ -268,6 +268,19 @@ pub struct GroupWireMessage {
     /// (outside its membership) — a placeholder with `MsgSeq` only.
     #[serde(rename = "IsPlaceMsg", default, skip_serializing_if = "is_zero_u8")]
     pub is_place_msg: u8,
+    /// History: 8 when the message was revoked (as C2C history).
+    #[serde(rename = "MsgFlagBits", default, skip_serializing_if = "is_zero_u32")]
+    pub msg_flag_bits: u32,
+    /// History: who revoked it (with `MsgFlagBits` 8).
+    #[serde(
+        rename = "RevokerInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub revoker_info: Option<super::msgops::RevokerInfo>,
+    /// History: the version after modifications (0: never modified).
+    #[serde(rename = "MsgVersion", default, skip_serializing_if = "is_zero")]
+    pub msg_version: u64,
 }
 
 /// `{NickName}` of a tip's operator.
@@ -476,6 +489,13 @@ pub struct TipBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub group_msg_receipt_list: Option<Vec<ReceiptCount>>,
+    /// Notice: group messages revoked (the official SDK's revoke path).
+    #[serde(
+        rename = "GroupWithdrawInfoArray",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group_withdraw_info_array: Option<Vec<super::group_msgops::GroupWithdrawInfo>>,
 }
 
 /// One `GroupTips` item: a tip (Event 4) or a system notice (Event 5).
@@ -733,6 +753,10 @@ fn is_zero(v: &u64) -> bool {
 }
 
 fn is_zero_u8(v: &u8) -> bool {
+    *v == 0
+}
+
+fn is_zero_u32(v: &u32) -> bool {
     *v == 0
 }
 

@@ -11,6 +11,7 @@ pub mod contact;
 pub mod ext;
 pub mod group;
 pub mod group_msg;
+pub mod group_msgops;
 mod login;
 mod message;
 pub mod msgops;

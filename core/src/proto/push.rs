@@ -88,6 +88,13 @@ pub struct PushEvent {
     /// Event 4 (tips), 5 (system notices, receipt counts): `GroupTips`.
     #[serde(rename = "GroupTips", default, skip_serializing_if = "Option::is_none")]
     pub group_tips: Option<Vec<super::group_msg::GroupTip>>,
+    /// Group messages modified (`GroupMsgModNotifys`, Event 23).
+    #[serde(
+        rename = "GroupMsgModNotifys",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group_msg_mod_notifys: Option<Vec<super::group_msgops::GroupModNotify>>,
 }
 
 impl PushEvent {

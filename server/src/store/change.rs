@@ -113,6 +113,26 @@ pub enum Change {
         /// The applicant.
         user: String,
     },
+    /// Replace the stored push item of the log entry at `seq` of `group`
+    /// (a message revoked or modified); the entry must exist.
+    GroupLogPayload {
+        /// The group.
+        group: String,
+        /// The entry's sequence.
+        seq: u64,
+        /// The new push item as JSON.
+        payload: String,
+    },
+    /// `user` deleted the message at `seq` of `group` from its own history
+    /// (kept once; the other members keep it).
+    GroupHide {
+        /// The group.
+        group: String,
+        /// The message's sequence.
+        seq: u64,
+        /// The deleting member.
+        user: String,
+    },
     /// `reader` read the message at `seq` of `group` (counted once).
     GroupReceipt {
         /// The group.

@@ -290,6 +290,8 @@ impl Store for MemoryStore {
                 | Change::GroupLog { .. }
                 | Change::GroupApplication { .. }
                 | Change::DeleteGroupApplication { .. }
+                | Change::GroupLogPayload { .. }
+                | Change::GroupHide { .. }
                 | Change::GroupReceipt { .. } => {
                     unreachable!("group changes are applied by Groups::apply")
                 }
@@ -353,6 +355,17 @@ impl Store for MemoryStore {
         Ok(self
             .chat_groups
             .by_client(app, group, sender, client_seq, random))
+    }
+
+    fn group_hidden(
+        &mut self,
+        app: u64,
+        group: &str,
+        user: &str,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<u64>, StoreError> {
+        Ok(self.chat_groups.hidden(app, group, user, from, to))
     }
 
     fn group_applications(

@@ -20,6 +20,8 @@ struct GroupData {
     by_client: HashMap<(String, u64, u64), u64>,
     applications: BTreeMap<String, GroupApplication>,
     receipts: BTreeMap<u64, BTreeSet<String>>,
+    /// `(user, sequence)` of messages a member deleted for itself.
+    hidden: BTreeSet<(String, u64)>,
 }
 
 /// The chat groups of every application.
@@ -60,8 +62,19 @@ impl Groups {
                         return Err(StoreError::Corrupt("log entry for an unknown group".into()));
                     }
                 }
+                Change::GroupLogPayload { group, seq, .. } => {
+                    let exists = self
+                        .get(app, group)
+                        .is_some_and(|g| g.log.contains_key(seq));
+                    if !exists {
+                        return Err(StoreError::Corrupt(format!(
+                            "no group log entry {seq} to replace"
+                        )));
+                    }
+                }
                 Change::GroupMember { group, .. }
                 | Change::GroupApplication { group, .. }
+                | Change::GroupHide { group, .. }
                 | Change::GroupReceipt { group, .. }
                     if self.get(app, group).is_none() && !created.contains(group) =>
                 {
@@ -92,6 +105,7 @@ impl Groups {
                                 by_client: HashMap::new(),
                                 applications: BTreeMap::new(),
                                 receipts: BTreeMap::new(),
+                                hidden: BTreeSet::new(),
                             },
                         );
                     }
@@ -152,6 +166,24 @@ impl Groups {
             Change::GroupReceipt { group, seq, reader } => {
                 if let Some(g) = self.groups.get_mut(&(app, group.clone())) {
                     g.receipts.entry(*seq).or_default().insert(reader.clone());
+                }
+            }
+            Change::GroupLogPayload {
+                group,
+                seq,
+                payload,
+            } => {
+                if let Some(e) = self
+                    .groups
+                    .get_mut(&(app, group.clone()))
+                    .and_then(|g| g.log.get_mut(seq))
+                {
+                    e.payload.clone_from(payload);
+                }
+            }
+            Change::GroupHide { group, seq, user } => {
+                if let Some(g) = self.groups.get_mut(&(app, group.clone())) {
+                    g.hidden.insert((user.clone(), *seq));
                 }
             }
             _ => return false,
@@ -248,6 +280,17 @@ impl Groups {
             .unwrap_or_default();
         v.sort_by(|a, b| (a.time, &a.user).cmp(&(b.time, &b.user)));
         v
+    }
+
+    pub(super) fn hidden(&self, app: u64, id: &str, user: &str, from: u64, to: u64) -> Vec<u64> {
+        match self.get(app, id) {
+            Some(g) if from <= to => g
+                .hidden
+                .range((user.to_owned(), from)..=(user.to_owned(), to))
+                .map(|(_, seq)| *seq)
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 
     pub(super) fn receipts(&self, app: u64, id: &str, seq: u64) -> Vec<String> {

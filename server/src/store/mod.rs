@@ -250,6 +250,17 @@ pub trait Store {
         seq: u64,
     ) -> Result<Vec<String>, StoreError>;
 
+    /// The sequences in `from..=to` of `group` that `user` deleted from its
+    /// own history, ascending.
+    fn group_hidden(
+        &mut self,
+        app: u64,
+        group: &str,
+        user: &str,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<u64>, StoreError>;
+
     /// Make everything written so far durable (called on shutdown).
     fn flush(&mut self) -> Result<(), StoreError>;
 }

@@ -272,6 +272,8 @@ fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u
         | Change::GroupLog { .. }
         | Change::GroupApplication { .. }
         | Change::DeleteGroupApplication { .. }
+        | Change::GroupLogPayload { .. }
+        | Change::GroupHide { .. }
         | Change::GroupReceipt { .. } => {
             unreachable!("group changes are applied by sqlite_groups::apply")
         }
@@ -849,6 +851,17 @@ impl Store for SqliteStore {
         random: u64,
     ) -> Result<Option<GroupLogEntry>, StoreError> {
         sqlite_groups::by_client(&self.conn, app, group, sender, client_seq, random)
+    }
+
+    fn group_hidden(
+        &mut self,
+        app: u64,
+        group: &str,
+        user: &str,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<u64>, StoreError> {
+        sqlite_groups::hidden(&self.conn, app, group, user, from, to)
     }
 
     fn group_applications(

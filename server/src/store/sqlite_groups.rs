@@ -207,6 +207,30 @@ pub(super) fn apply(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<b
             )?
             .execute(params![to_db(app), group, user])?;
         }
+        Change::GroupLogPayload {
+            group,
+            seq,
+            payload,
+        } => {
+            let n = tx
+                .prepare_cached(
+                    "UPDATE group_log SET payload = ?4 WHERE app = ?1 AND group_id = ?2 AND seq = ?3",
+                )?
+                .execute(params![to_db(app), group, to_db(*seq), payload])?;
+            if n == 0 {
+                return Err(StoreError::Corrupt(format!(
+                    "no group log entry {seq} to replace"
+                )));
+            }
+        }
+        Change::GroupHide { group, seq, user } => {
+            known_group(tx, app, group)?;
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO group_hidden (app, group_id, user_id, seq)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![to_db(app), group, user, to_db(*seq)])?;
+        }
         Change::GroupReceipt { group, seq, reader } => {
             known_group(tx, app, group)?;
             tx.prepare_cached(
@@ -363,6 +387,30 @@ pub(super) fn applications(
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn hidden(
+    c: &Connection,
+    app: u64,
+    id: &str,
+    user: &str,
+    from: u64,
+    to: u64,
+) -> Result<Vec<u64>, StoreError> {
+    if from > to {
+        return Ok(Vec::new());
+    }
+    let mut stmt = c.prepare_cached(
+        "SELECT seq FROM group_hidden
+         WHERE app = ?1 AND group_id = ?2 AND user_id = ?3 AND seq >= ?4 AND seq <= ?5
+         ORDER BY seq",
+    )?;
+    let from = i64::try_from(from).unwrap_or(i64::MAX);
+    let to = i64::try_from(to).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(params![to_db(app), id, user, from, to], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    rows.map(|r| Ok(from_db(r?))).collect()
 }
 
 pub(super) fn receipts(

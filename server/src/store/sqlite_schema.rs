@@ -12,14 +12,16 @@
 //! message (with its ID), inbox position and cursor. Version 4 (issue 16)
 //! adds the chat-group tables (`chat_groups`, `group_members`,
 //! `group_log`, `group_applications`, `group_receipts`); a version 3
-//! database gets them empty.
+//! database gets them empty. Version 5 (issue 16, group message
+//! operations) adds `group_hidden` (group messages a member deleted for
+//! itself); a version 3 or 4 database gets it empty.
 
 use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 
 /// Schema version written to `meta.schema`; bumped on incompatible change.
-pub(super) const SCHEMA_VERSION: &str = "4";
+pub(super) const SCHEMA_VERSION: &str = "5";
 
 const META: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -27,7 +29,7 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );";
 
-/// Every table of version 4 except `meta` and `inbox` (which the migration
+/// Every table of version 5 except `meta` and `inbox` (which the migration
 /// has to create after renaming the old one).
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS accounts (
@@ -182,6 +184,13 @@ CREATE TABLE IF NOT EXISTS group_receipts (
     reader   TEXT    NOT NULL,
     PRIMARY KEY (app, group_id, seq, reader)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_hidden (
+    app      INTEGER NOT NULL,
+    group_id TEXT    NOT NULL,
+    user_id  TEXT    NOT NULL,
+    seq      INTEGER NOT NULL,
+    PRIMARY KEY (app, group_id, user_id, seq)
+) WITHOUT ROWID;
 ";
 
 // `origin` (the A2 hash of the session whose request queued a notice) is
@@ -297,7 +306,7 @@ pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
             tracing::info!("database upgraded from schema 2 to {SCHEMA_VERSION}");
             Ok(())
         }
-        Some("3") => {
+        Some("3" | "4") => {
             let tx = conn.transaction()?;
             tx.execute_batch(TABLES)?;
             tx.execute(
@@ -305,7 +314,10 @@ pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
                 [SCHEMA_VERSION],
             )?;
             tx.commit()?;
-            tracing::info!("database upgraded from schema 3 to {SCHEMA_VERSION}");
+            tracing::info!(
+                "database upgraded from schema {} to {SCHEMA_VERSION}",
+                version.as_deref().unwrap_or_default()
+            );
             Ok(())
         }
         Some(v) => Err(StoreError::Corrupt(format!(

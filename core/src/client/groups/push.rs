@@ -43,7 +43,8 @@ impl Client {
     /// be delivered in order with the messages around them; a system notice
     /// (5) is delivered after what came before it, then takes its group out
     /// of the list when it says so (kicked, dismissed, quit); receipt lists
-    /// (5, `GroupMsgReceiptList`) become MESSAGE_READ_RECEIPT_RECEIVED.
+    /// (5, `GroupMsgReceiptList`) become MESSAGE_READ_RECEIPT_RECEIVED, and
+    /// revoke notices (5, `GroupWithdrawInfoArray`) MESSAGE_REVOKED.
     /// Other events are dropped, as the official SDK drops them (Event 6
     /// belongs to group attributes and counters).
     pub(in crate::client) fn on_group_tips(
@@ -81,6 +82,11 @@ impl Client {
             }
             event::GROUP_SYSTEM => {
                 for item in items {
+                    if let Some(list) = &item.msg_body.group_withdraw_info_array {
+                        self.deliver_received(std::mem::take(received));
+                        self.on_group_withdraw(list);
+                        continue;
+                    }
                     if let Some(list) = &item.msg_body.group_msg_receipt_list {
                         self.deliver_received(std::mem::take(received));
                         self.on_group_receipts(&item.to_group_id, list);

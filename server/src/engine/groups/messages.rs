@@ -136,6 +136,7 @@ impl<S: Store> Engine<S> {
                 is_need_read_receipt: u8::from(req.need_read_receipt != 0),
                 support_message_extension: u8::from(req.support_message_extension != 0),
                 is_place_msg: 0,
+                ..GroupWireMessage::default()
             };
             let members: Vec<String> = self
                 .store
@@ -253,7 +254,13 @@ impl<S: Store> Engine<S> {
                 rsp_msg_list: Vec::new(),
                 rsp_tip_list: Vec::new(),
             };
-            let visible = |seq: u64| windows.iter().any(|w: &Window| w.contains(seq));
+            // Sequences the caller deleted for itself come back as
+            // placeholders, as those outside its membership.
+            let hidden = self.store.group_hidden(me.app, &g.id, &me.user, lo, hi)?;
+            let visible = |seq: u64| {
+                windows.iter().any(|w: &Window| w.contains(seq))
+                    && hidden.binary_search(&seq).is_err()
+            };
             let mut bytes = 0;
             for e in entries.iter().rev() {
                 // Newest first: a page over its bytes covers only the newest

@@ -12,6 +12,7 @@ mod lifecycle;
 mod list;
 mod members;
 mod messages;
+mod msgops;
 mod profile;
 mod receipts;
 mod view;
@@ -22,6 +23,7 @@ use tcchat_core::proto::group::cmd;
 use tcchat_core::proto::group_msg::{
     event, GroupTip, MemberExtraInfo, OperatorExtraInfo, TipBody, SYSTEM_ACCOUNT,
 };
+use tcchat_core::proto::group_msgops::cmd as ops;
 use tcchat_core::proto::{MsgPush, PushEvent};
 use tcchat_core::wire::{servcmd, Frame, Head};
 
@@ -65,6 +67,9 @@ pub(super) fn handles(servcmd: &str) -> bool {
             | cmd::GET_MSG_RECEIPT
             | cmd::GET_MSG_RECEIPT_DETAIL
             | cmd::DELETE_NOTICES
+            | ops::RECALL
+            | ops::MODIFY
+            | ops::DELETE
     )
 }
 
@@ -152,6 +157,9 @@ impl<S: Store> Engine<S> {
             cmd::GET_MSG_RECEIPT => self.on_get_group_receipts(unix_ms, conn, gzip, frame),
             cmd::GET_MSG_RECEIPT_DETAIL => self.on_group_receipt_detail(unix_ms, conn, gzip, frame),
             cmd::DELETE_NOTICES => self.on_delete_notices(unix_ms, conn, gzip, frame),
+            ops::RECALL => self.on_group_recall(unix_ms, conn, gzip, frame),
+            ops::MODIFY => self.on_group_modify(unix_ms, conn, gzip, frame),
+            ops::DELETE => self.on_group_delete_msgs(unix_ms, conn, gzip, frame),
             other => unreachable!("groups::handles accepted {other} without a handler"),
         }
     }
