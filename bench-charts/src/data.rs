@@ -11,7 +11,8 @@ use crate::ChartError;
 
 /// `docs/charts/` of this repository: where the SVGs go.
 pub fn charts_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/charts")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    root.canonicalize().unwrap_or(root).join("docs/charts")
 }
 
 /// `docs/charts/data/`: where the samples go.
@@ -26,7 +27,8 @@ pub struct Provenance {
     /// UTC date, `YYYY-MM-DD`.
     pub date: String,
     /// `git rev-parse --short HEAD` of the working tree, with `+dirty` if it
-    /// had uncommitted changes; `unknown` outside a git checkout.
+    /// had uncommitted changes to tracked files (other than the charts and
+    /// their data themselves); `unknown` outside a git checkout.
     pub commit: String,
     /// The load average when the measurement ended (`/proc/loadavg`), or
     /// empty where there is none.
@@ -79,8 +81,15 @@ fn git_commit() -> String {
     };
     match run(&["rev-parse", "--short", "HEAD"]) {
         Some(hash) => {
-            let dirty = run(&["status", "--porcelain", "--untracked-files=no"])
-                .is_some_and(|s| !s.is_empty());
+            let dirty = run(&[
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                ":(top)",
+                ":(top,exclude)docs/charts",
+            ])
+            .is_some_and(|s| !s.is_empty());
             if dirty {
                 format!("{hash}+dirty")
             } else {
