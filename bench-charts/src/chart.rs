@@ -192,7 +192,7 @@ pub fn distribution_chart(
                 .filter_map(|(_, v)| v.first().copied())
                 .fold(f64::MAX, f64::min)
                 .min(0.0);
-            draw_cdf(&root, spec, &sorted, min..top, |v| v, path)
+            draw_cdf(&root, spec, &sorted, min..top, |v| v, false, path)
         }
         Scale::Log { floor } => {
             let top = (max * 1.5).max(floor * 10.0);
@@ -202,6 +202,7 @@ pub fn distribution_chart(
                 &sorted,
                 (floor..top).log_scale(),
                 move |v| v.max(floor),
+                true,
                 path,
             )
         }
@@ -215,6 +216,7 @@ fn draw_cdf<X>(
     sorted: &[(&str, Vec<f64>)],
     x: X,
     place: impl Fn(f64) -> f64,
+    log: bool,
     path: &Path,
 ) -> Result<(), ChartError>
 where
@@ -283,9 +285,16 @@ where
             .draw_series([Cross::new((place(top), 1.0), 6, colour.stroke_width(2))])
             .map_err(|e| err(&e))?;
     }
+    // A log axis here compares series orders of magnitude apart, leaving
+    // the upper left empty; linear CDFs leave the lower right empty.
+    let corner = if log {
+        SeriesLabelPosition::UpperLeft
+    } else {
+        SeriesLabelPosition::LowerRight
+    };
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
+        .position(corner)
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK)
         .label_font(("sans-serif", 13))
