@@ -39,5 +39,6 @@ fn main() {
     if report::bench_mode() {
         let f = measure(&exec, &server.ws_url(), echo.addr, 12, 2_000, 1_000);
         print_figures(&f);
+        e2e::record_figures(&f);
     }
 }

@@ -227,6 +227,21 @@ fn main() {
         "server memory per connection (child process RSS delta): {:.1} KiB",
         kib(per_conn_server)
     );
+    // The full run stores these and redraws BENCHMARKS.md §6's memory
+    // chart (docs/charts/memory.svg); the smoke test leaves them alone.
+    if bench {
+        let data = bench_charts::data::InstanceScale {
+            provenance: bench_charts::data::Provenance::now(),
+            instances: n as u64,
+            client_rss_bytes_per_instance: per_client_rss,
+            client_heap_bytes_per_instance: per_client_heap,
+            server_rss_bytes_per_connection: per_conn_server,
+        };
+        if let Err(e) = bench_charts::save_and_redraw(bench_charts::data::file::SCALE_TOKIO, &data)
+        {
+            println!("charts not updated: {e}");
+        }
+    }
 
     // Idle window: only heartbeats (a ping after 10 s of silence, answered).
     let (cpu_c0, cpu_s0) = (cpu("self"), cpu(&spid));

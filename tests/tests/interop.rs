@@ -1286,6 +1286,9 @@ impl Side {
 /// What one receiver went through in one fault.
 struct Figures {
     label: &'static str,
+    /// From the fault until the server accepted connections again (0 when
+    /// it never went away).
+    back_ms: u64,
     link_back_ms: Option<u64>,
     usable_ms: Option<u64>,
     sent: usize,
@@ -1363,22 +1366,25 @@ async fn side_by_side(fault: Fault) -> Vec<Figures> {
     }
 
     let fault_ms = now_ms();
-    match fault {
+    let back_ms = match fault {
         Fault::ServerRestart => {
             stop_server(server.take().unwrap()).await;
             tokio::time::sleep(OUTAGE).await;
             server = Some(start_server(config.clone()).await);
+            now_ms() - fault_ms
         }
         Fault::ServerCrash => {
             crash_server(server.take().unwrap()).await;
             tokio::time::sleep(OUTAGE).await;
             server = Some(start_server(config.clone()).await);
+            now_ms() - fault_ms
         }
         Fault::SilentDrop => {
             let n = proxy.as_ref().unwrap().go_silent();
             assert_eq!(n, 2, "both receivers' links were open");
+            0
         }
-    }
+    };
     eprintln!(
         "{name}: fault injected; server {}",
         if server.is_some() { "up" } else { "down" }
@@ -1446,6 +1452,7 @@ async fn side_by_side(fault: Fault) -> Vec<Figures> {
             .collect();
         figures.push(Figures {
             label: side.label(),
+            back_ms,
             link_back_ms: side.link_back(fault_ms).map(|t| t - fault_ms),
             usable_ms: usable[i].map(|t| t.saturating_sub(fault_ms)),
             sent: mine.len(),
@@ -1477,6 +1484,32 @@ fn assert_tcchat_recovered(figures: &[Figures], text: &str) {
             "tcchat was never usable again\n{text}"
         );
         assert!(f.lost.is_empty() && f.duplicated.is_empty(), "{text}");
+    }
+}
+
+/// Appends each client's run to `docs/charts/data/interop_recovery.jsonl`
+/// and redraws the recovery chart of docs/INTEROP.md and BENCHMARKS.md §5
+/// (`docs/charts/recovery_side_by_side.svg`). A failure to store is
+/// reported, not fatal: the measurement's figures are printed either way.
+fn store_runs(fault: Fault, figures: &[Figures]) {
+    let provenance = bench_charts::data::Provenance::now();
+    for f in figures {
+        let run = bench_charts::data::InteropRun {
+            provenance: provenance.clone(),
+            fault: format!("{fault:?}"),
+            client: f.label.to_owned(),
+            back_ms: f.back_ms,
+            link_back_ms: f.link_back_ms,
+            usable_ms: f.usable_ms,
+        };
+        let file = bench_charts::data::file::INTEROP_RECOVERY;
+        if let Err(e) = bench_charts::data::append(&bench_charts::data::data_dir(), file, &run) {
+            eprintln!("run not stored: {e}");
+            return;
+        }
+    }
+    if let Err(e) = bench_charts::redraw_repo_charts() {
+        eprintln!("charts not redrawn: {e}");
     }
 }
 
@@ -1539,6 +1572,7 @@ fn side_by_side_server_restart() {
         let text = report(Fault::ServerRestart, &figures);
         eprintln!("{text}");
         let _ = std::fs::write(scratch_dir().join("side-by-side-restart.md"), &text);
+        store_runs(Fault::ServerRestart, &figures);
         assert_tcchat_recovered(&figures, &text);
     });
 }
@@ -1553,6 +1587,7 @@ fn side_by_side_server_crash() {
         let text = report(Fault::ServerCrash, &figures);
         eprintln!("{text}");
         let _ = std::fs::write(scratch_dir().join("side-by-side-crash.md"), &text);
+        store_runs(Fault::ServerCrash, &figures);
         assert_tcchat_recovered(&figures, &text);
     });
 }
@@ -1567,6 +1602,7 @@ fn side_by_side_silent_drop() {
         let text = report(Fault::SilentDrop, &figures);
         eprintln!("{text}");
         let _ = std::fs::write(scratch_dir().join("side-by-side-silent.md"), &text);
+        store_runs(Fault::SilentDrop, &figures);
         assert_tcchat_recovered(&figures, &text);
     });
 }

@@ -370,6 +370,12 @@ pub struct Figures {
     pub ratio_p25: f64,
     pub ratio_p75: f64,
     pub rounds: usize,
+    /// Messages per side per round.
+    pub per_round: u64,
+    /// Each round's messages per second, in round order (index by index
+    /// the same round on both sides).
+    pub sdk_rounds: Vec<f64>,
+    pub echo_rounds: Vec<f64>,
     pub sdk_p50: Duration,
     pub sdk_p99: Duration,
     pub echo_p50: Duration,
@@ -444,6 +450,7 @@ pub fn measure<E: Exec>(
         };
         ls.sort();
         le.sort();
+        let (sdk_rounds, echo_rounds) = (s.clone(), e.clone());
         Figures {
             runtime: E::NAME,
             sdk_mps: med(&mut s, 0.5),
@@ -452,6 +459,9 @@ pub fn measure<E: Exec>(
             ratio_p25: med(&mut r, 0.25),
             ratio_p75: med(&mut r, 0.75),
             rounds,
+            per_round,
+            sdk_rounds,
+            echo_rounds,
             sdk_p50: percentile(&ls, 0.5),
             sdk_p99: percentile(&ls, 0.99),
             echo_p50: percentile(&le, 0.5),
@@ -504,6 +514,23 @@ pub fn print_figures(f: &Figures) {
     };
     println!("CPU per message, SDK side: {}", show(&f.sdk_cpu_us));
     println!("CPU per message, echo side: {}", show(&f.echo_cpu_us));
+}
+
+/// Stores the paired rounds as `docs/charts/data/e2e_<runtime>.json` and
+/// redraws the charts (BENCHMARKS.md §3–4's throughput chart among them).
+/// For the full run only: the smoke test's rounds are too short to chart.
+pub fn record_figures(f: &Figures) {
+    let data = bench_charts::data::E2e {
+        provenance: bench_charts::data::Provenance::now(),
+        runtime: f.runtime.to_owned(),
+        per_round: f.per_round,
+        sdk_mps: f.sdk_rounds.iter().map(|v| v.round()).collect(),
+        echo_mps: f.echo_rounds.iter().map(|v| v.round()).collect(),
+    };
+    let name = bench_charts::data::file::e2e(f.runtime);
+    if let Err(e) = bench_charts::save_and_redraw(&name, &data) {
+        println!("charts not updated: {e}");
+    }
 }
 
 /// The criterion part: each side's throughput as criterion measures it
