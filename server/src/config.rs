@@ -85,6 +85,11 @@ pub struct ServerConfig {
     /// Logins with a valid UserSig per user. Default: bursts of 10, then 20
     /// a minute.
     pub login_rate_per_user: RateLimit,
+    /// `wslogin` attempts from everyone together; a refusal carries
+    /// `RetryAfterMs`, so a reconnecting herd is spread (PROTOCOL.md).
+    /// Default: bursts of 1,000, then 1,000 a second. Raise it for a load
+    /// test that logs in more clients at once.
+    pub login_rate_total: RateLimit,
     /// `openim.sendmsg` per user, all instances together (over it: 10023).
     /// No limit here by default (tests and benchmarks send thousands a
     /// second); `tcchat-server serve` uses
@@ -167,6 +172,7 @@ impl ServerConfig {
             max_conns_per_ip: EngineConfig::DEFAULT_MAX_CONNS_PER_IP,
             login_rate_per_ip: EngineConfig::DEFAULT_LOGIN_RATE_PER_IP,
             login_rate_per_user: EngineConfig::DEFAULT_LOGIN_RATE_PER_USER,
+            login_rate_total: EngineConfig::DEFAULT_LOGIN_RATE_TOTAL,
             message_rate_per_user: RateLimit::UNLIMITED,
             frame_rate_before_login: EngineConfig::DEFAULT_FRAME_RATE_BEFORE_LOGIN,
             max_frame_bytes_before_login: EngineConfig::DEFAULT_MAX_FRAME_BYTES_BEFORE_LOGIN,
@@ -247,6 +253,7 @@ impl ServerConfig {
             max_conns_per_ip: self.max_conns_per_ip,
             login_rate_per_ip: self.login_rate_per_ip,
             login_rate_per_user: self.login_rate_per_user,
+            login_rate_total: self.login_rate_total,
             message_rate_per_user: self.message_rate_per_user,
             frame_rate_before_login: self.frame_rate_before_login,
             max_frame_bytes_before_login: self.max_frame_bytes_before_login,

@@ -120,6 +120,7 @@ struct FileConfig {
     instances: Option<FileInstances>,
     login_rate_per_ip: Option<FileRate>,
     login_rate_per_user: Option<FileRate>,
+    login_rate_total: Option<FileRate>,
     message_rate_per_user: Option<FileRate>,
     frame_rate_before_login: Option<FileRate>,
     max_frame_bytes_before_login: Option<usize>,
@@ -249,6 +250,9 @@ fn server_config(args: ServeArgs) -> Result<ServerConfig, String> {
     }
     if let Some(r) = file.login_rate_per_user {
         config.login_rate_per_user = r.into();
+    }
+    if let Some(r) = file.login_rate_total {
+        config.login_rate_total = r.into();
     }
     // The library's default has no message rate (tests, benchmarks); a
     // server someone runs gets one.
@@ -464,6 +468,9 @@ per_minute = 4
 [login_rate_per_user]
 burst = 5
 per_minute = 6
+[login_rate_total]
+burst = 7
+per_minute = 8
 [groups]
 public_members = 50
 max_joined_per_user = 7
@@ -494,6 +501,8 @@ secret_key = "k2"
         );
         assert_eq!(config.login_rate_per_ip.burst, 3);
         assert_eq!(config.login_rate_per_user.per_minute, 6);
+        assert_eq!(config.login_rate_total.burst, 7);
+        assert_eq!(config.login_rate_total.per_minute, 8);
         assert_eq!(config.max_frame_bytes_before_login, 4096);
         assert!(!config.auto_create_accounts);
         assert_eq!(config.max_input_bytes, 32 << 20);
