@@ -48,8 +48,17 @@ pub(super) fn contact_event(item: RecentContactMod) -> PushEvent {
     }
 }
 
-/// Conversation type 1 (C2C) is the only one this server has.
+/// Conversation type 1: C2C (group conversations are type 2).
 pub(super) const C2C: u8 = 1;
+
+/// One conversation of `page_get`, before its page is built.
+enum Row {
+    /// A C2C conversation and its last message (its unread count and the
+    /// peer's read time are read only for the page that lists it).
+    C2c(ConversationRecord, Option<MessageRecord>),
+    /// A group conversation's item, complete.
+    Group(SessionItem),
+}
 
 fn user_contact(peer: &str) -> UserContactItem {
     UserContactItem {
@@ -130,26 +139,33 @@ impl<S: Store> Engine<S> {
         self.finish_query(conn, gzip, &frame.head, result);
     }
 
-    /// The listed (not hidden) conversations, pinned first, then by the
-    /// time of their last message, newest first;
+    /// The listed (not hidden) conversations, C2C and group, pinned first,
+    /// then by the time of their last message, newest first;
     /// [`bounds::CONVERSATIONS_PAGE`] per page from `StartIndex`, with
     /// `CompleteFlag` 1 on the last page.
     fn page_get(&mut self, me: &Ident, req: &PageGetRequest) -> Result<PageGetReply, Fail> {
         check_caller(me, &req.from_account)?;
-        let mut listed = Vec::new();
+        // (pinned, last time, tie-break, row); the tie-break orders rows
+        // of one second by the server's message ID or group sequence.
+        let mut listed: Vec<(bool, u64, u64, String, Row)> = Vec::new();
         for conv in self.store.conversations(me.app, &me.user)? {
             if conv.hidden {
                 continue;
             }
             let last = self.last_message(me.app, &me.user, &conv)?;
-            listed.push((conv, last));
+            let (time, id) = last.as_ref().map_or((0, 0), |m| (m.msg.msg_time, m.id));
+            let key = format!("C2C{}", conv.peer);
+            listed.push((conv.pinned, time, id, key, Row::C2c(conv, last)));
         }
-        listed.sort_by(|(a, la), (b, lb)| {
-            let key = |l: &Option<MessageRecord>| l.as_ref().map(|m| (m.msg.msg_time, m.id));
-            b.pinned
-                .cmp(&a.pinned)
-                .then_with(|| key(lb).cmp(&key(la)))
-                .then_with(|| a.peer.cmp(&b.peer))
+        for g in self.group_conversations(me.app, &me.user)? {
+            let key = format!("GROUP{}", g.item.group_id);
+            let pinned = g.item.is_pinned == 1;
+            listed.push((pinned, g.last_time, g.last_seq, key, Row::Group(g.item)));
+        }
+        listed.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| (b.1, b.2).cmp(&(a.1, a.2)))
+                .then_with(|| a.3.cmp(&b.3))
         });
         let start = usize::try_from(req.start_index)
             .unwrap_or(usize::MAX)
@@ -158,7 +174,14 @@ impl<S: Store> Engine<S> {
             .saturating_add(bounds::CONVERSATIONS_PAGE)
             .min(listed.len());
         let mut session_item = Vec::with_capacity(end - start);
-        for (conv, last) in &listed[start..end] {
+        for (_, _, _, _, row) in &listed[start..end] {
+            let (conv, last) = match row {
+                Row::Group(item) => {
+                    session_item.push(item.clone());
+                    continue;
+                }
+                Row::C2c(conv, last) => (conv, last),
+            };
             let unread = self.unread_of(me.app, &me.user, conv)?;
             let peer_read_time = self
                 .store

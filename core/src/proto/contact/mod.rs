@@ -116,6 +116,35 @@ pub struct SessionItem {
     /// pinned conversations from the `Top*` paging).
     #[serde(rename = "IsPinned", default)]
     pub is_pinned: u8,
+    /// Group items (`Type` 2): the group (protocol-facts.md §6 names
+    /// `GroupId` for group items).
+    #[serde(rename = "GroupId", default, skip_serializing_if = "String::is_empty")]
+    pub group_id: String,
+    /// Group items: the user read the group up to this sequence.
+    #[serde(
+        rename = "MsgGroupReadedSeq",
+        default,
+        skip_serializing_if = "is_zero_u64"
+    )]
+    pub msg_group_readed_seq: u64,
+    /// Group items: the group's next message sequence.
+    #[serde(
+        rename = "GroupNextMsgSeq",
+        default,
+        skip_serializing_if = "is_zero_u64"
+    )]
+    pub group_next_msg_seq: u64,
+}
+
+fn is_zero_u64(v: &u64) -> bool {
+    *v == 0
+}
+
+impl SessionItem {
+    /// `Type` of a C2C conversation.
+    pub const C2C: u8 = 1;
+    /// `Type` of a group conversation.
+    pub const GROUP: u8 = 2;
 }
 
 /// Reply to `recentcontact.page_get`.

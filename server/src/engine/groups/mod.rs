@@ -6,6 +6,7 @@
 
 mod applications;
 mod config;
+mod conv;
 mod lifecycle;
 mod list;
 mod members;

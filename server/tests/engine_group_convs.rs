@@ -1,0 +1,107 @@
+//! Group conversations through the engine, on both stores (PROTOCOL.md
+//! 8.6): `page_get` lists `GROUP<id>` conversations (`Type` 2) with the
+//! member's unread count, read sequence and the group's next sequence, and
+//! a read report tells the member's other instances (`ReadGroupMsgNotify`).
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use tcchat_server::store::Store;
+
+const CREATE: &str = "group_open_http_svc.create_group";
+const SEND: &str = "group_open_http_svc.send_group_msg";
+const READ: &str = "group_open_http_svc.msg_read_report";
+const PAGE_GET: &str = "recentcontact.page_get";
+
+fn send<S: Store>(c: &mut Client, sim: &mut Sim<S>, group: &str, client_seq: u64) {
+    let body = json!({"From_Account": c.user, "GroupId": group, "Random": client_seq + 500,
+        "ClientSeq": client_seq, "MsgPriority": "Normal",
+        "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": format!("t{client_seq}")}}],
+        "CloudCustomData": "", "OnlineOnlyFlag": 0, "GroupAtInfo": [], "MsgClientTime": sim.unix_s(),
+        "NeedReadReceipt": 0});
+    c.op(sim, SEND, body).ok();
+}
+
+/// The group items of `c`'s conversation list.
+fn group_items<S: Store>(c: &mut Client, sim: &mut Sim<S>) -> Vec<Value> {
+    let out = c
+        .op(
+            sim,
+            PAGE_GET,
+            json!({"From_Account": c.user, "TimeStamp": 0, "StartIndex": 0,
+                "TopTimeStamp": 0, "TopStartIndex": 0}),
+        )
+        .ok();
+    assert_eq!(out.body()["CompleteFlag"], 1);
+    out.body()["SessionItem"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["Type"] == 2)
+        .cloned()
+        .collect()
+}
+
+/// bob (two instances) is in alice's group; alice's messages are unread
+/// for bob until he reads, and his other instance hears of the read.
+fn group_unread_is_listed_and_reads_reach_other_instances<S: Store>(mut sim: Sim<S>) {
+    let mut alice = Client::new(1, APP, "alice");
+    let mut bob = Client::new(2, APP, "bob");
+    let mut bob2 = Client::new(3, APP, "bob").on_platform(2);
+    alice.login(&mut sim);
+    bob.login(&mut sim);
+    bob2.login(&mut sim);
+    alice
+        .op(
+            &mut sim,
+            CREATE,
+            json!({"Type": "Private", "Name": "W", "GroupId": "w1",
+            "MemberList": [{"Member_Account": "bob"}]}),
+        )
+        .ok();
+    // Nothing logged in the group yet: no conversation.
+    assert!(group_items(&mut bob, &mut sim).is_empty());
+    for i in 1..=3 {
+        send(&mut alice, &mut sim, "w1", i);
+    }
+    let items = group_items(&mut bob, &mut sim);
+    assert_eq!(items.len(), 1, "{items:?}");
+    let it = &items[0];
+    assert_eq!(it["GroupId"], "w1");
+    assert_eq!(it["UnreadMsgCount"], 3);
+    assert_eq!(
+        it["MsgGroupReadedSeq"].as_u64().unwrap_or(0),
+        0,
+        "absent or 0"
+    );
+    assert_eq!(it["GroupNextMsgSeq"], 4);
+    assert_eq!(it["MsgSeq"], 3);
+    assert_eq!(it["LastC2cMsgFromAccount"], "alice");
+    assert_eq!(it["LastMsg"]["MsgBody"][0]["MsgContent"]["Text"], "t3");
+    // The sender's own messages are not unread for her.
+    assert_eq!(group_items(&mut alice, &mut sim)[0]["UnreadMsgCount"], 0);
+
+    let out = bob
+        .op(&mut sim, READ, json!({"GroupId": "w1", "MsgReadedSeq": 2}))
+        .ok();
+    let to_bob2 = out.events_to(3);
+    assert_eq!(to_bob2.len(), 1, "{to_bob2:?}");
+    assert_eq!(
+        to_bob2[0]["C2cNotifyMsgArray"][0]["ReadGroupMsgNotify"]["GroupReadArray"],
+        json!([{"GroupId": "w1", "MsgReadedSeq": 2, "GroupNextMsgSeq": 4, "UnreadMsgCount": 1}])
+    );
+    assert!(out.events_to(2).is_empty(), "the reader has its reply");
+    assert!(out.events_to(1).is_empty(), "nothing for alice");
+    assert_eq!(group_items(&mut bob2, &mut sim)[0]["UnreadMsgCount"], 1);
+    // A report that moves nothing tells nobody.
+    let out = bob
+        .op(&mut sim, READ, json!({"GroupId": "w1", "MsgReadedSeq": 1}))
+        .ok();
+    assert!(out.events_to(3).is_empty());
+    // A new message counts again.
+    send(&mut alice, &mut sim, "w1", 4);
+    assert_eq!(group_items(&mut bob, &mut sim)[0]["UnreadMsgCount"], 2);
+}
+
+on_both_stores!(group_unread_is_listed_and_reads_reach_other_instances);
