@@ -166,3 +166,83 @@ fn a_message_newer_than_a_read_report_stays_unread() {
     assert_eq!(h.result(id), Ok(()));
     assert_eq!(unread(&mut h), 1);
 }
+
+#[test]
+fn group_conversations_take_profile_draft_pin_and_delete() {
+    let mut h = login(json!([grp_item(4, 8, 3)]), grp_a(8, 4), json!([]));
+    // Profile: the held conversation, with its group.
+    let c = h.client.get_conversation_profile("GROUPgrpA").unwrap();
+    assert_eq!(c.unread_count, 3);
+    assert_eq!(c.group_profile.as_ref().unwrap().group_id, "grpA");
+    // One not held: empty, not added.
+    let other = h.client.get_conversation_profile("GROUPgrpZ").unwrap();
+    assert_eq!(other.conversation_type.as_str(), "GROUP");
+    assert_eq!(other.unread_count, 0);
+    assert!(conv(&mut h).is_some());
+    assert_eq!(h.client.get_conversation_list(None).unwrap().len(), 1);
+    // Still refused: topics, the system conversation, a bare prefix.
+    for (id, code) in [("TOPICx", 2106), ("@TIM#SYSTEM", 2106), ("GROUP", 2503)] {
+        let e = h.client.get_conversation_profile(id).unwrap_err();
+        assert_eq!(e.code.0, code, "{id}");
+    }
+    // Draft: local.
+    let c = h
+        .client
+        .set_conversation_draft("GROUPgrpA", "half")
+        .unwrap();
+    assert_eq!(c.draft_text, "half");
+    // Pin: recentcontact.top with the group item.
+    let id = h.client.pin_conversation(h.now, "GROUPgrpA", true).unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(servcmd::CONV_TOP).body,
+        json!({"From_Account": "u1", "OperationType": 1, "RecentContactItem": [{"Type": 2, "ToGroupId": "grpA"}]})
+    );
+    h.reply(servcmd::CONV_TOP, json!({}));
+    assert_eq!(h.result(id).unwrap(), "GROUPgrpA");
+    assert!(conv(&mut h).unwrap().is_pinned);
+    // Delete: batch_delete with the group item; the result names it.
+    let id = h.client.delete_conversation(h.now, "GROUPgrpA").unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(servcmd::CONV_DELETE).body,
+        json!({"From_Account": "u1", "ContactItem": [{"Type": 2, "ToGroupId": "grpA"}], "ClearRamble": 1})
+    );
+    h.take_events();
+    h.reply(
+        servcmd::CONV_DELETE,
+        json!({"ResultItem": [{"ResultCode": 0, "ResultInfo": "", "Type": 2, "ToGroupid": "grpA"}]}),
+    );
+    assert_eq!(h.result(id).unwrap(), "GROUPgrpA");
+    assert!(conv(&mut h).is_none());
+    assert_eq!(h.client.get_total_unread_message_count().unwrap(), 0);
+    let events = h.take_events();
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, tcchat_core::Event::TotalUnreadMessageCountUpdated(0))));
+    // The group is read up to its newest sequence, as the server does.
+    let read = events.iter().find_map(|e| match e {
+        tcchat_core::Event::GroupListUpdated(l) => Some(l[0].self_info.readed_sequence),
+        _ => None,
+    });
+    assert_eq!(read, Some(7));
+}
+
+#[test]
+fn pushes_from_another_instance_pin_and_delete_group_conversations() {
+    let mut h = login(json!([grp_item(4, 8, 3)]), grp_a(8, 4), json!([]));
+    let contact = |push_type: u8| {
+        let key = if push_type == 1 {
+            "RecentContactDeleteItem"
+        } else {
+            "RecentContactTopItem"
+        };
+        json!({"EventArray": [{"Event": 11, "RecentContactMod": [{"PushType": push_type, key: {"RecentContactList": [{"Type": 2, "GroupId": "grpA"}]}}]}], "NeedAck": 1, "SessionData": "s11"})
+    };
+    h.push(contact(2));
+    assert!(conv(&mut h).unwrap().is_pinned);
+    h.push(contact(3));
+    assert!(!conv(&mut h).unwrap().is_pinned);
+    h.push(contact(1));
+    assert!(conv(&mut h).is_none());
+}

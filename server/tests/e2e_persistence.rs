@@ -196,9 +196,9 @@ fn a_schema_1_database_is_upgraded_in_place() {
         .unwrap();
     }
     for _ in 0..2 {
-        // Opening twice: the second open finds schema 4 and changes nothing.
+        // Opening twice: the second open finds schema 5 and changes nothing.
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("4"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("5"));
         assert_eq!(
             store.meta("epoch").unwrap().as_deref(),
             Some("00000000000000ab")
@@ -280,9 +280,9 @@ fn a_schema_2_database_is_upgraded_to_the_recipient_key() {
         .unwrap();
     }
     for _ in 0..2 {
-        // Opening twice: the second open finds schema 4 and changes nothing.
+        // Opening twice: the second open finds schema 5 and changes nothing.
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("4"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("5"));
         let m = store.message(APP, "alice", "bob", 7, 70).unwrap().unwrap();
         assert_eq!((m.id, m.state.ext_seq), (5, 1));
         assert_eq!(store.extensions(APP, 5).unwrap().len(), 1);
@@ -362,7 +362,7 @@ fn a_schema_3_database_gains_the_group_tables() {
     };
     for round in 0..2 {
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("4"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("5"));
         assert!(store.account(APP, "alice").unwrap().is_some());
         if round == 0 {
             store
@@ -371,4 +371,51 @@ fn a_schema_3_database_gains_the_group_tables() {
         }
         assert_eq!(store.chat_group(APP, "g").unwrap(), Some(group.clone()));
     }
+}
+
+/// A schema 4 database (issue 16, before group conversation states) gets
+/// the `group_conversations` table, empty, and keeps everything else.
+#[test]
+fn a_schema_4_database_gets_group_conversation_states() {
+    use tcchat_server::store::{Change, GroupConversationRecord};
+    let path = temp_db("schema4");
+    {
+        let mut store = SqliteStore::open(&path).unwrap();
+        store.ensure_account(APP, "alice", 0).unwrap();
+    }
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP TABLE group_conversations; UPDATE meta SET value = '4' WHERE key = 'schema';",
+        )
+        .unwrap();
+    }
+    for _ in 0..2 {
+        let mut store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("5"));
+        assert!(store.account(APP, "alice").unwrap().is_some());
+        assert!(store
+            .group_conversation_states(APP, "alice")
+            .unwrap()
+            .is_empty());
+    }
+    let mut store = SqliteStore::open(&path).unwrap();
+    let record = GroupConversationRecord {
+        group: "g1".into(),
+        pinned: true,
+        clear_seq: 3,
+    };
+    store
+        .apply(
+            APP,
+            &[Change::GroupConversation {
+                owner: "alice".into(),
+                record: record.clone(),
+            }],
+        )
+        .unwrap();
+    assert_eq!(
+        store.group_conversation_states(APP, "alice").unwrap(),
+        [record]
+    );
 }

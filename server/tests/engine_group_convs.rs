@@ -13,6 +13,8 @@ const CREATE: &str = "group_open_http_svc.create_group";
 const SEND: &str = "group_open_http_svc.send_group_msg";
 const READ: &str = "group_open_http_svc.msg_read_report";
 const PAGE_GET: &str = "recentcontact.page_get";
+const TOP: &str = "recentcontact.top";
+const DELETE: &str = "recentcontact.batch_delete";
 
 fn send<S: Store>(c: &mut Client, sim: &mut Sim<S>, group: &str, client_seq: u64) {
     let body = json!({"From_Account": c.user, "GroupId": group, "Random": client_seq + 500,
@@ -104,4 +106,117 @@ fn group_unread_is_listed_and_reads_reach_other_instances<S: Store>(mut sim: Sim
     assert_eq!(group_items(&mut bob, &mut sim)[0]["UnreadMsgCount"], 2);
 }
 
-on_both_stores!(group_unread_is_listed_and_reads_reach_other_instances);
+/// Pin and delete a group conversation: `top` and `batch_delete` with
+/// `{Type: 2, ToGroupId}`, the other instance told by Event 11, the list
+/// and the unread count following; a non-member is refused.
+fn group_conversations_are_pinned_and_deleted<S: Store>(mut sim: Sim<S>) {
+    let mut alice = Client::new(1, APP, "alice");
+    let mut bob = Client::new(2, APP, "bob");
+    let mut bob2 = Client::new(3, APP, "bob").on_platform(2);
+    let mut carol = Client::new(4, APP, "carol");
+    alice.login(&mut sim);
+    bob.login(&mut sim);
+    bob2.login(&mut sim);
+    carol.login(&mut sim);
+    for g in ["w1", "w2"] {
+        alice
+            .op(
+                &mut sim,
+                CREATE,
+                json!({"Type": "Private", "Name": "W", "GroupId": g,
+                "MemberList": [{"Member_Account": "bob"}]}),
+            )
+            .ok();
+    }
+    send(&mut alice, &mut sim, "w1", 1);
+    send(&mut alice, &mut sim, "w1", 2);
+    // w2 has no message: pinning lists it anyway.
+    let out = bob
+        .op(
+            &mut sim,
+            TOP,
+            json!({"From_Account": "bob", "OperationType": 1,
+                "RecentContactItem": [{"Type": 2, "ToGroupId": "w2"}]}),
+        )
+        .ok();
+    assert_eq!(
+        out.events_to(3)[0]["RecentContactMod"][0],
+        json!({"PushType": 2, "RecentContactTopItem": {"RecentContactList": [{"Type": 2, "GroupId": "w2"}]}})
+    );
+    let items = group_items(&mut bob2, &mut sim);
+    let ids: Vec<(&str, &Value)> = items
+        .iter()
+        .map(|i| (i["GroupId"].as_str().unwrap(), &i["IsPinned"]))
+        .collect();
+    assert_eq!(ids, [("w2", &json!(1)), ("w1", &json!(0))], "pinned first");
+    // carol is not in w1.
+    let out = carol.op(
+        &mut sim,
+        TOP,
+        json!({"From_Account": "carol", "OperationType": 1,
+            "RecentContactItem": [{"Type": 2, "ToGroupId": "w1"}]}),
+    );
+    assert_eq!(out.code(), 10007);
+
+    // Delete w1: one result per item, named as the official SDK reads it.
+    let out = bob
+        .op(
+            &mut sim,
+            DELETE,
+            json!({"From_Account": "bob", "ClearRamble": 1,
+                "ContactItem": [{"Type": 2, "ToGroupId": "w1"}, {"Type": 2, "ToGroupId": "nope"}]}),
+        )
+        .ok();
+    let results = out.body()["ResultItem"].as_array().unwrap();
+    assert_eq!(results[0]["ResultCode"], 0);
+    assert_eq!(results[0]["ToGroupid"], "w1");
+    assert_eq!(results[1]["ResultCode"], 10010);
+    assert_eq!(
+        out.events_to(3)[0]["RecentContactMod"][0]["RecentContactDeleteItem"],
+        json!({"RecentContactList": [{"Type": 2, "GroupId": "w1"}]})
+    );
+    let listed: Vec<String> = group_items(&mut bob, &mut sim)
+        .iter()
+        .map(|i| i["GroupId"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(listed, ["w2"]);
+    // Read up to the deletion: the group list says so.
+    let list = bob
+        .op(
+            &mut sim,
+            "group_open_http_svc.get_joined_group_list",
+            json!({"Member_Account": "bob"}),
+        )
+        .ok();
+    let w1 = list.body()["GroupIdList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["GroupId"] == "w1")
+        .cloned()
+        .unwrap();
+    assert_eq!(w1["SelfInfo"]["MsgSeq"], 2);
+    // The next message lists it again, with only itself unread.
+    send(&mut alice, &mut sim, "w1", 3);
+    let items = group_items(&mut bob, &mut sim);
+    let w1 = items.iter().find(|i| i["GroupId"] == "w1").unwrap();
+    assert_eq!(w1["UnreadMsgCount"], 1);
+    // Unpinning w2 (no message) takes it out of the list.
+    bob.op(
+        &mut sim,
+        TOP,
+        json!({"From_Account": "bob", "OperationType": 2,
+            "RecentContactItem": [{"Type": 2, "ToGroupId": "w2"}]}),
+    )
+    .ok();
+    let listed: Vec<String> = group_items(&mut bob, &mut sim)
+        .iter()
+        .map(|i| i["GroupId"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(listed, ["w1"]);
+}
+
+on_both_stores!(
+    group_unread_is_listed_and_reads_reach_other_instances,
+    group_conversations_are_pinned_and_deleted,
+);

@@ -25,7 +25,9 @@ use super::request::{check_caller, check_len, check_peer, refuse, Fail};
 use super::{ConnId, Engine};
 use crate::bounds;
 use crate::codes;
-use crate::store::{Change, ConversationRecord, MessageRecord, Store, StoreError};
+use crate::store::{
+    Change, ConversationRecord, GroupConversationRecord, MessageRecord, Store, StoreError,
+};
 
 /// `RecentContactMod.PushType` values.
 pub(super) struct PushType;
@@ -64,6 +66,19 @@ fn user_contact(peer: &str) -> UserContactItem {
     UserContactItem {
         kind: C2C,
         user_id: peer.to_owned(),
+        group_id: String::new(),
+    }
+}
+
+/// Conversation type 2: a group.
+pub(super) const GROUP: u8 = 2;
+
+/// A group conversation as push types 1–3 name it.
+pub(super) fn group_contact(group: &str) -> UserContactItem {
+    UserContactItem {
+        kind: GROUP,
+        user_id: String::new(),
+        group_id: group.to_owned(),
     }
 }
 
@@ -250,20 +265,66 @@ impl<S: Store> Engine<S> {
             bounds::MAX_ITEMS_PER_REQUEST,
         )?;
         let mut wanted = BTreeMap::new();
+        let mut groups = BTreeMap::new();
         for item in &req.recent_contact_item {
-            if item.kind != C2C {
-                return refuse(
-                    codes::INVALID_PARAMETER,
-                    "only C2C conversations (Type 1) are supported",
-                );
+            match item.kind {
+                C2C => {
+                    check_peer("To_Account", &item.to_account)?;
+                    wanted.insert(item.to_account.clone(), ());
+                }
+                GROUP => {
+                    super::groups::check_conversation_group_id(&item.to_group_id)?;
+                    groups.insert(item.to_group_id.clone(), ());
+                }
+                other => {
+                    return refuse(
+                        codes::INVALID_PARAMETER,
+                        format!("conversation Type {other} is not 1 (C2C) or 2 (group)"),
+                    )
+                }
             }
-            check_peer("To_Account", &item.to_account)?;
-            wanted.insert(item.to_account.clone(), ());
         }
         let all = self.store.conversations(me.app, &me.user)?;
-        let mut pinned = all.iter().filter(|c| c.pinned).count();
+        let group_states = self.store.group_conversation_states(me.app, &me.user)?;
+        let mut pinned = all.iter().filter(|c| c.pinned).count()
+            + group_states.iter().filter(|c| c.pinned).count();
         let mut changes = Vec::new();
         let mut contacts = Vec::new();
+        for group in groups.into_keys() {
+            // Only a member has the conversation.
+            if self.store.group_member(me.app, &group, &me.user)?.is_none() {
+                return refuse(
+                    codes::PERMISSION_DENIED,
+                    format!(
+                        "not a member of group {}",
+                        super::groups::bounded_id(&group)
+                    ),
+                );
+            }
+            let mut state = group_states
+                .iter()
+                .find(|s| s.group == group)
+                .cloned()
+                .unwrap_or_else(|| GroupConversationRecord::new(&group));
+            if state.pinned == pin {
+                continue;
+            }
+            if pin {
+                if pinned >= bounds::MAX_PINNED {
+                    return refuse(
+                        codes::PINNED_FULL,
+                        format!("at most {} conversations can be pinned", bounds::MAX_PINNED),
+                    );
+                }
+                pinned += 1;
+            }
+            state.pinned = pin;
+            contacts.push(group_contact(&group));
+            changes.push(Change::GroupConversation {
+                owner: me.user.clone(),
+                record: state,
+            });
+        }
         for peer in wanted.into_keys() {
             let existing = all.iter().find(|c| c.peer == peer).cloned();
             let mut conv = match existing {
@@ -354,10 +415,23 @@ impl<S: Store> Engine<S> {
                 result_info: String::new(),
                 kind: item.kind,
                 to_account: item.to_account.clone(),
+                to_group_id: item.to_group_id.clone(),
             };
-            if item.kind != C2C {
+            if item.kind == GROUP {
+                match self.delete_group_conversation(me, &item.to_group_id, &changes)? {
+                    Ok(more) if more.is_empty() => {}
+                    Ok(more) => {
+                        contacts.push(group_contact(&item.to_group_id));
+                        changes.extend(more);
+                    }
+                    Err((code, info)) => {
+                        result.result_code = code;
+                        result.result_info = info;
+                    }
+                }
+            } else if item.kind != C2C {
                 result.result_code = codes::INVALID_PARAMETER;
-                result.result_info = "only C2C conversations (Type 1) are supported".into();
+                result.result_info = "conversation Type is not 1 (C2C) or 2 (group)".into();
             } else if let Err(Fail::Refuse(code, info)) = check_peer("To_Account", &item.to_account)
             {
                 result.result_code = code;

@@ -12,14 +12,15 @@
 //! message (with its ID), inbox position and cursor. Version 4 (issue 16)
 //! adds the chat-group tables (`chat_groups`, `group_members`,
 //! `group_log`, `group_applications`, `group_receipts`); a version 3
-//! database gets them empty.
+//! database gets them empty. Version 5 adds `group_conversations` (a user's
+//! pinned and deleted group conversations); older databases get it empty.
 
 use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 
 /// Schema version written to `meta.schema`; bumped on incompatible change.
-pub(super) const SCHEMA_VERSION: &str = "4";
+pub(super) const SCHEMA_VERSION: &str = "5";
 
 const META: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -87,6 +88,14 @@ CREATE TABLE IF NOT EXISTS conversations (
     clear_id     INTEGER NOT NULL DEFAULT 0,
     unread_floor INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (app, owner, peer)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_conversations (
+    app       INTEGER NOT NULL,
+    owner     TEXT    NOT NULL,
+    group_id  TEXT    NOT NULL,
+    pinned    INTEGER NOT NULL DEFAULT 0,
+    clear_seq INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (app, owner, group_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS contact_groups (
     app      INTEGER NOT NULL,
@@ -297,7 +306,7 @@ pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
             tracing::info!("database upgraded from schema 2 to {SCHEMA_VERSION}");
             Ok(())
         }
-        Some("3") => {
+        Some("3") | Some("4") => {
             let tx = conn.transaction()?;
             tx.execute_batch(TABLES)?;
             tx.execute(
@@ -305,7 +314,10 @@ pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
                 [SCHEMA_VERSION],
             )?;
             tx.commit()?;
-            tracing::info!("database upgraded from schema 3 to {SCHEMA_VERSION}");
+            tracing::info!(
+                "database upgraded from schema {} to {SCHEMA_VERSION}",
+                version.as_deref().unwrap_or("?")
+            );
             Ok(())
         }
         Some(v) => Err(StoreError::Corrupt(format!(

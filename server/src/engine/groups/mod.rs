@@ -32,6 +32,7 @@ use crate::codes;
 use crate::store::{Change, GroupLogEntry, GroupRecord, LogKind, MemberRecord, Store};
 
 pub use config::GroupConfig;
+pub(super) use conv::{bounded_id, check_conversation_group_id};
 
 /// Whether `servcmd` is a group command this module answers.
 pub(super) fn handles(servcmd: &str) -> bool {
