@@ -246,3 +246,51 @@ fn pushes_from_another_instance_pin_and_delete_group_conversations() {
     h.push(contact(1));
     assert!(conv(&mut h).is_none());
 }
+
+#[test]
+fn mark_group_member_list_sends_the_marks_and_splits_the_result() {
+    let mut h = login(json!([]), grp_a(8, 7), json!([]));
+    const MARK: &str = "group_open_avchatroom_http_svc.modify_user_info";
+    let users = ["u2".to_owned(), "u9".to_owned()];
+    let id = h
+        .client
+        .mark_group_member_list(h.now, "grpA", &users, 1001, true)
+        .unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(MARK).body,
+        json!({"GroupId": "grpA", "CommandType": 1, "MemberList": [
+            {"Member_Account": "u2", "Marks": [1001]}, {"Member_Account": "u9", "Marks": [1001]}]})
+    );
+    h.reply(
+        MARK,
+        json!({"MemberList": [{"Member_Account": "u2", "Marks": [1000, 1001]}]}),
+    );
+    let r = h.result(id).unwrap();
+    assert_eq!(r.group_id, "grpA");
+    assert_eq!(r.success_user_id_list, ["u2"]);
+    assert_eq!(r.failure_user_id_list, ["u9"]);
+    // Removing sends CommandType 2; a refusal comes back with its code.
+    let id = h
+        .client
+        .mark_group_member_list(h.now, "grpA", &users[..1], 1001, false)
+        .unwrap();
+    h.drain();
+    assert_eq!(h.last_sent(MARK).body["CommandType"], 2);
+    h.reply(
+        MARK,
+        json!({"ActionStatus": "FAIL", "ErrorCode": 10007, "ErrorInfo": "only the owner"}),
+    );
+    assert_eq!(h.result(id).unwrap_err().code.0, 10007);
+    // Refused locally: no user, an empty group ID.
+    let e = h
+        .client
+        .mark_group_member_list(h.now, "grpA", &[], 1, true)
+        .unwrap_err();
+    assert_eq!(e.code.0, 2905);
+    let e = h
+        .client
+        .mark_group_member_list(h.now, "", &users, 1, true)
+        .unwrap_err();
+    assert_eq!(e.code.0, 2602);
+}

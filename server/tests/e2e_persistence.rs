@@ -386,7 +386,13 @@ fn a_schema_4_database_gets_group_conversation_states() {
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
-            "DROP TABLE group_conversations; UPDATE meta SET value = '4' WHERE key = 'schema';",
+            "DROP TABLE group_conversations;
+             ALTER TABLE group_members DROP COLUMN marks;
+             INSERT INTO group_members (app, group_id, user_id, join_seq, leave_seq, role,
+                 join_time, read_seq, msg_flag, name_card, mute_until, last_send_time, custom)
+                 VALUES (1400000000, 'g1', 'alice', 1, NULL, 'Owner', 0, 0, 'AcceptAndNotify',
+                         '', 0, 0, '[]');
+             UPDATE meta SET value = '4' WHERE key = 'schema';",
         )
         .unwrap();
     }
@@ -398,6 +404,8 @@ fn a_schema_4_database_gets_group_conversation_states() {
             .group_conversation_states(APP, "alice")
             .unwrap()
             .is_empty());
+        let m = store.group_member(APP, "g1", "alice").unwrap().unwrap();
+        assert!(m.marks.is_empty(), "the old member has no marks");
     }
     let mut store = SqliteStore::open(&path).unwrap();
     let record = GroupConversationRecord {

@@ -1,7 +1,8 @@
 //! Group conversations through the engine, on both stores (PROTOCOL.md
 //! 8.6): `page_get` lists `GROUP<id>` conversations (`Type` 2) with the
 //! member's unread count, read sequence and the group's next sequence, and
-//! a read report tells the member's other instances (`ReadGroupMsgNotify`).
+//! a read report tells the member's other instances (`ReadGroupMsgNotify`);
+//! pinned and deleted group conversations; AVChatRoom member marks.
 
 mod common;
 
@@ -15,6 +16,7 @@ const READ: &str = "group_open_http_svc.msg_read_report";
 const PAGE_GET: &str = "recentcontact.page_get";
 const TOP: &str = "recentcontact.top";
 const DELETE: &str = "recentcontact.batch_delete";
+const MARK: &str = "group_open_avchatroom_http_svc.modify_user_info";
 
 fn send<S: Store>(c: &mut Client, sim: &mut Sim<S>, group: &str, client_seq: u64) {
     let body = json!({"From_Account": c.user, "GroupId": group, "Random": client_seq + 500,
@@ -216,7 +218,85 @@ fn group_conversations_are_pinned_and_deleted<S: Store>(mut sim: Sim<S>) {
     assert_eq!(listed, ["w1"]);
 }
 
+/// `modify_user_info` (marks, ours): the AVChatRoom owner sets and
+/// removes marks; they show in the member list; others are refused.
+fn avchatroom_owner_marks_members<S: Store>(mut sim: Sim<S>) {
+    let mut alice = Client::new(1, APP, "alice");
+    let mut bob = Client::new(2, APP, "bob");
+    alice.login(&mut sim);
+    bob.login(&mut sim);
+    alice
+        .op(
+            &mut sim,
+            CREATE,
+            json!({"Type": "AVChatRoom", "Name": "Live", "GroupId": "live1"}),
+        )
+        .ok();
+    bob.op(
+        &mut sim,
+        "group_open_http_svc.apply_join_group",
+        json!({"GroupId": "live1", "ApplyMsg": ""}),
+    )
+    .ok();
+    let mark = |c: &mut Client, sim: &mut Sim<S>, command: u8, users: &[&str], mark: u64| {
+        let list: Vec<Value> = users
+            .iter()
+            .map(|u| json!({"Member_Account": u, "Marks": [mark]}))
+            .collect();
+        c.op(
+            sim,
+            MARK,
+            json!({"GroupId": "live1", "CommandType": command, "MemberList": list}),
+        )
+    };
+    let out = mark(&mut alice, &mut sim, 1, &["bob", "nobody"], 1001).ok();
+    assert_eq!(
+        out.body()["MemberList"],
+        json!([{"Member_Account": "bob", "Marks": [1001]}])
+    );
+    mark(&mut alice, &mut sim, 1, &["bob"], 1000).ok();
+    let marks_of_bob = |c: &mut Client, sim: &mut Sim<S>| {
+        let out = c
+            .op(
+                sim,
+                "group_open_http_svc.get_group_member_info",
+                json!({"GroupId": "live1", "Limit": 100, "Offset": 0}),
+            )
+            .ok();
+        out.body()["MemberList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["Member_Account"] == "bob")
+            .unwrap()
+            .get("MarkList")
+            .cloned()
+            .unwrap_or(json!([]))
+    };
+    assert_eq!(marks_of_bob(&mut alice, &mut sim), json!([1000, 1001]));
+    mark(&mut alice, &mut sim, 2, &["bob"], 1001).ok();
+    assert_eq!(marks_of_bob(&mut alice, &mut sim), json!([1000]));
+    // Not the owner; not an AVChatRoom; a bad command.
+    assert_eq!(mark(&mut bob, &mut sim, 1, &["alice"], 1).code(), 10007);
+    alice
+        .op(
+            &mut sim,
+            CREATE,
+            json!({"Type": "Private", "Name": "W", "GroupId": "w9",
+            "MemberList": [{"Member_Account": "bob"}]}),
+        )
+        .ok();
+    let out = alice.op(
+        &mut sim,
+        MARK,
+        json!({"GroupId": "w9", "CommandType": 1, "MemberList": [{"Member_Account": "bob", "Marks": [1]}]}),
+    );
+    assert_eq!(out.code(), 10007);
+    assert_eq!(mark(&mut alice, &mut sim, 3, &["bob"], 1).code(), 10004);
+}
+
 on_both_stores!(
+    avchatroom_owner_marks_members,
     group_unread_is_listed_and_reads_reach_other_instances,
     group_conversations_are_pinned_and_deleted,
 );

@@ -14,6 +14,7 @@
 pub mod conformance;
 pub mod conformance_conversations;
 pub mod conformance_edges;
+pub mod conformance_group_convs;
 pub mod conformance_groups;
 pub mod conformance_handlers;
 pub mod conformance_messages;
@@ -83,6 +84,11 @@ macro_rules! conformance_suite {
                 a_member_away_catches_up_from_history,
                 group_history_pages_oldest_first,
                 group_read_receipts_reach_the_sender,
+            ],
+            conformance_group_convs: [
+                group_unread_follows_reads_across_instances,
+                group_conversations_pin_draft_and_delete,
+                the_avchatroom_owner_marks_members,
             ],
         );
     };

@@ -64,6 +64,7 @@ pub(super) fn handles(servcmd: &str) -> bool {
             | cmd::GET_MSG_RECEIPT
             | cmd::GET_MSG_RECEIPT_DETAIL
             | cmd::DELETE_NOTICES
+            | cmd::MARK_MEMBER
     )
 }
 
@@ -142,6 +143,7 @@ impl<S: Store> Engine<S> {
             cmd::ADD_MEMBER => self.on_add_members(unix_ms, conn, gzip, frame),
             cmd::DELETE_MEMBER => self.on_delete_members(unix_ms, conn, gzip, frame),
             cmd::MODIFY_MEMBER_INFO => self.on_modify_member(unix_ms, conn, gzip, frame),
+            cmd::MARK_MEMBER => self.on_mark_member(unix_ms, conn, gzip, frame),
             cmd::MODIFY_BASE_INFO => self.on_modify_group(unix_ms, conn, gzip, frame),
             cmd::CHANGE_OWNER => self.on_change_owner(unix_ms, conn, gzip, frame),
             cmd::GET_PENDENCY => self.on_get_pendency(unix_ms, conn, gzip, frame, false),
