@@ -73,6 +73,7 @@ fn group_unread_is_listed_and_reads_reach_other_instances<S: Store>(mut sim: Sim
     assert_eq!(items.len(), 1, "{items:?}");
     let it = &items[0];
     assert_eq!(it["GroupId"], "w1");
+    assert_eq!(it["ToAccount"], "w1", "where the official SDK reads it");
     assert_eq!(it["UnreadMsgCount"], 3);
     assert_eq!(
         it["MsgGroupReadedSeq"].as_u64().unwrap_or(0),

@@ -62,8 +62,16 @@ impl Conversations {
             SessionItem::C2C if valid_peer(&item.to_account) => {
                 (item.to_account.clone(), c2c_id(&item.to_account))
             }
-            SessionItem::GROUP if valid_peer(&item.group_id) => {
-                (item.group_id.clone(), group_conversation_id(&item.group_id))
+            SessionItem::GROUP => {
+                let group = if item.group_id.is_empty() {
+                    &item.to_group_account
+                } else {
+                    &item.group_id
+                };
+                if !valid_peer(group) {
+                    return;
+                }
+                (group.clone(), group_conversation_id(group))
             }
             _ => return,
         };

@@ -163,6 +163,15 @@ pub struct SessionItem {
     /// `GroupId` for group items).
     #[serde(rename = "GroupId", default, skip_serializing_if = "String::is_empty")]
     pub group_id: String,
+    /// Group items: the group again, where the official SDK reads it
+    /// (`ToAccount`, no underscore: with `GroupId` alone it listed
+    /// `GROUPundefined`, found by the interop suite).
+    #[serde(
+        rename = "ToAccount",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub to_group_account: String,
     /// Group items: the user read the group up to this sequence.
     #[serde(
         rename = "MsgGroupReadedSeq",

@@ -117,6 +117,7 @@ impl<S: Store> Engine<S> {
             let mut item = SessionItem {
                 kind: SessionItem::GROUP,
                 group_id: g.id.clone(),
+                to_group_account: g.id.clone(),
                 unread_msg_count: unread,
                 msg_group_readed_seq: m.read_seq,
                 group_next_msg_seq: g.next_seq,
