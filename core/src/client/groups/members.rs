@@ -310,9 +310,6 @@ impl Client {
         )
     }
 
-    /// `Ok` for 1 to [`MAX_MEMBERS_PER_CALL`] user IDs of 1 to
-    /// [`Client::MAX_USER_ID_BYTES`] bytes; otherwise 2905, also an ERROR
-    /// event.
     /// `markGroupMemberList({groupID, userIDList, markType, enableMark})`:
     /// set (`enable_mark`) or remove the mark `mark_type` on 1–100 members
     /// of an AVChatRoom (the server lets only its owner do it: 10007).
@@ -369,6 +366,9 @@ impl Client {
         }))
     }
 
+    /// `Ok` for 1 to [`MAX_MEMBERS_PER_CALL`] user IDs of 1 to
+    /// [`Client::MAX_USER_ID_BYTES`] bytes; otherwise 2905, also an ERROR
+    /// event.
     fn check_user_list(&mut self, api: &str, user_ids: &[String]) -> Result<(), ChatError> {
         let bad_id = user_ids
             .iter()
