@@ -837,16 +837,16 @@ fn profiles_lists_and_ids() {
         ];
         assert_eq!(answers.map(|e| e.map(|e| e.code)), [Some(code); 5], "{bad}");
     }
-    // Group conversations: history and reads work (tests/groups.rs); the
-    // conversation APIs do not take them yet.
+    // Group conversations are taken (tests/group_conversations.rs): one
+    // not in the list is an empty profile, and not found for a change.
+    assert!(h.client.get_conversation_profile("GROUPg1").is_ok());
     let answers = [
-        h.client.get_conversation_profile("GROUPg1").err(),
         h.client.delete_conversation(h.now, "GROUPg1").err(),
         h.client.pin_conversation(h.now, "GROUPg1", true).err(),
     ];
     assert_eq!(
         answers.map(|e| e.map(|e| e.code)),
-        [Some(ErrorCode::MSG_INVALID_CONV_TYPE); 3]
+        [Some(ErrorCode::CONV_NOT_FOUND); 2]
     );
     let long = format!("C2C{}", "x".repeat(257));
     assert_eq!(

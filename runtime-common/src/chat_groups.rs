@@ -4,7 +4,7 @@
 
 use tcchat_core::model::{
     AddGroupMemberResult, CreateTextMessageOptions, Group, GroupApplication, GroupCustomField,
-    GroupMember, GroupMemberListResult, Message,
+    GroupMember, GroupMemberListResult, MarkGroupMemberListResult, Message,
 };
 use tcchat_core::types::GroupRole;
 use tcchat_core::{ChatError, GroupMessageReadMembers, UpdateGroupProfileOptions};
@@ -203,6 +203,25 @@ impl<R: Runtime> Chat<R> {
         user_ids: &[String],
     ) -> Reply<AddGroupMemberResult> {
         self.submit(|c, now| c.add_group_member(now, group_id, user_ids))
+    }
+
+    /// `markGroupMemberList({groupID, userIDList, markType, enableMark})`:
+    /// set (`enable_mark`) or remove the mark `mark_type` on 1–100 members
+    /// of an AVChatRoom; resolves with who was marked and who was not (not
+    /// a member). The marks show in `GroupMember::mark_list`. No event.
+    ///
+    /// Errors: 2905 bad user list; 10007 (not the owner, or not an
+    /// AVChatRoom), 10010 (no such group) from the server.
+    pub fn mark_group_member_list(
+        &self,
+        group_id: &str,
+        user_ids: &[String],
+        mark_type: u64,
+        enable_mark: bool,
+    ) -> Reply<MarkGroupMemberListResult> {
+        self.submit(|c, now| {
+            c.mark_group_member_list(now, group_id, user_ids, mark_type, enable_mark)
+        })
     }
 
     /// `deleteGroupMember({groupID, userIDList, reason})`: remove 1–100

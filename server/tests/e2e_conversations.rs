@@ -220,8 +220,14 @@ fn pin_pushes_to_the_other_instance_and_sorts_first<S: Store>(sim: Sim<S>) {
             .code(),
         10004
     );
+    // A group item names its group in ToGroupId (tests/engine_group_convs.rs).
     let group = json!({"From_Account": "alice", "OperationType": 1, "RecentContactItem": [{"Type": 2, "To_Account": "g"}]});
-    assert_eq!(a1.op(&mut sim, "recentcontact.top", group).code(), 10004);
+    assert_eq!(a1.op(&mut sim, "recentcontact.top", group).code(), 10015);
+    let other_type = json!({"From_Account": "alice", "OperationType": 1, "RecentContactItem": [{"Type": 3, "To_Account": "g"}]});
+    assert_eq!(
+        a1.op(&mut sim, "recentcontact.top", other_type).code(),
+        10004
+    );
     let mut other = pin(1, &["bob"]);
     other["From_Account"] = json!("bob");
     assert_eq!(a1.op(&mut sim, "recentcontact.top", other).code(), 20003);
@@ -258,7 +264,7 @@ fn delete_hides_until_the_next_message<S: Store>(sim: Sim<S>) {
     assert_eq!(
         out.body()["ResultItem"],
         json!([{"ResultCode": 0, "ResultInfo": "", "Type": 1, "To_Account": "bob"},
-               {"ResultCode": 10004, "ResultInfo": "only C2C conversations (Type 1) are supported", "Type": 2, "To_Account": "g"}])
+               {"ResultCode": 10015, "ResultInfo": "ToGroupId must be 1 to 256 bytes", "Type": 2, "To_Account": "g"}])
     );
     assert_eq!(out.pushed_to(), [2].into());
     assert_eq!(

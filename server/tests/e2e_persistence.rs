@@ -428,7 +428,9 @@ fn a_schema_4_database_gains_the_hidden_table_and_keeps_its_groups() {
         drop(store);
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
-            "DROP TABLE group_hidden; UPDATE meta SET value = '4' WHERE key = 'schema';",
+            "DROP TABLE group_hidden; DROP TABLE group_conversations;
+             ALTER TABLE group_members DROP COLUMN marks;
+             UPDATE meta SET value = '4' WHERE key = 'schema';",
         )
         .unwrap();
     }
@@ -454,4 +456,57 @@ fn a_schema_4_database_gains_the_hidden_table_and_keeps_its_groups() {
         }
         assert_eq!(store.group_hidden(APP, "g", "bob", 1, 1).unwrap(), [1]);
     }
+/// A schema 4 database (issue 16, before group conversation states) gets
+/// the `group_conversations` table, empty, and keeps everything else.
+#[test]
+fn a_schema_4_database_gets_group_conversation_states() {
+    use tcchat_server::store::{Change, GroupConversationRecord};
+    let path = temp_db("schema4-convs");
+    {
+        let mut store = SqliteStore::open(&path).unwrap();
+        store.ensure_account(APP, "alice", 0).unwrap();
+    }
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP TABLE group_conversations; DROP TABLE group_hidden;
+             ALTER TABLE group_members DROP COLUMN marks;
+             INSERT INTO group_members (app, group_id, user_id, join_seq, leave_seq, role,
+                 join_time, read_seq, msg_flag, name_card, mute_until, last_send_time, custom)
+                 VALUES (1400000000, 'g1', 'alice', 1, NULL, 'Owner', 0, 0, 'AcceptAndNotify',
+                         '', 0, 0, '[]');
+             UPDATE meta SET value = '4' WHERE key = 'schema';",
+        )
+        .unwrap();
+    }
+    for _ in 0..2 {
+        let mut store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("5"));
+        assert!(store.account(APP, "alice").unwrap().is_some());
+        assert!(store
+            .group_conversation_states(APP, "alice")
+            .unwrap()
+            .is_empty());
+        let m = store.group_member(APP, "g1", "alice").unwrap().unwrap();
+        assert!(m.marks.is_empty(), "the old member has no marks");
+    }
+    let mut store = SqliteStore::open(&path).unwrap();
+    let record = GroupConversationRecord {
+        group: "g1".into(),
+        pinned: true,
+        clear_seq: 3,
+    };
+    store
+        .apply(
+            APP,
+            &[Change::GroupConversation {
+                owner: "alice".into(),
+                record: record.clone(),
+            }],
+        )
+        .unwrap();
+    assert_eq!(
+        store.group_conversation_states(APP, "alice").unwrap(),
+        [record]
+    );
 }

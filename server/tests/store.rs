@@ -1034,3 +1034,66 @@ mod chat_groups {
         contract(&mut SqliteStore::in_memory().unwrap());
     }
 }
+
+/// Group conversation states (pinned, deleted up to a sequence): replaced
+/// whole, per owner and application, the same from both stores.
+fn group_conversation_contract(store: &mut dyn Store) {
+    use tcchat_server::store::GroupConversationRecord;
+    assert!(store.group_conversation_states(1, "a").unwrap().is_empty());
+    let pinned = GroupConversationRecord {
+        group: "g2".into(),
+        pinned: true,
+        clear_seq: 0,
+    };
+    let cleared = GroupConversationRecord {
+        group: "g1".into(),
+        pinned: false,
+        clear_seq: 7,
+    };
+    store
+        .apply(
+            1,
+            &[
+                Change::GroupConversation {
+                    owner: "a".into(),
+                    record: pinned.clone(),
+                },
+                Change::GroupConversation {
+                    owner: "a".into(),
+                    record: cleared.clone(),
+                },
+            ],
+        )
+        .unwrap();
+    // By group.
+    assert_eq!(
+        store.group_conversation_states(1, "a").unwrap(),
+        [cleared.clone(), pinned.clone()]
+    );
+    assert!(store.group_conversation_states(1, "b").unwrap().is_empty());
+    assert!(store.group_conversation_states(2, "a").unwrap().is_empty());
+    let unpinned = GroupConversationRecord {
+        pinned: false,
+        clear_seq: 9,
+        ..pinned
+    };
+    store
+        .apply(
+            1,
+            &[Change::GroupConversation {
+                owner: "a".into(),
+                record: unpinned.clone(),
+            }],
+        )
+        .unwrap();
+    assert_eq!(
+        store.group_conversation_states(1, "a").unwrap(),
+        [cleared, unpinned]
+    );
+}
+
+#[test]
+fn both_stores_keep_group_conversation_states_alike() {
+    group_conversation_contract(&mut MemoryStore::new());
+    group_conversation_contract(&mut SqliteStore::in_memory().unwrap());
+}

@@ -15,6 +15,7 @@ pub mod conformance;
 pub mod conformance_avchat;
 pub mod conformance_conversations;
 pub mod conformance_edges;
+pub mod conformance_group_convs;
 pub mod conformance_groups;
 pub mod conformance_handlers;
 pub mod conformance_messages;
@@ -88,6 +89,11 @@ macro_rules! conformance_suite {
             ],
             conformance_avchat: [
                 av_chat_room_lives_only_while_online,
+            ],
+            conformance_group_convs: [
+                group_unread_follows_reads_across_instances,
+                group_conversations_pin_draft_and_delete,
+                the_avchatroom_owner_marks_members,
             ],
         );
     };

@@ -1107,6 +1107,47 @@ fn tcchat_creates_a_group_that_the_official_sdk_joins() {
         member.assert_no_problems(0);
         assert_no_group_symptoms(&member);
         let _ = bounded("destroy", chat.destroy()).await;
+/// The official SDK's conversation list after a login shows a group's
+/// unread count from tcchat-server's `page_get` group item (`Type: 2`,
+/// PROTOCOL.md 7.7): the member's read sequence and the group's next
+/// sequence, the server's count.
+#[test]
+fn a_fresh_login_lists_the_group_conversation_with_its_unread_count() {
+    run(async {
+        let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
+        let url = server.ws_url();
+        let mut owner = official("g-unread-owner", &url, "uowner").await;
+        owner
+            .ok(
+                "createGroup",
+                json!({"type": "Public", "name": "Unread", "groupID": "grpU", "joinOption": "FreeAccess"}),
+            )
+            .await;
+        let mut early = official("g-unread-early", &url, "umember").await;
+        early.ok("joinGroup", json!({"groupID": "grpU"})).await;
+        for text in ["one", "two", "three"] {
+            owner
+                .ok("sendGroupText", json!({"groupID": "grpU", "text": text}))
+                .await;
+        }
+        early.assert_replies_ok(0).await;
+        drop(early);
+        // A new instance of the member: its list comes from page_get.
+        let mut member = official("g-unread-member", &url, "umember").await;
+        let list = member.ok("getConversationList", json!({})).await;
+        let list = &list["conversationList"];
+        let conv = list
+            .as_array()
+            .and_then(|l| l.iter().find(|c| c["conversationID"] == "GROUPgrpU"))
+            .cloned()
+            .unwrap_or_else(|| panic!("GROUPgrpU in {list}"));
+        assert_eq!(conv["type"], "GROUP", "{conv}");
+        assert_eq!(conv["unreadCount"], 3, "{conv}");
+        for agent in [&owner, &member] {
+            agent.assert_replies_ok(0).await;
+            agent.assert_no_problems(0);
+            assert_no_group_symptoms(agent);
+        }
         stop_server(server).await;
     });
 }

@@ -1,7 +1,7 @@
 //! The conversation APIs (`getConversationList`, `getConversationProfile`,
 //! `deleteConversation`, `pinConversation`, `setConversationDraft`,
 //! `getTotalUnreadMessageCount`) and the replies of every conversation
-//! request.
+//! request. They take `C2C<userID>` and `GROUP<groupID>` conversations.
 
 use std::collections::HashSet;
 use std::time::Instant;
@@ -13,9 +13,11 @@ use super::conversations::{c2c_peer, Conversations};
 use super::request::{Call, Output, Request};
 use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode};
-use crate::model::c2c_id;
 use crate::model::Conversation;
-use crate::proto::contact::{BatchDeleteReply, BatchDeleteRequest, ContactItem, TopRequest};
+use crate::model::{c2c_id, group_conversation_id};
+use crate::proto::contact::{
+    BatchDeleteReply, BatchDeleteRequest, ContactItem, SessionItem, TopRequest,
+};
 use crate::types::ConversationType;
 use crate::wire::{servcmd, Frame};
 
@@ -65,15 +67,39 @@ impl Client {
         })
     }
 
-    /// The peer of `conversation_id` if it is in the list, or 2500.
+    /// The conversation a list API acts on: `C2C<userID>` or
+    /// `GROUP<groupID>` (IDs of 1 to 256 bytes), as the server names it; 2106
+    /// for `TOPIC…` and `@TIM#SYSTEM`, 2503 for a malformed ID.
+    pub(super) fn check_listed_conversation_id(
+        &mut self,
+        api: &str,
+        conversation_id: &str,
+    ) -> Result<ContactItem, ChatError> {
+        if let Some(group_id) = super::conv_list::group_of(conversation_id) {
+            return Ok(ContactItem::group(group_id));
+        }
+        if conversation_id.starts_with(ConversationType::Group.as_str()) {
+            return Err(self.api_error(
+                ErrorCode::INVALID_CONV_ID,
+                format!(
+                    "{api}: {conversation_id:?} is not a conversation ID (GROUP<groupID>, groupID of 1 to {} bytes)",
+                    Self::MAX_USER_ID_BYTES
+                ),
+            ));
+        }
+        self.check_conversation_id(api, conversation_id)
+            .map(ContactItem::c2c)
+    }
+
+    /// The conversation `conversation_id` if it is in the list, or 2500.
     fn require_conversation(
         &mut self,
         api: &str,
         conversation_id: &str,
-    ) -> Result<String, ChatError> {
-        let peer = self.check_conversation_id(api, conversation_id)?;
+    ) -> Result<ContactItem, ChatError> {
+        let item = self.check_listed_conversation_id(api, conversation_id)?;
         if self.convs.contains(conversation_id) {
-            return Ok(peer);
+            return Ok(item);
         }
         Err(self.api_error(
             ErrorCode::CONV_NOT_FOUND,
@@ -115,15 +141,21 @@ impl Client {
     }
 
     /// `getConversationProfile(conversationID)`: the conversation as held;
-    /// for a valid C2C ID that is not in the list, an empty conversation
-    /// (not added to the list), as the official SDK shows a conversation
-    /// that has no messages yet.
+    /// for a valid C2C or group ID that is not in the list, an empty
+    /// conversation (not added to the list; a group's carries its
+    /// `groupProfile` when the group is in the group list), as the official
+    /// SDK shows a conversation that has no messages yet.
     pub fn get_conversation_profile(
         &mut self,
         conversation_id: &str,
     ) -> Result<Conversation, ChatError> {
         self.require_ready("getConversationProfile")?;
-        let peer = self.check_conversation_id("getConversationProfile", conversation_id)?;
+        let item = self.check_listed_conversation_id("getConversationProfile", conversation_id)?;
+        let peer = if item.kind == SessionItem::GROUP {
+            item.to_group_id
+        } else {
+            item.to_account
+        };
         Ok(match self.convs.view_of(conversation_id) {
             Some(c) => c,
             None => self.convs.view_new(conversation_id, &peer),
@@ -173,10 +205,10 @@ impl Client {
         conversation_id: &str,
     ) -> Result<RequestId<String>, ChatError> {
         let me = self.require_ready("deleteConversation")?.user_id.clone();
-        let peer = self.require_conversation("deleteConversation", conversation_id)?;
+        let item = self.require_conversation("deleteConversation", conversation_id)?;
         let body = BatchDeleteRequest {
             from_account: me,
-            contact_item: vec![ContactItem::c2c(peer)],
+            contact_item: vec![item],
             clear_ramble: 1,
         };
         let conversation_id = conversation_id.to_owned();
@@ -202,11 +234,11 @@ impl Client {
         is_pinned: bool,
     ) -> Result<RequestId<String>, ChatError> {
         let me = self.require_ready("pinConversation")?.user_id.clone();
-        let peer = self.require_conversation("pinConversation", conversation_id)?;
+        let item = self.require_conversation("pinConversation", conversation_id)?;
         let body = TopRequest {
             from_account: me,
             operation_type: if is_pinned { 1 } else { 2 },
-            recent_contact_item: vec![ContactItem::c2c(peer)],
+            recent_contact_item: vec![item],
         };
         let conversation_id = conversation_id.to_owned();
         self.send_conv_request(now, servcmd::CONV_TOP, &body, |id| {
@@ -226,10 +258,14 @@ impl Client {
         conversation_id: &str,
         reply: &BatchDeleteReply,
     ) -> Result<(), ChatError> {
-        let mine = reply
-            .result_item
-            .iter()
-            .find(|r| c2c_id(&r.to_account) == conversation_id);
+        let mine = reply.result_item.iter().find(|r| {
+            let named = if r.kind == SessionItem::GROUP {
+                group_conversation_id(&r.to_group_id)
+            } else {
+                c2c_id(&r.to_account)
+            };
+            named == conversation_id
+        });
         match mine {
             Some(r) if r.result_code == 0 => {
                 self.conv_deleted(conversation_id);

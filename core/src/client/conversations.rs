@@ -34,9 +34,11 @@ pub(crate) use super::conv_list::{c2c_peer, valid_peer, Conversations};
 use super::request::Request;
 use super::session::Session;
 use super::Client;
-use crate::model::{c2c_id, Message};
+use crate::model::{c2c_id, group_conversation_id, Message};
 use crate::proto::config::parse_bit_string;
-use crate::proto::contact::{PageGetReply, PageGetRequest, PairUnreadCount, RecentContactMod};
+use crate::proto::contact::{
+    PageGetReply, PageGetRequest, PairUnreadCount, RecentContactMod, UserContactItem,
+};
 use crate::wire::servcmd;
 
 /// The cursors of a `page_get` request.
@@ -208,7 +210,7 @@ impl Client {
             match item.push_type {
                 1 => {
                     for c in item.delete_item.iter().flat_map(|d| &d.recent_contact_list) {
-                        if let Some(id) = user_contact(c.kind, &c.user_id) {
+                        if let Some(id) = listed_contact(c) {
                             self.conv_deleted(&id);
                         }
                     }
@@ -216,7 +218,7 @@ impl Client {
                 2 | 3 => {
                     let pinned = item.push_type == 2;
                     for c in item.top_item.iter().flat_map(|d| &d.recent_contact_list) {
-                        if let Some(id) = user_contact(c.kind, &c.user_id) {
+                        if let Some(id) = listed_contact(c) {
                             self.convs.set_pinned(&id, pinned);
                         }
                     }
@@ -253,6 +255,15 @@ impl Client {
     /// server again. Dedup records stay, so nothing is delivered twice.
     pub(super) fn conv_deleted(&mut self, conversation_id: &str) {
         self.convs.remove(conversation_id);
+        if let Some(group_id) = super::conv_list::group_of(conversation_id) {
+            // The server reads a deleted group conversation up to its
+            // newest sequence.
+            let newest = self
+                .groups
+                .get(group_id)
+                .map_or(0, |g| g.next_message_seq.saturating_sub(1));
+            self.groups.set_read_seq(group_id, newest);
+        }
         let owner = self.current_user();
         let held: Vec<String> = self
             .messages
@@ -289,6 +300,15 @@ impl Client {
 /// The conversation ID of a push's `{Type, UserId}` (C2C only).
 fn user_contact(kind: u8, user: &str) -> Option<String> {
     (kind == 1 && valid_peer(user)).then(|| c2c_id(user))
+}
+
+/// The conversation ID of a delete or pin push's item: `{Type: 1, UserId}`
+/// or `{Type: 2, GroupId}`.
+fn listed_contact(c: &UserContactItem) -> Option<String> {
+    match c.kind {
+        2 => valid_peer(&c.group_id).then(|| group_conversation_id(&c.group_id)),
+        kind => user_contact(kind, &c.user_id),
+    }
 }
 
 /// A page of `recentcontact.page_get`, sent with this cursor: the SDK's own

@@ -206,6 +206,9 @@ impl Client {
                 if let Some(n) = &notify.read_c2c_msg_notify {
                     self.on_read_sync_notify(n);
                 }
+                if let Some(n) = &notify.read_group_msg_notify {
+                    self.on_group_read_sync_notify(n);
+                }
             }
             if let Some(mods) = &item.c2c_msg_mod_notifys {
                 self.on_modify_notifies(mods);

@@ -281,6 +281,10 @@ pub struct GroupMember {
     pub mute_until: u64,
     /// `memberCustomField`.
     pub member_custom_field: Vec<GroupCustomField>,
+    /// `markList`: the mark types set on the member
+    /// (`mark_group_member_list`).
+    #[serde(default)]
+    pub mark_list: Vec<u64>,
 }
 
 /// One page of `get_group_member_list`: `{memberList, offset}`.
@@ -345,8 +349,24 @@ impl GroupMember {
                 .iter()
                 .map(|d| GroupCustomField::new(d.key.clone(), d.value.clone()))
                 .collect(),
+            mark_list: info.mark_list.clone(),
         }
     }
+}
+
+/// What `mark_group_member_list` resolves with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MarkGroupMemberListResult {
+    /// `groupID`.
+    #[serde(rename = "groupID")]
+    pub group_id: String,
+    /// `successUserIDList`: marked (or unmarked).
+    #[serde(rename = "successUserIDList")]
+    pub success_user_id_list: Vec<String>,
+    /// `failureUserIDList`: not members, not changed.
+    #[serde(rename = "failureUserIDList")]
+    pub failure_user_id_list: Vec<String>,
 }
 
 /// A topic of a community group, as in TOPIC_UPDATED.

@@ -15,7 +15,8 @@ pub use conversation::{
 pub use group::{
     AddGroupMemberResult, Group, GroupApplication, GroupCustomField, GroupMember,
     GroupMemberListResult, GroupNoticeProfile, GroupSelfInfo, GroupSystemNoticePayload,
-    GroupTipMember, GroupTipOperator, GroupTipPayload, GroupTipProfile, Topic,
+    GroupTipMember, GroupTipOperator, GroupTipPayload, GroupTipProfile, MarkGroupMemberListResult,
+    Topic,
 };
 pub(crate) use message::payload_of;
 pub use message::{

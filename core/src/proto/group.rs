@@ -72,6 +72,54 @@ pub mod cmd {
     /// Delete handled system notices (the official SDK sends it after
     /// `handleGroupApplication`).
     pub const DELETE_NOTICES: &str = "openim.deletemsg";
+    /// Set or remove marks on members (`markGroupMemberList`; the bundle
+    /// names the command `modify_user_info`, PROTOCOL.md 8.7: ours).
+    pub const MARK_MEMBER: &str = "group_open_avchatroom_http_svc.modify_user_info";
+}
+
+/// One member of [`MarkMemberRequest`] and its reply: the marks to set or
+/// remove, and after the reply the member's marks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberMarks {
+    /// User ID.
+    #[serde(rename = "Member_Account", default)]
+    pub member_account: String,
+    /// Mark types.
+    #[serde(rename = "Marks", default)]
+    pub marks: Vec<u64>,
+}
+
+/// Body of `modify_user_info` (tcchat's own shape, PROTOCOL.md 8.7).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkMemberRequest {
+    /// The group.
+    #[serde(rename = "GroupId", default)]
+    pub group_id: String,
+    /// 1: set the marks; 2: remove them.
+    #[serde(rename = "CommandType", default)]
+    pub command_type: u8,
+    /// The members and marks.
+    #[serde(rename = "MemberList", default)]
+    pub member_list: Vec<MemberMarks>,
+}
+
+impl MarkMemberRequest {
+    /// `CommandType` that sets marks.
+    pub const SET: u8 = 1;
+    /// `CommandType` that removes marks.
+    pub const REMOVE: u8 = 2;
+}
+
+/// Reply to `modify_user_info`: the members marked, with their marks now
+/// (a member not listed was not marked: not in the group).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkMemberReply {
+    /// Status and error.
+    #[serde(flatten)]
+    pub base: super::BaseReply,
+    /// The members marked.
+    #[serde(rename = "MemberList", default)]
+    pub member_list: Vec<MemberMarks>,
 }
 
 /// A group type as the wire spells it (`Type`).
@@ -289,6 +337,10 @@ pub struct MemberInfo {
     /// Member custom fields.
     #[serde(rename = "AppMemberDefinedData", default)]
     pub app_member_defined_data: Vec<AppDefinedItem>,
+    /// Mark types set on the member (`markGroupMemberList`; tcchat's
+    /// server sends it when there are any).
+    #[serde(rename = "MarkList", default, skip_serializing_if = "Vec::is_empty")]
+    pub mark_list: Vec<u64>,
 }
 
 /// A group as `get_joined_group_list` (`GroupIdList`) and

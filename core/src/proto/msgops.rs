@@ -206,6 +206,34 @@ pub struct ReadSyncNotify {
     pub uin_pair_read_array: Vec<UinPairRead>,
 }
 
+/// One group of [`GroupReadSyncNotify`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupReadItem {
+    /// The group.
+    #[serde(rename = "GroupId", default)]
+    pub group_id: String,
+    /// The user read the group up to this sequence.
+    #[serde(rename = "MsgReadedSeq", default)]
+    pub msg_readed_seq: u64,
+    /// The group's next sequence when the read was stored: the count below
+    /// covers every sequence before it.
+    #[serde(rename = "GroupNextMsgSeq", default)]
+    pub group_next_msg_seq: u64,
+    /// Messages and tips from others still unread then (after
+    /// `MsgReadedSeq`, inside the membership).
+    #[serde(rename = "UnreadMsgCount", default)]
+    pub unread_msg_count: u64,
+}
+
+/// `ReadGroupMsgNotify` (tcchat's own, PROTOCOL.md 8.6): another instance
+/// of mine read groups (`msg_read_report`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupReadSyncNotify {
+    /// The groups read.
+    #[serde(rename = "GroupReadArray", default)]
+    pub group_read_array: Vec<GroupReadItem>,
+}
+
 /// One message of a C2C read receipt (request and Event 16 push).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptMsgInfo {

@@ -2,7 +2,9 @@ use serde::{Deserialize, Serialize};
 
 use super::contact::RecentContactMod;
 use super::ext::ExtensionNotify;
-use super::msgops::{ReadSyncNotify, ReadedReceiptNotify, ReceiptMsgInfo, WithdrawNotify};
+use super::msgops::{
+    GroupReadSyncNotify, ReadSyncNotify, ReadedReceiptNotify, ReceiptMsgInfo, WithdrawNotify,
+};
 use super::{MsgElem, WireMessage};
 
 /// Body of the `im_open_push.msg_push` (and `stat_forceoffline`) push.
@@ -172,6 +174,13 @@ pub struct NotifyItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub read_c2c_msg_notify: Option<ReadSyncNotify>,
+    /// Another instance of mine read groups (tcchat's own key).
+    #[serde(
+        rename = "ReadGroupMsgNotify",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub read_group_msg_notify: Option<GroupReadSyncNotify>,
 }
 
 /// `KickoutMsgNotify`: 1 multipleAccount, 2 multipleDevice, 3 REST_API_Kick.

@@ -25,7 +25,9 @@ use super::request::{check_caller, check_len, check_peer, refuse, Fail};
 use super::{ConnId, Engine};
 use crate::bounds;
 use crate::codes;
-use crate::store::{Change, ConversationRecord, MessageRecord, Store, StoreError};
+use crate::store::{
+    Change, ConversationRecord, GroupConversationRecord, MessageRecord, Store, StoreError,
+};
 
 /// `RecentContactMod.PushType` values.
 pub(super) struct PushType;
@@ -48,13 +50,35 @@ pub(super) fn contact_event(item: RecentContactMod) -> PushEvent {
     }
 }
 
-/// Conversation type 1 (C2C) is the only one this server has.
+/// Conversation type 1: C2C (group conversations are type 2).
 pub(super) const C2C: u8 = 1;
+
+/// One conversation of `page_get`, before its page is built.
+enum Row {
+    /// A C2C conversation and its last message (its unread count and the
+    /// peer's read time are read only for the page that lists it).
+    C2c(ConversationRecord, Option<MessageRecord>),
+    /// A group conversation's item, complete.
+    Group(SessionItem),
+}
 
 fn user_contact(peer: &str) -> UserContactItem {
     UserContactItem {
         kind: C2C,
         user_id: peer.to_owned(),
+        group_id: String::new(),
+    }
+}
+
+/// Conversation type 2: a group.
+pub(super) const GROUP: u8 = 2;
+
+/// A group conversation as push types 1–3 name it.
+pub(super) fn group_contact(group: &str) -> UserContactItem {
+    UserContactItem {
+        kind: GROUP,
+        user_id: String::new(),
+        group_id: group.to_owned(),
     }
 }
 
@@ -130,26 +154,33 @@ impl<S: Store> Engine<S> {
         self.finish_query(conn, gzip, &frame.head, result);
     }
 
-    /// The listed (not hidden) conversations, pinned first, then by the
-    /// time of their last message, newest first;
+    /// The listed (not hidden) conversations, C2C and group, pinned first,
+    /// then by the time of their last message, newest first;
     /// [`bounds::CONVERSATIONS_PAGE`] per page from `StartIndex`, with
     /// `CompleteFlag` 1 on the last page.
     fn page_get(&mut self, me: &Ident, req: &PageGetRequest) -> Result<PageGetReply, Fail> {
         check_caller(me, &req.from_account)?;
-        let mut listed = Vec::new();
+        // (pinned, last time, tie-break, row); the tie-break orders rows
+        // of one second by the server's message ID or group sequence.
+        let mut listed: Vec<(bool, u64, u64, String, Row)> = Vec::new();
         for conv in self.store.conversations(me.app, &me.user)? {
             if conv.hidden {
                 continue;
             }
             let last = self.last_message(me.app, &me.user, &conv)?;
-            listed.push((conv, last));
+            let (time, id) = last.as_ref().map_or((0, 0), |m| (m.msg.msg_time, m.id));
+            let key = format!("C2C{}", conv.peer);
+            listed.push((conv.pinned, time, id, key, Row::C2c(conv, last)));
         }
-        listed.sort_by(|(a, la), (b, lb)| {
-            let key = |l: &Option<MessageRecord>| l.as_ref().map(|m| (m.msg.msg_time, m.id));
-            b.pinned
-                .cmp(&a.pinned)
-                .then_with(|| key(lb).cmp(&key(la)))
-                .then_with(|| a.peer.cmp(&b.peer))
+        for g in self.group_conversations(me.app, &me.user)? {
+            let key = format!("GROUP{}", g.item.group_id);
+            let pinned = g.item.is_pinned == 1;
+            listed.push((pinned, g.last_time, g.last_seq, key, Row::Group(g.item)));
+        }
+        listed.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| (b.1, b.2).cmp(&(a.1, a.2)))
+                .then_with(|| a.3.cmp(&b.3))
         });
         let start = usize::try_from(req.start_index)
             .unwrap_or(usize::MAX)
@@ -158,7 +189,14 @@ impl<S: Store> Engine<S> {
             .saturating_add(bounds::CONVERSATIONS_PAGE)
             .min(listed.len());
         let mut session_item = Vec::with_capacity(end - start);
-        for (conv, last) in &listed[start..end] {
+        for (_, _, _, _, row) in &listed[start..end] {
+            let (conv, last) = match row {
+                Row::Group(item) => {
+                    session_item.push(item.clone());
+                    continue;
+                }
+                Row::C2c(conv, last) => (conv, last),
+            };
             let unread = self.unread_of(me.app, &me.user, conv)?;
             let peer_read_time = self
                 .store
@@ -227,20 +265,66 @@ impl<S: Store> Engine<S> {
             bounds::MAX_ITEMS_PER_REQUEST,
         )?;
         let mut wanted = BTreeMap::new();
+        let mut groups = BTreeMap::new();
         for item in &req.recent_contact_item {
-            if item.kind != C2C {
-                return refuse(
-                    codes::INVALID_PARAMETER,
-                    "only C2C conversations (Type 1) are supported",
-                );
+            match item.kind {
+                C2C => {
+                    check_peer("To_Account", &item.to_account)?;
+                    wanted.insert(item.to_account.clone(), ());
+                }
+                GROUP => {
+                    super::groups::check_conversation_group_id(&item.to_group_id)?;
+                    groups.insert(item.to_group_id.clone(), ());
+                }
+                other => {
+                    return refuse(
+                        codes::INVALID_PARAMETER,
+                        format!("conversation Type {other} is not 1 (C2C) or 2 (group)"),
+                    )
+                }
             }
-            check_peer("To_Account", &item.to_account)?;
-            wanted.insert(item.to_account.clone(), ());
         }
         let all = self.store.conversations(me.app, &me.user)?;
-        let mut pinned = all.iter().filter(|c| c.pinned).count();
+        let group_states = self.store.group_conversation_states(me.app, &me.user)?;
+        let mut pinned = all.iter().filter(|c| c.pinned).count()
+            + group_states.iter().filter(|c| c.pinned).count();
         let mut changes = Vec::new();
         let mut contacts = Vec::new();
+        for group in groups.into_keys() {
+            // Only a member has the conversation.
+            if self.store.group_member(me.app, &group, &me.user)?.is_none() {
+                return refuse(
+                    codes::PERMISSION_DENIED,
+                    format!(
+                        "not a member of group {}",
+                        super::groups::bounded_id(&group)
+                    ),
+                );
+            }
+            let mut state = group_states
+                .iter()
+                .find(|s| s.group == group)
+                .cloned()
+                .unwrap_or_else(|| GroupConversationRecord::new(&group));
+            if state.pinned == pin {
+                continue;
+            }
+            if pin {
+                if pinned >= bounds::MAX_PINNED {
+                    return refuse(
+                        codes::PINNED_FULL,
+                        format!("at most {} conversations can be pinned", bounds::MAX_PINNED),
+                    );
+                }
+                pinned += 1;
+            }
+            state.pinned = pin;
+            contacts.push(group_contact(&group));
+            changes.push(Change::GroupConversation {
+                owner: me.user.clone(),
+                record: state,
+            });
+        }
         for peer in wanted.into_keys() {
             let existing = all.iter().find(|c| c.peer == peer).cloned();
             let mut conv = match existing {
@@ -331,10 +415,23 @@ impl<S: Store> Engine<S> {
                 result_info: String::new(),
                 kind: item.kind,
                 to_account: item.to_account.clone(),
+                to_group_id: item.to_group_id.clone(),
             };
-            if item.kind != C2C {
+            if item.kind == GROUP {
+                match self.delete_group_conversation(me, &item.to_group_id, &changes)? {
+                    Ok(more) if more.is_empty() => {}
+                    Ok(more) => {
+                        contacts.push(group_contact(&item.to_group_id));
+                        changes.extend(more);
+                    }
+                    Err((code, info)) => {
+                        result.result_code = code;
+                        result.result_info = info;
+                    }
+                }
+            } else if item.kind != C2C {
                 result.result_code = codes::INVALID_PARAMETER;
-                result.result_info = "only C2C conversations (Type 1) are supported".into();
+                result.result_info = "conversation Type is not 1 (C2C) or 2 (group)".into();
             } else if let Err(Fail::Refuse(code, info)) = check_peer("To_Account", &item.to_account)
             {
                 result.result_code = code;

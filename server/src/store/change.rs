@@ -1,8 +1,8 @@
 //! [`Change`]: one write of a [`Store::apply`](super::Store::apply) batch.
 
 use super::{
-    ContactGroup, ConversationRecord, Extension, GroupApplication, GroupLogEntry, GroupRecord,
-    MemberRecord, MessageRecord, Notice,
+    ContactGroup, ConversationRecord, Extension, GroupApplication, GroupConversationRecord,
+    GroupLogEntry, GroupRecord, MemberRecord, MessageRecord, Notice,
 };
 
 /// One write. A batch of them is applied atomically by
@@ -33,6 +33,14 @@ pub enum Change {
         owner: String,
         /// The state.
         record: ConversationRecord,
+    },
+    /// Insert or replace `owner`'s state of the group conversation
+    /// `record.group`.
+    GroupConversation {
+        /// The user.
+        owner: String,
+        /// The state.
+        record: GroupConversationRecord,
     },
     /// Append a notification to `owner`'s inbox (creating the account if
     /// needed). [`Store::apply`](super::Store::apply) returns its inbox

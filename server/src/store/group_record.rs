@@ -69,6 +69,8 @@ pub struct MemberRecord {
     pub last_send_time: u64,
     /// Member custom fields, sorted by key.
     pub custom: Vec<(String, String)>,
+    /// Mark types set on the member (`markGroupMemberList`), ascending.
+    pub marks: Vec<u64>,
 }
 
 impl MemberRecord {
@@ -86,6 +88,7 @@ impl MemberRecord {
             mute_until: 0,
             last_send_time: 0,
             custom: Vec::new(),
+            marks: Vec::new(),
         }
     }
 }

@@ -4,8 +4,9 @@ use super::memory_groups::Groups;
 use super::record::TINY_ID_BASE;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
-    GroupApplication, GroupLogEntry, GroupRecord, InboxEntry, InboxItem, MemberRecord,
-    MessageRecord, MessageState, NewMessage, Notice, SessionRecord, Store, StoreError, Window,
+    GroupApplication, GroupConversationRecord, GroupLogEntry, GroupRecord, InboxEntry, InboxItem,
+    MemberRecord, MessageRecord, MessageState, NewMessage, Notice, SessionRecord, Store,
+    StoreError, Window,
 };
 
 type UserKey = (u64, String);
@@ -23,6 +24,7 @@ struct UserData {
     cursor: u64,
     inbox: BTreeMap<u64, Slot>,
     conversations: BTreeMap<String, ConversationRecord>,
+    group_conversations: BTreeMap<String, GroupConversationRecord>,
     last_group_id: u64,
     groups: BTreeMap<u64, String>,
     members: BTreeSet<(u64, String)>,
@@ -256,6 +258,11 @@ impl Store for MemoryStore {
                     let (data, _) = self.user(app, owner);
                     data.conversations
                         .insert(record.peer.clone(), record.clone());
+                }
+                Change::GroupConversation { owner, record } => {
+                    let (data, _) = self.user(app, owner);
+                    data.group_conversations
+                        .insert(record.group.clone(), record.clone());
                 }
                 Change::Notice { owner, notice } => {
                     seqs.push(self.append_notice(app, owner, notice));
@@ -532,6 +539,18 @@ impl Store for MemoryStore {
             .users
             .get(&(app, owner.to_owned()))
             .map(|u| u.conversations.values().cloned().collect())
+            .unwrap_or_default())
+    }
+
+    fn group_conversation_states(
+        &mut self,
+        app: u64,
+        owner: &str,
+    ) -> Result<Vec<GroupConversationRecord>, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, owner.to_owned()))
+            .map(|u| u.group_conversations.values().cloned().collect())
             .unwrap_or_default())
     }
 

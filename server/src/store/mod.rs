@@ -21,8 +21,9 @@ pub use group_record::{
 };
 pub use memory::MemoryStore;
 pub use record::{
-    Account, Appended, ContactGroup, ContactGroups, ConversationRecord, Extension, InboxEntry,
-    InboxItem, MessageRecord, MessageState, NewMessage, Notice, Revocation, SessionRecord,
+    Account, Appended, ContactGroup, ContactGroups, ConversationRecord, Extension,
+    GroupConversationRecord, InboxEntry, InboxItem, MessageRecord, MessageState, NewMessage,
+    Notice, Revocation, SessionRecord,
 };
 pub use sqlite::SqliteStore;
 
@@ -152,6 +153,13 @@ pub trait Store {
         app: u64,
         owner: &str,
     ) -> Result<Vec<ConversationRecord>, StoreError>;
+
+    /// `owner`'s states of group conversations (pinned, deleted), by group.
+    fn group_conversation_states(
+        &mut self,
+        app: u64,
+        owner: &str,
+    ) -> Result<Vec<GroupConversationRecord>, StoreError>;
 
     /// `owner`'s conversation groups and their members.
     fn contact_groups(&mut self, app: u64, owner: &str) -> Result<ContactGroups, StoreError>;

@@ -179,6 +179,31 @@ impl ConversationRecord {
     }
 }
 
+/// A user's state of a group conversation (`GROUP<id>`), kept apart from
+/// the membership: whether it is pinned, and up to which group sequence it
+/// was deleted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupConversationRecord {
+    /// The group.
+    pub group: String,
+    /// Pinned to the top of the list.
+    pub pinned: bool,
+    /// Deleted (with its history) up to this group sequence: the
+    /// conversation is listed again by a later message or tip, and nothing
+    /// at or below it is unread or in the user's history.
+    pub clear_seq: u64,
+}
+
+impl GroupConversationRecord {
+    /// A fresh state for `group`.
+    pub fn new(group: &str) -> GroupConversationRecord {
+        GroupConversationRecord {
+            group: group.to_owned(),
+            ..GroupConversationRecord::default()
+        }
+    }
+}
+
 /// A conversation group of a user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactGroup {

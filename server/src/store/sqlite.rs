@@ -7,9 +7,9 @@ use super::sqlite_groups;
 use super::sqlite_schema;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
-    GroupApplication, GroupLogEntry, GroupRecord, InboxEntry, InboxItem, MemberRecord,
-    MessageRecord, MessageState, NewMessage, Notice, Revocation, SessionRecord, Store, StoreError,
-    Window,
+    GroupApplication, GroupConversationRecord, GroupLogEntry, GroupRecord, InboxEntry, InboxItem,
+    MemberRecord, MessageRecord, MessageState, NewMessage, Notice, Revocation, SessionRecord,
+    Store, StoreError, Window,
 };
 
 /// A [`Store`] in SQLite: a database file, or a private in-memory database.
@@ -217,6 +217,19 @@ fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u
                 record.hidden,
                 to_db(record.clear_id),
                 to_db(record.unread_floor),
+            ])?;
+        }
+        Change::GroupConversation { owner, record } => {
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO group_conversations (app, owner, group_id, pinned, clear_seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                to_db(app),
+                owner,
+                record.group,
+                record.pinned,
+                to_db(record.clear_seq),
             ])?;
         }
         Change::Notice { owner, notice } => {
@@ -674,6 +687,25 @@ impl Store for SqliteStore {
              WHERE app = ?1 AND owner = ?2 ORDER BY peer",
         )?;
         let rows = stmt.query_map(params![to_db(app), owner], conversation_row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn group_conversation_states(
+        &mut self,
+        app: u64,
+        owner: &str,
+    ) -> Result<Vec<GroupConversationRecord>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT group_id, pinned, clear_seq FROM group_conversations
+             WHERE app = ?1 AND owner = ?2 ORDER BY group_id",
+        )?;
+        let rows = stmt.query_map(params![to_db(app), owner], |r| {
+            Ok(GroupConversationRecord {
+                group: r.get(0)?,
+                pinned: r.get(1)?,
+                clear_seq: from_db(r.get(2)?),
+            })
+        })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 

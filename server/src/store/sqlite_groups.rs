@@ -66,7 +66,25 @@ fn group_row(r: &Row<'_>) -> rusqlite::Result<GroupRecord> {
 }
 
 const MEMBER_COLS: &str = "user_id, role, join_time, join_seq, read_seq, msg_flag, name_card,
-    mute_until, last_send_time, custom";
+    mute_until, last_send_time, custom, marks";
+
+/// Marks as stored: decimal numbers joined by commas.
+fn marks_to_db(marks: &[u64]) -> String {
+    marks
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn marks_from_db(col: usize, s: &str) -> rusqlite::Result<Vec<u64>> {
+    if s.is_empty() {
+        return Ok(Vec::new());
+    }
+    s.split(',')
+        .map(|m| m.parse::<u64>().map_err(|_| bad(col, "marks")))
+        .collect()
+}
 
 fn member_row(r: &Row<'_>) -> rusqlite::Result<MemberRecord> {
     let role: String = r.get(1)?;
@@ -82,6 +100,7 @@ fn member_row(r: &Row<'_>) -> rusqlite::Result<MemberRecord> {
         mute_until: from_db(r.get(7)?),
         last_send_time: from_db(r.get(8)?),
         custom: custom_from_db(9, &custom)?,
+        marks: marks_from_db(10, &r.get::<_, String>(10)?)?,
     })
 }
 
@@ -143,7 +162,7 @@ pub(super) fn apply(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<b
             .execute(params![to_db(app), group, m.user])?;
             tx.prepare_cached(&format!(
                 "INSERT OR REPLACE INTO group_members (app, group_id, leave_seq, {MEMBER_COLS})
-                 VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+                 VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
             ))?
             .execute(params![
                 to_db(app),
@@ -158,6 +177,7 @@ pub(super) fn apply(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<b
                 to_db(m.mute_until),
                 to_db(m.last_send_time),
                 custom_to_db(&m.custom),
+                marks_to_db(&m.marks),
             ])?;
         }
         Change::EndGroupMember {

@@ -12,9 +12,10 @@
 //! message (with its ID), inbox position and cursor. Version 4 (issue 16)
 //! adds the chat-group tables (`chat_groups`, `group_members`,
 //! `group_log`, `group_applications`, `group_receipts`); a version 3
-//! database gets them empty. Version 5 (issue 16, group message
-//! operations) adds `group_hidden` (group messages a member deleted for
-//! itself); a version 3 or 4 database gets it empty.
+//! database gets them empty. Version 5 (issue 16) adds `group_hidden`
+//! (group messages a member deleted for itself), `group_conversations` (a
+//! user's pinned and deleted group conversations) and the members'
+//! `marks`; older databases get them empty.
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -90,6 +91,14 @@ CREATE TABLE IF NOT EXISTS conversations (
     unread_floor INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (app, owner, peer)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_conversations (
+    app       INTEGER NOT NULL,
+    owner     TEXT    NOT NULL,
+    group_id  TEXT    NOT NULL,
+    pinned    INTEGER NOT NULL DEFAULT 0,
+    clear_seq INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (app, owner, group_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS contact_groups (
     app      INTEGER NOT NULL,
     owner    TEXT    NOT NULL,
@@ -152,6 +161,7 @@ CREATE TABLE IF NOT EXISTS group_members (
     mute_until     INTEGER NOT NULL,
     last_send_time INTEGER NOT NULL,
     custom         TEXT    NOT NULL,
+    marks          TEXT    NOT NULL DEFAULT '',
     PRIMARY KEY (app, group_id, user_id, join_seq)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS group_members_by_user ON group_members (app, user_id, leave_seq);
@@ -257,6 +267,12 @@ UPDATE sqlite_sequence
 DROP TABLE messages_v2;
 ";
 
+/// Version 4 to 5: members' marks (`markGroupMemberList`); the new
+/// `group_conversations` table comes with [`TABLES`].
+const MIGRATE_4_TO_5: &str = "
+ALTER TABLE group_members ADD COLUMN marks TEXT NOT NULL DEFAULT '';
+";
+
 /// Create the schema of a new database, or upgrade an old one.
 pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
     conn.execute_batch(META)?;
@@ -308,6 +324,9 @@ pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
         }
         Some("3" | "4") => {
             let tx = conn.transaction()?;
+            if version.as_deref() == Some("4") {
+                tx.execute_batch(MIGRATE_4_TO_5)?;
+            }
             tx.execute_batch(TABLES)?;
             tx.execute(
                 "UPDATE meta SET value = ?1 WHERE key = 'schema'",
@@ -316,7 +335,7 @@ pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
             tx.commit()?;
             tracing::info!(
                 "database upgraded from schema {} to {SCHEMA_VERSION}",
-                version.as_deref().unwrap_or_default()
+                version.as_deref().unwrap_or("?")
             );
             Ok(())
         }

@@ -237,8 +237,8 @@ impl SimConfig {
     ///   the soak use by default;
     /// * `groups`: `full` plus issue 16's groups (`sim/groups.rs`), with at
     ///   least two users and three instances;
-    /// * `groups-unread`: `groups` plus the group unread-count invariant,
-    ///   which fails today (docs/SIMULATION.md, "Groups").
+    /// * `groups-unread`: `groups` plus the group unread-count invariant
+    ///   (docs/SIMULATION.md, "Groups").
     pub fn profile(name: &str, seed: u64) -> Option<SimConfig> {
         let mut cfg = match name {
             "full" => return Some(SimConfig::for_seed(seed)),

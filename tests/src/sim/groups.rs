@@ -22,10 +22,9 @@
 //! * **group-membership-converges**: the groups of the last
 //!   GROUP_LIST_UPDATED are the server's joined groups of the user, with
 //!   the server's member counts;
-//! * **group-unread-converges** (profile `groups-unread` only: the client
-//!   does not do it yet): each `GROUP<id>` conversation's unread
-//!   count is the server's (messages and tips from others after the read
-//!   sequence, inside the membership).
+//! * **group-unread-converges** (profile `groups-unread` only): each
+//!   `GROUP<id>` conversation's unread count is the server's (messages and
+//!   tips from others after the read sequence, inside the membership).
 
 use std::collections::BTreeMap;
 
@@ -137,6 +136,9 @@ impl World {
         let r = self.wrng.unit();
         let now = self.instant();
         let t = self.now;
+        // Group reads only in `groups-unread` (the `groups` workload and its
+        // pinned seeds stay as they were): the read sync is what they test.
+        let reads = self.cfg.group_unread;
         let Some(inst) = self.slots[slot].inst.as_mut() else {
             return;
         };
@@ -164,6 +166,9 @@ impl World {
             let users = [other.clone()];
             let result = c.delete_group_member(now, &gid, &users, "sim");
             ("remove", result.map(|id| id.erased()))
+        } else if reads && r < 0.60 {
+            let result = c.set_message_read(now, &format!("GROUP{gid}"));
+            ("gread", result.map(|id| id.erased()))
         } else {
             self.msg_counter += 1;
             let text = format!("gm{}", self.msg_counter);

@@ -41,9 +41,18 @@ impl Conversations {
             // a peer sent (found by the simulation, seed 136 of profile
             // `messages`).
             let to_self = m.from == m.to;
-            if m.flow == Flow::In && !to_self && !m.is_read && !m.is_revoked && m.time > e.read_time
+            // A group message at or below the read sequence is read; one at
+            // or below what the server last counted is in that count.
+            let group_counted = m.conversation_type == ConversationType::Group
+                && (m.sequence <= e.read_seq || m.sequence <= e.counted_to);
+            if m.flow == Flow::In
+                && !to_self
+                && !group_counted
+                && !m.is_read
+                && !m.is_revoked
+                && m.time > e.read_time
             {
-                e.count_unread(&m.id, m.time);
+                e.count_unread(&m.id, m.time, m.sequence);
                 if let Some(at) = GroupAtInfo::of(m, me) {
                     e.at_infos.push_back(at);
                     while e.at_infos.len() > Entry::MAX_TRACKED_UNREAD {
@@ -129,21 +138,30 @@ impl Conversations {
         };
         e.read_time = e.read_time.max(read_time);
         let rt = e.read_time;
-        e.unread_ids.retain(|(_, t)| *t > rt);
+        e.unread_ids.retain(|(_, t, _)| *t > rt);
         let left = e.unread_ids.len() as u64;
         e.unread = e.unread.min(left);
         self.touch(conversation_id);
     }
 
-    /// Everything in `conversation_id` is read (a group read by sequence:
-    /// no read time to keep).
-    pub(in crate::client) fn clear_unread(&mut self, conversation_id: &str) {
+    /// The group conversation `conversation_id` was read up to `seq`: by
+    /// this instance (`server` is `None`: what arrived above `seq` since
+    /// the report stays unread), or by another instance of this user
+    /// (`server` is the server's `(unread count, counted up to sequence)`
+    /// then). A report older than what is known changes nothing.
+    pub(in crate::client) fn group_read(
+        &mut self,
+        conversation_id: &str,
+        seq: u64,
+        server: Option<(u64, u64)>,
+    ) {
         let Some(e) = self.entries.get_mut(conversation_id) else {
             return;
         };
-        e.unread_ids.clear();
-        e.unread = 0;
-        e.at_infos.clear();
+        if server.is_some() && seq <= e.read_seq {
+            return;
+        }
+        e.group_read(seq, server);
         self.touch(conversation_id);
     }
 

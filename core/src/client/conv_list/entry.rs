@@ -61,7 +61,7 @@ impl Last {
                 last_sequence: item.msg_seq,
                 from_account: item.last_c2c_msg_from_account.clone(),
                 is_peer_read: false,
-                is_revoked: item.last_msg_flags & SessionItem::REVOKED != 0,
+                is_revoked: item.last_msg_flags & item.revoked_flag() != 0,
                 msg_type,
                 payload,
                 version: 0,
@@ -122,8 +122,17 @@ pub(super) struct Entry {
     /// The peer read this user's messages up to here.
     pub(super) peer_read_time: u64,
     /// The unread incoming messages this instance counted, oldest first:
-    /// `(ID, time)`. A revoke or delete of one of them lowers the count.
-    pub(super) unread_ids: VecDeque<(String, u64)>,
+    /// `(ID, time, sequence)`. A revoke or delete of one of them lowers the
+    /// count.
+    pub(super) unread_ids: VecDeque<(String, u64, u64)>,
+    /// Group conversations: this user read the group up to this sequence
+    /// (what the server last said, or this instance reported); messages at
+    /// or below it are not unread.
+    pub(super) read_seq: u64,
+    /// Group conversations: the server's last count (`page_get`, a read on
+    /// another instance) covered every sequence up to here, so a message at
+    /// or below it that arrives later is not counted again.
+    pub(super) counted_to: u64,
     /// Unread group messages that @-mention this user or everyone (at most
     /// [`Entry::MAX_TRACKED_UNREAD`], the oldest forgotten first).
     pub(super) at_infos: VecDeque<GroupAtInfo>,
@@ -150,6 +159,8 @@ impl Entry {
             read_time: 0,
             peer_read_time: 0,
             unread_ids: VecDeque::new(),
+            read_seq: 0,
+            counted_to: 0,
             at_infos: VecDeque::new(),
             order: 0,
         }
@@ -171,12 +182,12 @@ impl Entry {
         self.last = Some(last);
     }
 
-    pub(super) fn count_unread(&mut self, id: &str, time: u64) {
-        if self.unread_ids.iter().any(|(i, _)| i == id) {
+    pub(super) fn count_unread(&mut self, id: &str, time: u64, seq: u64) {
+        if self.unread_ids.iter().any(|(i, _, _)| i == id) {
             return;
         }
         self.unread += 1;
-        self.unread_ids.push_back((id.to_owned(), time));
+        self.unread_ids.push_back((id.to_owned(), time, seq));
         while self.unread_ids.len() > Self::MAX_TRACKED_UNREAD {
             self.unread_ids.pop_front();
         }
@@ -185,7 +196,7 @@ impl Entry {
     /// Forget a counted unread message (revoked or deleted); returns
     /// whether it was counted.
     pub(super) fn uncount_unread(&mut self, id: &str) -> bool {
-        let Some(i) = self.unread_ids.iter().position(|(x, _)| x == id) else {
+        let Some(i) = self.unread_ids.iter().position(|(x, _, _)| x == id) else {
             return false;
         };
         self.unread_ids.remove(i);
@@ -200,5 +211,30 @@ impl Entry {
         while self.unread_ids.len() > keep {
             self.unread_ids.pop_front();
         }
+    }
+
+    /// A group conversation was read up to `seq`: the tracked messages at
+    /// or below it stop counting, and so do the @ mentions. Unread becomes
+    /// `server_count` (what the server counted up to `counted_to`) plus the
+    /// tracked ones above `counted_to`, or, without a server count, the
+    /// tracked ones above `seq`.
+    pub(super) fn group_read(&mut self, seq: u64, server: Option<(u64, u64)>) {
+        self.read_seq = self.read_seq.max(seq);
+        let read = self.read_seq;
+        self.unread_ids.retain(|(_, _, s)| *s > read);
+        self.at_infos.retain(|a| a.message_sequence > read);
+        self.unread = match server {
+            Some((count, counted_to)) => {
+                self.counted_to = self.counted_to.max(counted_to);
+                let after = self.counted_to;
+                count
+                    + self
+                        .unread_ids
+                        .iter()
+                        .filter(|(_, _, s)| *s > after)
+                        .count() as u64
+            }
+            None => self.unread_ids.len() as u64,
+        };
     }
 }

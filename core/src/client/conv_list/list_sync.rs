@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
-use crate::model::{c2c_id, MessageRemindType};
+use crate::model::{c2c_id, group_conversation_id, MessageRemindType};
 use crate::proto::contact::{PairUnreadCount, SessionItem};
 
 use super::entry::Last;
-use super::{valid_peer, Conversations, ListSync};
+use super::{c2c_peer, valid_peer, Conversations, ListSync};
 
 impl Conversations {
     /// A session is live: the next final getmsg page carries the
@@ -58,14 +58,23 @@ impl Conversations {
     }
 
     fn apply_session_item(&mut self, item: &SessionItem, me: &str, order: u64) {
-        if item.kind != 1 {
-            return; // Group conversations come with groups.
-        }
-        if !valid_peer(&item.to_account) {
-            return;
-        }
-        let peer = item.to_account.clone();
-        let id = c2c_id(&peer);
+        let (peer, id) = match item.kind {
+            SessionItem::C2C if valid_peer(&item.to_account) => {
+                (item.to_account.clone(), c2c_id(&item.to_account))
+            }
+            SessionItem::GROUP => {
+                let group = if item.group_id.is_empty() {
+                    &item.to_group_account
+                } else {
+                    &item.group_id
+                };
+                if !valid_peer(group) {
+                    return;
+                }
+                (group.clone(), group_conversation_id(group))
+            }
+            _ => return,
+        };
         if let Some(sync) = &mut self.list_sync {
             if sync.deleted.contains(&id) {
                 return;
@@ -79,6 +88,20 @@ impl Conversations {
         e.pinned = item.is_pinned == 1;
         e.remind = MessageRemindType::from_recv_option(item.msg_recv_option);
         e.peer_read_time = e.peer_read_time.max(item.c2c_peer_read_time);
+        if item.kind == SessionItem::GROUP && item.msg_group_readed_seq >= e.read_seq {
+            // The server's count of a group's unread messages and tips
+            // (tcchat's server sends it; C2C counts come from getmsg):
+            // it covers every sequence before `GroupNextMsgSeq`.
+            e.read_seq = item.msg_group_readed_seq;
+            e.counted_to = 0;
+            e.group_read(
+                item.msg_group_readed_seq,
+                Some((
+                    item.unread_msg_count,
+                    item.group_next_msg_seq.saturating_sub(1),
+                )),
+            );
+        }
         if let Some(mut server) = Last::from_session(item) {
             match &e.last {
                 Some(local) if local.summary.last_time > server.summary.last_time => {}
@@ -129,7 +152,10 @@ impl Conversations {
             .take(Self::MAX_CONVERSATIONS)
             .map(|p| (p.from_account.clone(), p.unread_count))
             .collect();
-        for e in self.entries.values_mut() {
+        for (id, e) in &mut self.entries {
+            if c2c_peer(id).is_none() {
+                continue; // Group counts come from page_get and read pushes.
+            }
             let n = counts.remove(&e.peer).unwrap_or(0);
             if e.unread != n {
                 e.set_unread(n);

@@ -360,4 +360,16 @@ pub(crate) fn c2c_peer(conversation_id: &str) -> Option<&str> {
 impl SessionItem {
     /// `LastMsgFlags` bit of a revoked C2C last message.
     pub(crate) const REVOKED: u32 = 8;
+    /// `LastMsgFlags` bit of a revoked group last message
+    /// (protocol-facts.md §6).
+    pub(crate) const GROUP_REVOKED: u32 = 2;
+
+    /// The `LastMsgFlags` bit that marks this item's last message revoked.
+    pub(crate) fn revoked_flag(&self) -> u32 {
+        if self.kind == Self::GROUP {
+            Self::GROUP_REVOKED
+        } else {
+            Self::REVOKED
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! The member commands: `get_group_member_list`, `get_group_member_profile`,
-//! `add_group_member`, `delete_group_member` and the four
-//! `set_group_member_*` (role, mute time, name card, custom fields), on the
+//! `add_group_member`, `delete_group_member`, the four
+//! `set_group_member_*` (role, mute time, name card, custom fields) and
+//! `mark_group_member_list`, on the
 //! servcmds of PROTOCOL.md 8.7 (ours: Tencent's REST names). Member
 //! changes reach every member as tips (3, 4, 5, 7); the member count of the
 //! group list follows them.
@@ -11,11 +12,14 @@ use super::super::conv_api::parse_reply;
 use super::super::request::{Call, RequestId};
 use super::super::Client;
 use crate::error::{ChatError, ErrorCode};
-use crate::model::{AddGroupMemberResult, GroupCustomField, GroupMember, GroupMemberListResult};
+use crate::model::{
+    AddGroupMemberResult, GroupCustomField, GroupMember, GroupMemberListResult,
+    MarkGroupMemberListResult,
+};
 use crate::proto::group::{
     cmd, AddGroupMemberReply, AddGroupMemberRequest, AppDefinedItem, DeleteGroupMemberRequest,
-    GetGroupMemberInfoRequest, GetSpecifiedMemberInfoRequest, GroupMemberListReply, MemberAccount,
-    ModifyGroupMemberInfoRequest,
+    GetGroupMemberInfoRequest, GetSpecifiedMemberInfoRequest, GroupMemberListReply,
+    MarkMemberReply, MarkMemberRequest, MemberAccount, MemberMarks, ModifyGroupMemberInfoRequest,
 };
 use crate::proto::BaseReply;
 use crate::types::GroupRole;
@@ -304,6 +308,62 @@ impl Client {
                 )
             }),
         )
+    }
+
+    /// `markGroupMemberList({groupID, userIDList, markType, enableMark})`:
+    /// set (`enable_mark`) or remove the mark `mark_type` on 1–100 members
+    /// of an AVChatRoom (the server lets only its owner do it: 10007).
+    /// Resolves with who was marked and who was not (not a member); the
+    /// marks show in the members' `markList`. No event. The servcmd and its
+    /// body are tcchat's own (PROTOCOL.md 8.7).
+    pub fn mark_group_member_list(
+        &mut self,
+        now: Instant,
+        group_id: &str,
+        user_ids: &[String],
+        mark_type: u64,
+        enable_mark: bool,
+    ) -> Result<RequestId<MarkGroupMemberListResult>, ChatError> {
+        const API: &str = "markGroupMemberList";
+        self.require_ready(API)?;
+        self.check_group_id(API, group_id)?;
+        self.check_user_list(API, user_ids)?;
+        self.check_capacity()?;
+        let body = MarkMemberRequest {
+            group_id: group_id.to_owned(),
+            command_type: if enable_mark {
+                MarkMemberRequest::SET
+            } else {
+                MarkMemberRequest::REMOVE
+            },
+            member_list: user_ids
+                .iter()
+                .map(|u| MemberMarks {
+                    member_account: u.clone(),
+                    marks: vec![mark_type],
+                })
+                .collect(),
+        };
+        let asked = user_ids.to_vec();
+        let group_id = group_id.to_owned();
+        Ok(self.enqueue_command(now, cmd::MARK_MEMBER, &body, |id| {
+            Call::change(
+                id,
+                move |client: &mut Client, _, id, status, frame: &Frame| {
+                    let outcome = parse_reply::<MarkMemberReply>(status, frame).map(|r| {
+                        let (success, failure) = asked
+                            .into_iter()
+                            .partition(|u| r.member_list.iter().any(|m| &m.member_account == u));
+                        MarkGroupMemberListResult {
+                            group_id,
+                            success_user_id_list: success,
+                            failure_user_id_list: failure,
+                        }
+                    });
+                    client.complete(id, outcome);
+                },
+            )
+        }))
     }
 
     /// `Ok` for 1 to [`MAX_MEMBERS_PER_CALL`] user IDs of 1 to

@@ -1,7 +1,10 @@
 //! `setMessageRead` for a group: `msg_read_report {GroupId, MsgReadedSeq}`
 //! with the newest sequence this instance knows of (PROTOCOL.md 8.6: the
 //! server never moves a read sequence backwards). On the reply the group's
-//! conversation has nothing unread and `selfInfo.readedSequence` follows.
+//! conversation has nothing unread up to that sequence and
+//! `selfInfo.readedSequence` follows. A read on another instance of the
+//! user arrives as `ReadGroupMsgNotify` (tcchat's own push, PROTOCOL.md
+//! 8.6) with the server's count of what is still unread.
 
 use std::time::Instant;
 
@@ -12,6 +15,7 @@ use crate::error::ChatError;
 use crate::model::group_conversation_id;
 use crate::proto::group::cmd;
 use crate::proto::group_msg::MsgReadReportRequest;
+use crate::proto::msgops::GroupReadSyncNotify;
 use crate::proto::BaseReply;
 use crate::wire::Frame;
 
@@ -49,7 +53,7 @@ impl Client {
                     id,
                     move |client: &mut Client, _, id, status, frame: &Frame| {
                         let outcome = parse_reply::<BaseReply>(status, frame).map(|_| {
-                            client.convs.clear_unread(&conversation_id);
+                            client.convs.group_read(&conversation_id, up_to, None);
                             client.groups.set_read_seq(&group_id, up_to);
                         });
                         client.complete(id, outcome);
@@ -58,4 +62,33 @@ impl Client {
             }),
         )
     }
+
+    /// `ReadGroupMsgNotify`: another instance of this user read groups.
+    /// Each held group conversation read past what this instance knows
+    /// takes the server's unread count (plus what arrived here above the
+    /// sequences it covers); an older report changes nothing.
+    pub(crate) fn on_group_read_sync_notify(&mut self, notify: &GroupReadSyncNotify) {
+        for item in notify
+            .group_read_array
+            .iter()
+            .take(Self::MAX_GROUP_READ_ITEMS)
+        {
+            if item.group_id.is_empty() || item.group_id.len() > Self::MAX_USER_ID_BYTES {
+                self.net.note_malformed_frame();
+                continue;
+            }
+            let conversation_id = group_conversation_id(&item.group_id);
+            let counted_to = item.group_next_msg_seq.saturating_sub(1);
+            self.convs.group_read(
+                &conversation_id,
+                item.msg_readed_seq,
+                Some((item.unread_msg_count, counted_to)),
+            );
+            self.groups
+                .set_read_seq(&item.group_id, item.msg_readed_seq);
+        }
+    }
+
+    /// Groups read in one `ReadGroupMsgNotify` that are looked at.
+    const MAX_GROUP_READ_ITEMS: usize = 1_000;
 }

@@ -15,36 +15,79 @@ pub use push::{
     RecentContactMod, UpdateGroupPush,
 };
 
-/// A reference to a conversation: `{Type: 1, To_Account}` for C2C.
+/// A reference to a conversation: `{Type: 1, To_Account}` for C2C,
+/// `{Type: 2, ToGroupId}` for a group (groups-facts.md §3, the
+/// `search_contact_group` request).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ContactItem {
     /// 1: C2C; 2: group.
     #[serde(rename = "Type", default)]
     pub kind: u8,
     /// The C2C peer.
-    #[serde(rename = "To_Account", default)]
+    #[serde(
+        rename = "To_Account",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
     pub to_account: String,
+    /// The group (`Type` 2).
+    #[serde(
+        rename = "ToGroupId",
+        alias = "GroupId",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub to_group_id: String,
 }
 
 impl ContactItem {
     /// The C2C conversation with `peer`.
     pub fn c2c(peer: impl Into<String>) -> ContactItem {
         ContactItem {
-            kind: 1,
+            kind: SessionItem::C2C,
             to_account: peer.into(),
+            to_group_id: String::new(),
+        }
+    }
+
+    /// The conversation of the group `group_id`.
+    pub fn group(group_id: impl Into<String>) -> ContactItem {
+        ContactItem {
+            kind: SessionItem::GROUP,
+            to_account: String::new(),
+            to_group_id: group_id.into(),
+        }
+    }
+
+    /// The conversation ID it names (`C2C<peer>` or `GROUP<id>`), if its
+    /// type is one of those two.
+    pub fn conversation_id(&self) -> Option<String> {
+        match self.kind {
+            SessionItem::C2C => Some(format!("C2C{}", self.to_account)),
+            SessionItem::GROUP => Some(format!("GROUP{}", self.to_group_id)),
+            _ => None,
         }
     }
 }
 
-/// A reference as push types 1–3 carry it: the peer in `UserId`.
+/// A reference as push types 1–3 carry it: the peer in `UserId`, a group
+/// in `GroupId` (`Type` 2).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserContactItem {
-    /// 1: C2C.
+    /// 1: C2C; 2: group.
     #[serde(rename = "Type", default)]
     pub kind: u8,
     /// The C2C peer.
-    #[serde(rename = "UserId", default)]
+    #[serde(rename = "UserId", default, skip_serializing_if = "String::is_empty")]
     pub user_id: String,
+    /// The group (`Type` 2).
+    #[serde(
+        rename = "GroupId",
+        alias = "ToGroupId",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub group_id: String,
 }
 
 /// Body of `recentcontact.page_get`.
@@ -116,6 +159,44 @@ pub struct SessionItem {
     /// pinned conversations from the `Top*` paging).
     #[serde(rename = "IsPinned", default)]
     pub is_pinned: u8,
+    /// Group items (`Type` 2): the group (protocol-facts.md §6 names
+    /// `GroupId` for group items).
+    #[serde(rename = "GroupId", default, skip_serializing_if = "String::is_empty")]
+    pub group_id: String,
+    /// Group items: the group again, where the official SDK reads it
+    /// (`ToAccount`, no underscore: with `GroupId` alone it listed
+    /// `GROUPundefined`, found by the interop suite).
+    #[serde(
+        rename = "ToAccount",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub to_group_account: String,
+    /// Group items: the user read the group up to this sequence.
+    #[serde(
+        rename = "MsgGroupReadedSeq",
+        default,
+        skip_serializing_if = "is_zero_u64"
+    )]
+    pub msg_group_readed_seq: u64,
+    /// Group items: the group's next message sequence.
+    #[serde(
+        rename = "GroupNextMsgSeq",
+        default,
+        skip_serializing_if = "is_zero_u64"
+    )]
+    pub group_next_msg_seq: u64,
+}
+
+fn is_zero_u64(v: &u64) -> bool {
+    *v == 0
+}
+
+impl SessionItem {
+    /// `Type` of a C2C conversation.
+    pub const C2C: u8 = 1;
+    /// `Type` of a group conversation.
+    pub const GROUP: u8 = 2;
 }
 
 /// Reply to `recentcontact.page_get`.
@@ -192,12 +273,24 @@ pub struct DeleteResultItem {
     /// Why not.
     #[serde(rename = "ResultInfo", default)]
     pub result_info: String,
-    /// 1: C2C.
+    /// 1: C2C; 2: group.
     #[serde(rename = "Type", default)]
     pub kind: u8,
     /// The peer.
-    #[serde(rename = "To_Account", default)]
+    #[serde(
+        rename = "To_Account",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
     pub to_account: String,
+    /// The group (`Type` 2; messages-facts.md §4.1 spells it `ToGroupid`).
+    #[serde(
+        rename = "ToGroupid",
+        alias = "ToGroupId",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub to_group_id: String,
 }
 
 /// Reply to `batch_delete` (the official SDK requires `ResultItem`).

@@ -1,11 +1,12 @@
 //! Members: `get_group_member_info`, `get_specified_group_member_info`,
-//! `add_group_member`, `delete_group_member`, `modify_group_member_info`
-//! (PROTOCOL.md 8.7).
+//! `add_group_member`, `delete_group_member`, `modify_group_member_info`,
+//! and the AVChatRoom's `modify_user_info` (marks) (PROTOCOL.md 8.7).
 
 use tcchat_core::proto::group::{
     AddGroupMemberReply, AddGroupMemberRequest, AddMemberResult, DeleteGroupMemberRequest,
     GetGroupMemberInfoRequest, GetSpecifiedMemberInfoRequest, GroupMemberListReply, GroupType,
-    InviteOption, ModifyGroupMemberInfoRequest, Role,
+    InviteOption, MarkMemberReply, MarkMemberRequest, MemberMarks, ModifyGroupMemberInfoRequest,
+    Role,
 };
 use tcchat_core::proto::group_msg::{notice_op, tip_op, MemberChange, TipBody};
 use tcchat_core::proto::BaseReply;
@@ -439,6 +440,94 @@ impl<S: Store> Engine<S> {
             }
             let (queued, fanout) = self.commit_group(&me, w)?;
             Ok((BaseReply::ok(), queued, fanout))
+        })();
+        self.finish_group(unix_ms, &me, conn, gzip, &frame.head, result);
+    }
+}
+
+/// Most marks one member may carry (ours).
+pub(super) const MAX_MARKS_PER_MEMBER: usize = 10;
+
+impl<S: Store> Engine<S> {
+    /// `modify_user_info` (`markGroupMemberList`, ours, PROTOCOL.md 8.7):
+    /// the owner of an AVChatRoom sets (`CommandType` 1) or removes (2)
+    /// mark types on members. Members not in the group are left out of the
+    /// reply; the others come back with their marks.
+    pub(super) fn on_mark_member(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
+        let Some((me, req)) = self.begin_change::<MarkMemberRequest>(unix_ms, conn, gzip, frame)
+        else {
+            return;
+        };
+        let result = (|| {
+            let g = self.live_group(me.app, &req.group_id)?;
+            let actor = self.membership(me.app, &g.id, &me.user)?;
+            if g.group_type != GroupType::AvChatRoom || actor.role != Role::Owner {
+                return refuse(
+                    codes::PERMISSION_DENIED,
+                    "only the owner of an AVChatRoom marks members",
+                );
+            }
+            let set = match req.command_type {
+                MarkMemberRequest::SET => true,
+                MarkMemberRequest::REMOVE => false,
+                other => {
+                    return refuse(
+                        codes::INVALID_PARAMETER,
+                        format!("CommandType {other} is not 1 (set) or 2 (remove)"),
+                    )
+                }
+            };
+            if req.member_list.is_empty() || req.member_list.len() > MAX_ITEMS_PER_REQUEST {
+                return refuse(
+                    codes::INVALID_PARAMETER,
+                    format!("MemberList must name 1 to {MAX_ITEMS_PER_REQUEST} members"),
+                );
+            }
+            let mut w = GroupWrite::default();
+            let mut reply = MarkMemberReply {
+                base: BaseReply::ok(),
+                member_list: Vec::new(),
+            };
+            for item in &req.member_list {
+                if item.marks.is_empty() || item.marks.len() > MAX_MARKS_PER_MEMBER {
+                    return refuse(
+                        codes::INVALID_PARAMETER,
+                        format!("Marks must hold 1 to {MAX_MARKS_PER_MEMBER} mark types"),
+                    );
+                }
+                let Some(mut m) = self
+                    .store
+                    .group_member(me.app, &g.id, &item.member_account)?
+                else {
+                    continue;
+                };
+                for mark in &item.marks {
+                    if set {
+                        if !m.marks.contains(mark) {
+                            m.marks.push(*mark);
+                        }
+                    } else {
+                        m.marks.retain(|x| x != mark);
+                    }
+                }
+                if m.marks.len() > MAX_MARKS_PER_MEMBER {
+                    return refuse(
+                        codes::INVALID_PARAMETER,
+                        format!("a member carries at most {MAX_MARKS_PER_MEMBER} marks"),
+                    );
+                }
+                m.marks.sort_unstable();
+                reply.member_list.push(MemberMarks {
+                    member_account: m.user.clone(),
+                    marks: m.marks.clone(),
+                });
+                w.change(Change::GroupMember {
+                    group: g.id.clone(),
+                    member: m,
+                });
+            }
+            let (queued, fanout) = self.commit_group(&me, w)?;
+            Ok((reply, queued, fanout))
         })();
         self.finish_group(unix_ms, &me, conn, gzip, &frame.head, result);
     }

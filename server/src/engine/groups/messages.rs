@@ -311,6 +311,9 @@ impl<S: Store> Engine<S> {
             let mut w = GroupWrite::default();
             if to > m.read_seq {
                 m.read_seq = to;
+                // The reader's other instances learn the read and what
+                // is still unread (tcchat's own notify, PROTOCOL.md 8.6).
+                w.notices.push(self.group_read_notice(me.app, &g, &m)?);
                 w.change(Change::GroupMember {
                     group: g.id.clone(),
                     member: m,

@@ -8,6 +8,7 @@ mod applications;
 mod avchat;
 pub(super) use avchat::RoomSends;
 mod config;
+mod conv;
 mod lifecycle;
 mod list;
 mod members;
@@ -36,6 +37,7 @@ use crate::store::{Change, GroupLogEntry, GroupRecord, LogKind, MemberRecord, St
 
 pub(super) use avchat::end_transient_members;
 pub use config::GroupConfig;
+pub(super) use conv::{bounded_id, check_conversation_group_id};
 
 /// Whether `servcmd` is a group command this module answers.
 pub(super) fn handles(servcmd: &str) -> bool {
@@ -70,6 +72,7 @@ pub(super) fn handles(servcmd: &str) -> bool {
             | ops::RECALL
             | ops::MODIFY
             | ops::DELETE
+            | cmd::MARK_MEMBER
     )
 }
 
@@ -148,6 +151,7 @@ impl<S: Store> Engine<S> {
             cmd::ADD_MEMBER => self.on_add_members(unix_ms, conn, gzip, frame),
             cmd::DELETE_MEMBER => self.on_delete_members(unix_ms, conn, gzip, frame),
             cmd::MODIFY_MEMBER_INFO => self.on_modify_member(unix_ms, conn, gzip, frame),
+            cmd::MARK_MEMBER => self.on_mark_member(unix_ms, conn, gzip, frame),
             cmd::MODIFY_BASE_INFO => self.on_modify_group(unix_ms, conn, gzip, frame),
             cmd::CHANGE_OWNER => self.on_change_owner(unix_ms, conn, gzip, frame),
             cmd::GET_PENDENCY => self.on_get_pendency(unix_ms, conn, gzip, frame, false),

@@ -80,6 +80,7 @@ pub(super) fn member_info(m: &MemberRecord) -> MemberInfo {
         shut_up_until: m.mute_until,
         last_send_msg_time: m.last_send_time,
         app_member_defined_data: custom(&m.custom),
+        mark_list: m.marks.clone(),
     }
 }
 
