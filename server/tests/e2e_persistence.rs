@@ -456,6 +456,8 @@ fn a_schema_4_database_gains_the_hidden_table_and_keeps_its_groups() {
         }
         assert_eq!(store.group_hidden(APP, "g", "bob", 1, 1).unwrap(), [1]);
     }
+}
+
 /// A schema 4 database (issue 16, before group conversation states) gets
 /// the `group_conversations` table, empty, and keeps everything else.
 #[test]

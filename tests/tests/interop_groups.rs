@@ -1107,6 +1107,10 @@ fn tcchat_creates_a_group_that_the_official_sdk_joins() {
         member.assert_no_problems(0);
         assert_no_group_symptoms(&member);
         let _ = bounded("destroy", chat.destroy()).await;
+        stop_server(server).await;
+    });
+}
+
 /// The official SDK's conversation list after a login shows a group's
 /// unread count from tcchat-server's `page_get` group item (`Type: 2`,
 /// PROTOCOL.md 7.7): the member's read sequence and the group's next
