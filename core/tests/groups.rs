@@ -200,6 +200,88 @@ fn group_receipts_report_the_totals_of_my_held_messages() {
     assert_eq!((r.read_count, r.unread_count), (1, 2));
 }
 
+/// `get_message_read_receipt_list` on group messages asks
+/// `get_group_msg_receipt` for my messages that asked for receipts
+/// (groups-facts §7) and takes only items with the asked `MsgSeq` and
+/// `Code: 0`; other messages come back as held, with no request when none
+/// qualifies.
+#[test]
+fn group_receipt_list_asks_the_server_for_my_messages_totals() {
+    let mut h = Harness::logged_in();
+    let mut push = group_msg_push();
+    let item = &mut push["EventArray"][0]["GroupMsgArray"][0];
+    item["From_Account"] = json!("u1");
+    item["TinyId"] = json!("144115000000000001");
+    item["MsgSeq"] = json!(60);
+    item["IsNeedReadReceipt"] = json!(1);
+    let mut theirs = push["EventArray"][0]["GroupMsgArray"][0].clone();
+    theirs["From_Account"] = json!("u2");
+    theirs["TinyId"] = json!("144115000000000002");
+    theirs["MsgSeq"] = json!(61);
+    theirs["MsgRandom"] = json!(7);
+    push["EventArray"][0]["GroupMsgArray"]
+        .as_array_mut()
+        .unwrap()
+        .push(theirs);
+    h.push(push);
+    let got = received(&h.take_events());
+    assert_eq!(got.len(), 2);
+
+    // Only someone else's message: answered at once, nothing sent.
+    let id = h
+        .client
+        .get_message_read_receipt_list(h.now, &got[1..])
+        .unwrap();
+    assert!(h.take_sent().is_empty());
+    assert_eq!(h.result(id).unwrap()[0].read_receipt_info.read_count, 0);
+
+    // Mine asks the server, by sequence.
+    let id = h.client.get_message_read_receipt_list(h.now, &got).unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent("group_open_http_svc.get_group_msg_receipt")
+            .body,
+        json!({"GroupId": "grpA", "MsgSeqList": [{"MsgSeq": 60}]})
+    );
+    h.reply(
+        "group_open_http_svc.get_group_msg_receipt",
+        json!({"GroupMsgReceiptList": [
+            {"MsgSeq": 61, "ReadNum": 9, "UnreadNum": 9, "Code": 0},
+            {"MsgSeq": 60, "ReadNum": 2, "UnreadNum": 1, "Code": 0}]}),
+    );
+    let list = h.result(id).unwrap();
+    assert_eq!(
+        (
+            list[0].read_receipt_info.read_count,
+            list[0].read_receipt_info.unread_count
+        ),
+        (2, 1)
+    );
+    assert_eq!(list[1].read_receipt_info.read_count, 0, "not asked");
+
+    // An item with an error code is not taken.
+    let id = h
+        .client
+        .get_message_read_receipt_list(h.now, &got[..1])
+        .unwrap();
+    h.drain();
+    h.reply(
+        "group_open_http_svc.get_group_msg_receipt",
+        json!({"GroupMsgReceiptList": [{"MsgSeq": 60, "ReadNum": 5, "UnreadNum": 0, "Code": 10007}]}),
+    );
+    let list = h.result(id).unwrap();
+    assert_eq!(list[0].read_receipt_info.read_count, 2, "the held totals");
+
+    // A message this instance does not hold.
+    let mut other = got[1].clone();
+    other.id = "x".into();
+    let err = h
+        .client
+        .get_message_read_receipt_list(h.now, &[got[0].clone(), other])
+        .unwrap_err();
+    assert_eq!(err.code.0, 2105, "a message not held");
+}
+
 #[test]
 fn group_tips_under_an_unknown_event_are_dropped() {
     let mut h = Harness::logged_in();

@@ -668,10 +668,13 @@ fn read_receipts_go_for_messages_that_asked_and_come_back_as_an_event() {
     let receipt = json!({"EventArray": [{"Event": 16, "UserId": "u2", "PeerReadTime": T0 + 3, "C2cMsgInfo": [{
         "From_Account": "u1", "To_Account": "u2", "MsgSeq": mine.sequence, "MsgRandom": mine.random,
         "MsgTime": T0 + 2, "MsgClientTime": mine.client_time, "TinyId": MY_TINY}]}]});
-    let before = h
+    let asked = h
         .client
-        .get_message_read_receipt_list(std::slice::from_ref(&mine))
+        .get_message_read_receipt_list(h.now, std::slice::from_ref(&mine))
         .unwrap();
+    // Answered locally: nothing goes out.
+    assert!(h.take_sent().is_empty());
+    let before = h.result(asked).unwrap();
     assert!(!before[0].read_receipt_info.is_peer_read);
     h.push(receipt.clone());
     let events = named(&h.take_events(), EventName::MessageReadReceiptReceived);
@@ -689,7 +692,11 @@ fn read_receipts_go_for_messages_that_asked_and_come_back_as_an_event() {
     );
     h.push(receipt);
     assert!(named(&h.take_events(), EventName::MessageReadReceiptReceived).is_empty());
-    let after = h.client.get_message_read_receipt_list(&[mine]).unwrap();
+    let asked = h
+        .client
+        .get_message_read_receipt_list(h.now, &[mine])
+        .unwrap();
+    let after = h.result(asked).unwrap();
     assert!(after[0].read_receipt_info.is_peer_read);
     assert_eq!(after[0].read_receipt_info.timestamp, T0 + 3);
 }

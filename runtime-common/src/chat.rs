@@ -413,15 +413,16 @@ impl<R: Runtime> Chat<R> {
         self.submit(|c, now| c.send_message_read_receipt(now, messages))
     }
 
-    /// `getMessageReadReceiptList(messageList)`: the held copies, whose
-    /// `read_receipt_info` tells whether the receiver sent a receipt.
-    /// Local.
-    pub fn get_message_read_receipt_list(
-        &self,
-        messages: &[Message],
-    ) -> Result<Vec<Message>, ChatError> {
-        self.shared
-            .with_client(|state, _| state.client.get_message_read_receipt_list(messages))
+    /// `getMessageReadReceiptList(messageList)`: the held copies of
+    /// messages of one conversation with their `read_receipt_info`. C2C:
+    /// `is_peer_read`, answered locally. Group: `read_count` and
+    /// `unread_count` of your messages sent with `need_read_receipt`,
+    /// asked from the server.
+    ///
+    /// Errors: 2105 a message not held here, 2106 another conversation
+    /// type, 2905 messages of more than one group (or group and C2C mixed).
+    pub fn get_message_read_receipt_list(&self, messages: &[Message]) -> Reply<Vec<Message>> {
+        self.submit(|c, now| c.get_message_read_receipt_list(now, messages))
     }
 
     /// `setMessageExtensions(message, extensions)`: resolves with one result

@@ -424,6 +424,18 @@ pub async fn group_read_receipts_reach_the_sender<R: Runtime + Default>() {
         .await
         .expect("readers");
     assert_eq!(readers.user_id_list, ["bob"]);
+    // The totals, asked from the server (get_group_msg_receipt).
+    let totals = alice
+        .get_message_read_receipt_list(std::slice::from_ref(&sent))
+        .await
+        .expect("receipt list");
+    assert_eq!(
+        (
+            totals[0].read_receipt_info.read_count,
+            totals[0].read_receipt_info.unread_count
+        ),
+        (1, 1)
+    );
     for chat in [alice, bob, carol] {
         chat.destroy().await.unwrap();
     }

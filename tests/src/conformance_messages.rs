@@ -256,6 +256,7 @@ pub async fn read_receipts_reach_the_sender<R: Runtime + Default>() {
     assert!(list[0].timestamp > 0);
     let state = alice
         .get_message_read_receipt_list(&[sent.clone(), plain.clone()])
+        .await
         .unwrap();
     assert!(state[0].read_receipt_info.is_peer_read);
     assert!(!state[1].read_receipt_info.is_peer_read);

@@ -529,6 +529,7 @@ fn read_receipts_reach_the_other_sdk() {
         assert!(receipt.timestamp > 0, "{receipt:?}");
         let mine = alice
             .get_message_read_receipt_list(std::slice::from_ref(&m))
+            .await
             .expect("get_message_read_receipt_list");
         assert!(mine[0].read_receipt_info.is_peer_read, "{mine:?}");
 

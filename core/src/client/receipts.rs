@@ -1,6 +1,7 @@
 //! C2C read receipts: `sendMessageReadReceipt`
-//! (`openim.c2c_msg_read_receipt`), `getMessageReadReceiptList` (local) and
-//! the Event 16 push that gives the sender MESSAGE_READ_RECEIPT_RECEIVED.
+//! (`openim.c2c_msg_read_receipt`), `getMessageReadReceiptList` (local for
+//! C2C; groups ask `get_group_msg_receipt`, `groups/receipts.rs`) and the
+//! Event 16 push that gives the sender MESSAGE_READ_RECEIPT_RECEIVED.
 
 use std::time::Instant;
 
@@ -104,14 +105,34 @@ impl Client {
             .collect()
     }
 
-    /// `getMessageReadReceiptList(messageList)`: the held copies of these
-    /// messages, whose `read_receipt_info` says whether the receiver sent a
-    /// read receipt. Local; nothing is sent.
+    /// `getMessageReadReceiptList(messageList)`: the held copies of 1 to
+    /// [`MAX_RECEIPT_MESSAGES`](Client::MAX_RECEIPT_MESSAGES) messages of
+    /// one conversation, with their `read_receipt_info`.
+    ///
+    /// C2C: `is_peer_read` says whether the receiver sent a receipt;
+    /// answered locally (the request completes on the next poll, nothing is
+    /// sent). Group: the server is asked (`get_group_msg_receipt`) for the
+    /// `read_count` and `unread_count` of this user's messages sent with
+    /// `need_read_receipt`; the others come back as held. Errors: 2105 for a
+    /// message not held, 2106 for another conversation type, 2905 (invalid
+    /// operation) for messages of more than one group or a mix of group and
+    /// C2C.
     pub fn get_message_read_receipt_list(
         &mut self,
+        now: Instant,
         messages: &[Message],
-    ) -> Result<Vec<Message>, ChatError> {
-        self.held_list("getMessageReadReceiptList", messages)
+    ) -> Result<RequestId<Vec<Message>>, ChatError> {
+        const API: &str = "getMessageReadReceiptList";
+        if messages
+            .iter()
+            .any(|m| m.conversation_type == crate::types::ConversationType::Group)
+        {
+            return self.get_group_read_receipt_list(now, messages);
+        }
+        let held = self.held_list(API, messages)?;
+        let id = self.next_request_id();
+        self.complete(id, Ok(held));
+        Ok(id)
     }
 
     /// Event 16: the receiver `UserId` sent read receipts for messages of

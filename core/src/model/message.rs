@@ -225,14 +225,20 @@ pub struct Message {
     pub revoke_reason: String,
 }
 
-/// `Message.readReceiptInfo` of a C2C message.
+/// `Message.readReceiptInfo`: for a C2C message whether the receiver read
+/// it, for a group message how many members did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageReceipt {
-    /// The receiver sent a read receipt for it.
+    /// C2C: the receiver sent a read receipt for it.
     pub is_peer_read: bool,
-    /// When, Unix seconds (0 until then).
+    /// C2C: when, Unix seconds (0 until then).
     pub timestamp: u64,
+    /// Group: members who sent a read receipt for it, as of the last
+    /// `get_message_read_receipt_list` answer or receipt-count push.
+    pub read_count: u64,
+    /// Group: members who have not.
+    pub unread_count: u64,
 }
 
 impl Message {
@@ -368,7 +374,7 @@ impl Message {
             need_read_receipt: wire.is_need_read_receipt == 1,
             read_receipt_info: MessageReceipt {
                 is_peer_read: wire.is_peer_read == 1,
-                timestamp: 0,
+                ..MessageReceipt::default()
             },
             is_support_extension: wire.support_message_extension == 1,
             is_deleted: false,

@@ -133,6 +133,10 @@ impl Client {
             if !mine {
                 continue;
             }
+            self.change_message(&owner, &id, |m| {
+                m.read_receipt_info.read_count = r.read_num;
+                m.read_receipt_info.unread_count = r.unread_num;
+            });
             receipts.push(ReadReceiptInfo {
                 group_id: group_id.to_owned(),
                 user_id: String::new(),

@@ -1,6 +1,8 @@
 //! Group read receipts: `sendMessageReadReceipt` for group messages
 //! (`group_msg_receipt {GroupId, MsgSeqList}`, verified with the official
-//! SDK) and `getGroupMessageReadMemberList`
+//! SDK), `getMessageReadReceiptList` for group messages
+//! (`get_group_msg_receipt`, the totals per message, verified with the
+//! official SDK) and `getGroupMessageReadMemberList`
 //! (`get_group_msg_receipt_detail`, one page of readers or non-readers).
 //! The sender learns the new totals from the Event 5 `GroupMsgReceiptList`
 //! push (`push.rs`).
@@ -16,7 +18,8 @@ use crate::error::{ChatError, ErrorCode};
 use crate::model::Message;
 use crate::proto::group::cmd;
 use crate::proto::group_msg::{
-    GroupMsgReceiptDetailReply, GroupMsgReceiptDetailRequest, GroupMsgReceiptRequest, MsgSeqItem,
+    GetGroupMsgReceiptReply, GroupMsgReceiptDetailReply, GroupMsgReceiptDetailRequest,
+    GroupMsgReceiptRequest, MsgSeqItem,
 };
 use crate::types::{ConversationType, Flow};
 use crate::wire::Frame;
@@ -106,6 +109,109 @@ impl Client {
                 client.complete(id, status);
             })
         }))
+    }
+
+    /// `getMessageReadReceiptList` for group messages (the caller saw one):
+    /// every message must be a held message of the same group. This user's
+    /// messages sent with `need_read_receipt` are asked for; the reply's
+    /// totals (items with the asked `MsgSeq` and `Code: 0`) go into their
+    /// `read_receipt_info` and into the held copies.
+    pub(in crate::client) fn get_group_read_receipt_list(
+        &mut self,
+        now: Instant,
+        messages: &[Message],
+    ) -> Result<RequestId<Vec<Message>>, ChatError> {
+        const API: &str = "getMessageReadReceiptList";
+        self.require_ready(API)?;
+        if messages.is_empty() || messages.len() > Self::MAX_RECEIPT_MESSAGES {
+            return Err(self.api_error(
+                ErrorCode::INVALID_OPERATION,
+                format!("{API}: give 1 to {} messages", Self::MAX_RECEIPT_MESSAGES),
+            ));
+        }
+        let owner = self.current_user();
+        let mut held = Vec::with_capacity(messages.len());
+        for m in messages {
+            match self.messages.get(&owner, &m.id) {
+                Some(h) if h.conversation_type == ConversationType::Group => held.push(h.clone()),
+                Some(_) => {
+                    return Err(self.api_error(
+                        ErrorCode::INVALID_OPERATION,
+                        format!("{API}: group and other messages mixed"),
+                    ))
+                }
+                None => {
+                    return Err(self.api_error(
+                        ErrorCode::MSG_INSTANCE_REQUIRED,
+                        format!("{API}: message {:?} is not one this SDK holds", m.id),
+                    ))
+                }
+            }
+        }
+        let group_id = held[0].to.clone();
+        if held.iter().any(|m| m.to != group_id) {
+            return Err(self.api_error(
+                ErrorCode::INVALID_OPERATION,
+                format!("{API}: the messages belong to more than one group"),
+            ));
+        }
+        let asked: Vec<u64> = held
+            .iter()
+            .filter(|m| m.flow == Flow::Out && m.need_read_receipt && m.sequence > 0)
+            .map(|m| m.sequence)
+            .collect();
+        if asked.is_empty() {
+            let id = self.next_request_id();
+            self.complete(id, Ok(held));
+            return Ok(id);
+        }
+        self.check_capacity()?;
+        let body = GroupMsgReceiptRequest {
+            group_id,
+            msg_seq_list: asked
+                .iter()
+                .map(|&msg_seq| MsgSeqItem { msg_seq })
+                .collect(),
+        };
+        Ok(
+            self.enqueue_command(now, cmd::GET_MSG_RECEIPT, &body, |id| {
+                Call::query(
+                    id,
+                    move |client: &mut Client, _, id, status, frame: &Frame| {
+                        let outcome = parse_reply::<GetGroupMsgReceiptReply>(status, frame)
+                            .map(|r| client.apply_receipt_counts(held, &asked, &r));
+                        client.complete(id, outcome);
+                    },
+                )
+            }),
+        )
+    }
+
+    /// Put the totals of `reply` (items for an asked sequence with
+    /// `Code: 0`) into `messages` and their held copies.
+    fn apply_receipt_counts(
+        &mut self,
+        mut messages: Vec<Message>,
+        asked: &[u64],
+        reply: &GetGroupMsgReceiptReply,
+    ) -> Vec<Message> {
+        let owner = self.current_user();
+        for m in &mut messages {
+            let Some(item) = reply
+                .group_msg_receipt_list
+                .iter()
+                .find(|i| i.code == 0 && i.msg_seq == m.sequence && asked.contains(&i.msg_seq))
+            else {
+                continue;
+            };
+            m.read_receipt_info.read_count = item.read_num;
+            m.read_receipt_info.unread_count = item.unread_num;
+            self.change_message(&owner, &m.id, |held| {
+                held.read_receipt_info.read_count = item.read_num;
+                held.read_receipt_info.unread_count = item.unread_num;
+            });
+        }
+        messages
     }
 
     /// `getGroupMessageReadMemberList({message, filter, cursor, count})`:
