@@ -533,6 +533,43 @@ fn the_dismissed_notice_takes_the_group_out_of_the_list() {
     assert_eq!(ids, ["grpA"]);
 }
 
+/// A removal notice older than my membership (a sync can bring an old
+/// kick after a list that has me back in the group) does not drop the
+/// group: the server is asked, and the group goes only if it says I am
+/// not a member (simulation seed 4620 of `groups`).
+#[test]
+fn a_removal_notice_older_than_my_membership_asks_the_server() {
+    let mut back = group_item("grpB");
+    // Re-joined after the notice's 1795629564.
+    back["SelfInfo"]["JoinTime"] = json!(1795629600);
+    let (mut h, _) =
+        logged_in_with_groups(json!({"TotalCount": 2, "GroupIdList": [group_item("grpA"), back]}));
+    h.drain();
+    h.clear_sent();
+    h.push(dismissed_push());
+    h.drain();
+    assert!(
+        group_lists(&h.take_events()).is_empty(),
+        "grpB stays until the server answers"
+    );
+    assert_eq!(
+        h.last_sent(common::GROUP_PROFILE).body["GroupIdList"],
+        json!(["grpB"])
+    );
+    h.reply(
+        common::GROUP_PROFILE,
+        json!({"GroupInfo": [{"GroupId": "grpB", "ErrorCode": 10010, "ErrorInfo": "dismissed"}]}),
+    );
+    let lists = group_lists(&h.take_events());
+    let ids: Vec<&str> = lists
+        .last()
+        .expect("the list without grpB")
+        .iter()
+        .map(|g| g.group_id.as_str())
+        .collect();
+    assert_eq!(ids, ["grpA"]);
+}
+
 /// The profile reply of `group_id` with me (u1) as `role`.
 fn profile_reply(group_id: &str, role: &str) -> Value {
     let mut item = group_item(group_id);

@@ -101,9 +101,7 @@ impl Client {
                     let group_id = item.to_group_id.clone();
                     self.deliver_received(vec![notice]);
                     if removes {
-                        if self.groups.remove(&group_id) {
-                            self.conv_group_left(&group_id);
-                        }
+                        self.on_removal_notice(now, &group_id, item.msg_time_stamp);
                     } else if refreshes_on_notice(item.msg_body.op_type) {
                         // Created, invited, accepted, role changed: the
                         // group (or my role in it) is new here.
@@ -116,6 +114,24 @@ impl Client {
                     tracing::info!(event = other, "dropping GroupTips of an unknown event");
                 }
             }
+        }
+    }
+
+    /// A notice that I left `group_id` (kicked, dismissed, quit), sent at
+    /// `time` (Unix seconds). A sync can bring such a notice after a newer
+    /// group list that has me back in the group (re-joined since): when my
+    /// held membership began at or after `time`, the server is asked
+    /// (a profile refresh drops the group if I am not a member) instead of
+    /// the group being dropped on an old notice.
+    fn on_removal_notice(&mut self, now: Instant, group_id: &str, time: u64) {
+        let rejoined = self
+            .groups
+            .get(group_id)
+            .is_some_and(|g| g.self_info.join_time >= time);
+        if rejoined {
+            self.refresh_group(now, group_id);
+        } else if self.groups.remove(group_id) {
+            self.conv_group_left(group_id);
         }
     }
 
