@@ -721,6 +721,44 @@ fn quit_and_dismiss_take_the_group_and_its_conversation_away() {
     assert!(group_lists(&h.take_events()).is_empty(), "grpB stays");
 }
 
+/// A group send made while the link is down waits out the outage like a
+/// C2C send (issue 15): it is listed by `pending_sends`, the request
+/// timeout does not fail it while no link is up, and it goes out with its
+/// `ClientSeq` and `Random` once a session is live again (simulation seed
+/// 3587 of `groups`: it used to fail with 2801 and the server took it
+/// anyway).
+#[test]
+fn a_group_send_waits_out_an_outage_and_is_listed_as_pending() {
+    use tcchat_core::model::CreateTextMessageOptions;
+    let (mut h, _) = logged_in_with_groups(grp_a(5, 4));
+    let conn = h.conn.take().expect("a live link");
+    h.client.handle_disconnected(
+        h.now,
+        conn,
+        tcchat_core::DisconnectReason::Closed(Some(1001)),
+    );
+    h.drain();
+    let m = h
+        .client
+        .create_text_message(h.now, &CreateTextMessageOptions::group("grpA", "held"))
+        .unwrap();
+    let id = h.client.send_message(h.now, &m).unwrap();
+    h.drain();
+    let pending = h.client.pending_sends();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].conversation_id, "GROUPgrpA");
+    assert_eq!(pending[0].message_id, m.id);
+    // Longer than the 15 s request timeout, shorter than the offline window.
+    for _ in 0..60 {
+        h.advance(std::time::Duration::from_secs(1));
+    }
+    h.no_result(id);
+    assert!(
+        h.sent_of(common::GROUP_SEND).is_empty(),
+        "no link to send on"
+    );
+}
+
 #[test]
 fn a_group_message_takes_its_sequence_and_time_from_the_reply() {
     use tcchat_core::model::{CreateTextMessageOptions, Message};

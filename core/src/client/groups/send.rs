@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use super::super::request::{Request, RequestId};
+use super::super::request::{AnyRequestId, Request, RequestId};
 use super::super::Client;
 use crate::error::ChatError;
 use crate::model::Message;
@@ -68,10 +68,20 @@ struct SendGroupMessage {
     message: Box<Message>,
 }
 
-/// Not a "change" for the timeout's sync: like a C2C send, a timed-out
-/// group send fails and its resend (same `ClientSeq` and `Random`) is the
-/// server's to deduplicate.
+/// Like a C2C send: it waits out an outage (held, resent with the same
+/// `ClientSeq` and `Random` on the next link, which the server answers
+/// with the first sequence) and is listed by `pending_sends`. Not a
+/// "change" for the timeout's sync: a send that times out fails without
+/// the resync a change starts.
 impl Request for SendGroupMessage {
+    fn holds_through_outage(&self) -> bool {
+        true
+    }
+
+    fn pending_send(&self) -> Option<(AnyRequestId, &Message)> {
+        Some((self.id.erased(), &self.message))
+    }
+
     fn on_reply(
         self: Box<Self>,
         client: &mut Client,
