@@ -14,14 +14,16 @@
 //! `group_log`, `group_applications`, `group_receipts`); a version 3
 //! database gets them empty. Version 5 (issue 16, group message
 //! operations) adds `group_hidden` (group messages a member deleted for
-//! itself); a version 3 or 4 database gets it empty.
+//! itself); a version 3 or 4 database gets it empty. Version 6 (issue 16,
+//! group message extensions) adds `group_extensions` and
+//! `group_ext_clears`; a version 3, 4 or 5 database gets them empty.
 
 use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 
 /// Schema version written to `meta.schema`; bumped on incompatible change.
-pub(super) const SCHEMA_VERSION: &str = "5";
+pub(super) const SCHEMA_VERSION: &str = "6";
 
 const META: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -29,7 +31,7 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );";
 
-/// Every table of version 5 except `meta` and `inbox` (which the migration
+/// Every table of version 6 except `meta` and `inbox` (which the migration
 /// has to create after renaming the old one).
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS accounts (
@@ -184,6 +186,22 @@ CREATE TABLE IF NOT EXISTS group_receipts (
     reader   TEXT    NOT NULL,
     PRIMARY KEY (app, group_id, seq, reader)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_extensions (
+    app      INTEGER NOT NULL,
+    group_id TEXT    NOT NULL,
+    seq      INTEGER NOT NULL,
+    key      TEXT    NOT NULL,
+    value    TEXT    NOT NULL,
+    ext_seq  INTEGER NOT NULL,
+    PRIMARY KEY (app, group_id, seq, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_ext_clears (
+    app       INTEGER NOT NULL,
+    group_id  TEXT    NOT NULL,
+    seq       INTEGER NOT NULL,
+    clear_seq INTEGER NOT NULL,
+    PRIMARY KEY (app, group_id, seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS group_hidden (
     app      INTEGER NOT NULL,
     group_id TEXT    NOT NULL,
@@ -306,7 +324,7 @@ pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
             tracing::info!("database upgraded from schema 2 to {SCHEMA_VERSION}");
             Ok(())
         }
-        Some("3" | "4") => {
+        Some("3" | "4" | "5") => {
             let tx = conn.transaction()?;
             tx.execute_batch(TABLES)?;
             tx.execute(

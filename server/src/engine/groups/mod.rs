@@ -8,6 +8,7 @@ mod applications;
 mod avchat;
 pub(super) use avchat::RoomSends;
 mod config;
+mod extensions;
 mod lifecycle;
 mod list;
 mod members;
@@ -70,6 +71,8 @@ pub(super) fn handles(servcmd: &str) -> bool {
             | ops::RECALL
             | ops::MODIFY
             | ops::DELETE
+            | servcmd::GROUP_EXT_SET
+            | servcmd::GROUP_EXT_GET
     )
 }
 
@@ -160,6 +163,8 @@ impl<S: Store> Engine<S> {
             ops::RECALL => self.on_group_recall(unix_ms, conn, gzip, frame),
             ops::MODIFY => self.on_group_modify(unix_ms, conn, gzip, frame),
             ops::DELETE => self.on_group_delete_msgs(unix_ms, conn, gzip, frame),
+            servcmd::GROUP_EXT_SET => self.on_group_ext_set(unix_ms, conn, gzip, frame),
+            servcmd::GROUP_EXT_GET => self.on_group_ext_get(unix_ms, conn, gzip, frame),
             other => unreachable!("groups::handles accepted {other} without a handler"),
         }
     }
