@@ -1661,3 +1661,196 @@ fn group_history_shows_revoked_and_modified_messages_so() {
         ("u3", "r", 2)
     );
 }
+
+// ----- extensions of group messages ------------------------------------------------
+
+/// Logged in with grpA listed, holding u2's message at sequence 5 sent
+/// with `SupportMessageExtension: 1`.
+fn holding_an_extensible_group_message() -> (Harness, Message) {
+    let (mut h, _) =
+        logged_in_with_groups(json!({"TotalCount": 1, "GroupIdList": [group_item("grpA")]}));
+    let mut push = grp_a_msg_push(5, 5555, "react to me");
+    push["EventArray"][0]["GroupMsgArray"][0]["SupportMessageExtension"] = json!(1);
+    h.push(push);
+    let got = received(&h.take_events());
+    assert_eq!(got.len(), 1);
+    assert!(got[0].is_support_extension);
+    h.take_sent();
+    (h, got[0].clone())
+}
+
+fn kv(key: &str, value: &str) -> tcchat_core::model::MessageExtension {
+    tcchat_core::model::MessageExtension {
+        key: key.into(),
+        value: value.into(),
+    }
+}
+
+#[test]
+fn group_message_extensions_are_named_by_group_and_sequence() {
+    let (mut h, m) = holding_an_extensible_group_message();
+    let id = h
+        .client
+        .set_message_extensions(h.now, &m, &[kv("a", "1")])
+        .unwrap();
+    h.drain();
+    assert!(h.sent_of(servcmd::EXT_SET).is_empty());
+    // The official SDK's key map: groupID -> GroupId, messageSequence ->
+    // MsgSeq, operateType -> OperateType, extensionList -> ExtensionList.
+    assert_eq!(
+        h.last_sent(servcmd::GROUP_EXT_SET).body,
+        json!({"GroupId": "grpA", "MsgSeq": 5, "OperateType": 1,
+               "ExtensionList": [{"Key": "a", "Value": "1", "Seq": 0}]})
+    );
+    h.reply(
+        servcmd::GROUP_EXT_SET,
+        json!({"ExtensionList": [{"ErrorCode": 0, "Extension": {"Key": "a", "Value": "1", "Seq": 1}}], "Seq": 1}),
+    );
+    let r = h.result(id).unwrap();
+    assert_eq!((r[0].code, r[0].key.as_str()), (0, "a"));
+    // Deleting a names the seq the reply gave.
+    h.client
+        .delete_message_extensions(h.now, &m, Some(&["a".to_string()]))
+        .unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(servcmd::GROUP_EXT_SET).body,
+        json!({"GroupId": "grpA", "MsgSeq": 5, "OperateType": 2,
+               "ExtensionList": [{"Key": "a", "Value": "", "Seq": 1}]})
+    );
+    h.reply(
+        servcmd::GROUP_EXT_SET,
+        json!({"ExtensionList": [{"ErrorCode": 0, "Extension": {"Key": "a", "Value": "", "Seq": 2}}], "Seq": 2}),
+    );
+    // Get: startSeq (lower case) only after a first complete fetch.
+    let id = h.client.get_message_extensions(h.now, &m).unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(servcmd::GROUP_EXT_GET).body,
+        json!({"GroupId": "grpA", "MsgSeq": 5})
+    );
+    h.reply(
+        servcmd::GROUP_EXT_GET,
+        json!({"ExtensionList": [{"Key": "a", "Value": "", "Seq": 2}, {"Key": "b", "Value": "x", "Seq": 3}],
+               "CompleteFlag": 1, "LatestSeq": 3, "ClearSeq": 0}),
+    );
+    assert_eq!(h.result(id), Ok(vec![kv("b", "x")]));
+    h.client.get_message_extensions(h.now, &m).unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(servcmd::GROUP_EXT_GET).body,
+        json!({"GroupId": "grpA", "MsgSeq": 5, "startSeq": 3})
+    );
+    // Clear: OperateType 3 without a list.
+    h.client.delete_message_extensions(h.now, &m, None).unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(servcmd::GROUP_EXT_SET).body,
+        json!({"GroupId": "grpA", "MsgSeq": 5, "OperateType": 3})
+    );
+}
+
+#[test]
+fn a_group_message_without_extension_support_is_refused_locally() {
+    let (mut h, m) = holding_a_group_message();
+    let err = h
+        .client
+        .set_message_extensions(h.now, &m, &[kv("a", "1")])
+        .unwrap_err();
+    // As C2C: 2905, not the 2106 a group message got before.
+    assert_eq!(err.code.0, 2905);
+    h.drain();
+    assert!(h.sent_of(servcmd::GROUP_EXT_SET).is_empty());
+}
+
+/// An Event 22 push about grpA's message at `seq`/`random`.
+fn group_ext_push(seq: u64, random: u64, op: u8, kvs: Value, clear: u64, last: u64) -> Value {
+    let list = match op {
+        1 => "SetKVInfo",
+        2 => "DeleteKVInfo",
+        _ => "ClearKVInfo",
+    };
+    let mut notify = json!({"TinyId": "144115000000000002", "MsgLastSeq": last, "MsgOptType": op,
+        "ExtensionGroupMsgInfo": {"GroupId": "grpA", "From_Account": "u2", "MsgSeq": seq,
+            "MsgRandom": random, "MsgTime": 1795629561, "MsgClientTime": 1795629561}});
+    notify[list] = json!([{"MsgKeyValue": kvs, "ClearMsgSeq": clear}]);
+    json!({"EventArray": [{"Event": 22, "MsgExtensionNotify": notify}]})
+}
+
+/// `(message ID, "key=value" or key)` of each extension event.
+type ExtEvents = Vec<(String, Vec<String>)>;
+
+fn ext_events(events: &[Event]) -> (ExtEvents, ExtEvents) {
+    let mut updated = Vec::new();
+    let mut deleted = Vec::new();
+    for e in events {
+        match e {
+            Event::MessageExtensionsUpdated {
+                message_id,
+                extensions,
+            } => updated.push((
+                message_id.clone(),
+                extensions
+                    .iter()
+                    .map(|x| format!("{}={}", x.key, x.value))
+                    .collect(),
+            )),
+            Event::MessageExtensionsDeleted {
+                message_id,
+                key_list,
+            } => deleted.push((message_id.clone(), key_list.clone())),
+            _ => {}
+        }
+    }
+    (updated, deleted)
+}
+
+#[test]
+fn a_group_extension_push_updates_and_deletes_on_the_held_message() {
+    let (mut h, m) = holding_an_extensible_group_message();
+    // Another message of the group (other random): nothing.
+    h.push(group_ext_push(
+        5,
+        1,
+        1,
+        json!([{"Key": "a", "Value": "1", "Seq": 1}]),
+        0,
+        1,
+    ));
+    assert_eq!(ext_events(&h.take_events()), (vec![], vec![]));
+    let set = group_ext_push(
+        5,
+        5555,
+        1,
+        json!([{"Key": "a", "Value": "1", "Seq": 1}, {"Key": "b", "Value": "2", "Seq": 2}]),
+        0,
+        2,
+    );
+    h.push(set.clone());
+    let (updated, deleted) = ext_events(&h.take_events());
+    assert_eq!(
+        updated,
+        vec![(m.id.clone(), vec!["a=1".to_string(), "b=2".to_string()])]
+    );
+    assert!(deleted.is_empty());
+    // The same push again: nothing new.
+    h.push(set);
+    assert_eq!(ext_events(&h.take_events()), (vec![], vec![]));
+    h.push(group_ext_push(
+        5,
+        5555,
+        2,
+        json!([{"Key": "a", "Value": "", "Seq": 3}]),
+        0,
+        3,
+    ));
+    assert_eq!(
+        ext_events(&h.take_events()),
+        (vec![], vec![(m.id.clone(), vec!["a".to_string()])])
+    );
+    h.push(group_ext_push(5, 5555, 3, json!([]), 4, 4));
+    assert_eq!(
+        ext_events(&h.take_events()),
+        (vec![], vec![(m.id.clone(), vec!["b".to_string()])])
+    );
+}

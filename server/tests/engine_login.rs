@@ -219,18 +219,19 @@ fn unsupported_servcmds_get_10003() {
     let mut sim = Sim::new();
     let mut alice = Client::new(1, APP, "alice");
     alice.login(&mut sim);
-    // Group message extensions are not implemented (create_group and
-    // group_msg_recall, the examples here before, now are).
+    // Message reactions are not implemented (create_group,
+    // group_msg_recall and group_set_key_values, the examples here before,
+    // now are).
     let reply = alice.reply(
         &mut sim,
-        "openim_msg_ext_http_svc.group_set_key_values",
+        "openim_msg_ext_http_svc.group_reaction_add",
         json!({}),
     );
     assert_eq!(reply.body["ErrorCode"], codes::UNSUPPORTED_SERVCMD);
     assert!(reply.body["ErrorInfo"]
         .as_str()
         .unwrap()
-        .contains("group_set_key_values"));
+        .contains("group_reaction_add"));
 }
 
 #[test]

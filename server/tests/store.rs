@@ -1028,6 +1028,98 @@ mod chat_groups {
         );
     }
 
+    /// Extensions of group messages: keys kept per message in extension
+    /// order, a delete as an empty value, a clear that forgets the keys and
+    /// keeps its sequence, other messages, groups and applications apart,
+    /// an unknown group refused.
+    fn extension_contract(store: &mut dyn Store) {
+        use tcchat_server::store::{Extension, GroupExtensions, StoreError};
+        let x = |key: &str, value: &str, seq: u64| Extension {
+            key: key.into(),
+            value: value.into(),
+            seq,
+        };
+        let put = |seq: u64, ext: Extension| Change::GroupExtension {
+            group: "g1".into(),
+            seq,
+            ext,
+        };
+        store
+            .apply(
+                APP,
+                &[
+                    Change::ChatGroup(group("g1", 1)),
+                    Change::ChatGroup(group("g2", 1)),
+                ],
+            )
+            .unwrap();
+        assert_eq!(
+            store.group_extensions(APP, "g1", 1).unwrap(),
+            GroupExtensions::default()
+        );
+        store
+            .apply(
+                APP,
+                &[
+                    put(1, x("b", "2", 1)),
+                    put(1, x("a", "1", 2)),
+                    put(2, x("z", "9", 1)),
+                ],
+            )
+            .unwrap();
+        store.apply(APP, &[put(1, x("b", "", 3))]).unwrap();
+        let got = store.group_extensions(APP, "g1", 1).unwrap();
+        assert_eq!(got.keys, [x("a", "1", 2), x("b", "", 3)]);
+        assert_eq!((got.clear_seq, got.latest_seq()), (0, 3));
+        assert_eq!(
+            store.group_extensions(APP, "g1", 2).unwrap().keys,
+            [x("z", "9", 1)]
+        );
+        assert!(store
+            .group_extensions(APP, "g2", 1)
+            .unwrap()
+            .keys
+            .is_empty());
+        assert!(store
+            .group_extensions(APP + 1, "g1", 1)
+            .unwrap()
+            .keys
+            .is_empty());
+        store
+            .apply(
+                APP,
+                &[Change::GroupClearExtensions {
+                    group: "g1".into(),
+                    seq: 1,
+                    clear_seq: 4,
+                }],
+            )
+            .unwrap();
+        let got = store.group_extensions(APP, "g1", 1).unwrap();
+        assert!(got.keys.is_empty());
+        assert_eq!((got.clear_seq, got.latest_seq()), (4, 4));
+        store.apply(APP, &[put(1, x("c", "3", 5))]).unwrap();
+        let got = store.group_extensions(APP, "g1", 1).unwrap();
+        assert_eq!((got.keys.len(), got.clear_seq, got.latest_seq()), (1, 4, 5));
+        // The other message keeps its keys.
+        assert_eq!(store.group_extensions(APP, "g1", 2).unwrap().keys.len(), 1);
+        let err = store.apply(
+            APP,
+            &[Change::GroupExtension {
+                group: "nope".into(),
+                seq: 1,
+                ext: x("a", "1", 1),
+            }],
+        );
+        assert!(matches!(err, Err(StoreError::Corrupt(_))), "{err:?}");
+    }
+
+    #[test]
+    fn both_stores_keep_group_extensions_alike() {
+        extension_contract(&mut MemoryStore::new());
+        extension_contract(&mut SqliteStore::in_memory().unwrap());
+    }
+
     #[test]
     fn both_stores_keep_chat_groups_alike() {
         contract(&mut MemoryStore::new());

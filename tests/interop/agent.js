@@ -46,7 +46,7 @@
 // Groups (issue 16), one command per official API:
 //   createGroup {type, name, groupID?, joinOption?, memberList?: [userID]}
 //   joinGroup {groupID, applyMessage?}   quitGroup {groupID}   dismissGroup {groupID}
-//   getGroupList   getGroupProfile {groupID}   sendGroupText {groupID, text, needReadReceipt?}
+//   getGroupList   getGroupProfile {groupID}   sendGroupText {groupID, text, needReadReceipt?, isSupportExtension?}
 //   getGroupMessageReadMemberList {messageID, filter, cursor?, count?}
 //   addGroupMember {groupID, userIDList}   deleteGroupMember {groupID, userIDList, reason?}
 //   setGroupMemberRole {groupID, userID, role}   setGroupMemberMuteTime {groupID, userID, muteTime}
@@ -525,6 +525,7 @@ const ops = {
       conversationType: TencentCloudChat.TYPES.CONV_GROUP,
       payload: { text: cmd.text },
       needReadReceipt: cmd.needReadReceipt === true,
+      isSupportExtension: cmd.isSupportExtension === true,
     });
     const res = await chat.sendMessage(message);
     remember(res.data.message);

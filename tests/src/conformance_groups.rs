@@ -7,7 +7,7 @@
 //! A scenario never sleeps: it waits for the event that must come (bounded
 //! by [`PATIENCE`](crate::world::PATIENCE)).
 
-use tcchat_core::model::{CreateTextMessageOptions, Group, Message, Payload};
+use tcchat_core::model::{CreateTextMessageOptions, Group, Message, MessageExtension, Payload};
 use tcchat_core::types::{GroupJoinOption, GroupType, JoinGroupStatus};
 use tcchat_core::{Event, EventName};
 use tcchat_runtime_common::{Chat, CreateGroupOptions, EventStream, LoginOptions, Runtime};
@@ -540,4 +540,109 @@ pub async fn group_messages_are_modified_revoked_and_deleted<R: Runtime + Defaul
     assert_eq!((text(kept), kept.version), ("first, edited", 1));
     alice2.destroy().await.unwrap();
     bob2.destroy().await.unwrap();
+}
+
+fn ext(key: &str, value: &str) -> MessageExtension {
+    MessageExtension {
+        key: key.into(),
+        value: value.into(),
+    }
+}
+
+/// bob sends a group message with extension support; alice sets two keys
+/// (bob and carol get MESSAGE_EXTENSIONS_UPDATED naming bob's message),
+/// carol reads them and deletes one (alice and bob get
+/// MESSAGE_EXTENSIONS_DELETED), bob clears the rest (alice is told of
+/// the key left). A message sent without extension support is refused by
+/// the client (2905).
+pub async fn group_message_extensions_reach_every_member<R: Runtime + Default>() {
+    let world = World::start();
+    let (alice, mut alice_events) = world.client::<R>(APP_A);
+    let (bob, mut bob_events) = world.client::<R>(APP_A);
+    let (carol, mut carol_events) = world.client::<R>(APP_A);
+    login(&world, &alice, "alice").await;
+    login(&world, &bob, "bob").await;
+    login(&world, &carol, "carol").await;
+    let group = alice
+        .create_group(
+            CreateGroupOptions::new(GroupType::Public, "Votes").with_members(["bob", "carol"]),
+        )
+        .await
+        .expect("create");
+    let gid = group.group_id.clone();
+    let created = bob
+        .create_text_message(
+            &CreateTextMessageOptions::group(&gid, "vote here").with_extension_support(),
+        )
+        .expect("create");
+    let sent = bob.send_message(&created).await.expect("send");
+    assert!(sent.is_support_extension);
+    let plain = send_group(&bob, &gid, "no votes").await;
+    let at_alice = received_where::<R>(&mut alice_events, "bob's vote", |m| m.id == sent.id).await;
+    assert!(at_alice.is_support_extension);
+    let at_carol = received_where::<R>(&mut carol_events, "bob's vote", |m| m.id == sent.id).await;
+
+    let set = alice
+        .set_message_extensions(&at_alice, &[ext("a", "1"), ext("b", "2")])
+        .await
+        .expect("set");
+    assert!(set.len() == 2 && set.iter().all(|r| r.code == 0), "{set:?}");
+    let want = Event::MessageExtensionsUpdated {
+        message_id: sent.id.clone(),
+        extensions: vec![ext("a", "1"), ext("b", "2")],
+    };
+    for (who, events) in [("bob", &mut bob_events), ("carol", &mut carol_events)] {
+        let got = expect_event::<R>(events, who, |e| {
+            e.name() == EventName::MessageExtensionsUpdated
+        })
+        .await;
+        assert_eq!(got, want, "{who}");
+    }
+    let all = carol.get_message_extensions(&at_carol).await.expect("get");
+    assert_eq!(all, vec![ext("a", "1"), ext("b", "2")]);
+    carol
+        .delete_message_extensions(&at_carol, Some(&["a".to_string()]))
+        .await
+        .expect("delete a");
+    let want = Event::MessageExtensionsDeleted {
+        message_id: sent.id.clone(),
+        key_list: vec!["a".into()],
+    };
+    for (who, events) in [("alice", &mut alice_events), ("bob", &mut bob_events)] {
+        let got = expect_event::<R>(events, who, |e| {
+            e.name() == EventName::MessageExtensionsDeleted
+        })
+        .await;
+        assert_eq!(got, want, "{who}");
+    }
+    bob.delete_message_extensions(&sent, None)
+        .await
+        .expect("clear");
+    let got = expect_event::<R>(&mut alice_events, "alice: cleared", |e| {
+        e.name() == EventName::MessageExtensionsDeleted
+    })
+    .await;
+    assert_eq!(
+        got,
+        Event::MessageExtensionsDeleted {
+            message_id: sent.id.clone(),
+            key_list: vec!["b".into()],
+        }
+    );
+    assert_eq!(
+        alice
+            .get_message_extensions(&at_alice)
+            .await
+            .expect("get after clear"),
+        vec![]
+    );
+
+    let err = bob
+        .set_message_extensions(&plain, &[ext("a", "1")])
+        .await
+        .unwrap_err();
+    assert_eq!(err.code.0, 2905, "{err}");
+    bob.destroy().await.unwrap();
+    carol.destroy().await.unwrap();
+    alice.destroy().await.unwrap();
 }

@@ -86,6 +86,7 @@ macro_rules! conformance_suite {
                 group_history_pages_oldest_first,
                 group_read_receipts_reach_the_sender,
                 group_messages_are_modified_revoked_and_deleted,
+                group_message_extensions_reach_every_member,
             ],
             conformance_avchat: [
                 av_chat_room_lives_only_while_online,

@@ -1,5 +1,6 @@
 //! Message extensions (`openim_msg_ext_http_svc.set_key_values` /
-//! `get_key_values`) and their push (Event 22, `MsgExtensionNotify`):
+//! `get_key_values`, and `group_set_key_values` / `group_get_key_values`
+//! for group messages, named by group and sequence) and their push (Event 22, `MsgExtensionNotify`):
 //! MESSAGE_EXTENSIONS_UPDATED and MESSAGE_EXTENSIONS_DELETED on the other
 //! party and on the operator's other instances (the operator learns from its
 //! reply, without an event, as the official SDK).
@@ -18,11 +19,12 @@ use super::request::Call;
 use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode};
 use crate::event::Event;
-use crate::model::{ExtensionResult, Message, MessageExtension};
+use crate::model::{group_conversation_id, ExtensionResult, Message, MessageExtension};
 use crate::proto::ext::{
-    ExtKeyValue, ExtOp, ExtensionNotify, GetKeyValuesReply, GetKeyValuesRequest, SetKeyValuesReply,
-    SetKeyValuesRequest,
+    ExtKeyValue, ExtOp, ExtensionNotify, GetKeyValuesReply, GetKeyValuesRequest,
+    GroupGetKeyValuesRequest, GroupSetKeyValuesRequest, SetKeyValuesReply, SetKeyValuesRequest,
 };
+use crate::types::ConversationType;
 use crate::wire::{servcmd, Frame};
 
 /// A `set_key_values` in flight.
@@ -40,6 +42,9 @@ pub(crate) struct ExtSet {
 pub(crate) struct ExtFetch {
     message_id: String,
     request: GetKeyValuesRequest,
+    /// For a group message: its group and sequence (the request then is
+    /// `group_get_key_values`).
+    group: Option<(String, u64)>,
     /// What is known so far (the held state, then each page applied).
     state: ExtState,
     pages: u32,
@@ -58,7 +63,7 @@ impl Client {
     fn ext_target(&mut self, api: &str, message: &Message) -> Result<Message, ChatError> {
         self.require_ready(api)?;
         self.require_feature(Feature::MessageExtension, api)?;
-        let held = self.held_for_op(api, message, ErrorCode::INVALID_OPERATION)?;
+        let held = self.held_for_msg_op(api, message, ErrorCode::INVALID_OPERATION)?;
         if !held.is_support_extension {
             return Err(self.api_error(
                 ErrorCode::INVALID_OPERATION,
@@ -177,16 +182,34 @@ impl Client {
         extension_list: Vec<ExtKeyValue>,
     ) -> Result<RequestId<Vec<ExtensionResult>>, ChatError> {
         self.check_capacity()?;
+        let call = ExtSet {
+            message_id: held.id.clone(),
+            op,
+        };
+        if held.conversation_type == ConversationType::Group {
+            let body = GroupSetKeyValuesRequest {
+                group_id: held.to.clone(),
+                msg_seq: held.sequence,
+                operate_type: op,
+                extension_list,
+            };
+            return Ok(
+                self.enqueue_command(now, servcmd::GROUP_EXT_SET, &body, |id| {
+                    Call::change(
+                        id,
+                        move |client: &mut Client, _, id, status, frame: &Frame| {
+                            client.on_ext_set_reply(id, call, frame, status);
+                        },
+                    )
+                }),
+            );
+        }
         let body = SetKeyValuesRequest {
             from_account: held.from.clone(),
             to_account: held.to.clone(),
             msg_key: held.msg_key(),
             operate_type: op,
             extension_list,
-        };
-        let call = ExtSet {
-            message_id: held.id.clone(),
-            op,
         };
         Ok(self.enqueue_command(now, servcmd::EXT_SET, &body, |id| {
             Call::change(
@@ -263,6 +286,8 @@ impl Client {
         let fetch = ExtFetch {
             message_id: held.id.clone(),
             request,
+            group: (held.conversation_type == ConversationType::Group)
+                .then(|| (held.to.clone(), held.sequence)),
             state,
             pages: 0,
         };
@@ -277,6 +302,26 @@ impl Client {
         fetch: ExtFetch,
     ) {
         let timeout = self.ctx.tuning().request_timeout;
+        if let Some((group_id, msg_seq)) = &fetch.group {
+            let body = GroupGetKeyValuesRequest {
+                group_id: group_id.clone(),
+                msg_seq: *msg_seq,
+                start_seq: fetch.request.start_seq,
+            };
+            self.enqueue(
+                now,
+                servcmd::GROUP_EXT_GET,
+                &body,
+                timeout,
+                Call::query(
+                    id,
+                    move |client: &mut Client, now, id, status, frame: &Frame| {
+                        client.on_ext_get_reply(now, id, fetch, frame, status);
+                    },
+                ),
+            );
+            return;
+        }
         let body = fetch.request.clone();
         self.enqueue(
             now,
@@ -355,11 +400,25 @@ impl Client {
     /// Event 22: the extensions of a held message changed on the server
     /// (set by the peer or by another instance of this user). Keys whose seq
     /// is not newer than the one known are skipped, so a repeated push emits
-    /// nothing.
+    /// nothing. A group message (`ExtensionGroupMsgInfo`) is found by its
+    /// group, sequence and random, as a group revoke is.
     pub(crate) fn on_extension_notify(&mut self, n: &ExtensionNotify) {
-        let info = &n.extension_c2c_msg_info;
-        let id = Message::make_id(&n.tiny_id, info.msg_client_time, info.msg_random);
         let owner = self.current_user();
+        let id = if let Some(info) = &n.extension_group_msg_info {
+            let conv = group_conversation_id(&info.group_id);
+            let found = self
+                .messages
+                .messages_in(&owner, &conv)
+                .find(|m| m.sequence == info.msg_seq && m.random == info.msg_random)
+                .map(|m| m.id.clone());
+            let Some(found) = found else {
+                return;
+            };
+            found
+        } else {
+            let info = &n.extension_c2c_msg_info;
+            Message::make_id(&n.tiny_id, info.msg_client_time, info.msg_random)
+        };
         let Some(ext) = self.messages.ext_mut(&owner, &id) else {
             return;
         };

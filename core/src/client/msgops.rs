@@ -61,7 +61,7 @@ impl Client {
 
     /// [`held_for_op`](Client::held_for_op) for revoke, modify and delete,
     /// which take group messages too.
-    fn held_for_msg_op(
+    pub(crate) fn held_for_msg_op(
         &mut self,
         api: &str,
         message: &Message,

@@ -53,6 +53,7 @@ impl Message {
             .unwrap_or_default();
         m.cloud_custom_data = item.cloud_custom_data.clone();
         m.need_read_receipt = item.is_need_read_receipt == 1;
+        m.is_support_extension = item.support_message_extension == 1;
         m.at_user_list = item
             .group_at_info
             .iter()

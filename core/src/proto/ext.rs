@@ -141,6 +141,76 @@ pub struct ExtMsgInfo {
     pub msg_client_time: u64,
 }
 
+impl ExtMsgInfo {
+    /// Whether this is the empty default (a group message's push).
+    #[must_use]
+    pub fn is_absent(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The group message an extension push is about (`ExtensionGroupMsgInfo`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtGroupMsgInfo {
+    /// The group.
+    #[serde(rename = "GroupId", default)]
+    pub group_id: String,
+    /// The sender.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// The message's group sequence.
+    #[serde(rename = "MsgSeq", default)]
+    pub msg_seq: u64,
+    /// The sender's `Random`.
+    #[serde(rename = "MsgRandom", default)]
+    pub msg_random: u64,
+    /// Server time, Unix seconds.
+    #[serde(rename = "MsgTime", default)]
+    pub msg_time: u64,
+    /// Sender's client time.
+    #[serde(rename = "MsgClientTime", default)]
+    pub msg_client_time: u64,
+}
+
+/// Body of `openim_msg_ext_http_svc.group_set_key_values` (the official
+/// SDK's request names: `GroupId`, `MsgSeq`, `OperateType`,
+/// `ExtensionList`; the rules are those of `set_key_values`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupSetKeyValuesRequest {
+    /// The group.
+    #[serde(rename = "GroupId", default)]
+    pub group_id: String,
+    /// The message's group sequence.
+    #[serde(rename = "MsgSeq", default)]
+    pub msg_seq: u64,
+    /// [`ExtOp`].
+    #[serde(rename = "OperateType", default)]
+    pub operate_type: u8,
+    /// The keys (absent for a clear).
+    #[serde(
+        rename = "ExtensionList",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub extension_list: Vec<ExtKeyValue>,
+}
+
+/// Body of `openim_msg_ext_http_svc.group_get_key_values`; answered with
+/// a [`GetKeyValuesReply`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupGetKeyValuesRequest {
+    /// The group.
+    #[serde(rename = "GroupId", default)]
+    pub group_id: String,
+    /// The message's group sequence.
+    #[serde(rename = "MsgSeq", default)]
+    pub msg_seq: u64,
+    /// Only keys changed at or after this seq (the SDK's lower-case
+    /// spelling).
+    #[serde(rename = "startSeq", default, skip_serializing_if = "is_zero")]
+    pub start_seq: u64,
+}
+
 /// One `{MsgKeyValue, ClearMsgSeq}` of `SetKVInfo`/`DeleteKVInfo`/`ClearKVInfo`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KvInfo {
@@ -164,9 +234,22 @@ pub struct ExtensionNotify {
     /// [`ExtOp`].
     #[serde(rename = "MsgOptType", default)]
     pub msg_opt_type: u8,
-    /// The message.
-    #[serde(rename = "ExtensionC2cMsgInfo", default)]
+    /// The message, for a C2C message (absent for a group message).
+    #[serde(
+        rename = "ExtensionC2cMsgInfo",
+        default,
+        skip_serializing_if = "ExtMsgInfo::is_absent"
+    )]
     pub extension_c2c_msg_info: ExtMsgInfo,
+    /// The message, for a group message (the official SDK reads it as it
+    /// reads `ExtensionC2cMsgInfo`: `MsgClientTime` and `MsgRandom` with
+    /// `TinyId` make the message ID).
+    #[serde(
+        rename = "ExtensionGroupMsgInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub extension_group_msg_info: Option<ExtGroupMsgInfo>,
     /// Keys set (`MsgOptType` 1).
     #[serde(rename = "SetKVInfo", default, skip_serializing_if = "Vec::is_empty")]
     pub set_kv_info: Vec<KvInfo>,

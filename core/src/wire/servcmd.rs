@@ -39,6 +39,10 @@ pub const GET_PEER_READ_TIME: &str = "openim.get_peer_read_time";
 pub const EXT_SET: &str = "openim_msg_ext_http_svc.set_key_values";
 /// Read message extensions.
 pub const EXT_GET: &str = "openim_msg_ext_http_svc.get_key_values";
+/// Set, delete or clear extensions of a group message.
+pub const GROUP_EXT_SET: &str = "openim_msg_ext_http_svc.group_set_key_values";
+/// Get extensions of a group message.
+pub const GROUP_EXT_GET: &str = "openim_msg_ext_http_svc.group_get_key_values";
 /// The conversation list, paged.
 pub const CONV_PAGE_GET: &str = "recentcontact.page_get";
 /// Pin or unpin conversations.

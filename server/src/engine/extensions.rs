@@ -29,12 +29,58 @@ use crate::bounds;
 use crate::codes;
 use crate::store::{Change, Extension, MessageRecord, Store};
 
-fn wire_kv(e: &Extension) -> ExtKeyValue {
+pub(super) fn wire_kv(e: &Extension) -> ExtKeyValue {
     ExtKeyValue {
         key: e.key.clone(),
         value: e.value.clone(),
         seq: e.seq,
     }
+}
+
+/// Refuse a `set_key_values` (C2C or group) whose `OperateType` or
+/// `ExtensionList` is malformed: 20 keys at most, keys 1 to
+/// [`bounds::MAX_EXTENSION_KEY_BYTES`] bytes, values at most
+/// [`bounds::MAX_EXTENSION_VALUE_BYTES`], no empty value to set.
+pub(super) fn check_ext_request(op: u8, list: &[ExtKeyValue]) -> Result<(), Fail> {
+    if op != ExtOp::SET && op != ExtOp::DELETE && op != ExtOp::CLEAR {
+        return refuse(
+            codes::INVALID_PARAMETER,
+            format!("OperateType {op} is not 1 (set), 2 (delete) or 3 (clear)"),
+        );
+    }
+    if op != ExtOp::CLEAR {
+        if list.is_empty() {
+            return refuse(codes::INVALID_PARAMETER, "ExtensionList is empty");
+        }
+        check_len("ExtensionList", list, bounds::MAX_EXTENSIONS_PER_CALL)?;
+        for kv in list {
+            if kv.key.is_empty() || kv.key.len() > bounds::MAX_EXTENSION_KEY_BYTES {
+                return refuse(
+                    codes::INVALID_PARAMETER,
+                    format!(
+                        "an extension key must be 1 to {} bytes",
+                        bounds::MAX_EXTENSION_KEY_BYTES
+                    ),
+                );
+            }
+            if kv.value.len() > bounds::MAX_EXTENSION_VALUE_BYTES {
+                return refuse(
+                    codes::INVALID_PARAMETER,
+                    format!(
+                        "an extension value must be at most {} bytes",
+                        bounds::MAX_EXTENSION_VALUE_BYTES
+                    ),
+                );
+            }
+            if op == ExtOp::SET && kv.value.is_empty() {
+                return refuse(
+                    codes::INVALID_PARAMETER,
+                    "an extension value to set must not be empty (delete the key instead)",
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 impl<S: Store> Engine<S> {
@@ -86,45 +132,8 @@ impl<S: Store> Engine<S> {
     ) -> Result<(SetKeyValuesReply, Queued), Fail> {
         let mut m = self.extension_target(me, &req.from_account, &req.to_account, &req.msg_key)?;
         let op = req.operate_type;
-        if op != ExtOp::SET && op != ExtOp::DELETE && op != ExtOp::CLEAR {
-            return refuse(
-                codes::INVALID_PARAMETER,
-                format!("OperateType {op} is not 1 (set), 2 (delete) or 3 (clear)"),
-            );
-        }
         let list = &req.extension_list;
-        if op != ExtOp::CLEAR {
-            if list.is_empty() {
-                return refuse(codes::INVALID_PARAMETER, "ExtensionList is empty");
-            }
-            check_len("ExtensionList", list, bounds::MAX_EXTENSIONS_PER_CALL)?;
-            for kv in list {
-                if kv.key.is_empty() || kv.key.len() > bounds::MAX_EXTENSION_KEY_BYTES {
-                    return refuse(
-                        codes::INVALID_PARAMETER,
-                        format!(
-                            "an extension key must be 1 to {} bytes",
-                            bounds::MAX_EXTENSION_KEY_BYTES
-                        ),
-                    );
-                }
-                if kv.value.len() > bounds::MAX_EXTENSION_VALUE_BYTES {
-                    return refuse(
-                        codes::INVALID_PARAMETER,
-                        format!(
-                            "an extension value must be at most {} bytes",
-                            bounds::MAX_EXTENSION_VALUE_BYTES
-                        ),
-                    );
-                }
-                if op == ExtOp::SET && kv.value.is_empty() {
-                    return refuse(
-                        codes::INVALID_PARAMETER,
-                        "an extension value to set must not be empty (delete the key instead)",
-                    );
-                }
-            }
-        }
+        check_ext_request(op, list)?;
         let mut stored: BTreeMap<String, Extension> = self
             .store
             .extensions(me.app, m.id)?

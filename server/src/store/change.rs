@@ -141,6 +141,26 @@ pub enum Change {
         /// The deleting member.
         user: String,
     },
+    /// Insert or replace one extension key of the message at `seq` of
+    /// `group` (the group must exist).
+    GroupExtension {
+        /// The group.
+        group: String,
+        /// The message's sequence.
+        seq: u64,
+        /// The key, value and extension sequence.
+        ext: Extension,
+    },
+    /// Forget every extension key of the message at `seq` of `group`;
+    /// `clear_seq` is the extension sequence the clear took.
+    GroupClearExtensions {
+        /// The group.
+        group: String,
+        /// The message's sequence.
+        seq: u64,
+        /// The extension sequence of the clear.
+        clear_seq: u64,
+    },
     /// `reader` read the message at `seq` of `group` (counted once).
     GroupReceipt {
         /// The group.

@@ -150,3 +150,27 @@ pub struct GroupApplication {
     /// The applicant's message.
     pub message: String,
 }
+
+/// The extensions of one group message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupExtensions {
+    /// Every key not cleared since, deleted ones with an empty value, in
+    /// extension-sequence order.
+    pub keys: Vec<super::Extension>,
+    /// The extension sequence of the last clear (0: never cleared).
+    pub clear_seq: u64,
+}
+
+impl GroupExtensions {
+    /// The message's global extension sequence: every change takes the
+    /// next one, for a key or for a clear.
+    #[must_use]
+    pub fn latest_seq(&self) -> u64 {
+        self.keys
+            .iter()
+            .map(|e| e.seq)
+            .max()
+            .unwrap_or(0)
+            .max(self.clear_seq)
+    }
+}

@@ -4,7 +4,7 @@ use super::memory_groups::Groups;
 use super::record::TINY_ID_BASE;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
-    GroupApplication, GroupConversationRecord, GroupLogEntry, GroupRecord, InboxEntry, InboxItem,
+    GroupApplication, GroupConversationRecord, GroupExtensions, GroupLogEntry, GroupRecord, InboxEntry, InboxItem,
     MemberRecord, MessageRecord, MessageState, NewMessage, Notice, SessionRecord, Store,
     StoreError, Window,
 };
@@ -299,7 +299,9 @@ impl Store for MemoryStore {
                 | Change::DeleteGroupApplication { .. }
                 | Change::GroupLogPayload { .. }
                 | Change::GroupHide { .. }
-                | Change::GroupReceipt { .. } => {
+                | Change::GroupReceipt { .. }
+                | Change::GroupExtension { .. }
+                | Change::GroupClearExtensions { .. } => {
                     unreachable!("group changes are applied by Groups::apply")
                 }
             }
@@ -381,6 +383,15 @@ impl Store for MemoryStore {
         group: &str,
     ) -> Result<Vec<GroupApplication>, StoreError> {
         Ok(self.chat_groups.applications(app, group))
+    }
+
+    fn group_extensions(
+        &mut self,
+        app: u64,
+        group: &str,
+        seq: u64,
+    ) -> Result<GroupExtensions, StoreError> {
+        Ok(self.chat_groups.extensions(app, group, seq))
     }
 
     fn group_receipts(

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use tcchat_core::proto::group::{GroupType, Role};
 
 use super::{
-    Change, GroupApplication, GroupLogEntry, GroupRecord, LogKind, MemberRecord, StoreError, Window,
+    Change, Extension, GroupApplication, GroupExtensions, GroupLogEntry, GroupRecord, LogKind,
+    MemberRecord, StoreError, Window,
 };
 
 /// One group and everything kept for it.
@@ -22,6 +23,8 @@ struct GroupData {
     receipts: BTreeMap<u64, BTreeSet<String>>,
     /// `(user, sequence)` of messages a member deleted for itself.
     hidden: BTreeSet<(String, u64)>,
+    /// Extensions by message sequence.
+    extensions: BTreeMap<u64, GroupExtensions>,
 }
 
 /// The chat groups of every application.
@@ -76,6 +79,8 @@ impl Groups {
                 | Change::GroupApplication { group, .. }
                 | Change::GroupHide { group, .. }
                 | Change::GroupReceipt { group, .. }
+                | Change::GroupExtension { group, .. }
+                | Change::GroupClearExtensions { group, .. }
                     if self.get(app, group).is_none() && !created.contains(group) =>
                 {
                     return Err(StoreError::Corrupt("change for an unknown group".into()));
@@ -106,6 +111,7 @@ impl Groups {
                                 applications: BTreeMap::new(),
                                 receipts: BTreeMap::new(),
                                 hidden: BTreeSet::new(),
+                                extensions: BTreeMap::new(),
                             },
                         );
                     }
@@ -161,6 +167,26 @@ impl Groups {
             Change::DeleteGroupApplication { group, user } => {
                 if let Some(g) = self.groups.get_mut(&(app, group.clone())) {
                     g.applications.remove(user);
+                }
+            }
+            Change::GroupExtension { group, seq, ext } => {
+                if let Some(g) = self.groups.get_mut(&(app, group.clone())) {
+                    let keys = &mut g.extensions.entry(*seq).or_default().keys;
+                    keys.retain(|e| e.key != ext.key);
+                    keys.push(ext.clone());
+                    keys.sort_by(|a, b| a.seq.cmp(&b.seq).then_with(|| a.key.cmp(&b.key)));
+                }
+            }
+            Change::GroupClearExtensions {
+                group,
+                seq,
+                clear_seq,
+            } => {
+                if let Some(g) = self.groups.get_mut(&(app, group.clone())) {
+                    *g.extensions.entry(*seq).or_default() = GroupExtensions {
+                        keys: Vec::<Extension>::new(),
+                        clear_seq: *clear_seq,
+                    };
                 }
             }
             Change::GroupReceipt { group, seq, reader } => {
@@ -297,6 +323,13 @@ impl Groups {
         self.get(app, id)
             .and_then(|g| g.receipts.get(&seq))
             .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    pub(super) fn extensions(&self, app: u64, id: &str, seq: u64) -> GroupExtensions {
+        self.get(app, id)
+            .and_then(|g| g.extensions.get(&seq))
+            .cloned()
             .unwrap_or_default()
     }
 }

@@ -17,7 +17,7 @@ mod sqlite_schema;
 pub use change::Change;
 pub use error::StoreError;
 pub use group_record::{
-    GroupApplication, GroupLogEntry, GroupRecord, LogKind, MemberRecord, Window,
+    GroupApplication, GroupExtensions, GroupLogEntry, GroupRecord, LogKind, MemberRecord, Window,
 };
 pub use memory::MemoryStore;
 pub use record::{
@@ -249,6 +249,15 @@ pub trait Store {
         app: u64,
         group: &str,
     ) -> Result<Vec<GroupApplication>, StoreError>;
+
+    /// The extensions of the message at `seq` of `group` (empty when it
+    /// has none, or the group is unknown).
+    fn group_extensions(
+        &mut self,
+        app: u64,
+        group: &str,
+        seq: u64,
+    ) -> Result<GroupExtensions, StoreError>;
 
     /// Who sent a read receipt for the message at `seq` of `group`, sorted.
     fn group_receipts(

@@ -7,7 +7,7 @@ use super::sqlite_groups;
 use super::sqlite_schema;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
-    GroupApplication, GroupConversationRecord, GroupLogEntry, GroupRecord, InboxEntry, InboxItem,
+    GroupApplication, GroupConversationRecord, GroupExtensions, GroupLogEntry, GroupRecord, InboxEntry, InboxItem,
     MemberRecord, MessageRecord, MessageState, NewMessage, Notice, Revocation, SessionRecord,
     Store, StoreError, Window,
 };
@@ -287,7 +287,9 @@ fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u
         | Change::DeleteGroupApplication { .. }
         | Change::GroupLogPayload { .. }
         | Change::GroupHide { .. }
-        | Change::GroupReceipt { .. } => {
+        | Change::GroupReceipt { .. }
+        | Change::GroupExtension { .. }
+        | Change::GroupClearExtensions { .. } => {
             unreachable!("group changes are applied by sqlite_groups::apply")
         }
     }
@@ -902,6 +904,15 @@ impl Store for SqliteStore {
         group: &str,
     ) -> Result<Vec<GroupApplication>, StoreError> {
         sqlite_groups::applications(&self.conn, app, group)
+    }
+
+    fn group_extensions(
+        &mut self,
+        app: u64,
+        group: &str,
+        seq: u64,
+    ) -> Result<GroupExtensions, StoreError> {
+        sqlite_groups::extensions(&self.conn, app, group, seq)
     }
 
     fn group_receipts(

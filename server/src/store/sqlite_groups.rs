@@ -5,7 +5,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use tcchat_core::proto::group::{GroupType, InviteOption, JoinOption, Role};
 
 use super::{
-    Change, GroupApplication, GroupLogEntry, GroupRecord, LogKind, MemberRecord, StoreError, Window,
+    Change, Extension, GroupApplication, GroupExtensions, GroupLogEntry, GroupRecord, LogKind,
+    MemberRecord, StoreError, Window,
 };
 
 fn to_db(v: u64) -> i64 {
@@ -251,6 +252,37 @@ pub(super) fn apply(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<b
             )?
             .execute(params![to_db(app), group, user, to_db(*seq)])?;
         }
+        Change::GroupExtension { group, seq, ext } => {
+            known_group(tx, app, group)?;
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO group_extensions (app, group_id, seq, key, value, ext_seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                to_db(app),
+                group,
+                to_db(*seq),
+                ext.key,
+                ext.value,
+                to_db(ext.seq)
+            ])?;
+        }
+        Change::GroupClearExtensions {
+            group,
+            seq,
+            clear_seq,
+        } => {
+            known_group(tx, app, group)?;
+            tx.prepare_cached(
+                "DELETE FROM group_extensions WHERE app = ?1 AND group_id = ?2 AND seq = ?3",
+            )?
+            .execute(params![to_db(app), group, to_db(*seq)])?;
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO group_ext_clears (app, group_id, seq, clear_seq)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![to_db(app), group, to_db(*seq), to_db(*clear_seq)])?;
+        }
         Change::GroupReceipt { group, seq, reader } => {
             known_group(tx, app, group)?;
             tx.prepare_cached(
@@ -431,6 +463,36 @@ pub(super) fn hidden(
         r.get::<_, i64>(0)
     })?;
     rows.map(|r| Ok(from_db(r?))).collect()
+}
+
+pub(super) fn extensions(
+    c: &Connection,
+    app: u64,
+    id: &str,
+    seq: u64,
+) -> Result<GroupExtensions, StoreError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT key, value, ext_seq FROM group_extensions
+         WHERE app = ?1 AND group_id = ?2 AND seq = ?3 ORDER BY ext_seq, key",
+    )?;
+    let rows = stmt.query_map(params![to_db(app), id, to_db(seq)], |r| {
+        Ok(Extension {
+            key: r.get(0)?,
+            value: r.get(1)?,
+            seq: from_db(r.get(2)?),
+        })
+    })?;
+    let keys = rows.collect::<Result<Vec<_>, _>>()?;
+    let clear_seq: Option<i64> = c
+        .prepare_cached(
+            "SELECT clear_seq FROM group_ext_clears WHERE app = ?1 AND group_id = ?2 AND seq = ?3",
+        )?
+        .query_row(params![to_db(app), id, to_db(seq)], |r| r.get(0))
+        .optional()?;
+    Ok(GroupExtensions {
+        keys,
+        clear_seq: clear_seq.map_or(0, from_db),
+    })
 }
 
 pub(super) fn receipts(

@@ -15,14 +15,16 @@
 //! database gets them empty. Version 5 (issue 16) adds `group_hidden`
 //! (group messages a member deleted for itself), `group_conversations` (a
 //! user's pinned and deleted group conversations) and the members'
-//! `marks`; older databases get them empty.
+//! `marks`. Version 6 (issue 16, group message extensions) adds
+//! `group_extensions` and `group_ext_clears`. An older database gets what
+//! it lacks, empty.
 
 use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 
 /// Schema version written to `meta.schema`; bumped on incompatible change.
-pub(super) const SCHEMA_VERSION: &str = "5";
+pub(super) const SCHEMA_VERSION: &str = "6";
 
 const META: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -30,7 +32,7 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );";
 
-/// Every table of version 5 except `meta` and `inbox` (which the migration
+/// Every table of version 6 except `meta` and `inbox` (which the migration
 /// has to create after renaming the old one).
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS accounts (
@@ -194,6 +196,22 @@ CREATE TABLE IF NOT EXISTS group_receipts (
     reader   TEXT    NOT NULL,
     PRIMARY KEY (app, group_id, seq, reader)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_extensions (
+    app      INTEGER NOT NULL,
+    group_id TEXT    NOT NULL,
+    seq      INTEGER NOT NULL,
+    key      TEXT    NOT NULL,
+    value    TEXT    NOT NULL,
+    ext_seq  INTEGER NOT NULL,
+    PRIMARY KEY (app, group_id, seq, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_ext_clears (
+    app       INTEGER NOT NULL,
+    group_id  TEXT    NOT NULL,
+    seq       INTEGER NOT NULL,
+    clear_seq INTEGER NOT NULL,
+    PRIMARY KEY (app, group_id, seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS group_hidden (
     app      INTEGER NOT NULL,
     group_id TEXT    NOT NULL,
@@ -322,7 +340,7 @@ pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
             tracing::info!("database upgraded from schema 2 to {SCHEMA_VERSION}");
             Ok(())
         }
-        Some("3" | "4") => {
+        Some("3" | "4" | "5") => {
             let tx = conn.transaction()?;
             if version.as_deref() == Some("4") {
                 tx.execute_batch(MIGRATE_4_TO_5)?;

@@ -9,6 +9,7 @@ mod avchat;
 pub(super) use avchat::RoomSends;
 mod config;
 mod conv;
+mod extensions;
 mod lifecycle;
 mod list;
 mod members;
@@ -73,6 +74,8 @@ pub(super) fn handles(servcmd: &str) -> bool {
             | ops::MODIFY
             | ops::DELETE
             | cmd::MARK_MEMBER
+            | servcmd::GROUP_EXT_SET
+            | servcmd::GROUP_EXT_GET
     )
 }
 
@@ -164,6 +167,8 @@ impl<S: Store> Engine<S> {
             ops::RECALL => self.on_group_recall(unix_ms, conn, gzip, frame),
             ops::MODIFY => self.on_group_modify(unix_ms, conn, gzip, frame),
             ops::DELETE => self.on_group_delete_msgs(unix_ms, conn, gzip, frame),
+            servcmd::GROUP_EXT_SET => self.on_group_ext_set(unix_ms, conn, gzip, frame),
+            servcmd::GROUP_EXT_GET => self.on_group_ext_get(unix_ms, conn, gzip, frame),
             other => unreachable!("groups::handles accepted {other} without a handler"),
         }
     }

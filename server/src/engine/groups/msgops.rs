@@ -51,7 +51,7 @@ fn is_manager(role: Role) -> bool {
 impl<S: Store> Engine<S> {
     /// The message at `seq` of `g` as `user` may see it (inside one of its
     /// membership windows, not deleted by it): 10030 otherwise.
-    fn visible_message(
+    pub(super) fn visible_message(
         &mut self,
         app: u64,
         g: &GroupRecord,
@@ -93,7 +93,7 @@ impl<S: Store> Engine<S> {
     }
 
     /// One notice for every current member of `g`.
-    fn tell_members(
+    pub(super) fn tell_members(
         &mut self,
         app: u64,
         g: &GroupRecord,
