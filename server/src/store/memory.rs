@@ -4,9 +4,9 @@ use super::memory_groups::Groups;
 use super::record::TINY_ID_BASE;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
-    GroupApplication, GroupConversationRecord, GroupExtensions, GroupLogEntry, GroupRecord, InboxEntry, InboxItem,
-    MemberRecord, MessageRecord, MessageState, NewMessage, Notice, SessionRecord, Store,
-    StoreError, Window,
+    GroupApplication, GroupConversationRecord, GroupExtensions, GroupLogEntry, GroupRecord,
+    InboxEntry, InboxItem, MemberRecord, MessageRecord, MessageState, NewMessage, Notice,
+    SessionRecord, Store, StoreError, Window,
 };
 
 type UserKey = (u64, String);

@@ -7,9 +7,9 @@ use super::sqlite_groups;
 use super::sqlite_schema;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
-    GroupApplication, GroupConversationRecord, GroupExtensions, GroupLogEntry, GroupRecord, InboxEntry, InboxItem,
-    MemberRecord, MessageRecord, MessageState, NewMessage, Notice, Revocation, SessionRecord,
-    Store, StoreError, Window,
+    GroupApplication, GroupConversationRecord, GroupExtensions, GroupLogEntry, GroupRecord,
+    InboxEntry, InboxItem, MemberRecord, MessageRecord, MessageState, NewMessage, Notice,
+    Revocation, SessionRecord, Store, StoreError, Window,
 };
 
 /// A [`Store`] in SQLite: a database file, or a private in-memory database.
