@@ -37,6 +37,84 @@ pub(super) fn wire_kv(e: &Extension) -> ExtKeyValue {
     }
 }
 
+/// The per-key rule of a set or delete (`op`), shared by C2C and group
+/// messages: a key already as asked (that value, or deleted) succeeds with
+/// no change; a `Seq` other than the stored one is a conflict for that key;
+/// a new key past [`bounds::MAX_EXTENSION_KEYS`] is refused; any other key
+/// takes the next extension sequence (`ext_seq` advances) and is written
+/// into `stored`. Returns the reply items and the extensions written, in
+/// request order.
+pub(super) fn apply_ext_keys(
+    op: u8,
+    list: &[ExtKeyValue],
+    stored: &mut BTreeMap<String, Extension>,
+    ext_seq: &mut u64,
+) -> (Vec<ExtResult>, Vec<Extension>) {
+    let mut results = Vec::with_capacity(list.len());
+    let mut written = Vec::new();
+    let deleting = op == ExtOp::DELETE;
+    for kv in list {
+        let current = stored.get(&kv.key);
+        let current_seq = current.map_or(0, |e| e.seq);
+        // Already as asked (nothing to delete, or this very value set, say
+        // by this request sent before its reply was lost): success, no
+        // change.
+        let settled = if deleting {
+            current.is_none_or(|e| e.value.is_empty())
+        } else {
+            current.is_some_and(|e| e.value == kv.value)
+        };
+        if settled {
+            results.push(ExtResult {
+                error_code: 0,
+                extension: ExtKeyValue {
+                    key: kv.key.clone(),
+                    value: current.map(|e| e.value.clone()).unwrap_or_default(),
+                    seq: current_seq,
+                },
+            });
+            continue;
+        }
+        let error = if kv.seq != current_seq {
+            codes::EXTENSION_SEQ_CONFLICT
+        } else if current.is_none() && stored.len() >= bounds::MAX_EXTENSION_KEYS {
+            codes::EXTENSION_KEYS_FULL
+        } else {
+            0
+        };
+        if error != 0 {
+            results.push(ExtResult {
+                error_code: error,
+                extension: current.map_or_else(
+                    || ExtKeyValue {
+                        key: kv.key.clone(),
+                        ..ExtKeyValue::default()
+                    },
+                    wire_kv,
+                ),
+            });
+            continue;
+        }
+        *ext_seq += 1;
+        let ext = Extension {
+            key: kv.key.clone(),
+            value: if deleting {
+                String::new()
+            } else {
+                kv.value.clone()
+            },
+            seq: *ext_seq,
+        };
+        results.push(ExtResult {
+            error_code: 0,
+            extension: wire_kv(&ext),
+        });
+        stored.insert(ext.key.clone(), ext.clone());
+        written.push(ext);
+    }
+    (results, written)
+}
+
 /// Refuse a `set_key_values` (C2C or group) whose `OperateType` or
 /// `ExtensionList` is malformed: 20 keys at most, keys 1 to
 /// [`bounds::MAX_EXTENSION_KEY_BYTES`] bytes, values at most
@@ -148,69 +226,11 @@ impl<S: Store> Engine<S> {
             m.state.ext_clear_seq = m.state.ext_seq;
             changes.push(Change::ClearExtensions { msg_id: m.id });
         } else {
-            for kv in list {
-                let current = stored.get(&kv.key);
-                let current_seq = current.map_or(0, |e| e.seq);
-                let deleting = op == ExtOp::DELETE;
-                // Already as asked (nothing to delete, or this very value
-                // set, say by this request sent before its reply was lost):
-                // success, no change.
-                let settled = if deleting {
-                    current.is_none_or(|e| e.value.is_empty())
-                } else {
-                    current.is_some_and(|e| e.value == kv.value)
-                };
-                if settled {
-                    results.push(ExtResult {
-                        error_code: 0,
-                        extension: ExtKeyValue {
-                            key: kv.key.clone(),
-                            value: current.map(|e| e.value.clone()).unwrap_or_default(),
-                            seq: current_seq,
-                        },
-                    });
-                    continue;
-                }
-                let error = if kv.seq != current_seq {
-                    codes::EXTENSION_SEQ_CONFLICT
-                } else if current.is_none() && stored.len() >= bounds::MAX_EXTENSION_KEYS {
-                    codes::EXTENSION_KEYS_FULL
-                } else {
-                    0
-                };
-                if error != 0 {
-                    results.push(ExtResult {
-                        error_code: error,
-                        extension: current.map_or_else(
-                            || ExtKeyValue {
-                                key: kv.key.clone(),
-                                ..ExtKeyValue::default()
-                            },
-                            wire_kv,
-                        ),
-                    });
-                    continue;
-                }
-                m.state.ext_seq += 1;
-                let ext = Extension {
-                    key: kv.key.clone(),
-                    value: if deleting {
-                        String::new()
-                    } else {
-                        kv.value.clone()
-                    },
-                    seq: m.state.ext_seq,
-                };
-                results.push(ExtResult {
-                    error_code: 0,
-                    extension: wire_kv(&ext),
-                });
+            let (items, written) = apply_ext_keys(op, list, &mut stored, &mut m.state.ext_seq);
+            results = items;
+            for ext in written {
                 changed.push(wire_kv(&ext));
-                changes.push(Change::Extension {
-                    msg_id: m.id,
-                    ext: ext.clone(),
-                });
-                stored.insert(ext.key.clone(), ext);
+                changes.push(Change::Extension { msg_id: m.id, ext });
             }
         }
         let reply = SetKeyValuesReply {

@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 
 use tcchat_core::proto::ext::{
-    ExtGroupMsgInfo, ExtKeyValue, ExtOp, ExtResult, ExtensionNotify, GetKeyValuesReply,
+    ExtGroupMsgInfo, ExtKeyValue, ExtOp, ExtensionNotify, GetKeyValuesReply,
     GroupGetKeyValuesRequest, GroupSetKeyValuesRequest, KvInfo, SetKeyValuesReply,
 };
 use tcchat_core::proto::group_msg::GroupWireMessage;
@@ -25,7 +25,7 @@ use tcchat_core::proto::{BaseReply, PushEvent};
 use tcchat_core::wire::Frame;
 
 use super::super::conn::Ident;
-use super::super::extensions::{check_ext_request, wire_kv};
+use super::super::extensions::{apply_ext_keys, check_ext_request, wire_kv};
 use super::super::notify::{Queued, EVENT_EXTENSION};
 use super::super::request::{refuse, Fail};
 use super::super::{ConnId, Engine};
@@ -98,68 +98,15 @@ impl<S: Store> Engine<S> {
                 clear_seq,
             });
         } else {
-            for kv in list {
-                let current = stored.get(&kv.key);
-                let current_seq = current.map_or(0, |e| e.seq);
-                let deleting = op == ExtOp::DELETE;
-                // Already as asked (a resent request): success, no change.
-                let settled = if deleting {
-                    current.is_none_or(|e| e.value.is_empty())
-                } else {
-                    current.is_some_and(|e| e.value == kv.value)
-                };
-                if settled {
-                    results.push(ExtResult {
-                        error_code: 0,
-                        extension: ExtKeyValue {
-                            key: kv.key.clone(),
-                            value: current.map(|e| e.value.clone()).unwrap_or_default(),
-                            seq: current_seq,
-                        },
-                    });
-                    continue;
-                }
-                let error = if kv.seq != current_seq {
-                    codes::EXTENSION_SEQ_CONFLICT
-                } else if current.is_none() && stored.len() >= bounds::MAX_EXTENSION_KEYS {
-                    codes::EXTENSION_KEYS_FULL
-                } else {
-                    0
-                };
-                if error != 0 {
-                    results.push(ExtResult {
-                        error_code: error,
-                        extension: current.map_or_else(
-                            || ExtKeyValue {
-                                key: kv.key.clone(),
-                                ..ExtKeyValue::default()
-                            },
-                            wire_kv,
-                        ),
-                    });
-                    continue;
-                }
-                ext_seq += 1;
-                let ext = Extension {
-                    key: kv.key.clone(),
-                    value: if deleting {
-                        String::new()
-                    } else {
-                        kv.value.clone()
-                    },
-                    seq: ext_seq,
-                };
-                results.push(ExtResult {
-                    error_code: 0,
-                    extension: wire_kv(&ext),
-                });
+            let (items, written) = apply_ext_keys(op, list, &mut stored, &mut ext_seq);
+            results = items;
+            for ext in written {
                 changed.push(wire_kv(&ext));
                 w.change(Change::GroupExtension {
                     group: g.id.clone(),
                     seq: m.msg_seq,
-                    ext: ext.clone(),
+                    ext,
                 });
-                stored.insert(ext.key.clone(), ext);
             }
         }
         let reply = SetKeyValuesReply {
