@@ -28,7 +28,8 @@ use crate::proto::group_msgops::{
     GroupWithdrawInfo, SeqText,
 };
 use crate::proto::msgops::{
-    DeleteMsgRequest, ModifyReply, ModifyRequest, MsgRef, WithdrawNotify, WithdrawRequest,
+    DeleteMsgRequest, ModifyReply, ModifyRequest, MsgRef, RevokerInfo, WithdrawNotify,
+    WithdrawRequest,
 };
 use crate::proto::{ModNotify, MsgElem};
 use crate::types::{ConversationType, MessageStatus};
@@ -237,21 +238,25 @@ impl Client {
                     continue;
                 }
             };
-            let who = &info.revoker_info;
-            let changed = self.change_message(&owner, &target, |m| {
-                m.is_revoked = true;
-                m.revoker = if who.revoker_account.is_empty() {
-                    m.from.clone()
-                } else {
-                    who.revoker_account.clone()
-                };
-                m.revoke_reason = who.reason.clone();
-            });
-            revoked.extend(changed);
+            revoked.extend(self.mark_revoked(&owner, &target, &info.revoker_info));
         }
         if !revoked.is_empty() {
             self.emit(Event::MessageRevoked(revoked));
         }
+    }
+
+    /// Mark the held message `id` revoked by `who` (its sender when `who`
+    /// names nobody); the message as it is now, if held.
+    fn mark_revoked(&mut self, owner: &str, id: &str, who: &RevokerInfo) -> Option<Message> {
+        self.change_message(owner, id, |m| {
+            m.is_revoked = true;
+            m.revoker = if who.revoker_account.is_empty() {
+                m.from.clone()
+            } else {
+                who.revoker_account.clone()
+            };
+            m.revoke_reason = who.reason.clone();
+        })
     }
 
     /// Event 5 `GroupWithdrawInfoArray`: group messages revoked by a member
@@ -271,17 +276,7 @@ impl Client {
             let Some(target) = target else {
                 continue;
             };
-            let who = &info.revoker_info;
-            let changed = self.change_message(&owner, &target, |m| {
-                m.is_revoked = true;
-                m.revoker = if who.revoker_account.is_empty() {
-                    m.from.clone()
-                } else {
-                    who.revoker_account.clone()
-                };
-                m.revoke_reason = who.reason.clone();
-            });
-            revoked.extend(changed);
+            revoked.extend(self.mark_revoked(&owner, &target, &info.revoker_info));
         }
         if !revoked.is_empty() {
             self.emit(Event::MessageRevoked(revoked));
