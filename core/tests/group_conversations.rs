@@ -1,8 +1,8 @@
 //! `GROUP<id>` conversations in the client core, in virtual time: the
 //! unread counts `page_get` gives for groups (tcchat's server sends them,
 //! PROTOCOL.md 8.6) and the catch-up that must not count them again, a read
-//! on another instance (`ReadGroupMsgNotify`), and a read report that a
-//! newer message overtakes.
+//! on another instance (`ReadGroupMsgNotify`), a read report that a
+//! newer message overtakes, and one that a re-login's count overtakes.
 
 use serde_json::{json, Value};
 
@@ -165,6 +165,53 @@ fn a_message_newer_than_a_read_report_stays_unread() {
     h.reply(READ_REPORT, json!({}));
     assert_eq!(h.result(id), Ok(()));
     assert_eq!(unread(&mut h), 1);
+}
+
+/// Found by the `groups-unread` sweep (seed 1028): a read made while a
+/// re-login's sync is under way goes out with the sequence known when it
+/// was made. When `page_get` answers first with a count that covers more,
+/// the read is reported again up to that count, so the server and this
+/// instance agree on zero unread.
+#[test]
+fn a_read_overtaken_by_the_relogin_count_is_reported_up_to_that_count() {
+    use std::time::Duration;
+    use tcchat_core::DisconnectReason;
+    let mut h = login(json!([]), json!({"TotalCount": 0}), json!([]));
+    let conn = h.conn.take().unwrap();
+    h.client
+        .handle_disconnected(h.now, conn, DisconnectReason::Closed(Some(1000)));
+    h.drain();
+    for _ in 0..100 {
+        if h.connects.len() > 1 {
+            break;
+        }
+        h.advance(Duration::from_millis(100));
+    }
+    h.clear_sent();
+    h.open();
+    h.reply_login();
+    // Made before the re-login's page_get answers: nothing of grpA known.
+    let id = h.client.set_message_read(h.now, "GROUPgrpA").unwrap();
+    h.drain();
+    // page_get: grpA has 2 unread, counted up to 3.
+    h.answer_list_sync(&json!([grp_item(1, 4, 2)]), common::ALL_BITS, &json!({}));
+    h.reply_pending(
+        servcmd::GET_MSG,
+        json!({"Cookie": "ck2", "SyncFlag": 2, "MsgList": []}),
+    );
+    assert_eq!(
+        h.last_sent(READ_REPORT).body,
+        json!({"GroupId": "grpA", "MsgReadedSeq": 0})
+    );
+    h.reply(READ_REPORT, json!({}));
+    h.no_result(id);
+    assert_eq!(
+        h.last_sent(READ_REPORT).body,
+        json!({"GroupId": "grpA", "MsgReadedSeq": 3})
+    );
+    h.reply(READ_REPORT, json!({}));
+    assert_eq!(h.result(id), Ok(()));
+    assert_eq!(unread(&mut h), 0);
 }
 
 #[test]

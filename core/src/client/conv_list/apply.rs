@@ -144,6 +144,24 @@ impl Conversations {
         self.touch(conversation_id);
     }
 
+    /// The newest sequence of the group conversation `conversation_id`
+    /// the list knows of: its last message, and what the server's last
+    /// unread count covered (0 when not held).
+    pub(in crate::client) fn group_known_seq(&self, conversation_id: &str) -> u64 {
+        self.entries.get(conversation_id).map_or(0, |e| {
+            e.counted_to
+                .max(e.last.as_ref().map_or(0, |l| l.summary.last_sequence))
+        })
+    }
+
+    /// The sequence up to which the server's last unread count of the
+    /// group conversation `conversation_id` reached (0 when not held).
+    pub(in crate::client) fn group_counted_to(&self, conversation_id: &str) -> u64 {
+        self.entries
+            .get(conversation_id)
+            .map_or(0, |e| e.counted_to)
+    }
+
     /// The group conversation `conversation_id` was read up to `seq`: by
     /// this instance (`server` is `None`: what arrived above `seq` since
     /// the report stays unread), or by another instance of this user

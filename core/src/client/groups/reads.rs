@@ -28,6 +28,16 @@ impl Client {
         now: Instant,
         group_id: &str,
     ) -> Result<RequestId<()>, ChatError> {
+        let id = self.next_request_id();
+        let up_to = self.group_known_seq(group_id);
+        self.report_group_read(now, group_id, up_to, id, 1);
+        Ok(id)
+    }
+
+    /// The newest sequence of `group_id` this instance knows of: its held
+    /// messages, the group's `nextMessageSeq`, and what the conversation
+    /// list learnt from the server (its last message and unread count).
+    fn group_known_seq(&self, group_id: &str) -> u64 {
         let conversation_id = group_conversation_id(group_id);
         let owner = self.current_user();
         let held = self
@@ -40,28 +50,57 @@ impl Client {
             .groups
             .get(group_id)
             .map_or(0, |g| g.next_message_seq.saturating_sub(1));
-        let up_to = held.max(listed);
+        held.max(listed)
+            .max(self.convs.group_known_seq(&conversation_id))
+    }
+
+    /// Send one `msg_read_report` up to `up_to` for the command `id`. The
+    /// sequence is chosen when the command is made. When the reply comes,
+    /// a server count may have arrived meanwhile (`page_get` after a
+    /// reconnect) that covers sequences above `up_to`: such a count cannot
+    /// be split at `up_to` here, so the read is reported again up to what
+    /// that count covered, and the command completes when the server and
+    /// this instance agree. Messages pushed one by one after the report
+    /// stay unread (this instance counts them itself, as the server does).
+    fn report_group_read(
+        &mut self,
+        now: Instant,
+        group_id: &str,
+        up_to: u64,
+        id: RequestId<()>,
+        round: u32,
+    ) {
         let body = MsgReadReportRequest {
             group_id: group_id.to_owned(),
             msg_readed_seq: up_to,
             topic_id: String::new(),
         };
         let group_id = group_id.to_owned();
-        Ok(
-            self.enqueue_command(now, cmd::MSG_READ_REPORT, &body, |id| {
-                Call::change(
-                    id,
-                    move |client: &mut Client, _, id, status, frame: &Frame| {
-                        let outcome = parse_reply::<BaseReply>(status, frame).map(|_| {
-                            client.convs.group_read(&conversation_id, up_to, None);
-                            client.groups.set_read_seq(&group_id, up_to);
-                        });
-                        client.complete(id, outcome);
-                    },
-                )
-            }),
-        )
+        let conversation_id = group_conversation_id(&group_id);
+        let timeout = self.ctx.tuning().request_timeout;
+        let call = Call::change(
+            id,
+            move |client: &mut Client, now, id, status, frame: &Frame| {
+                if let Err(e) = parse_reply::<BaseReply>(status, frame) {
+                    client.complete(id, Err(e));
+                    return;
+                }
+                client.convs.group_read(&conversation_id, up_to, None);
+                client.groups.set_read_seq(&group_id, up_to);
+                let counted = client.convs.group_counted_to(&conversation_id);
+                if counted > up_to && round < Self::MAX_GROUP_READ_ROUNDS {
+                    client.report_group_read(now, &group_id, counted, id, round + 1);
+                } else {
+                    client.complete(id, Ok(()));
+                }
+            },
+        );
+        self.enqueue(now, cmd::MSG_READ_REPORT, &body, timeout, call);
     }
+
+    /// Rounds of `msg_read_report` one `setMessageRead` makes at most (each
+    /// reports a newer sequence than the one before).
+    const MAX_GROUP_READ_ROUNDS: u32 = 3;
 
     /// `ReadGroupMsgNotify`: another instance of this user read groups.
     /// Each held group conversation read past what this instance knows
