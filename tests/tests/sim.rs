@@ -698,3 +698,16 @@ fn regression_resend_after_a_new_login_brought_back_the_unmodified_copy() {
         Some(1),
     );
 }
+
+/// Bug 22: a group read made during a re-login went out with the sequence
+/// known then; `page_get` answered first with the server's count, and the
+/// read's reply dropped that count here while the server kept it.
+#[test]
+/// Fixed: the read is reported again up to what the count covered.
+fn regression_group_read_overtaken_by_the_relogin_count() {
+    regression(
+        1028,
+        "groups-unread",
+        "group_read_overtaken_by_a_list_count",
+    );
+}

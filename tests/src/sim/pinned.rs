@@ -532,6 +532,24 @@ pub fn resend_of_a_taken_and_modified_message(t: &WholeTrace, after_a_new_login:
     })
 }
 
+/// Bug 22: an instance marked a group read (`cmd group gread`) and,
+/// before the read report's reply reached it, a `page_get` reply (the
+/// server's unread counts, as after a re-login) did.
+pub fn group_read_overtaken_by_a_list_count(t: &WholeTrace) -> bool {
+    let lines = t.lines();
+    lines.iter().enumerate().any(|(j, l)| {
+        let Some(s) = l.slot else { return false };
+        if !(l.starts("cmd group gread ") && l.has(": Ok")) {
+            return false;
+        }
+        let reply = |x: &Line, cmd: &str| x.of(s) && x.has("cli<-") && x.has(cmd);
+        let Some(read_reply) = t.find(j, |x| reply(x, "msg_read_report")) else {
+            return false;
+        };
+        (j..read_reply).any(|k| reply(&lines[k], "recentcontact.page_get"))
+    })
+}
+
 /// A question about a run: did the situation happen?
 pub type Question = fn(&WholeTrace) -> bool;
 
@@ -539,6 +557,10 @@ pub type Question = fn(&WholeTrace) -> bool;
 /// `tests/sim.rs` (`SIM_SCENARIO=<name>`), which looks for seeds that run
 /// into one when its pinned seed no longer does.
 pub const BY_NAME: &[(&str, Question)] = &[
+    (
+        "group_read_overtaken_by_a_list_count",
+        group_read_overtaken_by_a_list_count,
+    ),
     (
         "sent_then_received_as_the_recipient",
         sent_then_received_as_the_recipient,
