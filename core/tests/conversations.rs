@@ -1231,7 +1231,7 @@ fn group_arguments_and_limits_are_checked_before_sending() {
     );
     assert_eq!(
         h.client
-            .create_conversation_group(h.now, "G", &["GROUPx".into()])
+            .create_conversation_group(h.now, "G", &["TOPICx".into()])
             .unwrap_err()
             .code,
         ErrorCode::MSG_INVALID_CONV_TYPE

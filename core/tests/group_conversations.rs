@@ -276,6 +276,50 @@ fn group_conversations_take_profile_draft_pin_and_delete() {
 }
 
 #[test]
+fn group_conversations_go_in_conversation_groups() {
+    let mut h = login(json!([grp_item(4, 8, 3)]), grp_a(8, 4), json!([]));
+    let ids = [
+        "GROUPgrpA".to_owned(),
+        "C2Cu2".to_owned(),
+        "GROUPgrpA".to_owned(),
+    ];
+    let id = h
+        .client
+        .create_conversation_group(h.now, "Work", &ids)
+        .unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(servcmd::CONV_GROUP_CREATE).body,
+        json!({"From_Account": "u1", "GroupContactItem": [{"GroupName": "Work", "ContactItem": [
+            {"Type": 2, "ToGroupId": "grpA"}, {"Type": 1, "To_Account": "u2"}]}]})
+    );
+    h.reply(
+        servcmd::CONV_GROUP_CREATE,
+        json!({"GroupResultItem": [{"GroupItem": {"GroupId": 1, "GroupName": "Work"}, "ResultItem": [
+            {"ContactItem": {"Type": 2, "ToGroupId": "grpA"}, "ResultCode": 0, "ResultInfo": ""},
+            {"ContactItem": {"Type": 1, "To_Account": "u2"}, "ResultCode": 0, "ResultInfo": ""}]}]}),
+    );
+    let r = h.result(id).unwrap();
+    assert_eq!(r.success_conversation_id_list, ["GROUPgrpA", "C2Cu2"]);
+    assert_eq!(conv(&mut h).unwrap().conversation_group_list, ["Work"]);
+    // Removed on another instance: the push names the group conversation.
+    h.push(
+        json!({"EventArray": [{"Event": 11, "RecentContactMod": [{"PushType": 7,
+        "RecentContactUpdateContactGroup": {"UpdateType": 1, "MsgUpdateGroup": {
+            "UpdateGroupType": 2, "OldGroupName": "Work", "RecentContactUpdateGroupItem": [
+                {"ContactOptType": 2, "RecentContactItem": {"Type": 2, "ToGroupId": "grpA"}}]}}}]}],
+        "NeedAck": 1, "SessionData": "s7"}),
+    );
+    assert!(conv(&mut h).unwrap().conversation_group_list.is_empty());
+    // A malformed group ID is refused before anything is sent.
+    let e = h
+        .client
+        .add_conversations_to_group(h.now, "Work", &["GROUP".to_owned()])
+        .unwrap_err();
+    assert_eq!(e.code.0, 2503);
+}
+
+#[test]
 fn pushes_from_another_instance_pin_and_delete_group_conversations() {
     let mut h = login(json!([grp_item(4, 8, 3)]), grp_a(8, 4), json!([]));
     let contact = |push_type: u8| {

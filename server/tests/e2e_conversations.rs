@@ -452,6 +452,66 @@ fn groups_create_rename_members_delete<S: Store>(sim: Sim<S>) {
     assert_eq!(out.body()["GroupResultItem"][0]["GroupItem"]["GroupId"], 3);
 }
 
+/// Group conversations (`Type` 2, `ToGroupId`) go in conversation groups
+/// beside C2C ones, keep their type in the reply, the push and the list,
+/// and an unknown type is refused per item.
+fn groups_hold_group_conversations<S: Store>(sim: Sim<S>) {
+    let World {
+        mut sim, mut a1, ..
+    } = world(sim);
+    let create = json!({"From_Account": "alice", "GroupContactItem": [{"GroupName": "Mixed", "ContactItem": [
+        {"Type": 1, "To_Account": "bob"}, {"Type": 2, "ToGroupId": "w1"},
+        {"Type": 2, "ToGroupId": "w1"}, {"Type": 3, "To_Account": "x"}, {"Type": 2, "ToGroupId": ""}]}]});
+    let out = a1
+        .op(&mut sim, "recentcontact.create_contact_group", create)
+        .ok();
+    let codes: Vec<Value> = out.body()["GroupResultItem"][0]["ResultItem"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ResultCode"].clone())
+        .collect();
+    assert_eq!(
+        codes,
+        [json!(0), json!(0), json!(0), json!(10004), json!(10015)]
+    );
+    assert_eq!(
+        contact_mod(&out, 2)["RecentContactCreateContactGroup"]["MsgContactGroupContactItem"][0]
+            ["MsgRecentContactItem"],
+        json!([{"Type": 1, "To_Account": "bob"}, {"Type": 2, "ToGroupId": "w1"}])
+    );
+    // A C2C peer named like the group stays a different conversation.
+    let update = json!({"From_Account": "alice", "UpdateType": 1, "UpdateGroup": {"UpdateGroupType": 2, "OldGroupName": "Mixed",
+        "ContactUpdateItem": [{"ContactOptType": 1, "ContactItem": {"Type": 1, "To_Account": "w1"}},
+                              {"ContactOptType": 2, "ContactItem": {"Type": 2, "ToGroupId": "w1"}}]}});
+    let out = a1
+        .op(&mut sim, "recentcontact.update_contact_group", update)
+        .ok();
+    assert_eq!(
+        contact_mod(&out, 2)["RecentContactUpdateContactGroup"]["MsgUpdateGroup"]
+            ["RecentContactUpdateGroupItem"],
+        json!([{"ContactOptType": 1, "RecentContactItem": {"Type": 1, "To_Account": "w1"}},
+               {"ContactOptType": 2, "RecentContactItem": {"Type": 2, "ToGroupId": "w1"}}])
+    );
+    let add_back = json!({"From_Account": "alice", "UpdateType": 1, "UpdateGroup": {"UpdateGroupType": 2, "OldGroupName": "Mixed",
+        "ContactUpdateItem": [{"ContactOptType": 1, "ContactItem": {"Type": 2, "ToGroupId": "w1"}}]}});
+    a1.op(&mut sim, "recentcontact.update_contact_group", add_back)
+        .ok();
+    let got = a1
+        .op(
+            &mut sim,
+            "recentcontact.get_contact_group",
+            json!({"From_Account": "alice", "StartIndex": 0}),
+        )
+        .ok();
+    assert_eq!(
+        got.body()["ContactItem"],
+        json!([{"Type": 1, "To_Account": "bob", "StandardMark": "0", "CustomMark": "", "ContactGroupId": [1]},
+               {"Type": 1, "To_Account": "w1", "StandardMark": "0", "CustomMark": "", "ContactGroupId": [1]},
+               {"Type": 2, "To_Account": "", "ToGroupId": "w1", "StandardMark": "0", "CustomMark": "", "ContactGroupId": [1]}])
+    );
+}
+
 fn group_limits<S: Store>(sim: Sim<S>) {
     let World {
         mut sim, mut a1, ..
@@ -613,6 +673,7 @@ on_both_stores!(
     pin_pushes_to_the_other_instance_and_sorts_first,
     delete_hides_until_the_next_message,
     groups_create_rename_members_delete,
+    groups_hold_group_conversations,
     group_limits,
     one_request_fills_a_group,
     an_offline_instance_gets_the_conversation_changes_in_order,

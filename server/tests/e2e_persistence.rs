@@ -198,7 +198,7 @@ fn a_schema_1_database_is_upgraded_in_place() {
     for _ in 0..2 {
         // Opening twice: the second open finds schema 5 and changes nothing.
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("6"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("7"));
         assert_eq!(
             store.meta("epoch").unwrap().as_deref(),
             Some("00000000000000ab")
@@ -282,7 +282,7 @@ fn a_schema_2_database_is_upgraded_to_the_recipient_key() {
     for _ in 0..2 {
         // Opening twice: the second open finds schema 5 and changes nothing.
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("6"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("7"));
         let m = store.message(APP, "alice", "bob", 7, 70).unwrap().unwrap();
         assert_eq!((m.id, m.state.ext_seq), (5, 1));
         assert_eq!(store.extensions(APP, 5).unwrap().len(), 1);
@@ -337,6 +337,7 @@ fn a_schema_3_database_gains_the_group_tables() {
             "DROP TABLE chat_groups; DROP TABLE group_members; DROP TABLE group_log;
              DROP TABLE group_applications; DROP TABLE group_receipts;
              DROP TABLE group_hidden;
+             ALTER TABLE contact_group_members RENAME COLUMN conversation TO peer;
              UPDATE meta SET value = '3' WHERE key = 'schema';",
         )
         .unwrap();
@@ -363,7 +364,7 @@ fn a_schema_3_database_gains_the_group_tables() {
     };
     for round in 0..2 {
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("6"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("7"));
         assert!(store.account(APP, "alice").unwrap().is_some());
         if round == 0 {
             store
@@ -430,13 +431,14 @@ fn a_schema_4_database_gains_the_hidden_table_and_keeps_its_groups() {
         conn.execute_batch(
             "DROP TABLE group_hidden; DROP TABLE group_conversations;
              ALTER TABLE group_members DROP COLUMN marks;
+             ALTER TABLE contact_group_members RENAME COLUMN conversation TO peer;
              UPDATE meta SET value = '4' WHERE key = 'schema';",
         )
         .unwrap();
     }
     for round in 0..2 {
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("6"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("7"));
         assert_eq!(store.chat_group(APP, "g").unwrap(), Some(group.clone()));
         assert_eq!(
             store.group_log(APP, "g", 1, 1).unwrap(),
@@ -461,6 +463,37 @@ fn a_schema_4_database_gains_the_hidden_table_and_keeps_its_groups() {
 /// A schema 4 database (issue 16, before group conversation states) gets
 /// the `group_conversations` table, empty, and keeps everything else.
 #[test]
+fn a_schema_6_database_names_grouped_conversations_by_id() {
+    let path = temp_db("schema6-contact-groups");
+    {
+        let mut store = SqliteStore::open(&path).unwrap();
+        store.ensure_account(APP, "alice", 0).unwrap();
+    }
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "ALTER TABLE contact_group_members RENAME COLUMN conversation TO peer;
+             INSERT INTO contact_groups (app, owner, group_id, name) VALUES (1400000000, 'alice', 1, 'G');
+             INSERT INTO contact_group_members (app, owner, group_id, peer)
+                 VALUES (1400000000, 'alice', 1, 'bob'), (1400000000, 'alice', 1, 'GROUPx');
+             UPDATE meta SET value = '6' WHERE key = 'schema';",
+        )
+        .unwrap();
+    }
+    for _ in 0..2 {
+        // The second open finds version 7 and changes nothing.
+        let mut store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("7"));
+        let groups = store.contact_groups(APP, "alice").unwrap();
+        assert_eq!(
+            groups.members,
+            [(1, "C2CGROUPx".to_owned()), (1, "C2Cbob".to_owned())],
+            "a peer named like a group stays a C2C conversation"
+        );
+    }
+}
+
+#[test]
 fn a_schema_4_database_gets_group_conversation_states() {
     use tcchat_server::store::{Change, GroupConversationRecord};
     let path = temp_db("schema4-convs");
@@ -473,6 +506,7 @@ fn a_schema_4_database_gets_group_conversation_states() {
         conn.execute_batch(
             "DROP TABLE group_conversations; DROP TABLE group_hidden;
              ALTER TABLE group_members DROP COLUMN marks;
+             ALTER TABLE contact_group_members RENAME COLUMN conversation TO peer;
              INSERT INTO group_members (app, group_id, user_id, join_seq, leave_seq, role,
                  join_time, read_seq, msg_flag, name_card, mute_until, last_send_time, custom)
                  VALUES (1400000000, 'g1', 'alice', 1, NULL, 'Owner', 0, 0, 'AcceptAndNotify',
@@ -483,7 +517,7 @@ fn a_schema_4_database_gets_group_conversation_states() {
     }
     for _ in 0..2 {
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("6"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("7"));
         assert!(store.account(APP, "alice").unwrap().is_some());
         assert!(store
             .group_conversation_states(APP, "alice")

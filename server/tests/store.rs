@@ -419,25 +419,25 @@ fn state_contract(store: &mut dyn Store) {
                 Change::Member {
                     owner: "a".into(),
                     group_id: 1,
-                    peer: "b".into(),
+                    conversation: "C2Cb".into(),
                     present: true,
                 },
                 Change::Member {
                     owner: "a".into(),
                     group_id: 2,
-                    peer: "b".into(),
+                    conversation: "C2Cb".into(),
                     present: true,
                 },
                 Change::Member {
                     owner: "a".into(),
                     group_id: 2,
-                    peer: "c".into(),
+                    conversation: "C2Cc".into(),
                     present: true,
                 },
                 Change::Member {
                     owner: "a".into(),
                     group_id: 2,
-                    peer: "c".into(),
+                    conversation: "C2Cc".into(),
                     present: true,
                 },
                 Change::Group {
@@ -451,7 +451,7 @@ fn state_contract(store: &mut dyn Store) {
                 Change::Member {
                     owner: "a".into(),
                     group_id: 2,
-                    peer: "b".into(),
+                    conversation: "C2Cb".into(),
                     present: false,
                 },
             ],
@@ -460,7 +460,7 @@ fn state_contract(store: &mut dyn Store) {
     let groups = store.contact_groups(1, "a").unwrap();
     assert_eq!(groups.last_id, 2);
     assert_eq!(groups.groups, [group(2, "G2b")]);
-    assert_eq!(groups.members, [(2, "c".to_owned())]);
+    assert_eq!(groups.members, [(2, "C2Cc".to_owned())]);
     store
         .apply(
             1,

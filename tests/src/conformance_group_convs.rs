@@ -1,7 +1,7 @@
 //! Conformance scenarios of `GROUP<id>` conversations (issue 16), written
 //! once for any [`Runtime`] and run against the real reference server:
 //! group unread counts across a user's instances and a re-login, and pin,
-//! draft and delete of a group conversation.
+//! conversation groups, draft and delete of a group conversation.
 //!
 //! A scenario never sleeps: it waits for the event that must come (bounded
 //! by [`PATIENCE`](crate::world::PATIENCE)).
@@ -108,9 +108,10 @@ pub async fn group_unread_follows_reads_across_instances<R: Runtime + Default>()
     }
 }
 
-/// bob pins, drafts and deletes a group conversation; his other instance
-/// follows the pin and the delete; the next message brings it back with
-/// only itself unread.
+/// bob pins, groups, drafts and deletes a group conversation; his other
+/// instance follows the pin, the conversation group and the delete, a
+/// fresh login reads the conversation group from the server; the next
+/// message brings it back with only itself unread.
 pub async fn group_conversations_pin_draft_and_delete<R: Runtime + Default>() {
     let world = World::start_multi_instance();
     let (alice, mut alice_events) = world.client::<R>(APP_A);
@@ -134,6 +135,27 @@ pub async fn group_conversations_pin_draft_and_delete<R: Runtime + Default>() {
         c.is_some_and(|c| c.is_pinned)
     })
     .await;
+    // A conversation group holds the group conversation; the other
+    // instance follows, and a fresh login reads it from the server.
+    let grouped = b1
+        .create_conversation_group("Groups", std::slice::from_ref(&conv))
+        .await
+        .expect("conversation group");
+    assert_eq!(grouped.success_conversation_id_list, std::slice::from_ref(&conv));
+    conversation_where::<R>(&mut b2_events, "grouped on the other", &conv, |c| {
+        c.is_some_and(|c| c.conversation_group_list == ["Groups"])
+    })
+    .await;
+    let (b3, mut b3_events) = world.client::<R>(APP_A);
+    login_synced(&world, &b3, &mut b3_events, "bob").await;
+    // The conversation groups come after the purchase bits, so after the
+    // first list: wait for the conversation to show its group.
+    conversation_where::<R>(&mut b3_events, "grouped after a login", &conv, |c| {
+        c.is_some_and(|c| c.conversation_group_list == ["Groups"])
+    })
+    .await;
+    assert_eq!(b3.get_conversation_group_list().unwrap(), ["Groups"]);
+    b3.destroy().await.unwrap();
     let drafted = b1.set_conversation_draft(&conv, "later").expect("draft");
     assert_eq!(drafted.draft_text, "later");
     assert_eq!(b1.delete_conversation(&conv).await.expect("delete"), conv);

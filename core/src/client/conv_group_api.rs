@@ -10,11 +10,11 @@ use std::time::Instant;
 
 use super::conv_api::parse_reply;
 use super::conv_groups::ConvGroups;
+use super::conv_list::conversation_of;
 use super::features::Feature;
 use super::request::Call;
 use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode};
-use crate::model::c2c_id;
 use crate::model::{ConversationFailure, ConversationGroupResult};
 use crate::proto::contact::{
     ContactItem, ContactResultItem, ContactUpdateItem, CreateContactGroupReply,
@@ -50,8 +50,8 @@ impl Client {
         }
     }
 
-    /// The conversations as wire items: 1 to 1,000 valid C2C IDs
-    /// (duplicates dropped).
+    /// The conversations as wire items: 1 to 1,000 valid `C2C<userID>`
+    /// or `GROUP<groupID>` IDs (duplicates dropped).
     fn check_group_conversations(
         &mut self,
         api: &str,
@@ -68,9 +68,9 @@ impl Client {
         }
         let mut items: Vec<ContactItem> = Vec::with_capacity(conversation_ids.len());
         for id in conversation_ids {
-            let peer = self.check_conversation_id(api, id)?;
-            if !items.iter().any(|c| c.to_account == peer) {
-                items.push(ContactItem::c2c(peer));
+            let item = self.check_listed_conversation_id(api, id)?;
+            if !items.contains(&item) {
+                items.push(item);
             }
         }
         Ok(items)
@@ -254,10 +254,8 @@ impl Client {
             let held = self.convs.groups().members_of(gid).count();
             let new = contacts
                 .iter()
-                .filter(|c| {
-                    let id = c2c_id(&c.to_account);
-                    !self.convs.groups().members_of(gid).any(|m| m == id)
-                })
+                .filter_map(conversation_of)
+                .filter(|id| !self.convs.groups().members_of(gid).any(|m| m == id))
                 .count();
             if held + new > ConvGroups::MAX_MEMBERS {
                 return Err(self.api_error(
@@ -269,8 +267,7 @@ impl Client {
                 ));
             }
         }
-        let conversation_ids: Vec<String> =
-            contacts.iter().map(|c| c2c_id(&c.to_account)).collect();
+        let conversation_ids: Vec<String> = contacts.iter().filter_map(conversation_of).collect();
         let body = UpdateContactGroupRequest {
             from_account: me,
             update_type: 1,
@@ -318,7 +315,9 @@ impl Client {
 pub(super) fn split_results(items: &[ContactResultItem]) -> ConversationGroupResult {
     let mut result = ConversationGroupResult::default();
     for r in items {
-        let id = c2c_id(&r.contact_item.to_account);
+        let Some(id) = conversation_of(&r.contact_item) else {
+            continue;
+        };
         if r.result_code == 0 {
             result.success_conversation_id_list.push(id);
         } else {

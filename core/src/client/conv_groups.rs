@@ -16,8 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::conv_list::{valid_peer, Conversations};
-use crate::model::c2c_id;
+use super::conv_list::{contact_conversation, Conversations};
 use crate::proto::config::parse_bit_string;
 use crate::proto::contact::{GetContactGroupReply, GroupItem};
 
@@ -171,10 +170,9 @@ impl GroupSync {
             }
         }
         for c in &reply.contact_item {
-            if c.kind != 1 || !valid_peer(&c.to_account) {
+            let Some(id) = contact_conversation(c.kind, &c.to_account, &c.to_group_id) else {
                 continue;
-            }
-            let id = c2c_id(&c.to_account);
+            };
             for gid in &c.contact_group_id {
                 if self.members.len() < Self::MAX_MEMBERSHIPS {
                     self.members.push((*gid, id.clone()));

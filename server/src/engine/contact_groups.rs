@@ -21,7 +21,7 @@ use tcchat_core::proto::BaseReply;
 use tcchat_core::wire::Frame;
 
 use super::conn::Ident;
-use super::conversations::{contact_event, PushType, C2C};
+use super::conversations::{contact_event, PushType, C2C, GROUP};
 use super::notify::{Notify, Queued};
 use super::request::{check_caller, check_len, check_peer, refuse, Fail};
 use super::{ConnId, Engine};
@@ -67,17 +67,48 @@ fn result(contact: &ContactItem, code: u32, info: &str) -> ContactResultItem {
     }
 }
 
-/// Why `contact` cannot be in a group, if it cannot.
-fn contact_problem(contact: &ContactItem) -> Option<(u32, String)> {
-    if contact.kind != C2C {
-        return Some((
-            codes::INVALID_PARAMETER,
-            "only C2C conversations (Type 1) are supported".into(),
-        ));
+/// The conversation `contact` names (`C2C<peer>` for `Type` 1,
+/// `GROUP<groupID>` for `Type` 2), or why it cannot be in a group. A group
+/// conversation need not be one the user is in, as a C2C one need not have
+/// messages: a conversation group only lists conversation IDs.
+fn conversation_of(contact: &ContactItem) -> Result<String, (u32, String)> {
+    let checked = match contact.kind {
+        C2C => check_peer("To_Account", &contact.to_account),
+        GROUP
+            if contact.to_group_id.is_empty()
+                || contact.to_group_id.len() > bounds::MAX_USER_ID_LEN =>
+        {
+            return Err((
+                codes::GROUP_INVALID_ID,
+                format!("ToGroupId must be 1 to {} bytes", bounds::MAX_USER_ID_LEN),
+            ))
+        }
+        GROUP => Ok(()),
+        other => {
+            return Err((
+                codes::INVALID_PARAMETER,
+                format!("Type {other} is not 1 (C2C) or 2 (group)"),
+            ))
+        }
+    };
+    match checked {
+        Err(Fail::Refuse(code, info)) => Err((code, info)),
+        _ => contact.conversation_id().ok_or_else(|| {
+            (
+                codes::INVALID_PARAMETER,
+                "Type is not 1 (C2C) or 2 (group)".to_owned(),
+            )
+        }),
     }
-    match check_peer("To_Account", &contact.to_account) {
-        Err(Fail::Refuse(code, info)) => Some((code, info)),
-        _ => None,
+}
+
+/// The wire reference of a stored conversation ID (`C2C<peer>` or
+/// `GROUP<groupID>`, as [`conversation_of`] makes them).
+fn contact_of(conversation: &str) -> Option<ContactItem> {
+    if let Some(group) = conversation.strip_prefix("GROUP") {
+        Some(ContactItem::group(group))
+    } else {
+        conversation.strip_prefix("C2C").map(ContactItem::c2c)
     }
 }
 
@@ -143,9 +174,17 @@ impl<S: Store> Engine<S> {
         let mut results = Vec::new();
         let mut added: Vec<ContactItem> = Vec::new();
         for contact in &item.contact_item {
-            if let Some((code, info)) = contact_problem(contact) {
-                results.push(result(contact, code, &info));
-            } else if added.iter().any(|c| c.to_account == contact.to_account) {
+            let conversation = match conversation_of(contact) {
+                Ok(c) => c,
+                Err((code, info)) => {
+                    results.push(result(contact, code, &info));
+                    continue;
+                }
+            };
+            if added
+                .iter()
+                .any(|c| c.conversation_id().as_ref() == Some(&conversation))
+            {
                 results.push(result(contact, 0, ""));
             } else if total >= bounds::MAX_GROUPED_CONVERSATIONS {
                 results.push(result(
@@ -158,10 +197,10 @@ impl<S: Store> Engine<S> {
                 changes.push(Change::Member {
                     owner: me.user.clone(),
                     group_id: group.id,
-                    peer: contact.to_account.clone(),
+                    conversation: conversation.clone(),
                     present: true,
                 });
-                added.push(ContactItem::c2c(contact.to_account.clone()));
+                added.extend(contact_of(&conversation));
                 results.push(result(contact, 0, ""));
             }
         }
@@ -317,11 +356,14 @@ impl<S: Store> Engine<S> {
         let mut pushed = Vec::new();
         for item in items {
             let contact = &item.contact_item;
-            if let Some((code, info)) = contact_problem(contact) {
-                results.push(result(contact, code, &info));
-                continue;
-            }
-            let key = (group.id, contact.to_account.clone());
+            let conversation = match conversation_of(contact) {
+                Ok(c) => c,
+                Err((code, info)) => {
+                    results.push(result(contact, code, &info));
+                    continue;
+                }
+            };
+            let key = (group.id, conversation.clone());
             let present = match item.contact_opt_type {
                 OPT_ADD => true,
                 OPT_REMOVE => false,
@@ -351,13 +393,13 @@ impl<S: Store> Engine<S> {
             changes.push(Change::Member {
                 owner: me.user.clone(),
                 group_id: group.id,
-                peer: contact.to_account.clone(),
                 present,
+                conversation: conversation.clone(),
             });
-            pushed.push(MemberUpdate {
+            pushed.extend(contact_of(&conversation).map(|contact| MemberUpdate {
                 contact_opt_type: item.contact_opt_type,
-                contact: ContactItem::c2c(contact.to_account.clone()),
-            });
+                contact,
+            }));
             results.push(result(contact, 0, ""));
         }
         let mut notices = Vec::new();
@@ -480,18 +522,22 @@ impl<S: Store> Engine<S> {
             }
             let state = self.store.contact_groups(me.app, &me.user)?;
             reply.group_item = state.groups.iter().map(group_item).collect();
-            let mut by_peer: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-            for (id, peer) in state.members {
-                by_peer.entry(peer).or_default().push(id);
+            let mut by_conversation: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+            for (id, conversation) in state.members {
+                by_conversation.entry(conversation).or_default().push(id);
             }
-            reply.contact_item = by_peer
+            reply.contact_item = by_conversation
                 .into_iter()
-                .map(|(peer, ids)| ContactGroupMembership {
-                    kind: C2C,
-                    to_account: peer,
-                    standard_mark: "0".into(),
-                    custom_mark: String::new(),
-                    contact_group_id: ids,
+                .filter_map(|(conversation, ids)| {
+                    let contact = contact_of(&conversation)?;
+                    Some(ContactGroupMembership {
+                        kind: contact.kind,
+                        to_account: contact.to_account,
+                        to_group_id: contact.to_group_id,
+                        standard_mark: "0".into(),
+                        custom_mark: String::new(),
+                        contact_group_id: ids,
+                    })
                 })
                 .collect();
             Ok(reply)

@@ -73,8 +73,8 @@ pub enum Change {
         owner: String,
         /// The group.
         group_id: u64,
-        /// The conversation's peer.
-        peer: String,
+        /// The conversation's ID (`C2C<peer>` or `GROUP<groupID>`).
+        conversation: String,
         /// In the group after the change.
         present: bool,
     },

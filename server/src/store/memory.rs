@@ -280,11 +280,11 @@ impl Store for MemoryStore {
                 Change::Member {
                     owner,
                     group_id,
-                    peer,
+                    conversation,
                     present,
                 } => {
                     let (data, _) = self.user(app, owner);
-                    let key = (*group_id, peer.clone());
+                    let key = (*group_id, conversation.clone());
                     if *present {
                         data.members.insert(key);
                     } else {

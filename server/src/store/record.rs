@@ -220,7 +220,8 @@ pub struct ContactGroups {
     pub last_id: u64,
     /// The groups, by ID.
     pub groups: Vec<ContactGroup>,
-    /// `(group ID, peer)` for each conversation in a group, sorted.
+    /// `(group ID, conversation ID)` for each conversation in a group
+    /// (`C2C<peer>` or `GROUP<groupID>`), sorted.
     pub members: Vec<(u64, String)>,
 }
 

@@ -266,18 +266,22 @@ fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u
         Change::Member {
             owner,
             group_id,
-            peer,
+            conversation,
             present,
         } => {
             let sql = if *present {
-                "INSERT OR IGNORE INTO contact_group_members (app, owner, group_id, peer)
+                "INSERT OR IGNORE INTO contact_group_members (app, owner, group_id, conversation)
                  VALUES (?1, ?2, ?3, ?4)"
             } else {
                 "DELETE FROM contact_group_members
-                 WHERE app = ?1 AND owner = ?2 AND group_id = ?3 AND peer = ?4"
+                 WHERE app = ?1 AND owner = ?2 AND group_id = ?3 AND conversation = ?4"
             };
-            tx.prepare_cached(sql)?
-                .execute(params![to_db(app), owner, to_db(*group_id), peer])?;
+            tx.prepare_cached(sql)?.execute(params![
+                to_db(app),
+                owner,
+                to_db(*group_id),
+                conversation
+            ])?;
         }
         Change::ChatGroup(_)
         | Change::GroupMember { .. }
@@ -732,8 +736,8 @@ impl Store for SqliteStore {
         };
         let members = {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT group_id, peer FROM contact_group_members WHERE app = ?1 AND owner = ?2
-                 ORDER BY group_id, peer",
+                "SELECT group_id, conversation FROM contact_group_members
+                 WHERE app = ?1 AND owner = ?2 ORDER BY group_id, conversation",
             )?;
             let rows = stmt.query_map(params![to_db(app), owner], |r| {
                 Ok((from_db(r.get(0)?), r.get(1)?))

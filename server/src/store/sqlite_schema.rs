@@ -16,15 +16,18 @@
 //! (group messages a member deleted for itself), `group_conversations` (a
 //! user's pinned and deleted group conversations) and the members'
 //! `marks`. Version 6 (issue 16, group message extensions) adds
-//! `group_extensions` and `group_ext_clears`. An older database gets what
-//! it lacks, empty.
+//! `group_extensions` and `group_ext_clears`. Version 7 (issue 16,
+//! conversation groups of group conversations) names a conversation in
+//! `contact_group_members` by its conversation ID (`C2C<peer>`,
+//! `GROUP<groupID>`) instead of the bare peer; the upgrade prefixes the
+//! rows it finds with `C2C`. An older database gets what it lacks, empty.
 
 use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 
 /// Schema version written to `meta.schema`; bumped on incompatible change.
-pub(super) const SCHEMA_VERSION: &str = "6";
+pub(super) const SCHEMA_VERSION: &str = "7";
 
 const META: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -32,7 +35,7 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );";
 
-/// Every table of version 6 except `meta` and `inbox` (which the migration
+/// Every table of version 7 except `meta` and `inbox` (which the migration
 /// has to create after renaming the old one).
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS accounts (
@@ -112,8 +115,8 @@ CREATE TABLE IF NOT EXISTS contact_group_members (
     app      INTEGER NOT NULL,
     owner    TEXT    NOT NULL,
     group_id INTEGER NOT NULL,
-    peer     TEXT    NOT NULL,
-    PRIMARY KEY (app, owner, group_id, peer)
+    conversation TEXT NOT NULL,
+    PRIMARY KEY (app, owner, group_id, conversation)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sessions (
     a2_hash    TEXT    PRIMARY KEY,
@@ -291,6 +294,13 @@ const MIGRATE_4_TO_5: &str = "
 ALTER TABLE group_members ADD COLUMN marks TEXT NOT NULL DEFAULT '';
 ";
 
+/// Version 2–6 to 7: conversation-group memberships name conversations
+/// (`C2C<peer>`), no longer bare peers. Runs before [`TABLES`].
+const MIGRATE_TO_7: &str = "
+ALTER TABLE contact_group_members RENAME COLUMN peer TO conversation;
+UPDATE contact_group_members SET conversation = 'C2C' || conversation;
+";
+
 /// Create the schema of a new database, or upgrade an old one.
 pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
     conn.execute_batch(META)?;
@@ -329,6 +339,7 @@ pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
         }
         Some("2") => {
             let tx = conn.transaction()?;
+            tx.execute_batch(MIGRATE_TO_7)?;
             tx.execute_batch(MIGRATE_2_TO_3_BEFORE)?;
             tx.execute_batch(TABLES)?;
             tx.execute_batch(MIGRATE_2_TO_3_AFTER)?;
@@ -340,11 +351,12 @@ pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
             tracing::info!("database upgraded from schema 2 to {SCHEMA_VERSION}");
             Ok(())
         }
-        Some("3" | "4" | "5") => {
+        Some("3" | "4" | "5" | "6") => {
             let tx = conn.transaction()?;
             if version.as_deref() == Some("4") {
                 tx.execute_batch(MIGRATE_4_TO_5)?;
             }
+            tx.execute_batch(MIGRATE_TO_7)?;
             tx.execute_batch(TABLES)?;
             tx.execute(
                 "UPDATE meta SET value = ?1 WHERE key = 'schema'",

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::error::{ChatError, ErrorCode};
-use crate::model::{c2c_id, ConversationGroupResult};
+use crate::model::ConversationGroupResult;
 use crate::proto::contact::{
     CreateContactGroupReply, DelContactGroupReply, GetContactGroupReply, RecentContactMod,
     UpdateContactGroupReply,
@@ -14,7 +14,7 @@ use crate::proto::contact::{
 
 use super::super::conv_group_api::split_results;
 use super::super::conv_groups::{group_id_of, ConvGroups, GroupSync};
-use super::{valid_peer, Conversations};
+use super::{conversation_of, Conversations};
 
 impl Conversations {
     /// The user's conversation groups.
@@ -177,10 +177,8 @@ impl Conversations {
                 for created in item.create_group.iter().flat_map(|c| &c.items) {
                     let gid = created.group.group_id;
                     groups.upsert(gid, &created.group.group_name);
-                    for c in &created.contacts {
-                        if c.kind == 1 && valid_peer(&c.to_account) {
-                            groups.add_member(gid, &c2c_id(&c.to_account));
-                        }
+                    for conv in created.contacts.iter().filter_map(conversation_of) {
+                        groups.add_member(gid, &conv);
                     }
                     // The conversations' group lists changed too.
                     dirty_groups = true;
@@ -209,10 +207,9 @@ impl Conversations {
                             if let Some(gid) = group_id_of(groups, g.group_id, &g.old_group_name) {
                                 let mut changed = false;
                                 for m in &g.members {
-                                    if m.contact.kind != 1 || !valid_peer(&m.contact.to_account) {
+                                    let Some(conv) = conversation_of(&m.contact) else {
                                         continue;
-                                    }
-                                    let conv = c2c_id(&m.contact.to_account);
+                                    };
                                     changed |= match m.contact_opt_type {
                                         1 => groups.add_member(gid, &conv),
                                         2 => groups.remove_member(gid, &conv),
@@ -228,8 +225,7 @@ impl Conversations {
                     }
                 }
                 if let Some(c) = update.contact.as_ref().filter(|_| update.update_type == 2) {
-                    if c.contact.kind == 1 && valid_peer(&c.contact.to_account) {
-                        let conv = c2c_id(&c.contact.to_account);
+                    if let Some(conv) = conversation_of(&c.contact) {
                         for m in &c.groups {
                             let known = group_id_of(groups, m.group.group_id, &m.group.group_name);
                             let gid = match known {

@@ -350,6 +350,22 @@ pub(crate) fn valid_peer(user: &str) -> bool {
     !user.is_empty() && user.len() <= Client::MAX_USER_ID_BYTES
 }
 
+/// The conversation a wire reference names, checked: `C2C<peer>` for
+/// `Type` 1, `GROUP<groupID>` for `Type` 2; `None` for another type or an
+/// empty or oversized ID.
+pub(crate) fn contact_conversation(kind: u8, account: &str, group: &str) -> Option<String> {
+    match kind {
+        SessionItem::C2C if valid_peer(account) => Some(crate::model::c2c_id(account)),
+        SessionItem::GROUP if valid_peer(group) => Some(crate::model::group_conversation_id(group)),
+        _ => None,
+    }
+}
+
+/// [`contact_conversation`] of a [`ContactItem`](crate::proto::contact::ContactItem).
+pub(crate) fn conversation_of(c: &crate::proto::contact::ContactItem) -> Option<String> {
+    contact_conversation(c.kind, &c.to_account, &c.to_group_id)
+}
+
 /// The peer of a C2C conversation ID (`C2C<userID>`), if it is one.
 pub(crate) fn c2c_peer(conversation_id: &str) -> Option<&str> {
     conversation_id

@@ -481,12 +481,20 @@ pub struct GetContactGroupRequest {
 /// A conversation's groups and marks in `get_contact_group`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactGroupMembership {
-    /// 1: C2C.
+    /// 1: C2C; 2: group.
     #[serde(rename = "Type", default)]
     pub kind: u8,
-    /// The peer.
+    /// The peer (`Type` 1).
     #[serde(rename = "To_Account", default)]
     pub to_account: String,
+    /// The group (`Type` 2; tcchat's server, PROTOCOL.md 7.5).
+    #[serde(
+        rename = "ToGroupId",
+        alias = "GroupId",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub to_group_id: String,
     /// Standard marks as a binary string.
     #[serde(rename = "StandardMark", default)]
     pub standard_mark: String,
