@@ -275,6 +275,45 @@ fn group_conversations_take_profile_draft_pin_and_delete() {
     assert_eq!(read, Some(7));
 }
 
+/// A new session learns the unread @-mentions from `page_get` (ours); a
+/// message the count covered does not add its mention again, and a read
+/// clears them.
+#[test]
+fn page_get_brings_the_unread_mentions() {
+    let mut item = grp_item(4, 8, 3);
+    item["GroupAtInfoList"] = json!([
+        {"MsgSeq": 3, "AtType": 1, "From_Account": "u2"},
+        {"MsgSeq": 5, "AtType": 2, "From_Account": "u2"},
+        {"MsgSeq": 6, "AtType": 9, "From_Account": "u2"},
+        {"MsgSeq": 7, "AtType": 3, "From_Account": "u3"}]);
+    let mut h = login(json!([item]), grp_a(8, 4), json!([]));
+    let at = |h: &mut Harness| -> Vec<(u64, u8)> {
+        conv(h)
+            .unwrap()
+            .group_at_info_list
+            .iter()
+            .map(|a| (a.message_sequence, a.at_type))
+            .collect()
+    };
+    // 3 is read already; type 9 is no mention type.
+    assert_eq!(at(&mut h), [(5, 2), (7, 3)]);
+    assert_eq!(conv(&mut h).unwrap().group_at_info_list[1].from, "u3");
+    // The catch-up delivers 5 to 7 with their mentions: still once each.
+    let mut m7 = grp_msg(7);
+    m7["GroupAtInfo"] =
+        json!([{"GroupAtAllFlag": 1}, {"GroupAtAllFlag": 0, "GroupAt_Account": "u1"}]);
+    h.reply(
+        common::GROUP_MSG_GET,
+        json!({"GroupId": "grpA", "IsFinished": 1, "RspMsgList": [m7, grp_msg(6), grp_msg(5)]}),
+    );
+    assert_eq!(at(&mut h), [(5, 2), (7, 3)]);
+    let id = h.client.set_message_read(h.now, "GROUPgrpA").unwrap();
+    h.drain();
+    h.reply(READ_REPORT, json!({}));
+    assert_eq!(h.result(id), Ok(()));
+    assert!(at(&mut h).is_empty());
+}
+
 #[test]
 fn group_conversations_go_in_conversation_groups() {
     let mut h = login(json!([grp_item(4, 8, 3)]), grp_a(8, 4), json!([]));

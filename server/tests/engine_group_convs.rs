@@ -296,7 +296,70 @@ fn avchatroom_owner_marks_members<S: Store>(mut sim: Sim<S>) {
     assert_eq!(mark(&mut alice, &mut sim, 3, &["bob"], 1).code(), 10004);
 }
 
+/// `page_get` lists the unread messages that @-mention the member or
+/// everyone (ours); reading past one drops it.
+fn group_items_list_unread_mentions<S: Store>(mut sim: Sim<S>) {
+    let mut alice = Client::new(1, APP, "alice");
+    let mut bob = Client::new(2, APP, "bob");
+    alice.login(&mut sim);
+    bob.login(&mut sim);
+    alice
+        .op(
+            &mut sim,
+            CREATE,
+            json!({"Type": "Private", "Name": "W", "GroupId": "w1",
+            "MemberList": [{"Member_Account": "bob"}, {"Member_Account": "carol"}]}),
+        )
+        .ok();
+    let at = |c: &mut Client, sim: &mut Sim<S>, seq: u64, at: Value| {
+        let body = json!({"From_Account": "alice", "GroupId": "w1", "Random": seq + 500,
+            "ClientSeq": seq, "MsgPriority": "Normal",
+            "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "@"}}],
+            "GroupAtInfo": at, "MsgClientTime": sim.unix_s()});
+        c.op(sim, SEND, body).ok();
+    };
+    at(
+        &mut alice,
+        &mut sim,
+        1,
+        json!([{"GroupAtAllFlag": 0, "GroupAt_Account": "bob"}]),
+    );
+    send(&mut alice, &mut sim, "w1", 2);
+    at(
+        &mut alice,
+        &mut sim,
+        3,
+        json!([{"GroupAtAllFlag": 0, "GroupAt_Account": "carol"}]),
+    );
+    at(&mut alice, &mut sim, 4, json!([{"GroupAtAllFlag": 1}]));
+    at(
+        &mut alice,
+        &mut sim,
+        5,
+        json!([{"GroupAtAllFlag": 1}, {"GroupAtAllFlag": 0, "GroupAt_Account": "bob"}]),
+    );
+    let items = group_items(&mut bob, &mut sim);
+    assert_eq!(
+        items[0]["GroupAtInfoList"],
+        json!([{"MsgSeq": 1, "AtType": 1, "From_Account": "alice"},
+               {"MsgSeq": 4, "AtType": 2, "From_Account": "alice"},
+               {"MsgSeq": 5, "AtType": 3, "From_Account": "alice"}])
+    );
+    bob.op(&mut sim, READ, json!({"GroupId": "w1", "MsgReadedSeq": 4}))
+        .ok();
+    let items = group_items(&mut bob, &mut sim);
+    assert_eq!(
+        items[0]["GroupAtInfoList"],
+        json!([{"MsgSeq": 5, "AtType": 3, "From_Account": "alice"}])
+    );
+    // The sender's own mentions are not unread for her: no list at all.
+    assert!(group_items(&mut alice, &mut sim)[0]
+        .get("GroupAtInfoList")
+        .is_none());
+}
+
 on_both_stores!(
+    group_items_list_unread_mentions,
     avchatroom_owner_marks_members,
     group_unread_is_listed_and_reads_reach_other_instances,
     group_conversations_are_pinned_and_deleted,

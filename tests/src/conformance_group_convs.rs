@@ -141,7 +141,10 @@ pub async fn group_conversations_pin_draft_and_delete<R: Runtime + Default>() {
         .create_conversation_group("Groups", std::slice::from_ref(&conv))
         .await
         .expect("conversation group");
-    assert_eq!(grouped.success_conversation_id_list, std::slice::from_ref(&conv));
+    assert_eq!(
+        grouped.success_conversation_id_list,
+        std::slice::from_ref(&conv)
+    );
     conversation_where::<R>(&mut b2_events, "grouped on the other", &conv, |c| {
         c.is_some_and(|c| c.conversation_group_list == ["Groups"])
     })

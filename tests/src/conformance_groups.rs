@@ -257,7 +257,8 @@ pub async fn a_muted_member_is_refused<R: Runtime + Default>() {
 }
 
 /// bob @-mentions alice and everyone: alice's copy carries both in
-/// `at_user_list`.
+/// `at_user_list`, and her next session lists the unread mention in the
+/// conversation's `group_at_info_list`.
 pub async fn at_mentions_reach_the_members<R: Runtime + Default>() {
     let world = World::start();
     let (alice, mut alice_events) = world.client::<R>(APP_A);
@@ -284,7 +285,23 @@ pub async fn at_mentions_reach_the_members<R: Runtime + Default>() {
         got.at_user_list,
         vec!["alice".to_owned(), Message::AT_ALL.to_owned()]
     );
+    // A new session of alice learns the unread mention from the server's
+    // conversation list (ours: PROTOCOL.md 7.7).
     alice.destroy().await.unwrap();
+    let (again, mut again_events) = world.client::<R>(APP_A);
+    login(&world, &again, "alice").await;
+    let conv = format!("GROUP{gid}");
+    expect_event::<R>(&mut again_events, "the mention in the list", |e| match e {
+        Event::ConversationListUpdated(l) => l.iter().any(|c| {
+            c.conversation_id == conv
+                && c.group_at_info_list.len() == 1
+                && c.group_at_info_list[0].at_type == 3
+                && c.group_at_info_list[0].from == "bob"
+        }),
+        _ => false,
+    })
+    .await;
+    again.destroy().await.unwrap();
     bob.destroy().await.unwrap();
 }
 

@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 
 use crate::model::{GroupAtInfo, LastMessage, Message, MessageRemindType, Payload};
-use crate::proto::contact::SessionItem;
+use crate::proto::contact::{SessionAtInfo, SessionItem};
 use crate::types::MessageType;
 
 /// The newest message of a conversation and how to recognise it.
@@ -218,6 +218,38 @@ impl Entry {
     /// `server_count` (what the server counted up to `counted_to`) plus the
     /// tracked ones above `counted_to`, or, without a server count, the
     /// tracked ones above `seq`.
+    /// The server's unread @-mentions of this group conversation
+    /// (`page_get`, ours): those above the read sequence join the ones this
+    /// instance tracks, in sequence order, once each, the newest
+    /// [`Entry::MAX_TRACKED_UNREAD`] kept.
+    pub(super) fn add_server_mentions(&mut self, group_id: &str, list: &[SessionAtInfo]) {
+        let read = self.read_seq;
+        for at in list.iter().rev().take(Self::MAX_TRACKED_UNREAD) {
+            let known = self
+                .at_infos
+                .iter()
+                .any(|a| a.message_sequence == at.msg_seq);
+            let valid = matches!(
+                at.at_type,
+                GroupAtInfo::AT_ME | GroupAtInfo::AT_ALL | GroupAtInfo::AT_ALL_AT_ME
+            );
+            if at.msg_seq > read && valid && !known && super::valid_peer(&at.from_account) {
+                self.at_infos.push_back(GroupAtInfo {
+                    from: at.from_account.clone(),
+                    group_id: group_id.to_owned(),
+                    message_sequence: at.msg_seq,
+                    at_type: at.at_type,
+                });
+            }
+        }
+        self.at_infos
+            .make_contiguous()
+            .sort_by_key(|a| a.message_sequence);
+        while self.at_infos.len() > Self::MAX_TRACKED_UNREAD {
+            self.at_infos.pop_front();
+        }
+    }
+
     pub(super) fn group_read(&mut self, seq: u64, server: Option<(u64, u64)>) {
         self.read_seq = self.read_seq.max(seq);
         let read = self.read_seq;

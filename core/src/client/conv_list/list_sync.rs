@@ -101,6 +101,7 @@ impl Conversations {
                     item.group_next_msg_seq.saturating_sub(1),
                 )),
             );
+            e.add_server_mentions(&item.group_id, &item.group_at_info_list);
         }
         if let Some(mut server) = Last::from_session(item) {
             match &e.last {

@@ -186,6 +186,34 @@ pub struct SessionItem {
         skip_serializing_if = "is_zero_u64"
     )]
     pub group_next_msg_seq: u64,
+    /// Group items (ours, PROTOCOL.md 7.7): the unread messages that
+    /// @-mention the user or everyone, oldest first (at most
+    /// [`SessionAtInfo::MAX`]).
+    #[serde(
+        rename = "GroupAtInfoList",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub group_at_info_list: Vec<SessionAtInfo>,
+}
+
+/// One unread @-mention of a group item of `page_get` (ours).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionAtInfo {
+    /// The message's group sequence.
+    #[serde(rename = "MsgSeq", default)]
+    pub msg_seq: u64,
+    /// 1 @ me, 2 @ all, 3 @ all and @ me (`TYPES.CONV_AT_*`).
+    #[serde(rename = "AtType", default)]
+    pub at_type: u8,
+    /// Who sent the message.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+}
+
+impl SessionAtInfo {
+    /// Mentions one group item carries at most (the newest are kept).
+    pub const MAX: usize = 100;
 }
 
 fn is_zero_u64(v: &u64) -> bool {

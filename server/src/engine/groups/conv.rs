@@ -8,8 +8,8 @@
 //! the membership (the simulation's `group-unread-converges` counts the
 //! same).
 
-use tcchat_core::proto::contact::{SessionItem, SessionLastMsg};
-use tcchat_core::proto::group_msg::GroupWireMessage;
+use tcchat_core::proto::contact::{SessionAtInfo, SessionItem, SessionLastMsg};
+use tcchat_core::proto::group_msg::{GroupAtInfo, GroupWireMessage};
 use tcchat_core::proto::msgops::{GroupReadItem, GroupReadSyncNotify};
 use tcchat_core::proto::NotifyItem;
 
@@ -48,6 +48,49 @@ pub(in crate::engine) struct GroupConversation {
     pub(in crate::engine) last_seq: u64,
 }
 
+/// The unread messages of `entries` that @-mention `user` or everyone,
+/// oldest first, the newest [`SessionAtInfo::MAX`] of them.
+fn mentions_of(entries: &[GroupLogEntry], user: &str) -> Vec<SessionAtInfo> {
+    /// The part of a stored `GroupWireMessage` read here.
+    #[derive(serde::Deserialize)]
+    struct Mentions {
+        #[serde(rename = "GroupAtInfo", default)]
+        group_at_info: Vec<GroupAtInfo>,
+    }
+    let mut out = Vec::new();
+    for e in entries.iter().rev().filter(|e| e.kind == LogKind::Message) {
+        if out.len() == SessionAtInfo::MAX {
+            break;
+        }
+        let at = match serde_json::from_str::<Mentions>(&e.payload) {
+            Ok(m) => m.group_at_info,
+            Err(err) => {
+                // The server wrote it: a payload it cannot read is a bug
+                // or a damaged database, not something to guess around.
+                tracing::warn!(seq = e.seq, %err, "stored group message unreadable");
+                continue;
+            }
+        };
+        let at_all = at.iter().any(|a| a.group_at_all_flag == 1);
+        let at_me = at
+            .iter()
+            .any(|a| a.group_at_all_flag == 0 && a.group_at_account == user);
+        let at_type = match (at_me, at_all) {
+            (true, true) => 3,
+            (true, false) => 1,
+            (false, true) => 2,
+            (false, false) => continue,
+        };
+        out.push(SessionAtInfo {
+            msg_seq: e.seq,
+            at_type,
+            from_account: e.sender.clone(),
+        });
+    }
+    out.reverse();
+    out
+}
+
 impl<S: Store> Engine<S> {
     /// How many messages and tips from others `m` has not read in `g`
     /// (nothing up to where the conversation was deleted counts).
@@ -57,6 +100,17 @@ impl<S: Store> Engine<S> {
         g: &GroupRecord,
         m: &MemberRecord,
     ) -> Result<u64, StoreError> {
+        Ok(self.group_unread_entries(app, g, m)?.len() as u64)
+    }
+
+    /// The messages and tips from others `m` has not read in `g`, oldest
+    /// first ([`Self::group_unread`] counts them).
+    fn group_unread_entries(
+        &mut self,
+        app: u64,
+        g: &GroupRecord,
+        m: &MemberRecord,
+    ) -> Result<Vec<GroupLogEntry>, StoreError> {
         let clear_seq = self
             .store
             .group_conversation_states(app, &m.user)?
@@ -68,14 +122,11 @@ impl<S: Store> Engine<S> {
             .max(m.read_seq.saturating_add(1))
             .max(clear_seq.saturating_add(1));
         if from >= g.next_seq {
-            return Ok(0);
+            return Ok(Vec::new());
         }
-        Ok(self
-            .store
-            .group_log(app, &g.id, from, u64::MAX)?
-            .iter()
-            .filter(|e| e.sender != m.user)
-            .count() as u64)
+        let mut entries = self.store.group_log(app, &g.id, from, u64::MAX)?;
+        entries.retain(|e| e.sender != m.user);
+        Ok(entries)
     }
 
     /// `user`'s group conversations, as `page_get` lists them: groups that
@@ -113,12 +164,13 @@ impl<S: Store> Engine<S> {
             if last.is_none() && !state.pinned {
                 continue;
             }
-            let unread = self.group_unread(app, &g, &m)?;
+            let unread = self.group_unread_entries(app, &g, &m)?;
             let mut item = SessionItem {
                 kind: SessionItem::GROUP,
                 group_id: g.id.clone(),
                 to_group_account: g.id.clone(),
-                unread_msg_count: unread,
+                unread_msg_count: unread.len() as u64,
+                group_at_info_list: mentions_of(&unread, user),
                 msg_group_readed_seq: m.read_seq,
                 group_next_msg_seq: g.next_seq,
                 is_pinned: u8::from(state.pinned),
