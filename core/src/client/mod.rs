@@ -36,8 +36,10 @@ mod msgops;
 mod outbound;
 mod outputs;
 mod pending;
+mod profile_api;
 mod reads;
 mod receipts;
+mod relations;
 mod request;
 mod send;
 mod session;
@@ -66,6 +68,7 @@ pub use groups::{
 use lifecycle::Lifecycle;
 use outputs::Outputs;
 pub use pending::PendingSend;
+pub use profile_api::UpdateProfileOptions;
 use request::Requests;
 pub use request::{AnyRequestId, Completion, Output, RequestId};
 use session::{LoggedOutReason, Session};
@@ -183,6 +186,7 @@ pub struct Client {
     sync: sync::SyncState,
     /// The groups this user belongs to.
     groups: groups::Groups,
+    relations: relations::Relations,
 
     out: Outputs,
 }
@@ -223,6 +227,7 @@ impl Client {
             features: features::Features::default(),
             sync: sync::SyncState::default(),
             groups: groups::Groups::default(),
+            relations: relations::Relations::default(),
             out: Outputs::default(),
         };
         client.start_connect(now);

@@ -23,4 +23,4 @@ pub use message::{
     CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
     MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
 };
-pub use relationship::{Friend, FriendApplication, FriendGroup, Profile, UserStatus};
+pub use relationship::{CustomField, Friend, FriendApplication, FriendGroup, Profile, UserStatus};
