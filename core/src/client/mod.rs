@@ -26,6 +26,7 @@ mod created;
 mod ext_state;
 mod extensions;
 mod features;
+mod friend_api;
 mod groups;
 mod history;
 mod inbound;
@@ -62,6 +63,7 @@ use backoff::Backoff;
 use cache::MessageCache;
 use clock::WallClock;
 use context::Context;
+pub use friend_api::AddFriendOptions;
 pub use groups::{
     CreateGroupOptions, GroupMessageReadMembers, JoinGroupResult, UpdateGroupProfileOptions,
 };

@@ -152,7 +152,11 @@ fn profile_tags(opts: &UpdateProfileOptions) -> Result<Vec<TagValue>, String> {
 
 impl Client {
     /// 2905 unless every ID is a valid user ID; 1 to 100 IDs.
-    fn check_user_ids(&mut self, api: &str, user_ids: &[String]) -> Result<(), ChatError> {
+    pub(super) fn check_user_ids(
+        &mut self,
+        api: &str,
+        user_ids: &[String],
+    ) -> Result<(), ChatError> {
         if user_ids.is_empty() || user_ids.len() > Relations::PROFILE_BATCH {
             return Err(self.api_error(
                 ErrorCode::INVALID_OPERATION,

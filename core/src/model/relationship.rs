@@ -114,3 +114,57 @@ pub struct FriendApplication {
     /// When it was sent, Unix seconds.
     pub time: u64,
 }
+
+/// The result of `add_friend`: `{userID, code, message}`. `code` 0 means
+/// the users are friends now; 30539 means the request waits for the other
+/// user's confirmation (both resolve, as in the official SDK).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddFriendResult {
+    /// The user asked.
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    /// 0, or 30539 (pending confirmation).
+    pub code: u32,
+    /// The server's text.
+    pub message: String,
+}
+
+/// One user of a friend command's result.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FriendResultItem {
+    /// The user.
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    /// 0 on success, otherwise why not (2700: not a friend).
+    pub code: u32,
+    /// Why not.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+    /// `check_friend` only: `CheckResult_Type_NoRelation`, `_AWithB` (I
+    /// have them), `_BWithA` (they have me) or `_BothWay`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub relation: String,
+}
+
+/// The result of `delete_friend` and `check_friend`:
+/// `{successUserIDList, failureUserIDList}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FriendOperationResult {
+    /// Users the command succeeded for.
+    #[serde(rename = "successUserIDList")]
+    pub success_user_id_list: Vec<FriendResultItem>,
+    /// Users it failed for, with the code.
+    #[serde(rename = "failureUserIDList")]
+    pub failure_user_id_list: Vec<FriendResultItem>,
+}
+
+/// The result of `get_friend_profile`: `{friendList, failureUserIDList}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FriendProfileResult {
+    /// The friends asked for.
+    #[serde(rename = "friendList")]
+    pub friend_list: Vec<Friend>,
+    /// Users that are not friends (code 2700).
+    #[serde(rename = "failureUserIDList")]
+    pub failure_user_id_list: Vec<FriendResultItem>,
+}

@@ -16,7 +16,8 @@
 //! (group messages a member deleted for itself), `group_conversations` (a
 //! user's pinned and deleted group conversations) and the members'
 //! `marks`. Version 6 (issue 16, group message extensions) adds
-//! `group_extensions` and `group_ext_clears`. An older database gets what
+//! `group_extensions` and `group_ext_clears`. Version 7 (issue 18, profiles
+//! and friends) adds `profiles` and `friends`. An older database gets what
 //! it lacks, empty.
 
 use rusqlite::{Connection, OptionalExtension};
@@ -24,7 +25,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::StoreError;
 
 /// Schema version written to `meta.schema`; bumped on incompatible change.
-pub(super) const SCHEMA_VERSION: &str = "6";
+pub(super) const SCHEMA_VERSION: &str = "7";
 
 const META: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -32,7 +33,7 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );";
 
-/// Every table of version 6 except `meta` and `inbox` (which the migration
+/// Every table of version 7 except `meta` and `inbox` (which the migration
 /// has to create after renaming the old one).
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS accounts (
@@ -219,6 +220,25 @@ CREATE TABLE IF NOT EXISTS group_hidden (
     seq      INTEGER NOT NULL,
     PRIMARY KEY (app, group_id, user_id, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS profiles (
+    app     INTEGER NOT NULL,
+    user_id TEXT    NOT NULL,
+    tag     TEXT    NOT NULL,
+    value   TEXT    NOT NULL,
+    PRIMARY KEY (app, user_id, tag)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS friends (
+    app         INTEGER NOT NULL,
+    owner       TEXT    NOT NULL,
+    peer        TEXT    NOT NULL,
+    remark      TEXT    NOT NULL,
+    groups      TEXT    NOT NULL,
+    add_source  TEXT    NOT NULL,
+    add_wording TEXT    NOT NULL,
+    add_time    INTEGER NOT NULL,
+    custom      TEXT    NOT NULL,
+    PRIMARY KEY (app, owner, peer)
+) WITHOUT ROWID;
 ";
 
 // `origin` (the A2 hash of the session whose request queued a notice) is
@@ -340,7 +360,7 @@ pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
             tracing::info!("database upgraded from schema 2 to {SCHEMA_VERSION}");
             Ok(())
         }
-        Some("3" | "4" | "5") => {
+        Some("3" | "4" | "5" | "6") => {
             let tx = conn.transaction()?;
             if version.as_deref() == Some("4") {
                 tx.execute_batch(MIGRATE_4_TO_5)?;
