@@ -38,6 +38,9 @@ pub(super) struct Relations {
     /// Friends gathered by a `friend_get` sync in progress, and its pages
     /// so far.
     sync_pages: Option<(Vec<Friend>, usize)>,
+    /// Friends a push added, waiting for their `friend_get_specified` (one
+    /// such request at a time).
+    added_queue: Vec<String>,
 }
 
 impl Relations {
@@ -48,6 +51,9 @@ impl Relations {
     const MAX_PAGES: usize = 1000;
     /// Most users of one `portrait_get_all` (the official SDK's batch).
     pub(super) const PROFILE_BATCH: usize = 100;
+    /// Most added friends waiting to be fetched (more are left to the next
+    /// login's sync).
+    const MAX_ADDED_QUEUE: usize = 3000;
 
     /// The profile of `user` this client holds (me, a friend, or a cached
     /// stranger).
@@ -340,14 +346,33 @@ impl Client {
             let list = self.relations.friend_list();
             self.emit(Event::FriendListUpdated(list));
         }
-        for chunk in added.chunks(Relations::PROFILE_BATCH) {
-            let body = FriendGetSpecifiedRequest {
-                from_account: self.current_user(),
-                to_account: chunk.to_vec(),
-            };
-            let timeout = self.ctx.tuning().request_timeout;
-            self.enqueue(now, FRIEND_GET_SPECIFIED, &body, timeout, AddedFriends);
+        for id in added {
+            let queue = &mut self.relations.added_queue;
+            if queue.len() < Relations::MAX_ADDED_QUEUE && !queue.contains(&id) {
+                queue.push(id);
+            }
         }
+        self.fetch_added_friends(now);
+    }
+
+    /// Send `friend_get_specified` for the next batch of added friends,
+    /// unless one is in flight.
+    fn fetch_added_friends(&mut self, now: Instant) {
+        if self.relations.added_queue.is_empty() || self.requests.has::<AddedFriends>() {
+            return;
+        }
+        let n = self
+            .relations
+            .added_queue
+            .len()
+            .min(Relations::PROFILE_BATCH);
+        let batch: Vec<String> = self.relations.added_queue.drain(..n).collect();
+        let body = FriendGetSpecifiedRequest {
+            from_account: self.current_user(),
+            to_account: batch,
+        };
+        let timeout = self.ctx.tuning().request_timeout;
+        self.enqueue(now, FRIEND_GET_SPECIFIED, &body, timeout, AddedFriends);
     }
 
     fn on_added_friends(
@@ -361,6 +386,7 @@ impl Client {
                 if self.log_enabled(2) {
                     tracing::warn!(code = err.code.0, message = %err.message, "new friends could not be fetched");
                 }
+                self.fetch_added_friends(now);
                 return;
             }
         };
@@ -381,6 +407,7 @@ impl Client {
             let list = self.relations.friend_list();
             self.emit(Event::FriendListUpdated(list));
         }
+        self.fetch_added_friends(now);
     }
 }
 
@@ -468,5 +495,7 @@ impl Request for AddedFriends {
         if client.log_enabled(2) {
             tracing::warn!(code = err.code.0, message = %err.message, "new friends could not be fetched");
         }
+        // The next login's friend list sync brings them.
+        client.relations.added_queue.clear();
     }
 }
