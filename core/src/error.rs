@@ -61,6 +61,25 @@ impl ErrorCode {
     pub const INVALID_OPERATION: ErrorCode = ErrorCode(2905);
     /// **2996** · Too many requests are queued.
     pub const OVER_FREQUENCY_LIMIT: ErrorCode = ErrorCode(2996);
+    /// **2700** · The user is not in the friend list (`NOT_MY_FRIEND`).
+    pub const NOT_MY_FRIEND: ErrorCode = ErrorCode(2700);
+    /// **2721** · `update_my_profile` got an invalid field
+    /// (`UPDATE_PROFILE_INVALID_PARAM`): a nick over 500 bytes, a custom key
+    /// not starting with `Tag_Profile_Custom`, a value too long.
+    pub const UPDATE_PROFILE_INVALID_PARAM: ErrorCode = ErrorCode(2721);
+    /// **2722** · `update_my_profile` got nothing to change
+    /// (`UPDATE_PROFILE_NO_KEY`).
+    pub const UPDATE_PROFILE_NO_KEY: ErrorCode = ErrorCode(2722);
+    /// **30001** · Server: a friend command's parameters do not fit the
+    /// relation (already a friend, not a friend, bad field).
+    pub const SNS_INVALID: ErrorCode = ErrorCode(30001);
+    /// **30516** · Server: the user refuses every friend request
+    /// (`AllowType_Type_DenyAny`).
+    pub const FRIEND_DENY_ANY: ErrorCode = ErrorCode(30516);
+    /// **30539** · Server: the friend request waits for the user's
+    /// confirmation (`AllowType_Type_NeedConfirm`); `add_friend` resolves
+    /// with it.
+    pub const FRIEND_NEED_CONFIRM: ErrorCode = ErrorCode(30539);
     /// **2999** · The SDK is not ready.
     pub const SDK_IS_NOT_READY: ErrorCode = ErrorCode(2999);
     /// **3000** · A login is in progress.

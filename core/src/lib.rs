@@ -77,9 +77,9 @@ pub mod usersig;
 pub mod wire;
 
 pub use client::{
-    AnyRequestId, Client, Completion, ConnId, CreateGroupOptions, DisconnectReason,
-    GroupMessageReadMembers, JoinGroupResult, LoginInfo, Output, PendingSend, RequestId, Stats,
-    Transmit, UpdateGroupProfileOptions,
+    AddFriendOptions, AnyRequestId, Client, Completion, ConnId, CreateGroupOptions,
+    DisconnectReason, GroupMessageReadMembers, JoinGroupResult, LoginInfo, Output, PendingSend,
+    RequestId, Stats, Transmit, UpdateGroupProfileOptions, UpdateProfileOptions,
 };
 pub use connect::{ConnectCause, ConnectFailure};
 pub use error::{ChatError, ErrorCode};

@@ -10,6 +10,7 @@
 
 mod chat;
 mod chat_groups;
+mod chat_relations;
 mod dispatch;
 mod driver;
 pub mod events;
@@ -53,6 +54,7 @@ pub use tcchat_core::types;
 /// backend, which alone holds the secret key.
 #[cfg(feature = "usersig")]
 pub use tcchat_core::usersig;
+pub use tcchat_core::{AddFriendOptions, UpdateProfileOptions};
 pub use tcchat_core::{
     ChatError, ErrorCode, Event, EventName, LogLevel, LoginInfo, Options, PendingSend, Tuning,
 };

@@ -62,3 +62,26 @@ pub const MAX_GROUPED_CONVERSATIONS: usize = 1000;
 /// (`openim.get_c2c_peer_mute_notifications`, a stub, refuses no list: it
 /// answers only the first 1,000 peers, `MAX_ECHOED` in `engine/stubs.rs`.)
 pub const MAX_PEERS_PER_QUERY: usize = 1000;
+/// Most friends in one user's list. Past it: 30010.
+pub const MAX_FRIENDS: usize = 3000;
+/// Friends per `sns.friend_get` page.
+pub const FRIENDS_PAGE: usize = 100;
+/// Most users in one `profile.portrait_get_all` or
+/// `sns.friend_get_specified` (the official SDK sends batches of 100).
+/// More: 10005.
+pub const MAX_PROFILES_PER_QUERY: usize = 100;
+/// Most bytes of a profile text value (nick, avatar URL, signature,
+/// custom values). More: 40001.
+pub const MAX_PROFILE_TEXT_BYTES: usize = 500;
+/// Most custom profile tags (`Tag_Profile_Custom_*`) a user has. More:
+/// 40001.
+pub const MAX_PROFILE_CUSTOM_TAGS: usize = 20;
+/// Most bytes of a profile or friend tag name.
+pub const MAX_TAG_BYTES: usize = 64;
+/// Most bytes of a friend remark.
+pub const MAX_REMARK_BYTES: usize = 96;
+/// Most bytes of friend request words, an add source, or a custom friend
+/// field value.
+pub const MAX_WORDING_BYTES: usize = 256;
+/// Most custom friend fields (`Tag_SNS_Custom_*`) per friend.
+pub const MAX_FRIEND_CUSTOM_FIELDS: usize = 20;

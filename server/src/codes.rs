@@ -208,3 +208,19 @@ pub const CONTACT_GROUP_NAME_TOO_LONG: u32 = 51011;
 /// More than [`MAX_PINNED`](crate::bounds::MAX_PINNED) pinned
 /// conversations. (Tencent.)
 pub const PINNED_FULL: u32 = 51012;
+/// A friend command does not fit the relation: already a friend, not a
+/// friend, yourself, or a bad field. (Tencent's relationship-chain
+/// parameter error.)
+pub const SNS_PARAMETER: u32 = 30001;
+/// The caller's or the peer's friend list is full
+/// ([`MAX_FRIENDS`](crate::bounds::MAX_FRIENDS)).
+pub const FRIEND_LIST_FULL: u32 = 30010;
+/// The peer refuses every friend request (`AllowType_Type_DenyAny`).
+pub const FRIEND_DENY_ANY: u32 = 30516;
+/// The friend request waits for the peer's confirmation
+/// (`AllowType_Type_NeedConfirm`); the official SDK resolves `addFriend`
+/// with it (relationship-facts §2).
+pub const FRIEND_NEED_CONFIRM: u32 = 30539;
+/// A profile change with an unknown tag, a wrong value type or an
+/// over-long value. (Tencent's profile parameter error.)
+pub const PROFILE_PARAMETER: u32 = 40001;

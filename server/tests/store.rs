@@ -1189,3 +1189,123 @@ fn both_stores_keep_group_conversation_states_alike() {
     group_conversation_contract(&mut MemoryStore::new());
     group_conversation_contract(&mut SqliteStore::in_memory().unwrap());
 }
+
+/// Profiles and friend lists (issue 18): tags merge, friend records are
+/// replaced and deleted, and every key includes the application.
+fn relation_contract(store: &mut dyn Store) {
+    use tcchat_server::store::{FriendRecord, ProfileTag};
+    let tag = |t: &str, v: &str| ProfileTag {
+        tag: t.into(),
+        value: v.into(),
+    };
+    assert!(store.profile(1, "a").unwrap().is_empty());
+    store
+        .apply(
+            1,
+            &[Change::ProfileTags {
+                user: "a".into(),
+                tags: vec![
+                    tag("Tag_Profile_IM_Nick", r#""ann""#),
+                    tag("Tag_Profile_IM_Level", "3"),
+                ],
+            }],
+        )
+        .unwrap();
+    store
+        .apply(
+            1,
+            &[Change::ProfileTags {
+                user: "a".into(),
+                tags: vec![tag("Tag_Profile_IM_Nick", r#""anna""#)],
+            }],
+        )
+        .unwrap();
+    assert_eq!(
+        store.profile(1, "a").unwrap(),
+        [
+            tag("Tag_Profile_IM_Level", "3"),
+            tag("Tag_Profile_IM_Nick", r#""anna""#)
+        ]
+    );
+    assert!(store.profile(2, "a").unwrap().is_empty(), "apps are apart");
+
+    let friend = |peer: &str, remark: &str| FriendRecord {
+        peer: peer.into(),
+        remark: remark.into(),
+        groups: vec!["g1".into()],
+        add_source: "AddSource_Type_Web".into(),
+        add_wording: "hi".into(),
+        add_time: 1_795_630_000,
+        custom: vec![("Tag_SNS_Custom_Level".into(), "gold".into())],
+    };
+    store
+        .apply(
+            1,
+            &[
+                Change::Friend {
+                    owner: "a".into(),
+                    record: friend("c", ""),
+                },
+                Change::Friend {
+                    owner: "a".into(),
+                    record: friend("b", "bee"),
+                },
+                Change::Friend {
+                    owner: "b".into(),
+                    record: friend("a", ""),
+                },
+            ],
+        )
+        .unwrap();
+    assert_eq!(
+        store.friends(1, "a").unwrap(),
+        [friend("b", "bee"), friend("c", "")],
+        "sorted by friend"
+    );
+    store
+        .apply(
+            1,
+            &[Change::Friend {
+                owner: "a".into(),
+                record: friend("b", "bea"),
+            }],
+        )
+        .unwrap();
+    assert_eq!(store.friend(1, "a", "b").unwrap(), Some(friend("b", "bea")));
+    store
+        .apply(
+            1,
+            &[
+                Change::DeleteFriend {
+                    owner: "a".into(),
+                    peer: "c".into(),
+                },
+                Change::DeleteFriend {
+                    owner: "a".into(),
+                    peer: "nobody".into(),
+                },
+            ],
+        )
+        .unwrap();
+    assert_eq!(store.friends(1, "a").unwrap(), [friend("b", "bea")]);
+    assert_eq!(store.friend(1, "b", "a").unwrap(), Some(friend("a", "")));
+    assert_eq!(store.friend(2, "a", "b").unwrap(), None, "apps are apart");
+}
+
+#[test]
+fn both_stores_keep_profiles_and_friends_alike() {
+    relation_contract(&mut MemoryStore::new());
+    relation_contract(&mut SqliteStore::in_memory().unwrap());
+}
+
+#[test]
+fn profiles_and_friends_survive_reopen() {
+    let path = temp_db("relations");
+    {
+        let mut store = SqliteStore::open(&path).unwrap();
+        relation_contract(&mut store);
+    }
+    let mut store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.friends(1, "a").unwrap().len(), 1);
+    assert_eq!(store.profile(1, "a").unwrap().len(), 2);
+}

@@ -603,6 +603,52 @@ const ops = {
     });
     return plain(res.data);
   },
+  async getMyProfile() {
+    const res = await chat.getMyProfile();
+    return plain(res.data);
+  },
+  async getUserProfile(cmd) {
+    const res = await chat.getUserProfile({ userIDList: cmd.userIDList });
+    return plain(res.data);
+  },
+  async updateMyProfile(cmd) {
+    const res = await chat.updateMyProfile(cmd.options);
+    return plain(res.data);
+  },
+  async getFriendList() {
+    const res = await chat.getFriendList();
+    return plain(res.data);
+  },
+  async addFriend(cmd) {
+    const options = { to: cmd.to, source: cmd.source || 'AddSource_Type_Web' };
+    if (cmd.wording !== undefined) options.wording = cmd.wording;
+    if (cmd.type !== undefined) options.type = cmd.type;
+    const res = await chat.addFriend(options);
+    return plain(res.data);
+  },
+  async deleteFriend(cmd) {
+    const options = { userIDList: cmd.userIDList };
+    if (cmd.type !== undefined) options.type = cmd.type;
+    const res = await chat.deleteFriend(options);
+    return plain(res.data);
+  },
+  async checkFriend(cmd) {
+    const options = { userIDList: cmd.userIDList };
+    if (cmd.type !== undefined) options.type = cmd.type;
+    const res = await chat.checkFriend(options);
+    return plain(res.data);
+  },
+  async updateFriend(cmd) {
+    const options = { userID: cmd.userID };
+    if (cmd.remark !== undefined) options.remark = cmd.remark;
+    if (cmd.friendCustomField !== undefined) options.friendCustomField = cmd.friendCustomField;
+    const res = await chat.updateFriend(options);
+    return plain(res.data);
+  },
+  async getFriendProfile(cmd) {
+    const res = await chat.getFriendProfile({ userIDList: cmd.userIDList });
+    return plain(res.data);
+  },
   async logout() {
     const res = await chat.logout();
     return plain(res.data);

@@ -20,6 +20,7 @@ pub mod conformance_groups;
 pub mod conformance_handlers;
 pub mod conformance_messages;
 pub mod conformance_outage;
+pub mod conformance_relations;
 pub mod scenario_list;
 pub mod sim;
 pub mod world;
@@ -95,6 +96,10 @@ macro_rules! conformance_suite {
                 group_unread_follows_reads_across_instances,
                 group_conversations_pin_draft_and_delete,
                 the_avchatroom_owner_marks_members,
+            ],
+            conformance_relations: [
+                friends_see_each_others_profile_changes,
+                friend_requests_follow_allow_type_and_changes_reach_every_instance,
             ],
         );
     };

@@ -225,6 +225,12 @@ impl Client {
             if item.event == PushEvent::READ_RECEIPT {
                 self.on_read_receipt_notify(item);
             }
+            if let Some(mods) = &item.profile_data_mod {
+                self.on_profile_data_mod(now, mods);
+            }
+            if let Some(mods) = &item.friend_list_mod {
+                self.on_friend_list_mod(now, mods);
+            }
         }
         self.deliver_received(received);
         if let Some(kind) = kick {

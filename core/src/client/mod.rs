@@ -26,6 +26,7 @@ mod created;
 mod ext_state;
 mod extensions;
 mod features;
+mod friend_api;
 mod groups;
 mod history;
 mod inbound;
@@ -36,8 +37,10 @@ mod msgops;
 mod outbound;
 mod outputs;
 mod pending;
+mod profile_api;
 mod reads;
 mod receipts;
+mod relations;
 mod request;
 mod send;
 mod session;
@@ -60,12 +63,14 @@ use backoff::Backoff;
 use cache::MessageCache;
 use clock::WallClock;
 use context::Context;
+pub use friend_api::AddFriendOptions;
 pub use groups::{
     CreateGroupOptions, GroupMessageReadMembers, JoinGroupResult, UpdateGroupProfileOptions,
 };
 use lifecycle::Lifecycle;
 use outputs::Outputs;
 pub use pending::PendingSend;
+pub use profile_api::UpdateProfileOptions;
 use request::Requests;
 pub use request::{AnyRequestId, Completion, Output, RequestId};
 use session::{LoggedOutReason, Session};
@@ -183,6 +188,7 @@ pub struct Client {
     sync: sync::SyncState,
     /// The groups this user belongs to.
     groups: groups::Groups,
+    relations: relations::Relations,
 
     out: Outputs,
 }
@@ -223,6 +229,7 @@ impl Client {
             features: features::Features::default(),
             sync: sync::SyncState::default(),
             groups: groups::Groups::default(),
+            relations: relations::Relations::default(),
             out: Outputs::default(),
         };
         client.start_connect(now);

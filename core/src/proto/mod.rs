@@ -16,6 +16,7 @@ mod login;
 mod message;
 pub mod msgops;
 mod push;
+pub mod sns;
 mod sync;
 
 pub use base::BaseReply;

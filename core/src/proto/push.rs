@@ -97,6 +97,21 @@ pub struct PushEvent {
         skip_serializing_if = "Option::is_none"
     )]
     pub group_msg_mod_notifys: Option<Vec<super::group_msgops::GroupModNotify>>,
+    /// Profiles changed (`ProfileDataMod`; relationship-facts §1): mine,
+    /// from another instance, or a friend's.
+    #[serde(
+        rename = "ProfileDataMod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub profile_data_mod: Option<Vec<super::sns::ProfileDataMod>>,
+    /// Friend list changes (`FriendListMod`; relationship-facts §2).
+    #[serde(
+        rename = "FriendListMod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub friend_list_mod: Option<Vec<super::sns::FriendListMod>>,
 }
 
 impl PushEvent {

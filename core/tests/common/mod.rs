@@ -44,6 +44,11 @@ pub const GROUP_SEND: &str = "group_open_http_svc.send_group_msg";
 /// The servcmd of group history.
 pub const GROUP_MSG_GET: &str = "group_open_http_svc.group_msg_get";
 
+/// The servcmd of the profile query (my profile at login).
+pub const PORTRAIT_GET: &str = "profile.portrait_get_all";
+/// The servcmd of the friend list sync at login.
+pub const FRIEND_GET: &str = "sns.friend_get";
+
 /// The SDKAppID of every test.
 pub const APP: u64 = 1_400_000_000;
 /// The wall clock the client starts with, Unix milliseconds.
@@ -426,6 +431,11 @@ impl Harness {
             );
             self.reply_pending(servcmd::CONV_GROUP_GET, group_reply.clone());
             self.reply_pending(GROUP_LIST, json!({"TotalCount": 0, "GroupIdList": []}));
+            self.reply_pending(PORTRAIT_GET, json!({"UserProfileItem": []}));
+            self.reply_pending(
+                FRIEND_GET,
+                json!({"FriendNum": 0, "CompleteFlag": 1, "NextStartIndex": 0, "UserDataItem": []}),
+            );
         }
     }
 

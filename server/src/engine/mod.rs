@@ -55,6 +55,7 @@ mod policy;
 mod query;
 mod reads;
 mod refusal;
+mod relations;
 mod replay;
 mod request;
 mod rest;
@@ -523,6 +524,7 @@ impl<S: Store> Engine<S> {
             servcmd::CONV_GROUP_DELETE => self.on_group_delete(unix_ms, conn, gzip, frame),
             servcmd::CONV_GROUP_GET => self.on_group_get(unix_ms, conn, gzip, frame),
             other if groups::handles(other) => self.on_group(now, unix_ms, conn, gzip, frame),
+            other if relations::handles(other) => self.on_relation(now, unix_ms, conn, gzip, frame),
             other => match stubs::clean_reply(other, frame) {
                 Some(body) => self.out.reply(conn, gzip, head, &body),
                 None => {

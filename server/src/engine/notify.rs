@@ -55,6 +55,16 @@ pub(crate) struct Queued {
     items: Vec<(String, u64, PushEvent)>,
 }
 
+impl Queued {
+    /// Push these notifications to the socket whose request caused them
+    /// too: for changes the official SDK learns only from the push (a
+    /// friend added or deleted: relationship-facts §2).
+    pub(crate) fn with_origin(mut self) -> Queued {
+        self.origin_conn = None;
+        self
+    }
+}
+
 impl<S: Store> Engine<S> {
     /// Store `changes` and `notices` (caused by `me`) in one transaction.
     /// Push the result with [`push_queued`](Self::push_queued) after the

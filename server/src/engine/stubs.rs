@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use tcchat_core::proto::BaseReply;
 use tcchat_core::wire::Frame;
 
-/// Most items echoed from a request list (profiles, peers).
+/// Most items echoed from a request list (peers).
 const MAX_ECHOED: usize = 1000;
 
 /// The feature bits of every application (`str_purchase_bits`, rightmost
@@ -20,9 +20,7 @@ pub(crate) const PURCHASE_BITS: &str = "10011000000000";
 #[serde(untagged)]
 pub(crate) enum CleanReply {
     Bare(BaseReply),
-    Profiles(ProfilesReply),
     BlackList(BlackListReply),
-    Friends(FriendsReply),
     FriendGroups(FriendGroupsReply),
     Pendency(PendencyReply),
     Config(ConfigReply),
@@ -35,35 +33,11 @@ pub(crate) enum CleanReply {
 pub(crate) fn clean_reply(servcmd: &str, frame: &Frame) -> Option<CleanReply> {
     let ok = BaseReply::ok;
     Some(match servcmd {
-        "profile.portrait_get_all" => {
-            let req: ProfileRequest = frame.body_as().unwrap_or_default();
-            CleanReply::Profiles(ProfilesReply {
-                base: ok(),
-                user_profile_item: req
-                    .user_item
-                    .into_iter()
-                    .take(MAX_ECHOED)
-                    .map(|u| UserProfile {
-                        to_account: u.to_account,
-                        profile_item: Vec::new(),
-                    })
-                    .collect(),
-            })
-        }
         "sns.black_list_get" => CleanReply::BlackList(BlackListReply {
             base: ok(),
             start_index: 0,
             black_list_item: Vec::new(),
             current_sequence: 0,
-        }),
-        "sns.friend_get" => CleanReply::Friends(FriendsReply {
-            base: ok(),
-            friend_num: 0,
-            complete_flag: 1,
-            next_start_index: 0,
-            standard_sequence: 0,
-            custom_sequence: 0,
-            user_data_item: Vec::new(),
         }),
         "sns.group_get" => CleanReply::FriendGroups(FriendGroupsReply {
             base: ok(),
@@ -119,40 +93,12 @@ pub(crate) fn clean_reply(servcmd: &str, frame: &Frame) -> Option<CleanReply> {
 // ---- request bodies (only the fields the replies echo) ----
 
 #[derive(Debug, Default, Deserialize)]
-struct ProfileRequest {
-    #[serde(rename = "UserItem", default)]
-    user_item: Vec<ProfileUserItem>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct ProfileUserItem {
-    #[serde(rename = "To_Account", default)]
-    to_account: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
 struct MuteRequest {
     #[serde(rename = "Peer_Account", default)]
     peer_account: Vec<String>,
 }
 
 // ---- reply bodies ----
-
-#[derive(Debug, Serialize)]
-pub(crate) struct ProfilesReply {
-    #[serde(flatten)]
-    base: BaseReply,
-    #[serde(rename = "UserProfileItem")]
-    user_profile_item: Vec<UserProfile>,
-}
-
-#[derive(Debug, Serialize)]
-struct UserProfile {
-    #[serde(rename = "To_Account")]
-    to_account: String,
-    #[serde(rename = "ProfileItem")]
-    profile_item: Vec<serde_json::Value>,
-}
 
 #[derive(Debug, Serialize)]
 pub(crate) struct BlackListReply {
@@ -165,19 +111,6 @@ pub(crate) struct BlackListReply {
     // Spelled as the official service spells it.
     #[serde(rename = "CurruentSequence")]
     current_sequence: u64,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct FriendsReply {
-    #[serde(flatten)]
-    base: BaseReply,
-    friend_num: u64,
-    complete_flag: u8,
-    next_start_index: u64,
-    standard_sequence: u64,
-    custom_sequence: u64,
-    user_data_item: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Serialize)]

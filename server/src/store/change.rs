@@ -1,8 +1,9 @@
 //! [`Change`]: one write of a [`Store::apply`](super::Store::apply) batch.
 
 use super::{
-    ContactGroup, ConversationRecord, Extension, GroupApplication, GroupConversationRecord,
-    GroupLogEntry, GroupRecord, MemberRecord, MessageRecord, Notice,
+    ContactGroup, ConversationRecord, Extension, FriendRecord, GroupApplication,
+    GroupConversationRecord, GroupLogEntry, GroupRecord, MemberRecord, MessageRecord, Notice,
+    ProfileTag,
 };
 
 /// One write. A batch of them is applied atomically by
@@ -169,5 +170,26 @@ pub enum Change {
         seq: u64,
         /// The reader.
         reader: String,
+    },
+    /// Insert or replace these profile tags of `user` (the others stay).
+    ProfileTags {
+        /// The user.
+        user: String,
+        /// The tags and their new values.
+        tags: Vec<ProfileTag>,
+    },
+    /// Insert or replace `record.peer` in `owner`'s friend list.
+    Friend {
+        /// The owner of the list.
+        owner: String,
+        /// The friend.
+        record: FriendRecord,
+    },
+    /// Remove `peer` from `owner`'s friend list (a no-op if absent).
+    DeleteFriend {
+        /// The owner of the list.
+        owner: String,
+        /// The friend.
+        peer: String,
     },
 }

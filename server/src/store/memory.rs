@@ -1,12 +1,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::memory_groups::Groups;
+use super::memory_relations::Relations;
 use super::record::TINY_ID_BASE;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
-    GroupApplication, GroupConversationRecord, GroupExtensions, GroupLogEntry, GroupRecord,
-    InboxEntry, InboxItem, MemberRecord, MessageRecord, MessageState, NewMessage, Notice,
-    SessionRecord, Store, StoreError, Window,
+    FriendRecord, GroupApplication, GroupConversationRecord, GroupExtensions, GroupLogEntry,
+    GroupRecord, InboxEntry, InboxItem, MemberRecord, MessageRecord, MessageState, NewMessage,
+    Notice, ProfileTag, SessionRecord, Store, StoreError, Window,
 };
 
 type UserKey = (u64, String);
@@ -60,6 +61,7 @@ pub struct MemoryStore {
     last_msg_id: u64,
     sessions: HashMap<String, SessionRecord>,
     chat_groups: Groups,
+    relations: Relations,
 }
 
 /// The key of the conversation between `a` and `b`.
@@ -223,7 +225,7 @@ impl Store for MemoryStore {
         self.chat_groups.check(app, changes)?;
         let mut seqs = Vec::new();
         for change in changes {
-            if self.chat_groups.apply(app, change) {
+            if self.chat_groups.apply(app, change) || self.relations.apply(app, change) {
                 continue;
             }
             match change {
@@ -304,9 +306,31 @@ impl Store for MemoryStore {
                 | Change::GroupClearExtensions { .. } => {
                     unreachable!("group changes are applied by Groups::apply")
                 }
+                Change::ProfileTags { .. }
+                | Change::Friend { .. }
+                | Change::DeleteFriend { .. } => {
+                    unreachable!("relationship changes are applied by Relations::apply")
+                }
             }
         }
         Ok(seqs)
+    }
+
+    fn profile(&mut self, app: u64, user: &str) -> Result<Vec<ProfileTag>, StoreError> {
+        Ok(self.relations.profile(app, user))
+    }
+
+    fn friends(&mut self, app: u64, owner: &str) -> Result<Vec<FriendRecord>, StoreError> {
+        Ok(self.relations.friends(app, owner))
+    }
+
+    fn friend(
+        &mut self,
+        app: u64,
+        owner: &str,
+        peer: &str,
+    ) -> Result<Option<FriendRecord>, StoreError> {
+        Ok(self.relations.friend(app, owner, peer))
     }
 
     fn chat_group(&mut self, app: u64, id: &str) -> Result<Option<GroupRecord>, StoreError> {

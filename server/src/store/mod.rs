@@ -9,9 +9,12 @@ mod error;
 mod group_record;
 mod memory;
 mod memory_groups;
+mod memory_relations;
 mod record;
+mod relation_record;
 mod sqlite;
 mod sqlite_groups;
+mod sqlite_relations;
 mod sqlite_schema;
 
 pub use change::Change;
@@ -25,6 +28,7 @@ pub use record::{
     GroupConversationRecord, InboxEntry, InboxItem, MessageRecord, MessageState, NewMessage,
     Notice, Revocation, SessionRecord,
 };
+pub use relation_record::{FriendRecord, ProfileTag};
 pub use sqlite::SqliteStore;
 
 /// What the engine needs from storage.
@@ -277,6 +281,20 @@ pub trait Store {
         from: u64,
         to: u64,
     ) -> Result<Vec<u64>, StoreError>;
+
+    /// The profile tags `user` has set, sorted by tag.
+    fn profile(&mut self, app: u64, user: &str) -> Result<Vec<ProfileTag>, StoreError>;
+
+    /// `owner`'s friend list, sorted by friend.
+    fn friends(&mut self, app: u64, owner: &str) -> Result<Vec<FriendRecord>, StoreError>;
+
+    /// `peer` in `owner`'s friend list, if there.
+    fn friend(
+        &mut self,
+        app: u64,
+        owner: &str,
+        peer: &str,
+    ) -> Result<Option<FriendRecord>, StoreError>;
 
     /// Make everything written so far durable (called on shutdown).
     fn flush(&mut self) -> Result<(), StoreError>;

@@ -4,12 +4,13 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, Transact
 
 use super::record::TINY_ID_BASE;
 use super::sqlite_groups;
+use super::sqlite_relations;
 use super::sqlite_schema;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
-    GroupApplication, GroupConversationRecord, GroupExtensions, GroupLogEntry, GroupRecord,
-    InboxEntry, InboxItem, MemberRecord, MessageRecord, MessageState, NewMessage, Notice,
-    Revocation, SessionRecord, Store, StoreError, Window,
+    FriendRecord, GroupApplication, GroupConversationRecord, GroupExtensions, GroupLogEntry,
+    GroupRecord, InboxEntry, InboxItem, MemberRecord, MessageRecord, MessageState, NewMessage,
+    Notice, ProfileTag, Revocation, SessionRecord, Store, StoreError, Window,
 };
 
 /// A [`Store`] in SQLite: a database file, or a private in-memory database.
@@ -160,7 +161,7 @@ fn next_inbox_seq(
 }
 
 fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u64>, StoreError> {
-    if sqlite_groups::apply(tx, app, change)? {
+    if sqlite_groups::apply(tx, app, change)? || sqlite_relations::apply(tx, app, change)? {
         return Ok(None);
     }
     match change {
@@ -295,6 +296,9 @@ fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u
         | Change::GroupExtension { .. }
         | Change::GroupClearExtensions { .. } => {
             unreachable!("group changes are applied by sqlite_groups::apply")
+        }
+        Change::ProfileTags { .. } | Change::Friend { .. } | Change::DeleteFriend { .. } => {
+            unreachable!("relationship changes are applied by sqlite_relations::apply")
         }
     }
     Ok(None)
@@ -834,6 +838,23 @@ impl Store for SqliteStore {
             .conn
             .prepare_cached("DELETE FROM sessions WHERE expires_ms <= ?1")?
             .execute([now])?)
+    }
+
+    fn profile(&mut self, app: u64, user: &str) -> Result<Vec<ProfileTag>, StoreError> {
+        sqlite_relations::profile(&self.conn, app, user)
+    }
+
+    fn friends(&mut self, app: u64, owner: &str) -> Result<Vec<FriendRecord>, StoreError> {
+        sqlite_relations::friends(&self.conn, app, owner)
+    }
+
+    fn friend(
+        &mut self,
+        app: u64,
+        owner: &str,
+        peer: &str,
+    ) -> Result<Option<FriendRecord>, StoreError> {
+        sqlite_relations::friend(&self.conn, app, owner, peer)
     }
 
     fn chat_group(&mut self, app: u64, id: &str) -> Result<Option<GroupRecord>, StoreError> {

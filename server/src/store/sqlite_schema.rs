@@ -16,11 +16,12 @@
 //! (group messages a member deleted for itself), `group_conversations` (a
 //! user's pinned and deleted group conversations) and the members'
 //! `marks`. Version 6 (issue 16, group message extensions) adds
-//! `group_extensions` and `group_ext_clears`. Version 7 (issue 16,
-//! conversation groups of group conversations) names a conversation in
-//! `contact_group_members` by its conversation ID (`C2C<peer>`,
-//! `GROUP<groupID>`) instead of the bare peer; the upgrade prefixes the
-//! rows it finds with `C2C`. An older database gets what it lacks, empty.
+//! `group_extensions` and `group_ext_clears`. Version 7 names a
+//! conversation in `contact_group_members` by its conversation ID
+//! (`C2C<peer>`, `GROUP<groupID>`; issue 16, conversation groups of group
+//! conversations) instead of the bare peer, the upgrade prefixing the rows
+//! it finds with `C2C`, and adds `profiles` and `friends` (issue 18). An
+//! older database gets what it lacks, empty.
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -221,6 +222,25 @@ CREATE TABLE IF NOT EXISTS group_hidden (
     user_id  TEXT    NOT NULL,
     seq      INTEGER NOT NULL,
     PRIMARY KEY (app, group_id, user_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS profiles (
+    app     INTEGER NOT NULL,
+    user_id TEXT    NOT NULL,
+    tag     TEXT    NOT NULL,
+    value   TEXT    NOT NULL,
+    PRIMARY KEY (app, user_id, tag)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS friends (
+    app         INTEGER NOT NULL,
+    owner       TEXT    NOT NULL,
+    peer        TEXT    NOT NULL,
+    remark      TEXT    NOT NULL,
+    groups      TEXT    NOT NULL,
+    add_source  TEXT    NOT NULL,
+    add_wording TEXT    NOT NULL,
+    add_time    INTEGER NOT NULL,
+    custom      TEXT    NOT NULL,
+    PRIMARY KEY (app, owner, peer)
 ) WITHOUT ROWID;
 ";
 

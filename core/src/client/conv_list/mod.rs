@@ -248,8 +248,7 @@ impl Conversations {
                 } else {
                     String::new()
                 },
-                nick: String::new(),
-                avatar: String::new(),
+                ..Profile::default()
             },
         }
     }

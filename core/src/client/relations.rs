@@ -1,0 +1,501 @@
+//! Profiles and friends held by the client (relationship-facts §1–§2): my
+//! profile, the friend list (with the friends' profiles), and a bounded
+//! cache of other users' profiles; the sync at login and after every
+//! reconnect (`portrait_get_all` for me, `friend_get` paged), and the
+//! pushes `ProfileDataMod` and `FriendListMod`. The APIs are in
+//! `profile_api.rs` and `friend_api.rs`.
+//!
+//! PROFILE_UPDATED fires for me and for friends only, never for another
+//! user (as the official SDK); FRIEND_LIST_UPDATED carries the whole list.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use super::conv_api::parse_reply;
+use super::request::Request;
+use super::Client;
+use crate::error::ChatError;
+use crate::event::Event;
+use crate::model::{CustomField, Friend, Profile};
+use crate::proto::sns::{
+    tag, FriendGetReply, FriendGetRequest, FriendGetSpecifiedReply, FriendGetSpecifiedRequest,
+    FriendListMod, PortraitGetReply, PortraitGetRequest, PortraitUserItem, ProfileDataMod,
+    TagValue, FRIEND_GET, FRIEND_GET_SPECIFIED, PORTRAIT_GET,
+};
+use crate::wire::Frame;
+
+/// Relationship state of the logged-in user.
+#[derive(Debug, Default)]
+pub(super) struct Relations {
+    /// My profile, once fetched.
+    pub(super) me: Option<Profile>,
+    /// The friend list by user ID (complete once `friends_synced`).
+    pub(super) friends: BTreeMap<String, Friend>,
+    /// Whether a `friend_get` sync completed in this session.
+    pub(super) friends_synced: bool,
+    /// Other users' profiles fetched by `get_user_profile`.
+    pub(super) strangers: BTreeMap<String, Profile>,
+    /// Friends gathered by a `friend_get` sync in progress, and its pages
+    /// so far.
+    sync_pages: Option<(Vec<Friend>, usize)>,
+    /// Friends a push added, waiting for their `friend_get_specified` (one
+    /// such request at a time).
+    added_queue: Vec<String>,
+}
+
+impl Relations {
+    /// Most profiles of non-friends kept (the oldest fetched go first).
+    pub(super) const MAX_STRANGERS: usize = 1000;
+    /// Most `friend_get` pages of one sync (a server that never completes
+    /// cannot keep the client paging).
+    const MAX_PAGES: usize = 1000;
+    /// Most users of one `portrait_get_all` (the official SDK's batch).
+    pub(super) const PROFILE_BATCH: usize = 100;
+    /// Most added friends waiting to be fetched (more are left to the next
+    /// login's sync).
+    const MAX_ADDED_QUEUE: usize = 3000;
+
+    /// The profile of `user` this client holds (me, a friend, or a cached
+    /// stranger).
+    pub(super) fn cached_profile(&self, me: &str, user: &str) -> Option<Profile> {
+        if user == me {
+            return self.me.clone();
+        }
+        if let Some(f) = self.friends.get(user) {
+            return Some(f.profile.clone());
+        }
+        self.strangers.get(user).cloned()
+    }
+
+    /// Keep a stranger's profile (bounded: the smallest IDs are dropped
+    /// first, which is deterministic and good enough for a cache).
+    pub(super) fn keep_stranger(&mut self, profile: Profile) {
+        self.strangers.insert(profile.user_id.clone(), profile);
+        while self.strangers.len() > Self::MAX_STRANGERS {
+            self.strangers.pop_first();
+        }
+    }
+
+    /// The friend list, in user ID order.
+    pub(super) fn friend_list(&self) -> Vec<Friend> {
+        self.friends.values().cloned().collect()
+    }
+}
+
+/// Apply profile tags to `p`; whether anything changed. Unknown tags are
+/// ignored (the official SDK logs and skips them).
+pub(super) fn apply_profile_tags(p: &mut Profile, tags: &[TagValue]) -> bool {
+    let before = p.clone();
+    for t in tags {
+        match t.tag.as_str() {
+            tag::NICK => p.nick = t.as_text(),
+            tag::GENDER => p.gender = t.as_text(),
+            tag::BIRTHDAY => p.birthday = t.as_u64(),
+            tag::LOCATION => p.location = t.as_text(),
+            tag::SELF_SIGNATURE => p.self_signature = t.as_text(),
+            tag::ALLOW_TYPE => p.allow_type = t.as_text(),
+            tag::LANGUAGE => p.language = t.as_u64(),
+            tag::IMAGE => p.avatar = t.as_text(),
+            tag::MSG_SETTINGS => p.message_settings = t.as_u64(),
+            tag::ADMIN_FORBID_TYPE => p.admin_forbid_type = t.as_text(),
+            tag::LEVEL => p.level = t.as_u64(),
+            tag::ROLE => p.role = t.as_u64(),
+            custom if custom.starts_with(tag::CUSTOM_PREFIX) => {
+                set_custom(&mut p.profile_custom_field, custom, t.as_text());
+            }
+            _ => {}
+        }
+    }
+    *p != before
+}
+
+/// Set `key` to `value` in a custom field list (in key order).
+fn set_custom(fields: &mut Vec<CustomField>, key: &str, value: String) {
+    match fields.iter_mut().find(|f| f.key == key) {
+        Some(f) => f.value = value,
+        None => {
+            fields.push(CustomField {
+                key: key.to_owned(),
+                value,
+            });
+            fields.sort_by(|a, b| a.key.cmp(&b.key));
+        }
+    }
+}
+
+/// Apply friend fields (`Tag_SNS_*`) and profile tags (`Tag_Profile_*`) to
+/// `f`; whether anything changed.
+pub(super) fn apply_friend_tags(f: &mut Friend, tags: &[TagValue]) -> bool {
+    let before = f.clone();
+    let mut profile_tags = Vec::new();
+    for t in tags {
+        match t.tag.as_str() {
+            tag::SNS_REMARK => f.remark = t.as_text(),
+            tag::SNS_GROUP => {
+                f.group_list = match &t.value {
+                    serde_json::Value::Array(names) => names
+                        .iter()
+                        .filter_map(|n| n.as_str().map(str::to_owned))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+            }
+            tag::SNS_ADD_SOURCE => f.source = t.as_text(),
+            tag::SNS_ADD_TIME => f.add_time = t.as_u64(),
+            custom if custom.starts_with(tag::SNS_CUSTOM_PREFIX) => {
+                set_custom(&mut f.friend_custom_field, custom, t.as_text());
+            }
+            profile if profile.starts_with(tag::PROFILE_PREFIX) => profile_tags.push(t.clone()),
+            _ => {}
+        }
+    }
+    apply_profile_tags(&mut f.profile, &profile_tags);
+    *f != before
+}
+
+/// A friend entry from its tags.
+pub(super) fn friend_from_tags(user_id: &str, tags: &[TagValue], now_ms: u64) -> Friend {
+    let mut f = Friend {
+        user_id: user_id.to_owned(),
+        profile: Profile {
+            user_id: user_id.to_owned(),
+            last_updated_time: now_ms,
+            ..Profile::default()
+        },
+        ..Friend::default()
+    };
+    apply_friend_tags(&mut f, tags);
+    f
+}
+
+impl Client {
+    /// The session went live (login or reconnect): fetch my profile and the
+    /// friend list again, as the official SDK does.
+    pub(super) fn relations_session_live(&mut self, now: Instant) {
+        if !self.requests.has::<MyProfileFetch>() {
+            let me = self.current_user();
+            let body = PortraitGetRequest {
+                from_account: me.clone(),
+                user_item: vec![PortraitUserItem {
+                    to_account: me,
+                    ..PortraitUserItem::default()
+                }],
+            };
+            let timeout = self.ctx.tuning().request_timeout;
+            self.enqueue(now, PORTRAIT_GET, &body, timeout, MyProfileFetch);
+        }
+        if !self.requests.has::<FriendPage>() {
+            self.relations.sync_pages = Some((Vec::new(), 0));
+            self.request_friend_page(now, 0, 0, 0);
+        }
+    }
+
+    /// The session ended: forget everything.
+    pub(super) fn relations_reset(&mut self) {
+        self.relations = Relations::default();
+    }
+
+    fn request_friend_page(&mut self, now: Instant, start: u64, standard: u64, custom: u64) {
+        let body = FriendGetRequest {
+            from_account: self.current_user(),
+            start_index: start,
+            standard_sequence: standard,
+            custom_sequence: custom,
+        };
+        let timeout = self.ctx.tuning().request_timeout;
+        self.enqueue(now, FRIEND_GET, &body, timeout, FriendPage(start));
+    }
+
+    fn on_friend_page(
+        &mut self,
+        now: Instant,
+        sent: u64,
+        reply: Result<FriendGetReply, ChatError>,
+    ) {
+        let reply = match reply {
+            Ok(r) => r,
+            Err(err) => {
+                if self.log_enabled(2) {
+                    tracing::warn!(code = err.code.0, message = %err.message, "friend list sync failed; retrying at the next login");
+                }
+                self.relations.sync_pages = None;
+                return;
+            }
+        };
+        let now_ms = self.clock.local_ms(now);
+        let (pages, page_count) = self
+            .relations
+            .sync_pages
+            .get_or_insert_with(|| (Vec::new(), 0));
+        *page_count += 1;
+        let page_count = *page_count;
+        pages.extend(
+            reply
+                .user_data_item
+                .iter()
+                .filter(|u| !u.to_account.is_empty())
+                .map(|u| friend_from_tags(&u.to_account, &u.value_item, now_ms)),
+        );
+        if reply.complete_flag == 0
+            && reply.next_start_index != sent
+            && reply.next_start_index != 0
+            && page_count < Relations::MAX_PAGES
+        {
+            self.request_friend_page(
+                now,
+                reply.next_start_index,
+                reply.standard_sequence,
+                reply.custom_sequence,
+            );
+            return;
+        }
+        let (list, _) = self.relations.sync_pages.take().unwrap_or_default();
+        self.relations.friends = list.into_iter().map(|f| (f.user_id.clone(), f)).collect();
+        for id in self.relations.friends.keys() {
+            self.relations.strangers.remove(id);
+        }
+        self.relations.friends_synced = true;
+        let list = self.relations.friend_list();
+        self.emit(Event::FriendListUpdated(list));
+    }
+
+    fn on_my_profile(&mut self, now: Instant, reply: Result<PortraitGetReply, ChatError>) {
+        let reply = match reply {
+            Ok(r) => r,
+            Err(err) => {
+                if self.log_enabled(2) {
+                    tracing::warn!(code = err.code.0, message = %err.message, "my profile could not be fetched");
+                }
+                return;
+            }
+        };
+        let me = self.current_user();
+        if let Some(item) = reply.user_profile_item.iter().find(|u| u.to_account == me) {
+            let mut p = Profile {
+                user_id: me,
+                last_updated_time: self.clock.local_ms(now),
+                ..Profile::default()
+            };
+            apply_profile_tags(&mut p, &item.profile_item);
+            self.relations.me = Some(p);
+        }
+    }
+
+    /// `ProfileDataMod`: merge each change; PROFILE_UPDATED with the merged
+    /// profiles of me and friends that changed, then FRIEND_LIST_UPDATED
+    /// if a friend changed. Strangers' cached copies are updated silently.
+    pub(super) fn on_profile_data_mod(&mut self, now: Instant, mods: &[ProfileDataMod]) {
+        let me = self.current_user();
+        let now_ms = self.clock.local_ms(now);
+        let mut changed = Vec::new();
+        let mut friend_changed = false;
+        for m in mods {
+            let user = m.profile_account.as_str();
+            if user.is_empty() {
+                continue;
+            }
+            if user == me {
+                let p = self.relations.me.get_or_insert_with(|| Profile {
+                    user_id: me.clone(),
+                    ..Profile::default()
+                });
+                if apply_profile_tags(p, &m.profile_list) {
+                    p.last_updated_time = now_ms;
+                    changed.push(p.clone());
+                }
+            } else if let Some(f) = self.relations.friends.get_mut(user) {
+                if apply_profile_tags(&mut f.profile, &m.profile_list) {
+                    f.profile.last_updated_time = now_ms;
+                    changed.push(f.profile.clone());
+                    friend_changed = true;
+                }
+            } else if let Some(p) = self.relations.strangers.get_mut(user) {
+                apply_profile_tags(p, &m.profile_list);
+            }
+        }
+        if !changed.is_empty() {
+            self.emit(Event::ProfileUpdated(changed));
+        }
+        if friend_changed {
+            let list = self.relations.friend_list();
+            self.emit(Event::FriendListUpdated(list));
+        }
+    }
+
+    /// `FriendListMod`: friends added (fetched with
+    /// `friend_get_specified`), deleted, or their fields changed.
+    pub(super) fn on_friend_list_mod(&mut self, now: Instant, mods: &[FriendListMod]) {
+        let mut changed = false;
+        let mut added = Vec::new();
+        for m in mods {
+            for id in m.friend_add_account.iter().flatten() {
+                if !id.is_empty() && id.len() <= Client::MAX_USER_ID_BYTES && !added.contains(id) {
+                    added.push(id.clone());
+                }
+            }
+            for id in m.friend_del_account.iter().flatten() {
+                changed |= self.relations.friends.remove(id).is_some();
+            }
+            for up in m.friend_up_info.iter().flatten() {
+                if let Some(f) = self.relations.friends.get_mut(&up.friend_account) {
+                    changed |= apply_friend_tags(f, &up.sns);
+                }
+            }
+        }
+        if changed {
+            let list = self.relations.friend_list();
+            self.emit(Event::FriendListUpdated(list));
+        }
+        for id in added {
+            let queue = &mut self.relations.added_queue;
+            if queue.len() < Relations::MAX_ADDED_QUEUE && !queue.contains(&id) {
+                queue.push(id);
+            }
+        }
+        self.fetch_added_friends(now);
+    }
+
+    /// Send `friend_get_specified` for the next batch of added friends,
+    /// unless one is in flight.
+    fn fetch_added_friends(&mut self, now: Instant) {
+        if self.relations.added_queue.is_empty() || self.requests.has::<AddedFriends>() {
+            return;
+        }
+        let n = self
+            .relations
+            .added_queue
+            .len()
+            .min(Relations::PROFILE_BATCH);
+        let batch: Vec<String> = self.relations.added_queue.drain(..n).collect();
+        let body = FriendGetSpecifiedRequest {
+            from_account: self.current_user(),
+            to_account: batch,
+        };
+        let timeout = self.ctx.tuning().request_timeout;
+        self.enqueue(now, FRIEND_GET_SPECIFIED, &body, timeout, AddedFriends);
+    }
+
+    fn on_added_friends(
+        &mut self,
+        now: Instant,
+        reply: Result<FriendGetSpecifiedReply, ChatError>,
+    ) {
+        let reply = match reply {
+            Ok(r) => r,
+            Err(err) => {
+                if self.log_enabled(2) {
+                    tracing::warn!(code = err.code.0, message = %err.message, "new friends could not be fetched");
+                }
+                self.fetch_added_friends(now);
+                return;
+            }
+        };
+        let now_ms = self.clock.local_ms(now);
+        let mut changed = false;
+        for item in &reply.info_item {
+            if item.result_code != 0 || item.to_account.is_empty() {
+                continue;
+            }
+            let f = friend_from_tags(&item.to_account, &item.sns_profile_item, now_ms);
+            self.relations.strangers.remove(&f.user_id);
+            if self.relations.friends.get(&f.user_id) != Some(&f) {
+                self.relations.friends.insert(f.user_id.clone(), f);
+                changed = true;
+            }
+        }
+        if changed {
+            let list = self.relations.friend_list();
+            self.emit(Event::FriendListUpdated(list));
+        }
+        self.fetch_added_friends(now);
+    }
+}
+
+/// My profile at login (`portrait_get_all` for me): the SDK's own request.
+#[derive(Debug)]
+struct MyProfileFetch;
+
+impl Request for MyProfileFetch {
+    fn is_internal(&self) -> bool {
+        true
+    }
+
+    fn is_login_sync(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        client.on_my_profile(now, parse_reply(status, frame));
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        if client.log_enabled(2) {
+            tracing::warn!(code = err.code.0, message = %err.message, "my profile could not be fetched");
+        }
+    }
+}
+
+/// A page of `sns.friend_get` from this index: the SDK's own sync.
+#[derive(Debug)]
+struct FriendPage(u64);
+
+impl Request for FriendPage {
+    fn is_internal(&self) -> bool {
+        true
+    }
+
+    fn is_login_sync(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        client.on_friend_page(now, self.0, parse_reply(status, frame));
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        if client.log_enabled(2) {
+            tracing::warn!(code = err.code.0, message = %err.message, "a friend list sync request failed");
+        }
+        client.relations.sync_pages = None;
+    }
+}
+
+/// `friend_get_specified` for friends a push added: the SDK's own request.
+#[derive(Debug)]
+struct AddedFriends;
+
+impl Request for AddedFriends {
+    fn is_internal(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        client.on_added_friends(now, parse_reply(status, frame));
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        if client.log_enabled(2) {
+            tracing::warn!(code = err.code.0, message = %err.message, "new friends could not be fetched");
+        }
+        // The next login's friend list sync brings them.
+        client.relations.added_queue.clear();
+    }
+}

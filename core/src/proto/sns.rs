@@ -1,0 +1,522 @@
+//! Bodies of the profile (`profile.*`) and friend (`sns.*`) commands and
+//! of their pushes (`ProfileDataMod`, `FriendListMod`), with the keys the
+//! official SDK sends and reads (relationship-facts.md §1–§2).
+
+use serde::{Deserialize, Serialize};
+
+use super::BaseReply;
+
+/// Servcmd of the profile query.
+pub const PORTRAIT_GET: &str = "profile.portrait_get_all";
+/// Servcmd of a profile change.
+pub const PORTRAIT_SET: &str = "profile.portrait_set";
+/// Servcmd of the friend list (paged).
+pub const FRIEND_GET: &str = "sns.friend_get";
+/// Servcmd of named friends' entries.
+pub const FRIEND_GET_SPECIFIED: &str = "sns.friend_get_specified";
+/// Servcmd of a friend request.
+pub const FRIEND_ADD: &str = "sns.friend_add";
+/// Servcmd of a friend deletion.
+pub const FRIEND_DELETE: &str = "sns.friend_delete";
+/// Servcmd of a relation check.
+pub const FRIEND_CHECK: &str = "sns.friend_check";
+/// Servcmd of a remark or custom-field change.
+pub const FRIEND_UPDATE: &str = "sns.friend_update";
+
+/// Profile tags (relationship-facts.md §1).
+pub mod tag {
+    /// Nickname (string).
+    pub const NICK: &str = "Tag_Profile_IM_Nick";
+    /// `Gender_Type_*` (string).
+    pub const GENDER: &str = "Tag_Profile_IM_Gender";
+    /// Birthday (number).
+    pub const BIRTHDAY: &str = "Tag_Profile_IM_BirthDay";
+    /// Location (string).
+    pub const LOCATION: &str = "Tag_Profile_IM_Location";
+    /// Self signature (string).
+    pub const SELF_SIGNATURE: &str = "Tag_Profile_IM_SelfSignature";
+    /// `AllowType_Type_*` (string).
+    pub const ALLOW_TYPE: &str = "Tag_Profile_IM_AllowType";
+    /// Language (number).
+    pub const LANGUAGE: &str = "Tag_Profile_IM_Language";
+    /// Avatar URL (string).
+    pub const IMAGE: &str = "Tag_Profile_IM_Image";
+    /// Message settings, 0 or 1 (number).
+    pub const MSG_SETTINGS: &str = "Tag_Profile_IM_MsgSettings";
+    /// `AdminForbid_Type_*` (string).
+    pub const ADMIN_FORBID_TYPE: &str = "Tag_Profile_IM_AdminForbidType";
+    /// Level (number).
+    pub const LEVEL: &str = "Tag_Profile_IM_Level";
+    /// Role (number).
+    pub const ROLE: &str = "Tag_Profile_IM_Role";
+    /// Prefix of the custom profile tags (string values).
+    pub const CUSTOM_PREFIX: &str = "Tag_Profile_Custom";
+    /// Prefix of every profile tag (standard or custom).
+    pub const PROFILE_PREFIX: &str = "Tag_Profile_";
+    /// A friend's remark (string).
+    pub const SNS_REMARK: &str = "Tag_SNS_IM_Remark";
+    /// A friend's friend groups (array of names).
+    pub const SNS_GROUP: &str = "Tag_SNS_IM_Group";
+    /// How the friend was added (string).
+    pub const SNS_ADD_SOURCE: &str = "Tag_SNS_IM_AddSource";
+    /// When the friend was added, Unix seconds (number).
+    pub const SNS_ADD_TIME: &str = "Tag_SNS_IM_AddTime";
+    /// The words of the friend request (string).
+    pub const SNS_WORDING: &str = "Tag_SNS_IM_Wording";
+    /// Prefix of the custom friend fields (string values).
+    pub const SNS_CUSTOM_PREFIX: &str = "Tag_SNS_Custom";
+
+    /// The standard profile tags whose value is a number.
+    pub const NUMERIC: [&str; 5] = [BIRTHDAY, LANGUAGE, MSG_SETTINGS, LEVEL, ROLE];
+    /// The standard profile tags whose value is a string.
+    pub const TEXT: [&str; 7] = [
+        NICK,
+        GENDER,
+        LOCATION,
+        SELF_SIGNATURE,
+        ALLOW_TYPE,
+        IMAGE,
+        ADMIN_FORBID_TYPE,
+    ];
+}
+
+/// `{Tag, Value}`: one profile tag or friend field. `Value` is a string, a
+/// number or (for `Tag_SNS_IM_Group`) an array of strings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TagValue {
+    /// The tag.
+    #[serde(rename = "Tag", default)]
+    pub tag: String,
+    /// The value.
+    #[serde(rename = "Value", default)]
+    pub value: serde_json::Value,
+}
+
+impl TagValue {
+    /// A string-valued tag.
+    pub fn text(tag: &str, value: impl Into<String>) -> TagValue {
+        TagValue {
+            tag: tag.to_owned(),
+            value: serde_json::Value::String(value.into()),
+        }
+    }
+
+    /// A number-valued tag.
+    pub fn number(tag: &str, value: u64) -> TagValue {
+        TagValue {
+            tag: tag.to_owned(),
+            value: serde_json::Value::from(value),
+        }
+    }
+
+    /// The value as text: a string as it is, a number in decimal, anything
+    /// else empty.
+    pub fn as_text(&self) -> String {
+        match &self.value {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// The value as a number: a number, or a string of digits; 0 otherwise.
+    pub fn as_u64(&self) -> u64 {
+        match &self.value {
+            serde_json::Value::Number(n) => n.as_u64().unwrap_or(0),
+            serde_json::Value::String(s) => s.trim().parse().unwrap_or(0),
+            _ => 0,
+        }
+    }
+}
+
+/// One user of `portrait_get_all`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortraitUserItem {
+    /// The user.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: String,
+    /// Always 0 from the official SDK.
+    #[serde(rename = "StandardSequence", default)]
+    pub standard_sequence: u64,
+    /// Always 0 from the official SDK.
+    #[serde(rename = "CustomSequence", default)]
+    pub custom_sequence: u64,
+}
+
+/// Body of `profile.portrait_get_all`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortraitGetRequest {
+    /// The caller.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// The users asked for.
+    #[serde(rename = "UserItem", default)]
+    pub user_item: Vec<PortraitUserItem>,
+}
+
+/// One user's profile in the `portrait_get_all` reply.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserProfileItem {
+    /// The user (`"@TLS#NOT_FOUND"` or empty: skipped by the SDK).
+    #[serde(rename = "To_Account", default)]
+    pub to_account: String,
+    /// The tags the user has.
+    #[serde(rename = "ProfileItem", default)]
+    pub profile_item: Vec<TagValue>,
+}
+
+/// Reply to `profile.portrait_get_all`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PortraitGetReply {
+    /// Status and error.
+    #[serde(flatten)]
+    pub base: BaseReply,
+    /// One per user found.
+    #[serde(rename = "UserProfileItem", default)]
+    pub user_profile_item: Vec<UserProfileItem>,
+}
+
+/// Body of `profile.portrait_set` (the reply is a bare [`BaseReply`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PortraitSetRequest {
+    /// The caller.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// Only the tags that change.
+    #[serde(rename = "ProfileItem", default)]
+    pub profile_item: Vec<TagValue>,
+}
+
+/// One item of the `ProfileDataMod` push: tags of a user that changed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProfileDataMod {
+    /// The user whose profile changed.
+    #[serde(rename = "Profile_Account", default)]
+    pub profile_account: String,
+    /// The changed tags only.
+    #[serde(rename = "ProfileList", default)]
+    pub profile_list: Vec<TagValue>,
+}
+
+/// Body of `sns.friend_get`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FriendGetRequest {
+    /// The caller.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// 0, then the previous page's `NextStartIndex`.
+    #[serde(rename = "StartIndex", default)]
+    pub start_index: u64,
+    /// 0, then the previous page's.
+    #[serde(rename = "StandardSequence", default)]
+    pub standard_sequence: u64,
+    /// 0, then the previous page's.
+    #[serde(rename = "CustomSequence", default)]
+    pub custom_sequence: u64,
+}
+
+/// One friend of a `friend_get` page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserDataItem {
+    /// The friend.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: String,
+    /// `Tag_SNS_*` fields and the friend's `Tag_Profile_*` tags.
+    #[serde(rename = "ValueItem", default)]
+    pub value_item: Vec<TagValue>,
+}
+
+/// Reply to `sns.friend_get`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FriendGetReply {
+    /// Status and error.
+    #[serde(flatten)]
+    pub base: BaseReply,
+    /// Friends in all.
+    #[serde(rename = "FriendNum", default)]
+    pub friend_num: u64,
+    /// 1 on the last page; 0 makes the SDK ask for the next.
+    #[serde(rename = "CompleteFlag", default)]
+    pub complete_flag: u8,
+    /// Where the next page starts.
+    #[serde(rename = "NextStartIndex", default)]
+    pub next_start_index: u64,
+    /// Sequence of the list.
+    #[serde(rename = "StandardSequence", default)]
+    pub standard_sequence: u64,
+    /// Sequence of the custom fields.
+    #[serde(rename = "CustomSequence", default)]
+    pub custom_sequence: u64,
+    /// The friends of this page.
+    #[serde(rename = "UserDataItem", default)]
+    pub user_data_item: Vec<UserDataItem>,
+}
+
+/// Body of `sns.friend_get_specified`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FriendGetSpecifiedRequest {
+    /// The caller.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// The friends asked for.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: Vec<String>,
+}
+
+/// One user of the `friend_get_specified` reply.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpecifiedItem {
+    /// The user.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: String,
+    /// 0 for a friend; otherwise the user is no friend.
+    #[serde(rename = "ResultCode", default)]
+    pub result_code: u32,
+    /// Why not.
+    #[serde(rename = "ResultInfo", default)]
+    pub result_info: String,
+    /// The same tags as `ValueItem` of `friend_get`.
+    #[serde(rename = "SnsProfileItem", default)]
+    pub sns_profile_item: Vec<TagValue>,
+}
+
+/// Reply to `sns.friend_get_specified`. The official SDK fails an
+/// unhandled promise on an error reply to it, so a server answers it OK
+/// with per-user result codes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FriendGetSpecifiedReply {
+    /// Status and error.
+    #[serde(flatten)]
+    pub base: BaseReply,
+    /// One per user asked for.
+    #[serde(rename = "InfoItem", default)]
+    pub info_item: Vec<SpecifiedItem>,
+}
+
+/// One user of `sns.friend_add`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddFriendItem {
+    /// The user to befriend.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: String,
+    /// Where the request comes from (`AddSource_Type_*`).
+    #[serde(rename = "AddSource", default)]
+    pub add_source: String,
+    /// The applicant's words.
+    #[serde(rename = "AddWording", default)]
+    pub add_wording: String,
+    /// The remark to give the new friend.
+    #[serde(rename = "Remark", default, skip_serializing_if = "String::is_empty")]
+    pub remark: String,
+    /// The friend group to put the new friend in.
+    #[serde(
+        rename = "GroupName",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub group_name: String,
+}
+
+/// Body of `sns.friend_add`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FriendAddRequest {
+    /// The caller.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// The users to befriend (the SDK sends one).
+    #[serde(rename = "AddFriendItem", default)]
+    pub add_friend_item: Vec<AddFriendItem>,
+    /// `Add_Type_Both` (default) or `Add_Type_Single`.
+    #[serde(rename = "AddType", default)]
+    pub add_type: String,
+}
+
+/// `AddType` of a two-way friendship (the default).
+pub const ADD_TYPE_BOTH: &str = "Add_Type_Both";
+/// `AddType` of a one-way friendship.
+pub const ADD_TYPE_SINGLE: &str = "Add_Type_Single";
+/// `DeleteType` that ends the friendship on both sides (the default).
+pub const DELETE_TYPE_BOTH: &str = "Delete_Type_Both";
+/// `DeleteType` that removes the friend from the caller's list only.
+pub const DELETE_TYPE_SINGLE: &str = "Delete_Type_Single";
+/// `CheckType` that reports both directions (the default).
+pub const CHECK_TYPE_BOTH: &str = "CheckResult_Type_Both";
+/// `CheckType` that reports the caller's list only.
+pub const CHECK_TYPE_SINGLE: &str = "CheckResult_Type_Single";
+
+/// The result for one user of a friend command.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnsResultItem {
+    /// The user.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: String,
+    /// 0 on success.
+    #[serde(rename = "ResultCode", default)]
+    pub result_code: u32,
+    /// Why not.
+    #[serde(rename = "ResultInfo", default)]
+    pub result_info: String,
+}
+
+/// Reply to `friend_add`, `friend_delete` and `friend_update`: one result
+/// per user (`ResultItem` is required by the official SDK for add and
+/// update).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnsResultReply {
+    /// Status and error.
+    #[serde(flatten)]
+    pub base: BaseReply,
+    /// One per user.
+    #[serde(rename = "ResultItem", default)]
+    pub result_item: Vec<SnsResultItem>,
+}
+
+/// Body of `sns.friend_delete`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FriendDeleteRequest {
+    /// The caller.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// The friends to delete.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: Vec<String>,
+    /// `Delete_Type_Both` (default) or `Delete_Type_Single`.
+    #[serde(rename = "DeleteType", default)]
+    pub delete_type: String,
+}
+
+/// Body of `sns.friend_check`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FriendCheckRequest {
+    /// The caller.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// The users to check.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: Vec<String>,
+    /// `CheckResult_Type_Both` (default) or `CheckResult_Type_Single`.
+    #[serde(rename = "CheckType", default)]
+    pub check_type: String,
+}
+
+/// One user of the `friend_check` reply.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckInfoItem {
+    /// The user.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: String,
+    /// `CheckResult_Type_NoRelation`, `_AWithB`, `_BWithA` or `_BothWay`.
+    #[serde(rename = "Relation", default)]
+    pub relation: String,
+    /// 0 on success.
+    #[serde(rename = "ResultCode", default)]
+    pub result_code: u32,
+    /// Why not.
+    #[serde(rename = "ResultInfo", default)]
+    pub result_info: String,
+}
+
+/// Reply to `sns.friend_check`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FriendCheckReply {
+    /// Status and error.
+    #[serde(flatten)]
+    pub base: BaseReply,
+    /// One per user.
+    #[serde(rename = "InfoItem", default)]
+    pub info_item: Vec<CheckInfoItem>,
+}
+
+/// One friend of `sns.friend_update`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateItem {
+    /// The friend.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: String,
+    /// `Tag_SNS_IM_Remark` and `Tag_SNS_Custom_*` fields.
+    #[serde(rename = "SnsItem", default)]
+    pub sns_item: Vec<TagValue>,
+}
+
+/// Body of `sns.friend_update`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FriendUpdateRequest {
+    /// The caller.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// The friends to update (the SDK sends one).
+    #[serde(rename = "UpdateItem", default)]
+    pub update_item: Vec<UpdateItem>,
+}
+
+/// `FriendUpInfo` of a `FriendListMod` push (PushType 8).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FriendUpInfo {
+    /// The friend whose fields changed.
+    #[serde(rename = "Friend_Account", default)]
+    pub friend_account: String,
+    /// The changed fields.
+    #[serde(rename = "Sns", default)]
+    pub sns: Vec<TagValue>,
+}
+
+/// One item of the `FriendListMod` push, chosen by the key it carries (the
+/// official SDK dispatches on keys, not on `PushType`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FriendListMod {
+    /// 1 friends added, 2 friends deleted, 8 friend fields changed.
+    #[serde(rename = "PushType", default)]
+    pub push_type: u32,
+    /// PushType 1: the new friends.
+    #[serde(
+        rename = "FriendAdd_Account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub friend_add_account: Option<Vec<String>>,
+    /// PushType 2: the friends removed.
+    #[serde(
+        rename = "FriendDel_Account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub friend_del_account: Option<Vec<String>>,
+    /// PushType 8: fields of friends changed.
+    #[serde(
+        rename = "FriendUpInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub friend_up_info: Option<Vec<FriendUpInfo>>,
+}
+
+impl FriendListMod {
+    /// `PushType` of friends added.
+    pub const FRIENDS_ADDED: u32 = 1;
+    /// `PushType` of friends deleted.
+    pub const FRIENDS_DELETED: u32 = 2;
+    /// `PushType` of friend fields changed.
+    pub const FRIENDS_UPDATED: u32 = 8;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_official_push_shapes_decode() {
+        let item: FriendListMod = serde_json::from_str(
+            r#"{"PushType":8,"FriendUpInfo":[{"Friend_Account":"u6","Sns":[{"Tag":"Tag_SNS_IM_Remark","Value":"pushed_r6"}]}]}"#,
+        )
+        .unwrap();
+        let up = item.friend_up_info.unwrap();
+        assert_eq!(up[0].friend_account, "u6");
+        assert_eq!(up[0].sns[0].as_text(), "pushed_r6");
+        let mods: Vec<ProfileDataMod> = serde_json::from_str(
+            r#"[{"Profile_Account":"u2","ProfileList":[{"Tag":"Tag_Profile_IM_Nick","Value":"pushed_u2"},{"Tag":"Tag_Profile_IM_Level","Value":3}]}]"#,
+        )
+        .unwrap();
+        assert_eq!(mods[0].profile_list[1].as_u64(), 3);
+        assert_eq!(mods[0].profile_list[0].as_u64(), 0);
+    }
+}

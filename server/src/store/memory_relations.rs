@@ -1,0 +1,71 @@
+//! The profile and friend part of [`MemoryStore`](super::MemoryStore).
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{Change, FriendRecord, ProfileTag};
+
+type UserKey = (u64, String);
+
+/// Profiles and friend lists of every application.
+#[derive(Debug, Default)]
+pub(super) struct Relations {
+    /// `(app, user)` → tag → value.
+    profiles: HashMap<UserKey, BTreeMap<String, String>>,
+    /// `(app, owner)` → friend → record.
+    friends: HashMap<UserKey, BTreeMap<String, FriendRecord>>,
+}
+
+impl Relations {
+    /// Apply `change` if it is a profile or friend change; `false`
+    /// otherwise. Never fails.
+    pub(super) fn apply(&mut self, app: u64, change: &Change) -> bool {
+        match change {
+            Change::ProfileTags { user, tags } => {
+                let p = self.profiles.entry((app, user.clone())).or_default();
+                for t in tags {
+                    p.insert(t.tag.clone(), t.value.clone());
+                }
+            }
+            Change::Friend { owner, record } => {
+                self.friends
+                    .entry((app, owner.clone()))
+                    .or_default()
+                    .insert(record.peer.clone(), record.clone());
+            }
+            Change::DeleteFriend { owner, peer } => {
+                if let Some(list) = self.friends.get_mut(&(app, owner.clone())) {
+                    list.remove(peer);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    pub(super) fn profile(&self, app: u64, user: &str) -> Vec<ProfileTag> {
+        self.profiles
+            .get(&(app, user.to_owned()))
+            .map(|p| {
+                p.iter()
+                    .map(|(tag, value)| ProfileTag {
+                        tag: tag.clone(),
+                        value: value.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub(super) fn friends(&self, app: u64, owner: &str) -> Vec<FriendRecord> {
+        self.friends
+            .get(&(app, owner.to_owned()))
+            .map(|l| l.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    pub(super) fn friend(&self, app: u64, owner: &str, peer: &str) -> Option<FriendRecord> {
+        self.friends
+            .get(&(app, owner.to_owned()))
+            .and_then(|l| l.get(peer).cloned())
+    }
+}

@@ -1,0 +1,31 @@
+//! Records of profiles and friendships (issue 18).
+
+/// One profile tag of a user: the tag and its value as JSON text (a string
+/// or a number, as the client sent it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileTag {
+    /// `Tag_Profile_IM_*` or `Tag_Profile_Custom_*`.
+    pub tag: String,
+    /// The value, as JSON.
+    pub value: String,
+}
+
+/// One friend in a user's friend list. A two-way friendship is two
+/// records, one in each list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FriendRecord {
+    /// The friend.
+    pub peer: String,
+    /// The remark the owner gave the friend.
+    pub remark: String,
+    /// The owner's friend groups the friend is in.
+    pub groups: Vec<String>,
+    /// How the friendship was asked for (`AddSource_Type_*`).
+    pub add_source: String,
+    /// The words of the request.
+    pub add_wording: String,
+    /// When the friend was added, Unix seconds.
+    pub add_time: u64,
+    /// `Tag_SNS_Custom_*` fields, sorted by key.
+    pub custom: Vec<(String, String)>,
+}

@@ -1,0 +1,212 @@
+//! Conformance scenarios of profiles and friends (issue 18), written once
+//! for any [`Runtime`] and run against the real reference server: a
+//! friendship made by `add_friend` appears on every instance of both
+//! users, a profile change reaches the user's other instance and friends,
+//! the peer's AllowType decides a request, and friend changes and
+//! deletions reach every instance.
+//!
+//! A scenario never sleeps: it waits for the event that must come (bounded
+//! by [`PATIENCE`](crate::world::PATIENCE)).
+
+use tcchat_core::model::{CustomField, Friend};
+use tcchat_core::{ErrorCode, Event, EventName};
+use tcchat_runtime_common::{
+    AddFriendOptions, Chat, EventStream, LoginOptions, Runtime, UpdateProfileOptions,
+};
+
+use crate::world::{expect_event, World, APP_A};
+
+/// Log in and wait for the login's friend list.
+async fn login_synced<R: Runtime + Default>(
+    world: &World,
+    chat: &Chat<R>,
+    events: &mut EventStream,
+    user: &str,
+) {
+    chat.login(LoginOptions::new(user, world.sig(APP_A, user)))
+        .await
+        .unwrap_or_else(|e| panic!("login {user}: {e}"));
+    expect_event::<R>(events, "FRIEND_LIST_UPDATED at login", |e| {
+        e.name() == EventName::FriendListUpdated
+    })
+    .await;
+}
+
+/// Wait for FRIEND_LIST_UPDATED whose list satisfies `pred`.
+async fn friends_where<R: Runtime + Default>(
+    events: &mut EventStream,
+    what: &str,
+    pred: impl Fn(&[Friend]) -> bool,
+) {
+    expect_event::<R>(events, what, |e| match e {
+        Event::FriendListUpdated(l) => pred(l),
+        _ => false,
+    })
+    .await;
+}
+
+fn has(list: &[Friend], user: &str) -> bool {
+    list.iter().any(|f| f.user_id == user)
+}
+
+/// alice (two instances) befriends bob: the friendship appears on all
+/// three instances; alice's new nick reaches her other instance and bob
+/// (PROFILE_UPDATED, and bob's friend list), and a stranger reads it with
+/// `get_user_profile`.
+pub async fn friends_see_each_others_profile_changes<R: Runtime + Default>() {
+    let world = World::start_multi_instance();
+    let (a1, mut a1_events) = world.client::<R>(APP_A);
+    let (a2, mut a2_events) = world.client::<R>(APP_A);
+    let (bob, mut bob_events) = world.client::<R>(APP_A);
+    let (carol, mut carol_events) = world.client::<R>(APP_A);
+    login_synced(&world, &a1, &mut a1_events, "alice").await;
+    login_synced(&world, &a2, &mut a2_events, "alice").await;
+    login_synced(&world, &bob, &mut bob_events, "bob").await;
+    login_synced(&world, &carol, &mut carol_events, "carol").await;
+
+    let added = a1
+        .add_friend(&AddFriendOptions::new("bob").with_wording("hi bob"))
+        .await
+        .expect("add bob");
+    assert_eq!(added.code, 0);
+    for (events, who) in [
+        (&mut a1_events, "bob"),
+        (&mut a2_events, "bob"),
+        (&mut bob_events, "alice"),
+    ] {
+        friends_where::<R>(events, "the new friend", |l| has(l, who)).await;
+    }
+    assert!(has(&bob.get_friend_list().await.unwrap(), "alice"));
+
+    let me = a1
+        .update_my_profile(&UpdateProfileOptions {
+            nick: Some("Alice".into()),
+            avatar: Some("https://example.invalid/a.png".into()),
+            ..UpdateProfileOptions::default()
+        })
+        .await
+        .expect("update my profile");
+    assert_eq!(me.nick, "Alice");
+    for (events, what) in [
+        (&mut a1_events, "PROFILE_UPDATED here"),
+        (&mut a2_events, "PROFILE_UPDATED on my other instance"),
+        (&mut bob_events, "PROFILE_UPDATED at the friend"),
+    ] {
+        expect_event::<R>(events, what, |e| match e {
+            Event::ProfileUpdated(l) => l.iter().any(|p| p.user_id == "alice" && p.nick == "Alice"),
+            _ => false,
+        })
+        .await;
+    }
+    friends_where::<R>(&mut bob_events, "the friend's new nick in the list", |l| {
+        l.iter()
+            .any(|f| f.user_id == "alice" && f.profile.nick == "Alice")
+    })
+    .await;
+    assert_eq!(a2.get_my_profile().await.unwrap().nick, "Alice");
+    let seen = carol
+        .get_user_profile(&["alice".into()])
+        .await
+        .expect("a stranger reads the profile");
+    assert_eq!(seen[0].avatar, "https://example.invalid/a.png");
+    for chat in [a1, a2, bob, carol] {
+        chat.destroy().await.unwrap();
+    }
+}
+
+/// AllowType decides a request (DenyAny 30516, NeedConfirm 30539); a
+/// remark set on one instance reaches the other; check_friend tells the
+/// relation; a two-way delete empties both lists on every instance.
+pub async fn friend_requests_follow_allow_type_and_changes_reach_every_instance<
+    R: Runtime + Default,
+>() {
+    let world = World::start_multi_instance();
+    let (a1, mut a1_events) = world.client::<R>(APP_A);
+    let (a2, mut a2_events) = world.client::<R>(APP_A);
+    let (bob, mut bob_events) = world.client::<R>(APP_A);
+    let (dave, mut dave_events) = world.client::<R>(APP_A);
+    let (erin, mut erin_events) = world.client::<R>(APP_A);
+    login_synced(&world, &a1, &mut a1_events, "alice").await;
+    login_synced(&world, &a2, &mut a2_events, "alice").await;
+    login_synced(&world, &bob, &mut bob_events, "bob").await;
+    login_synced(&world, &dave, &mut dave_events, "dave").await;
+    login_synced(&world, &erin, &mut erin_events, "erin").await;
+    for (chat, allow) in [
+        (&dave, "AllowType_Type_DenyAny"),
+        (&erin, "AllowType_Type_NeedConfirm"),
+    ] {
+        chat.update_my_profile(&UpdateProfileOptions {
+            allow_type: Some(allow.into()),
+            ..UpdateProfileOptions::default()
+        })
+        .await
+        .expect("set AllowType");
+    }
+    let err = a1
+        .add_friend(&AddFriendOptions::new("dave"))
+        .await
+        .expect_err("dave refuses every request");
+    assert_eq!(err.code, ErrorCode::FRIEND_DENY_ANY);
+    let pending = a1
+        .add_friend(&AddFriendOptions::new("erin"))
+        .await
+        .expect("a request waiting for erin resolves");
+    assert_eq!(pending.code, ErrorCode::FRIEND_NEED_CONFIRM.0);
+
+    a1.add_friend(&AddFriendOptions::new("bob"))
+        .await
+        .expect("add bob");
+    friends_where::<R>(&mut a1_events, "bob added", |l| has(l, "bob")).await;
+    friends_where::<R>(&mut a2_events, "bob added there too", |l| has(l, "bob")).await;
+    friends_where::<R>(&mut bob_events, "alice added", |l| has(l, "alice")).await;
+    let checked = a1
+        .check_friend(&["bob".into(), "erin".into()], true)
+        .await
+        .unwrap();
+    let relations: Vec<&str> = checked
+        .success_user_id_list
+        .iter()
+        .map(|r| r.relation.as_str())
+        .collect();
+    assert_eq!(
+        relations,
+        ["CheckResult_Type_BothWay", "CheckResult_Type_NoRelation"]
+    );
+
+    let custom = [CustomField {
+        key: "Tag_SNS_Custom_Level".into(),
+        value: "gold".into(),
+    }];
+    let f = a1
+        .update_friend("bob", Some("Bobby"), &custom)
+        .await
+        .expect("update bob");
+    assert_eq!(f.remark, "Bobby");
+    friends_where::<R>(&mut a2_events, "the remark on the other instance", |l| {
+        l.iter()
+            .any(|f| f.user_id == "bob" && f.remark == "Bobby" && f.friend_custom_field.len() == 1)
+    })
+    .await;
+    let err = a1
+        .update_friend("erin", Some("x"), &[])
+        .await
+        .expect_err("not a friend");
+    assert_eq!(err.code, ErrorCode::NOT_MY_FRIEND);
+
+    let deleted = a2
+        .delete_friend(&["bob".into(), "zed".into()], true)
+        .await
+        .unwrap();
+    assert_eq!(deleted.success_user_id_list[0].user_id, "bob");
+    assert_eq!(deleted.failure_user_id_list[0].code, 2700);
+    for (events, who) in [
+        (&mut a1_events, "bob"),
+        (&mut a2_events, "bob"),
+        (&mut bob_events, "alice"),
+    ] {
+        friends_where::<R>(events, "the friend deleted", |l| !has(l, who)).await;
+    }
+    for chat in [a1, a2, bob, dave, erin] {
+        chat.destroy().await.unwrap();
+    }
+}
