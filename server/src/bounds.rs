@@ -62,3 +62,21 @@ pub const MAX_GROUPED_CONVERSATIONS: usize = 1000;
 /// (`openim.get_c2c_peer_mute_notifications`, a stub, refuses no list: it
 /// answers only the first 1,000 peers, `MAX_ECHOED` in `engine/stubs.rs`.)
 pub const MAX_PEERS_PER_QUERY: usize = 1000;
+
+/// Users on one blacklist (ours; also the most one `black_list_add` or
+/// `black_list_get` page takes).
+pub const MAX_BLACKLIST: usize = 1000;
+
+/// Longest custom status, in bytes (ours).
+pub const MAX_CUSTOM_STATUS_BYTES: usize = 100;
+
+/// Users one `ws_get_user_status` asks about (the official SDK's limit,
+/// relationship-facts §6).
+pub const MAX_STATUS_QUERY: usize = 500;
+
+/// Users one `ws_status_subscribe` or `ws_status_unsubscribe` names (the
+/// official SDK's limit).
+pub const MAX_STATUS_SUBSCRIBE: usize = 100;
+
+/// Users whose status one user may follow (ours).
+pub const MAX_STATUS_SUBSCRIPTIONS: usize = 1000;

@@ -208,3 +208,8 @@ pub const CONTACT_GROUP_NAME_TOO_LONG: u32 = 51011;
 /// More than [`MAX_PINNED`](crate::bounds::MAX_PINNED) pinned
 /// conversations. (Tencent.)
 pub const PINNED_FULL: u32 = 51012;
+
+/// A C2C message to a user who blacklisted the sender: refused and not
+/// stored. Tencent's code as issue 18 names it (the relationship facts
+/// observed no send to a blocker).
+pub const BLOCKED_BY_PEER: u32 = 20007;

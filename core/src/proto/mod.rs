@@ -15,6 +15,7 @@ pub mod group_msgops;
 mod login;
 mod message;
 pub mod msgops;
+pub mod presence;
 mod push;
 mod sync;
 

@@ -97,6 +97,22 @@ pub struct PushEvent {
         skip_serializing_if = "Option::is_none"
     )]
     pub group_msg_mod_notifys: Option<Vec<super::group_msgops::GroupModNotify>>,
+    /// Relationship changes (`FriendListMod`; tcchat sends it as Event 3):
+    /// here the blacklist's (PushType 5 and 6).
+    #[serde(
+        rename = "FriendListMod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub friend_list_mod: Option<Vec<super::presence::FriendListMod>>,
+    /// Users' statuses changed (`UserStatusList`; tcchat sends it as
+    /// Event 32).
+    #[serde(
+        rename = "UserStatusList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_status_list: Option<Vec<super::presence::WireUserStatus>>,
 }
 
 impl PushEvent {

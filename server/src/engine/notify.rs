@@ -55,6 +55,15 @@ pub(crate) struct Queued {
     items: Vec<(String, u64, PushEvent)>,
 }
 
+impl Queued {
+    /// Push to the instance whose request caused them too (the official
+    /// SDK learns a blacklist change only from its push).
+    pub(crate) fn including_origin(mut self) -> Queued {
+        self.origin_conn = None;
+        self
+    }
+}
+
 impl<S: Store> Engine<S> {
     /// Store `changes` and `notices` (caused by `me`) in one transaction.
     /// Push the result with [`push_queued`](Self::push_queued) after the

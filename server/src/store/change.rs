@@ -170,4 +170,33 @@ pub enum Change {
         /// The reader.
         reader: String,
     },
+    /// Put `peer` on `owner`'s blacklist at `time` (Unix seconds; a peer
+    /// already there keeps its first time), or take it off (`present`
+    /// false; a no-op when it is not there).
+    Block {
+        /// The user whose blacklist it is.
+        owner: String,
+        /// The blocked user.
+        peer: String,
+        /// When it was added, Unix seconds.
+        time: u64,
+        /// On the blacklist after the change.
+        present: bool,
+    },
+    /// Set `user`'s custom status (plain text; empty clears it).
+    CustomStatus {
+        /// The user.
+        user: String,
+        /// The new custom status.
+        status: String,
+    },
+    /// `subscriber` follows `target`'s status (`present`) or stops.
+    StatusSubscription {
+        /// The subscribing user.
+        subscriber: String,
+        /// The user whose status it follows.
+        target: String,
+        /// Subscribed after the change.
+        present: bool,
+    },
 }

@@ -28,6 +28,13 @@ struct UserData {
     last_group_id: u64,
     groups: BTreeMap<u64, String>,
     members: BTreeSet<(u64, String)>,
+    /// Blacklist: peer → time added.
+    blacklist: BTreeMap<String, u64>,
+    custom_status: String,
+    /// Users whose status this user follows.
+    subscriptions: BTreeSet<String>,
+    /// Users following this user's status.
+    subscribers: BTreeSet<String>,
 }
 
 /// The messages of one application.
@@ -289,6 +296,41 @@ impl Store for MemoryStore {
                         data.members.insert(key);
                     } else {
                         data.members.remove(&key);
+                    }
+                }
+                Change::Block {
+                    owner,
+                    peer,
+                    time,
+                    present,
+                } => {
+                    let (data, _) = self.user(app, owner);
+                    if *present {
+                        data.blacklist.entry(peer.clone()).or_insert(*time);
+                    } else {
+                        data.blacklist.remove(peer);
+                    }
+                }
+                Change::CustomStatus { user, status } => {
+                    let (data, _) = self.user(app, user);
+                    data.custom_status = status.clone();
+                }
+                Change::StatusSubscription {
+                    subscriber,
+                    target,
+                    present,
+                } => {
+                    let (data, _) = self.user(app, subscriber);
+                    if *present {
+                        data.subscriptions.insert(target.clone());
+                    } else {
+                        data.subscriptions.remove(target);
+                    }
+                    let (data, _) = self.user(app, target);
+                    if *present {
+                        data.subscribers.insert(subscriber.clone());
+                    } else {
+                        data.subscribers.remove(subscriber);
                     }
                 }
                 Change::ChatGroup(_)
@@ -581,6 +623,49 @@ impl Store for MemoryStore {
                     .collect(),
                 members: u.members.iter().cloned().collect(),
             })
+            .unwrap_or_default())
+    }
+
+    fn blacklist(&mut self, app: u64, owner: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, owner.to_owned()))
+            .map(|u| u.blacklist.iter().map(|(p, t)| (p.clone(), *t)).collect())
+            .unwrap_or_default())
+    }
+
+    fn is_blocked(&mut self, app: u64, owner: &str, peer: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, owner.to_owned()))
+            .is_some_and(|u| u.blacklist.contains_key(peer)))
+    }
+
+    fn custom_status(&mut self, app: u64, user: &str) -> Result<String, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, user.to_owned()))
+            .map(|u| u.custom_status.clone())
+            .unwrap_or_default())
+    }
+
+    fn status_subscribers(&mut self, app: u64, target: &str) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, target.to_owned()))
+            .map(|u| u.subscribers.iter().cloned().collect())
+            .unwrap_or_default())
+    }
+
+    fn status_subscriptions(
+        &mut self,
+        app: u64,
+        subscriber: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, subscriber.to_owned()))
+            .map(|u| u.subscriptions.iter().cloned().collect())
             .unwrap_or_default())
     }
 

@@ -16,15 +16,16 @@
 //! (group messages a member deleted for itself), `group_conversations` (a
 //! user's pinned and deleted group conversations) and the members'
 //! `marks`. Version 6 (issue 16, group message extensions) adds
-//! `group_extensions` and `group_ext_clears`. An older database gets what
-//! it lacks, empty.
+//! `group_extensions` and `group_ext_clears`. Version 7 (issue 18,
+//! presence) adds `blacklist`, `custom_statuses` and
+//! `status_subscriptions`. An older database gets what it lacks, empty.
 
 use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 
 /// Schema version written to `meta.schema`; bumped on incompatible change.
-pub(super) const SCHEMA_VERSION: &str = "6";
+pub(super) const SCHEMA_VERSION: &str = "7";
 
 const META: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -32,9 +33,29 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );";
 
-/// Every table of version 6 except `meta` and `inbox` (which the migration
+/// Every table of version 7 except `meta` and `inbox` (which the migration
 /// has to create after renaming the old one).
 const TABLES: &str = "
+CREATE TABLE IF NOT EXISTS blacklist (
+    app     INTEGER NOT NULL,
+    owner   TEXT    NOT NULL,
+    peer    TEXT    NOT NULL,
+    added_s INTEGER NOT NULL,
+    PRIMARY KEY (app, owner, peer)
+);
+CREATE TABLE IF NOT EXISTS custom_statuses (
+    app     INTEGER NOT NULL,
+    user_id TEXT    NOT NULL,
+    status  TEXT    NOT NULL,
+    PRIMARY KEY (app, user_id)
+);
+CREATE TABLE IF NOT EXISTS status_subscriptions (
+    app        INTEGER NOT NULL,
+    subscriber TEXT    NOT NULL,
+    target     TEXT    NOT NULL,
+    PRIMARY KEY (app, subscriber, target)
+);
+CREATE INDEX IF NOT EXISTS status_subscribers ON status_subscriptions (app, target, subscriber);
 CREATE TABLE IF NOT EXISTS accounts (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     app           INTEGER NOT NULL,
@@ -340,7 +361,7 @@ pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
             tracing::info!("database upgraded from schema 2 to {SCHEMA_VERSION}");
             Ok(())
         }
-        Some("3" | "4" | "5") => {
+        Some("3" | "4" | "5" | "6") => {
             let tx = conn.transaction()?;
             if version.as_deref() == Some("4") {
                 tx.execute_batch(MIGRATE_4_TO_5)?;
