@@ -10,6 +10,7 @@
 
 mod chat;
 mod chat_groups;
+mod chat_presence;
 mod dispatch;
 mod driver;
 pub mod events;

@@ -135,6 +135,7 @@ impl Client {
             self.request_conv_page(now, PageCursor::default());
         }
         self.groups_session_live(now);
+        self.presence_session_live(now);
         self.fetch_features(now);
     }
 
@@ -293,6 +294,7 @@ impl Client {
     pub(super) fn conv_reset(&mut self) {
         self.convs = Conversations::default();
         self.groups_reset();
+        self.presence_reset();
         self.reset_features();
     }
 }

@@ -36,6 +36,7 @@ mod msgops;
 mod outbound;
 mod outputs;
 mod pending;
+mod presence;
 mod reads;
 mod receipts;
 mod request;
@@ -183,6 +184,8 @@ pub struct Client {
     sync: sync::SyncState,
     /// The groups this user belongs to.
     groups: groups::Groups,
+    /// The blacklist and this user's custom status.
+    presence: presence::Presence,
 
     out: Outputs,
 }
@@ -223,6 +226,7 @@ impl Client {
             features: features::Features::default(),
             sync: sync::SyncState::default(),
             groups: groups::Groups::default(),
+            presence: presence::Presence::default(),
             out: Outputs::default(),
         };
         client.start_connect(now);

@@ -23,4 +23,7 @@ pub use message::{
     CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
     MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
 };
-pub use relationship::{Friend, FriendApplication, FriendGroup, Profile, UserStatus};
+pub use relationship::{
+    Friend, FriendApplication, FriendGroup, Profile, UserStatus, UserStatusFailure,
+    UserStatusResult,
+};

@@ -28,6 +28,31 @@ pub struct UserStatus {
     pub custom_status: String,
 }
 
+/// A user whose status could not be read or (un)subscribed, as in
+/// `failureUserList`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserStatusFailure {
+    /// The user.
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    /// Why (the server's code).
+    pub code: u32,
+    /// Why, in words.
+    pub message: String,
+}
+
+/// What `get_user_status` resolves with: `{successUserList,
+/// failureUserList}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserStatusResult {
+    /// The statuses read (the caller's own from the local cache).
+    #[serde(rename = "successUserList")]
+    pub success_user_list: Vec<UserStatus>,
+    /// The users they could not be read for.
+    #[serde(rename = "failureUserList")]
+    pub failure_user_list: Vec<UserStatusFailure>,
+}
+
 /// A friend, as in FRIEND_LIST_UPDATED.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
