@@ -20,6 +20,7 @@ pub mod conformance_groups;
 pub mod conformance_handlers;
 pub mod conformance_messages;
 pub mod conformance_outage;
+pub mod conformance_presence;
 pub mod scenario_list;
 pub mod sim;
 pub mod world;
@@ -95,6 +96,10 @@ macro_rules! conformance_suite {
                 group_unread_follows_reads_across_instances,
                 group_conversations_pin_draft_and_delete,
                 the_avchatroom_owner_marks_members,
+            ],
+            conformance_presence: [
+                blacklist_blocks_messages_and_reaches_every_instance,
+                statuses_reach_subscribers,
             ],
         );
     };

@@ -1,0 +1,168 @@
+//! Conformance scenarios of the blacklist and user statuses (issue 18),
+//! written once for any [`Runtime`] and run against the real reference
+//! server: a blacklist blocking messages with Tencent's code and kept in
+//! step on a second instance of the user, and a subscriber seeing another
+//! user's logins, custom status and logout.
+//!
+//! A scenario never sleeps: it waits for the event that must come (bounded
+//! by [`PATIENCE`](crate::world::PATIENCE)).
+
+use tcchat_core::model::{CreateTextMessageOptions, UserStatus};
+use tcchat_core::types::UserStatusType;
+use tcchat_core::{Event, EventName};
+use tcchat_runtime_common::{Chat, EventStream, LoginOptions, Runtime};
+
+use crate::world::{expect_event, World, APP_A};
+
+/// Log in and wait for the end of the login sync (the conversation group
+/// list is announced once `get_contact_group`, sent after the purchase
+/// bits, is answered: from then on the status APIs know bit 7).
+async fn login_synced<R: Runtime + Default>(
+    world: &World,
+    chat: &Chat<R>,
+    events: &mut EventStream,
+    user: &str,
+) {
+    chat.login(LoginOptions::new(user, world.sig(APP_A, user)))
+        .await
+        .unwrap_or_else(|e| panic!("login {user}: {e}"));
+    expect_event::<R>(events, "CONVERSATION_GROUP_LIST_UPDATED at login", |e| {
+        e.name() == EventName::ConversationGroupListUpdated
+    })
+    .await;
+}
+
+fn ids(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+async fn blacklist_is<R: Runtime + Default>(events: &mut EventStream, who: &str, list: &[&str]) {
+    let want = ids(list);
+    expect_event::<R>(events, &format!("{who}: BLACKLIST_UPDATED {list:?}"), |e| {
+        *e == Event::BlacklistUpdated(want.clone())
+    })
+    .await;
+}
+
+/// alice, on two instances, blocks bob on one: both instances announce
+/// the new blacklist; bob's message to her is refused with 20007; the
+/// other instance unblocks him, the first follows, and his next message
+/// arrives.
+pub async fn blacklist_blocks_messages_and_reaches_every_instance<R: Runtime + Default>() {
+    let world = World::start_multi_instance();
+    let (a1, mut a1_events) = world.client::<R>(APP_A);
+    let (a2, mut a2_events) = world.client::<R>(APP_A);
+    let (bob, mut bob_events) = world.client::<R>(APP_A);
+    login_synced(&world, &a1, &mut a1_events, "alice").await;
+    login_synced(&world, &a2, &mut a2_events, "alice").await;
+    login_synced(&world, &bob, &mut bob_events, "bob").await;
+
+    let list = a1.add_to_blacklist(&ids(&["bob"])).await.expect("block");
+    assert_eq!(list, ["bob"]);
+    assert_eq!(a1.get_blacklist().unwrap(), ["bob"]);
+    blacklist_is::<R>(&mut a1_events, "a1", &["bob"]).await;
+    blacklist_is::<R>(&mut a2_events, "a2", &["bob"]).await;
+    assert_eq!(a2.get_blacklist().unwrap(), ["bob"]);
+
+    let m = bob
+        .create_text_message(&CreateTextMessageOptions::c2c("alice", "let me in"))
+        .expect("create");
+    let err = bob.send_message(&m).await.expect_err("blocked");
+    assert_eq!(err.code.0, 20007, "{err}");
+
+    let list = a2
+        .remove_from_blacklist(&ids(&["bob"]))
+        .await
+        .expect("unblock");
+    assert!(list.is_empty());
+    blacklist_is::<R>(&mut a1_events, "a1", &[]).await;
+    let m = bob
+        .create_text_message(&CreateTextMessageOptions::c2c("alice", "thanks"))
+        .expect("create");
+    bob.send_message(&m).await.expect("unblocked");
+    expect_event::<R>(
+        &mut a1_events,
+        "a1: bob's message",
+        |e| matches!(e, Event::MessageReceived(l) if l.iter().any(|m| m.from == "bob")),
+    )
+    .await;
+}
+
+async fn status_is<R: Runtime + Default>(
+    events: &mut EventStream,
+    what: &str,
+    user: &str,
+    kind: UserStatusType,
+    custom: &str,
+) {
+    let want = UserStatus {
+        user_id: user.to_owned(),
+        status_type: kind,
+        custom_status: custom.to_owned(),
+    };
+    expect_event::<R>(
+        events,
+        what,
+        |e| matches!(e, Event::UserStatusUpdated(l) if l.contains(&want)),
+    )
+    .await;
+}
+
+/// bob subscribes to carol: her login, custom status and logout reach him
+/// as USER_STATUS_UPDATED, and `get_user_status` reads the same; after
+/// unsubscribing he hears nothing more (checked by a later marker event).
+pub async fn statuses_reach_subscribers<R: Runtime + Default>() {
+    let world = World::start();
+    let (bob, mut bob_events) = world.client::<R>(APP_A);
+    let (carol, mut carol_events) = world.client::<R>(APP_A);
+    login_synced(&world, &bob, &mut bob_events, "bob").await;
+    let failed = bob
+        .subscribe_user_status(&ids(&["carol"]))
+        .await
+        .expect("subscribe");
+    assert!(failed.is_empty(), "{failed:?}");
+    let r = bob.get_user_status(&ids(&["carol"])).await.expect("get");
+    assert_eq!(
+        r.success_user_list[0].status_type,
+        UserStatusType::Unlogined
+    );
+
+    login_synced(&world, &carol, &mut carol_events, "carol").await;
+    status_is::<R>(
+        &mut bob_events,
+        "carol online",
+        "carol",
+        UserStatusType::Online,
+        "",
+    )
+    .await;
+    let mine = carol.set_self_status("在忙 busy").await.expect("set");
+    assert_eq!(mine.custom_status, "在忙 busy");
+    status_is::<R>(
+        &mut bob_events,
+        "carol's custom status",
+        "carol",
+        UserStatusType::Online,
+        "在忙 busy",
+    )
+    .await;
+    let r = bob
+        .get_user_status(&ids(&["carol", "bob"]))
+        .await
+        .expect("get");
+    assert!(r.success_user_list.iter().any(|s| s.user_id == "carol"
+        && s.status_type == UserStatusType::Online
+        && s.custom_status == "在忙 busy"));
+    carol.logout().await.expect("logout");
+    status_is::<R>(
+        &mut bob_events,
+        "carol logged out",
+        "carol",
+        UserStatusType::Unlogined,
+        "在忙 busy",
+    )
+    .await;
+    bob.unsubscribe_user_status(&[])
+        .await
+        .expect("unsubscribe all");
+}
