@@ -80,3 +80,10 @@ pub const MAX_STATUS_SUBSCRIBE: usize = 100;
 
 /// Users whose status one user may follow (ours).
 pub const MAX_STATUS_SUBSCRIPTIONS: usize = 1000;
+
+/// Users one follow request names (`follow_add`, `follow_delete`,
+/// `follow_get_info`, `follow_check`; ours).
+pub const MAX_FOLLOW_PER_REQUEST: usize = 100;
+
+/// Users one user may follow (ours).
+pub const MAX_FOLLOWING: usize = 5000;

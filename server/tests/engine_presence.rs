@@ -227,7 +227,114 @@ fn custom_status_reaches_own_instances<S: Store>(mut sim: Sim<S>) {
     assert_eq!(pushed[0].1["CustomStatus"], "YXdheQ==");
 }
 
+/// The `FollowListMod` items pushed to `conn` in `msgs`.
+fn follow_mods(msgs: &[&Msg]) -> Vec<Value> {
+    msgs.iter()
+        .filter(|m| m.head.servcmd == "im_open_push.msg_push")
+        .flat_map(|m| m.body["EventArray"].as_array().cloned().unwrap_or_default())
+        .filter_map(|e| e["FollowListMod"].as_array().cloned())
+        .flatten()
+        .collect()
+}
+
+/// alice follows bob, then bob follows alice: the lists, counts and
+/// relations follow, and each change is pushed to both users (the
+/// caller's instance too), with the mutual lists when the follow is
+/// mutual; unfollowing undoes it.
+fn follows_keep_both_lists_and_push_both_users<S: Store>(mut sim: Sim<S>) {
+    let mut alice = Client::new(1, APP, "alice");
+    let mut bob = Client::new(2, APP, "bob");
+    alice.login(&mut sim);
+    bob.login(&mut sim);
+    let out = alice
+        .op(
+            &mut sim,
+            "follow.follow_add",
+            json!({"From_Account": "alice", "To_Account": ["bob", "alice"]}),
+        )
+        .ok();
+    assert_eq!(out.body()["ResultItem"][0]["ResultCode"], 0);
+    assert_eq!(out.body()["ResultItem"][1]["ResultCode"], 10004);
+    assert_eq!(
+        follow_mods(&out.pushes_to(1)),
+        vec![json!({"Type": 1, "IsAdd": 1, "UserList": ["bob"]})]
+    );
+    assert_eq!(
+        follow_mods(&out.pushes_to(2)),
+        vec![json!({"Type": 2, "IsAdd": 1, "UserList": ["alice"]})]
+    );
+    let out = bob
+        .op(
+            &mut sim,
+            "follow.follow_add",
+            json!({"To_Account": ["alice"]}),
+        )
+        .ok();
+    let to_alice = follow_mods(&out.pushes_to(1));
+    assert!(to_alice.contains(&json!({"Type": 2, "IsAdd": 1, "UserList": ["bob"]})));
+    assert!(to_alice.contains(&json!({"Type": 3, "IsAdd": 1, "UserList": ["bob"]})));
+    let to_bob = follow_mods(&out.pushes_to(2));
+    assert!(to_bob.contains(&json!({"Type": 3, "IsAdd": 1, "UserList": ["alice"]})));
+    for (kind, want) in [(1, "bob"), (2, "bob"), (3, "bob")] {
+        let out = alice
+            .op(
+                &mut sim,
+                "follow.follow_get",
+                json!({"FollowType": kind, "StartIndex": 0}),
+            )
+            .ok();
+        assert_eq!(
+            out.body()["FollowItem"][0]["To_Account"],
+            want,
+            "type {kind}"
+        );
+        assert_eq!(out.body()["NextStartIndex"], 0);
+    }
+    let out = alice
+        .op(
+            &mut sim,
+            "follow.follow_get_info",
+            json!({"To_Account": ["alice", "carol"]}),
+        )
+        .ok();
+    let info = &out.body()["FollowInfoItem"];
+    assert_eq!(info[0]["FollowersCount"], 1);
+    assert_eq!(info[0]["FollowingCount"], 1);
+    assert_eq!(info[0]["MutualFollowersCount"], 1);
+    assert_eq!(info[1]["FollowersCount"], 0);
+    let out = alice
+        .op(
+            &mut sim,
+            "follow.follow_check",
+            json!({"To_Account": ["bob", "carol"]}),
+        )
+        .ok();
+    assert_eq!(out.body()["FollowCheckItem"][0]["FollowType"], 3);
+    assert_eq!(out.body()["FollowCheckItem"][1]["FollowType"], 0);
+    // alice unfollows: bob keeps following her, the mutual lists lose it.
+    let out = alice
+        .op(
+            &mut sim,
+            "follow.follow_delete",
+            json!({"To_Account": ["bob"]}),
+        )
+        .ok();
+    assert!(follow_mods(&out.pushes_to(2))
+        .contains(&json!({"Type": 3, "IsAdd": 0, "UserList": ["alice"]})));
+    let out = bob
+        .op(
+            &mut sim,
+            "follow.follow_check",
+            json!({"To_Account": ["alice"]}),
+        )
+        .ok();
+    assert_eq!(out.body()["FollowCheckItem"][0]["FollowType"], 2);
+    let out = bob.op(&mut sim, "follow.follow_get", json!({"FollowType": 4}));
+    assert_eq!(out.code(), 10004);
+}
+
 on_both_stores!(
+    follows_keep_both_lists_and_push_both_users,
     blacklist_blocks_and_reaches_every_instance,
     blacklist_refuses_bad_requests,
     statuses_follow_sessions_and_reach_subscribers,

@@ -1249,6 +1249,26 @@ fn presence_contract(store: &mut dyn Store) {
     assert_eq!(store.status_subscribers(1, "a").unwrap(), vec!["c"]);
     assert_eq!(store.status_subscriptions(1, "b").unwrap(), vec!["d"]);
     assert!(store.status_subscribers(2, "a").unwrap().is_empty());
+
+    let follow = |f: &str, t: &str, time: u64, present: bool| Change::Follow {
+        follower: f.into(),
+        target: t.into(),
+        time,
+        present,
+    };
+    store
+        .apply(1, &[follow("a", "b", 5, true), follow("c", "b", 6, true)])
+        .unwrap();
+    store.apply(1, &[follow("a", "b", 9, true)]).unwrap();
+    assert_eq!(store.following(1, "a").unwrap(), vec![("b".to_owned(), 5)]);
+    assert_eq!(
+        store.followers(1, "b").unwrap(),
+        vec![("a".to_owned(), 5), ("c".to_owned(), 6)]
+    );
+    store.apply(1, &[follow("a", "b", 0, false)]).unwrap();
+    assert!(store.following(1, "a").unwrap().is_empty());
+    assert_eq!(store.followers(1, "b").unwrap(), vec![("c".to_owned(), 6)]);
+    assert!(store.followers(2, "b").unwrap().is_empty());
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod base;
 pub mod config;
 pub mod contact;
 pub mod ext;
+pub mod follow;
 pub mod group;
 pub mod group_msg;
 pub mod group_msgops;

@@ -113,6 +113,13 @@ pub struct PushEvent {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_status_list: Option<Vec<super::presence::WireUserStatus>>,
+    /// Follow lists changed (`FollowListMod`, Event 35; ours).
+    #[serde(
+        rename = "FollowListMod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub follow_list_mod: Option<Vec<super::follow::FollowListMod>>,
 }
 
 impl PushEvent {

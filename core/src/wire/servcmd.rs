@@ -71,6 +71,16 @@ pub const STATUS_GET: &str = "im_open_status.ws_get_user_status";
 pub const STATUS_SUBSCRIBE: &str = "im_open_status.ws_status_subscribe";
 /// Unsubscribe from users' statuses (or from all).
 pub const STATUS_UNSUBSCRIBE: &str = "im_open_status.ws_status_unsubscribe";
+/// Follow users (ours: no body observed).
+pub const FOLLOW_ADD: &str = "follow.follow_add";
+/// Unfollow users (ours).
+pub const FOLLOW_DELETE: &str = "follow.follow_delete";
+/// A follow list, paged (ours).
+pub const FOLLOW_GET: &str = "follow.follow_get";
+/// Users' follow counts (ours).
+pub const FOLLOW_GET_INFO: &str = "follow.follow_get_info";
+/// The follow relation with users (ours).
+pub const FOLLOW_CHECK: &str = "follow.follow_check";
 /// The feature bits of the application.
 pub const PURCHASE_BITS: &str = "im_sdk_config_mgr.fetch_imsdk_purchase_bitsv2";
 

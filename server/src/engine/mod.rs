@@ -41,6 +41,7 @@ mod conversations;
 mod cookie;
 mod deadlines;
 mod extensions;
+mod follow;
 mod groups;
 mod history;
 mod kick;
@@ -541,6 +542,11 @@ impl<S: Store> Engine<S> {
             servcmd::BLACKLIST_DELETE => {
                 self.on_blacklist_change(unix_ms, conn, gzip, frame, false)
             }
+            servcmd::FOLLOW_ADD => self.on_follow_change(unix_ms, conn, gzip, frame, true),
+            servcmd::FOLLOW_DELETE => self.on_follow_change(unix_ms, conn, gzip, frame, false),
+            servcmd::FOLLOW_GET => self.on_follow_get(unix_ms, conn, gzip, frame),
+            servcmd::FOLLOW_GET_INFO => self.on_follow_info(unix_ms, conn, gzip, frame),
+            servcmd::FOLLOW_CHECK => self.on_follow_check(unix_ms, conn, gzip, frame),
             servcmd::STATUS_SET => self.on_status_set(unix_ms, conn, gzip, frame),
             servcmd::STATUS_GET => self.on_status_get(unix_ms, conn, gzip, frame),
             servcmd::STATUS_SUBSCRIBE => {

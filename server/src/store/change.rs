@@ -190,6 +190,18 @@ pub enum Change {
         /// The new custom status.
         status: String,
     },
+    /// `follower` follows `target` at `time` (Unix seconds; an existing
+    /// follow keeps its first time), or stops (`present` false).
+    Follow {
+        /// The following user.
+        follower: String,
+        /// The followed user.
+        target: String,
+        /// When, Unix seconds.
+        time: u64,
+        /// Following after the change.
+        present: bool,
+    },
     /// `subscriber` follows `target`'s status (`present`) or stops.
     StatusSubscription {
         /// The subscribing user.

@@ -35,6 +35,10 @@ struct UserData {
     subscriptions: BTreeSet<String>,
     /// Users following this user's status.
     subscribers: BTreeSet<String>,
+    /// Users this user follows → since.
+    following: BTreeMap<String, u64>,
+    /// Users following this user → since.
+    followers: BTreeMap<String, u64>,
 }
 
 /// The messages of one application.
@@ -309,6 +313,25 @@ impl Store for MemoryStore {
                         data.blacklist.entry(peer.clone()).or_insert(*time);
                     } else {
                         data.blacklist.remove(peer);
+                    }
+                }
+                Change::Follow {
+                    follower,
+                    target,
+                    time,
+                    present,
+                } => {
+                    let (data, _) = self.user(app, follower);
+                    if *present {
+                        data.following.entry(target.clone()).or_insert(*time);
+                    } else {
+                        data.following.remove(target);
+                    }
+                    let (data, _) = self.user(app, target);
+                    if *present {
+                        data.followers.entry(follower.clone()).or_insert(*time);
+                    } else {
+                        data.followers.remove(follower);
                     }
                 }
                 Change::CustomStatus { user, status } => {
@@ -639,6 +662,22 @@ impl Store for MemoryStore {
             .users
             .get(&(app, owner.to_owned()))
             .is_some_and(|u| u.blacklist.contains_key(peer)))
+    }
+
+    fn following(&mut self, app: u64, user: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, user.to_owned()))
+            .map(|u| u.following.iter().map(|(p, t)| (p.clone(), *t)).collect())
+            .unwrap_or_default())
+    }
+
+    fn followers(&mut self, app: u64, user: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, user.to_owned()))
+            .map(|u| u.followers.iter().map(|(p, t)| (p.clone(), *t)).collect())
+            .unwrap_or_default())
     }
 
     fn custom_status(&mut self, app: u64, user: &str) -> Result<String, StoreError> {

@@ -171,6 +171,14 @@ pub trait Store {
     /// Whether `peer` is on `owner`'s blacklist.
     fn is_blocked(&mut self, app: u64, owner: &str, peer: &str) -> Result<bool, StoreError>;
 
+    /// The users `user` follows: `(user, time in Unix seconds)`, sorted by
+    /// user.
+    fn following(&mut self, app: u64, user: &str) -> Result<Vec<(String, u64)>, StoreError>;
+
+    /// The users following `user`: `(user, time in Unix seconds)`, sorted
+    /// by user.
+    fn followers(&mut self, app: u64, user: &str) -> Result<Vec<(String, u64)>, StoreError>;
+
     /// `user`'s custom status (empty when none was set).
     fn custom_status(&mut self, app: u64, user: &str) -> Result<String, StoreError>;
 

@@ -299,6 +299,27 @@ fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u
                 .execute(params![to_db(app), owner, peer])?;
             }
         }
+        Change::Follow {
+            follower,
+            target,
+            time,
+            present,
+        } => {
+            if *present {
+                SqliteStore::ensure_account_in(tx, app, follower, 0)?;
+                SqliteStore::ensure_account_in(tx, app, target, 0)?;
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO follows (app, follower, target, since_s)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![to_db(app), follower, target, to_db(*time)])?;
+            } else {
+                tx.prepare_cached(
+                    "DELETE FROM follows WHERE app = ?1 AND follower = ?2 AND target = ?3",
+                )?
+                .execute(params![to_db(app), follower, target])?;
+            }
+        }
         Change::CustomStatus { user, status } => {
             SqliteStore::ensure_account_in(tx, app, user, 0)?;
             tx.prepare_cached(
@@ -770,6 +791,27 @@ impl Store for SqliteStore {
             .query_row(params![to_db(app), owner, peer], |r| r.get(0))
             .optional()?;
         Ok(found.is_some())
+    }
+
+    fn following(&mut self, app: u64, user: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT target, since_s FROM follows WHERE app = ?1 AND follower = ?2 ORDER BY target",
+        )?;
+        let rows = stmt.query_map(params![to_db(app), user], |r| {
+            Ok((r.get(0)?, from_db(r.get(1)?)))
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn followers(&mut self, app: u64, user: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT follower, since_s FROM follows WHERE app = ?1 AND target = ?2
+             ORDER BY follower",
+        )?;
+        let rows = stmt.query_map(params![to_db(app), user], |r| {
+            Ok((r.get(0)?, from_db(r.get(1)?)))
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
     fn custom_status(&mut self, app: u64, user: &str) -> Result<String, StoreError> {

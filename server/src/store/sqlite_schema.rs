@@ -17,8 +17,8 @@
 //! user's pinned and deleted group conversations) and the members'
 //! `marks`. Version 6 (issue 16, group message extensions) adds
 //! `group_extensions` and `group_ext_clears`. Version 7 (issue 18,
-//! presence) adds `blacklist`, `custom_statuses` and
-//! `status_subscriptions`. An older database gets what it lacks, empty.
+//! presence) adds `blacklist`, `custom_statuses`,
+//! `status_subscriptions` and `follows`. An older database gets what it lacks, empty.
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -56,6 +56,14 @@ CREATE TABLE IF NOT EXISTS status_subscriptions (
     PRIMARY KEY (app, subscriber, target)
 );
 CREATE INDEX IF NOT EXISTS status_subscribers ON status_subscriptions (app, target, subscriber);
+CREATE TABLE IF NOT EXISTS follows (
+    app      INTEGER NOT NULL,
+    follower TEXT    NOT NULL,
+    target   TEXT    NOT NULL,
+    since_s  INTEGER NOT NULL,
+    PRIMARY KEY (app, follower, target)
+);
+CREATE INDEX IF NOT EXISTS followers ON follows (app, target, follower);
 CREATE TABLE IF NOT EXISTS accounts (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     app           INTEGER NOT NULL,
