@@ -327,3 +327,92 @@ fn without_bit_7_only_the_own_status_works() {
     h.push_events(json!([{"Event": 32, "UserStatusList": [{"To_Account": "u2", "Status": 3, "CustomStatus": ""}]}]));
     assert_eq!(count(&h.events, EventName::UserStatusUpdated), 1);
 }
+
+#[test]
+fn follows_send_their_requests_and_pushes_raise_the_events() {
+    let mut h = Harness::logged_in();
+    let id = h.client.follow_user(h.now, &ids(&["u2", "u3"])).unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(servcmd::FOLLOW_ADD).body,
+        json!({"From_Account": "u1", "To_Account": ["u2", "u3"]})
+    );
+    h.reply(
+        servcmd::FOLLOW_ADD,
+        json!({"ResultItem": [{"To_Account": "u2", "ResultCode": 0, "ResultInfo": ""},
+                              {"To_Account": "u3", "ResultCode": 10005, "ResultInfo": "full"}]}),
+    );
+    let r = h.result(id).unwrap();
+    assert_eq!((r[0].result_code, r[1].result_code), (0, 10005));
+    // Events come from pushes only.
+    h.take_events();
+    h.push_events(json!([{"Event": 35, "FollowListMod": [
+        {"Type": 1, "IsAdd": 1, "UserList": ["u2"]},
+        {"Type": 3, "IsAdd": 1, "UserList": ["u2"]},
+        {"Type": 2, "IsAdd": 0, "UserList": ["u4", ""]},
+        {"Type": 9, "IsAdd": 1, "UserList": ["u5"]}]}]));
+    let names: Vec<EventName> = h
+        .take_events()
+        .iter()
+        .map(Event::name)
+        .filter(|n| *n != EventName::ConversationListUpdated)
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            EventName::MyFollowingListUpdated,
+            EventName::MutualFollowersListUpdated,
+            EventName::MyFollowersListUpdated
+        ]
+    );
+    // A page of a list, and the cursor.
+    let id = h.client.get_my_followers_list(h.now, "").unwrap();
+    h.drain();
+    assert_eq!(h.last_sent(servcmd::FOLLOW_GET).body["FollowType"], 2);
+    h.reply(
+        servcmd::FOLLOW_GET,
+        json!({"FollowItem": [{"To_Account": "u7", "FollowTime": 1}], "NextStartIndex": 100}),
+    );
+    let page = h.result(id).unwrap();
+    assert_eq!(page.result_list[0].user_id, "u7");
+    assert_eq!(page.next_cursor, "100");
+    let id = h
+        .client
+        .get_my_followers_list(h.now, &page.next_cursor)
+        .unwrap();
+    h.drain();
+    assert_eq!(h.last_sent(servcmd::FOLLOW_GET).body["StartIndex"], 100);
+    h.reply(
+        servcmd::FOLLOW_GET,
+        json!({"FollowItem": [], "NextStartIndex": 0}),
+    );
+    assert_eq!(h.result(id).unwrap().next_cursor, "");
+    let err = h.client.get_mutual_followers_list(h.now, "x").unwrap_err();
+    assert_eq!(err.code, ErrorCode::INVALID_OPERATION);
+    // Counts and relations.
+    let id = h.client.check_follow_type(h.now, &ids(&["u2"])).unwrap();
+    h.drain();
+    h.reply(
+        servcmd::FOLLOW_CHECK,
+        json!({"FollowCheckItem": [{"To_Account": "u2", "FollowType": 3, "ResultCode": 0}]}),
+    );
+    assert_eq!(h.result(id).unwrap()[0].follow_type, 3);
+    let id = h.client.get_user_follow_info(h.now, &ids(&["u2"])).unwrap();
+    h.drain();
+    h.reply(
+        servcmd::FOLLOW_GET_INFO,
+        json!({"FollowInfoItem": [{"To_Account": "u2", "ResultCode": 0, "FollowersCount": 4,
+               "FollowingCount": 5, "MutualFollowersCount": 1}]}),
+    );
+    let info = h.result(id).unwrap();
+    assert_eq!(
+        (
+            info[0].followers_count,
+            info[0].following_count,
+            info[0].mutual_followers_count
+        ),
+        (4, 5, 1)
+    );
+    let err = h.client.unfollow_user(h.now, &[]).unwrap_err();
+    assert_eq!(err.code, ErrorCode::INVALID_OPERATION);
+}

@@ -166,3 +166,74 @@ pub async fn statuses_reach_subscribers<R: Runtime + Default>() {
         .await
         .expect("unsubscribe all");
 }
+
+/// alice follows bob: her instance hears MY_FOLLOWING_LIST_UPDATED, bob
+/// MY_FOLLOWERS_LIST_UPDATED; bob follows back and both hear
+/// MUTUAL_FOLLOWERS_LIST_UPDATED; the lists, counts and relations agree;
+/// alice unfollows and the mutual lists lose each other.
+pub async fn follows_reach_both_users<R: Runtime + Default>() {
+    let world = World::start();
+    let (alice, mut a_events) = world.client::<R>(APP_A);
+    let (bob, mut b_events) = world.client::<R>(APP_A);
+    login_synced(&world, &alice, &mut a_events, "alice").await;
+    login_synced(&world, &bob, &mut b_events, "bob").await;
+    let r = alice.follow_user(&ids(&["bob"])).await.expect("follow");
+    assert_eq!(r[0].result_code, 0);
+    expect_event::<R>(&mut a_events, "alice: following bob", |e| {
+        matches!(e, Event::MyFollowingListUpdated { user_list, is_add: true }
+            if user_list.iter().any(|p| p.user_id == "bob"))
+    })
+    .await;
+    expect_event::<R>(&mut b_events, "bob: followed by alice", |e| {
+        matches!(e, Event::MyFollowersListUpdated { user_list, is_add: true }
+            if user_list.iter().any(|p| p.user_id == "alice"))
+    })
+    .await;
+    bob.follow_user(&ids(&["alice"]))
+        .await
+        .expect("follow back");
+    for (events, who, other) in [
+        (&mut a_events, "alice", "bob"),
+        (&mut b_events, "bob", "alice"),
+    ] {
+        expect_event::<R>(events, &format!("{who}: mutual with {other}"), |e| {
+            matches!(e, Event::MutualFollowersListUpdated { user_list, is_add: true }
+                if user_list.iter().any(|p| p.user_id == other))
+        })
+        .await;
+    }
+    let page = alice.get_mutual_followers_list("").await.expect("mutual");
+    assert_eq!(page.result_list.len(), 1);
+    assert_eq!(page.result_list[0].user_id, "bob");
+    assert!(page.next_cursor.is_empty());
+    let info = alice
+        .get_user_follow_info(&ids(&["alice"]))
+        .await
+        .expect("info");
+    assert_eq!(
+        (
+            info[0].followers_count,
+            info[0].following_count,
+            info[0].mutual_followers_count
+        ),
+        (1, 1, 1)
+    );
+    let check = bob
+        .check_follow_type(&ids(&["alice"]))
+        .await
+        .expect("check");
+    assert_eq!(check[0].follow_type, 3);
+    alice.unfollow_user(&ids(&["bob"])).await.expect("unfollow");
+    expect_event::<R>(&mut b_events, "bob: no longer mutual", |e| {
+        matches!(e, Event::MutualFollowersListUpdated { user_list, is_add: false }
+            if user_list.iter().any(|p| p.user_id == "alice"))
+    })
+    .await;
+    let check = bob
+        .check_follow_type(&ids(&["alice"]))
+        .await
+        .expect("check");
+    assert_eq!(check[0].follow_type, 2, "bob still follows alice");
+    let page = bob.get_my_following_list("").await.expect("following");
+    assert_eq!(page.result_list[0].user_id, "alice");
+}

@@ -100,6 +100,7 @@ macro_rules! conformance_suite {
             conformance_presence: [
                 blacklist_blocks_messages_and_reaches_every_instance,
                 statuses_reach_subscribers,
+                follows_reach_both_users,
             ],
         );
     };

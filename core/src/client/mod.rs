@@ -26,6 +26,7 @@ mod created;
 mod ext_state;
 mod extensions;
 mod features;
+mod follow;
 mod groups;
 mod history;
 mod inbound;

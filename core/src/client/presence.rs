@@ -221,7 +221,7 @@ impl Client {
 
     /// 2905 unless `user_ids` holds 1 to `max` valid user IDs; returns them
     /// without duplicates.
-    fn check_user_ids(
+    pub(super) fn check_user_ids(
         &mut self,
         api: &str,
         user_ids: &[String],

@@ -24,6 +24,6 @@ pub use message::{
     MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
 };
 pub use relationship::{
-    Friend, FriendApplication, FriendGroup, Profile, UserStatus, UserStatusFailure,
-    UserStatusResult,
+    FollowListResult, FollowResult, FollowTypeCheckResult, Friend, FriendApplication, FriendGroup,
+    Profile, UserFollowInfo, UserStatus, UserStatusFailure, UserStatusResult,
 };
