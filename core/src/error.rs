@@ -99,6 +99,9 @@ impl ErrorCode {
     /// **3122** · The feature is not enabled for the application (its purchase bit is
     /// not set, or not known yet); nothing was sent.
     pub const NO_USE: ErrorCode = ErrorCode(3122);
+    /// **2742** · `CANNOT_ADD_SELF_TO_BLACKLIST`: `add_to_blacklist` named
+    /// the logged-in user; nothing was sent.
+    pub const CANNOT_ADD_SELF_TO_BLACKLIST: ErrorCode = ErrorCode(2742);
     /// **2600** · `ILLEGAL_GRP_TYPE`: an unknown group type in `create_group`.
     pub const ILLEGAL_GRP_TYPE: ErrorCode = ErrorCode(2600);
     /// **2602** · `ILLEGAL_GRP_ID`: an empty or over-long group ID.

@@ -26,7 +26,8 @@ macro_rules! event_names {
         }
 
         impl EventName {
-            /// Every event: the 27 of the seed, then SDK_DESTROY and ERROR.
+            /// Every event: the 27 of the seed, the three follow events
+            /// (issue 18), then SDK_DESTROY and ERROR.
             pub const ALL: &'static [EventName] = &[$(EventName::$variant),+];
 
             /// The official string value.
@@ -105,6 +106,12 @@ event_names! {
     KickedOut = "KICKED_OUT" => "kickedOut",
     /// `NET_STATE_CHANGE`: the network state changed.
     NetStateChange = "NET_STATE_CHANGE" => "netStateChange",
+    /// `MY_FOLLOWERS_LIST_UPDATED`: users started or stopped following me.
+    MyFollowersListUpdated = "MY_FOLLOWERS_LIST_UPDATED" => "onMyFollowersListUpdated",
+    /// `MY_FOLLOWING_LIST_UPDATED`: I (on any instance) followed or unfollowed users.
+    MyFollowingListUpdated = "MY_FOLLOWING_LIST_UPDATED" => "onMyFollowingListUpdated",
+    /// `MUTUAL_FOLLOWERS_LIST_UPDATED`: users became, or stopped being, mutual followers.
+    MutualFollowersListUpdated = "MUTUAL_FOLLOWERS_LIST_UPDATED" => "onMutualFollowersListUpdated",
     /// `SDK_DESTROY`: the instance was destroyed.
     SdkDestroy = "SDK_DESTROY" => "sdkDestroy",
     /// `ERROR`: an API call failed (also reported by the call itself).
@@ -277,6 +284,37 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cause: Option<crate::connect::ConnectFailure>,
     },
+    /// MY_FOLLOWERS_LIST_UPDATED: `{userList, isAdd}` (shape ours: the
+    /// official SDK was not observed raising it).
+    #[serde(rename = "onMyFollowersListUpdated")]
+    MyFollowersListUpdated {
+        /// The users who started (`is_add`) or stopped following me.
+        #[serde(rename = "userList")]
+        user_list: Vec<Profile>,
+        /// Added (true) or removed.
+        #[serde(rename = "isAdd")]
+        is_add: bool,
+    },
+    /// MY_FOLLOWING_LIST_UPDATED: `{userList, isAdd}` (shape ours).
+    #[serde(rename = "onMyFollowingListUpdated")]
+    MyFollowingListUpdated {
+        /// The users I followed (`is_add`) or unfollowed.
+        #[serde(rename = "userList")]
+        user_list: Vec<Profile>,
+        /// Added (true) or removed.
+        #[serde(rename = "isAdd")]
+        is_add: bool,
+    },
+    /// MUTUAL_FOLLOWERS_LIST_UPDATED: `{userList, isAdd}` (shape ours).
+    #[serde(rename = "onMutualFollowersListUpdated")]
+    MutualFollowersListUpdated {
+        /// The users who became (`is_add`) or stopped being mutual followers.
+        #[serde(rename = "userList")]
+        user_list: Vec<Profile>,
+        /// Added (true) or removed.
+        #[serde(rename = "isAdd")]
+        is_add: bool,
+    },
     /// SDK_DESTROY: `{SDKAppID}`.
     #[serde(rename = "sdkDestroy")]
     SdkDestroy {
@@ -325,6 +363,9 @@ impl Event {
             Event::FriendApplicationListUpdated { .. } => EventName::FriendApplicationListUpdated,
             Event::KickedOut { .. } => EventName::KickedOut,
             Event::NetStateChange { .. } => EventName::NetStateChange,
+            Event::MyFollowersListUpdated { .. } => EventName::MyFollowersListUpdated,
+            Event::MyFollowingListUpdated { .. } => EventName::MyFollowingListUpdated,
+            Event::MutualFollowersListUpdated { .. } => EventName::MutualFollowersListUpdated,
             Event::SdkDestroy { .. } => EventName::SdkDestroy,
             Event::Error { .. } => EventName::Error,
         }
@@ -337,7 +378,7 @@ mod tests {
 
     #[test]
     fn twenty_seven_seed_events_plus_destroy_and_error() {
-        assert_eq!(EventName::ALL.len(), 29);
+        assert_eq!(EventName::ALL.len(), 32);
         for name in EventName::ALL {
             assert_eq!(EventName::parse(name.as_str()), Some(*name));
             assert_eq!(EventName::parse(name.key()), Some(*name));

@@ -1005,9 +1005,10 @@ fn unanswered_hellos_do_not_pile_up() {
         json!({"A2Key": "a", "TinyId": "1", "HelloInterval": 1, "InstId": 1}),
     );
     h.reply_sync("c", json!([]));
-    // The login's conversation list, group list, purchase bits, profile
-    // and friend list, answered.
+    // The login's conversation list, group list, purchase bits, profile,
+    // friend list and blacklist, answered.
     h.reply(servcmd::CONV_PAGE_GET, json!({"CompleteFlag": 1}));
+    h.reply(servcmd::BLACKLIST_GET, json!({"StartIndex": 0}));
     h.reply(common::GROUP_LIST, json!({"TotalCount": 0}));
     h.reply(servcmd::PURCHASE_BITS, json!({"str_purchase_bits": "0"}));
     h.reply(common::PORTRAIT_GET, json!({"UserProfileItem": []}));

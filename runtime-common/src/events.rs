@@ -215,6 +215,29 @@ struct_kinds! {
         /// The topic as it is now.
         topic: Topic,
     }
+    /// MY_FOLLOWERS_LIST_UPDATED: users started or stopped following me.
+    MyFollowersListUpdated => FollowersChange {
+        /// The users.
+        user_list: Vec<Profile>,
+        /// Added (true) or removed.
+        is_add: bool,
+    }
+    /// MY_FOLLOWING_LIST_UPDATED: I followed or unfollowed users (on any
+    /// instance).
+    MyFollowingListUpdated => FollowingChange {
+        /// The users.
+        user_list: Vec<Profile>,
+        /// Added (true) or removed.
+        is_add: bool,
+    }
+    /// MUTUAL_FOLLOWERS_LIST_UPDATED: users became or stopped being mutual
+    /// followers.
+    MutualFollowersListUpdated => MutualFollowersChange {
+        /// The users.
+        user_list: Vec<Profile>,
+        /// Added (true) or removed.
+        is_add: bool,
+    }
     /// FRIEND_APPLICATION_LIST_UPDATED: the friend application list changed.
     FriendApplicationListUpdated => FriendApplications {
         /// The applications.

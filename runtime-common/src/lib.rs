@@ -10,6 +10,7 @@
 
 mod chat;
 mod chat_groups;
+mod chat_presence;
 mod chat_relations;
 mod dispatch;
 mod driver;

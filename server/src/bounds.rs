@@ -85,3 +85,28 @@ pub const MAX_REMARK_BYTES: usize = 96;
 pub const MAX_WORDING_BYTES: usize = 256;
 /// Most custom friend fields (`Tag_SNS_Custom_*`) per friend.
 pub const MAX_FRIEND_CUSTOM_FIELDS: usize = 20;
+
+/// Users on one blacklist (ours; also the most one `black_list_add` or
+/// `black_list_get` page takes).
+pub const MAX_BLACKLIST: usize = 1000;
+
+/// Longest custom status, in bytes (ours).
+pub const MAX_CUSTOM_STATUS_BYTES: usize = 100;
+
+/// Users one `ws_get_user_status` asks about (the official SDK's limit,
+/// relationship-facts §6).
+pub const MAX_STATUS_QUERY: usize = 500;
+
+/// Users one `ws_status_subscribe` or `ws_status_unsubscribe` names (the
+/// official SDK's limit).
+pub const MAX_STATUS_SUBSCRIBE: usize = 100;
+
+/// Users whose status one user may follow (ours).
+pub const MAX_STATUS_SUBSCRIPTIONS: usize = 1000;
+
+/// Users one follow request names (`follow_add`, `follow_delete`,
+/// `follow_get_info`, `follow_check`; ours).
+pub const MAX_FOLLOW_PER_REQUEST: usize = 100;
+
+/// Users one user may follow (ours).
+pub const MAX_FOLLOWING: usize = 5000;

@@ -224,3 +224,8 @@ pub const FRIEND_NEED_CONFIRM: u32 = 30539;
 /// A profile change with an unknown tag, a wrong value type or an
 /// over-long value. (Tencent's profile parameter error.)
 pub const PROFILE_PARAMETER: u32 = 40001;
+
+/// A C2C message to a user who blacklisted the sender: refused and not
+/// stored. Tencent's code as issue 18 names it (the relationship facts
+/// observed no send to a blocker).
+pub const BLOCKED_BY_PEER: u32 = 20007;

@@ -1309,3 +1309,90 @@ fn profiles_and_friends_survive_reopen() {
     assert_eq!(store.friends(1, "a").unwrap().len(), 1);
     assert_eq!(store.profile(1, "a").unwrap().len(), 2);
 }
+
+/// Blacklists, custom statuses and status subscriptions (issue 18).
+fn presence_contract(store: &mut dyn Store) {
+    let block = |peer: &str, time: u64, present: bool| Change::Block {
+        owner: "a".into(),
+        peer: peer.into(),
+        time,
+        present,
+    };
+    store
+        .apply(1, &[block("c", 10, true), block("b", 11, true)])
+        .unwrap();
+    // A peer already there keeps its first time.
+    store.apply(1, &[block("c", 99, true)]).unwrap();
+    assert_eq!(
+        store.blacklist(1, "a").unwrap(),
+        vec![("b".to_owned(), 11), ("c".to_owned(), 10)]
+    );
+    assert!(store.is_blocked(1, "a", "b").unwrap());
+    assert!(!store.is_blocked(1, "b", "a").unwrap());
+    assert!(!store.is_blocked(2, "a", "b").unwrap(), "apps never mix");
+    store
+        .apply(1, &[block("b", 0, false), block("zz", 0, false)])
+        .unwrap();
+    assert_eq!(store.blacklist(1, "a").unwrap(), vec![("c".to_owned(), 10)]);
+
+    assert_eq!(store.custom_status(1, "a").unwrap(), "");
+    store
+        .apply(
+            1,
+            &[Change::CustomStatus {
+                user: "a".into(),
+                status: "在忙".into(),
+            }],
+        )
+        .unwrap();
+    assert_eq!(store.custom_status(1, "a").unwrap(), "在忙");
+    assert_eq!(store.custom_status(2, "a").unwrap(), "");
+
+    let sub = |s: &str, t: &str, present: bool| Change::StatusSubscription {
+        subscriber: s.into(),
+        target: t.into(),
+        present,
+    };
+    store
+        .apply(
+            1,
+            &[
+                sub("b", "a", true),
+                sub("c", "a", true),
+                sub("b", "d", true),
+            ],
+        )
+        .unwrap();
+    assert_eq!(store.status_subscribers(1, "a").unwrap(), vec!["b", "c"]);
+    assert_eq!(store.status_subscriptions(1, "b").unwrap(), vec!["a", "d"]);
+    store.apply(1, &[sub("b", "a", false)]).unwrap();
+    assert_eq!(store.status_subscribers(1, "a").unwrap(), vec!["c"]);
+    assert_eq!(store.status_subscriptions(1, "b").unwrap(), vec!["d"]);
+    assert!(store.status_subscribers(2, "a").unwrap().is_empty());
+
+    let follow = |f: &str, t: &str, time: u64, present: bool| Change::Follow {
+        follower: f.into(),
+        target: t.into(),
+        time,
+        present,
+    };
+    store
+        .apply(1, &[follow("a", "b", 5, true), follow("c", "b", 6, true)])
+        .unwrap();
+    store.apply(1, &[follow("a", "b", 9, true)]).unwrap();
+    assert_eq!(store.following(1, "a").unwrap(), vec![("b".to_owned(), 5)]);
+    assert_eq!(
+        store.followers(1, "b").unwrap(),
+        vec![("a".to_owned(), 5), ("c".to_owned(), 6)]
+    );
+    store.apply(1, &[follow("a", "b", 0, false)]).unwrap();
+    assert!(store.following(1, "a").unwrap().is_empty());
+    assert_eq!(store.followers(1, "b").unwrap(), vec![("c".to_owned(), 6)]);
+    assert!(store.followers(2, "b").unwrap().is_empty());
+}
+
+#[test]
+fn both_stores_keep_presence_alike() {
+    presence_contract(&mut MemoryStore::new());
+    presence_contract(&mut SqliteStore::in_memory().unwrap());
+}

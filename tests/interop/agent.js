@@ -671,6 +671,35 @@ const ops = {
       nextReqMessageID: res.data.nextReqMessageID,
     };
   },
+  // Blacklist and user status (issue 18).
+  async getBlacklist() {
+    const res = await chat.getBlacklist();
+    return plain(res.data);
+  },
+  async addToBlacklist(cmd) {
+    const res = await chat.addToBlacklist({ userIDList: cmd.userIDList });
+    return plain(res.data);
+  },
+  async removeFromBlacklist(cmd) {
+    const res = await chat.removeFromBlacklist({ userIDList: cmd.userIDList });
+    return plain(res.data);
+  },
+  async setSelfStatus(cmd) {
+    const res = await chat.setSelfStatus({ customStatus: cmd.customStatus });
+    return plain(res.data);
+  },
+  async getUserStatus(cmd) {
+    const res = await chat.getUserStatus({ userIDList: cmd.userIDList });
+    return plain(res.data);
+  },
+  async subscribeUserStatus(cmd) {
+    const res = await chat.subscribeUserStatus({ userIDList: cmd.userIDList });
+    return plain(res.data);
+  },
+  async unsubscribeUserStatus(cmd) {
+    const res = await chat.unsubscribeUserStatus({ userIDList: cmd.userIDList || [] });
+    return plain(res.data);
+  },
   rawLogin,
   logLines() {
     return logLines;

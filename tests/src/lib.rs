@@ -20,6 +20,7 @@ pub mod conformance_groups;
 pub mod conformance_handlers;
 pub mod conformance_messages;
 pub mod conformance_outage;
+pub mod conformance_presence;
 pub mod conformance_relations;
 pub mod scenario_list;
 pub mod sim;
@@ -100,6 +101,11 @@ macro_rules! conformance_suite {
             conformance_relations: [
                 friends_see_each_others_profile_changes,
                 friend_requests_follow_allow_type_and_changes_reach_every_instance,
+            ],
+            conformance_presence: [
+                blacklist_blocks_messages_and_reaches_every_instance,
+                statuses_reach_subscribers,
+                follows_reach_both_users,
             ],
         );
     };

@@ -25,8 +25,7 @@ fn conversation(user: &str, unread: u64, pinned: bool) -> Conversation {
         peer_read_time: 0,
         user_profile: Profile {
             user_id: user.to_owned(),
-            nick: String::new(),
-            avatar: String::new(),
+            ..Profile::default()
         },
         group_profile: None,
         group_at_info_list: Vec::new(),

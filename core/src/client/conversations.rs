@@ -136,6 +136,7 @@ impl Client {
         }
         self.groups_session_live(now);
         self.relations_session_live(now);
+        self.presence_session_live(now);
         self.fetch_features(now);
     }
 
@@ -295,6 +296,7 @@ impl Client {
         self.convs = Conversations::default();
         self.groups_reset();
         self.relations_reset();
+        self.presence_reset();
         self.reset_features();
     }
 }

@@ -17,6 +17,8 @@ use crate::wire::{servcmd, Frame};
 /// A feature the server enables with a purchase bit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Feature {
+    /// Bit 7: user status (other users' statuses and subscriptions).
+    UserStatus,
     /// Bit 9: conversation marks.
     ConversationMark,
     /// Bit 10: conversation groups.
@@ -29,6 +31,7 @@ impl Feature {
     /// Its bit in `str_purchase_bits` (bit 0 is the rightmost character).
     pub(crate) fn bit(self) -> u32 {
         match self {
+            Feature::UserStatus => 7,
             Feature::ConversationMark => 9,
             Feature::ConversationGroup => 10,
             Feature::MessageExtension => 13,

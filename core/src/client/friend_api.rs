@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use super::conv_api::parse_reply;
-use super::relations::apply_friend_tags;
+use super::relations::{apply_friend_tags, Relations};
 use super::request::Call;
 use super::{Client, RequestId};
 use crate::error::{ChatError, ErrorCode};
@@ -132,7 +132,11 @@ impl Client {
     ) -> Result<RequestId<AddFriendResult>, ChatError> {
         const API: &str = "addFriend";
         let me = self.require_ready(API)?.user_id.clone();
-        self.check_user_ids(API, std::slice::from_ref(&opts.to))?;
+        self.check_user_ids(
+            API,
+            std::slice::from_ref(&opts.to),
+            Relations::PROFILE_BATCH,
+        )?;
         let problem = if opts.to == me {
             Some("cannot befriend yourself")
         } else if !opts.source.starts_with("AddSource_Type_") || opts.source.len() > 64 {
@@ -207,7 +211,7 @@ impl Client {
     ) -> Result<RequestId<FriendOperationResult>, ChatError> {
         const API: &str = "deleteFriend";
         let me = self.require_ready(API)?.user_id.clone();
-        self.check_user_ids(API, user_ids)?;
+        self.check_user_ids(API, user_ids, Relations::PROFILE_BATCH)?;
         let (friends, others): (Vec<String>, Vec<String>) = user_ids
             .iter()
             .cloned()
@@ -262,7 +266,7 @@ impl Client {
     ) -> Result<RequestId<FriendOperationResult>, ChatError> {
         const API: &str = "checkFriend";
         let me = self.require_ready(API)?.user_id.clone();
-        self.check_user_ids(API, user_ids)?;
+        self.check_user_ids(API, user_ids, Relations::PROFILE_BATCH)?;
         self.check_capacity()?;
         let body = FriendCheckRequest {
             from_account: me,
@@ -401,7 +405,7 @@ impl Client {
     ) -> Result<RequestId<FriendProfileResult>, ChatError> {
         const API: &str = "getFriendProfile";
         self.require_ready(API)?;
-        self.check_user_ids(API, user_ids)?;
+        self.check_user_ids(API, user_ids, Relations::PROFILE_BATCH)?;
         let mut out = FriendProfileResult::default();
         for u in user_ids {
             match self.relations.friends.get(u) {

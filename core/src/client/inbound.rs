@@ -189,7 +189,10 @@ impl Client {
                 || item.group_msg_mod_notifys.is_some()
                 || item.msg_extension_notify.is_some()
                 || item.c2c_msg_info.is_some()
-                || item.recent_contact_mod.is_some();
+                || item.recent_contact_mod.is_some()
+                || item.friend_list_mod.is_some()
+                || item.user_status_list.is_some()
+                || item.follow_list_mod.is_some();
             if notifies {
                 self.deliver_received(std::mem::take(&mut received));
             }
@@ -221,6 +224,15 @@ impl Client {
             }
             if let Some(mods) = &item.recent_contact_mod {
                 self.conv_on_recent_contact_mod(mods);
+            }
+            if let Some(mods) = &item.friend_list_mod {
+                self.presence_on_friend_list_mod(mods);
+            }
+            if let Some(list) = &item.user_status_list {
+                self.presence_on_user_statuses(list);
+            }
+            if let Some(mods) = &item.follow_list_mod {
+                self.follow_on_list_mod(mods);
             }
             if item.event == PushEvent::READ_RECEIPT {
                 self.on_read_receipt_notify(item);

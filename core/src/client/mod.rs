@@ -26,6 +26,7 @@ mod created;
 mod ext_state;
 mod extensions;
 mod features;
+mod follow;
 mod friend_api;
 mod groups;
 mod history;
@@ -37,6 +38,7 @@ mod msgops;
 mod outbound;
 mod outputs;
 mod pending;
+mod presence;
 mod profile_api;
 mod reads;
 mod receipts;
@@ -189,6 +191,8 @@ pub struct Client {
     /// The groups this user belongs to.
     groups: groups::Groups,
     relations: relations::Relations,
+    /// The blacklist and this user's custom status.
+    presence: presence::Presence,
 
     out: Outputs,
 }
@@ -230,6 +234,7 @@ impl Client {
             sync: sync::SyncState::default(),
             groups: groups::Groups::default(),
             relations: relations::Relations::default(),
+            presence: presence::Presence::default(),
             out: Outputs::default(),
         };
         client.start_connect(now);

@@ -151,33 +151,6 @@ fn profile_tags(opts: &UpdateProfileOptions) -> Result<Vec<TagValue>, String> {
 }
 
 impl Client {
-    /// 2905 unless every ID is a valid user ID; 1 to 100 IDs.
-    pub(super) fn check_user_ids(
-        &mut self,
-        api: &str,
-        user_ids: &[String],
-    ) -> Result<(), ChatError> {
-        if user_ids.is_empty() || user_ids.len() > Relations::PROFILE_BATCH {
-            return Err(self.api_error(
-                ErrorCode::INVALID_OPERATION,
-                format!("{api}: give 1 to {} user IDs", Relations::PROFILE_BATCH),
-            ));
-        }
-        if user_ids
-            .iter()
-            .any(|u| u.is_empty() || u.len() > Client::MAX_USER_ID_BYTES)
-        {
-            return Err(self.api_error(
-                ErrorCode::INVALID_OPERATION,
-                format!(
-                    "{api}: a user ID is 1 to {} bytes",
-                    Client::MAX_USER_ID_BYTES
-                ),
-            ));
-        }
-        Ok(())
-    }
-
     /// `getMyProfile()`: my profile, from what the client holds (fetched at
     /// login and kept up to date by pushes), or `profile.portrait_get_all`
     /// when it has not arrived yet. 2999 before login.
@@ -232,7 +205,7 @@ impl Client {
     ) -> Result<RequestId<Vec<Profile>>, ChatError> {
         const API: &str = "getUserProfile";
         let me = self.require_ready(API)?.user_id.clone();
-        self.check_user_ids(API, user_ids)?;
+        self.check_user_ids(API, user_ids, Relations::PROFILE_BATCH)?;
         let mut wanted: Vec<String> = Vec::new();
         for u in user_ids {
             if !wanted.contains(u) {

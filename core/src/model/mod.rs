@@ -24,6 +24,7 @@ pub use message::{
     MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
 };
 pub use relationship::{
-    AddFriendResult, CustomField, Friend, FriendApplication, FriendGroup, FriendOperationResult,
-    FriendProfileResult, FriendResultItem, Profile, UserStatus,
+    AddFriendResult, CustomField, FollowListResult, FollowResult, FollowTypeCheckResult, Friend,
+    FriendApplication, FriendGroup, FriendOperationResult, FriendProfileResult, FriendResultItem,
+    Profile, UserFollowInfo, UserStatus, UserStatusFailure, UserStatusResult,
 };

@@ -105,13 +105,29 @@ pub struct PushEvent {
         skip_serializing_if = "Option::is_none"
     )]
     pub profile_data_mod: Option<Vec<super::sns::ProfileDataMod>>,
-    /// Friend list changes (`FriendListMod`; relationship-facts §2).
+    /// Friend list and blacklist changes (`FriendListMod`;
+    /// relationship-facts §2 and §5).
     #[serde(
         rename = "FriendListMod",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub friend_list_mod: Option<Vec<super::sns::FriendListMod>>,
+    /// Users' statuses changed (`UserStatusList`; tcchat sends it as
+    /// Event 32).
+    #[serde(
+        rename = "UserStatusList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_status_list: Option<Vec<super::presence::WireUserStatus>>,
+    /// Follow lists changed (`FollowListMod`, Event 35; ours).
+    #[serde(
+        rename = "FollowListMod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub follow_list_mod: Option<Vec<super::follow::FollowListMod>>,
 }
 
 impl PushEvent {

@@ -488,6 +488,23 @@ pub struct FriendListMod {
         skip_serializing_if = "Option::is_none"
     )]
     pub friend_up_info: Option<Vec<FriendUpInfo>>,
+    /// Users added to the blacklist ([`super::presence::PUSH_BLACKLIST_ADD`];
+    /// the official SDK picks blacklist items by this key, not by
+    /// `PushType`).
+    #[serde(
+        rename = "BlackListAdd_Account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub black_list_add_account: Option<Vec<String>>,
+    /// Users taken off the blacklist
+    /// ([`super::presence::PUSH_BLACKLIST_DEL`]).
+    #[serde(
+        rename = "BlackListDel_Account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub black_list_del_account: Option<Vec<String>>,
 }
 
 impl FriendListMod {

@@ -57,6 +57,30 @@ pub const CONV_GROUP_UPDATE: &str = "recentcontact.update_contact_group";
 pub const CONV_GROUP_DELETE: &str = "recentcontact.del_contact_group";
 /// The conversation groups and their conversations, paged.
 pub const CONV_GROUP_GET: &str = "recentcontact.get_contact_group";
+/// The blacklist, paged (`StartIndex` until 0).
+pub const BLACKLIST_GET: &str = "sns.black_list_get";
+/// Add users to the blacklist.
+pub const BLACKLIST_ADD: &str = "sns.black_list_add";
+/// Remove users from the blacklist.
+pub const BLACKLIST_DELETE: &str = "sns.black_list_delete";
+/// Set this user's custom status.
+pub const STATUS_SET: &str = "im_open_status.ws_set_custom_status";
+/// Other users' statuses.
+pub const STATUS_GET: &str = "im_open_status.ws_get_user_status";
+/// Subscribe to users' statuses.
+pub const STATUS_SUBSCRIBE: &str = "im_open_status.ws_status_subscribe";
+/// Unsubscribe from users' statuses (or from all).
+pub const STATUS_UNSUBSCRIBE: &str = "im_open_status.ws_status_unsubscribe";
+/// Follow users (ours: no body observed).
+pub const FOLLOW_ADD: &str = "follow.follow_add";
+/// Unfollow users (ours).
+pub const FOLLOW_DELETE: &str = "follow.follow_delete";
+/// A follow list, paged (ours).
+pub const FOLLOW_GET: &str = "follow.follow_get";
+/// Users' follow counts (ours).
+pub const FOLLOW_GET_INFO: &str = "follow.follow_get_info";
+/// The follow relation with users (ours).
+pub const FOLLOW_CHECK: &str = "follow.follow_check";
 /// The feature bits of the application.
 pub const PURCHASE_BITS: &str = "im_sdk_config_mgr.fetch_imsdk_purchase_bitsv2";
 

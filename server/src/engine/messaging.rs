@@ -91,6 +91,19 @@ impl<S: Store> Engine<S> {
                 Err(err) => return self.internal_error(conn, gzip, head, &err),
             }
         }
+        match self.store.is_blocked(me.app, &req.to_account, &me.user) {
+            Ok(false) => {}
+            Ok(true) => {
+                return self.out.fail(
+                    conn,
+                    gzip,
+                    head,
+                    codes::BLOCKED_BY_PEER,
+                    "the recipient has blacklisted the sender",
+                )
+            }
+            Err(err) => return self.internal_error(conn, gzip, head, &err),
+        }
         let msg_time = unix_ms / 1000;
         let sender_tiny_id: u64 = me.tiny_id.parse().unwrap_or(0);
         let msg = NewMessage {

@@ -41,6 +41,7 @@ mod conversations;
 mod cookie;
 mod deadlines;
 mod extensions;
+mod follow;
 mod groups;
 mod history;
 mod kick;
@@ -52,6 +53,7 @@ mod msgops;
 mod notify;
 mod outbox;
 mod policy;
+mod presence;
 mod query;
 mod reads;
 mod refusal;
@@ -146,6 +148,12 @@ pub struct Engine<S> {
     /// Recent sends in `AVChatRoom`s, to answer a resend (see
     /// `groups::avchat`).
     room_sends: groups::RoomSends,
+    /// Users whose status may have changed during the current `handle_*`
+    /// call (see `presence`).
+    status_touched: Vec<(u64, String)>,
+    /// The last status pushed for each user not logged out (see
+    /// `presence`).
+    last_status: HashMap<(u64, String), u8>,
     /// Which connection each bound session (by A2 hash) is on.
     bound: HashMap<String, ConnId>,
     a2s: A2Table,
@@ -213,6 +221,8 @@ impl<S: Store> Engine<S> {
             online: HashMap::new(),
             went_offline: Vec::new(),
             room_sends: groups::RoomSends::default(),
+            status_touched: Vec::new(),
+            last_status: HashMap::new(),
             bound: HashMap::new(),
             per_ip: HashMap::new(),
             deadlines: Deadlines::default(),
@@ -290,6 +300,7 @@ impl<S: Store> Engine<S> {
     pub fn handle_frame(&mut self, now: Instant, unix_ms: u64, conn: ConnId, bytes: &[u8]) {
         self.on_frame(now, unix_ms, conn, bytes);
         self.settle_av_leaves(unix_ms);
+        self.settle_statuses(unix_ms);
     }
 
     fn on_frame(&mut self, now: Instant, unix_ms: u64, conn: ConnId, bytes: &[u8]) {
@@ -353,6 +364,7 @@ impl<S: Store> Engine<S> {
             self.forget(conn);
         }
         self.settle_av_leaves(unix_ms);
+        self.settle_statuses(unix_ms);
     }
 
     /// Time passed; call at (or after) [`poll_timeout`](Self::poll_timeout).
@@ -374,13 +386,16 @@ impl<S: Store> Engine<S> {
             self.sweep(now, unix_ms);
         }
         self.settle_av_leaves(unix_ms);
+        self.settle_statuses(unix_ms);
     }
 
     /// Drop expired sessions (memory and store) and idle rate buckets.
     fn sweep(&mut self, now: Instant, unix_ms: u64) {
         let expired = self.a2s.expired(unix_ms);
         for hash in &expired {
-            self.a2s.remove(hash);
+            if let Some(rec) = self.a2s.remove(hash) {
+                self.note_status_touched(rec.app, &rec.user);
+            }
         }
         if !expired.is_empty() {
             tracing::debug!(count = expired.len(), "expired sessions swept");
@@ -523,6 +538,24 @@ impl<S: Store> Engine<S> {
             servcmd::CONV_GROUP_UPDATE => self.on_group_update(unix_ms, conn, gzip, frame),
             servcmd::CONV_GROUP_DELETE => self.on_group_delete(unix_ms, conn, gzip, frame),
             servcmd::CONV_GROUP_GET => self.on_group_get(unix_ms, conn, gzip, frame),
+            servcmd::BLACKLIST_GET => self.on_blacklist_get(unix_ms, conn, gzip, frame),
+            servcmd::BLACKLIST_ADD => self.on_blacklist_change(unix_ms, conn, gzip, frame, true),
+            servcmd::BLACKLIST_DELETE => {
+                self.on_blacklist_change(unix_ms, conn, gzip, frame, false)
+            }
+            servcmd::FOLLOW_ADD => self.on_follow_change(unix_ms, conn, gzip, frame, true),
+            servcmd::FOLLOW_DELETE => self.on_follow_change(unix_ms, conn, gzip, frame, false),
+            servcmd::FOLLOW_GET => self.on_follow_get(unix_ms, conn, gzip, frame),
+            servcmd::FOLLOW_GET_INFO => self.on_follow_info(unix_ms, conn, gzip, frame),
+            servcmd::FOLLOW_CHECK => self.on_follow_check(unix_ms, conn, gzip, frame),
+            servcmd::STATUS_SET => self.on_status_set(unix_ms, conn, gzip, frame),
+            servcmd::STATUS_GET => self.on_status_get(unix_ms, conn, gzip, frame),
+            servcmd::STATUS_SUBSCRIBE => {
+                self.on_status_subscription(unix_ms, conn, gzip, frame, true)
+            }
+            servcmd::STATUS_UNSUBSCRIBE => {
+                self.on_status_subscription(unix_ms, conn, gzip, frame, false)
+            }
             other if groups::handles(other) => self.on_group(now, unix_ms, conn, gzip, frame),
             other if relations::handles(other) => self.on_relation(now, unix_ms, conn, gzip, frame),
             other => match stubs::clean_reply(other, frame) {
@@ -675,6 +708,8 @@ impl<S: Store> Engine<S> {
             .entry((session.app, session.user.clone()))
             .or_default()
             .insert(conn);
+        self.status_touched
+            .push((session.app, session.user.clone()));
         self.bound.insert(session.a2_hash.clone(), conn);
         c.session = Some(session);
         c.ever_logged_in = true;
@@ -684,6 +719,7 @@ impl<S: Store> Engine<S> {
     fn unbind(&mut self, conn: ConnId) -> Option<Session> {
         let session = self.conns.get_mut(&conn)?.session.take()?;
         let key = (session.app, session.user.clone());
+        self.note_status_touched(session.app, &session.user);
         if let Some(set) = self.online.get_mut(&key) {
             set.remove(&conn);
             if set.is_empty() {
@@ -703,6 +739,7 @@ impl<S: Store> Engine<S> {
     /// instance): memory and store. Does not touch its socket.
     fn end_session(&mut self, a2_hash: &str) {
         if let Some(rec) = self.a2s.remove(a2_hash) {
+            self.note_status_touched(rec.app, &rec.user);
             self.replays.forget_session(rec.app, &rec.user, a2_hash);
         }
         if let Err(err) = self.store.delete_session(a2_hash) {

@@ -58,7 +58,7 @@ pub(crate) struct Queued {
 impl Queued {
     /// Push these notifications to the socket whose request caused them
     /// too: for changes the official SDK learns only from the push (a
-    /// friend added or deleted: relationship-facts §2).
+    /// friend added or deleted, relationship-facts §2; a blacklist change).
     pub(crate) fn with_origin(mut self) -> Queued {
         self.origin_conn = None;
         self

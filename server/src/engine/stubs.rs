@@ -10,17 +10,16 @@ use tcchat_core::wire::Frame;
 const MAX_ECHOED: usize = 1000;
 
 /// The feature bits of every application (`str_purchase_bits`, rightmost
-/// character = bit 0): bit 9 conversation marks, bit 10 conversation
-/// groups, bit 13 message extensions. Without them the official SDK
+/// character = bit 0): bit 7 user status, bit 9 conversation marks,
+/// bit 10 conversation groups, bit 13 message extensions. Without them the official SDK
 /// refuses those APIs with 3122 and sends no request (messages-facts §0).
-pub(crate) const PURCHASE_BITS: &str = "10011000000000";
+pub(crate) const PURCHASE_BITS: &str = "10011010000000";
 
 /// A clean reply body.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub(crate) enum CleanReply {
     Bare(BaseReply),
-    BlackList(BlackListReply),
     FriendGroups(FriendGroupsReply),
     Pendency(PendencyReply),
     Config(ConfigReply),
@@ -33,12 +32,6 @@ pub(crate) enum CleanReply {
 pub(crate) fn clean_reply(servcmd: &str, frame: &Frame) -> Option<CleanReply> {
     let ok = BaseReply::ok;
     Some(match servcmd {
-        "sns.black_list_get" => CleanReply::BlackList(BlackListReply {
-            base: ok(),
-            start_index: 0,
-            black_list_item: Vec::new(),
-            current_sequence: 0,
-        }),
         "sns.group_get" => CleanReply::FriendGroups(FriendGroupsReply {
             base: ok(),
             result_item: Vec::new(),
@@ -99,19 +92,6 @@ struct MuteRequest {
 }
 
 // ---- reply bodies ----
-
-#[derive(Debug, Serialize)]
-pub(crate) struct BlackListReply {
-    #[serde(flatten)]
-    base: BaseReply,
-    #[serde(rename = "StartIndex")]
-    start_index: u64,
-    #[serde(rename = "BlackListItem")]
-    black_list_item: Vec<serde_json::Value>,
-    // Spelled as the official service spells it.
-    #[serde(rename = "CurruentSequence")]
-    current_sequence: u64,
-}
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]

@@ -192,4 +192,45 @@ pub enum Change {
         /// The friend.
         peer: String,
     },
+    /// Put `peer` on `owner`'s blacklist at `time` (Unix seconds; a peer
+    /// already there keeps its first time), or take it off (`present`
+    /// false; a no-op when it is not there).
+    Block {
+        /// The user whose blacklist it is.
+        owner: String,
+        /// The blocked user.
+        peer: String,
+        /// When it was added, Unix seconds.
+        time: u64,
+        /// On the blacklist after the change.
+        present: bool,
+    },
+    /// Set `user`'s custom status (plain text; empty clears it).
+    CustomStatus {
+        /// The user.
+        user: String,
+        /// The new custom status.
+        status: String,
+    },
+    /// `follower` follows `target` at `time` (Unix seconds; an existing
+    /// follow keeps its first time), or stops (`present` false).
+    Follow {
+        /// The following user.
+        follower: String,
+        /// The followed user.
+        target: String,
+        /// When, Unix seconds.
+        time: u64,
+        /// Following after the change.
+        present: bool,
+    },
+    /// `subscriber` follows `target`'s status (`present`) or stops.
+    StatusSubscription {
+        /// The subscribing user.
+        subscriber: String,
+        /// The user whose status it follows.
+        target: String,
+        /// Subscribed after the change.
+        present: bool,
+    },
 }

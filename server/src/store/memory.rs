@@ -29,6 +29,17 @@ struct UserData {
     last_group_id: u64,
     groups: BTreeMap<u64, String>,
     members: BTreeSet<(u64, String)>,
+    /// Blacklist: peer → time added.
+    blacklist: BTreeMap<String, u64>,
+    custom_status: String,
+    /// Users whose status this user follows.
+    subscriptions: BTreeSet<String>,
+    /// Users following this user's status.
+    subscribers: BTreeSet<String>,
+    /// Users this user follows → since.
+    following: BTreeMap<String, u64>,
+    /// Users following this user → since.
+    followers: BTreeMap<String, u64>,
 }
 
 /// The messages of one application.
@@ -291,6 +302,60 @@ impl Store for MemoryStore {
                         data.members.insert(key);
                     } else {
                         data.members.remove(&key);
+                    }
+                }
+                Change::Block {
+                    owner,
+                    peer,
+                    time,
+                    present,
+                } => {
+                    let (data, _) = self.user(app, owner);
+                    if *present {
+                        data.blacklist.entry(peer.clone()).or_insert(*time);
+                    } else {
+                        data.blacklist.remove(peer);
+                    }
+                }
+                Change::Follow {
+                    follower,
+                    target,
+                    time,
+                    present,
+                } => {
+                    let (data, _) = self.user(app, follower);
+                    if *present {
+                        data.following.entry(target.clone()).or_insert(*time);
+                    } else {
+                        data.following.remove(target);
+                    }
+                    let (data, _) = self.user(app, target);
+                    if *present {
+                        data.followers.entry(follower.clone()).or_insert(*time);
+                    } else {
+                        data.followers.remove(follower);
+                    }
+                }
+                Change::CustomStatus { user, status } => {
+                    let (data, _) = self.user(app, user);
+                    data.custom_status = status.clone();
+                }
+                Change::StatusSubscription {
+                    subscriber,
+                    target,
+                    present,
+                } => {
+                    let (data, _) = self.user(app, subscriber);
+                    if *present {
+                        data.subscriptions.insert(target.clone());
+                    } else {
+                        data.subscriptions.remove(target);
+                    }
+                    let (data, _) = self.user(app, target);
+                    if *present {
+                        data.subscribers.insert(subscriber.clone());
+                    } else {
+                        data.subscribers.remove(subscriber);
                     }
                 }
                 Change::ChatGroup(_)
@@ -605,6 +670,65 @@ impl Store for MemoryStore {
                     .collect(),
                 members: u.members.iter().cloned().collect(),
             })
+            .unwrap_or_default())
+    }
+
+    fn blacklist(&mut self, app: u64, owner: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, owner.to_owned()))
+            .map(|u| u.blacklist.iter().map(|(p, t)| (p.clone(), *t)).collect())
+            .unwrap_or_default())
+    }
+
+    fn is_blocked(&mut self, app: u64, owner: &str, peer: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, owner.to_owned()))
+            .is_some_and(|u| u.blacklist.contains_key(peer)))
+    }
+
+    fn following(&mut self, app: u64, user: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, user.to_owned()))
+            .map(|u| u.following.iter().map(|(p, t)| (p.clone(), *t)).collect())
+            .unwrap_or_default())
+    }
+
+    fn followers(&mut self, app: u64, user: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, user.to_owned()))
+            .map(|u| u.followers.iter().map(|(p, t)| (p.clone(), *t)).collect())
+            .unwrap_or_default())
+    }
+
+    fn custom_status(&mut self, app: u64, user: &str) -> Result<String, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, user.to_owned()))
+            .map(|u| u.custom_status.clone())
+            .unwrap_or_default())
+    }
+
+    fn status_subscribers(&mut self, app: u64, target: &str) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, target.to_owned()))
+            .map(|u| u.subscribers.iter().cloned().collect())
+            .unwrap_or_default())
+    }
+
+    fn status_subscriptions(
+        &mut self,
+        app: u64,
+        subscriber: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .users
+            .get(&(app, subscriber.to_owned()))
+            .map(|u| u.subscriptions.iter().cloned().collect())
             .unwrap_or_default())
     }
 

@@ -168,6 +168,34 @@ pub trait Store {
     /// `owner`'s conversation groups and their members.
     fn contact_groups(&mut self, app: u64, owner: &str) -> Result<ContactGroups, StoreError>;
 
+    /// `owner`'s blacklist: `(peer, time added in Unix seconds)`, sorted by
+    /// peer.
+    fn blacklist(&mut self, app: u64, owner: &str) -> Result<Vec<(String, u64)>, StoreError>;
+
+    /// Whether `peer` is on `owner`'s blacklist.
+    fn is_blocked(&mut self, app: u64, owner: &str, peer: &str) -> Result<bool, StoreError>;
+
+    /// The users `user` follows: `(user, time in Unix seconds)`, sorted by
+    /// user.
+    fn following(&mut self, app: u64, user: &str) -> Result<Vec<(String, u64)>, StoreError>;
+
+    /// The users following `user`: `(user, time in Unix seconds)`, sorted
+    /// by user.
+    fn followers(&mut self, app: u64, user: &str) -> Result<Vec<(String, u64)>, StoreError>;
+
+    /// `user`'s custom status (empty when none was set).
+    fn custom_status(&mut self, app: u64, user: &str) -> Result<String, StoreError>;
+
+    /// The users subscribed to `target`'s status, sorted.
+    fn status_subscribers(&mut self, app: u64, target: &str) -> Result<Vec<String>, StoreError>;
+
+    /// The users whose status `subscriber` follows, sorted.
+    fn status_subscriptions(
+        &mut self,
+        app: u64,
+        subscriber: &str,
+    ) -> Result<Vec<String>, StoreError>;
+
     /// The highest inbox sequence of `owner` (0 when the inbox is empty).
     fn inbox_head(&mut self, app: u64, owner: &str) -> Result<u64, StoreError>;
 

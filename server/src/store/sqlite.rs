@@ -284,6 +284,69 @@ fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u
                 conversation
             ])?;
         }
+        Change::Block {
+            owner,
+            peer,
+            time,
+            present,
+        } => {
+            if *present {
+                SqliteStore::ensure_account_in(tx, app, owner, 0)?;
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO blacklist (app, owner, peer, added_s)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![to_db(app), owner, peer, to_db(*time)])?;
+            } else {
+                tx.prepare_cached(
+                    "DELETE FROM blacklist WHERE app = ?1 AND owner = ?2 AND peer = ?3",
+                )?
+                .execute(params![to_db(app), owner, peer])?;
+            }
+        }
+        Change::Follow {
+            follower,
+            target,
+            time,
+            present,
+        } => {
+            if *present {
+                SqliteStore::ensure_account_in(tx, app, follower, 0)?;
+                SqliteStore::ensure_account_in(tx, app, target, 0)?;
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO follows (app, follower, target, since_s)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![to_db(app), follower, target, to_db(*time)])?;
+            } else {
+                tx.prepare_cached(
+                    "DELETE FROM follows WHERE app = ?1 AND follower = ?2 AND target = ?3",
+                )?
+                .execute(params![to_db(app), follower, target])?;
+            }
+        }
+        Change::CustomStatus { user, status } => {
+            SqliteStore::ensure_account_in(tx, app, user, 0)?;
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO custom_statuses (app, user_id, status) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![to_db(app), user, status])?;
+        }
+        Change::StatusSubscription {
+            subscriber,
+            target,
+            present,
+        } => {
+            let sql = if *present {
+                "INSERT OR IGNORE INTO status_subscriptions (app, subscriber, target)
+                 VALUES (?1, ?2, ?3)"
+            } else {
+                "DELETE FROM status_subscriptions
+                 WHERE app = ?1 AND subscriber = ?2 AND target = ?3"
+            };
+            tx.prepare_cached(sql)?
+                .execute(params![to_db(app), subscriber, target])?;
+        }
         Change::ChatGroup(_)
         | Change::GroupMember { .. }
         | Change::EndGroupMember { .. }
@@ -716,6 +779,77 @@ impl Store for SqliteStore {
                 clear_seq: from_db(r.get(2)?),
             })
         })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn blacklist(&mut self, app: u64, owner: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT peer, added_s FROM blacklist WHERE app = ?1 AND owner = ?2 ORDER BY peer",
+        )?;
+        let rows = stmt.query_map(params![to_db(app), owner], |r| {
+            Ok((r.get(0)?, from_db(r.get(1)?)))
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn is_blocked(&mut self, app: u64, owner: &str, peer: &str) -> Result<bool, StoreError> {
+        let found: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT 1 FROM blacklist WHERE app = ?1 AND owner = ?2 AND peer = ?3")?
+            .query_row(params![to_db(app), owner, peer], |r| r.get(0))
+            .optional()?;
+        Ok(found.is_some())
+    }
+
+    fn following(&mut self, app: u64, user: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT target, since_s FROM follows WHERE app = ?1 AND follower = ?2 ORDER BY target",
+        )?;
+        let rows = stmt.query_map(params![to_db(app), user], |r| {
+            Ok((r.get(0)?, from_db(r.get(1)?)))
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn followers(&mut self, app: u64, user: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT follower, since_s FROM follows WHERE app = ?1 AND target = ?2
+             ORDER BY follower",
+        )?;
+        let rows = stmt.query_map(params![to_db(app), user], |r| {
+            Ok((r.get(0)?, from_db(r.get(1)?)))
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn custom_status(&mut self, app: u64, user: &str) -> Result<String, StoreError> {
+        let found: Option<String> = self
+            .conn
+            .prepare_cached("SELECT status FROM custom_statuses WHERE app = ?1 AND user_id = ?2")?
+            .query_row(params![to_db(app), user], |r| r.get(0))
+            .optional()?;
+        Ok(found.unwrap_or_default())
+    }
+
+    fn status_subscribers(&mut self, app: u64, target: &str) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT subscriber FROM status_subscriptions WHERE app = ?1 AND target = ?2
+             ORDER BY subscriber",
+        )?;
+        let rows = stmt.query_map(params![to_db(app), target], |r| r.get(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn status_subscriptions(
+        &mut self,
+        app: u64,
+        subscriber: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT target FROM status_subscriptions WHERE app = ?1 AND subscriber = ?2
+             ORDER BY target",
+        )?;
+        let rows = stmt.query_map(params![to_db(app), subscriber], |r| r.get(0))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 

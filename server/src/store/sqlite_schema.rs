@@ -20,7 +20,8 @@
 //! conversation in `contact_group_members` by its conversation ID
 //! (`C2C<peer>`, `GROUP<groupID>`; issue 16, conversation groups of group
 //! conversations) instead of the bare peer, the upgrade prefixing the rows
-//! it finds with `C2C`, and adds `profiles` and `friends` (issue 18). An
+//! it finds with `C2C`, and adds `profiles` and `friends`, `blacklist`,
+//! `custom_statuses`, `status_subscriptions` and `follows` (issue 18). An
 //! older database gets what it lacks, empty.
 
 use rusqlite::{Connection, OptionalExtension};
@@ -39,6 +40,34 @@ CREATE TABLE IF NOT EXISTS meta (
 /// Every table of version 7 except `meta` and `inbox` (which the migration
 /// has to create after renaming the old one).
 const TABLES: &str = "
+CREATE TABLE IF NOT EXISTS blacklist (
+    app     INTEGER NOT NULL,
+    owner   TEXT    NOT NULL,
+    peer    TEXT    NOT NULL,
+    added_s INTEGER NOT NULL,
+    PRIMARY KEY (app, owner, peer)
+);
+CREATE TABLE IF NOT EXISTS custom_statuses (
+    app     INTEGER NOT NULL,
+    user_id TEXT    NOT NULL,
+    status  TEXT    NOT NULL,
+    PRIMARY KEY (app, user_id)
+);
+CREATE TABLE IF NOT EXISTS status_subscriptions (
+    app        INTEGER NOT NULL,
+    subscriber TEXT    NOT NULL,
+    target     TEXT    NOT NULL,
+    PRIMARY KEY (app, subscriber, target)
+);
+CREATE INDEX IF NOT EXISTS status_subscribers ON status_subscriptions (app, target, subscriber);
+CREATE TABLE IF NOT EXISTS follows (
+    app      INTEGER NOT NULL,
+    follower TEXT    NOT NULL,
+    target   TEXT    NOT NULL,
+    since_s  INTEGER NOT NULL,
+    PRIMARY KEY (app, follower, target)
+);
+CREATE INDEX IF NOT EXISTS followers ON follows (app, target, follower);
 CREATE TABLE IF NOT EXISTS accounts (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     app           INTEGER NOT NULL,
