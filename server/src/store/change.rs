@@ -161,6 +161,22 @@ pub enum Change {
         /// The extension sequence of the clear.
         clear_seq: u64,
     },
+    /// Replace every attribute of `group` and its main sequence (the group
+    /// must exist).
+    GroupAttributes {
+        /// The group.
+        group: String,
+        /// The attributes after the write.
+        state: super::GroupAttributes,
+    },
+    /// Replace every counter of `group` and its sequence (the group must
+    /// exist).
+    GroupCounters {
+        /// The group.
+        group: String,
+        /// The counters after the write.
+        state: super::GroupCounters,
+    },
     /// `reader` read the message at `seq` of `group` (counted once).
     GroupReceipt {
         /// The group.

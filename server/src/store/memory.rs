@@ -4,9 +4,9 @@ use super::memory_groups::Groups;
 use super::record::TINY_ID_BASE;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
-    GroupApplication, GroupConversationRecord, GroupExtensions, GroupLogEntry, GroupRecord,
-    InboxEntry, InboxItem, MemberRecord, MessageRecord, MessageState, NewMessage, Notice,
-    SessionRecord, Store, StoreError, Window,
+    GroupApplication, GroupAttributes, GroupConversationRecord, GroupCounters, GroupExtensions,
+    GroupLogEntry, GroupRecord, InboxEntry, InboxItem, MemberRecord, MessageRecord, MessageState,
+    NewMessage, Notice, SessionRecord, Store, StoreError, Window,
 };
 
 type UserKey = (u64, String);
@@ -301,7 +301,9 @@ impl Store for MemoryStore {
                 | Change::GroupHide { .. }
                 | Change::GroupReceipt { .. }
                 | Change::GroupExtension { .. }
-                | Change::GroupClearExtensions { .. } => {
+                | Change::GroupClearExtensions { .. }
+                | Change::GroupAttributes { .. }
+                | Change::GroupCounters { .. } => {
                     unreachable!("group changes are applied by Groups::apply")
                 }
             }
@@ -392,6 +394,14 @@ impl Store for MemoryStore {
         seq: u64,
     ) -> Result<GroupExtensions, StoreError> {
         Ok(self.chat_groups.extensions(app, group, seq))
+    }
+
+    fn group_attributes(&mut self, app: u64, group: &str) -> Result<GroupAttributes, StoreError> {
+        Ok(self.chat_groups.attributes(app, group))
+    }
+
+    fn group_counters(&mut self, app: u64, group: &str) -> Result<GroupCounters, StoreError> {
+        Ok(self.chat_groups.counters(app, group))
     }
 
     fn group_receipts(

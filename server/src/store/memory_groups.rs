@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use tcchat_core::proto::group::{GroupType, Role};
 
 use super::{
-    Change, Extension, GroupApplication, GroupExtensions, GroupLogEntry, GroupRecord, LogKind,
-    MemberRecord, StoreError, Window,
+    Change, Extension, GroupApplication, GroupAttributes, GroupCounters, GroupExtensions,
+    GroupLogEntry, GroupRecord, LogKind, MemberRecord, StoreError, Window,
 };
 
 /// One group and everything kept for it.
@@ -25,6 +25,8 @@ struct GroupData {
     hidden: BTreeSet<(String, u64)>,
     /// Extensions by message sequence.
     extensions: BTreeMap<u64, GroupExtensions>,
+    attributes: GroupAttributes,
+    counters: GroupCounters,
 }
 
 /// The chat groups of every application.
@@ -81,6 +83,8 @@ impl Groups {
                 | Change::GroupReceipt { group, .. }
                 | Change::GroupExtension { group, .. }
                 | Change::GroupClearExtensions { group, .. }
+                | Change::GroupAttributes { group, .. }
+                | Change::GroupCounters { group, .. }
                     if self.get(app, group).is_none() && !created.contains(group) =>
                 {
                     return Err(StoreError::Corrupt("change for an unknown group".into()));
@@ -112,6 +116,8 @@ impl Groups {
                                 receipts: BTreeMap::new(),
                                 hidden: BTreeSet::new(),
                                 extensions: BTreeMap::new(),
+                                attributes: GroupAttributes::default(),
+                                counters: GroupCounters::default(),
                             },
                         );
                     }
@@ -187,6 +193,16 @@ impl Groups {
                         keys: Vec::<Extension>::new(),
                         clear_seq: *clear_seq,
                     };
+                }
+            }
+            Change::GroupAttributes { group, state } => {
+                if let Some(g) = self.groups.get_mut(&(app, group.clone())) {
+                    g.attributes = state.clone();
+                }
+            }
+            Change::GroupCounters { group, state } => {
+                if let Some(g) = self.groups.get_mut(&(app, group.clone())) {
+                    g.counters = state.clone();
                 }
             }
             Change::GroupReceipt { group, seq, reader } => {
@@ -330,6 +346,18 @@ impl Groups {
         self.get(app, id)
             .and_then(|g| g.extensions.get(&seq))
             .cloned()
+            .unwrap_or_default()
+    }
+
+    pub(super) fn attributes(&self, app: u64, id: &str) -> GroupAttributes {
+        self.get(app, id)
+            .map(|g| g.attributes.clone())
+            .unwrap_or_default()
+    }
+
+    pub(super) fn counters(&self, app: u64, id: &str) -> GroupCounters {
+        self.get(app, id)
+            .map(|g| g.counters.clone())
             .unwrap_or_default()
     }
 }

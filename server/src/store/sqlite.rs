@@ -7,9 +7,9 @@ use super::sqlite_groups;
 use super::sqlite_schema;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
-    GroupApplication, GroupConversationRecord, GroupExtensions, GroupLogEntry, GroupRecord,
-    InboxEntry, InboxItem, MemberRecord, MessageRecord, MessageState, NewMessage, Notice,
-    Revocation, SessionRecord, Store, StoreError, Window,
+    GroupApplication, GroupAttributes, GroupConversationRecord, GroupCounters, GroupExtensions,
+    GroupLogEntry, GroupRecord, InboxEntry, InboxItem, MemberRecord, MessageRecord, MessageState,
+    NewMessage, Notice, Revocation, SessionRecord, Store, StoreError, Window,
 };
 
 /// A [`Store`] in SQLite: a database file, or a private in-memory database.
@@ -289,7 +289,9 @@ fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u
         | Change::GroupHide { .. }
         | Change::GroupReceipt { .. }
         | Change::GroupExtension { .. }
-        | Change::GroupClearExtensions { .. } => {
+        | Change::GroupClearExtensions { .. }
+        | Change::GroupAttributes { .. }
+        | Change::GroupCounters { .. } => {
             unreachable!("group changes are applied by sqlite_groups::apply")
         }
     }
@@ -913,6 +915,14 @@ impl Store for SqliteStore {
         seq: u64,
     ) -> Result<GroupExtensions, StoreError> {
         sqlite_groups::extensions(&self.conn, app, group, seq)
+    }
+
+    fn group_attributes(&mut self, app: u64, group: &str) -> Result<GroupAttributes, StoreError> {
+        sqlite_groups::attributes(&self.conn, app, group)
+    }
+
+    fn group_counters(&mut self, app: u64, group: &str) -> Result<GroupCounters, StoreError> {
+        sqlite_groups::counters(&self.conn, app, group)
     }
 
     fn group_receipts(

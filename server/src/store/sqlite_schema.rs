@@ -16,15 +16,17 @@
 //! (group messages a member deleted for itself), `group_conversations` (a
 //! user's pinned and deleted group conversations) and the members'
 //! `marks`. Version 6 (issue 16, group message extensions) adds
-//! `group_extensions` and `group_ext_clears`. An older database gets what
-//! it lacks, empty.
+//! `group_extensions` and `group_ext_clears`. Version 7 (issue 17, group
+//! attributes and counters) adds `group_attributes` and `group_counters`
+//! (one row per group: its sequence and its pairs as JSON). An older
+//! database gets what it lacks, empty.
 
 use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 
 /// Schema version written to `meta.schema`; bumped on incompatible change.
-pub(super) const SCHEMA_VERSION: &str = "6";
+pub(super) const SCHEMA_VERSION: &str = "7";
 
 const META: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -32,7 +34,7 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );";
 
-/// Every table of version 6 except `meta` and `inbox` (which the migration
+/// Every table of version 7 except `meta` and `inbox` (which the migration
 /// has to create after renaming the old one).
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS accounts (
@@ -212,6 +214,20 @@ CREATE TABLE IF NOT EXISTS group_ext_clears (
     clear_seq INTEGER NOT NULL,
     PRIMARY KEY (app, group_id, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_attributes (
+    app      INTEGER NOT NULL,
+    group_id TEXT    NOT NULL,
+    main_seq INTEGER NOT NULL,
+    attrs    TEXT    NOT NULL,
+    PRIMARY KEY (app, group_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_counters (
+    app      INTEGER NOT NULL,
+    group_id TEXT    NOT NULL,
+    seq      INTEGER NOT NULL,
+    counters TEXT    NOT NULL,
+    PRIMARY KEY (app, group_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS group_hidden (
     app      INTEGER NOT NULL,
     group_id TEXT    NOT NULL,
@@ -340,7 +356,7 @@ pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
             tracing::info!("database upgraded from schema 2 to {SCHEMA_VERSION}");
             Ok(())
         }
-        Some("3" | "4" | "5") => {
+        Some("3" | "4" | "5" | "6") => {
             let tx = conn.transaction()?;
             if version.as_deref() == Some("4") {
                 tx.execute_batch(MIGRATE_4_TO_5)?;
