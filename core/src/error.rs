@@ -80,6 +80,12 @@ impl ErrorCode {
     /// **3122** · The feature is not enabled for the application (its purchase bit is
     /// not set, or not known yet); nothing was sent.
     pub const NO_USE: ErrorCode = ErrorCode(3122);
+    /// **10056** · A group attribute write was refused: another member
+    /// wrote since this instance last read the attributes (the reference
+    /// server's code, docs/GROUPS.md). The attributes are read again at
+    /// once; retry after GROUP_ATTRIBUTES_UPDATED or a
+    /// `get_group_attributes`.
+    pub const GROUP_ATTR_CONFLICT: ErrorCode = ErrorCode(10056);
     /// **2600** · `ILLEGAL_GRP_TYPE`: an unknown group type in `create_group`.
     pub const ILLEGAL_GRP_TYPE: ErrorCode = ErrorCode(2600);
     /// **2602** · `ILLEGAL_GRP_ID`: an empty or over-long group ID.

@@ -184,15 +184,22 @@ pub enum Event {
     /// GROUP_LIST_UPDATED: the group list.
     #[serde(rename = "onGroupListUpdated")]
     GroupListUpdated(Vec<Group>),
-    /// GROUP_ATTRIBUTES_UPDATED: `{groupID, groupAttributes}`.
+    /// GROUP_ATTRIBUTES_UPDATED: `{groupID, groupAttributes,
+    /// updatedKeyList, deletedKeyList}`.
     #[serde(rename = "groupAttributesUpdated")]
     GroupAttributesUpdated {
         /// The group.
         #[serde(rename = "groupID")]
         group_id: String,
-        /// All its attributes.
+        /// All its attributes now.
         #[serde(rename = "groupAttributes")]
         group_attributes: BTreeMap<String, String>,
+        /// The keys set or changed.
+        #[serde(rename = "updatedKeyList", default)]
+        updated_key_list: Vec<String>,
+        /// The keys deleted.
+        #[serde(rename = "deletedKeyList", default)]
+        deleted_key_list: Vec<String>,
     },
     /// GROUP_COUNTER_UPDATED: `{groupID, key, value}`.
     #[serde(rename = "onGroupCounterUpdated")]

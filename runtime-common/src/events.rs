@@ -182,8 +182,12 @@ struct_kinds! {
     GroupAttributesUpdated => GroupAttributes {
         /// The group.
         group_id: String,
-        /// All its attributes.
+        /// All its attributes now.
         group_attributes: BTreeMap<String, String>,
+        /// The keys set or changed.
+        updated_key_list: Vec<String>,
+        /// The keys deleted.
+        deleted_key_list: Vec<String>,
     }
     /// GROUP_COUNTER_UPDATED: a group's counter changed.
     GroupCounterUpdated => GroupCounter {

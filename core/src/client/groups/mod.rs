@@ -28,6 +28,7 @@ mod reads;
 mod receipts;
 mod send;
 mod seq;
+mod state;
 
 use std::collections::HashMap;
 
@@ -57,6 +58,8 @@ pub(crate) struct Groups {
     synced: bool,
     /// What the last GROUP_LIST_UPDATED said.
     emitted: Option<Vec<Group>>,
+    /// Group attributes held (`state.rs`).
+    states: state::GroupStates,
 }
 
 impl Groups {
