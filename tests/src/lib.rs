@@ -16,6 +16,7 @@ pub mod conformance_avchat;
 pub mod conformance_conversations;
 pub mod conformance_edges;
 pub mod conformance_group_convs;
+pub mod conformance_group_state;
 pub mod conformance_groups;
 pub mod conformance_handlers;
 pub mod conformance_messages;
@@ -95,6 +96,10 @@ macro_rules! conformance_suite {
                 group_unread_follows_reads_across_instances,
                 group_conversations_pin_draft_and_delete,
                 the_avchatroom_owner_marks_members,
+            ],
+            conformance_group_state: [
+                group_attributes_reach_every_member_and_one_racer_wins,
+                group_counters_reach_every_member,
             ],
         );
     };
