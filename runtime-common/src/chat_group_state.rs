@@ -17,7 +17,7 @@ impl<R: Runtime> Chat<R> {
     /// the attributes (they are read again at once; retry after the
     /// event); 10045 key over 32 bytes, 10046 value over 4,000 bytes,
     /// 10047 more than 16 keys, 10048 more than 16 KiB in all; 10007 not a
-    /// member, 10010 no such group; 2905 bad arguments.
+    /// member, 10010 no such group; 2602 bad group ID, 2905 bad arguments.
     pub fn init_group_attributes(
         &self,
         group_id: &str,
@@ -50,7 +50,7 @@ impl<R: Runtime> Chat<R> {
     /// fires for a group only once its attributes were read or written
     /// here, as in the official SDK.
     ///
-    /// Errors: 10007 not a member, 10010 no such group; 2905 bad arguments.
+    /// Errors: 10007 not a member, 10010 no such group; 2602 bad group ID, 2905 bad arguments.
     pub fn get_group_attributes(
         &self,
         group_id: &str,
@@ -65,7 +65,7 @@ impl<R: Runtime> Chat<R> {
     ///
     /// Errors: 3122 without purchase bit 15 (nothing is sent); 10004 bad
     /// key or overflow, 10005 more than 20 counters, 10007 not a member,
-    /// 10010 no such group; 2905 bad arguments.
+    /// 10010 no such group; 2602 bad group ID, 2905 bad arguments.
     pub fn set_group_counters(
         &self,
         group_id: &str,

@@ -177,16 +177,7 @@ impl Client {
 
     fn check_state_group(&mut self, api: &str, group_id: &str) -> Result<(), ChatError> {
         self.require_ready(api)?;
-        if group_id.is_empty() || group_id.len() > Self::MAX_USER_ID_BYTES {
-            return Err(self.api_error(
-                ErrorCode::INVALID_OPERATION,
-                format!(
-                    "{api}: groupID must have 1 to {} bytes",
-                    Self::MAX_USER_ID_BYTES
-                ),
-            ));
-        }
-        Ok(())
+        self.check_group_id(api, group_id)
     }
 
     fn check_key_count(&mut self, api: &str, n: usize, max: usize) -> Result<(), ChatError> {
@@ -216,8 +207,8 @@ impl Client {
     /// read them (read again with [`get_group_attributes`](Client::get_group_attributes)
     /// or wait for the event, then retry); 10045 key over 32 bytes, 10046
     /// value over 4,000 bytes, 10047 more than 16 keys, 10048 more than
-    /// 16 KiB in all; 10007 not a member, 10010 no such group; 2905 bad
-    /// arguments.
+    /// 16 KiB in all; 10007 not a member, 10010 no such group; 2602 bad
+    /// group ID, 2905 bad arguments.
     pub fn init_group_attributes(
         &mut self,
         now: Instant,
@@ -294,7 +285,8 @@ impl Client {
     /// what this instance holds (the main sequence its next write goes out
     /// with, and what pushed changes are applied to).
     ///
-    /// Errors: 10007 not a member, 10010 no such group; 2905 bad arguments.
+    /// Errors: 10007 not a member, 10010 no such group; 2602 bad group
+    /// ID, 2905 bad arguments.
     pub fn get_group_attributes(
         &mut self,
         now: Instant,
@@ -559,7 +551,7 @@ impl Client {
     ///
     /// Errors: 3122 without purchase bit 15; 10004 a bad key or an
     /// overflow, 10005 more than 20 counters, 10007 not a member, 10010 no
-    /// such group; 2905 bad arguments.
+    /// such group; 2602 bad group ID, 2905 bad arguments.
     pub fn set_group_counters(
         &mut self,
         now: Instant,
