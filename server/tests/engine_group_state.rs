@@ -384,7 +384,89 @@ fn counters_with_their_modes<S: Store>(mut sim: Sim<S>) {
     assert_eq!(update(&mut bob, &mut sim, "Set", json!(many)).code(), 10005);
 }
 
+const PIN: &str = "group_open_http_svc.pin_message";
+const UNPIN: &str = "group_open_http_svc.unpin_message";
+const GET_PINNED: &str = "group_open_http_svc.get_pinned_messages";
+
+/// A text by `c` in `g`; its sequence.
+fn send<S: Store>(c: &mut Client, sim: &mut Sim<S>, client_seq: u64, text: &str) -> u64 {
+    let body = json!({"From_Account": c.user, "GroupId": "g", "Random": client_seq + 500,
+        "ClientSeq": client_seq, "MsgPriority": "Normal",
+        "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}],
+        "CloudCustomData": "", "OnlineOnlyFlag": 0, "MsgClientTime": sim.unix_s()});
+    c.op(sim, "group_open_http_svc.send_group_msg", body)
+        .ok()
+        .body()["MsgSeq"]
+        .as_u64()
+        .unwrap()
+}
+
+fn pinned<S: Store>(c: &mut Client, sim: &mut Sim<S>) -> Vec<String> {
+    c.op(sim, GET_PINNED, json!({"GroupId": "g"})).ok().body()["PinnedMsgList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            m["MsgBody"][0]["MsgContent"]["Text"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+fn pins_by_the_owner_reach_every_member<S: Store>(mut sim: Sim<S>) {
+    let (mut alice, mut bob, _carol, mut dave) = room(&mut sim, "Public");
+    let first = send(&mut bob, &mut sim, 1, "first");
+    let second = send(&mut bob, &mut sim, 2, "second");
+    assert!(pinned(&mut bob, &mut sim).is_empty());
+    let out = alice
+        .op(&mut sim, PIN, json!({"GroupId": "g", "MsgSeq": second}))
+        .ok();
+    assert!(tips_to(&out, 1).is_empty(), "the writer has its reply");
+    for conn in [2, 3] {
+        let tips = tips_to(&out, conn);
+        assert_eq!(tips.len(), 1, "conn {conn}");
+        assert_eq!(tips[0]["OpType"], 16);
+        assert_eq!(tips[0]["PinnedMsgSeq"], second);
+    }
+    alice
+        .op(&mut sim, PIN, json!({"GroupId": "g", "MsgSeq": first}))
+        .ok();
+    assert_eq!(pinned(&mut bob, &mut sim), ["second", "first"]);
+    // Again: OK, no change, nobody told.
+    let out = alice
+        .op(&mut sim, PIN, json!({"GroupId": "g", "MsgSeq": first}))
+        .ok();
+    assert!(out.others.is_empty());
+    let out = alice
+        .op(&mut sim, UNPIN, json!({"GroupId": "g", "MsgSeq": second}))
+        .ok();
+    assert_eq!(tips_to(&out, 2)[0]["OpType"], 17);
+    assert_eq!(pinned(&mut bob, &mut sim), ["first"]);
+    // Refusals: a plain member, a non-member, no such message, the limit.
+    let code = |c: &mut Client, sim: &mut Sim<S>, seq: u64| {
+        c.op(sim, PIN, json!({"GroupId": "g", "MsgSeq": seq}))
+            .code()
+    };
+    assert_eq!(code(&mut bob, &mut sim, second), 10007);
+    assert_eq!(code(&mut dave, &mut sim, second), 10007);
+    assert_eq!(
+        dave.op(&mut sim, GET_PINNED, json!({"GroupId": "g"}))
+            .code(),
+        10007
+    );
+    assert_eq!(code(&mut alice, &mut sim, 999), 10030);
+    for i in 0..9 {
+        let seq = send(&mut bob, &mut sim, 10 + i, "more");
+        assert_eq!(code(&mut alice, &mut sim, seq), 0);
+    }
+    let seq = send(&mut bob, &mut sim, 30, "one too many");
+    assert_eq!(code(&mut alice, &mut sim, seq), 10005);
+}
+
 on_both_stores!(
+    pins_by_the_owner_reach_every_member,
     attributes_with_their_main_sequence,
     two_writers_of_one_sequence_exactly_one_wins,
     attribute_limits_and_refusals,

@@ -1120,8 +1120,9 @@ mod chat_groups {
         extension_contract(&mut SqliteStore::in_memory().unwrap());
     }
 
-    /// Group attributes and counters (issue 17): replaced whole with their
-    /// sequence, kept per group and application, an unknown group refused.
+    /// Group attributes, counters and pins (issue 17): replaced whole with
+    /// their sequence, kept per group and application, an unknown group
+    /// refused.
     fn live_state_contract(store: &mut dyn Store) {
         use tcchat_server::store::{GroupAttributes, GroupCounters, StoreError};
         store
@@ -1189,7 +1190,24 @@ mod chat_groups {
             )
             .unwrap();
         assert_eq!(store.group_attributes(APP, "g1").unwrap(), fewer);
+        // Pins: replaced whole, in pin order.
+        assert!(store.group_pins(APP, "g1").unwrap().is_empty());
+        store
+            .apply(
+                APP,
+                &[Change::GroupPins {
+                    group: "g1".into(),
+                    seqs: vec![7, 3],
+                }],
+            )
+            .unwrap();
+        assert_eq!(store.group_pins(APP, "g1").unwrap(), [7, 3]);
+        assert!(store.group_pins(APP, "g2").unwrap().is_empty());
         for change in [
+            Change::GroupPins {
+                group: "nope".into(),
+                seqs: vec![1],
+            },
             Change::GroupAttributes {
                 group: "nope".into(),
                 state: fewer.clone(),

@@ -513,6 +513,14 @@ pub struct TipBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub group_counter_info: Option<Vec<super::group_state::GroupCounterInfo>>,
+    /// Event 6, `OpType` 16/17: the sequence of the message pinned or
+    /// unpinned (ours).
+    #[serde(
+        rename = "PinnedMsgSeq",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pinned_msg_seq: Option<u64>,
 }
 
 /// One `GroupTips` item: a tip (Event 4) or a system notice (Event 5).

@@ -28,6 +28,49 @@ pub mod cmd {
     pub const UPDATE_COUNTER: &str = "group_open_http_svc.update_group_counter";
     /// `getGroupCounters` (verified with the official SDK).
     pub const GET_COUNTER: &str = "group_open_http_svc.get_group_counter";
+    /// `pinGroupMessage` with `isPinned: true` (the bundle's command name;
+    /// the service and shapes are ours).
+    pub const PIN_MSG: &str = "group_open_http_svc.pin_message";
+    /// `pinGroupMessage` with `isPinned: false` (ours, as [`PIN_MSG`]).
+    pub const UNPIN_MSG: &str = "group_open_http_svc.unpin_message";
+    /// `getPinnedGroupMessageList` (ours, as [`PIN_MSG`]).
+    pub const GET_PINNED: &str = "group_open_http_svc.get_pinned_messages";
+}
+
+/// `OpType` of the Event 6 tip telling that a message was pinned (ours).
+pub const TIP_OP_PIN: u32 = 16;
+/// `OpType` of the Event 6 tip telling that a message was unpinned (ours).
+pub const TIP_OP_UNPIN: u32 = 17;
+
+/// Body of `pin_message` and `unpin_message` (ours).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinMsgRequest {
+    /// The group.
+    #[serde(rename = "GroupId", default)]
+    pub group_id: String,
+    /// The message's group sequence.
+    #[serde(rename = "MsgSeq", default)]
+    pub msg_seq: u64,
+}
+
+/// Body of `get_pinned_messages` (ours).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetPinnedRequest {
+    /// The group.
+    #[serde(rename = "GroupId", default)]
+    pub group_id: String,
+}
+
+/// Reply to `get_pinned_messages` (ours): the pinned messages, oldest pin
+/// first, as `GroupMsgArray` items.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetPinnedReply {
+    /// Status and error.
+    #[serde(flatten)]
+    pub base: BaseReply,
+    /// The messages.
+    #[serde(rename = "PinnedMsgList", default)]
+    pub pinned_msg_list: Vec<super::group_msg::GroupWireMessage>,
 }
 
 /// `AttrControl` value asking the server to refuse a write made against a

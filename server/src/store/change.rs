@@ -177,6 +177,14 @@ pub enum Change {
         /// The counters after the write.
         state: super::GroupCounters,
     },
+    /// Replace the pinned message sequences of `group`, in pin order (the
+    /// group must exist).
+    GroupPins {
+        /// The group.
+        group: String,
+        /// The pinned sequences, oldest pin first.
+        seqs: Vec<u64>,
+    },
     /// `reader` read the message at `seq` of `group` (counted once).
     GroupReceipt {
         /// The group.

@@ -303,7 +303,8 @@ impl Store for MemoryStore {
                 | Change::GroupExtension { .. }
                 | Change::GroupClearExtensions { .. }
                 | Change::GroupAttributes { .. }
-                | Change::GroupCounters { .. } => {
+                | Change::GroupCounters { .. }
+                | Change::GroupPins { .. } => {
                     unreachable!("group changes are applied by Groups::apply")
                 }
             }
@@ -402,6 +403,10 @@ impl Store for MemoryStore {
 
     fn group_counters(&mut self, app: u64, group: &str) -> Result<GroupCounters, StoreError> {
         Ok(self.chat_groups.counters(app, group))
+    }
+
+    fn group_pins(&mut self, app: u64, group: &str) -> Result<Vec<u64>, StoreError> {
+        Ok(self.chat_groups.pins(app, group))
     }
 
     fn group_receipts(

@@ -27,6 +27,7 @@ struct GroupData {
     extensions: BTreeMap<u64, GroupExtensions>,
     attributes: GroupAttributes,
     counters: GroupCounters,
+    pins: Vec<u64>,
 }
 
 /// The chat groups of every application.
@@ -85,6 +86,7 @@ impl Groups {
                 | Change::GroupClearExtensions { group, .. }
                 | Change::GroupAttributes { group, .. }
                 | Change::GroupCounters { group, .. }
+                | Change::GroupPins { group, .. }
                     if self.get(app, group).is_none() && !created.contains(group) =>
                 {
                     return Err(StoreError::Corrupt("change for an unknown group".into()));
@@ -118,6 +120,7 @@ impl Groups {
                                 extensions: BTreeMap::new(),
                                 attributes: GroupAttributes::default(),
                                 counters: GroupCounters::default(),
+                                pins: Vec::new(),
                             },
                         );
                     }
@@ -203,6 +206,11 @@ impl Groups {
             Change::GroupCounters { group, state } => {
                 if let Some(g) = self.groups.get_mut(&(app, group.clone())) {
                     g.counters = state.clone();
+                }
+            }
+            Change::GroupPins { group, seqs } => {
+                if let Some(g) = self.groups.get_mut(&(app, group.clone())) {
+                    g.pins.clone_from(seqs);
                 }
             }
             Change::GroupReceipt { group, seq, reader } => {
@@ -358,6 +366,12 @@ impl Groups {
     pub(super) fn counters(&self, app: u64, id: &str) -> GroupCounters {
         self.get(app, id)
             .map(|g| g.counters.clone())
+            .unwrap_or_default()
+    }
+
+    pub(super) fn pins(&self, app: u64, id: &str) -> Vec<u64> {
+        self.get(app, id)
+            .map(|g| g.pins.clone())
             .unwrap_or_default()
     }
 }

@@ -268,6 +268,10 @@ pub trait Store {
     /// the group is unknown).
     fn group_counters(&mut self, app: u64, group: &str) -> Result<GroupCounters, StoreError>;
 
+    /// The pinned message sequences of `group`, oldest pin first (empty
+    /// when none, or the group is unknown).
+    fn group_pins(&mut self, app: u64, group: &str) -> Result<Vec<u64>, StoreError>;
+
     /// Who sent a read receipt for the message at `seq` of `group`, sorted.
     fn group_receipts(
         &mut self,

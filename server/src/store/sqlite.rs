@@ -291,7 +291,8 @@ fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u
         | Change::GroupExtension { .. }
         | Change::GroupClearExtensions { .. }
         | Change::GroupAttributes { .. }
-        | Change::GroupCounters { .. } => {
+        | Change::GroupCounters { .. }
+        | Change::GroupPins { .. } => {
             unreachable!("group changes are applied by sqlite_groups::apply")
         }
     }
@@ -923,6 +924,10 @@ impl Store for SqliteStore {
 
     fn group_counters(&mut self, app: u64, group: &str) -> Result<GroupCounters, StoreError> {
         sqlite_groups::counters(&self.conn, app, group)
+    }
+
+    fn group_pins(&mut self, app: u64, group: &str) -> Result<Vec<u64>, StoreError> {
+        sqlite_groups::pins(&self.conn, app, group)
     }
 
     fn group_receipts(

@@ -306,6 +306,14 @@ pub(super) fn apply(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<b
             )?
             .execute(params![to_db(app), group, to_db(state.seq), counters])?;
         }
+        Change::GroupPins { group, seqs } => {
+            known_group(tx, app, group)?;
+            let seqs = serde_json::to_string(seqs).expect("a list of numbers always serializes");
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO group_pins (app, group_id, seqs) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![to_db(app), group, seqs])?;
+        }
         Change::GroupReceipt { group, seq, reader } => {
             known_group(tx, app, group)?;
             tx.prepare_cached(
@@ -569,4 +577,17 @@ pub(super) fn counters(c: &Connection, app: u64, id: &str) -> Result<GroupCounte
         seq: from_db(seq),
         counters,
     })
+}
+
+pub(super) fn pins(c: &Connection, app: u64, id: &str) -> Result<Vec<u64>, StoreError> {
+    let text: Option<String> = c
+        .prepare_cached("SELECT seqs FROM group_pins WHERE app = ?1 AND group_id = ?2")?
+        .query_row(params![to_db(app), id], |r| r.get(0))
+        .optional()?;
+    let Some(text) = text else {
+        return Ok(Vec::new());
+    };
+    Ok(serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })?)
 }

@@ -18,7 +18,8 @@
 //! `marks`. Version 6 (issue 16, group message extensions) adds
 //! `group_extensions` and `group_ext_clears`. Version 7 (issue 17, group
 //! attributes and counters) adds `group_attributes` and `group_counters`
-//! (one row per group: its sequence and its pairs as JSON). An older
+//! (one row per group: its sequence and its pairs as JSON) and
+//! `group_pins` (a group's pinned message sequences as JSON). An older
 //! database gets what it lacks, empty.
 
 use rusqlite::{Connection, OptionalExtension};
@@ -226,6 +227,12 @@ CREATE TABLE IF NOT EXISTS group_counters (
     group_id TEXT    NOT NULL,
     seq      INTEGER NOT NULL,
     counters TEXT    NOT NULL,
+    PRIMARY KEY (app, group_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_pins (
+    app      INTEGER NOT NULL,
+    group_id TEXT    NOT NULL,
+    seqs     TEXT    NOT NULL,
     PRIMARY KEY (app, group_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS group_hidden (

@@ -15,6 +15,7 @@ mod list;
 mod members;
 mod messages;
 mod msgops;
+mod pins;
 mod profile;
 mod receipts;
 mod state;
@@ -85,6 +86,9 @@ pub(super) fn handles(servcmd: &str) -> bool {
             | st::CLEAR_ATTR
             | st::UPDATE_COUNTER
             | st::GET_COUNTER
+            | st::PIN_MSG
+            | st::UNPIN_MSG
+            | st::GET_PINNED
     )
 }
 
@@ -184,6 +188,8 @@ impl<S: Store> Engine<S> {
             }
             st::UPDATE_COUNTER => self.on_update_group_counter(unix_ms, conn, gzip, frame),
             st::GET_COUNTER => self.on_get_group_counter(unix_ms, conn, gzip, frame),
+            st::PIN_MSG | st::UNPIN_MSG => self.on_pin_group_msg(unix_ms, conn, gzip, frame),
+            st::GET_PINNED => self.on_get_pinned_group_msgs(unix_ms, conn, gzip, frame),
             other => unreachable!("groups::handles accepted {other} without a handler"),
         }
     }

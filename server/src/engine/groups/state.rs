@@ -184,7 +184,7 @@ impl<S: Store> Engine<S> {
 
     /// An Event 6 tip by `me` about `g`, for every member's online sockets
     /// but `conn`.
-    fn state_tip(
+    pub(super) fn state_tip(
         &mut self,
         me: &Ident,
         g: &GroupRecord,
