@@ -26,7 +26,8 @@ macro_rules! event_names {
         }
 
         impl EventName {
-            /// Every event: the 27 of the seed, then SDK_DESTROY and ERROR.
+            /// Every event: the 27 of the seed, PINNED_GROUP_MESSAGE_UPDATED
+            /// (issue 17), then SDK_DESTROY and ERROR.
             pub const ALL: &'static [EventName] = &[$(EventName::$variant),+];
 
             /// The official string value.
@@ -105,6 +106,8 @@ event_names! {
     KickedOut = "KICKED_OUT" => "kickedOut",
     /// `NET_STATE_CHANGE`: the network state changed.
     NetStateChange = "NET_STATE_CHANGE" => "netStateChange",
+    /// `PINNED_GROUP_MESSAGE_UPDATED`: a group's pinned messages changed.
+    PinnedGroupMessageUpdated = "PINNED_GROUP_MESSAGE_UPDATED" => "onPinnedGroupMessageUpdated",
     /// `SDK_DESTROY`: the instance was destroyed.
     SdkDestroy = "SDK_DESTROY" => "sdkDestroy",
     /// `ERROR`: an API call failed (also reported by the call itself).
@@ -284,6 +287,22 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cause: Option<crate::connect::ConnectFailure>,
     },
+    /// PINNED_GROUP_MESSAGE_UPDATED: `{groupID, messageList,
+    /// operationType}`: the group's pinned messages after a pin (1) or
+    /// an unpin (2), oldest pin first (the payload is tcchat's; the
+    /// reference records the event's name only).
+    #[serde(rename = "onPinnedGroupMessageUpdated")]
+    PinnedGroupMessageUpdated {
+        /// The group.
+        #[serde(rename = "groupID")]
+        group_id: String,
+        /// Its pinned messages now.
+        #[serde(rename = "messageList")]
+        message_list: Vec<Message>,
+        /// 1 a message was pinned, 2 one was unpinned.
+        #[serde(rename = "operationType")]
+        operation_type: u32,
+    },
     /// SDK_DESTROY: `{SDKAppID}`.
     #[serde(rename = "sdkDestroy")]
     SdkDestroy {
@@ -332,6 +351,7 @@ impl Event {
             Event::FriendApplicationListUpdated { .. } => EventName::FriendApplicationListUpdated,
             Event::KickedOut { .. } => EventName::KickedOut,
             Event::NetStateChange { .. } => EventName::NetStateChange,
+            Event::PinnedGroupMessageUpdated { .. } => EventName::PinnedGroupMessageUpdated,
             Event::SdkDestroy { .. } => EventName::SdkDestroy,
             Event::Error { .. } => EventName::Error,
         }
@@ -343,8 +363,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn twenty_seven_seed_events_plus_destroy_and_error() {
-        assert_eq!(EventName::ALL.len(), 29);
+    fn twenty_seven_seed_events_plus_pins_destroy_and_error() {
+        assert_eq!(EventName::ALL.len(), 30);
         for name in EventName::ALL {
             assert_eq!(EventName::parse(name.as_str()), Some(*name));
             assert_eq!(EventName::parse(name.key()), Some(*name));

@@ -377,3 +377,81 @@ fn counters_need_purchase_bit_15() {
     h.drain();
     assert_eq!(h.sent_of(GET_ATTR).len(), 1);
 }
+
+const PIN: &str = "group_open_http_svc.pin_message";
+const UNPIN: &str = "group_open_http_svc.unpin_message";
+const GET_PINNED: &str = "group_open_http_svc.get_pinned_messages";
+
+/// `frames/group_msg.json` #49 as a `GroupMsgArray` item: u2's text in
+/// grpA at sequence 43.
+fn wire_group_msg() -> Value {
+    json!({"From_Account": "u2", "ToGroupId": "grpA", "MsgSeq": 43, "MsgRandom": 5555, "MsgTimeStamp": 1795629561, "MsgClientTime": 1795629561, "ClientSeq": 7001, "TinyId": "144115000000000002", "MsgPriority": 1, "GroupInfo": {"GroupId": "grpA", "GroupType": "Public", "GroupName": "Group A"}, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi from u2"}}]})
+}
+
+fn pin_events(events: &[Event]) -> Vec<(Vec<String>, u32)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::PinnedGroupMessageUpdated {
+                group_id,
+                message_list,
+                operation_type,
+            } => {
+                assert_eq!(group_id, "grpA");
+                Some((
+                    message_list.iter().map(|m| m.id.clone()).collect(),
+                    *operation_type,
+                ))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn pins_read_the_list_and_fire_the_event() {
+    let mut h = Harness::logged_in();
+    h.push(json!({"EventArray": [{"Event": 3, "GroupMsgArray": [wire_group_msg()]}]}));
+    let got = common::received(&h.take_events());
+    let m = got[0].clone();
+    let id = h.client.pin_group_message(h.now, &m, true).unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(PIN).body,
+        json!({"GroupId": "grpA", "MsgSeq": 43})
+    );
+    h.reply(PIN, json!({}));
+    h.result(id).unwrap();
+    // The list is read, then the event fires with it.
+    assert!(pin_events(&h.take_events()).is_empty());
+    assert_eq!(h.last_sent(GET_PINNED).body, json!({"GroupId": "grpA"}));
+    h.reply(GET_PINNED, json!({"PinnedMsgList": [wire_group_msg()]}));
+    assert_eq!(pin_events(&h.take_events()), [(vec![m.id.clone()], 1)]);
+    // Another admin's unpin, pushed: read again, event with op 2.
+    h.take_sent();
+    h.push(json!({"EventArray": [{"Event": 6, "GroupTips": [{"From_Account": "u2", "ToGroupId": "grpA", "MsgSeq": 0, "MsgRandom": 9, "MsgTimeStamp": 1795629627, "GroupInfo": {"GroupId": "grpA", "GroupType": "Public"}, "MsgBody": {"OpType": 17, "Operator_Account": "u2", "PinnedMsgSeq": 43}}]}]}));
+    assert!(
+        common::received(&h.take_events()).is_empty(),
+        "not a message"
+    );
+    h.reply(GET_PINNED, json!({"PinnedMsgList": []}));
+    assert_eq!(pin_events(&h.take_events()), [(vec![], 2)]);
+    let id = h
+        .client
+        .get_pinned_group_message_list(h.now, "grpA")
+        .unwrap();
+    h.drain();
+    h.reply(GET_PINNED, json!({"PinnedMsgList": [wire_group_msg()]}));
+    let list = h.result(id).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].id, m.id);
+    assert_eq!(list[0].text(), Some("hi from u2"));
+    // Unpin sends unpin_message; a C2C message is refused locally.
+    h.client.pin_group_message(h.now, &m, false).unwrap();
+    h.drain();
+    assert_eq!(h.last_sent(UNPIN).body["MsgSeq"], 43);
+    let mut c2c = m.clone();
+    c2c.conversation_type = tcchat_core::types::ConversationType::C2c;
+    let err = h.client.pin_group_message(h.now, &c2c, true).unwrap_err();
+    assert_eq!(err.code, ErrorCode::MSG_INVALID_CONV_TYPE);
+}

@@ -1,8 +1,11 @@
-//! Live group state on [`Chat`](crate::Chat): group attributes and group
-//! counters (docs/GROUPS.md "Group attributes" and "Group counters"
-//! describe each: request, result, error codes, events).
+//! Live group state on [`Chat`](crate::Chat): group attributes, group
+//! counters and pinned group messages (docs/GROUPS.md "Group attributes",
+//! "Group counters" and "Pinned group messages" describe each: request,
+//! result, error codes, events).
 
 use std::collections::BTreeMap;
+
+use tcchat_core::model::Message;
 
 use crate::chat::{Chat, Reply};
 use crate::runtime::Runtime;
@@ -107,5 +110,25 @@ impl<R: Runtime> Chat<R> {
         keys: &[String],
     ) -> Reply<BTreeMap<String, i64>> {
         self.submit(|c, now| c.get_group_counters(now, group_id, keys))
+    }
+
+    /// `pinGroupMessage({groupID, message, isPinned})`: pin (or unpin) a
+    /// sent group message for every member; the owner and admins only, at
+    /// most 10 per group. PINNED_GROUP_MESSAGE_UPDATED then fires here and
+    /// on the other members with the pinned list.
+    ///
+    /// Errors: 2106 not a sent group message; 10007 not the owner or an
+    /// admin, 10030 no such message, 10005 ten pinned already, 10010 no
+    /// such group.
+    pub fn pin_group_message(&self, message: &Message, is_pinned: bool) -> Reply<()> {
+        self.submit(|c, now| c.pin_group_message(now, message, is_pinned))
+    }
+
+    /// `getPinnedGroupMessageList(groupID)`: the group's pinned messages,
+    /// oldest pin first.
+    ///
+    /// Errors: 2602 bad group ID, 10007 not a member, 10010 no such group.
+    pub fn get_pinned_group_message_list(&self, group_id: &str) -> Reply<Vec<Message>> {
+        self.submit(|c, now| c.get_pinned_group_message_list(now, group_id))
     }
 }

@@ -1,8 +1,8 @@
 //! Conformance scenarios of live group state (issue 17), written once for
 //! any [`Runtime`] and run against the real reference server: group
 //! attributes in an `AVChatRoom` (the seat list of a live room) with the
-//! race of two writers of the same state, and group counters in a Public
-//! group.
+//! race of two writers of the same state, group counters and pinned
+//! messages in a Public group.
 //!
 //! A scenario never sleeps: it waits for the event that must come (bounded
 //! by [`PATIENCE`](crate::world::PATIENCE)).
@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use futures_util::future::join;
+use tcchat_core::model::CreateTextMessageOptions;
 use tcchat_core::types::{GroupType, JoinGroupStatus};
 use tcchat_core::{ErrorCode, Event};
 use tcchat_runtime_common::{Chat, CreateGroupOptions, EventStream, LoginOptions, Runtime};
@@ -222,4 +223,53 @@ pub async fn group_counters_reach_every_member<R: Runtime + Default>() {
         .await
         .expect("get one");
     assert_eq!(one.len(), 1);
+}
+
+/// Pinned messages of a Public group: the owner pins bob's message, every
+/// member (the owner too) gets PINNED_GROUP_MESSAGE_UPDATED with the
+/// pinned list, a plain member may not pin (10007), and an unpin empties
+/// the list.
+pub async fn pinned_group_messages_reach_every_member<R: Runtime + Default>() {
+    let world = World::start();
+    let (alice, mut alice_events) = world.client::<R>(APP_A);
+    let (bob, mut bob_events) = world.client::<R>(APP_A);
+    login(&world, &alice, "alice").await;
+    login(&world, &bob, "bob").await;
+    let group = alice
+        .create_group(CreateGroupOptions::new(GroupType::Public, "Pins").with_members(["bob"]))
+        .await
+        .expect("create");
+    let gid = group.group_id.clone();
+    let m = bob
+        .create_text_message(&CreateTextMessageOptions::group(&gid, "read the rules"))
+        .expect("create");
+    let sent = bob.send_message(&m).await.expect("send");
+    let pins_are = |ids: Vec<String>, op: u32| {
+        let gid = gid.clone();
+        move |e: &Event| {
+            matches!(e, Event::PinnedGroupMessageUpdated { group_id, message_list, operation_type }
+                if *group_id == gid && *operation_type == op
+                    && message_list.iter().map(|m| m.id.clone()).collect::<Vec<_>>() == ids)
+        }
+    };
+
+    alice.pin_group_message(&sent, true).await.expect("pin");
+    for (who, events) in [("alice", &mut alice_events), ("bob", &mut bob_events)] {
+        expect_event::<R>(events, who, pins_are(vec![sent.id.clone()], 1)).await;
+    }
+    let list = bob.get_pinned_group_message_list(&gid).await.expect("list");
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].id, sent.id);
+    let err = bob
+        .pin_group_message(&sent, false)
+        .await
+        .expect_err("a plain member");
+    assert_eq!(err.code, ErrorCode(10007));
+    alice.pin_group_message(&sent, false).await.expect("unpin");
+    expect_event::<R>(&mut bob_events, "bob: unpinned", pins_are(vec![], 2)).await;
+    assert!(alice
+        .get_pinned_group_message_list(&gid)
+        .await
+        .expect("list")
+        .is_empty());
 }

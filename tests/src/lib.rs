@@ -100,6 +100,7 @@ macro_rules! conformance_suite {
             conformance_group_state: [
                 group_attributes_reach_every_member_and_one_racer_wins,
                 group_counters_reach_every_member,
+                pinned_group_messages_reach_every_member,
             ],
         );
     };

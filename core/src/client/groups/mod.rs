@@ -23,6 +23,7 @@ mod history;
 mod lifecycle;
 mod list;
 mod members;
+mod pins;
 mod push;
 mod reads;
 mod receipts;

@@ -35,6 +35,7 @@ use crate::proto::group_state::{
     attr_op, cmd, counter_change, counter_mode, AttrItem, CounterItem, CounterReply, GetAttrReply,
     GetAttrRequest, GetCounterRequest, GroupAttrOption, GroupCounterInfo, UpdateCounterRequest,
     WriteAttrReply, WriteAttrRequest, ATTR_GROUP_TYPE_AV, ATTR_GROUP_TYPE_OTHER, RACE_CONFLICT,
+    TIP_OP_PIN, TIP_OP_UNPIN,
 };
 use crate::types::GroupType;
 use crate::wire::Frame;
@@ -469,8 +470,8 @@ impl Client {
         );
     }
 
-    /// Event 6 `GroupTips`: attribute and counter changes of other
-    /// members (never shown as messages).
+    /// Event 6 `GroupTips`: attribute and counter changes and pins of
+    /// other members (never shown as messages).
     pub(in crate::client) fn on_group_state_tips(&mut self, now: Instant, items: &[GroupTip]) {
         for item in items {
             let group = &item.group_info.group_id;
@@ -493,6 +494,10 @@ impl Client {
             }
             if let Some(infos) = &body.group_counter_info {
                 self.on_counter_push(group, infos);
+            }
+            if body.pinned_msg_seq.is_some() && matches!(body.op_type, TIP_OP_PIN | TIP_OP_UNPIN) {
+                let group = group.clone();
+                self.on_pin_push(now, &group, body.op_type);
             }
         }
     }
