@@ -455,3 +455,36 @@ fn pins_read_the_list_and_fire_the_event() {
     let err = h.client.pin_group_message(h.now, &c2c, true).unwrap_err();
     assert_eq!(err.code, ErrorCode::MSG_INVALID_CONV_TYPE);
 }
+
+#[test]
+fn a_relogin_reads_the_held_attributes_again() {
+    use std::time::Duration;
+    use tcchat_core::DisconnectReason;
+    let mut h = Harness::logged_in();
+    h.read_attributes();
+    let conn = h.conn.take().unwrap();
+    h.client
+        .handle_disconnected(h.now, conn, DisconnectReason::Closed(Some(1000)));
+    h.drain();
+    for _ in 0..100 {
+        if h.conn.is_some() || h.connects.len() > 1 {
+            break;
+        }
+        h.advance(Duration::from_millis(100));
+    }
+    h.clear_sent();
+    h.open();
+    h.reply_login();
+    // A change made while this instance was away is reported.
+    h.reply(
+        GET_ATTR,
+        json!({"GroupAttrAry": [{"key": "k1", "value": "changed"}], "AttrMainSeq": 2}),
+    );
+    assert_eq!(
+        attr_events(&h.take_events()),
+        [(map(&[("k1", "changed")]), vec!["k1".to_owned()], vec![])]
+    );
+    // Held at 2 now: the push of 3 is applied in place.
+    h.push(attr_push(3, 1, 2, json!([{"key": "k2", "value": "v2"}])));
+    assert_eq!(attr_events(&h.take_events()).len(), 1);
+}

@@ -15,7 +15,9 @@
 //! its values and its sequence is the next one; a push that skips
 //! sequences (one was missed) or carries no values makes this instance
 //! read them again and report the difference; a push for a group whose
-//! attributes are not held is dropped, as the official SDK drops it.
+//! attributes are not held is dropped, as the official SDK drops it. A
+//! re-login after a reconnect reads the held groups' attributes again
+//! (pushes sent meanwhile were lost).
 //!
 //! Counters: every call asks the server (no cache); each counter of a
 //! pushed change fires GROUP_COUNTER_UPDATED. The counter APIs need
@@ -445,6 +447,17 @@ impl Client {
         });
     }
 
+    /// A session went live again (a re-login after a reconnect): pushes
+    /// sent meanwhile were lost, so the attributes of every group held are
+    /// read again and what changed is reported.
+    pub(in crate::client) fn refresh_held_attributes(&mut self, now: Instant) {
+        let mut held: Vec<String> = self.groups.states.attributes.keys().cloned().collect();
+        held.sort();
+        for group in held {
+            self.refresh_attributes(now, &group);
+        }
+    }
+
     /// Read the attributes of `group` again (the SDK's own request), then
     /// report what changed.
     fn refresh_attributes(&mut self, now: Instant, group: &str) {
@@ -762,6 +775,11 @@ impl Request for RefreshAttributes {
             Err(err) => {
                 if client.log_enabled(2) {
                     tracing::warn!(code = err.code.0, message = %err.message, "group attribute refresh failed");
+                }
+                // No longer a member (a live room left by going offline) or
+                // no such group: nothing to follow any more.
+                if matches!(err.code.0, 10007 | 10010) {
+                    client.groups.states.attributes.remove(&self.0);
                 }
             }
         }
