@@ -102,6 +102,12 @@ impl ErrorCode {
     /// **2742** · `CANNOT_ADD_SELF_TO_BLACKLIST`: `add_to_blacklist` named
     /// the logged-in user; nothing was sent.
     pub const CANNOT_ADD_SELF_TO_BLACKLIST: ErrorCode = ErrorCode(2742);
+    /// **10056** · A group attribute write was refused: another member
+    /// wrote since this instance last read the attributes (the reference
+    /// server's code, docs/GROUPS.md). The attributes are read again at
+    /// once; retry after GROUP_ATTRIBUTES_UPDATED or a
+    /// `get_group_attributes`.
+    pub const GROUP_ATTR_CONFLICT: ErrorCode = ErrorCode(10056);
     /// **2600** · `ILLEGAL_GRP_TYPE`: an unknown group type in `create_group`.
     pub const ILLEGAL_GRP_TYPE: ErrorCode = ErrorCode(2600);
     /// **2602** · `ILLEGAL_GRP_ID`: an empty or over-long group ID.

@@ -27,7 +27,8 @@ macro_rules! event_names {
 
         impl EventName {
             /// Every event: the 27 of the seed, the three follow events
-            /// (issue 18), then SDK_DESTROY and ERROR.
+            /// (issue 18), PINNED_GROUP_MESSAGE_UPDATED (issue 17), then
+            /// SDK_DESTROY and ERROR.
             pub const ALL: &'static [EventName] = &[$(EventName::$variant),+];
 
             /// The official string value.
@@ -112,6 +113,8 @@ event_names! {
     MyFollowingListUpdated = "MY_FOLLOWING_LIST_UPDATED" => "onMyFollowingListUpdated",
     /// `MUTUAL_FOLLOWERS_LIST_UPDATED`: users became, or stopped being, mutual followers.
     MutualFollowersListUpdated = "MUTUAL_FOLLOWERS_LIST_UPDATED" => "onMutualFollowersListUpdated",
+    /// `PINNED_GROUP_MESSAGE_UPDATED`: a group's pinned messages changed.
+    PinnedGroupMessageUpdated = "PINNED_GROUP_MESSAGE_UPDATED" => "onPinnedGroupMessageUpdated",
     /// `SDK_DESTROY`: the instance was destroyed.
     SdkDestroy = "SDK_DESTROY" => "sdkDestroy",
     /// `ERROR`: an API call failed (also reported by the call itself).
@@ -191,15 +194,22 @@ pub enum Event {
     /// GROUP_LIST_UPDATED: the group list.
     #[serde(rename = "onGroupListUpdated")]
     GroupListUpdated(Vec<Group>),
-    /// GROUP_ATTRIBUTES_UPDATED: `{groupID, groupAttributes}`.
+    /// GROUP_ATTRIBUTES_UPDATED: `{groupID, groupAttributes,
+    /// updatedKeyList, deletedKeyList}`.
     #[serde(rename = "groupAttributesUpdated")]
     GroupAttributesUpdated {
         /// The group.
         #[serde(rename = "groupID")]
         group_id: String,
-        /// All its attributes.
+        /// All its attributes now.
         #[serde(rename = "groupAttributes")]
         group_attributes: BTreeMap<String, String>,
+        /// The keys set or changed.
+        #[serde(rename = "updatedKeyList", default)]
+        updated_key_list: Vec<String>,
+        /// The keys deleted.
+        #[serde(rename = "deletedKeyList", default)]
+        deleted_key_list: Vec<String>,
     },
     /// GROUP_COUNTER_UPDATED: `{groupID, key, value}`.
     #[serde(rename = "onGroupCounterUpdated")]
@@ -315,6 +325,22 @@ pub enum Event {
         #[serde(rename = "isAdd")]
         is_add: bool,
     },
+    /// PINNED_GROUP_MESSAGE_UPDATED: `{groupID, messageList,
+    /// operationType}`: the group's pinned messages after a pin (1) or
+    /// an unpin (2), oldest pin first (the payload is tcchat's; the
+    /// reference records the event's name only).
+    #[serde(rename = "onPinnedGroupMessageUpdated")]
+    PinnedGroupMessageUpdated {
+        /// The group.
+        #[serde(rename = "groupID")]
+        group_id: String,
+        /// Its pinned messages now.
+        #[serde(rename = "messageList")]
+        message_list: Vec<Message>,
+        /// 1 a message was pinned, 2 one was unpinned.
+        #[serde(rename = "operationType")]
+        operation_type: u32,
+    },
     /// SDK_DESTROY: `{SDKAppID}`.
     #[serde(rename = "sdkDestroy")]
     SdkDestroy {
@@ -366,6 +392,7 @@ impl Event {
             Event::MyFollowersListUpdated { .. } => EventName::MyFollowersListUpdated,
             Event::MyFollowingListUpdated { .. } => EventName::MyFollowingListUpdated,
             Event::MutualFollowersListUpdated { .. } => EventName::MutualFollowersListUpdated,
+            Event::PinnedGroupMessageUpdated { .. } => EventName::PinnedGroupMessageUpdated,
             Event::SdkDestroy { .. } => EventName::SdkDestroy,
             Event::Error { .. } => EventName::Error,
         }
@@ -377,8 +404,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn twenty_seven_seed_events_plus_destroy_and_error() {
-        assert_eq!(EventName::ALL.len(), 32);
+    fn twenty_seven_seed_events_plus_follows_pins_destroy_and_error() {
+        assert_eq!(EventName::ALL.len(), 33);
         for name in EventName::ALL {
             assert_eq!(EventName::parse(name.as_str()), Some(*name));
             assert_eq!(EventName::parse(name.key()), Some(*name));

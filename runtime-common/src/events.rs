@@ -156,6 +156,16 @@ struct_kinds! {
         /// (refused, DNS, TLS, the upgrade's HTTP status, timeout).
         cause: Option<ConnectFailure>,
     }
+    /// PINNED_GROUP_MESSAGE_UPDATED: a group's pinned messages changed
+    /// (a pin or unpin here or by another admin).
+    PinnedGroupMessageUpdated => PinnedGroupMessages {
+        /// The group.
+        group_id: String,
+        /// Its pinned messages now, oldest pin first.
+        message_list: Vec<Message>,
+        /// 1 a message was pinned, 2 one was unpinned.
+        operation_type: u32,
+    }
     /// MESSAGE_EXTENSIONS_UPDATED: extensions of a message were set.
     MessageExtensionsUpdated => ExtensionsUpdated {
         /// The message.
@@ -182,8 +192,12 @@ struct_kinds! {
     GroupAttributesUpdated => GroupAttributes {
         /// The group.
         group_id: String,
-        /// All its attributes.
+        /// All its attributes now.
         group_attributes: BTreeMap<String, String>,
+        /// The keys set or changed.
+        updated_key_list: Vec<String>,
+        /// The keys deleted.
+        deleted_key_list: Vec<String>,
     }
     /// GROUP_COUNTER_UPDATED: a group's counter changed.
     GroupCounterUpdated => GroupCounter {

@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 mod chat;
+mod chat_group_state;
 mod chat_groups;
 mod chat_presence;
 mod chat_relations;

@@ -229,3 +229,17 @@ pub const PROFILE_PARAMETER: u32 = 40001;
 /// stored. Tencent's code as issue 18 names it (the relationship facts
 /// observed no send to a blocker).
 pub const BLOCKED_BY_PEER: u32 = 20007;
+/// Group attributes: a key longer than 32 bytes. (Tencent group-attribute
+/// REST: "custom attribute key exceeds the limit".)
+pub const GROUP_ATTR_KEY_TOO_LONG: u32 = 10045;
+/// Group attributes: a value longer than 4,000 bytes. (Tencent.)
+pub const GROUP_ATTR_VALUE_TOO_LONG: u32 = 10046;
+/// Group attributes: more than 16 keys. (Tencent.)
+pub const GROUP_ATTR_TOO_MANY_KEYS: u32 = 10047;
+/// Group attributes: more than 16 KiB of keys and values in all. (Tencent.)
+pub const GROUP_ATTR_TOTAL_TOO_BIG: u32 = 10048;
+/// Group attributes: a write with `AttrControl: ["RaceConflict"]` whose
+/// `AttrMainSeq` is not the group's current main sequence (someone wrote
+/// since the writer last read them). tcchat's choice; the official SDK's
+/// reaction to it was not observed.
+pub const GROUP_ATTR_CONFLICT: u32 = 10056;

@@ -306,7 +306,7 @@ fn post_login_sync_gets_the_clean_replies() {
         json!({"uint32_sdkappid": APP}),
     );
     // Bits 13, 10 and 9: extensions, conversation groups and marks.
-    assert_eq!(bits["str_purchase_bits"], "10011010000000");
+    assert_eq!(bits["str_purchase_bits"], "1010011010000000");
     let cg = call(
         "recentcontact.get_contact_group",
         json!({"From_Account":"alice","StartIndex":0}),

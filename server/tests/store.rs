@@ -1120,6 +1120,114 @@ mod chat_groups {
         extension_contract(&mut SqliteStore::in_memory().unwrap());
     }
 
+    /// Group attributes, counters and pins (issue 17): replaced whole with
+    /// their sequence, kept per group and application, an unknown group
+    /// refused.
+    fn live_state_contract(store: &mut dyn Store) {
+        use tcchat_server::store::{GroupAttributes, GroupCounters, StoreError};
+        store
+            .apply(
+                APP,
+                &[
+                    Change::ChatGroup(group("g1", 1)),
+                    Change::ChatGroup(group("g2", 1)),
+                ],
+            )
+            .unwrap();
+        assert_eq!(
+            store.group_attributes(APP, "g1").unwrap(),
+            GroupAttributes::default()
+        );
+        assert_eq!(
+            store.group_counters(APP, "g1").unwrap(),
+            GroupCounters::default()
+        );
+        let attrs = GroupAttributes {
+            main_seq: 3,
+            attrs: vec![("a".into(), "1".into()), ("b".into(), String::new())],
+        };
+        let counters = GroupCounters {
+            seq: 2,
+            counters: vec![("likes".into(), -7), ("max".into(), i64::MAX)],
+        };
+        store
+            .apply(
+                APP,
+                &[
+                    Change::GroupAttributes {
+                        group: "g1".into(),
+                        state: attrs.clone(),
+                    },
+                    Change::GroupCounters {
+                        group: "g1".into(),
+                        state: counters.clone(),
+                    },
+                ],
+            )
+            .unwrap();
+        assert_eq!(store.group_attributes(APP, "g1").unwrap(), attrs);
+        assert_eq!(store.group_counters(APP, "g1").unwrap(), counters);
+        assert_eq!(
+            store.group_attributes(APP, "g2").unwrap(),
+            GroupAttributes::default()
+        );
+        assert_eq!(
+            store.group_counters(APP + 1, "g1").unwrap(),
+            GroupCounters::default()
+        );
+        // A write replaces the whole set.
+        let fewer = GroupAttributes {
+            main_seq: 4,
+            attrs: vec![("b".into(), "2".into())],
+        };
+        store
+            .apply(
+                APP,
+                &[Change::GroupAttributes {
+                    group: "g1".into(),
+                    state: fewer.clone(),
+                }],
+            )
+            .unwrap();
+        assert_eq!(store.group_attributes(APP, "g1").unwrap(), fewer);
+        // Pins: replaced whole, in pin order.
+        assert!(store.group_pins(APP, "g1").unwrap().is_empty());
+        store
+            .apply(
+                APP,
+                &[Change::GroupPins {
+                    group: "g1".into(),
+                    seqs: vec![7, 3],
+                }],
+            )
+            .unwrap();
+        assert_eq!(store.group_pins(APP, "g1").unwrap(), [7, 3]);
+        assert!(store.group_pins(APP, "g2").unwrap().is_empty());
+        for change in [
+            Change::GroupPins {
+                group: "nope".into(),
+                seqs: vec![1],
+            },
+            Change::GroupAttributes {
+                group: "nope".into(),
+                state: fewer.clone(),
+            },
+            Change::GroupCounters {
+                group: "nope".into(),
+                state: counters.clone(),
+            },
+        ] {
+            let err = store.apply(APP, &[change]);
+            assert!(matches!(err, Err(StoreError::Corrupt(_))), "{err:?}");
+        }
+    }
+
+    #[test]
+    fn both_stores_keep_group_attributes_and_counters_alike() {
+        live_state_contract(&mut MemoryStore::new());
+        live_state_contract(&mut SqliteStore::in_memory().unwrap());
+    }
+
     #[test]
     fn both_stores_keep_chat_groups_alike() {
         contract(&mut MemoryStore::new());

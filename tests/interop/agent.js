@@ -54,6 +54,11 @@
 //   getGroupMemberProfile {groupID, userIDList}   updateGroupProfile {groupID, name?, muteAllMembers?, ...}
 //   changeGroupOwner {groupID, newOwnerID}   searchGroupByID {groupID}
 //   getGroupApplicationList   handleGroupApplication {handleAction, applicantID, groupID}
+// Group attributes and counters (issue 17), one command per official API:
+//   initGroupAttributes / setGroupAttributes {groupID, groupAttributes}
+//   deleteGroupAttributes / getGroupAttributes {groupID, keyList?}
+//   setGroupCounters {groupID, counters}   getGroupCounters {groupID, keyList?}
+//   increaseGroupCounter / decreaseGroupCounter {groupID, key, value}
 // Groups are reported through groupView.
 // Commands name messages by ID: the agent keeps every SDK Message object it
 // saw (sent, MESSAGE_RECEIVED, MESSAGE_MODIFIED, getMessageList results) in a
@@ -90,8 +95,9 @@ const ERRORISH = /\b(error|errors|failed|failure|invalid|exception|timeout|timed
 // the SDK prints for every join (longPollingKey, startSeq, avChatRoomFlag:
 // the reply recorded in frames/group_lifecycle.json #55 has none of them).
 // getGroupMemberList prints `role:undefined` when the app asks for every
-// role.
-const BENIGN_UNDEFINED = /\b(startSequence|nextReqMessageID|options|longPollingKey|startSeq|avChatRoomFlag|role):undefined\b/g;
+// role. The group attribute and counter handlers print `avChatRoomKey`
+// (the AVChatRoom join key) for every group, undefined outside a live room.
+const BENIGN_UNDEFINED = /\b(startSequence|nextReqMessageID|options|longPollingKey|startSeq|avChatRoomFlag|role|avChatRoomKey):undefined\b/g;
 const INFORMATIONAL_WARN = [/^\S+ SDK is ready\. cost \d+ ms$/, /^\S+ destroy \d+ \w+$/];
 const ALL_LOGS = process.env.TCCHAT_INTEROP_ALL_LOGS === '1';
 let logLines = 0;
@@ -589,6 +595,39 @@ const ops = {
   },
   async getGroupOnlineMemberCount(cmd) {
     const res = await chat.getGroupOnlineMemberCount(cmd.groupID);
+    return plain(res.data);
+  },
+  // Group attributes and counters (issue 17).
+  async initGroupAttributes(cmd) {
+    const res = await chat.initGroupAttributes({ groupID: cmd.groupID, groupAttributes: cmd.groupAttributes });
+    return plain(res.data);
+  },
+  async setGroupAttributes(cmd) {
+    const res = await chat.setGroupAttributes({ groupID: cmd.groupID, groupAttributes: cmd.groupAttributes });
+    return plain(res.data);
+  },
+  async deleteGroupAttributes(cmd) {
+    const res = await chat.deleteGroupAttributes({ groupID: cmd.groupID, keyList: cmd.keyList || [] });
+    return plain(res.data);
+  },
+  async getGroupAttributes(cmd) {
+    const res = await chat.getGroupAttributes({ groupID: cmd.groupID, keyList: cmd.keyList || [] });
+    return plain(res.data);
+  },
+  async setGroupCounters(cmd) {
+    const res = await chat.setGroupCounters({ groupID: cmd.groupID, counters: cmd.counters });
+    return plain(res.data);
+  },
+  async increaseGroupCounter(cmd) {
+    const res = await chat.increaseGroupCounter({ groupID: cmd.groupID, key: cmd.key, value: cmd.value });
+    return plain(res.data);
+  },
+  async decreaseGroupCounter(cmd) {
+    const res = await chat.decreaseGroupCounter({ groupID: cmd.groupID, key: cmd.key, value: cmd.value });
+    return plain(res.data);
+  },
+  async getGroupCounters(cmd) {
+    const res = await chat.getGroupCounters({ groupID: cmd.groupID, keyList: cmd.keyList || [] });
     return plain(res.data);
   },
   async getGroupApplicationList() {

@@ -16,6 +16,7 @@ pub mod conformance_avchat;
 pub mod conformance_conversations;
 pub mod conformance_edges;
 pub mod conformance_group_convs;
+pub mod conformance_group_state;
 pub mod conformance_groups;
 pub mod conformance_handlers;
 pub mod conformance_messages;
@@ -106,6 +107,11 @@ macro_rules! conformance_suite {
                 blacklist_blocks_messages_and_reaches_every_instance,
                 statuses_reach_subscribers,
                 follows_reach_both_users,
+            ],
+            conformance_group_state: [
+                group_attributes_reach_every_member_and_one_racer_wins,
+                group_counters_reach_every_member,
+                pinned_group_messages_reach_every_member,
             ],
         );
     };

@@ -25,6 +25,8 @@ pub(crate) enum Feature {
     ConversationGroup,
     /// Bit 13: message extensions.
     MessageExtension,
+    /// Bit 15: group counters.
+    GroupCounter,
 }
 
 impl Feature {
@@ -35,6 +37,7 @@ impl Feature {
             Feature::ConversationMark => 9,
             Feature::ConversationGroup => 10,
             Feature::MessageExtension => 13,
+            Feature::GroupCounter => 15,
         }
     }
 }

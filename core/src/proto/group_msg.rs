@@ -19,6 +19,9 @@ pub mod event {
     /// `GroupTips`: a system notice (`TIMGroupSystemNoticeElem`) in
     /// `@TIM#SYSTEM`, or a receipt-count update (`GroupMsgReceiptList`).
     pub const GROUP_SYSTEM: u32 = 5;
+    /// `GroupTips`: an online-only tip; carries group attribute and group
+    /// counter changes (`OpType` 6), which are not shown as messages.
+    pub const GROUP_ONLINE_TIP: u32 = 6;
 }
 
 /// `OpType` of a group tip (Event 4).
@@ -397,6 +400,13 @@ pub struct GroupNewInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub app_defined_data: Option<Vec<super::group::AppDefinedItem>>,
+    /// Event 6: a group attribute change (verified with the official SDK).
+    #[serde(
+        rename = "GroupAttrOption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group_attr_option: Option<super::group_state::GroupAttrOption>,
 }
 
 /// One item of a receipt-count notice (`GroupMsgReceiptList`, verified
@@ -496,6 +506,21 @@ pub struct TipBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub group_withdraw_info_array: Option<Vec<super::group_msgops::GroupWithdrawInfo>>,
+    /// Event 6: group counter changes (verified with the official SDK).
+    #[serde(
+        rename = "GroupCounterInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group_counter_info: Option<Vec<super::group_state::GroupCounterInfo>>,
+    /// Event 6, `OpType` 16/17: the sequence of the message pinned or
+    /// unpinned (ours).
+    #[serde(
+        rename = "PinnedMsgSeq",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pinned_msg_seq: Option<u64>,
 }
 
 /// One `GroupTips` item: a tip (Event 4) or a system notice (Event 5).

@@ -13,6 +13,7 @@ pub mod follow;
 pub mod group;
 pub mod group_msg;
 pub mod group_msgops;
+pub mod group_state;
 mod login;
 mod message;
 pub mod msgops;

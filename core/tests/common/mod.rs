@@ -56,9 +56,9 @@ pub const UNIX_MS: u64 = 1_795_628_000_000;
 /// The tiny ID the scripted server gives the logged-in user, u1
 /// ([`tiny_of`]`("u1")`).
 pub const MY_TINY: &str = "144115000000000001";
-/// Purchase bits 13, 10, 9 and 7: extensions, conversation groups, marks,
-/// user status.
-pub const ALL_BITS: &str = "10011010000000";
+/// Purchase bits 15, 13, 10, 9 and 7: group counters, extensions,
+/// conversation groups, marks, user status.
+pub const ALL_BITS: &str = "1010011010000000";
 
 /// The tiny ID the scripted server gives `user`: 144115000000000000 + N
 /// for `uN`, `tiny-<user>` for the other names (the crowds of the bounds

@@ -10,10 +10,11 @@ use tcchat_core::wire::Frame;
 const MAX_ECHOED: usize = 1000;
 
 /// The feature bits of every application (`str_purchase_bits`, rightmost
-/// character = bit 0): bit 7 user status, bit 9 conversation marks,
-/// bit 10 conversation groups, bit 13 message extensions. Without them the official SDK
+/// character = bit 0): bit 7 user status, bit 9 conversation marks, bit 10
+/// conversation groups, bit 13 message extensions, bit 15 group counters
+/// (issue 17). Without them the official SDK
 /// refuses those APIs with 3122 and sends no request (messages-facts §0).
-pub(crate) const PURCHASE_BITS: &str = "10011010000000";
+pub(crate) const PURCHASE_BITS: &str = "1010011010000000";
 
 /// A clean reply body.
 #[derive(Debug, Serialize)]

@@ -162,6 +162,30 @@ pub enum Change {
         /// The extension sequence of the clear.
         clear_seq: u64,
     },
+    /// Replace every attribute of `group` and its main sequence (the group
+    /// must exist).
+    GroupAttributes {
+        /// The group.
+        group: String,
+        /// The attributes after the write.
+        state: super::GroupAttributes,
+    },
+    /// Replace every counter of `group` and its sequence (the group must
+    /// exist).
+    GroupCounters {
+        /// The group.
+        group: String,
+        /// The counters after the write.
+        state: super::GroupCounters,
+    },
+    /// Replace the pinned message sequences of `group`, in pin order (the
+    /// group must exist).
+    GroupPins {
+        /// The group.
+        group: String,
+        /// The pinned sequences, oldest pin first.
+        seqs: Vec<u64>,
+    },
     /// `reader` read the message at `seq` of `group` (counted once).
     GroupReceipt {
         /// The group.

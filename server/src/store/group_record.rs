@@ -151,6 +151,26 @@ pub struct GroupApplication {
     pub message: String,
 }
 
+/// A group's attributes (issue 17): what `get_group_attr` answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupAttributes {
+    /// The main sequence: every write takes the next one (0: never
+    /// written).
+    pub main_seq: u64,
+    /// Every attribute, sorted by key.
+    pub attrs: Vec<(String, String)>,
+}
+
+/// A group's counters (issue 17): what `get_group_counter` answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupCounters {
+    /// The counter sequence: every write takes the next one (0: never
+    /// written).
+    pub seq: u64,
+    /// Every counter, sorted by key.
+    pub counters: Vec<(String, i64)>,
+}
+
 /// The extensions of one group message.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GroupExtensions {

@@ -5,9 +5,10 @@ use super::memory_relations::Relations;
 use super::record::TINY_ID_BASE;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
-    FriendRecord, GroupApplication, GroupConversationRecord, GroupExtensions, GroupLogEntry,
-    GroupRecord, InboxEntry, InboxItem, MemberRecord, MessageRecord, MessageState, NewMessage,
-    Notice, ProfileTag, SessionRecord, Store, StoreError, Window,
+    FriendRecord, GroupApplication, GroupAttributes, GroupConversationRecord, GroupCounters,
+    GroupExtensions, GroupLogEntry, GroupRecord, InboxEntry, InboxItem, MemberRecord,
+    MessageRecord, MessageState, NewMessage, Notice, ProfileTag, SessionRecord, Store, StoreError,
+    Window,
 };
 
 type UserKey = (u64, String);
@@ -368,7 +369,10 @@ impl Store for MemoryStore {
                 | Change::GroupHide { .. }
                 | Change::GroupReceipt { .. }
                 | Change::GroupExtension { .. }
-                | Change::GroupClearExtensions { .. } => {
+                | Change::GroupClearExtensions { .. }
+                | Change::GroupAttributes { .. }
+                | Change::GroupCounters { .. }
+                | Change::GroupPins { .. } => {
                     unreachable!("group changes are applied by Groups::apply")
                 }
                 Change::ProfileTags { .. }
@@ -481,6 +485,18 @@ impl Store for MemoryStore {
         seq: u64,
     ) -> Result<GroupExtensions, StoreError> {
         Ok(self.chat_groups.extensions(app, group, seq))
+    }
+
+    fn group_attributes(&mut self, app: u64, group: &str) -> Result<GroupAttributes, StoreError> {
+        Ok(self.chat_groups.attributes(app, group))
+    }
+
+    fn group_counters(&mut self, app: u64, group: &str) -> Result<GroupCounters, StoreError> {
+        Ok(self.chat_groups.counters(app, group))
+    }
+
+    fn group_pins(&mut self, app: u64, group: &str) -> Result<Vec<u64>, StoreError> {
+        Ok(self.chat_groups.pins(app, group))
     }
 
     fn group_receipts(

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use tcchat_core::proto::group::{GroupType, Role};
 
 use super::{
-    Change, Extension, GroupApplication, GroupExtensions, GroupLogEntry, GroupRecord, LogKind,
-    MemberRecord, StoreError, Window,
+    Change, Extension, GroupApplication, GroupAttributes, GroupCounters, GroupExtensions,
+    GroupLogEntry, GroupRecord, LogKind, MemberRecord, StoreError, Window,
 };
 
 /// One group and everything kept for it.
@@ -25,6 +25,9 @@ struct GroupData {
     hidden: BTreeSet<(String, u64)>,
     /// Extensions by message sequence.
     extensions: BTreeMap<u64, GroupExtensions>,
+    attributes: GroupAttributes,
+    counters: GroupCounters,
+    pins: Vec<u64>,
 }
 
 /// The chat groups of every application.
@@ -81,6 +84,9 @@ impl Groups {
                 | Change::GroupReceipt { group, .. }
                 | Change::GroupExtension { group, .. }
                 | Change::GroupClearExtensions { group, .. }
+                | Change::GroupAttributes { group, .. }
+                | Change::GroupCounters { group, .. }
+                | Change::GroupPins { group, .. }
                     if self.get(app, group).is_none() && !created.contains(group) =>
                 {
                     return Err(StoreError::Corrupt("change for an unknown group".into()));
@@ -112,6 +118,9 @@ impl Groups {
                                 receipts: BTreeMap::new(),
                                 hidden: BTreeSet::new(),
                                 extensions: BTreeMap::new(),
+                                attributes: GroupAttributes::default(),
+                                counters: GroupCounters::default(),
+                                pins: Vec::new(),
                             },
                         );
                     }
@@ -187,6 +196,21 @@ impl Groups {
                         keys: Vec::<Extension>::new(),
                         clear_seq: *clear_seq,
                     };
+                }
+            }
+            Change::GroupAttributes { group, state } => {
+                if let Some(g) = self.groups.get_mut(&(app, group.clone())) {
+                    g.attributes = state.clone();
+                }
+            }
+            Change::GroupCounters { group, state } => {
+                if let Some(g) = self.groups.get_mut(&(app, group.clone())) {
+                    g.counters = state.clone();
+                }
+            }
+            Change::GroupPins { group, seqs } => {
+                if let Some(g) = self.groups.get_mut(&(app, group.clone())) {
+                    g.pins.clone_from(seqs);
                 }
             }
             Change::GroupReceipt { group, seq, reader } => {
@@ -330,6 +354,24 @@ impl Groups {
         self.get(app, id)
             .and_then(|g| g.extensions.get(&seq))
             .cloned()
+            .unwrap_or_default()
+    }
+
+    pub(super) fn attributes(&self, app: u64, id: &str) -> GroupAttributes {
+        self.get(app, id)
+            .map(|g| g.attributes.clone())
+            .unwrap_or_default()
+    }
+
+    pub(super) fn counters(&self, app: u64, id: &str) -> GroupCounters {
+        self.get(app, id)
+            .map(|g| g.counters.clone())
+            .unwrap_or_default()
+    }
+
+    pub(super) fn pins(&self, app: u64, id: &str) -> Vec<u64> {
+        self.get(app, id)
+            .map(|g| g.pins.clone())
             .unwrap_or_default()
     }
 }

@@ -20,7 +20,8 @@ mod sqlite_schema;
 pub use change::Change;
 pub use error::StoreError;
 pub use group_record::{
-    GroupApplication, GroupExtensions, GroupLogEntry, GroupRecord, LogKind, MemberRecord, Window,
+    GroupApplication, GroupAttributes, GroupCounters, GroupExtensions, GroupLogEntry, GroupRecord,
+    LogKind, MemberRecord, Window,
 };
 pub use memory::MemoryStore;
 pub use record::{
@@ -290,6 +291,18 @@ pub trait Store {
         group: &str,
         seq: u64,
     ) -> Result<GroupExtensions, StoreError>;
+
+    /// The attributes of `group` (empty with main sequence 0 when it has
+    /// none, or the group is unknown).
+    fn group_attributes(&mut self, app: u64, group: &str) -> Result<GroupAttributes, StoreError>;
+
+    /// The counters of `group` (empty with sequence 0 when it has none, or
+    /// the group is unknown).
+    fn group_counters(&mut self, app: u64, group: &str) -> Result<GroupCounters, StoreError>;
+
+    /// The pinned message sequences of `group`, oldest pin first (empty
+    /// when none, or the group is unknown).
+    fn group_pins(&mut self, app: u64, group: &str) -> Result<Vec<u64>, StoreError>;
 
     /// Who sent a read receipt for the message at `seq` of `group`, sorted.
     fn group_receipts(

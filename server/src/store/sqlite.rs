@@ -8,9 +8,10 @@ use super::sqlite_relations;
 use super::sqlite_schema;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
-    FriendRecord, GroupApplication, GroupConversationRecord, GroupExtensions, GroupLogEntry,
-    GroupRecord, InboxEntry, InboxItem, MemberRecord, MessageRecord, MessageState, NewMessage,
-    Notice, ProfileTag, Revocation, SessionRecord, Store, StoreError, Window,
+    FriendRecord, GroupApplication, GroupAttributes, GroupConversationRecord, GroupCounters,
+    GroupExtensions, GroupLogEntry, GroupRecord, InboxEntry, InboxItem, MemberRecord,
+    MessageRecord, MessageState, NewMessage, Notice, ProfileTag, Revocation, SessionRecord, Store,
+    StoreError, Window,
 };
 
 /// A [`Store`] in SQLite: a database file, or a private in-memory database.
@@ -357,7 +358,10 @@ fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u
         | Change::GroupHide { .. }
         | Change::GroupReceipt { .. }
         | Change::GroupExtension { .. }
-        | Change::GroupClearExtensions { .. } => {
+        | Change::GroupClearExtensions { .. }
+        | Change::GroupAttributes { .. }
+        | Change::GroupCounters { .. }
+        | Change::GroupPins { .. } => {
             unreachable!("group changes are applied by sqlite_groups::apply")
         }
         Change::ProfileTags { .. } | Change::Friend { .. } | Change::DeleteFriend { .. } => {
@@ -1072,6 +1076,18 @@ impl Store for SqliteStore {
         seq: u64,
     ) -> Result<GroupExtensions, StoreError> {
         sqlite_groups::extensions(&self.conn, app, group, seq)
+    }
+
+    fn group_attributes(&mut self, app: u64, group: &str) -> Result<GroupAttributes, StoreError> {
+        sqlite_groups::attributes(&self.conn, app, group)
+    }
+
+    fn group_counters(&mut self, app: u64, group: &str) -> Result<GroupCounters, StoreError> {
+        sqlite_groups::counters(&self.conn, app, group)
+    }
+
+    fn group_pins(&mut self, app: u64, group: &str) -> Result<Vec<u64>, StoreError> {
+        sqlite_groups::pins(&self.conn, app, group)
     }
 
     fn group_receipts(

@@ -5,8 +5,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use tcchat_core::proto::group::{GroupType, InviteOption, JoinOption, Role};
 
 use super::{
-    Change, Extension, GroupApplication, GroupExtensions, GroupLogEntry, GroupRecord, LogKind,
-    MemberRecord, StoreError, Window,
+    Change, Extension, GroupApplication, GroupAttributes, GroupCounters, GroupExtensions,
+    GroupLogEntry, GroupRecord, LogKind, MemberRecord, StoreError, Window,
 };
 
 fn to_db(v: u64) -> i64 {
@@ -283,6 +283,37 @@ pub(super) fn apply(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<b
             )?
             .execute(params![to_db(app), group, to_db(*seq), to_db(*clear_seq)])?;
         }
+        Change::GroupAttributes { group, state } => {
+            known_group(tx, app, group)?;
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO group_attributes (app, group_id, main_seq, attrs)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                to_db(app),
+                group,
+                to_db(state.main_seq),
+                custom_to_db(&state.attrs)
+            ])?;
+        }
+        Change::GroupCounters { group, state } => {
+            known_group(tx, app, group)?;
+            let counters = serde_json::to_string(&state.counters)
+                .expect("a list of string and number pairs always serializes");
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO group_counters (app, group_id, seq, counters)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![to_db(app), group, to_db(state.seq), counters])?;
+        }
+        Change::GroupPins { group, seqs } => {
+            known_group(tx, app, group)?;
+            let seqs = serde_json::to_string(seqs).expect("a list of numbers always serializes");
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO group_pins (app, group_id, seqs) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![to_db(app), group, seqs])?;
+        }
         Change::GroupReceipt { group, seq, reader } => {
             known_group(tx, app, group)?;
             tx.prepare_cached(
@@ -507,4 +538,56 @@ pub(super) fn receipts(
     )?;
     let rows = stmt.query_map(params![to_db(app), id, to_db(seq)], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn attributes(
+    c: &Connection,
+    app: u64,
+    id: &str,
+) -> Result<GroupAttributes, StoreError> {
+    let row: Option<(i64, String)> = c
+        .prepare_cached(
+            "SELECT main_seq, attrs FROM group_attributes WHERE app = ?1 AND group_id = ?2",
+        )?
+        .query_row(params![to_db(app), id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((seq, text)) = row else {
+        return Ok(GroupAttributes::default());
+    };
+    Ok(GroupAttributes {
+        main_seq: from_db(seq),
+        attrs: custom_from_db(1, &text)?,
+    })
+}
+
+pub(super) fn counters(c: &Connection, app: u64, id: &str) -> Result<GroupCounters, StoreError> {
+    let row: Option<(i64, String)> = c
+        .prepare_cached(
+            "SELECT seq, counters FROM group_counters WHERE app = ?1 AND group_id = ?2",
+        )?
+        .query_row(params![to_db(app), id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((seq, text)) = row else {
+        return Ok(GroupCounters::default());
+    };
+    let counters = serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    Ok(GroupCounters {
+        seq: from_db(seq),
+        counters,
+    })
+}
+
+pub(super) fn pins(c: &Connection, app: u64, id: &str) -> Result<Vec<u64>, StoreError> {
+    let text: Option<String> = c
+        .prepare_cached("SELECT seqs FROM group_pins WHERE app = ?1 AND group_id = ?2")?
+        .query_row(params![to_db(app), id], |r| r.get(0))
+        .optional()?;
+    let Some(text) = text else {
+        return Ok(Vec::new());
+    };
+    Ok(serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })?)
 }

@@ -20,9 +20,12 @@
 //! conversation in `contact_group_members` by its conversation ID
 //! (`C2C<peer>`, `GROUP<groupID>`; issue 16, conversation groups of group
 //! conversations) instead of the bare peer, the upgrade prefixing the rows
-//! it finds with `C2C`, and adds `profiles` and `friends`, `blacklist`,
-//! `custom_statuses`, `status_subscriptions` and `follows` (issue 18). An
-//! older database gets what it lacks, empty.
+//! it finds with `C2C`; adds `profiles` and `friends`, `blacklist`,
+//! `custom_statuses`, `status_subscriptions` and `follows` (issue 18); and
+//! `group_attributes` and `group_counters` (one row per group: its
+//! sequence and its pairs as JSON) and `group_pins` (a group's pinned
+//! message sequences as JSON; issue 17). An older database gets what it
+//! lacks, empty.
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -244,6 +247,26 @@ CREATE TABLE IF NOT EXISTS group_ext_clears (
     seq       INTEGER NOT NULL,
     clear_seq INTEGER NOT NULL,
     PRIMARY KEY (app, group_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_attributes (
+    app      INTEGER NOT NULL,
+    group_id TEXT    NOT NULL,
+    main_seq INTEGER NOT NULL,
+    attrs    TEXT    NOT NULL,
+    PRIMARY KEY (app, group_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_counters (
+    app      INTEGER NOT NULL,
+    group_id TEXT    NOT NULL,
+    seq      INTEGER NOT NULL,
+    counters TEXT    NOT NULL,
+    PRIMARY KEY (app, group_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_pins (
+    app      INTEGER NOT NULL,
+    group_id TEXT    NOT NULL,
+    seqs     TEXT    NOT NULL,
+    PRIMARY KEY (app, group_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS group_hidden (
     app      INTEGER NOT NULL,

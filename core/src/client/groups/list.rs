@@ -51,6 +51,7 @@ impl Client {
     /// The session is live (login or re-login): fetch the joined groups,
     /// unless a fetch is already pending.
     pub(in crate::client) fn groups_session_live(&mut self, now: Instant) {
+        self.refresh_held_attributes(now);
         if self.requests.has::<JoinedListPage>() {
             return;
         }

@@ -23,11 +23,13 @@ mod history;
 mod lifecycle;
 mod list;
 mod members;
+mod pins;
 mod push;
 mod reads;
 mod receipts;
 mod send;
 mod seq;
+mod state;
 
 use std::collections::HashMap;
 
@@ -57,6 +59,8 @@ pub(crate) struct Groups {
     synced: bool,
     /// What the last GROUP_LIST_UPDATED said.
     emitted: Option<Vec<Group>>,
+    /// Group attributes held (`state.rs`).
+    states: state::GroupStates,
 }
 
 impl Groups {

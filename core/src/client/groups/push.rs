@@ -45,8 +45,8 @@ impl Client {
     /// of the list when it says so (kicked, dismissed, quit); receipt lists
     /// (5, `GroupMsgReceiptList`) become MESSAGE_READ_RECEIPT_RECEIVED, and
     /// revoke notices (5, `GroupWithdrawInfoArray`) MESSAGE_REVOKED.
-    /// Other events are dropped, as the official SDK drops them (Event 6
-    /// belongs to group attributes and counters).
+    /// Event 6 carries group attribute and counter changes (`state.rs`).
+    /// Other events are dropped, as the official SDK drops them.
     pub(in crate::client) fn on_group_tips(
         &mut self,
         now: Instant,
@@ -108,6 +108,10 @@ impl Client {
                         self.refresh_group(now, &group_id);
                     }
                 }
+            }
+            event::GROUP_ONLINE_TIP => {
+                self.deliver_received(std::mem::take(received));
+                self.on_group_state_tips(now, items);
             }
             other => {
                 if self.log_enabled(1) {

@@ -15,8 +15,10 @@ mod list;
 mod members;
 mod messages;
 mod msgops;
+mod pins;
 mod profile;
 mod receipts;
+mod state;
 mod view;
 
 use std::time::Instant;
@@ -26,6 +28,7 @@ use tcchat_core::proto::group_msg::{
     event, GroupTip, MemberExtraInfo, OperatorExtraInfo, TipBody, SYSTEM_ACCOUNT,
 };
 use tcchat_core::proto::group_msgops::cmd as ops;
+use tcchat_core::proto::group_state::cmd as st;
 use tcchat_core::proto::{MsgPush, PushEvent};
 use tcchat_core::wire::{servcmd, Frame, Head};
 
@@ -76,6 +79,16 @@ pub(super) fn handles(servcmd: &str) -> bool {
             | cmd::MARK_MEMBER
             | servcmd::GROUP_EXT_SET
             | servcmd::GROUP_EXT_GET
+            | st::GET_ATTR
+            | st::INIT_ATTR
+            | st::MODIFY_ATTR
+            | st::DELETE_ATTR
+            | st::CLEAR_ATTR
+            | st::UPDATE_COUNTER
+            | st::GET_COUNTER
+            | st::PIN_MSG
+            | st::UNPIN_MSG
+            | st::GET_PINNED
     )
 }
 
@@ -169,6 +182,14 @@ impl<S: Store> Engine<S> {
             ops::DELETE => self.on_group_delete_msgs(unix_ms, conn, gzip, frame),
             servcmd::GROUP_EXT_SET => self.on_group_ext_set(unix_ms, conn, gzip, frame),
             servcmd::GROUP_EXT_GET => self.on_group_ext_get(unix_ms, conn, gzip, frame),
+            st::GET_ATTR => self.on_get_group_attr(unix_ms, conn, gzip, frame),
+            st::INIT_ATTR | st::MODIFY_ATTR | st::DELETE_ATTR | st::CLEAR_ATTR => {
+                self.on_write_group_attr(unix_ms, conn, gzip, frame);
+            }
+            st::UPDATE_COUNTER => self.on_update_group_counter(unix_ms, conn, gzip, frame),
+            st::GET_COUNTER => self.on_get_group_counter(unix_ms, conn, gzip, frame),
+            st::PIN_MSG | st::UNPIN_MSG => self.on_pin_group_msg(unix_ms, conn, gzip, frame),
+            st::GET_PINNED => self.on_get_pinned_group_msgs(unix_ms, conn, gzip, frame),
             other => unreachable!("groups::handles accepted {other} without a handler"),
         }
     }
