@@ -17,7 +17,8 @@
 //! user's pinned and deleted group conversations) and the members'
 //! `marks`. Version 6 (issue 16, group message extensions) adds
 //! `group_extensions` and `group_ext_clears`. Version 7 (issue 18, profiles
-//! and friends) adds `profiles` and `friends`. An older database gets what
+//! and friends) adds `profiles`, `friends`, `friend_applications` and
+//! `friend_application_reads`. An older database gets what
 //! it lacks, empty.
 
 use rusqlite::{Connection, OptionalExtension};
@@ -238,6 +239,23 @@ CREATE TABLE IF NOT EXISTS friends (
     add_time    INTEGER NOT NULL,
     custom      TEXT    NOT NULL,
     PRIMARY KEY (app, owner, peer)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS friend_applications (
+    app         INTEGER NOT NULL,
+    owner       TEXT    NOT NULL,
+    peer        TEXT    NOT NULL,
+    incoming    INTEGER NOT NULL,
+    add_source  TEXT    NOT NULL,
+    add_wording TEXT    NOT NULL,
+    remark      TEXT    NOT NULL,
+    add_time    INTEGER NOT NULL,
+    PRIMARY KEY (app, owner, peer, incoming)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS friend_application_reads (
+    app       INTEGER NOT NULL,
+    owner     TEXT    NOT NULL,
+    read_time INTEGER NOT NULL,
+    PRIMARY KEY (app, owner)
 ) WITHOUT ROWID;
 ";
 
