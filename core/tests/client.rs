@@ -1005,13 +1005,14 @@ fn unanswered_hellos_do_not_pile_up() {
         json!({"A2Key": "a", "TinyId": "1", "HelloInterval": 1, "InstId": 1}),
     );
     h.reply_sync("c", json!([]));
-    // The login's conversation list, group list, purchase bits, profile
-    // and friend list, answered.
+    // The login's conversation list, group list, purchase bits, profile,
+    // friend list and friend applications, answered.
     h.reply(servcmd::CONV_PAGE_GET, json!({"CompleteFlag": 1}));
     h.reply(common::GROUP_LIST, json!({"TotalCount": 0}));
     h.reply(servcmd::PURCHASE_BITS, json!({"str_purchase_bits": "0"}));
     h.reply(common::PORTRAIT_GET, json!({"UserProfileItem": []}));
     h.reply(common::FRIEND_GET, json!({"CompleteFlag": 1}));
+    h.reply(common::PENDENCY_GET, json!({}));
     h.advance(Duration::from_secs(12));
     let hellos = h.sent.iter().filter(|s| s.cmd == servcmd::HELLO).count();
     assert_eq!(hellos, 1, "one hello in flight at a time");

@@ -24,6 +24,6 @@ pub use message::{
     MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
 };
 pub use relationship::{
-    AddFriendResult, CustomField, Friend, FriendApplication, FriendGroup, FriendOperationResult,
-    FriendProfileResult, FriendResultItem, Profile, UserStatus,
+    AddFriendResult, CustomField, Friend, FriendApplication, FriendApplicationList, FriendGroup,
+    FriendOperationResult, FriendProfileResult, FriendResultItem, Profile, UserStatus,
 };
