@@ -658,3 +658,19 @@ fn friend_application_calls() {
     let id = h.client.get_friend_application_list(h.now).unwrap();
     assert_eq!(h.result(id).unwrap().unread_count, 0);
 }
+
+#[test]
+fn received_messages_take_the_senders_held_nick() {
+    let mut h = Harness::with_friends();
+    h.take_events();
+    h.push_events(common::msgs(vec![
+        common::wire_msg("u2", "u1", 1, 11, 1_795_630_100, "from a friend"),
+        common::wire_msg("u9", "u1", 2, 12, 1_795_630_101, "from a stranger"),
+    ]));
+    let got = common::received(&h.take_events());
+    let nicks: Vec<(&str, &str)> = got
+        .iter()
+        .map(|m| (m.from.as_str(), m.nick.as_str()))
+        .collect();
+    assert_eq!(nicks, [("u2", "nick2"), ("u9", "")]);
+}

@@ -265,6 +265,26 @@ impl Client {
         });
     }
 
+    /// Give messages that came without a sender nick or avatar the ones of
+    /// the sender's profile this client holds (me, a friend, a user
+    /// fetched before); nothing is fetched for it.
+    pub(super) fn fill_sender_profiles(&self, messages: &mut [crate::model::Message]) {
+        let me = self.current_user();
+        for m in messages {
+            if !m.nick.is_empty() && !m.avatar.is_empty() {
+                continue;
+            }
+            if let Some(p) = self.relations.cached_profile(&me, &m.from) {
+                if m.nick.is_empty() {
+                    m.nick = p.nick;
+                }
+                if m.avatar.is_empty() {
+                    m.avatar = p.avatar;
+                }
+            }
+        }
+    }
+
     /// The session ended: forget everything.
     pub(super) fn relations_reset(&mut self) {
         self.relations = Relations::default();
