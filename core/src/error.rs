@@ -63,6 +63,9 @@ impl ErrorCode {
     pub const OVER_FREQUENCY_LIMIT: ErrorCode = ErrorCode(2996);
     /// **2700** · The user is not in the friend list (`NOT_MY_FRIEND`).
     pub const NOT_MY_FRIEND: ErrorCode = ErrorCode(2700);
+    /// **2716** · The friend application is not in the list
+    /// (`FRIEND_APPLICATION_NOT_EXIST`).
+    pub const FRIEND_APPLICATION_NOT_EXIST: ErrorCode = ErrorCode(2716);
     /// **2721** · `update_my_profile` got an invalid field
     /// (`UPDATE_PROFILE_INVALID_PARAM`): a nick over 500 bytes, a custom key
     /// not starting with `Tag_Profile_Custom`, a value too long.

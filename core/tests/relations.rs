@@ -482,3 +482,195 @@ fn relationship_apis_need_a_login() {
         .add_friend(now, &AddFriendOptions::new("u2"))
         .is_err());
 }
+
+const PENDENCY: &str = "sns.pendency_get";
+const RESPONSE: &str = "sns.friend_response";
+const PENDENCY_DELETE: &str = "sns.pendency_delete";
+const REPORT: &str = "sns.pendency_report";
+
+impl Harness {
+    fn application_events(&mut self) -> Vec<(Vec<String>, u64)> {
+        self.take_events()
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::FriendApplicationListUpdated {
+                    friend_application_list,
+                    unread_count,
+                } => Some((
+                    friend_application_list
+                        .iter()
+                        .map(|a| format!("{}:{}", a.user_id, a.kind))
+                        .collect(),
+                    unread_count,
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn friend_applications_follow_fetches_and_pushes() {
+    let mut h = Harness::logging_in();
+    h.reply(
+        servcmd::GET_MSG,
+        json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": []}),
+    );
+    h.reply(
+        PENDENCY,
+        json!({"PendencyItem": [
+            {"To_Account": "u7", "PendencyType": "Pendency_Type_ComeIn", "AddSource": "AddSource_Type_Web",
+             "AddWording": "hi", "AddTime": 1795630000, "Nick": "seven", "Image": ""},
+            {"To_Account": "u8", "PendencyType": "Pendency_Type_SendOut", "AddTime": 1795630001}],
+            "UnreadPendencyCount": 1}),
+    );
+    h.answer_login_sync(ALL_BITS);
+    assert_eq!(
+        h.application_events(),
+        [(
+            vec![
+                "u7:Pendency_Type_ComeIn".to_string(),
+                "u8:Pendency_Type_SendOut".to_string()
+            ],
+            1
+        )]
+    );
+    let id = h.client.get_friend_application_list(h.now).unwrap();
+    let list = h.result(id).unwrap();
+    assert_eq!(list.friend_application_list[0].nick, "seven");
+    assert_eq!(list.friend_application_list[0].wording, "hi");
+
+    // A new application pushed: inserted, unread + 1, no refetch.
+    h.clear_sent();
+    h.push_events(json!([{"Event": 3, "FriendListMod": [{"PushType": 3, "From_Account": "u9",
+        "PendencyAdd": [{"PendencyAdd_Account": "u9", "ProfileImNick": "nine", "AddWording": "yo", "AddTime": 1795630002}]}]}]));
+    let events = h.application_events();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].1, 2);
+    assert!(h.sent_of(PENDENCY).is_empty());
+    // Mine, sent from my other instance: sent by me, unread unchanged.
+    h.push_events(
+        json!([{"Event": 3, "FriendListMod": [{"PushType": 3, "From_Account": "u1",
+        "PendencyAdd": [{"PendencyAdd_Account": "u10"}]}]}]),
+    );
+    let events = h.application_events();
+    assert!(events[0]
+        .0
+        .contains(&"u10:Pendency_Type_SendOut".to_string()));
+    assert_eq!(events[0].1, 2);
+    // Read elsewhere: 0.
+    h.push_events(
+        json!([{"Event": 3, "FriendListMod": [{"PushType": 7, "ReportTime": 1795630003}]}]),
+    );
+    assert_eq!(h.application_events()[0].1, 0);
+    // An application gone: the list is fetched again.
+    h.push_events(
+        json!([{"Event": 3, "FriendListMod": [{"PushType": 4, "FrienPencydDel_Account": ["u7"]}]}]),
+    );
+    assert_eq!(h.sent_of(PENDENCY).len(), 1);
+    h.reply(
+        PENDENCY,
+        json!({"PendencyItem": [], "UnreadPendencyCount": 0}),
+    );
+    assert_eq!(h.application_events(), [(Vec::<String>::new(), 0)]);
+}
+
+#[test]
+fn friend_application_calls() {
+    let mut h = Harness::logging_in();
+    h.reply(
+        servcmd::GET_MSG,
+        json!({"Cookie": "ck1", "SyncFlag": 2, "MsgList": []}),
+    );
+    h.reply(
+        PENDENCY,
+        json!({"PendencyItem": [
+            {"To_Account": "u7", "PendencyType": "Pendency_Type_ComeIn", "AddTime": 1795630000}],
+            "UnreadPendencyCount": 1}),
+    );
+    h.answer_login_sync(ALL_BITS);
+    h.take_events();
+    h.clear_sent();
+    let id = h
+        .client
+        .accept_friend_application(h.now, "u7", "seven", true)
+        .unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(RESPONSE).body["ResponseFriendItem"],
+        json!([{"To_Account": "u7", "Remark": "seven", "ResponseAction": "Response_Action_AgreeAndAdd"}])
+    );
+    h.reply(
+        RESPONSE,
+        json!({"ResultItem": [{"To_Account": "u7", "ResultCode": 0}]}),
+    );
+    assert_eq!(h.result(id), Ok(()));
+    let id = h.client.refuse_friend_application(h.now, "u7").unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(RESPONSE).body["ResponseFriendItem"][0]["ResponseAction"],
+        "Response_Action_Reject"
+    );
+    h.reply(RESPONSE, json!({}));
+    assert_eq!(h.result(id).unwrap_err().code, ErrorCode::UNCAUGHT_ERROR);
+
+    // Delete: 2716 locally for one not in the list.
+    let err = h
+        .client
+        .delete_friend_application(
+            h.now,
+            "u7",
+            tcchat_core::types::SnsApplicationType::SentByMe,
+        )
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::FRIEND_APPLICATION_NOT_EXIST);
+    let id = h
+        .client
+        .delete_friend_application(
+            h.now,
+            "u7",
+            tcchat_core::types::SnsApplicationType::SentToMe,
+        )
+        .unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(PENDENCY_DELETE).body,
+        json!({"From_Account": "u1", "PendencyType": "Pendency_Type_ComeIn", "To_Account": ["u7"]})
+    );
+    h.reply(
+        PENDENCY_DELETE,
+        json!({"ResultItem": [{"To_Account": "u7", "ResultCode": 0}]}),
+    );
+    assert_eq!(h.result(id), Ok(()));
+
+    // Read: the count drops to 0, no event.
+    let id = h.client.set_friend_application_read(h.now).unwrap();
+    h.drain();
+    assert!(
+        h.last_sent(REPORT).body["LatestPendencyTimeStamp"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    h.reply(REPORT, json!({}));
+    assert_eq!(h.result(id), Ok(()));
+    assert!(h.application_events().is_empty());
+    let id = h.client.get_friend_application_list(h.now).unwrap();
+    assert_eq!(h.result(id).unwrap().unread_count, 0);
+}
+
+#[test]
+fn received_messages_take_the_senders_held_nick() {
+    let mut h = Harness::with_friends();
+    h.take_events();
+    h.push_events(common::msgs(vec![
+        common::wire_msg("u2", "u1", 1, 11, 1_795_630_100, "from a friend"),
+        common::wire_msg("u9", "u1", 2, 12, 1_795_630_101, "from a stranger"),
+    ]));
+    let got = common::received(&h.take_events());
+    let nicks: Vec<(&str, &str)> = got
+        .iter()
+        .map(|m| (m.from.as_str(), m.nick.as_str()))
+        .collect();
+    assert_eq!(nicks, [("u2", "nick2"), ("u9", "")]);
+}

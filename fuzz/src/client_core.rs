@@ -114,8 +114,8 @@ impl World {
         // User requests are capped; the SDK's own add at most one each of
         // re-login, sync page, hello, logout, conversation list page,
         // conversation group page, purchase bits, my profile, friend list
-        // page and added friends' fetch.
-        assert!(self.client.pending_requests() <= tuning.max_pending_requests + 10);
+        // page, added friends' fetch and friend applications.
+        assert!(self.client.pending_requests() <= tuning.max_pending_requests + 11);
         assert!(self.client.cached_messages() <= tuning.max_cached_messages);
         if self.client.pending_requests() > 0 && !self.client.is_destroyed() {
             assert!(

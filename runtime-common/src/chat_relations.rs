@@ -1,10 +1,12 @@
-//! The profile and friend methods of [`Chat`](crate::Chat)
+//! The profile, friend and friend application methods of [`Chat`](crate::Chat)
 //! (docs/RELATIONSHIPS.md describes each: request, result, error codes,
 //! events).
 
 use tcchat_core::model::{
-    AddFriendResult, CustomField, Friend, FriendOperationResult, FriendProfileResult, Profile,
+    AddFriendResult, CustomField, Friend, FriendApplicationList, FriendOperationResult,
+    FriendProfileResult, Profile,
 };
+use tcchat_core::types::SnsApplicationType;
 use tcchat_core::{AddFriendOptions, UpdateProfileOptions};
 
 use crate::chat::{Chat, Reply};
@@ -88,5 +90,45 @@ impl<R: Runtime> Chat<R> {
     /// profiles; users that are not friends are listed with 2700.
     pub fn get_friend_profile(&self, user_ids: &[String]) -> Reply<FriendProfileResult> {
         self.submit(|c, now| c.get_friend_profile(now, user_ids))
+    }
+}
+
+impl<R: Runtime> Chat<R> {
+    /// `getFriendApplicationList()`: the friend applications (both
+    /// directions) and the unread count, fetched at login and kept by
+    /// pushes.
+    pub fn get_friend_application_list(&self) -> Reply<FriendApplicationList> {
+        self.submit(|c, now| c.get_friend_application_list(now))
+    }
+
+    /// `acceptFriendApplication({userID, remark, type})`: both ways
+    /// (`both`) or one way. FRIEND_LIST_UPDATED and
+    /// FRIEND_APPLICATION_LIST_UPDATED follow.
+    ///
+    /// Errors: 30001 the user sent no application.
+    pub fn accept_friend_application(&self, user_id: &str, remark: &str, both: bool) -> Reply<()> {
+        self.submit(|c, now| c.accept_friend_application(now, user_id, remark, both))
+    }
+
+    /// `refuseFriendApplication({userID})`. FRIEND_APPLICATION_LIST_UPDATED
+    /// follows.
+    ///
+    /// Errors: 30001 the user sent no application.
+    pub fn refuse_friend_application(&self, user_id: &str) -> Reply<()> {
+        self.submit(|c, now| c.refuse_friend_application(now, user_id))
+    }
+
+    /// `deleteFriendApplication({userID, type})`.
+    /// FRIEND_APPLICATION_LIST_UPDATED follows.
+    ///
+    /// Errors: 2716 no such application in the list.
+    pub fn delete_friend_application(&self, user_id: &str, kind: SnsApplicationType) -> Reply<()> {
+        self.submit(|c, now| c.delete_friend_application(now, user_id, kind))
+    }
+
+    /// `setFriendApplicationRead()`: the unread count becomes 0 (no event
+    /// here; the user's other instances get FRIEND_APPLICATION_LIST_UPDATED).
+    pub fn set_friend_application_read(&self) -> Reply<()> {
+        self.submit(|c, now| c.set_friend_application_read(now))
     }
 }

@@ -139,10 +139,17 @@ fn bodies_of_the_wrong_shape_get_typed_errors() {
         let reply = alice.reply(&mut sim, cmd, body);
         assert_eq!(reply.body["ErrorCode"], 9004, "{cmd}: {}", reply.body);
     }
-    // Stubs and acks tolerate junk bodies.
+    // Profiles are real since issue 18: a junk body is a typed error.
     assert_eq!(
         alice
             .reply(&mut sim, "profile.portrait_get_all", json!("junk"))
+            .body["ErrorCode"],
+        9004
+    );
+    // Stubs and acks tolerate junk bodies.
+    assert_eq!(
+        alice
+            .reply(&mut sim, "im_sdk_config_mgr.fetch_config", json!("junk"))
             .body["ErrorCode"],
         0
     );

@@ -358,7 +358,150 @@ fn friends_are_updated_and_deleted<S: Store>(mut sim: Sim<S>) {
     assert_eq!(relation(&mut a, &mut sim, "b"), "CheckResult_Type_BWithA");
 }
 
+const PENDENCY: &str = "sns.pendency_get";
+const RESPONSE: &str = "sns.friend_response";
+const PENDENCY_DELETE: &str = "sns.pendency_delete";
+const REPORT: &str = "sns.pendency_report";
+
+fn pendencies<S: Store>(c: &mut Client, sim: &mut Sim<S>) -> Value {
+    c.op(
+        sim,
+        PENDENCY,
+        json!({"From_Account": c.user, "PendencyType": "Pendency_Type_Both", "StartTime": 0, "MaxLimited": 100, "LastSequence": 0}),
+    )
+    .ok()
+    .reply
+    .body
+}
+
+/// A request to a NeedConfirm user is stored as an application on both
+/// sides and pushed (PushType 3); accepting it makes both friends and
+/// pushes FriendAdd_Account to every instance; refusing and deleting push
+/// PushType 4; reading pushes PushType 7 to the other instance.
+fn applications_wait_for_the_user<S: Store>(mut sim: Sim<S>) {
+    let mut a = Client::new(1, APP, "a");
+    let mut n = Client::new(2, APP, "n");
+    let mut n2 = Client::new(3, APP, "n").on_platform(2);
+    let mut c = Client::new(4, APP, "c");
+    for x in [&mut a, &mut n, &mut n2, &mut c] {
+        x.login(&mut sim);
+    }
+    set(
+        &mut a,
+        &mut sim,
+        json!([{"Tag": "Tag_Profile_IM_Nick", "Value": "ann"}]),
+    )
+    .ok();
+    set(
+        &mut n,
+        &mut sim,
+        json!([{"Tag": "Tag_Profile_IM_AllowType", "Value": "AllowType_Type_NeedConfirm"}]),
+    )
+    .ok();
+    let out = add(&mut a, &mut sim, "n", "Add_Type_Both").ok();
+    assert_eq!(result_code(&out), 30539);
+    let theirs = friend_mods(&out, 2);
+    assert_eq!(theirs.len(), 1, "{theirs:?}");
+    assert_eq!(theirs[0]["PushType"], 3);
+    assert_eq!(theirs[0]["From_Account"], "a");
+    assert_eq!(theirs[0]["PendencyAdd"][0]["PendencyAdd_Account"], "a");
+    assert_eq!(theirs[0]["PendencyAdd"][0]["ProfileImNick"], "ann");
+    assert_eq!(theirs[0]["PendencyAdd"][0]["AddWording"], "hi");
+    // The caller's instance hears of it too (as sent out).
+    assert_eq!(
+        friend_mods(&out, 1)[0]["PendencyAdd"][0]["PendencyAdd_Account"],
+        "n"
+    );
+    let p = pendencies(&mut n, &mut sim);
+    assert_eq!(p["UnreadPendencyCount"], 1);
+    assert_eq!(p["PendencyItem"][0]["To_Account"], "a");
+    assert_eq!(p["PendencyItem"][0]["PendencyType"], "Pendency_Type_ComeIn");
+    assert_eq!(p["PendencyItem"][0]["Nick"], "ann");
+    let p = pendencies(&mut a, &mut sim);
+    assert_eq!(
+        p["PendencyItem"][0]["PendencyType"],
+        "Pendency_Type_SendOut"
+    );
+    assert_eq!(p["UnreadPendencyCount"], 0);
+
+    // Read on one instance: the other hears PushType 7; the count is 0.
+    let now = sim.unix_s();
+    let out = n
+        .op(
+            &mut sim,
+            REPORT,
+            json!({"From_Account": "n", "LatestPendencyTimeStamp": now}),
+        )
+        .ok();
+    assert_eq!(friend_mods(&out, 3)[0]["PushType"], 7);
+    assert!(friend_mods(&out, 3)[0]["ReportTime"].is_u64());
+    assert_eq!(pendencies(&mut n, &mut sim)["UnreadPendencyCount"], 0);
+
+    // Accept (both ways): friends, applications gone, pushes everywhere.
+    let out = n
+        .op(
+            &mut sim,
+            RESPONSE,
+            json!({"From_Account": "n", "ResponseFriendItem": [
+            {"To_Account": "a", "ResponseAction": "Response_Action_AgreeAndAdd"},
+            {"To_Account": "zz", "ResponseAction": "Response_Action_AgreeAndAdd"}]}),
+        )
+        .ok();
+    assert_eq!(out.body()["ResultItem"][0]["ResultCode"], 0);
+    assert_eq!(out.body()["ResultItem"][1]["ResultCode"], 30001);
+    for (conn, who) in [(1, "n"), (2, "a"), (3, "a")] {
+        assert_eq!(
+            friend_mods(&out, conn),
+            [json!({"PushType": 1, "FriendAdd_Account": [who]})],
+            "conn {conn}"
+        );
+    }
+    assert_eq!(relation(&mut a, &mut sim, "n"), "CheckResult_Type_BothWay");
+    assert_eq!(pendencies(&mut n, &mut sim)["PendencyItem"], json!([]));
+    assert_eq!(pendencies(&mut a, &mut sim)["PendencyItem"], json!([]));
+
+    // Refuse: no friendship, PushType 4 to both.
+    set(
+        &mut c,
+        &mut sim,
+        json!([{"Tag": "Tag_Profile_IM_AllowType", "Value": "AllowType_Type_NeedConfirm"}]),
+    )
+    .ok();
+    add(&mut a, &mut sim, "c", "Add_Type_Both").ok();
+    let out = c
+        .op(
+            &mut sim,
+            RESPONSE,
+            json!({"From_Account": "c", "ResponseFriendItem": [
+            {"To_Account": "a", "ResponseAction": "Response_Action_Reject"}]}),
+        )
+        .ok();
+    assert_eq!(
+        friend_mods(&out, 4),
+        [json!({"PushType": 4, "From_Account": "c", "FrienPencydDel_Account": ["a"]})]
+    );
+    assert_eq!(
+        friend_mods(&out, 1)[0]["FrienPencydDel_Account"],
+        json!(["c"])
+    );
+    assert_eq!(
+        relation(&mut a, &mut sim, "c"),
+        "CheckResult_Type_NoRelation"
+    );
+
+    // Delete one sent out: gone on both sides.
+    add(&mut a, &mut sim, "c", "Add_Type_Both").ok();
+    let out = a
+        .op(&mut sim, PENDENCY_DELETE, json!({"From_Account": "a", "PendencyType": "Pendency_Type_SendOut", "To_Account": ["c", "zz"]}))
+        .ok();
+    assert_eq!(out.body()["ResultItem"][0]["ResultCode"], 0);
+    assert_eq!(out.body()["ResultItem"][1]["ResultCode"], 30001);
+    assert_eq!(pendencies(&mut c, &mut sim)["PendencyItem"], json!([]));
+    assert_eq!(pendencies(&mut a, &mut sim)["PendencyItem"], json!([]));
+}
+
 on_both_stores!(
+    applications_wait_for_the_user,
     profile_tags_are_stored_and_checked,
     profile_changes_reach_friends_not_strangers,
     friend_add_follows_allow_type,

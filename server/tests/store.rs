@@ -1398,6 +1398,66 @@ fn relation_contract(store: &mut dyn Store) {
     assert_eq!(store.friends(1, "a").unwrap(), [friend("b", "bea")]);
     assert_eq!(store.friend(1, "b", "a").unwrap(), Some(friend("a", "")));
     assert_eq!(store.friend(2, "a", "b").unwrap(), None, "apps are apart");
+
+    use tcchat_server::store::FriendApplicationRecord;
+    let application = |peer: &str, incoming: bool, time: u64| FriendApplicationRecord {
+        peer: peer.into(),
+        incoming,
+        add_source: "AddSource_Type_Web".into(),
+        add_wording: "hi".into(),
+        remark: "r".into(),
+        add_time: time,
+    };
+    assert!(store.friend_applications(1, "a").unwrap().is_empty());
+    assert_eq!(store.applications_read_time(1, "a").unwrap(), 0);
+    store
+        .apply(
+            1,
+            &[
+                Change::FriendApplication {
+                    owner: "a".into(),
+                    record: application("x", false, 5),
+                },
+                Change::FriendApplication {
+                    owner: "a".into(),
+                    record: application("x", true, 6),
+                },
+                Change::FriendApplication {
+                    owner: "a".into(),
+                    record: application("w", true, 7),
+                },
+                Change::ApplicationsRead {
+                    owner: "a".into(),
+                    time: 6,
+                },
+            ],
+        )
+        .unwrap();
+    assert_eq!(
+        store.friend_applications(1, "a").unwrap(),
+        [
+            application("w", true, 7),
+            application("x", true, 6),
+            application("x", false, 5)
+        ],
+        "by peer, incoming first"
+    );
+    assert_eq!(store.applications_read_time(1, "a").unwrap(), 6);
+    store
+        .apply(
+            1,
+            &[Change::DeleteFriendApplication {
+                owner: "a".into(),
+                peer: "x".into(),
+                incoming: true,
+            }],
+        )
+        .unwrap();
+    assert_eq!(
+        store.friend_applications(1, "a").unwrap(),
+        [application("w", true, 7), application("x", false, 5)]
+    );
+    assert!(store.friend_applications(2, "a").unwrap().is_empty());
 }
 
 #[test]

@@ -688,6 +688,31 @@ const ops = {
     const res = await chat.getFriendProfile({ userIDList: cmd.userIDList });
     return plain(res.data);
   },
+  async getFriendApplicationList() {
+    const res = await chat.getFriendApplicationList();
+    return plain(res.data);
+  },
+  async acceptFriendApplication(cmd) {
+    const options = { userID: cmd.userID };
+    if (cmd.remark !== undefined) options.remark = cmd.remark;
+    if (cmd.type !== undefined) options.type = cmd.type;
+    const res = await chat.acceptFriendApplication(options);
+    return plain(res && res.data);
+  },
+  async refuseFriendApplication(cmd) {
+    const res = await chat.refuseFriendApplication({ userID: cmd.userID });
+    return plain(res && res.data);
+  },
+  async deleteFriendApplication(cmd) {
+    const options = { userID: cmd.userID };
+    if (cmd.type !== undefined) options.type = cmd.type;
+    const res = await chat.deleteFriendApplication(options);
+    return plain(res && res.data);
+  },
+  async setFriendApplicationRead() {
+    const res = await chat.setFriendApplicationRead();
+    return plain(res && res.data);
+  },
   async logout() {
     const res = await chat.logout();
     return plain(res.data);

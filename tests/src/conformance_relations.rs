@@ -8,7 +8,8 @@
 //! A scenario never sleeps: it waits for the event that must come (bounded
 //! by [`PATIENCE`](crate::world::PATIENCE)).
 
-use tcchat_core::model::{CustomField, Friend};
+use tcchat_core::model::{CustomField, Friend, FriendApplication};
+use tcchat_core::types::SnsApplicationType;
 use tcchat_core::{ErrorCode, Event, EventName};
 use tcchat_runtime_common::{
     AddFriendOptions, Chat, EventStream, LoginOptions, Runtime, UpdateProfileOptions,
@@ -207,6 +208,119 @@ pub async fn friend_requests_follow_allow_type_and_changes_reach_every_instance<
         friends_where::<R>(events, "the friend deleted", |l| !has(l, who)).await;
     }
     for chat in [a1, a2, bob, dave, erin] {
+        chat.destroy().await.unwrap();
+    }
+}
+
+/// Wait for FRIEND_APPLICATION_LIST_UPDATED satisfying `pred` (list,
+/// unread count).
+async fn applications_where<R: Runtime + Default>(
+    events: &mut EventStream,
+    what: &str,
+    pred: impl Fn(&[FriendApplication], u64) -> bool,
+) {
+    expect_event::<R>(events, what, |e| match e {
+        Event::FriendApplicationListUpdated {
+            friend_application_list,
+            unread_count,
+        } => pred(friend_application_list, *unread_count),
+        _ => false,
+    })
+    .await;
+}
+
+/// alice asks nora, who confirms requests: both of nora's instances see
+/// the application (unread 1) and alice's shows it sent; nora reads it
+/// on one instance (the other goes to 0) and accepts on the other: both
+/// become friends everywhere and the application is gone. carol's request
+/// is refused and then nothing is left on either side.
+pub async fn a_friend_request_waits_for_confirmation<R: Runtime + Default>() {
+    let world = World::start_multi_instance();
+    let (alice, mut alice_events) = world.client::<R>(APP_A);
+    let (n1, mut n1_events) = world.client::<R>(APP_A);
+    let (n2, mut n2_events) = world.client::<R>(APP_A);
+    let (carol, mut carol_events) = world.client::<R>(APP_A);
+    login_synced(&world, &alice, &mut alice_events, "alice").await;
+    login_synced(&world, &n1, &mut n1_events, "nora").await;
+    login_synced(&world, &n2, &mut n2_events, "nora").await;
+    login_synced(&world, &carol, &mut carol_events, "carol").await;
+    n1.update_my_profile(&UpdateProfileOptions {
+        allow_type: Some("AllowType_Type_NeedConfirm".into()),
+        ..UpdateProfileOptions::default()
+    })
+    .await
+    .expect("NeedConfirm");
+
+    let r = alice
+        .add_friend(&AddFriendOptions::new("nora").with_wording("hi nora"))
+        .await
+        .expect("the request waits");
+    assert_eq!(r.code, ErrorCode::FRIEND_NEED_CONFIRM.0);
+    for events in [&mut n1_events, &mut n2_events] {
+        applications_where::<R>(events, "the application arrives", |l, unread| {
+            unread == 1
+                && l.iter().any(|a| {
+                    a.user_id == "alice"
+                        && a.kind == SnsApplicationType::SentToMe
+                        && a.wording == "hi nora"
+                })
+        })
+        .await;
+    }
+    applications_where::<R>(&mut alice_events, "sent by me", |l, _| {
+        l.iter()
+            .any(|a| a.user_id == "nora" && a.kind == SnsApplicationType::SentByMe)
+    })
+    .await;
+
+    n1.set_friend_application_read().await.expect("read");
+    applications_where::<R>(&mut n2_events, "read on the other instance", |_, unread| {
+        unread == 0
+    })
+    .await;
+    assert_eq!(
+        n1.get_friend_application_list().await.unwrap().unread_count,
+        0
+    );
+
+    n2.accept_friend_application("alice", "Al", true)
+        .await
+        .expect("accept");
+    for (events, who) in [
+        (&mut alice_events, "nora"),
+        (&mut n1_events, "alice"),
+        (&mut n2_events, "alice"),
+    ] {
+        friends_where::<R>(events, "friends after the acceptance", |l| has(l, who)).await;
+    }
+    applications_where::<R>(&mut n1_events, "the application is gone", |l, _| {
+        l.iter().all(|a| a.user_id != "alice")
+    })
+    .await;
+
+    carol
+        .add_friend(&AddFriendOptions::new("nora"))
+        .await
+        .expect("the request waits");
+    applications_where::<R>(&mut n1_events, "carol's application", |l, _| {
+        l.iter().any(|a| a.user_id == "carol")
+    })
+    .await;
+    n1.refuse_friend_application("carol").await.expect("refuse");
+    applications_where::<R>(&mut carol_events, "carol's request is gone", |l, _| {
+        l.iter().all(|a| a.user_id != "nora")
+    })
+    .await;
+    applications_where::<R>(&mut n1_events, "carol's application is gone", |l, _| {
+        l.iter().all(|a| a.user_id != "carol")
+    })
+    .await;
+    let err = n1
+        .delete_friend_application("carol", SnsApplicationType::SentToMe)
+        .await
+        .expect_err("nothing left to delete");
+    assert_eq!(err.code, ErrorCode::FRIEND_APPLICATION_NOT_EXIST);
+    for chat in [alice, n1, n2, carol] {
         chat.destroy().await.unwrap();
     }
 }

@@ -102,6 +102,7 @@ macro_rules! conformance_suite {
             conformance_relations: [
                 friends_see_each_others_profile_changes,
                 friend_requests_follow_allow_type_and_changes_reach_every_instance,
+                a_friend_request_waits_for_confirmation,
             ],
             conformance_presence: [
                 blacklist_blocks_messages_and_reaches_every_instance,

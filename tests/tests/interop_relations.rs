@@ -202,3 +202,152 @@ fn official_sdk_and_tcchat_befriend_each_other() {
         stop_server(server).await;
     });
 }
+
+fn lists_application(data: &Value, user: &str) -> bool {
+    data["friendApplicationList"]
+        .as_array()
+        .is_some_and(|l| l.iter().any(|a| a["userID"] == user))
+}
+
+/// Friend applications both ways: the official SDK (NeedConfirm) gets
+/// tcchat's application from the PendencyAdd push, reads and accepts it
+/// (both become friends); tcchat gets the official SDK's application and
+/// refuses it; the official SDK deletes one it sent.
+#[test]
+fn friend_applications_between_both_sdks() {
+    run(async {
+        let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
+        let url = server.ws_url();
+        let mut ofc = Agent::create("rel-app-ofc", &url, 0).await;
+        ofc.login("ofc").await;
+        ofc.settle().await;
+        ofc.ok(
+            "updateMyProfile",
+            json!({"options": {"allowType": "AllowType_Type_NeedConfirm"}}),
+        )
+        .await;
+        let (tc, tc_events) = tcchat_login(&url, "tc").await;
+        let rec = Recorder::new(tc_events);
+        tcchat_call(
+            "update_my_profile",
+            tc.update_my_profile(&UpdateProfileOptions {
+                nick: Some("Rusty".into()),
+                allow_type: Some("AllowType_Type_NeedConfirm".into()),
+                ..UpdateProfileOptions::default()
+            }),
+        )
+        .await;
+
+        // tcchat → the official SDK: waits for confirmation.
+        let from = ofc.mark();
+        let r = tcchat_call(
+            "add_friend",
+            tc.add_friend(&AddFriendOptions::new("ofc").with_wording("please")),
+        )
+        .await;
+        assert_eq!(r.code, 30539);
+        let (_, event) = ofc
+            .wait_event("FRIEND_APPLICATION_LIST_UPDATED", from, PATIENCE, |d| {
+                lists_application(d, "tc")
+            })
+            .await;
+        let item = &event["data"]["friendApplicationList"][0];
+        assert_eq!(item["type"], "Pendency_Type_ComeIn", "{event}");
+        assert_eq!(item["wording"], "please", "{event}");
+        assert_eq!(item["nick"], "Rusty", "{event}");
+        assert_eq!(event["data"]["unreadCount"], 1, "{event}");
+        ofc.ok("setFriendApplicationRead", json!({})).await;
+        let list = ofc.ok("getFriendApplicationList", json!({})).await;
+        assert_eq!(list["unreadCount"], 0, "{list}");
+
+        let from = ofc.mark();
+        let from_tc = rec.mark();
+        ofc.ok("acceptFriendApplication", json!({"userID": "tc"}))
+            .await;
+        ofc.wait_event("FRIEND_LIST_UPDATED", from, PATIENCE, |d| {
+            lists_user(d, "tc")
+        })
+        .await;
+        ofc.wait_event("FRIEND_APPLICATION_LIST_UPDATED", from, PATIENCE, |d| {
+            !lists_application(d, "tc")
+        })
+        .await;
+        rec.wait(
+            "tcchat: friends after the acceptance",
+            from_tc,
+            |e| matches!(e, Event::FriendListUpdated(l) if l.iter().any(|f| f.user_id == "ofc")),
+        )
+        .await;
+
+        // The official SDK → tcchat (a new user): tcchat refuses.
+        let (tc2, tc2_events) = tcchat_login(&url, "tc2").await;
+        let rec2 = Recorder::new(tc2_events);
+        tcchat_call(
+            "update_my_profile",
+            tc2.update_my_profile(&UpdateProfileOptions {
+                allow_type: Some("AllowType_Type_NeedConfirm".into()),
+                ..UpdateProfileOptions::default()
+            }),
+        )
+        .await;
+        let from = ofc.mark();
+        let pending = ofc
+            .ok("addFriend", json!({"to": "tc2", "wording": "from js"}))
+            .await;
+        assert_eq!(pending["code"], 30539, "{pending}");
+        ofc.wait_event("FRIEND_APPLICATION_LIST_UPDATED", from, PATIENCE, |d| {
+            lists_application(d, "tc2")
+        })
+        .await;
+        rec2.wait("tcchat: the official SDK's application", 0, |e| {
+            matches!(e, Event::FriendApplicationListUpdated { friend_application_list, unread_count }
+                if *unread_count == 1 && friend_application_list.iter().any(|a| a.user_id == "ofc" && a.wording == "from js"))
+        })
+        .await;
+        let from = ofc.mark();
+        tcchat_call(
+            "refuse_friend_application",
+            tc2.refuse_friend_application("ofc"),
+        )
+        .await;
+        ofc.wait_event("FRIEND_APPLICATION_LIST_UPDATED", from, PATIENCE, |d| {
+            !lists_application(d, "tc2")
+        })
+        .await;
+
+        // The official SDK deletes one it sent.
+        let from = ofc.mark();
+        ofc.ok("addFriend", json!({"to": "tc2"})).await;
+        ofc.wait_event("FRIEND_APPLICATION_LIST_UPDATED", from, PATIENCE, |d| {
+            lists_application(d, "tc2")
+        })
+        .await;
+        let from = ofc.mark();
+        ofc.ok(
+            "deleteFriendApplication",
+            json!({"userID": "tc2", "type": "Pendency_Type_SendOut"}),
+        )
+        .await;
+        ofc.wait_event("FRIEND_APPLICATION_LIST_UPDATED", from, PATIENCE, |d| {
+            !lists_application(d, "tc2")
+        })
+        .await;
+
+        ofc.assert_replies_ok(0).await;
+        ofc.assert_no_problems(0);
+        let counts = ofc.request_counts(0);
+        for cmd in [
+            "sns.pendency_get",
+            "sns.friend_response",
+            "sns.pendency_delete",
+            "sns.pendency_report",
+        ] {
+            assert!(counts.get(cmd).is_some_and(|n| *n > 0), "{cmd}: {counts:?}");
+        }
+        drop(ofc);
+        for chat in [tc, tc2] {
+            chat.destroy().await.unwrap();
+        }
+        stop_server(server).await;
+    });
+}

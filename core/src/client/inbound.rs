@@ -252,10 +252,11 @@ impl Client {
 
     /// Keep the messages not seen before and emit them in one
     /// MESSAGE_RECEIVED.
-    pub(super) fn deliver_received(&mut self, received: Vec<Message>) {
+    pub(super) fn deliver_received(&mut self, mut received: Vec<Message>) {
         if received.is_empty() {
             return;
         }
+        self.fill_sender_profiles(&mut received);
         let fresh = self.accept_messages(received);
         if !fresh.is_empty() {
             self.groups_messages_added(&fresh);

@@ -11,6 +11,7 @@
 //! its feature's module (what it sends, how its reply completes it, how it
 //! fails); `README.md` in this directory is the recipe for adding one.
 
+mod application_api;
 mod backoff;
 mod cache;
 mod clock;

@@ -16,12 +16,14 @@ use super::request::Request;
 use super::Client;
 use crate::error::ChatError;
 use crate::event::Event;
-use crate::model::{CustomField, Friend, Profile};
+use crate::model::{CustomField, Friend, FriendApplication, Profile};
 use crate::proto::sns::{
     tag, FriendGetReply, FriendGetRequest, FriendGetSpecifiedReply, FriendGetSpecifiedRequest,
-    FriendListMod, PortraitGetReply, PortraitGetRequest, PortraitUserItem, ProfileDataMod,
-    TagValue, FRIEND_GET, FRIEND_GET_SPECIFIED, PORTRAIT_GET,
+    FriendListMod, PendencyGetReply, PendencyGetRequest, PortraitGetReply, PortraitGetRequest,
+    PortraitUserItem, ProfileDataMod, TagValue, FRIEND_GET, FRIEND_GET_SPECIFIED, PENDENCY_COME_IN,
+    PENDENCY_GET, PORTRAIT_GET,
 };
+use crate::types::SnsApplicationType;
 use crate::wire::Frame;
 
 /// Relationship state of the logged-in user.
@@ -41,6 +43,12 @@ pub(super) struct Relations {
     /// Friends a push added, waiting for their `friend_get_specified` (one
     /// such request at a time).
     added_queue: Vec<String>,
+    /// Friend applications, both directions (replaced by every fetch).
+    pub(super) applications: Vec<FriendApplication>,
+    /// Applications sent to me and not marked read.
+    pub(super) unread_applications: u64,
+    /// A push asked for a refetch while one was in flight.
+    refetch_applications: bool,
 }
 
 impl Relations {
@@ -75,6 +83,10 @@ impl Relations {
             self.strangers.pop_first();
         }
     }
+
+    /// Most applications kept (the server's list is replaced at every
+    /// fetch; pushes add at most up to this).
+    const MAX_APPLICATIONS: usize = 1000;
 
     /// The friend list, in user ID order.
     pub(super) fn friend_list(&self) -> Vec<Friend> {
@@ -187,6 +199,89 @@ impl Client {
         if !self.requests.has::<FriendPage>() {
             self.relations.sync_pages = Some((Vec::new(), 0));
             self.request_friend_page(now, 0, 0, 0);
+        }
+        self.fetch_applications(now);
+    }
+
+    /// Fetch the friend applications (`sns.pendency_get`), or ask for one
+    /// more fetch after the one in flight.
+    pub(super) fn fetch_applications(&mut self, now: Instant) {
+        if self.requests.has::<PendencyFetch>() {
+            self.relations.refetch_applications = true;
+            return;
+        }
+        let body = PendencyGetRequest {
+            from_account: self.current_user(),
+            pendency_type: "Pendency_Type_Both".to_owned(),
+            start_time: 0,
+            max_limited: 100,
+            last_sequence: 0,
+        };
+        let timeout = self.ctx.tuning().request_timeout;
+        self.enqueue(now, PENDENCY_GET, &body, timeout, PendencyFetch);
+    }
+
+    fn on_applications(&mut self, now: Instant, reply: Result<PendencyGetReply, ChatError>) {
+        match reply {
+            Ok(r) => {
+                self.relations.applications = r
+                    .pendency_item
+                    .into_iter()
+                    .filter(|p| !p.to_account.is_empty())
+                    .take(Relations::MAX_APPLICATIONS)
+                    .map(|p| FriendApplication {
+                        user_id: p.to_account,
+                        nick: p.nick,
+                        avatar: p.image,
+                        kind: if p.pendency_type == PENDENCY_COME_IN {
+                            SnsApplicationType::SentToMe
+                        } else {
+                            SnsApplicationType::SentByMe
+                        },
+                        source: p.add_source,
+                        wording: p.add_wording,
+                        time: p.add_time,
+                    })
+                    .collect();
+                self.relations.unread_applications = r.unread_pendency_count;
+                self.emit_applications();
+            }
+            Err(err) => {
+                if self.log_enabled(2) {
+                    tracing::warn!(code = err.code.0, message = %err.message, "friend applications could not be fetched");
+                }
+            }
+        }
+        if std::mem::take(&mut self.relations.refetch_applications) {
+            self.fetch_applications(now);
+        }
+    }
+
+    /// FRIEND_APPLICATION_LIST_UPDATED with the list and the unread count.
+    pub(super) fn emit_applications(&mut self) {
+        self.emit(Event::FriendApplicationListUpdated {
+            friend_application_list: self.relations.applications.clone(),
+            unread_count: self.relations.unread_applications,
+        });
+    }
+
+    /// Give messages that came without a sender nick or avatar the ones of
+    /// the sender's profile this client holds (me, a friend, a user
+    /// fetched before); nothing is fetched for it.
+    pub(super) fn fill_sender_profiles(&self, messages: &mut [crate::model::Message]) {
+        let me = self.current_user();
+        for m in messages {
+            if !m.nick.is_empty() && !m.avatar.is_empty() {
+                continue;
+            }
+            if let Some(p) = self.relations.cached_profile(&me, &m.from) {
+                if m.nick.is_empty() {
+                    m.nick = p.nick;
+                }
+                if m.avatar.is_empty() {
+                    m.avatar = p.avatar;
+                }
+            }
         }
     }
 
@@ -327,7 +422,54 @@ impl Client {
     pub(super) fn on_friend_list_mod(&mut self, now: Instant, mods: &[FriendListMod]) {
         let mut changed = false;
         let mut added = Vec::new();
+        let mut refetch = false;
+        let mut applications_changed = false;
+        let me = self.current_user();
         for m in mods {
+            refetch |= m.friend_add_account.as_ref().is_some_and(|l| !l.is_empty())
+                || m.pendency_del_account
+                    .as_ref()
+                    .is_some_and(|l| !l.is_empty());
+            for p in m.pendency_add.iter().flatten() {
+                if p.pendency_add_account.is_empty()
+                    || p.pendency_add_account.len() > Client::MAX_USER_ID_BYTES
+                {
+                    continue;
+                }
+                let kind = if m.from_account == me {
+                    SnsApplicationType::SentByMe
+                } else {
+                    SnsApplicationType::SentToMe
+                };
+                let list = &mut self.relations.applications;
+                let known = list
+                    .iter()
+                    .position(|a| a.user_id == p.pendency_add_account && a.kind == kind);
+                let item = FriendApplication {
+                    user_id: p.pendency_add_account.clone(),
+                    nick: p.profile_im_nick.clone(),
+                    avatar: p.profile_im_image.clone(),
+                    kind,
+                    source: p.add_source.clone(),
+                    wording: p.add_wording.clone(),
+                    time: p.add_time,
+                };
+                match known {
+                    Some(i) => list[i] = item,
+                    None if list.len() < Relations::MAX_APPLICATIONS => {
+                        list.push(item);
+                        if kind == SnsApplicationType::SentToMe {
+                            self.relations.unread_applications += 1;
+                        }
+                    }
+                    None => {}
+                }
+                applications_changed = true;
+            }
+            if m.push_type == FriendListMod::APPLICATIONS_READ && m.report_time.is_some() {
+                self.relations.unread_applications = 0;
+                applications_changed = true;
+            }
             for id in m.friend_add_account.iter().flatten() {
                 if !id.is_empty() && id.len() <= Client::MAX_USER_ID_BYTES && !added.contains(id) {
                     added.push(id.clone());
@@ -353,6 +495,12 @@ impl Client {
             }
         }
         self.fetch_added_friends(now);
+        if applications_changed {
+            self.emit_applications();
+        }
+        if refetch {
+            self.fetch_applications(now);
+        }
     }
 
     /// Send `friend_get_specified` for the next batch of added friends,
@@ -497,5 +645,36 @@ impl Request for AddedFriends {
         }
         // The next login's friend list sync brings them.
         client.relations.added_queue.clear();
+    }
+}
+
+/// `sns.pendency_get`: the SDK's own fetch at login and after pushes.
+#[derive(Debug)]
+struct PendencyFetch;
+
+impl Request for PendencyFetch {
+    fn is_internal(&self) -> bool {
+        true
+    }
+
+    fn is_login_sync(&self) -> bool {
+        true
+    }
+
+    fn on_reply(
+        self: Box<Self>,
+        client: &mut Client,
+        now: Instant,
+        status: Result<(), ChatError>,
+        frame: &Frame,
+    ) {
+        client.on_applications(now, parse_reply(status, frame));
+    }
+
+    fn on_failed(self: Box<Self>, client: &mut Client, err: ChatError) {
+        if client.log_enabled(2) {
+            tracing::warn!(code = err.code.0, message = %err.message, "friend applications could not be fetched");
+        }
+        client.relations.refetch_applications = false;
     }
 }

@@ -25,6 +25,7 @@ pub use message::{
 };
 pub use relationship::{
     AddFriendResult, CustomField, FollowListResult, FollowResult, FollowTypeCheckResult, Friend,
-    FriendApplication, FriendGroup, FriendOperationResult, FriendProfileResult, FriendResultItem,
-    Profile, UserFollowInfo, UserStatus, UserStatusFailure, UserStatusResult,
+    FriendApplication, FriendApplicationList, FriendGroup, FriendOperationResult,
+    FriendProfileResult, FriendResultItem, Profile, UserFollowInfo, UserStatus, UserStatusFailure,
+    UserStatusResult,
 };

@@ -184,20 +184,38 @@ pub struct FriendGroup {
     pub user_id_list: Vec<String>,
 }
 
-/// A friend application, as in FRIEND_APPLICATION_LIST_UPDATED.
+/// A friend application, as in FRIEND_APPLICATION_LIST_UPDATED and
+/// `get_friend_application_list`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FriendApplication {
     /// The other user's ID.
     #[serde(rename = "userID")]
     pub user_id: String,
+    /// The other user's nick.
+    pub nick: String,
+    /// The other user's avatar.
+    pub avatar: String,
     /// Sent to me or sent by me.
     #[serde(rename = "type")]
     pub kind: SnsApplicationType,
+    /// Where the request came from (`AddSource_Type_*`).
+    pub source: String,
     /// The applicant's words.
-    pub word: String,
+    pub wording: String,
     /// When it was sent, Unix seconds.
     pub time: u64,
+}
+
+/// `get_friend_application_list()`: the applications and how many sent to
+/// me are unread.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FriendApplicationList {
+    /// The applications, both directions.
+    pub friend_application_list: Vec<FriendApplication>,
+    /// Applications sent to me and not marked read.
+    pub unread_count: u64,
 }
 
 /// The result of `add_friend`: `{userID, code, message}`. `code` 0 means

@@ -22,6 +22,25 @@ pub const FRIEND_DELETE: &str = "sns.friend_delete";
 pub const FRIEND_CHECK: &str = "sns.friend_check";
 /// Servcmd of a remark or custom-field change.
 pub const FRIEND_UPDATE: &str = "sns.friend_update";
+/// Servcmd of the friend application list.
+pub const PENDENCY_GET: &str = "sns.pendency_get";
+/// Servcmd of accepting or refusing friend applications.
+pub const FRIEND_RESPONSE: &str = "sns.friend_response";
+/// Servcmd of deleting friend applications.
+pub const PENDENCY_DELETE: &str = "sns.pendency_delete";
+/// Servcmd of marking friend applications read.
+pub const PENDENCY_REPORT: &str = "sns.pendency_report";
+
+/// `PendencyType` of an application sent to me.
+pub const PENDENCY_COME_IN: &str = "Pendency_Type_ComeIn";
+/// `PendencyType` of an application I sent.
+pub const PENDENCY_SEND_OUT: &str = "Pendency_Type_SendOut";
+/// `ResponseAction`: accept and befriend both ways (the default).
+pub const RESPONSE_AGREE_AND_ADD: &str = "Response_Action_AgreeAndAdd";
+/// `ResponseAction`: accept one way (the applicant gets me as a friend).
+pub const RESPONSE_AGREE: &str = "Response_Action_Agree";
+/// `ResponseAction`: refuse.
+pub const RESPONSE_REJECT: &str = "Response_Action_Reject";
 
 /// Profile tags (relationship-facts.md §1).
 pub mod tag {
@@ -460,11 +479,154 @@ pub struct FriendUpInfo {
     pub sns: Vec<TagValue>,
 }
 
+/// Body of `sns.pendency_get`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendencyGetRequest {
+    /// The caller.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// `Pendency_Type_Both` from the official SDK.
+    #[serde(rename = "PendencyType", default)]
+    pub pendency_type: String,
+    /// 0.
+    #[serde(rename = "StartTime", default)]
+    pub start_time: u64,
+    /// 100.
+    #[serde(rename = "MaxLimited", default)]
+    pub max_limited: u64,
+    /// 0.
+    #[serde(rename = "LastSequence", default)]
+    pub last_sequence: u64,
+}
+
+/// One application of the `pendency_get` reply.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendencyItem {
+    /// The other user.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: String,
+    /// `Pendency_Type_ComeIn` or `Pendency_Type_SendOut`.
+    #[serde(rename = "PendencyType", default)]
+    pub pendency_type: String,
+    /// `AddSource_Type_*`.
+    #[serde(rename = "AddSource", default)]
+    pub add_source: String,
+    /// The applicant's words.
+    #[serde(rename = "AddWording", default)]
+    pub add_wording: String,
+    /// When it was sent, Unix seconds.
+    #[serde(rename = "AddTime", default)]
+    pub add_time: u64,
+    /// The other user's nick.
+    #[serde(rename = "Nick", default)]
+    pub nick: String,
+    /// The other user's avatar.
+    #[serde(rename = "Image", default)]
+    pub image: String,
+}
+
+/// Reply to `sns.pendency_get`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendencyGetReply {
+    /// Status and error.
+    #[serde(flatten)]
+    pub base: BaseReply,
+    /// The applications.
+    #[serde(rename = "PendencyItem", default)]
+    pub pendency_item: Vec<PendencyItem>,
+    /// Applications sent to me after I last marked them read.
+    #[serde(rename = "UnreadPendencyCount", default)]
+    pub unread_pendency_count: u64,
+    /// 0.
+    #[serde(rename = "StartTime", default)]
+    pub start_time: u64,
+    /// 0.
+    #[serde(rename = "CurrentSequence", default)]
+    pub current_sequence: u64,
+}
+
+/// One answer of `sns.friend_response`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseFriendItem {
+    /// The applicant.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: String,
+    /// Remark to give the applicant.
+    #[serde(rename = "Remark", default, skip_serializing_if = "String::is_empty")]
+    pub remark: String,
+    /// Friend group to put the applicant in.
+    #[serde(rename = "TagName", default, skip_serializing_if = "String::is_empty")]
+    pub tag_name: String,
+    /// `Response_Action_AgreeAndAdd`, `_Agree` or `_Reject`.
+    #[serde(rename = "ResponseAction", default)]
+    pub response_action: String,
+}
+
+/// Body of `sns.friend_response` (the reply is an [`SnsResultReply`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FriendResponseRequest {
+    /// The caller.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// The answers (the SDK sends one).
+    #[serde(rename = "ResponseFriendItem", default)]
+    pub response_friend_item: Vec<ResponseFriendItem>,
+}
+
+/// Body of `sns.pendency_delete` (the reply is an [`SnsResultReply`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendencyDeleteRequest {
+    /// The caller.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// Which side: `Pendency_Type_ComeIn` (default) or `_SendOut`.
+    #[serde(rename = "PendencyType", default)]
+    pub pendency_type: String,
+    /// The other users.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: Vec<String>,
+}
+
+/// Body of `sns.pendency_report` (bare reply).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendencyReportRequest {
+    /// The caller.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// Applications up to this Unix second are read.
+    #[serde(rename = "LatestPendencyTimeStamp", default)]
+    pub latest_pendency_time_stamp: u64,
+}
+
+/// One new application in a `FriendListMod` push (PushType 3).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendencyAdd {
+    /// The applicant (`From_Account` ≠ me) or the user asked (= me).
+    #[serde(rename = "PendencyAdd_Account", default)]
+    pub pendency_add_account: String,
+    /// That user's nick.
+    #[serde(rename = "ProfileImNick", default)]
+    pub profile_im_nick: String,
+    /// That user's avatar.
+    #[serde(rename = "ProfileImImage", default)]
+    pub profile_im_image: String,
+    /// `AddSource_Type_*`.
+    #[serde(rename = "AddSource", default)]
+    pub add_source: String,
+    /// The applicant's words.
+    #[serde(rename = "AddWording", default)]
+    pub add_wording: String,
+    /// When it was sent, Unix seconds.
+    #[serde(rename = "AddTime", default)]
+    pub add_time: u64,
+}
+
 /// One item of the `FriendListMod` push, chosen by the key it carries (the
 /// official SDK dispatches on keys, not on `PushType`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FriendListMod {
-    /// 1 friends added, 2 friends deleted, 8 friend fields changed.
+    /// 1 friends added, 2 friends deleted, 3 application added, 4
+    /// applications deleted, 7 applications read, 8 friend fields changed.
     #[serde(rename = "PushType", default)]
     pub push_type: u32,
     /// PushType 1: the new friends.
@@ -505,6 +667,37 @@ pub struct FriendListMod {
         skip_serializing_if = "Option::is_none"
     )]
     pub black_list_del_account: Option<Vec<String>>,
+    /// PushType 3 (and 4): who sent the application; me when my other
+    /// instance sent it.
+    #[serde(
+        rename = "From_Account",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub from_account: String,
+    /// PushType 3: the new applications.
+    #[serde(
+        rename = "PendencyAdd",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pendency_add: Option<Vec<PendencyAdd>>,
+    /// PushType 4: applications gone (the key is spelled as the official SDK
+    /// reads it).
+    #[serde(
+        rename = "FrienPencydDel_Account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pendency_del_account: Option<Vec<String>>,
+    /// PushType 7: applications read on another instance, up to this Unix
+    /// second.
+    #[serde(
+        rename = "ReportTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub report_time: Option<u64>,
 }
 
 impl FriendListMod {
@@ -514,6 +707,13 @@ impl FriendListMod {
     pub const FRIENDS_DELETED: u32 = 2;
     /// `PushType` of friend fields changed.
     pub const FRIENDS_UPDATED: u32 = 8;
+    /// `PushType` of a new application.
+    pub const APPLICATION_ADDED: u32 = 3;
+    /// `PushType` of applications gone.
+    pub const APPLICATIONS_DELETED: u32 = 4;
+    /// `PushType` of applications read elsewhere (the official SDK needs
+    /// exactly 7 with `ReportTime`).
+    pub const APPLICATIONS_READ: u32 = 7;
 }
 
 #[cfg(test)]

@@ -46,6 +46,8 @@ pub const GROUP_MSG_GET: &str = "group_open_http_svc.group_msg_get";
 
 /// The servcmd of the profile query (my profile at login).
 pub const PORTRAIT_GET: &str = "profile.portrait_get_all";
+/// The servcmd of the friend applications fetched at login.
+pub const PENDENCY_GET: &str = "sns.pendency_get";
 /// The servcmd of the friend list sync at login.
 pub const FRIEND_GET: &str = "sns.friend_get";
 
@@ -433,6 +435,10 @@ impl Harness {
             self.reply_pending(servcmd::CONV_GROUP_GET, group_reply.clone());
             self.reply_pending(GROUP_LIST, json!({"TotalCount": 0, "GroupIdList": []}));
             self.reply_pending(PORTRAIT_GET, json!({"UserProfileItem": []}));
+            self.reply_pending(
+                PENDENCY_GET,
+                json!({"PendencyItem": [], "UnreadPendencyCount": 0}),
+            );
             self.reply_pending(
                 FRIEND_GET,
                 json!({"FriendNum": 0, "CompleteFlag": 1, "NextStartIndex": 0, "UserDataItem": []}),

@@ -25,11 +25,14 @@ use serde::de::DeserializeOwned;
 use tcchat_core::proto::sns::{
     tag, CheckInfoItem, FriendAddRequest, FriendCheckReply, FriendCheckRequest,
     FriendDeleteRequest, FriendGetReply, FriendGetRequest, FriendGetSpecifiedReply,
-    FriendGetSpecifiedRequest, FriendListMod, FriendUpInfo, FriendUpdateRequest, PortraitGetReply,
-    PortraitGetRequest, PortraitSetRequest, ProfileDataMod, SnsResultItem, SnsResultReply,
-    SpecifiedItem, TagValue, UserDataItem, UserProfileItem, ADD_TYPE_SINGLE, CHECK_TYPE_SINGLE,
-    DELETE_TYPE_SINGLE, FRIEND_ADD, FRIEND_CHECK, FRIEND_DELETE, FRIEND_GET, FRIEND_GET_SPECIFIED,
-    FRIEND_UPDATE, PORTRAIT_GET, PORTRAIT_SET,
+    FriendGetSpecifiedRequest, FriendListMod, FriendResponseRequest, FriendUpInfo,
+    FriendUpdateRequest, PendencyAdd, PendencyDeleteRequest, PendencyGetReply, PendencyGetRequest,
+    PendencyItem, PendencyReportRequest, PortraitGetReply, PortraitGetRequest, PortraitSetRequest,
+    ProfileDataMod, SnsResultItem, SnsResultReply, SpecifiedItem, TagValue, UserDataItem,
+    UserProfileItem, ADD_TYPE_SINGLE, CHECK_TYPE_SINGLE, DELETE_TYPE_SINGLE, FRIEND_ADD,
+    FRIEND_CHECK, FRIEND_DELETE, FRIEND_GET, FRIEND_GET_SPECIFIED, FRIEND_RESPONSE, FRIEND_UPDATE,
+    PENDENCY_COME_IN, PENDENCY_DELETE, PENDENCY_GET, PENDENCY_REPORT, PENDENCY_SEND_OUT,
+    PORTRAIT_GET, PORTRAIT_SET, RESPONSE_AGREE, RESPONSE_AGREE_AND_ADD, RESPONSE_REJECT,
 };
 use tcchat_core::proto::{BaseReply, PushEvent};
 use tcchat_core::wire::Frame;
@@ -41,7 +44,7 @@ use super::request::{check_caller, check_len, refuse, Fail};
 use super::{ConnId, Engine};
 use crate::bounds;
 use crate::codes;
-use crate::store::{Change, FriendRecord, ProfileTag, Store};
+use crate::store::{Change, FriendApplicationRecord, FriendRecord, ProfileTag, Store};
 
 /// `Event` of `ProfileDataMod` pushes (the official SDK dispatches on the
 /// key; 7 was accepted in the verification).
@@ -65,6 +68,10 @@ pub(super) fn handles(cmd: &str) -> bool {
             | FRIEND_DELETE
             | FRIEND_CHECK
             | FRIEND_UPDATE
+            | PENDENCY_GET
+            | FRIEND_RESPONSE
+            | PENDENCY_DELETE
+            | PENDENCY_REPORT
     )
 }
 
@@ -101,6 +108,33 @@ fn deleted(peers: Vec<String>) -> PushEvent {
         friend_del_account: Some(peers),
         ..FriendListMod::default()
     })
+}
+
+/// A PushType 4 push: the applications with `peers` are gone (`from`:
+/// who caused it).
+fn deleted_applications(from: &str, peers: Vec<String>) -> PushEvent {
+    friend_event(FriendListMod {
+        push_type: FriendListMod::APPLICATIONS_DELETED,
+        from_account: from.to_owned(),
+        pendency_del_account: Some(peers),
+        ..FriendListMod::default()
+    })
+}
+
+/// Forget every application between `a` and `b`, both directions, in both
+/// lists.
+fn forget_applications(a: &str, b: &str) -> Vec<Change> {
+    let mut out = Vec::new();
+    for (owner, peer) in [(a, b), (b, a)] {
+        for incoming in [true, false] {
+            out.push(Change::DeleteFriendApplication {
+                owner: owner.to_owned(),
+                peer: peer.to_owned(),
+                incoming,
+            });
+        }
+    }
+    out
 }
 
 fn result(to: &str, code: u32, info: &str) -> SnsResultItem {
@@ -209,6 +243,10 @@ impl<S: Store> Engine<S> {
             FRIEND_ADD => self.change(unix_ms, conn, gzip, frame, Self::friend_add),
             FRIEND_DELETE => self.change(unix_ms, conn, gzip, frame, Self::friend_delete),
             FRIEND_UPDATE => self.change(unix_ms, conn, gzip, frame, Self::friend_update),
+            PENDENCY_GET => self.query(unix_ms, conn, gzip, frame, Self::pendency_get),
+            FRIEND_RESPONSE => self.change(unix_ms, conn, gzip, frame, Self::friend_response),
+            PENDENCY_DELETE => self.change(unix_ms, conn, gzip, frame, Self::pendency_delete),
+            PENDENCY_REPORT => self.change(unix_ms, conn, gzip, frame, Self::pendency_report),
             _ => {}
         }
     }
@@ -479,6 +517,29 @@ impl<S: Store> Engine<S> {
                 continue;
             }
             if allow == "AllowType_Type_NeedConfirm" {
+                let application = FriendApplicationRecord {
+                    peer: peer.to_owned(),
+                    incoming: false,
+                    add_source: item.add_source.clone(),
+                    add_wording: item.add_wording.clone(),
+                    remark: item.remark.clone(),
+                    add_time: unix_ms / 1000,
+                };
+                let (mine_item, theirs_item) = self.application_pushes(me, peer, &application)?;
+                changes.push(Change::FriendApplication {
+                    owner: peer.to_owned(),
+                    record: FriendApplicationRecord {
+                        peer: me.user.clone(),
+                        incoming: true,
+                        ..application.clone()
+                    },
+                });
+                changes.push(Change::FriendApplication {
+                    owner: me.user.clone(),
+                    record: application,
+                });
+                notices.push(Notify::new(&me.user, friend_event(mine_item)));
+                notices.push(Notify::new(peer, friend_event(theirs_item)));
                 results.push(fail(
                     codes::FRIEND_NEED_CONFIRM,
                     "the user must confirm the request",
@@ -510,6 +571,7 @@ impl<S: Store> Engine<S> {
                     custom: Vec::new(),
                 },
             });
+            changes.extend(forget_applications(&me.user, peer));
             mine += 1;
             my_added.push(peer.to_owned());
             if both && !theirs_has_me {
@@ -701,6 +763,315 @@ impl<S: Store> Engine<S> {
             },
             queued,
         ))
+    }
+
+    /// The `PendencyAdd` pushes of a new application from `me` to `peer`:
+    /// the one for my instances (`From_Account` me: sent out) and the one
+    /// for the peer's (incoming), with the other user's nick and avatar.
+    fn application_pushes(
+        &mut self,
+        me: &Ident,
+        peer: &str,
+        application: &FriendApplicationRecord,
+    ) -> Result<(FriendListMod, FriendListMod), Fail> {
+        let (peer_nick, peer_image) = self.nick_and_image(me.app, peer)?;
+        let (my_nick, my_image) = self.nick_and_image(me.app, &me.user)?;
+        let item = |account: &str, nick: String, image: String| FriendListMod {
+            push_type: FriendListMod::APPLICATION_ADDED,
+            from_account: me.user.clone(),
+            pendency_add: Some(vec![PendencyAdd {
+                pendency_add_account: account.to_owned(),
+                profile_im_nick: nick,
+                profile_im_image: image,
+                add_source: application.add_source.clone(),
+                add_wording: application.add_wording.clone(),
+                add_time: application.add_time,
+            }]),
+            ..FriendListMod::default()
+        };
+        Ok((
+            item(peer, peer_nick, peer_image),
+            item(&me.user, my_nick, my_image),
+        ))
+    }
+
+    /// `user`'s nick and avatar (empty when not set).
+    fn nick_and_image(&mut self, app: u64, user: &str) -> Result<(String, String), Fail> {
+        let mut nick = String::new();
+        let mut image = String::new();
+        for t in self.store.profile(app, user)? {
+            let text = serde_json::from_str::<String>(&t.value).unwrap_or_default();
+            if t.tag == tag::NICK {
+                nick = text;
+            } else if t.tag == tag::IMAGE {
+                image = text;
+            }
+        }
+        Ok((nick, image))
+    }
+
+    /// `sns.pendency_get`: every pending application of the caller, with
+    /// the other user's nick and avatar and the unread count.
+    fn pendency_get(
+        &mut self,
+        me: &Ident,
+        req: &PendencyGetRequest,
+    ) -> Result<PendencyGetReply, Fail> {
+        check_caller(me, &req.from_account)?;
+        let read = self.store.applications_read_time(me.app, &me.user)?;
+        let mut items = Vec::new();
+        let mut unread = 0;
+        for a in self.store.friend_applications(me.app, &me.user)? {
+            if a.incoming && a.add_time > read {
+                unread += 1;
+            }
+            let (nick, image) = self.nick_and_image(me.app, &a.peer)?;
+            items.push(PendencyItem {
+                to_account: a.peer,
+                pendency_type: if a.incoming {
+                    PENDENCY_COME_IN
+                } else {
+                    PENDENCY_SEND_OUT
+                }
+                .to_owned(),
+                add_source: a.add_source,
+                add_wording: a.add_wording,
+                add_time: a.add_time,
+                nick,
+                image,
+            });
+        }
+        Ok(PendencyGetReply {
+            base: BaseReply::ok(),
+            pendency_item: items,
+            unread_pendency_count: unread,
+            start_time: 0,
+            current_sequence: 0,
+        })
+    }
+
+    /// `sns.friend_response`: accept (both ways, or one way) or refuse
+    /// applications sent to the caller. 30001 for a user who sent none.
+    fn friend_response(
+        &mut self,
+        me: &Ident,
+        req: &FriendResponseRequest,
+        unix_ms: u64,
+    ) -> Result<(SnsResultReply, Queued), Fail> {
+        check_caller(me, &req.from_account)?;
+        check_len(
+            "ResponseFriendItem",
+            &req.response_friend_item,
+            bounds::MAX_ITEMS_PER_REQUEST,
+        )?;
+        let mut results = Vec::new();
+        let mut changes = Vec::new();
+        let mut notices = Vec::new();
+        let mut my_added = Vec::new();
+        let mut my_gone = Vec::new();
+        let incoming = self.store.friend_applications(me.app, &me.user)?;
+        for item in &req.response_friend_item {
+            let peer = item.to_account.as_str();
+            let shown: String = peer.chars().take(MAX_USER_ID_LEN).collect();
+            let Some(application) = incoming
+                .iter()
+                .find(|a| a.incoming && a.peer == peer && !my_gone.iter().any(|g| g == peer))
+                .cloned()
+            else {
+                results.push(result(
+                    &shown,
+                    codes::SNS_PARAMETER,
+                    "no application from this user",
+                ));
+                continue;
+            };
+            let action = item.response_action.as_str();
+            let (both, reject) = match action {
+                "" | RESPONSE_AGREE_AND_ADD => (true, false),
+                RESPONSE_AGREE => (false, false),
+                RESPONSE_REJECT => (false, true),
+                _ => {
+                    results.push(result(
+                        &shown,
+                        codes::SNS_PARAMETER,
+                        "unknown ResponseAction",
+                    ));
+                    continue;
+                }
+            };
+            if item.remark.len() > bounds::MAX_REMARK_BYTES {
+                results.push(result(
+                    &shown,
+                    codes::SNS_PARAMETER,
+                    "the remark is too long",
+                ));
+                continue;
+            }
+            changes.extend(forget_applications(&me.user, peer));
+            my_gone.push(peer.to_owned());
+            if reject {
+                notices.push(Notify::new(
+                    peer,
+                    deleted_applications(&me.user, vec![me.user.clone()]),
+                ));
+                results.push(result(peer, 0, ""));
+                continue;
+            }
+            let now_secs = unix_ms / 1000;
+            let mut peer_added_me = false;
+            if self.store.friend(me.app, peer, &me.user)?.is_none() {
+                changes.push(Change::Friend {
+                    owner: peer.to_owned(),
+                    record: FriendRecord {
+                        peer: me.user.clone(),
+                        remark: application.remark.clone(),
+                        add_source: application.add_source.clone(),
+                        add_wording: application.add_wording.clone(),
+                        add_time: now_secs,
+                        ..FriendRecord::default()
+                    },
+                });
+                peer_added_me = true;
+            }
+            if both && self.store.friend(me.app, &me.user, peer)?.is_none() {
+                changes.push(Change::Friend {
+                    owner: me.user.clone(),
+                    record: FriendRecord {
+                        peer: peer.to_owned(),
+                        remark: item.remark.clone(),
+                        groups: if item.tag_name.is_empty() {
+                            Vec::new()
+                        } else {
+                            vec![item.tag_name.clone()]
+                        },
+                        add_source: application.add_source.clone(),
+                        add_wording: application.add_wording.clone(),
+                        add_time: now_secs,
+                        custom: Vec::new(),
+                    },
+                });
+                my_added.push(peer.to_owned());
+            }
+            if peer_added_me {
+                notices.push(Notify::new(peer, added(vec![me.user.clone()])));
+            } else {
+                notices.push(Notify::new(
+                    peer,
+                    deleted_applications(&me.user, vec![me.user.clone()]),
+                ));
+            }
+            results.push(result(peer, 0, ""));
+        }
+        // Mine: the friends added (the official SDK then refetches its
+        // applications), or the applications gone.
+        if !my_added.is_empty() {
+            notices.insert(0, Notify::new(&me.user, added(my_added.clone())));
+        }
+        let only_gone: Vec<String> = my_gone
+            .into_iter()
+            .filter(|p| !my_added.contains(p))
+            .collect();
+        if !only_gone.is_empty() {
+            notices.insert(
+                0,
+                Notify::new(&me.user, deleted_applications(&me.user, only_gone)),
+            );
+        }
+        let queued = self.commit(me, changes, notices)?.with_origin();
+        Ok((
+            SnsResultReply {
+                base: BaseReply::ok(),
+                result_item: results,
+            },
+            queued,
+        ))
+    }
+
+    /// `sns.pendency_delete`: forget applications of one direction (both
+    /// users' records). 30001 for one that does not exist.
+    fn pendency_delete(
+        &mut self,
+        me: &Ident,
+        req: &PendencyDeleteRequest,
+        _unix_ms: u64,
+    ) -> Result<(SnsResultReply, Queued), Fail> {
+        check_caller(me, &req.from_account)?;
+        check_len("To_Account", &req.to_account, bounds::MAX_ITEMS_PER_REQUEST)?;
+        let incoming = req.pendency_type != PENDENCY_SEND_OUT;
+        let mine = self.store.friend_applications(me.app, &me.user)?;
+        let mut results = Vec::new();
+        let mut changes = Vec::new();
+        let mut notices = Vec::new();
+        let mut gone = Vec::new();
+        for peer in &req.to_account {
+            let shown: String = peer.chars().take(MAX_USER_ID_LEN).collect();
+            let exists = mine
+                .iter()
+                .any(|a| a.peer == *peer && a.incoming == incoming)
+                && !gone.contains(peer);
+            if !exists {
+                results.push(result(&shown, codes::SNS_PARAMETER, "no such application"));
+                continue;
+            }
+            changes.push(Change::DeleteFriendApplication {
+                owner: me.user.clone(),
+                peer: peer.clone(),
+                incoming,
+            });
+            changes.push(Change::DeleteFriendApplication {
+                owner: peer.clone(),
+                peer: me.user.clone(),
+                incoming: !incoming,
+            });
+            notices.push(Notify::new(
+                peer,
+                deleted_applications(&me.user, vec![me.user.clone()]),
+            ));
+            gone.push(peer.clone());
+            results.push(result(peer, 0, ""));
+        }
+        if !gone.is_empty() {
+            notices.insert(
+                0,
+                Notify::new(&me.user, deleted_applications(&me.user, gone)),
+            );
+        }
+        let queued = self.commit(me, changes, notices)?.with_origin();
+        Ok((
+            SnsResultReply {
+                base: BaseReply::ok(),
+                result_item: results,
+            },
+            queued,
+        ))
+    }
+
+    /// `sns.pendency_report`: the applications up to that time are read;
+    /// pushed (PushType 7) to the caller's other instances.
+    fn pendency_report(
+        &mut self,
+        me: &Ident,
+        req: &PendencyReportRequest,
+        unix_ms: u64,
+    ) -> Result<(BaseReply, Queued), Fail> {
+        check_caller(me, &req.from_account)?;
+        // Not later than now: a client clock ahead cannot mark future
+        // applications read.
+        let time = req.latest_pendency_time_stamp.min(unix_ms / 1000);
+        let changes = vec![Change::ApplicationsRead {
+            owner: me.user.clone(),
+            time,
+        }];
+        let notices = vec![Notify::new(
+            &me.user,
+            friend_event(FriendListMod {
+                push_type: FriendListMod::APPLICATIONS_READ,
+                report_time: Some(time),
+                ..FriendListMod::default()
+            }),
+        )];
+        let queued = self.commit(me, changes, notices)?;
+        Ok((BaseReply::ok(), queued))
     }
 }
 

@@ -22,7 +22,6 @@ pub(crate) const PURCHASE_BITS: &str = "1010011010000000";
 pub(crate) enum CleanReply {
     Bare(BaseReply),
     FriendGroups(FriendGroupsReply),
-    Pendency(PendencyReply),
     Config(ConfigReply),
     PurchaseBits(PurchaseBitsReply),
     Mute(MuteReply),
@@ -36,13 +35,6 @@ pub(crate) fn clean_reply(servcmd: &str, frame: &Frame) -> Option<CleanReply> {
         "sns.group_get" => CleanReply::FriendGroups(FriendGroupsReply {
             base: ok(),
             result_item: Vec::new(),
-            current_sequence: 0,
-        }),
-        "sns.pendency_get" => CleanReply::Pendency(PendencyReply {
-            base: ok(),
-            pendency_item: Vec::new(),
-            unread_pendency_count: 0,
-            start_time: 0,
             current_sequence: 0,
         }),
         "im_sdk_config_mgr.fetch_config" => CleanReply::Config(ConfigReply {
@@ -100,17 +92,6 @@ pub(crate) struct FriendGroupsReply {
     #[serde(flatten)]
     base: BaseReply,
     result_item: Vec<serde_json::Value>,
-    current_sequence: u64,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct PendencyReply {
-    #[serde(flatten)]
-    base: BaseReply,
-    pendency_item: Vec<serde_json::Value>,
-    unread_pendency_count: u64,
-    start_time: u64,
     current_sequence: u64,
 }
 

@@ -1,9 +1,9 @@
 //! [`Change`]: one write of a [`Store::apply`](super::Store::apply) batch.
 
 use super::{
-    ContactGroup, ConversationRecord, Extension, FriendRecord, GroupApplication,
-    GroupConversationRecord, GroupLogEntry, GroupRecord, MemberRecord, MessageRecord, Notice,
-    ProfileTag,
+    ContactGroup, ConversationRecord, Extension, FriendApplicationRecord, FriendRecord,
+    GroupApplication, GroupConversationRecord, GroupLogEntry, GroupRecord, MemberRecord,
+    MessageRecord, Notice, ProfileTag,
 };
 
 /// One write. A batch of them is applied atomically by
@@ -256,5 +256,30 @@ pub enum Change {
         target: String,
         /// Subscribed after the change.
         present: bool,
+    },
+    /// Insert or replace `owner`'s application with `record.peer` in the
+    /// direction `record.incoming`.
+    FriendApplication {
+        /// Whose list.
+        owner: String,
+        /// The application.
+        record: FriendApplicationRecord,
+    },
+    /// Forget `owner`'s application with `peer` in that direction (a no-op
+    /// if absent).
+    DeleteFriendApplication {
+        /// Whose list.
+        owner: String,
+        /// The other user.
+        peer: String,
+        /// Sent to the owner rather than by them.
+        incoming: bool,
+    },
+    /// `owner` read their applications up to Unix second `time`.
+    ApplicationsRead {
+        /// Whose list.
+        owner: String,
+        /// The time.
+        time: u64,
     },
 }

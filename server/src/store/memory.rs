@@ -5,7 +5,8 @@ use super::memory_relations::Relations;
 use super::record::TINY_ID_BASE;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
-    FriendRecord, GroupApplication, GroupAttributes, GroupConversationRecord, GroupCounters,
+    FriendApplicationRecord, FriendRecord, GroupApplication, GroupAttributes,
+    GroupConversationRecord, GroupCounters,
     GroupExtensions, GroupLogEntry, GroupRecord, InboxEntry, InboxItem, MemberRecord,
     MessageRecord, MessageState, NewMessage, Notice, ProfileTag, SessionRecord, Store, StoreError,
     Window,
@@ -377,7 +378,10 @@ impl Store for MemoryStore {
                 }
                 Change::ProfileTags { .. }
                 | Change::Friend { .. }
-                | Change::DeleteFriend { .. } => {
+                | Change::DeleteFriend { .. }
+                | Change::FriendApplication { .. }
+                | Change::DeleteFriendApplication { .. }
+                | Change::ApplicationsRead { .. } => {
                     unreachable!("relationship changes are applied by Relations::apply")
                 }
             }
@@ -391,6 +395,18 @@ impl Store for MemoryStore {
 
     fn friends(&mut self, app: u64, owner: &str) -> Result<Vec<FriendRecord>, StoreError> {
         Ok(self.relations.friends(app, owner))
+    }
+
+    fn friend_applications(
+        &mut self,
+        app: u64,
+        owner: &str,
+    ) -> Result<Vec<FriendApplicationRecord>, StoreError> {
+        Ok(self.relations.applications(app, owner))
+    }
+
+    fn applications_read_time(&mut self, app: u64, owner: &str) -> Result<u64, StoreError> {
+        Ok(self.relations.read_time(app, owner))
     }
 
     fn friend(

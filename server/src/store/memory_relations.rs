@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{Change, FriendRecord, ProfileTag};
+use super::{Change, FriendApplicationRecord, FriendRecord, ProfileTag};
 
 type UserKey = (u64, String);
 
@@ -13,6 +13,11 @@ pub(super) struct Relations {
     profiles: HashMap<UserKey, BTreeMap<String, String>>,
     /// `(app, owner)` → friend → record.
     friends: HashMap<UserKey, BTreeMap<String, FriendRecord>>,
+    /// `(app, owner)` → (peer, not incoming) → application (so that
+    /// incoming sorts first for a peer).
+    applications: HashMap<UserKey, BTreeMap<(String, bool), FriendApplicationRecord>>,
+    /// `(app, owner)` → read time.
+    reads: HashMap<UserKey, u64>,
 }
 
 impl Relations {
@@ -37,9 +42,41 @@ impl Relations {
                     list.remove(peer);
                 }
             }
+            Change::FriendApplication { owner, record } => {
+                self.applications
+                    .entry((app, owner.clone()))
+                    .or_default()
+                    .insert((record.peer.clone(), !record.incoming), record.clone());
+            }
+            Change::DeleteFriendApplication {
+                owner,
+                peer,
+                incoming,
+            } => {
+                if let Some(list) = self.applications.get_mut(&(app, owner.clone())) {
+                    list.remove(&(peer.clone(), !*incoming));
+                }
+            }
+            Change::ApplicationsRead { owner, time } => {
+                self.reads.insert((app, owner.clone()), *time);
+            }
             _ => return false,
         }
         true
+    }
+
+    pub(super) fn applications(&self, app: u64, owner: &str) -> Vec<FriendApplicationRecord> {
+        self.applications
+            .get(&(app, owner.to_owned()))
+            .map(|l| l.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    pub(super) fn read_time(&self, app: u64, owner: &str) -> u64 {
+        self.reads
+            .get(&(app, owner.to_owned()))
+            .copied()
+            .unwrap_or(0)
     }
 
     pub(super) fn profile(&self, app: u64, user: &str) -> Vec<ProfileTag> {

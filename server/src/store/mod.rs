@@ -29,7 +29,7 @@ pub use record::{
     GroupConversationRecord, InboxEntry, InboxItem, MessageRecord, MessageState, NewMessage,
     Notice, Revocation, SessionRecord,
 };
-pub use relation_record::{FriendRecord, ProfileTag};
+pub use relation_record::{FriendApplicationRecord, FriendRecord, ProfileTag};
 pub use sqlite::SqliteStore;
 
 /// What the engine needs from storage.
@@ -328,6 +328,18 @@ pub trait Store {
 
     /// `owner`'s friend list, sorted by friend.
     fn friends(&mut self, app: u64, owner: &str) -> Result<Vec<FriendRecord>, StoreError>;
+
+    /// `owner`'s pending friend applications (both directions), sorted by
+    /// peer, incoming first.
+    fn friend_applications(
+        &mut self,
+        app: u64,
+        owner: &str,
+    ) -> Result<Vec<FriendApplicationRecord>, StoreError>;
+
+    /// The Unix second up to which `owner` read their applications (0:
+    /// never).
+    fn applications_read_time(&mut self, app: u64, owner: &str) -> Result<u64, StoreError>;
 
     /// `peer` in `owner`'s friend list, if there.
     fn friend(

@@ -29,3 +29,22 @@ pub struct FriendRecord {
     /// `Tag_SNS_Custom_*` fields, sorted by key.
     pub custom: Vec<(String, String)>,
 }
+
+/// A pending friend application as one user sees it: sent to them
+/// (`incoming`) or sent by them. One application is two records, one in
+/// each user's list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FriendApplicationRecord {
+    /// The other user.
+    pub peer: String,
+    /// Sent to the owner (`Pendency_Type_ComeIn`) rather than by them.
+    pub incoming: bool,
+    /// `AddSource_Type_*`.
+    pub add_source: String,
+    /// The applicant's words.
+    pub add_wording: String,
+    /// The remark the applicant asked for.
+    pub remark: String,
+    /// When it was sent, Unix seconds.
+    pub add_time: u64,
+}

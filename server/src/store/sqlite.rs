@@ -8,7 +8,8 @@ use super::sqlite_relations;
 use super::sqlite_schema;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
-    FriendRecord, GroupApplication, GroupAttributes, GroupConversationRecord, GroupCounters,
+    FriendApplicationRecord, FriendRecord, GroupApplication, GroupAttributes,
+    GroupConversationRecord, GroupCounters,
     GroupExtensions, GroupLogEntry, GroupRecord, InboxEntry, InboxItem, MemberRecord,
     MessageRecord, MessageState, NewMessage, Notice, ProfileTag, Revocation, SessionRecord, Store,
     StoreError, Window,
@@ -364,7 +365,12 @@ fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u
         | Change::GroupPins { .. } => {
             unreachable!("group changes are applied by sqlite_groups::apply")
         }
-        Change::ProfileTags { .. } | Change::Friend { .. } | Change::DeleteFriend { .. } => {
+        Change::ProfileTags { .. }
+        | Change::Friend { .. }
+        | Change::DeleteFriend { .. }
+        | Change::FriendApplication { .. }
+        | Change::DeleteFriendApplication { .. }
+        | Change::ApplicationsRead { .. } => {
             unreachable!("relationship changes are applied by sqlite_relations::apply")
         }
     }
@@ -984,6 +990,18 @@ impl Store for SqliteStore {
 
     fn friends(&mut self, app: u64, owner: &str) -> Result<Vec<FriendRecord>, StoreError> {
         sqlite_relations::friends(&self.conn, app, owner)
+    }
+
+    fn friend_applications(
+        &mut self,
+        app: u64,
+        owner: &str,
+    ) -> Result<Vec<FriendApplicationRecord>, StoreError> {
+        sqlite_relations::applications(&self.conn, app, owner)
+    }
+
+    fn applications_read_time(&mut self, app: u64, owner: &str) -> Result<u64, StoreError> {
+        sqlite_relations::read_time(&self.conn, app, owner)
     }
 
     fn friend(

@@ -4,7 +4,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
-use super::{Change, FriendRecord, ProfileTag, StoreError};
+use super::{Change, FriendApplicationRecord, FriendRecord, ProfileTag, StoreError};
 
 fn to_db(v: u64) -> i64 {
     v as i64
@@ -57,9 +57,77 @@ pub(super) fn apply(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<b
             tx.prepare_cached("DELETE FROM friends WHERE app = ?1 AND owner = ?2 AND peer = ?3")?
                 .execute(params![to_db(app), owner, peer])?;
         }
+        Change::FriendApplication { owner, record } => {
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO friend_applications
+                 (app, owner, peer, incoming, add_source, add_wording, remark, add_time)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                to_db(app),
+                owner,
+                record.peer,
+                record.incoming,
+                record.add_source,
+                record.add_wording,
+                record.remark,
+                to_db(record.add_time),
+            ])?;
+        }
+        Change::DeleteFriendApplication {
+            owner,
+            peer,
+            incoming,
+        } => {
+            tx.prepare_cached(
+                "DELETE FROM friend_applications
+                 WHERE app = ?1 AND owner = ?2 AND peer = ?3 AND incoming = ?4",
+            )?
+            .execute(params![to_db(app), owner, peer, incoming])?;
+        }
+        Change::ApplicationsRead { owner, time } => {
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO friend_application_reads (app, owner, read_time)
+                 VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![to_db(app), owner, to_db(*time)])?;
+        }
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+pub(super) fn applications(
+    c: &Connection,
+    app: u64,
+    owner: &str,
+) -> Result<Vec<FriendApplicationRecord>, StoreError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT peer, incoming, add_source, add_wording, remark, add_time
+         FROM friend_applications WHERE app = ?1 AND owner = ?2
+         ORDER BY peer, incoming DESC",
+    )?;
+    let rows = stmt.query_map(params![to_db(app), owner], |r| {
+        Ok(FriendApplicationRecord {
+            peer: r.get(0)?,
+            incoming: r.get(1)?,
+            add_source: r.get(2)?,
+            add_wording: r.get(3)?,
+            remark: r.get(4)?,
+            add_time: from_db(r.get(5)?),
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+pub(super) fn read_time(c: &Connection, app: u64, owner: &str) -> Result<u64, StoreError> {
+    Ok(c.prepare_cached(
+        "SELECT read_time FROM friend_application_reads WHERE app = ?1 AND owner = ?2",
+    )?
+    .query_row(params![to_db(app), owner], |r| r.get::<_, i64>(0))
+    .optional()?
+    .map(from_db)
+    .unwrap_or(0))
 }
 
 pub(super) fn profile(c: &Connection, app: u64, user: &str) -> Result<Vec<ProfileTag>, StoreError> {

@@ -20,7 +20,8 @@
 //! conversation in `contact_group_members` by its conversation ID
 //! (`C2C<peer>`, `GROUP<groupID>`; issue 16, conversation groups of group
 //! conversations) instead of the bare peer, the upgrade prefixing the rows
-//! it finds with `C2C`; adds `profiles` and `friends`, `blacklist`,
+//! it finds with `C2C`; adds `profiles`, `friends`, `friend_applications`,
+//! `friend_application_reads`, `blacklist`,
 //! `custom_statuses`, `status_subscriptions` and `follows` (issue 18); and
 //! `group_attributes` and `group_counters` (one row per group: its
 //! sequence and its pairs as JSON) and `group_pins` (a group's pinned
@@ -293,6 +294,23 @@ CREATE TABLE IF NOT EXISTS friends (
     add_time    INTEGER NOT NULL,
     custom      TEXT    NOT NULL,
     PRIMARY KEY (app, owner, peer)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS friend_applications (
+    app         INTEGER NOT NULL,
+    owner       TEXT    NOT NULL,
+    peer        TEXT    NOT NULL,
+    incoming    INTEGER NOT NULL,
+    add_source  TEXT    NOT NULL,
+    add_wording TEXT    NOT NULL,
+    remark      TEXT    NOT NULL,
+    add_time    INTEGER NOT NULL,
+    PRIMARY KEY (app, owner, peer, incoming)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS friend_application_reads (
+    app       INTEGER NOT NULL,
+    owner     TEXT    NOT NULL,
+    read_time INTEGER NOT NULL,
+    PRIMARY KEY (app, owner)
 ) WITHOUT ROWID;
 ";
 
