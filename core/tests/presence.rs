@@ -416,3 +416,23 @@ fn follows_send_their_requests_and_pushes_raise_the_events() {
     let err = h.client.unfollow_user(h.now, &[]).unwrap_err();
     assert_eq!(err.code, ErrorCode::INVALID_OPERATION);
 }
+
+#[test]
+fn the_login_reply_sets_the_own_custom_status() {
+    let mut h = Harness::new();
+    if h.conn.is_none() {
+        h.open();
+    }
+    h.client.login(h.now, "u1", "sig-u1").unwrap();
+    h.drain();
+    h.reply(
+        servcmd::LOGIN,
+        json!({"A2Key": "a", "TinyId": "1", "HelloInterval": 120, "InstId": 5,
+               "CustomStatus": "ZnJvbS1sb2dpbg=="}),
+    );
+    let id = h.client.get_user_status(h.now, &ids(&["u1"])).unwrap();
+    assert_eq!(
+        h.result(id).unwrap().success_user_list[0].custom_status,
+        "from-login"
+    );
+}

@@ -118,6 +118,12 @@ impl Client {
         self.request_blacklist_page(now, 0);
     }
 
+    /// A login reply's `CustomStatus` (base64): this user's custom status,
+    /// as the official SDK takes it.
+    pub(super) fn presence_login_reply(&mut self, custom_status: &str) {
+        self.presence.custom_status = decode_custom_status(custom_status);
+    }
+
     /// The session ended: forget everything.
     pub(super) fn presence_reset(&mut self) {
         self.presence = Presence::default();

@@ -51,6 +51,14 @@ pub struct LoginReply {
     /// Server time, Unix seconds.
     #[serde(rename = "TimeStamp", default)]
     pub time_stamp: u64,
+    /// The user's custom status, base64 of UTF-8 (relationship-facts §6:
+    /// the official SDK decodes it as its own custom status).
+    #[serde(
+        rename = "CustomStatus",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub custom_status: String,
 }
 
 /// Body of `im_open_status.wslogout`.

@@ -188,6 +188,13 @@ impl<S: Store> Engine<S> {
     ) {
         let inst_id = self.tokens.inst_id();
         let app = head.sdkappid;
+        let custom_status = match self.store.custom_status(app, &granted.user) {
+            Ok(status) => tcchat_core::proto::presence::encode_custom_status(&status),
+            Err(err) => {
+                tracing::warn!(%err, "cannot read a custom status; the login reply goes without it");
+                String::new()
+            }
+        };
         tracing::info!(conn = conn.0, app, user = %short(&granted.user), inst_id, "logged in");
         self.bind(
             conn,
@@ -208,6 +215,7 @@ impl<S: Store> Engine<S> {
             hello_interval: self.config.hello_interval_secs,
             inst_id,
             time_stamp: unix_ms / 1000,
+            custom_status,
         };
         self.out.reply(conn, gzip, head, &reply);
     }
