@@ -51,6 +51,14 @@ pub struct LoginReply {
     /// Server time, Unix seconds.
     #[serde(rename = "TimeStamp", default)]
     pub time_stamp: u64,
+    /// Key the client appends as `authKey=` to download URLs of files
+    /// (messages-facts §5.5); empty when downloads need none.
+    #[serde(
+        rename = "RichMsgAuthKey",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub rich_msg_auth_key: String,
 }
 
 /// Body of `im_open_status.wslogout`.

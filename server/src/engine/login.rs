@@ -208,6 +208,7 @@ impl<S: Store> Engine<S> {
             hello_interval: self.config.hello_interval_secs,
             inst_id,
             time_stamp: unix_ms / 1000,
+            rich_msg_auth_key: self.rich_msg_auth_key(app),
         };
         self.out.reply(conn, gzip, head, &reply);
     }

@@ -41,6 +41,7 @@ mod conversations;
 mod cookie;
 mod deadlines;
 mod extensions;
+mod files;
 mod groups;
 mod history;
 mod kick;
@@ -77,6 +78,9 @@ use crate::shrink;
 use crate::store::{Store, StoreError};
 
 pub use config::EngineConfig;
+pub use files::{
+    FileConfig, FileRequest, FileResponse, FILE_PATH_PREFIX, MAX_FILES_PER_SIG, MAX_FILE_NAME_BYTES,
+};
 pub use groups::GroupConfig;
 pub use limits::RateLimit;
 pub use policy::{InstancePolicy, KickType, PlatformClass};
@@ -160,6 +164,8 @@ pub struct Engine<S> {
     replays: ReplayCache,
     out: Outbox,
     next_sweep: Option<Instant>,
+    /// Uploaded files (see `files`).
+    vault: files::Vault,
 }
 
 impl<S: Store> Engine<S> {
@@ -218,6 +224,7 @@ impl<S: Store> Engine<S> {
             acks: AckTracker::default(),
             replays: ReplayCache::default(),
             next_sweep: None,
+            vault: files::Vault::default(),
         }
     }
 
@@ -522,6 +529,9 @@ impl<S: Store> Engine<S> {
             servcmd::CONV_GROUP_UPDATE => self.on_group_update(unix_ms, conn, gzip, frame),
             servcmd::CONV_GROUP_DELETE => self.on_group_delete(unix_ms, conn, gzip, frame),
             servcmd::CONV_GROUP_GET => self.on_group_get(unix_ms, conn, gzip, frame),
+            servcmd::COS_SIMPLE_SIG => self.on_simple_sig(unix_ms, conn, gzip, frame),
+            servcmd::COS_PRE_SIG => self.on_pre_sig(unix_ms, conn, gzip, frame),
+            servcmd::COS_IMAGE_INFO => self.on_image_info(unix_ms, conn, gzip, frame),
             other if groups::handles(other) => self.on_group(now, unix_ms, conn, gzip, frame),
             other => match stubs::clean_reply(other, frame) {
                 Some(body) => self.out.reply(conn, gzip, head, &body),
