@@ -123,6 +123,26 @@ impl Client {
         Ok(())
     }
 
+    /// Create a message with `payload` (the media messages' common part).
+    pub(crate) fn create_message_with(
+        &mut self,
+        now: Instant,
+        api: &str,
+        to: &str,
+        conversation_type: ConversationType,
+        payload: Payload,
+    ) -> Result<Message, ChatError> {
+        let draft = Draft {
+            api,
+            to,
+            conversation_type,
+            need_read_receipt: false,
+            is_support_extension: false,
+            at_user_list: &[],
+        };
+        self.create_message(now, draft, payload)
+    }
+
     fn create_message(
         &mut self,
         now: Instant,

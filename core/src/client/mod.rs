@@ -43,6 +43,11 @@ mod send;
 mod session;
 mod sync;
 mod timer;
+mod uploads;
+pub use uploads::{
+    CreateMediaMessageOptions, MediaSource, UploadAction, UploadId, UploadRequest, MAX_AUDIO_BYTES,
+    MAX_FILE_BYTES, MAX_IMAGE_BYTES, MAX_VIDEO_BYTES,
+};
 
 use std::time::Instant;
 
@@ -183,6 +188,8 @@ pub struct Client {
     sync: sync::SyncState,
     /// The groups this user belongs to.
     groups: groups::Groups,
+    /// Media uploads of sends in progress.
+    uploads: uploads::Uploads,
 
     out: Outputs,
 }
@@ -223,6 +230,7 @@ impl Client {
             features: features::Features::default(),
             sync: sync::SyncState::default(),
             groups: groups::Groups::default(),
+            uploads: uploads::Uploads::default(),
             out: Outputs::default(),
         };
         client.start_connect(now);

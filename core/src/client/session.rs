@@ -341,6 +341,7 @@ impl Client {
         reply: &LoginReply,
     ) -> Ready {
         self.clock.sync_server(now, reply.time_stamp);
+        self.uploads.auth_key = reply.rich_msg_auth_key.clone();
         let hello = if reply.hello_interval == 0 {
             self.ctx.tuning().default_hello_interval
         } else {

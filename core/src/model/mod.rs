@@ -4,6 +4,7 @@
 mod conversation;
 mod group;
 mod group_message;
+mod media;
 mod message;
 mod relationship;
 
@@ -18,6 +19,7 @@ pub use group::{
     GroupTipMember, GroupTipOperator, GroupTipPayload, GroupTipProfile, MarkGroupMemberListResult,
     Topic,
 };
+pub use media::{AudioPayload, FilePayload, ImagePayload, ImageVariant, VideoPayload};
 pub(crate) use message::payload_of;
 pub use message::{
     CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
