@@ -15,6 +15,7 @@ pub mod conformance;
 pub mod conformance_avchat;
 pub mod conformance_conversations;
 pub mod conformance_edges;
+pub mod conformance_files;
 pub mod conformance_group_convs;
 pub mod conformance_groups;
 pub mod conformance_handlers;
@@ -95,6 +96,9 @@ macro_rules! conformance_suite {
                 group_unread_follows_reads_across_instances,
                 group_conversations_pin_draft_and_delete,
                 the_avchatroom_owner_marks_members,
+            ],
+            conformance_files: [
+                images_and_files_round_trip_through_the_server,
             ],
         );
     };

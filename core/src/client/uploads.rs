@@ -658,6 +658,11 @@ impl Client {
         true
     }
 
+    /// The message upload `id` belongs to, while it runs.
+    pub fn upload_message(&self, id: UploadId) -> Option<String> {
+        self.uploads.active.get(&id).map(|a| a.message.id.clone())
+    }
+
     /// The fraction of `message_id`'s upload done (0 to 1), while it runs.
     pub fn upload_progress(&self, message_id: &str) -> Option<f64> {
         self.uploads
