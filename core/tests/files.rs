@@ -351,3 +351,22 @@ fn received_elements_download_through_the_download_proxy_with_auth_key() {
     );
     assert_eq!(p.file_name, "n.txt");
 }
+
+#[test]
+fn logout_during_an_upload_cancels_it_and_fails_the_send() {
+    let mut h = Harness::logged_in_opts(|o| o.file_upload_proxy = Some("http://p".into()));
+    let msg = h.file_message(b"abc");
+    let id = h.send(&msg);
+    h.reply(servcmd::COS_SIMPLE_SIG, simple_reply());
+    let put = h.only_put();
+    h.client.logout(h.now).unwrap();
+    h.drain();
+    h.reply(servcmd::LOGOUT, json!({}));
+    let err = h.result(id).unwrap_err();
+    assert_eq!(err.code, ErrorCode::LOGGED_OUT, "{err}");
+    assert_eq!(h.uploads(), vec![UploadAction::Cancel(put.id)]);
+    // Its outcome, arriving late, sends nothing.
+    h.client.handle_upload_done(h.now, put.id, Ok(()));
+    h.drain();
+    assert!(h.sent_of(servcmd::SEND_C2C).is_empty());
+}

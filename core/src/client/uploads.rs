@@ -663,6 +663,23 @@ impl Client {
         self.uploads.active.get(&id).map(|a| a.message.id.clone())
     }
 
+    /// The bytes of created media messages (at destroy, with them).
+    pub(crate) fn forget_staged_uploads(&mut self) {
+        self.uploads.staged.clear();
+    }
+
+    /// The session ended: every running upload is cancelled and its send
+    /// fails with `code`, as the requests that needed the session do.
+    pub(crate) fn end_uploads(&mut self, code: ErrorCode, why: &str) {
+        let ids: Vec<UploadId> = self.uploads.active.keys().copied().collect();
+        for id in ids {
+            if let Some(active) = self.uploads.active.remove(&id) {
+                self.uploads.actions.push_back(UploadAction::Cancel(id));
+                self.fail_send(active.request, active.message, code, why.to_owned());
+            }
+        }
+    }
+
     /// The fraction of `message_id`'s upload done (0 to 1), while it runs.
     pub fn upload_progress(&self, message_id: &str) -> Option<f64> {
         self.uploads
