@@ -370,3 +370,61 @@ fn logout_during_an_upload_cancels_it_and_fails_the_send() {
     h.drain();
     assert!(h.sent_of(servcmd::SEND_C2C).is_empty());
 }
+
+#[test]
+fn face_and_location_messages_need_no_upload_in_c2c_and_groups() {
+    use tcchat_core::model::{Degrees, FacePayload, LocationPayload};
+    use tcchat_core::types::ConversationType;
+    let mut h = Harness::logged_in();
+    let face = FacePayload {
+        index: 3,
+        data: "tt00".into(),
+    };
+    let msg = h
+        .client
+        .create_face_message(h.now, "u2", ConversationType::C2c, face.clone())
+        .unwrap();
+    let id = h.send(&msg);
+    assert!(h.uploads().is_empty());
+    assert!(h.sent_of(servcmd::COS_PRE_SIG).is_empty());
+    assert_eq!(
+        h.last_sent(servcmd::SEND_C2C).body["MsgBody"],
+        json!([{"MsgType": "TIMFaceElem", "MsgContent": {"Index": 3, "Data": "tt00"}}])
+    );
+    h.reply(
+        servcmd::SEND_C2C,
+        json!({"MsgTime": 1_795_629_945, "MsgKey": "k"}),
+    );
+    assert_eq!(h.result(id).unwrap().payload, Payload::Face(face));
+
+    let place = LocationPayload {
+        description: "office".into(),
+        longitude: Degrees(113.9),
+        latitude: Degrees(22.5),
+    };
+    let msg = h
+        .client
+        .create_location_message(h.now, "grp1", ConversationType::Group, place.clone())
+        .unwrap();
+    h.send(&msg);
+    assert_eq!(
+        h.last_sent("group_open_http_svc.send_group_msg").body["MsgBody"],
+        json!([{"MsgType": "TIMLocationElem", "MsgContent": {"Desc": "office", "Longitude": 113.9, "Latitude": 22.5}}])
+    );
+    let bad = LocationPayload {
+        latitude: Degrees(91.0),
+        ..place.clone()
+    };
+    let err = h
+        .client
+        .create_location_message(h.now, "u2", ConversationType::C2c, bad)
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::INVALID_OPERATION);
+
+    // Received: parsed into the payload.
+    let mut wire = common::wire_msg("u2", "u1", 5, 6, 1_795_629_945, "x");
+    wire["MsgBody"] = json!([{"MsgType": "TIMLocationElem", "MsgContent": {"Desc": "office", "Longitude": 113.9, "Latitude": 22.5}}]);
+    h.push(common::push_body(json!([wire])));
+    let got = received(&h.take_events());
+    assert_eq!(got[0].payload, Payload::Location(place));
+}

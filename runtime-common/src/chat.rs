@@ -388,6 +388,35 @@ impl<R: Runtime> Chat<R> {
             .with_client(|state, now| state.client.create_video_message(now, options))
     }
 
+    /// `createFaceMessage({to, conversationType, payload: {index, data}})`.
+    pub fn create_face_message(
+        &self,
+        to: &str,
+        conversation_type: tcchat_core::types::ConversationType,
+        face: tcchat_core::model::FacePayload,
+    ) -> Result<Message, ChatError> {
+        self.shared.with_client(|state, now| {
+            state
+                .client
+                .create_face_message(now, to, conversation_type, face)
+        })
+    }
+
+    /// `createLocationMessage({to, conversationType, payload: {description,
+    /// longitude, latitude}})`; coordinates out of range: 2905.
+    pub fn create_location_message(
+        &self,
+        to: &str,
+        conversation_type: tcchat_core::types::ConversationType,
+        location: tcchat_core::model::LocationPayload,
+    ) -> Result<Message, ChatError> {
+        self.shared.with_client(|state, now| {
+            state
+                .client
+                .create_location_message(now, to, conversation_type, location)
+        })
+    }
+
     /// The official `onProgress` of the media `create*Message` calls:
     /// `on_progress(fraction)` (0 to 1) is called on the driver task while
     /// `message` uploads, until its send goes on or fails. Register it

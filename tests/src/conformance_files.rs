@@ -3,12 +3,14 @@
 //! a file sent by one user (signed with `simple_sig`, as with an upload
 //! proxy) and a file sent back (signed with `pre_sig`, the "private
 //! network" path) arrive, and their download URLs give back the very bytes
-//! sent, through the built-in uploader over the server's HTTP endpoint.
+//! sent, through the built-in uploader over the server's HTTP endpoint;
+//! face and location messages, which need no upload, arrive as sent.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use tcchat_core::model::Message;
+use tcchat_core::model::{Degrees, FacePayload, LocationPayload, Message};
+use tcchat_core::types::ConversationType;
 use tcchat_core::{ErrorCode, Event};
 use tcchat_runtime_common::{
     Chat, CreateMediaMessageOptions, EventStream, LoginOptions, MediaSource, Payload, Runtime,
@@ -159,6 +161,29 @@ pub async fn images_and_files_round_trip_through_the_server<R: Runtime + Default
     let missing = format!("{}/cos/{APP_A}/im/255/0/none.txt", world.http_url());
     let err = alice.download_file(&missing).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::MSG_F_UPLOAD_FAIL);
+
+    // Face and location messages need no upload.
+    let face = FacePayload {
+        index: 7,
+        data: "wave".into(),
+    };
+    let m = alice
+        .create_face_message("bob", ConversationType::C2c, face.clone())
+        .expect("create face");
+    alice.send_message(&m).await.expect("send face");
+    let got = received::<R>(&mut bob_events, "TIMFaceElem").await;
+    assert_eq!(got.payload, Payload::Face(face));
+    let place = LocationPayload {
+        description: "office".into(),
+        longitude: Degrees(113.94),
+        latitude: Degrees(22.54),
+    };
+    let m = alice
+        .create_location_message("bob", ConversationType::C2c, place.clone())
+        .expect("create location");
+    alice.send_message(&m).await.expect("send location");
+    let got = received::<R>(&mut bob_events, "TIMLocationElem").await;
+    assert_eq!(got.payload, Payload::Location(place));
 
     alice.destroy().await.ok();
     bob.destroy().await.ok();

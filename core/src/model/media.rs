@@ -330,3 +330,98 @@ impl From<&VideoPayload> for VideoContent {
         }
     }
 }
+
+/// `payload` of a `TIMFaceElem` message: an emoji or sticker the
+/// application defines by number and data.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FacePayload {
+    /// The face's number in the application's set.
+    pub index: i64,
+    /// Application data (a sticker's name, say).
+    pub data: String,
+}
+
+/// A coordinate in degrees; equal when bit-identical (so payloads stay
+/// `Eq`).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Degrees(pub f64);
+
+impl PartialEq for Degrees {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+impl Eq for Degrees {}
+
+/// `payload` of a `TIMLocationElem` message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocationPayload {
+    /// What the place is.
+    pub description: String,
+    /// Longitude, degrees.
+    pub longitude: Degrees,
+    /// Latitude, degrees.
+    pub latitude: Degrees,
+}
+
+/// `MsgContent` of `TIMFaceElem` (Tencent's documented element).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct FaceContent {
+    #[serde(rename = "Index", default)]
+    pub index: i64,
+    #[serde(rename = "Data", default)]
+    pub data: String,
+}
+
+/// `MsgContent` of `TIMLocationElem` (Tencent's documented element).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct LocationContent {
+    #[serde(rename = "Desc", default)]
+    pub desc: String,
+    #[serde(rename = "Longitude", default)]
+    pub longitude: f64,
+    #[serde(rename = "Latitude", default)]
+    pub latitude: f64,
+}
+
+impl From<FaceContent> for FacePayload {
+    fn from(c: FaceContent) -> Self {
+        FacePayload {
+            index: c.index,
+            data: c.data,
+        }
+    }
+}
+
+impl From<&FacePayload> for FaceContent {
+    fn from(p: &FacePayload) -> Self {
+        FaceContent {
+            index: p.index,
+            data: p.data.clone(),
+        }
+    }
+}
+
+impl From<LocationContent> for LocationPayload {
+    fn from(c: LocationContent) -> Self {
+        LocationPayload {
+            description: c.desc,
+            longitude: Degrees(c.longitude),
+            latitude: Degrees(c.latitude),
+        }
+    }
+}
+
+impl From<&LocationPayload> for LocationContent {
+    fn from(p: &LocationPayload) -> Self {
+        LocationContent {
+            desc: p.description.clone(),
+            longitude: p.longitude.0,
+            latitude: p.latitude.0,
+        }
+    }
+}

@@ -31,6 +31,10 @@ pub enum Payload {
     Audio(super::AudioPayload),
     /// `TIMVideoFileElem`: an uploaded video and its snapshot.
     Video(super::VideoPayload),
+    /// `TIMFaceElem`: an application-defined emoji or sticker.
+    Face(super::FacePayload),
+    /// `TIMLocationElem`: a place.
+    Location(super::LocationPayload),
     /// `TIMGroupTipElem`: a change in a group (a member joined, quit, …).
     GroupTip(super::GroupTipPayload),
     /// `TIMGroupSystemNoticeElem`: a group event that concerns this user
@@ -82,6 +86,8 @@ impl Payload {
             Payload::File(_) => MessageType::File.as_str(),
             Payload::Audio(_) => MessageType::Sound.as_str(),
             Payload::Video(_) => MessageType::Video.as_str(),
+            Payload::Face(_) => MessageType::Face.as_str(),
+            Payload::Location(_) => MessageType::Location.as_str(),
             Payload::GroupTip(_) => MessageType::GroupTip.as_str(),
             Payload::GroupSystemNotice(_) => MessageType::GroupSystemNotice.as_str(),
             Payload::Other { msg_type, .. } => msg_type,
@@ -117,6 +123,14 @@ impl Payload {
             Some(MessageType::Video) => serde_json::from_str::<super::media::VideoContent>(raw)
                 .ok()
                 .map(|c| Payload::Video(c.into())),
+            Some(MessageType::Face) => serde_json::from_str::<super::media::FaceContent>(raw)
+                .ok()
+                .map(|c| Payload::Face(c.into())),
+            Some(MessageType::Location) => {
+                serde_json::from_str::<super::media::LocationContent>(raw)
+                    .ok()
+                    .map(|c| Payload::Location(c.into()))
+            }
             _ => None,
         };
         parsed.unwrap_or_else(|| Payload::Other {
@@ -159,6 +173,14 @@ impl Payload {
             Payload::Video(p) => (
                 self.msg_type().to_owned(),
                 serde_json::to_string(&super::media::VideoContent::from(p)),
+            ),
+            Payload::Face(p) => (
+                self.msg_type().to_owned(),
+                serde_json::to_string(&super::media::FaceContent::from(p)),
+            ),
+            Payload::Location(p) => (
+                self.msg_type().to_owned(),
+                serde_json::to_string(&super::media::LocationContent::from(p)),
             ),
             // Tips and notices are made by the server, never sent; their
             // element is the payload as the SDK shows it.

@@ -19,7 +19,10 @@ pub use group::{
     GroupTipMember, GroupTipOperator, GroupTipPayload, GroupTipProfile, MarkGroupMemberListResult,
     Topic,
 };
-pub use media::{AudioPayload, FilePayload, ImagePayload, ImageVariant, VideoPayload};
+pub use media::{
+    AudioPayload, Degrees, FacePayload, FilePayload, ImagePayload, ImageVariant, LocationPayload,
+    VideoPayload,
+};
 pub(crate) use message::payload_of;
 pub use message::{
     CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
