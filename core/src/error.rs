@@ -25,6 +25,22 @@ impl ErrorCode {
     pub const REPEAT_LOGIN: ErrorCode = ErrorCode(2025);
     /// **2100** · Sending the message failed.
     pub const MSG_SEND_FAIL: ErrorCode = ErrorCode(2100);
+    /// `COS_GET_SIG_FAIL`: the upload signature (`im_cos_msg.*`) failed.
+    pub const COS_GET_SIG_FAIL: ErrorCode = ErrorCode(2041);
+    /// `MSG_F_IS_EMPTY`: the file of a media message is empty.
+    pub const MSG_F_IS_EMPTY: ErrorCode = ErrorCode(2108);
+    /// `MSG_I_TYPES_LIMIT`: not an image format tcchat reads.
+    pub const MSG_I_TYPES_LIMIT: ErrorCode = ErrorCode(2252);
+    /// `MSG_I_SIZE_LIMIT`: an image over 20 MB.
+    pub const MSG_I_SIZE_LIMIT: ErrorCode = ErrorCode(2253);
+    /// `MSG_A_SIZE_LIMIT`: an audio file over 20 MB.
+    pub const MSG_A_SIZE_LIMIT: ErrorCode = ErrorCode(2301);
+    /// `MSG_V_SIZE_LIMIT`: a video over 100 MB.
+    pub const MSG_V_SIZE_LIMIT: ErrorCode = ErrorCode(2351);
+    /// `MSG_F_UPLOAD_FAIL`: the upload failed (not HTTP 200, or cancelled).
+    pub const MSG_F_UPLOAD_FAIL: ErrorCode = ErrorCode(2400);
+    /// `MSG_F_SIZE_LIMIT`: a file over 100 MB.
+    pub const MSG_F_SIZE_LIMIT: ErrorCode = ErrorCode(2402);
     /// **2105** · `send_message` got a message this instance did not create.
     pub const MSG_INSTANCE_REQUIRED: ErrorCode = ErrorCode(2105);
     /// **2106** · Unknown conversation type.

@@ -68,6 +68,7 @@ pub mod connect;
 pub mod error;
 pub mod event;
 pub mod listener;
+pub mod media;
 pub mod model;
 pub mod options;
 pub mod proto;

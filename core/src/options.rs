@@ -12,9 +12,14 @@ pub struct Options {
     /// `proxyServer`: a WebSocket base URL (`ws://host:port` or
     /// `wss://host`) that overrides every endpoint.
     pub proxy_server: Option<String>,
-    /// `fileUploadProxy`: upload proxy address (used by upload plugins).
+    /// `fileUploadProxy`: replaces scheme and host of `https://` upload
+    /// URLs (for example `http://127.0.0.1:8080`); path and query are kept
+    /// (docs/FILES.md). Setting it (or the download proxy) together with
+    /// `proxy_server` makes uploads sign with `simple_sig`.
     pub file_upload_proxy: Option<String>,
-    /// `fileDownloadProxy`: download proxy address.
+    /// `fileDownloadProxy`: replaces scheme and host of `https://`
+    /// download URLs in the local messages (`fileUrl`, `imageInfoArray[].url`);
+    /// the wire keeps the original. Defaults to `file_upload_proxy`.
     pub file_download_proxy: Option<String>,
     /// Endpoints to rotate over when `proxy_server` is not set. Defaults to
     /// the official production endpoints of the SDKAppID's site (see
@@ -89,6 +94,18 @@ impl Options {
     /// Set `log_level`: `Options::new(id).with_log_level(LogLevel::Debug)`.
     pub fn with_log_level(mut self, level: LogLevel) -> Options {
         self.log_level = level;
+        self
+    }
+
+    /// Set `file_upload_proxy`.
+    pub fn with_file_upload_proxy(mut self, url: impl Into<String>) -> Options {
+        self.file_upload_proxy = Some(url.into());
+        self
+    }
+
+    /// Set `file_download_proxy`.
+    pub fn with_file_download_proxy(mut self, url: impl Into<String>) -> Options {
+        self.file_download_proxy = Some(url.into());
         self
     }
 

@@ -24,10 +24,13 @@ use tracing::Instrument;
 use crate::driver::drive;
 use crate::listeners::ListenerHandle;
 use crate::logs::instance_span;
-use crate::plugin::{UploadPlugin, UPLOAD_PLUGIN_NAME};
+use crate::plugin::{HttpUploader, UploadPlugin, UPLOAD_PLUGIN_NAME};
 use crate::registry;
+use crate::runtime::BoxFuture;
 use crate::runtime::Runtime;
 use crate::shared::{lock, os_seed, unix_ms, Handler, Shared, State};
+use bytes::Bytes;
+use tcchat_core::client::CreateMediaMessageOptions;
 
 /// Arguments of `login`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,6 +132,8 @@ impl<R: Runtime> Chat<R> {
                 client,
                 waiters: Default::default(),
                 upload_plugin: None,
+                default_uploader: Arc::new(HttpUploader::new(runtime.clone())),
+                on_progress: std::collections::HashMap::new(),
             }),
             listeners: Mutex::new(Listeners::default()),
             streams: Mutex::new(Vec::new()),
@@ -338,6 +343,117 @@ impl<R: Runtime> Chat<R> {
     ) -> Result<Message, ChatError> {
         self.shared
             .with_client(|state, now| state.client.create_text_message(now, options))
+    }
+
+    /// `createImageMessage({to, conversationType, payload: {file}})`: the
+    /// image's format and size are read from its header (PNG, JPEG, GIF,
+    /// BMP, WebP; 2252 otherwise); over 20 MB: 2253. `send_message`
+    /// uploads it first (docs/FILES.md).
+    pub fn create_image_message(
+        &self,
+        options: &CreateMediaMessageOptions,
+    ) -> Result<Message, ChatError> {
+        self.shared
+            .with_client(|state, now| state.client.create_image_message(now, options))
+    }
+
+    /// `createFileMessage({to, conversationType, payload: {file}})`; over
+    /// 100 MB: 2402. `send_message` uploads it first.
+    pub fn create_file_message(
+        &self,
+        options: &CreateMediaMessageOptions,
+    ) -> Result<Message, ChatError> {
+        self.shared
+            .with_client(|state, now| state.client.create_file_message(now, options))
+    }
+
+    /// `createAudioMessage({to, conversationType, payload: {file}})`, with
+    /// its duration in `options.second`; over 20 MB: 2301.
+    pub fn create_audio_message(
+        &self,
+        options: &CreateMediaMessageOptions,
+    ) -> Result<Message, ChatError> {
+        self.shared
+            .with_client(|state, now| state.client.create_audio_message(now, options))
+    }
+
+    /// `createVideoMessage({to, conversationType, payload: {file}})`, with
+    /// its duration in `options.second`; over 100 MB: 2351. The snapshot
+    /// is not uploaded yet.
+    pub fn create_video_message(
+        &self,
+        options: &CreateMediaMessageOptions,
+    ) -> Result<Message, ChatError> {
+        self.shared
+            .with_client(|state, now| state.client.create_video_message(now, options))
+    }
+
+    /// `createFaceMessage({to, conversationType, payload: {index, data}})`.
+    pub fn create_face_message(
+        &self,
+        to: &str,
+        conversation_type: tcchat_core::types::ConversationType,
+        face: tcchat_core::model::FacePayload,
+    ) -> Result<Message, ChatError> {
+        self.shared.with_client(|state, now| {
+            state
+                .client
+                .create_face_message(now, to, conversation_type, face)
+        })
+    }
+
+    /// `createLocationMessage({to, conversationType, payload: {description,
+    /// longitude, latitude}})`; coordinates out of range: 2905.
+    pub fn create_location_message(
+        &self,
+        to: &str,
+        conversation_type: tcchat_core::types::ConversationType,
+        location: tcchat_core::model::LocationPayload,
+    ) -> Result<Message, ChatError> {
+        self.shared.with_client(|state, now| {
+            state
+                .client
+                .create_location_message(now, to, conversation_type, location)
+        })
+    }
+
+    /// The official `onProgress` of the media `create*Message` calls:
+    /// `on_progress(fraction)` (0 to 1) is called on the driver task while
+    /// `message` uploads, until its send goes on or fails. Register it
+    /// before `send_message`.
+    pub fn on_upload_progress(
+        &self,
+        message: &Message,
+        on_progress: impl Fn(f64) + Send + Sync + 'static,
+    ) {
+        lock(&self.shared.state)
+            .on_progress
+            .insert(message.id.clone(), Arc::new(on_progress));
+    }
+
+    /// Stop the upload of `message` (being sent): its send fails with 2400
+    /// and nothing is sent. False when no upload of it is running (before
+    /// the signature arrived, or after the upload ended).
+    pub fn cancel_upload(&self, message: &Message) -> bool {
+        self.shared
+            .with_client(|state, now| state.client.cancel_upload(now, &message.id))
+    }
+
+    /// Download a file of a media message (its `file_url`, an image
+    /// variant's `url`, …) through the upload plugin (the built-in one
+    /// unless another is registered). Fails with 2400 when the server does
+    /// not answer HTTP 200.
+    pub fn download_file(&self, url: &str) -> BoxFuture<Result<Bytes, ChatError>> {
+        let plugin = lock(&self.shared.state).uploader();
+        let transfer = plugin.download(url.to_owned());
+        Box::pin(async move {
+            transfer.await.map_err(|why| {
+                ChatError::new(
+                    ErrorCode::MSG_F_UPLOAD_FAIL,
+                    format!("download failed: {why}"),
+                )
+            })
+        })
     }
 
     /// `sendMessage(message)`: resolves with the message as sent.

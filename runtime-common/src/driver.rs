@@ -6,15 +6,18 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use futures_channel::mpsc;
+use futures_util::future::{abortable, AbortHandle};
 use futures_util::future::{select, Either};
 use futures_util::StreamExt;
+use tcchat_core::client::{UploadAction, UploadId};
 use tcchat_core::{ConnId, Transmit};
 
 use crate::dispatch::{deliver_to_streams, run_listeners};
 use crate::logs::Lifecycle;
+use crate::plugin::{ProgressFn, UploadPlugin};
 use crate::registry;
 use crate::runtime::Runtime;
-use crate::shared::{lock, Shared};
+use crate::shared::{lock, ProgressHandler, Shared, State};
 use crate::transport::{run_connection, Incoming, Outgoing};
 
 pub(crate) async fn drive<R: Runtime>(
@@ -25,7 +28,22 @@ pub(crate) async fn drive<R: Runtime>(
     let mut links: HashMap<ConnId, mpsc::UnboundedSender<Outgoing>> = HashMap::new();
     let write_timeout = lock(&shared.state).client.options().tuning.write_timeout;
     let mut lifecycle = Lifecycle::default();
+    let mut uploads: HashMap<UploadId, AbortHandle> = HashMap::new();
+    let mut progress_calls: Vec<(ProgressHandler, f64)> = Vec::new();
     loop {
+        for (handler, fraction) in progress_calls.drain(..) {
+            handler(fraction);
+        }
+        let (upload_actions, plugin) = {
+            let mut state = lock(&shared.state);
+            let actions: Vec<UploadAction> =
+                std::iter::from_fn(|| state.client.poll_upload()).collect();
+            let plugin = state.uploader();
+            (actions, plugin)
+        };
+        for action in upload_actions {
+            start_or_cancel(&runtime, &shared, &plugin, &mut uploads, action);
+        }
         let (transmits, events, completions, timeout, destroyed, log_level) = {
             let mut state = lock(&shared.state);
             let mut transmits = Vec::new();
@@ -92,22 +110,91 @@ pub(crate) async fn drive<R: Runtime>(
         let now = Instant::now();
         let log_level = state.client.log_level();
         lifecycle.incoming(log_level, now, &first);
-        feed(&mut state.client, &mut links, now, first);
+        feed(
+            &mut state,
+            &mut links,
+            &mut uploads,
+            &mut progress_calls,
+            now,
+            first,
+        );
         while let Ok(more) = inbox.try_recv() {
             lifecycle.incoming(log_level, now, &more);
-            feed(&mut state.client, &mut links, now, more);
+            feed(
+                &mut state,
+                &mut links,
+                &mut uploads,
+                &mut progress_calls,
+                now,
+                more,
+            );
         }
         state.client.handle_timeout(now);
     }
 }
 
+/// Start an upload on its own task (through `plugin`), or abort one.
+fn start_or_cancel<R: Runtime>(
+    runtime: &R,
+    shared: &Arc<Shared>,
+    plugin: &Arc<dyn UploadPlugin>,
+    uploads: &mut HashMap<UploadId, AbortHandle>,
+    action: UploadAction,
+) {
+    match action {
+        UploadAction::Put(put) => {
+            let id = put.id;
+            let inbox = shared.inbox.clone();
+            let progress_inbox = shared.inbox.clone();
+            let progress: ProgressFn = Arc::new(move |sent, total| {
+                let _ = progress_inbox.unbounded_send(Incoming::UploadProgress(id, sent, total));
+            });
+            let transfer = plugin.upload(put.url, put.body, progress);
+            let (task, abort) = abortable(async move {
+                let outcome = transfer.await;
+                let _ = inbox.unbounded_send(Incoming::UploadDone(id, outcome));
+            });
+            uploads.insert(id, abort);
+            runtime.spawn(Box::pin(async move {
+                let _ = task.await;
+            }));
+        }
+        UploadAction::Cancel(id) => {
+            if let Some(abort) = uploads.remove(&id) {
+                abort.abort();
+            }
+        }
+        _ => {}
+    }
+}
+
 fn feed(
-    client: &mut tcchat_core::Client,
+    state: &mut State,
     links: &mut HashMap<ConnId, mpsc::UnboundedSender<Outgoing>>,
+    uploads: &mut HashMap<UploadId, AbortHandle>,
+    progress_calls: &mut Vec<(ProgressHandler, f64)>,
     now: Instant,
     input: Incoming,
 ) {
+    let client = &mut state.client;
     match input {
+        Incoming::UploadProgress(id, sent, total) => {
+            if let Some((message_id, fraction)) =
+                client.handle_upload_progress(now, id, sent, total)
+            {
+                if let Some(handler) = state.on_progress.get(&message_id) {
+                    progress_calls.push((handler.clone(), fraction));
+                }
+            }
+        }
+        Incoming::UploadDone(id, outcome) => {
+            uploads.remove(&id);
+            let message_id = client.upload_message(id);
+            client.handle_upload_done(now, id, outcome);
+            if let Some(message_id) = message_id {
+                state.on_progress.remove(&message_id);
+            }
+        }
         Incoming::Wake => {}
         Incoming::Connected(conn) => client.handle_connected(now, conn),
         Incoming::Frame(conn, bytes) => client.handle_frame(now, conn, &bytes),

@@ -148,6 +148,12 @@ impl Lifecycle {
             Incoming::Closed(conn, reason) => self.closed(log_level, *conn, reason, now),
             // The core logs a failed attempt at INFO, with its cause.
             Incoming::ConnectFailed(..) => {}
+            Incoming::UploadProgress(..) => {}
+            Incoming::UploadDone(id, Err(reason)) if enabled(log_level, 1) => {
+                let reason: String = reason.chars().take(200).collect();
+                tracing::info!(upload = id.0, %reason, "upload failed");
+            }
+            Incoming::UploadDone(..) => {}
         }
     }
 }

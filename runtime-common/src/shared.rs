@@ -26,7 +26,14 @@ pub(crate) struct State {
     pub(crate) client: Client,
     pub(crate) waiters: HashMap<AnyRequestId, Waiter>,
     pub(crate) upload_plugin: Option<Arc<dyn UploadPlugin>>,
+    /// The built-in uploader, used while no plugin is registered.
+    pub(crate) default_uploader: Arc<dyn UploadPlugin>,
+    /// `onProgress` of media messages being sent, by message ID.
+    pub(crate) on_progress: HashMap<String, ProgressHandler>,
 }
+
+/// An `onProgress` callback: the fraction of the upload done, 0 to 1.
+pub(crate) type ProgressHandler = Arc<dyn Fn(f64) + Send + Sync>;
 
 pub(crate) struct Shared {
     pub(crate) state: Mutex<State>,
@@ -64,6 +71,15 @@ pub(crate) fn os_seed() -> u64 {
         return unix_ms() ^ (Instant::now().elapsed().as_nanos() as u64);
     }
     u64::from_le_bytes(buf)
+}
+
+impl State {
+    /// The registered upload plugin, else the built-in one.
+    pub(crate) fn uploader(&self) -> Arc<dyn UploadPlugin> {
+        self.upload_plugin
+            .clone()
+            .unwrap_or_else(|| self.default_uploader.clone())
+    }
 }
 
 impl Shared {

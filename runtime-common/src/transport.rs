@@ -38,6 +38,10 @@ pub(crate) enum Incoming {
     /// The connection never opened, for this reason.
     ConnectFailed(ConnId, ConnectFailure),
     Closed(ConnId, DisconnectReason),
+    /// An upload made progress: bytes sent of the total.
+    UploadProgress(tcchat_core::client::UploadId, u64, u64),
+    /// An upload ended.
+    UploadDone(tcchat_core::client::UploadId, Result<(), String>),
 }
 
 /// How long closing a connection may take (the close frame and its flush):
@@ -258,7 +262,7 @@ async fn connect<R: Runtime>(
     Ok(ws)
 }
 
-fn tls_connector() -> TlsConnector {
+pub(crate) fn tls_connector() -> TlsConnector {
     let roots = RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     let provider = Arc::new(futures_rustls::rustls::crypto::ring::default_provider());
     // ring supports every default protocol version, so this only fails if

@@ -243,3 +243,19 @@ pub const GROUP_ATTR_TOTAL_TOO_BIG: u32 = 10048;
 /// since the writer last read them). tcchat's choice; the official SDK's
 /// reaction to it was not observed.
 pub const GROUP_ATTR_CONFLICT: u32 = 10056;
+/// `im_cos_msg.*`: this server signs no uploads (it has no HTTP listener,
+/// or the application is unknown). tcchat's choice (the value the
+/// messages-facts §7 run answered with); the official SDK rejects the send
+/// with 2041.
+pub const FILES_NOT_SERVED: u32 = 70398;
+/// File endpoint: an upload larger than
+/// [`FileConfig::max_file_bytes`](crate::engine::FileConfig::max_file_bytes)
+/// (HTTP 413). tcchat's choice.
+pub const FILE_TOO_LARGE: u32 = 70399;
+/// File endpoint: an upload URL whose signature is missing, wrong or
+/// expired, or a download without the right `authKey` (HTTP 403). tcchat's
+/// choice.
+pub const FILE_SIGNATURE_INVALID: u32 = 70400;
+/// File endpoint or `get_imageinfo`: no such file (HTTP 404). tcchat's
+/// choice.
+pub const FILE_NOT_FOUND: u32 = 70404;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tcchat_core::wire::Limits;
 
-use crate::engine::{EngineConfig, GroupConfig, InstancePolicy, RateLimit};
+use crate::engine::{EngineConfig, FileConfig, GroupConfig, InstancePolicy, RateLimit};
 use crate::ServerError;
 
 /// One application (SDKAppID) the server accepts, with the secret key its
@@ -142,6 +142,11 @@ pub struct ServerConfig {
     /// Group limits: members per group type, groups per user (PROTOCOL.md
     /// 8.1, 8.9).
     pub groups: GroupConfig,
+    /// Files: upload size limits, memory kept, URL lifetime, `authKey`
+    /// (docs/FILES.md). Leave `base_url` unset to have [`start`](crate::start)
+    /// use the HTTP listener's address; set it when clients reach the
+    /// server through another address.
+    pub files: FileConfig,
     /// Frames that may wait to be written to one client; a client that falls
     /// this far behind is disconnected (code 1008).
     pub outbound_queue_len: usize,
@@ -187,6 +192,7 @@ impl ServerConfig {
             getmsg_page_size: EngineConfig::DEFAULT_GETMSG_PAGE_SIZE,
             revoke_time_limit_secs: 0,
             groups: GroupConfig::default(),
+            files: FileConfig::default(),
             outbound_queue_len: 1024,
             limits: Limits::default(),
             seed: None,
@@ -267,6 +273,7 @@ impl ServerConfig {
             revoke_time_limit: (self.revoke_time_limit_secs > 0)
                 .then(|| Duration::from_secs(self.revoke_time_limit_secs)),
             groups: self.groups.clone(),
+            files: self.files.clone(),
             ..EngineConfig::default()
         }
     }

@@ -134,11 +134,23 @@ struct FileConfig {
     a2_max_ttl_secs: Option<u64>,
     getmsg_page_size: Option<usize>,
     revoke_time_limit_secs: Option<u64>,
+    files: Option<FileFiles>,
     outbound_queue_len: Option<usize>,
     max_frame_bytes: Option<usize>,
     groups: Option<FileGroups>,
     #[serde(default)]
     apps: Vec<FileApp>,
+}
+
+/// `[files]`: uploads (docs/FILES.md).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileFiles {
+    base_url: Option<String>,
+    max_file_bytes: Option<usize>,
+    max_total_bytes: Option<usize>,
+    url_ttl_secs: Option<u64>,
+    require_auth_key: Option<bool>,
 }
 
 /// `[groups]`: member limits per group type, groups per user.
@@ -292,6 +304,23 @@ fn server_config(args: ServeArgs) -> Result<ServerConfig, String> {
     }
     if let Some(v) = file.revoke_time_limit_secs {
         config.revoke_time_limit_secs = v;
+    }
+    if let Some(files) = file.files {
+        if let Some(v) = files.base_url {
+            config.files.base_url = Some(v);
+        }
+        if let Some(v) = files.max_file_bytes {
+            config.files.max_file_bytes = v;
+        }
+        if let Some(v) = files.max_total_bytes {
+            config.files.max_total_bytes = v;
+        }
+        if let Some(v) = files.url_ttl_secs {
+            config.files.url_ttl = std::time::Duration::from_secs(v);
+        }
+        if let Some(v) = files.require_auth_key {
+            config.files.require_auth_key = v;
+        }
     }
     if let Some(v) = file.outbound_queue_len {
         config.outbound_queue_len = v;

@@ -60,6 +60,14 @@
 //   setGroupCounters {groupID, counters}   getGroupCounters {groupID, keyList?}
 //   increaseGroupCounter / decreaseGroupCounter {groupID, key, value}
 // Groups are reported through groupView.
+// Files (issue 19), with tim-upload-plugin registered when `create` has
+// uploadPlugin:true (and fileUploadProxy / fileDownloadProxy passed on):
+//   sendFile {to, name, base64, type?}   (createFileMessage with
+//     payload.file = {files:[File]}, the shape Node needs, + sendMessage;
+//     reports the onProgress fractions seen as `progress`)
+//   fetchUrl {url}                       (a GET outside the SDK: {status, base64})
+// Node has no XMLHttpRequest, which the plugin's web path uses: a minimal
+// one over fetch is installed below (messages-facts §5.1).
 // Commands name messages by ID: the agent keeps every SDK Message object it
 // saw (sent, MESSAGE_RECEIVED, MESSAGE_MODIFIED, getMessageList results) in a
 // map by ID, falling back to the SDK's findMessage. Messages and
@@ -357,9 +365,54 @@ function listenToEverything(instance) {
   }
 }
 
+// The XMLHttpRequest subset tim-upload-plugin uses: open, setRequestHeader,
+// send, upload.onprogress, onload / onerror, status, responseText.
+class ShimXhr {
+  constructor() {
+    this.readyState = 0;
+    this.status = 0;
+    this.statusText = '';
+    this.responseText = '';
+    this.response = '';
+    this.responseType = '';
+    this.upload = {};
+    this.headers = {};
+    this.responseHeaders = '';
+  }
+  open(method, url) { this.method = method; this.url = url; this.readyState = 1; }
+  setRequestHeader(name, value) { this.headers[name] = value; }
+  getAllResponseHeaders() { return this.responseHeaders; }
+  getResponseHeader() { return null; }
+  abort() { this.aborted = true; }
+  send(body) {
+    const total = body && typeof body.size === 'number' ? body.size : 0;
+    fetch(this.url, { method: this.method, body, headers: this.headers })
+      .then(async (res) => {
+        if (this.upload.onprogress) this.upload.onprogress({ loaded: total, total, lengthComputable: true });
+        this.status = res.status;
+        this.statusText = res.statusText;
+        this.responseText = await res.text();
+        this.response = this.responseText;
+        this.responseHeaders = [...res.headers].map(([k, v]) => `${k}: ${v}`).join('\r\n');
+        this.readyState = 4;
+        if (this.onreadystatechange) this.onreadystatechange();
+        if (this.onload) this.onload();
+      })
+      .catch((err) => {
+        this.readyState = 4;
+        if (this.onerror) this.onerror(err);
+      });
+  }
+}
+
 const ops = {
   create(cmd) {
-    chat = TencentCloudChat.create({ SDKAppID: cmd.sdkAppID, proxyServer: cmd.proxyServer });
+    if (cmd.uploadPlugin) global.XMLHttpRequest = ShimXhr;
+    const options = { SDKAppID: cmd.sdkAppID, proxyServer: cmd.proxyServer };
+    if (cmd.fileUploadProxy) options.fileUploadProxy = cmd.fileUploadProxy;
+    if (cmd.fileDownloadProxy) options.fileDownloadProxy = cmd.fileDownloadProxy;
+    chat = TencentCloudChat.create(options);
+    if (cmd.uploadPlugin) chat.registerPlugin({ 'tim-upload-plugin': require('tim-upload-plugin') });
     chat.setLogLevel(cmd.logLevel === undefined ? 0 : cmd.logLevel);
     listenToEverything(chat);
     return { version: TencentCloudChat.VERSION };
@@ -380,6 +433,24 @@ const ops = {
     const res = await chat.sendMessage(message);
     remember(res.data.message);
     return messageView(res.data.message);
+  },
+  async sendFile(cmd) {
+    const file = new File([Buffer.from(cmd.base64, 'base64')], cmd.name, { type: cmd.type || 'application/octet-stream' });
+    const progress = [];
+    const message = chat.createFileMessage({
+      to: cmd.to,
+      conversationType: TencentCloudChat.TYPES.CONV_C2C,
+      payload: { file: { files: [file] } },
+      onProgress: (p) => progress.push(p),
+    });
+    const res = await chat.sendMessage(message);
+    remember(res.data.message);
+    return Object.assign(messageView(res.data.message), { progress });
+  },
+  async fetchUrl(cmd) {
+    const res = await fetch(cmd.url);
+    const buf = Buffer.from(await res.arrayBuffer());
+    return { status: res.status, base64: buf.toString('base64') };
   },
   async sendCustom(cmd) {
     const message = chat.createCustomMessage({

@@ -15,6 +15,7 @@ pub mod conformance;
 pub mod conformance_avchat;
 pub mod conformance_conversations;
 pub mod conformance_edges;
+pub mod conformance_files;
 pub mod conformance_group_convs;
 pub mod conformance_group_state;
 pub mod conformance_groups;
@@ -113,6 +114,9 @@ macro_rules! conformance_suite {
                 group_attributes_reach_every_member_and_one_racer_wins,
                 group_counters_reach_every_member,
                 pinned_group_messages_reach_every_member,
+            ],
+            conformance_files: [
+                images_and_files_round_trip_through_the_server,
             ],
         );
     };

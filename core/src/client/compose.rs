@@ -106,6 +106,40 @@ impl Client {
         self.create_message(now, draft, payload)
     }
 
+    /// `createFaceMessage({to, conversationType, payload: {index, data}})`:
+    /// an application-defined emoji or sticker. No upload.
+    pub fn create_face_message(
+        &mut self,
+        now: Instant,
+        to: &str,
+        conversation_type: ConversationType,
+        face: crate::model::FacePayload,
+    ) -> Result<Message, ChatError> {
+        let payload = Payload::Face(face);
+        self.create_message_with(now, "createFaceMessage", to, conversation_type, payload)
+    }
+
+    /// `createLocationMessage({to, conversationType, payload: {description,
+    /// longitude, latitude}})`. Coordinates outside ±180 / ±90 degrees (or
+    /// not finite) are refused with 2905. No upload.
+    pub fn create_location_message(
+        &mut self,
+        now: Instant,
+        to: &str,
+        conversation_type: ConversationType,
+        location: crate::model::LocationPayload,
+    ) -> Result<Message, ChatError> {
+        let (lon, lat) = (location.longitude.0, location.latitude.0);
+        if !(lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0) {
+            return Err(self.api_error(
+                ErrorCode::INVALID_OPERATION,
+                "createLocationMessage: longitude must be within ±180 and latitude within ±90 degrees",
+            ));
+        }
+        let payload = Payload::Location(location);
+        self.create_message_with(now, "createLocationMessage", to, conversation_type, payload)
+    }
+
     /// Refuse a payload over [`Client::MAX_MESSAGE_BYTES`] (80002), measured
     /// as the server measures it: the element as encoded.
     pub(crate) fn check_payload_size(&mut self, payload: &Payload) -> Result<(), ChatError> {
@@ -121,6 +155,26 @@ impl Client {
             ));
         }
         Ok(())
+    }
+
+    /// Create a message with `payload` (the media messages' common part).
+    pub(crate) fn create_message_with(
+        &mut self,
+        now: Instant,
+        api: &str,
+        to: &str,
+        conversation_type: ConversationType,
+        payload: Payload,
+    ) -> Result<Message, ChatError> {
+        let draft = Draft {
+            api,
+            to,
+            conversation_type,
+            need_read_receipt: false,
+            is_support_extension: false,
+            at_user_list: &[],
+        };
+        self.create_message(now, draft, payload)
     }
 
     fn create_message(

@@ -114,7 +114,9 @@ impl Client {
     }
 
     pub(crate) fn wire_to_message(&self, wire: &crate::proto::WireMessage) -> Message {
-        Message::from_wire(wire, self.session.user().unwrap_or_default())
+        let mut message = Message::from_wire(wire, self.session.user().unwrap_or_default());
+        self.localize_payload(&mut message.payload);
+        message
     }
 
     /// Keep the messages not seen before, in order.

@@ -89,6 +89,7 @@ impl Client {
         self.release_link(CLOSE_DESTROY);
         self.timers.stop_all();
         self.messages.created_mut().clear();
+        self.forget_staged_uploads();
         self.emit(Event::SdkDestroy {
             sdk_app_id: self.ctx.sdk_app_id(),
         });

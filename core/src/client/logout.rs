@@ -97,6 +97,7 @@ impl Client {
         for p in failed {
             p.purpose.on_failed(self, ChatError::new(code, why));
         }
+        self.end_uploads(code, why);
         self.conv_reset();
         // SDK_READY was reported for exactly the sessions that became
         // ready: only their end is SDK_NOT_READY.

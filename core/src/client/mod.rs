@@ -49,6 +49,11 @@ mod send;
 mod session;
 mod sync;
 mod timer;
+mod uploads;
+pub use uploads::{
+    CreateMediaMessageOptions, MediaSource, UploadAction, UploadId, UploadRequest, MAX_AUDIO_BYTES,
+    MAX_FILE_BYTES, MAX_IMAGE_BYTES, MAX_VIDEO_BYTES,
+};
 
 use std::time::Instant;
 
@@ -194,6 +199,8 @@ pub struct Client {
     relations: relations::Relations,
     /// The blacklist and this user's custom status.
     presence: presence::Presence,
+    /// Media uploads of sends in progress.
+    uploads: uploads::Uploads,
 
     out: Outputs,
 }
@@ -236,6 +243,7 @@ impl Client {
             groups: groups::Groups::default(),
             relations: relations::Relations::default(),
             presence: presence::Presence::default(),
+            uploads: uploads::Uploads::default(),
             out: Outputs::default(),
         };
         client.start_connect(now);

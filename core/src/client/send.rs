@@ -42,8 +42,18 @@ impl Client {
         let mut sending = created;
         sending.status = MessageStatus::Sending;
         self.messages.created_mut().update(sending.clone());
+        if self.needs_upload(&sending) {
+            return Ok(self.start_upload(now, sending));
+        }
+        let id = self.next_request_id();
+        self.dispatch_send(now, id, sending);
+        Ok(id)
+    }
+
+    /// Queue the send request of `sending` (C2C or group) under `id`.
+    pub(super) fn dispatch_send(&mut self, now: Instant, id: RequestId<Message>, sending: Message) {
         if sending.conversation_type == crate::types::ConversationType::Group {
-            return Ok(self.send_group_message(now, sending));
+            return self.send_group_message(now, id, sending);
         }
         let body = crate::proto::SendMsgRequest {
             from_account: sending.from.clone(),
@@ -57,14 +67,12 @@ impl Client {
             support_message_extension: u8::from(sending.is_support_extension),
             ..Default::default()
         };
-        Ok(
-            self.enqueue_command(now, crate::wire::servcmd::SEND_C2C, &body, |id| {
-                SendMessage {
-                    id,
-                    message: Box::new(sending),
-                }
-            }),
-        )
+        let timeout = self.ctx.tuning().request_timeout;
+        let request = SendMessage {
+            id,
+            message: Box::new(sending),
+        };
+        self.enqueue(now, crate::wire::servcmd::SEND_C2C, &body, timeout, request);
     }
 }
 

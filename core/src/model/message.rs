@@ -23,6 +23,18 @@ pub enum Payload {
         /// Extension.
         extension: String,
     },
+    /// `TIMImageElem`: an uploaded image and its variants.
+    Image(super::ImagePayload),
+    /// `TIMFileElem`: an uploaded file.
+    File(super::FilePayload),
+    /// `TIMSoundElem`: an uploaded audio clip.
+    Audio(super::AudioPayload),
+    /// `TIMVideoFileElem`: an uploaded video and its snapshot.
+    Video(super::VideoPayload),
+    /// `TIMFaceElem`: an application-defined emoji or sticker.
+    Face(super::FacePayload),
+    /// `TIMLocationElem`: a place.
+    Location(super::LocationPayload),
     /// `TIMGroupTipElem`: a change in a group (a member joined, quit, …).
     GroupTip(super::GroupTipPayload),
     /// `TIMGroupSystemNoticeElem`: a group event that concerns this user
@@ -70,6 +82,12 @@ impl Payload {
         match self {
             Payload::Text { .. } => MessageType::Text.as_str(),
             Payload::Custom { .. } => MessageType::Custom.as_str(),
+            Payload::Image(_) => MessageType::Image.as_str(),
+            Payload::File(_) => MessageType::File.as_str(),
+            Payload::Audio(_) => MessageType::Sound.as_str(),
+            Payload::Video(_) => MessageType::Video.as_str(),
+            Payload::Face(_) => MessageType::Face.as_str(),
+            Payload::Location(_) => MessageType::Location.as_str(),
             Payload::GroupTip(_) => MessageType::GroupTip.as_str(),
             Payload::GroupSystemNotice(_) => MessageType::GroupSystemNotice.as_str(),
             Payload::Other { msg_type, .. } => msg_type,
@@ -92,6 +110,26 @@ impl Payload {
                         description: c.desc,
                         extension: c.ext,
                     })
+            }
+            Some(MessageType::Image) => serde_json::from_str::<super::media::ImageContent>(raw)
+                .ok()
+                .map(|c| Payload::Image(c.into())),
+            Some(MessageType::File) => serde_json::from_str::<super::media::FileContent>(raw)
+                .ok()
+                .map(|c| Payload::File(c.into())),
+            Some(MessageType::Sound) => serde_json::from_str::<super::media::SoundContent>(raw)
+                .ok()
+                .map(|c| Payload::Audio(c.into())),
+            Some(MessageType::Video) => serde_json::from_str::<super::media::VideoContent>(raw)
+                .ok()
+                .map(|c| Payload::Video(c.into())),
+            Some(MessageType::Face) => serde_json::from_str::<super::media::FaceContent>(raw)
+                .ok()
+                .map(|c| Payload::Face(c.into())),
+            Some(MessageType::Location) => {
+                serde_json::from_str::<super::media::LocationContent>(raw)
+                    .ok()
+                    .map(|c| Payload::Location(c.into()))
             }
             _ => None,
         };
@@ -119,6 +157,30 @@ impl Payload {
                     desc: description.clone(),
                     ext: extension.clone(),
                 }),
+            ),
+            Payload::Image(p) => (
+                self.msg_type().to_owned(),
+                serde_json::to_string(&super::media::ImageContent::from(p)),
+            ),
+            Payload::File(p) => (
+                self.msg_type().to_owned(),
+                serde_json::to_string(&super::media::FileContent::from(p)),
+            ),
+            Payload::Audio(p) => (
+                self.msg_type().to_owned(),
+                serde_json::to_string(&super::media::SoundContent::from(p)),
+            ),
+            Payload::Video(p) => (
+                self.msg_type().to_owned(),
+                serde_json::to_string(&super::media::VideoContent::from(p)),
+            ),
+            Payload::Face(p) => (
+                self.msg_type().to_owned(),
+                serde_json::to_string(&super::media::FaceContent::from(p)),
+            ),
+            Payload::Location(p) => (
+                self.msg_type().to_owned(),
+                serde_json::to_string(&super::media::LocationContent::from(p)),
             ),
             // Tips and notices are made by the server, never sent; their
             // element is the payload as the SDK shows it.

@@ -4,6 +4,7 @@
 mod conversation;
 mod group;
 mod group_message;
+mod media;
 mod message;
 mod relationship;
 
@@ -17,6 +18,10 @@ pub use group::{
     GroupMemberListResult, GroupNoticeProfile, GroupSelfInfo, GroupSystemNoticePayload,
     GroupTipMember, GroupTipOperator, GroupTipPayload, GroupTipProfile, MarkGroupMemberListResult,
     Topic,
+};
+pub use media::{
+    AudioPayload, Degrees, FacePayload, FilePayload, ImagePayload, ImageVariant, LocationPayload,
+    VideoPayload,
 };
 pub(crate) use message::payload_of;
 pub use message::{

@@ -59,6 +59,14 @@ pub struct LoginReply {
         skip_serializing_if = "String::is_empty"
     )]
     pub custom_status: String,
+    /// Key the client appends as `authKey=` to download URLs of files
+    /// (messages-facts §5.5); empty when downloads need none.
+    #[serde(
+        rename = "RichMsgAuthKey",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub rich_msg_auth_key: String,
 }
 
 /// Body of `im_open_status.wslogout`.

@@ -8,6 +8,7 @@
 mod base;
 pub mod config;
 pub mod contact;
+pub mod cos;
 pub mod ext;
 pub mod follow;
 pub mod group;

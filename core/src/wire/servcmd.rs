@@ -84,6 +84,14 @@ pub const FOLLOW_CHECK: &str = "follow.follow_check";
 /// The feature bits of the application.
 pub const PURCHASE_BITS: &str = "im_sdk_config_mgr.fetch_imsdk_purchase_bitsv2";
 
+/// A signed upload URL for each file (the default path; messages-facts §5.2).
+pub const COS_SIMPLE_SIG: &str = "im_cos_msg.simple_sig";
+/// A signed upload URL for one file (when the cloud config turns
+/// `simple_cos` off, or in "private network" mode; messages-facts §5.3).
+pub const COS_PRE_SIG: &str = "im_cos_msg.pre_sig";
+/// The size and variants of an uploaded image (messages-facts §5.2).
+pub const COS_IMAGE_INFO: &str = "im_cos_msg.get_imageinfo";
+
 /// The part of a servcmd after the dot: the official SDK picks its key maps
 /// (and we our handlers) by it.
 pub fn cmd_of(servcmd: &str) -> &str {

@@ -158,9 +158,14 @@ pub struct Harness {
 impl Harness {
     /// A client made from `seed`, with its tuning changed by `tune`.
     pub fn build(seed: u64, tune: impl FnOnce(&mut Tuning)) -> Harness {
+        Harness::build_with(seed, |opts| tune(&mut opts.tuning))
+    }
+
+    /// A client made from `seed`, with its options changed by `change`.
+    pub fn build_with(seed: u64, change: impl FnOnce(&mut Options)) -> Harness {
         let now = Instant::now();
         let mut opts = Options::new(APP).with_proxy_server("ws://127.0.0.1:1");
-        tune(&mut opts.tuning);
+        change(&mut opts);
         let mut h = Harness {
             client: Client::new(opts, seed, now, UNIX_MS),
             now,

@@ -82,6 +82,9 @@ pub struct EngineConfig {
     /// (older: 20016). `None` (the default): no limit. Tencent's default is
     /// two minutes.
     pub revoke_time_limit: Option<Duration>,
+    /// Files: the URL signatures hand out and the bytes kept (see
+    /// [`FileConfig`](super::FileConfig)).
+    pub files: super::FileConfig,
 }
 
 impl EngineConfig {
@@ -178,6 +181,7 @@ impl Default for EngineConfig {
             compress_threshold: 1024,
             sweep_interval: Duration::from_secs(300),
             revoke_time_limit: None,
+            files: super::FileConfig::default(),
             groups: super::groups::GroupConfig::default(),
         }
     }

@@ -216,6 +216,7 @@ impl<S: Store> Engine<S> {
             inst_id,
             time_stamp: unix_ms / 1000,
             custom_status,
+            rich_msg_auth_key: self.rich_msg_auth_key(app),
         };
         self.out.reply(conn, gzip, head, &reply);
     }

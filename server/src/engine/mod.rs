@@ -41,6 +41,7 @@ mod conversations;
 mod cookie;
 mod deadlines;
 mod extensions;
+mod files;
 mod follow;
 mod groups;
 mod history;
@@ -80,6 +81,9 @@ use crate::shrink;
 use crate::store::{Store, StoreError};
 
 pub use config::EngineConfig;
+pub use files::{
+    FileConfig, FileRequest, FileResponse, FILE_PATH_PREFIX, MAX_FILES_PER_SIG, MAX_FILE_NAME_BYTES,
+};
 pub use groups::GroupConfig;
 pub use limits::RateLimit;
 pub use policy::{InstancePolicy, KickType, PlatformClass};
@@ -169,6 +173,8 @@ pub struct Engine<S> {
     replays: ReplayCache,
     out: Outbox,
     next_sweep: Option<Instant>,
+    /// Uploaded files (see `files`).
+    vault: files::Vault,
 }
 
 impl<S: Store> Engine<S> {
@@ -229,6 +235,7 @@ impl<S: Store> Engine<S> {
             acks: AckTracker::default(),
             replays: ReplayCache::default(),
             next_sweep: None,
+            vault: files::Vault::default(),
         }
     }
 
@@ -556,6 +563,9 @@ impl<S: Store> Engine<S> {
             servcmd::STATUS_UNSUBSCRIBE => {
                 self.on_status_subscription(unix_ms, conn, gzip, frame, false)
             }
+            servcmd::COS_SIMPLE_SIG => self.on_simple_sig(unix_ms, conn, gzip, frame),
+            servcmd::COS_PRE_SIG => self.on_pre_sig(unix_ms, conn, gzip, frame),
+            servcmd::COS_IMAGE_INFO => self.on_image_info(unix_ms, conn, gzip, frame),
             other if groups::handles(other) => self.on_group(now, unix_ms, conn, gzip, frame),
             other if relations::handles(other) => self.on_relation(now, unix_ms, conn, gzip, frame),
             other => match stubs::clean_reply(other, frame) {

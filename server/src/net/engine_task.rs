@@ -15,7 +15,9 @@ use tokio::sync::{mpsc, oneshot, watch};
 use super::budget::{FramePermits, Gate};
 use crate::codes;
 use crate::engine::logs::{LogLimiter, LogSite};
-use crate::engine::{ConnId, Engine, KeySource, Output, RestRequest, RestResponse};
+use crate::engine::{
+    ConnId, Engine, FileRequest, FileResponse, KeySource, Output, RestRequest, RestResponse,
+};
 use crate::store::Store;
 
 /// An event for the engine task.
@@ -29,6 +31,8 @@ pub(crate) enum Input {
     },
     /// A REST call arrived on the HTTP listener.
     Rest(RestCall),
+    /// A request on the file endpoint arrived on the HTTP listener.
+    File(FileCall),
     /// A binary message arrived; `permits` hold its bytes against the
     /// connection's and the server's budgets until it is handled.
     Frame {
@@ -48,6 +52,16 @@ pub(crate) struct RestCall {
     pub body: Bytes,
     pub peer: Option<IpAddr>,
     pub reply: oneshot::Sender<RestResponse>,
+}
+
+/// A request on the file endpoint and where its answer goes.
+pub(crate) struct FileCall {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub content_type: Option<String>,
+    pub body: Bytes,
+    pub reply: oneshot::Sender<FileResponse>,
 }
 
 /// How the engine task reaches one connection's writer.
@@ -187,6 +201,17 @@ async fn run<S: Store>(
                         peer: call.peer,
                     };
                     let response = engine.handle_rest(now(), unix_ms(), &request);
+                    let _ = call.reply.send(response);
+                }
+                Some(Input::File(call)) => {
+                    let request = FileRequest {
+                        method: &call.method,
+                        path: &call.path,
+                        query: &call.query,
+                        content_type: call.content_type.as_deref(),
+                        body: &call.body,
+                    };
+                    let response = engine.handle_file(unix_ms(), &request);
                     let _ = call.reply.send(response);
                 }
                 Some(Input::Frame { conn, data, permits }) => {

@@ -1,6 +1,9 @@
-//! The HTTP listener of the REST admin API (hyper, HTTP/1.1). Each request
-//! is read (bounded in size and time), handed to the engine task, and
-//! answered with the engine's JSON.
+//! The HTTP listener of the REST admin API and of the file endpoint
+//! (`/cos/…`, docs/FILES.md) (hyper, HTTP/1.1). Each request is read
+//! (bounded in size and time), handed to the engine task, and answered with
+//! the engine's answer. At most [`MAX_UPLOADS`] uploads are read at once,
+//! so the bytes held for uploads in flight stay under that many times the
+//! largest file.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -12,19 +15,23 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
-use hyper::header::{HeaderValue, CONTENT_TYPE};
+use hyper::header::{
+    HeaderValue, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, CONTENT_TYPE,
+};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, oneshot, watch, Semaphore};
 use tokio::task::{self, AbortHandle, JoinSet};
 
-use super::engine_task::{Input, RestCall};
+use super::engine_task::{FileCall, Input, RestCall};
 use super::Shared;
+use crate::codes;
 use crate::engine::logs::{LogLimiter, LogSite};
-use crate::engine::{AdminError, RestResponse, MAX_REST_BODY};
+use crate::engine::{AdminError, FileResponse, RestResponse, FILE_PATH_PREFIX, MAX_REST_BODY};
 
 /// Concurrent HTTP connections, server-wide.
 const MAX_HTTP_CONNS: usize = 256;
@@ -34,11 +41,19 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(1);
 /// Time to send the body once the headers are in.
 const BODY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The REST port's per-address limit.
+/// Uploads read at once; more wait for a place (their body stays in the
+/// socket meanwhile).
+const MAX_UPLOADS: usize = 4;
+/// Time to send an upload's body once the headers are in.
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The REST port's limits.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct HttpLimits {
     /// Open connections per client address (0: only the server-wide cap).
     pub max_per_ip: usize,
+    /// Largest upload on the file endpoint, bytes.
+    pub max_file_bytes: usize,
 }
 
 /// One open HTTP connection, as the accept loop sees it.
@@ -84,6 +99,7 @@ pub(crate) async fn accept_loop(
     let mut conns = JoinSet::new();
     let mut open: HashMap<task::Id, Open> = HashMap::new();
     let mut logs = LogLimiter::new();
+    let uploads = Arc::new(Semaphore::new(MAX_UPLOADS));
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -104,7 +120,8 @@ pub(crate) async fn accept_loop(
                         });
                     }
                     let busy = Arc::new(AtomicBool::new(false));
-                    let task = serve_connection(stream, peer, inputs.clone(), shutdown.clone(), busy.clone());
+                    let files = FileLimits { max_file_bytes: limits.max_file_bytes, uploads: uploads.clone() };
+                    let task = serve_connection(stream, peer, inputs.clone(), shutdown.clone(), busy.clone(), files);
                     let abort = conns.spawn(task);
                     open.insert(abort.id(), Open { ip, since: Instant::now(), busy, abort });
                     shared.http_open.store(open.len(), Ordering::Relaxed);
@@ -131,19 +148,32 @@ pub(crate) async fn accept_loop(
     // Dropping the set aborts connections still open.
 }
 
+/// What the file endpoint may hold.
+#[derive(Clone)]
+struct FileLimits {
+    max_file_bytes: usize,
+    uploads: Arc<Semaphore>,
+}
+
 async fn serve_connection(
     stream: TcpStream,
     peer: SocketAddr,
     inputs: mpsc::UnboundedSender<Input>,
     mut shutdown: watch::Receiver<bool>,
     busy: Arc<AtomicBool>,
+    files: FileLimits,
 ) {
     let _ = stream.set_nodelay(true);
-    let service = service_fn(move |req| {
+    let service = service_fn(move |req: Request<Incoming>| {
         let busy = busy.clone();
         let inputs = inputs.clone();
+        let files = files.clone();
         async move {
-            let resp = serve(req, peer, inputs, &busy).await;
+            let resp = if req.uri().path().starts_with(FILE_PATH_PREFIX) {
+                serve_file(req, inputs, &busy, &files).await
+            } else {
+                serve(req, peer, inputs, &busy).await
+            };
             busy.store(false, Ordering::Release);
             resp
         }
@@ -227,6 +257,118 @@ async fn serve(
     }
     Ok(match answer.await {
         Ok(resp) => respond(resp),
+        Err(_) => unavailable(),
+    })
+}
+
+fn file_response(resp: FileResponse) -> Response<Full<Bytes>> {
+    let mut out = Response::new(Full::new(resp.body));
+    *out.status_mut() = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::OK);
+    let headers = out.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&resp.content_type) {
+        headers.insert(CONTENT_TYPE, value);
+    }
+    cors(headers);
+    out
+}
+
+/// Browsers upload from pages of other origins (the official plugin's
+/// `PUT` from a web app): allow them.
+fn cors(headers: &mut hyper::HeaderMap) {
+    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    headers.insert(
+        ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, HEAD, PUT, OPTIONS"),
+    );
+    headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("*"));
+}
+
+fn file_error(status: StatusCode, code: u32, info: &str) -> Response<Full<Bytes>> {
+    let body = serde_json::json!({"ActionStatus": "FAIL", "ErrorCode": code, "ErrorInfo": info});
+    let mut out = Response::new(Full::new(Bytes::from(body.to_string())));
+    *out.status_mut() = status;
+    cors(out.headers_mut());
+    out
+}
+
+/// A request on the file endpoint: the body (an upload) is read within
+/// [`UPLOAD_TIMEOUT`] and the file limit, holding one of the
+/// [`MAX_UPLOADS`] places, then the engine answers.
+async fn serve_file(
+    req: Request<Incoming>,
+    inputs: mpsc::UnboundedSender<Input>,
+    busy: &AtomicBool,
+    files: &FileLimits,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    if req.method() == hyper::Method::OPTIONS {
+        let mut out = Response::new(Full::new(Bytes::new()));
+        cors(out.headers_mut());
+        return Ok(out);
+    }
+    let method = req.method().as_str().to_owned();
+    let path = req.uri().path().to_owned();
+    let query = req.uri().query().unwrap_or("").to_owned();
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let is_upload = req.method() == hyper::Method::PUT;
+    let declared = req
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let too_large = |limit: usize| {
+        file_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            codes::FILE_TOO_LARGE,
+            &format!("file over {limit} bytes"),
+        )
+    };
+    let limit = if is_upload { files.max_file_bytes } else { 0 };
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Ok(too_large(limit));
+    }
+    let _place = if is_upload {
+        match files.uploads.clone().acquire_owned().await {
+            Ok(permit) => Some(permit),
+            Err(_) => return Ok(unavailable()),
+        }
+    } else {
+        None
+    };
+    let read = tokio::time::timeout(
+        UPLOAD_TIMEOUT,
+        Limited::new(req.into_body(), limit).collect(),
+    )
+    .await;
+    let body = match read {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(err)) if err.downcast_ref::<LengthLimitError>().is_some() => {
+            return Ok(too_large(limit));
+        }
+        Ok(Err(_)) | Err(_) => {
+            let mut out = Response::new(Full::new(Bytes::new()));
+            *out.status_mut() = StatusCode::REQUEST_TIMEOUT;
+            return Ok(out);
+        }
+    };
+    busy.store(true, Ordering::Release);
+    let (reply, answer) = oneshot::channel();
+    let call = FileCall {
+        method,
+        path,
+        query,
+        content_type,
+        body,
+        reply,
+    };
+    if inputs.send(Input::File(call)).is_err() {
+        return Ok(unavailable());
+    }
+    Ok(match answer.await {
+        Ok(resp) => file_response(resp),
         Err(_) => unavailable(),
     })
 }

@@ -146,8 +146,16 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     // The seed drives what must be reproducible under a fixed seed; A2
     // keys always come from the operating system's CSPRNG.
     let seed = config.seed.unwrap_or_else(engine_task::os_seed);
-    let engine = Engine::new(config.engine_config(), store, seed)
-        .with_key_source(Box::new(engine_task::OsKeys));
+    let mut engine_config = config.engine_config();
+    if engine_config.files.base_url.is_none() {
+        // Signed file URLs name the HTTP listener itself.
+        engine_config.files.base_url = http_listener
+            .as_ref()
+            .map(|(_, addr)| format!("http://{addr}"));
+    }
+    let max_file_bytes = engine_config.files.max_file_bytes;
+    let engine =
+        Engine::new(engine_config, store, seed).with_key_source(Box::new(engine_task::OsKeys));
     let (inputs, input_rx) = mpsc::unbounded_channel();
     let (shutdown, shutdown_rx) = watch::channel(false);
     let settings = ConnSettings {
@@ -171,6 +179,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         Some((listener, addr)) => {
             let limits = http::HttpLimits {
                 max_per_ip: config.max_http_conns_per_ip,
+                max_file_bytes,
             };
             let task = http::accept_loop(
                 listener,

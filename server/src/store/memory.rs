@@ -6,10 +6,9 @@ use super::record::TINY_ID_BASE;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
     FriendApplicationRecord, FriendRecord, GroupApplication, GroupAttributes,
-    GroupConversationRecord, GroupCounters,
-    GroupExtensions, GroupLogEntry, GroupRecord, InboxEntry, InboxItem, MemberRecord,
-    MessageRecord, MessageState, NewMessage, Notice, ProfileTag, SessionRecord, Store, StoreError,
-    Window,
+    GroupConversationRecord, GroupCounters, GroupExtensions, GroupLogEntry, GroupRecord,
+    InboxEntry, InboxItem, MemberRecord, MessageRecord, MessageState, NewMessage, Notice,
+    ProfileTag, SessionRecord, Store, StoreError, Window,
 };
 
 type UserKey = (u64, String);

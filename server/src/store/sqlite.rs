@@ -9,10 +9,9 @@ use super::sqlite_schema;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
     FriendApplicationRecord, FriendRecord, GroupApplication, GroupAttributes,
-    GroupConversationRecord, GroupCounters,
-    GroupExtensions, GroupLogEntry, GroupRecord, InboxEntry, InboxItem, MemberRecord,
-    MessageRecord, MessageState, NewMessage, Notice, ProfileTag, Revocation, SessionRecord, Store,
-    StoreError, Window,
+    GroupConversationRecord, GroupCounters, GroupExtensions, GroupLogEntry, GroupRecord,
+    InboxEntry, InboxItem, MemberRecord, MessageRecord, MessageState, NewMessage, Notice,
+    ProfileTag, Revocation, SessionRecord, Store, StoreError, Window,
 };
 
 /// A [`Store`] in SQLite: a database file, or a private in-memory database.

@@ -111,6 +111,22 @@ impl Agent {
         agent
     }
 
+    /// Start Node and `TencentCloudChat.create` with `options` added to
+    /// `{SDKAppID, proxyServer}` (for example `uploadPlugin: true` to
+    /// register `tim-upload-plugin`, `fileUploadProxy`).
+    pub async fn create_with(name: &str, url: &str, log_level: u8, options: Value) -> Agent {
+        let mut agent = Agent::start(name).await;
+        let mut args = json!({"sdkAppID": APP, "proxyServer": url, "logLevel": log_level});
+        for (k, v) in options.as_object().into_iter().flatten() {
+            args[k] = v.clone();
+        }
+        agent
+            .call("create", args)
+            .await
+            .unwrap_or_else(|e| panic!("{}: create failed: {e}", agent.name));
+        agent
+    }
+
     /// Send a command and wait (bounded) for its promise.
     pub async fn call(&mut self, op: &str, args: Value) -> Result<Value, Value> {
         self.call_within(op, args, PATIENCE).await

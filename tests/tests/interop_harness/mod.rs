@@ -18,7 +18,7 @@ pub use agent::{
 };
 pub use node::node_ready;
 pub use proxy::Proxy;
-pub use tcchat::{tcchat, tcchat_login, tcchat_send, text_of, Recorder};
+pub use tcchat::{tcchat, tcchat_login, tcchat_login_with, tcchat_send, text_of, Recorder};
 
 use std::future::Future;
 use std::net::{SocketAddr, TcpListener as StdTcpListener};

@@ -27,10 +27,12 @@ pub fn deps_installed(dir: &Path) -> bool {
     let Ok(lock) = serde_json::from_str::<Value>(&lock) else {
         return false;
     };
-    ["@tencentcloud/chat", "ws"].iter().all(|name| {
-        let pinned = lock["packages"][format!("node_modules/{name}")]["version"].as_str();
-        pinned.is_some() && installed(name).as_deref() == pinned
-    })
+    ["@tencentcloud/chat", "ws", "tim-upload-plugin"]
+        .iter()
+        .all(|name| {
+            let pinned = lock["packages"][format!("node_modules/{name}")]["version"].as_str();
+            pinned.is_some() && installed(name).as_deref() == pinned
+        })
 }
 
 /// Run `cmd` to completion within `limit`, or explain why not.

@@ -20,7 +20,13 @@ pub async fn tcchat(url: &str) -> (Chat, EventStream) {
 }
 
 pub async fn tcchat_login(url: &str, user: &str) -> (Chat, EventStream) {
-    let (chat, mut events) = tcchat(url).await;
+    tcchat_login_with(Options::new(APP).with_proxy_server(url), user).await
+}
+
+/// [`tcchat_login`] with `options` (file proxies, say).
+pub async fn tcchat_login_with(options: Options, user: &str) -> (Chat, EventStream) {
+    let chat = Chat::create_independent(options);
+    let mut events = chat.events(4096);
     tokio::time::timeout(PATIENCE, chat.login(LoginOptions::new(user, sig(user))))
         .await
         .unwrap_or_else(|_| panic!("tcchat {user}: login did not finish within {PATIENCE:?}"))

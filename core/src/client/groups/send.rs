@@ -19,8 +19,9 @@ impl Client {
     pub(in crate::client) fn send_group_message(
         &mut self,
         now: Instant,
+        id: RequestId<Message>,
         sending: Message,
-    ) -> RequestId<Message> {
+    ) {
         let group_at_info = sending
             .at_user_list
             .iter()
@@ -54,10 +55,12 @@ impl Client {
             is_relay_msg: 0,
             from_account_nick: String::new(),
         };
-        self.enqueue_command(now, cmd::SEND_MSG, &body, |id| SendGroupMessage {
+        let timeout = self.ctx.tuning().request_timeout;
+        let request = SendGroupMessage {
             id,
             message: Box::new(sending),
-        })
+        };
+        self.enqueue(now, cmd::SEND_MSG, &body, timeout, request);
     }
 }
 
