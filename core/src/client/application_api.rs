@@ -66,7 +66,7 @@ impl Client {
         remark: &str,
     ) -> Result<RequestId<()>, ChatError> {
         let me = self.require_ready(api)?.user_id.clone();
-        self.check_user_ids(api, &[user_id.to_owned()])?;
+        self.check_user_ids(api, &[user_id.to_owned()], 1)?;
         if remark.len() > 96 {
             return Err(self.api_error(
                 ErrorCode::INVALID_OPERATION,

@@ -532,9 +532,11 @@ pub fn resend_of_a_taken_and_modified_message(t: &WholeTrace, after_a_new_login:
     })
 }
 
-/// Bug 22: an instance marked a group read (`cmd group gread`) and,
-/// before the read report's reply reached it, a `page_get` reply (the
-/// server's unread counts, as after a re-login) did.
+/// Bug 22: an instance marked a group read (`cmd group gread`); before the
+/// read report's reply reached it, a `page_get` reply (the server's unread
+/// counts, as after a re-login) did, with a count reaching past what the
+/// report said, so the read was reported a second time right after the
+/// first reply.
 pub fn group_read_overtaken_by_a_list_count(t: &WholeTrace) -> bool {
     let lines = t.lines();
     lines.iter().enumerate().any(|(j, l)| {
@@ -543,10 +545,17 @@ pub fn group_read_overtaken_by_a_list_count(t: &WholeTrace) -> bool {
             return false;
         }
         let reply = |x: &Line, cmd: &str| x.of(s) && x.has("cli<-") && x.has(cmd);
-        let Some(read_reply) = t.find(j, |x| reply(x, "msg_read_report")) else {
+        let Some(first_reply) = t.find(j, |x| reply(x, "msg_read_report")) else {
             return false;
         };
-        (j..read_reply).any(|k| reply(&lines[k], "recentcontact.page_get"))
+        let overtaken = (j..first_reply).any(|k| reply(&lines[k], "recentcontact.page_get"));
+        // The next read-report line of this instance after the reply is a
+        // second request of the same command (no new `gread` before it).
+        let next = t.find(first_reply + 1, |x| {
+            x.of(s) && (x.has("msg_read_report") || x.starts("cmd group gread "))
+        });
+        let again = next.is_some_and(|k| lines[k].has("srv<-"));
+        overtaken && again
     })
 }
 
