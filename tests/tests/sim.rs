@@ -714,9 +714,5 @@ fn regression_resend_after_a_new_login_brought_back_the_unmodified_copy() {
 fn regression_group_read_overtaken_by_the_relogin_count() {
     // Found at seed 1028; the login requests of issues 17-19 moved it, seed
     // 3 runs into the situation now.
-    regression(
-        3,
-        "groups-unread",
-        "group_read_overtaken_by_a_list_count",
-    );
+    regression(3, "groups-unread", "group_read_overtaken_by_a_list_count");
 }
