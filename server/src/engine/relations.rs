@@ -121,6 +121,34 @@ fn deleted_applications(from: &str, peers: Vec<String>) -> PushEvent {
     })
 }
 
+/// `owner` befriends `peer` at `time` (Unix seconds): the change that
+/// adds the record, with the remark, friend group (empty: none), add
+/// source and wording of the request that made it.
+fn befriend(
+    owner: &str,
+    peer: &str,
+    (remark, group): (&str, &str),
+    (source, wording): (&str, &str),
+    time: u64,
+) -> Change {
+    Change::Friend {
+        owner: owner.to_owned(),
+        record: FriendRecord {
+            peer: peer.to_owned(),
+            remark: remark.to_owned(),
+            groups: if group.is_empty() {
+                Vec::new()
+            } else {
+                vec![group.to_owned()]
+            },
+            add_source: source.to_owned(),
+            add_wording: wording.to_owned(),
+            add_time: time,
+            custom: Vec::new(),
+        },
+    }
+}
+
 /// Forget every application between `a` and `b`, both directions, in both
 /// lists.
 fn forget_applications(a: &str, b: &str) -> Vec<Change> {
@@ -555,36 +583,24 @@ impl<S: Store> Engine<S> {
                 continue;
             }
             let now_secs = unix_ms / 1000;
-            changes.push(Change::Friend {
-                owner: me.user.clone(),
-                record: FriendRecord {
-                    peer: peer.to_owned(),
-                    remark: item.remark.clone(),
-                    groups: if item.group_name.is_empty() {
-                        Vec::new()
-                    } else {
-                        vec![item.group_name.clone()]
-                    },
-                    add_source: item.add_source.clone(),
-                    add_wording: item.add_wording.clone(),
-                    add_time: now_secs,
-                    custom: Vec::new(),
-                },
-            });
+            changes.push(befriend(
+                &me.user,
+                peer,
+                (&item.remark, &item.group_name),
+                (&item.add_source, &item.add_wording),
+                now_secs,
+            ));
             changes.extend(forget_applications(&me.user, peer));
             mine += 1;
             my_added.push(peer.to_owned());
             if both && !theirs_has_me {
-                changes.push(Change::Friend {
-                    owner: peer.to_owned(),
-                    record: FriendRecord {
-                        peer: me.user.clone(),
-                        add_source: item.add_source.clone(),
-                        add_wording: item.add_wording.clone(),
-                        add_time: now_secs,
-                        ..FriendRecord::default()
-                    },
-                });
+                changes.push(befriend(
+                    peer,
+                    &me.user,
+                    ("", ""),
+                    (&item.add_source, &item.add_wording),
+                    now_secs,
+                ));
                 notices.push(Notify::new(peer, added(vec![me.user.clone()])));
             }
             results.push(result(peer, 0, ""));
@@ -920,36 +936,23 @@ impl<S: Store> Engine<S> {
             let now_secs = unix_ms / 1000;
             let mut peer_added_me = false;
             if self.store.friend(me.app, peer, &me.user)?.is_none() {
-                changes.push(Change::Friend {
-                    owner: peer.to_owned(),
-                    record: FriendRecord {
-                        peer: me.user.clone(),
-                        remark: application.remark.clone(),
-                        add_source: application.add_source.clone(),
-                        add_wording: application.add_wording.clone(),
-                        add_time: now_secs,
-                        ..FriendRecord::default()
-                    },
-                });
+                changes.push(befriend(
+                    peer,
+                    &me.user,
+                    (&application.remark, ""),
+                    (&application.add_source, &application.add_wording),
+                    now_secs,
+                ));
                 peer_added_me = true;
             }
             if both && self.store.friend(me.app, &me.user, peer)?.is_none() {
-                changes.push(Change::Friend {
-                    owner: me.user.clone(),
-                    record: FriendRecord {
-                        peer: peer.to_owned(),
-                        remark: item.remark.clone(),
-                        groups: if item.tag_name.is_empty() {
-                            Vec::new()
-                        } else {
-                            vec![item.tag_name.clone()]
-                        },
-                        add_source: application.add_source.clone(),
-                        add_wording: application.add_wording.clone(),
-                        add_time: now_secs,
-                        custom: Vec::new(),
-                    },
-                });
+                changes.push(befriend(
+                    &me.user,
+                    peer,
+                    (&item.remark, &item.tag_name),
+                    (&application.add_source, &application.add_wording),
+                    now_secs,
+                ));
                 my_added.push(peer.to_owned());
             }
             if peer_added_me {
