@@ -22,6 +22,7 @@ use tcchat_core::wire::Frame;
 
 use super::conn::Ident;
 use super::conversations::{contact_event, PushType, C2C, GROUP};
+use super::groups::check_conversation_group_id;
 use super::notify::{Notify, Queued};
 use super::request::{check_caller, check_len, check_peer, refuse, Fail};
 use super::{ConnId, Engine};
@@ -74,16 +75,7 @@ fn result(contact: &ContactItem, code: u32, info: &str) -> ContactResultItem {
 fn conversation_of(contact: &ContactItem) -> Result<String, (u32, String)> {
     let checked = match contact.kind {
         C2C => check_peer("To_Account", &contact.to_account),
-        GROUP
-            if contact.to_group_id.is_empty()
-                || contact.to_group_id.len() > bounds::MAX_USER_ID_LEN =>
-        {
-            return Err((
-                codes::GROUP_INVALID_ID,
-                format!("ToGroupId must be 1 to {} bytes", bounds::MAX_USER_ID_LEN),
-            ))
-        }
-        GROUP => Ok(()),
+        GROUP => check_conversation_group_id(&contact.to_group_id),
         other => {
             return Err((
                 codes::INVALID_PARAMETER,
