@@ -160,7 +160,10 @@ pub struct Tuning {
     /// not the change, as a half-open socket or a stalled server does) and
     /// the change is resent on the next one, where the server's
     /// deduplication answers it if it had arrived. 1 fails it on the first
-    /// timeout, as the official SDK does.
+    /// timeout, as the official SDK does. A link that drops while carrying
+    /// a change does not shorten the next link's timeout: each link gets a
+    /// whole `request_timeout`, and live links carry the change unanswered
+    /// for at most this many timeouts in all (45 s by default).
     pub unanswered_links: u32,
     /// How long `destroy` waits for the logout reply before closing (3 s).
     pub destroy_logout_timeout: Duration,

@@ -315,17 +315,20 @@ fn the_request_timeout_runs_only_while_a_live_link_carries_the_request() {
     w.back();
     w.h.reply_login();
     assert_eq!(w.h.sent_of(servcmd::SEND_C2C).len(), 1, "resent");
-    // The 5 s left run on the new link; then the link is suspect (it
-    // answers pings, not the send): abandoned with 4001, and the send goes
-    // out again, with its seq, on the next one.
+    // The new link gets a whole timeout (the dead link's 10 s do not count
+    // against it); then the link is suspect (it answers pings, not the
+    // send): abandoned with 4001, and the send goes out again, with its
+    // seq, on the next one.
     let seq = w.h.last_sent(servcmd::SEND_C2C).seq;
-    w.h.advance(Duration::from_millis(4_900));
-    assert!(w.h.conn.is_some());
+    w.h.advance(Duration::from_millis(14_900));
+    assert!(w.h.conn.is_some(), "abandoned before a whole timeout");
     w.h.advance(Duration::from_millis(200));
     assert!(w.h.conn.is_none(), "the silent link is abandoned");
     assert_eq!(w.h.closes.last().map(|c| c.1), Some(4001));
     assert_eq!(w.completions_of(id), 0, "the send is kept");
-    for link in 2..=3 {
+    // Live links may carry it unanswered for 3 timeouts (45 s) in all:
+    // 10 + 15 so far, 15 on the next link, and the 5 s left on the third.
+    for (link, carries) in [(2, 15_000), (3, 5_000)] {
         w.h.clear_sent();
         w.back();
         w.h.reply_login();
@@ -334,14 +337,36 @@ fn the_request_timeout_runs_only_while_a_live_link_carries_the_request() {
             seq,
             "resent on link {link}"
         );
-        w.h.advance(Duration::from_millis(14_900));
-        assert_eq!(w.completions_of(id), 0);
+        w.h.advance(Duration::from_millis(carries - 100));
+        assert_eq!(w.completions_of(id), 0, "failed early on link {link}");
         w.h.advance(Duration::from_millis(200));
     }
     // Three links in a row left it unanswered: 2801, saying so.
     let err = w.h.result(id).unwrap_err();
     assert_eq!(err.code, ErrorCode::NETWORK_TIMEOUT, "{err}");
     assert!(err.message.contains("3 links"), "{err}");
+}
+
+#[test]
+fn a_link_that_died_carrying_a_send_costs_the_next_link_nothing() {
+    // Found by the simulation (seed 1466 on the presence branch): 14 s of
+    // the send's timeout passed on a link that then died; the next link
+    // had 1 s left, was abandoned as silent while the server was still
+    // answering the re-login's sync, and the send failed on a later link.
+    let mut w = World::logged_in();
+    let (_, id) = w.send("x");
+    w.h.advance(Duration::from_secs(14));
+    w.drop_link();
+    w.down_for(Duration::from_secs(5));
+    w.back();
+    w.h.reply_login();
+    assert_eq!(w.h.sent_of(servcmd::SEND_C2C).len(), 1, "resent");
+    // A slow server: 10 s pass before it answers anything more.
+    w.h.advance(Duration::from_secs(10));
+    assert!(w.h.conn.is_some(), "the new link was abandoned");
+    assert!(w.h.closes.iter().all(|c| c.1 != 4001), "{:?}", w.h.closes);
+    w.answer_sends();
+    assert!(w.h.result(id).is_ok());
 }
 
 #[test]

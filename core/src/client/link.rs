@@ -273,7 +273,7 @@ impl Client {
         self.timers.stop(Timer::PingIdle);
         self.timers.stop(Timer::PingTimeout);
         self.timers.stop(Timer::Hello);
-        self.requests.mark_unsent(now);
+        self.requests.mark_unsent(now, self.live_limits());
         self.session.link_lost();
         match was {
             Link::Open { opened_at, .. } => {

@@ -367,9 +367,12 @@ pub(crate) enum Hold {
     /// Waiting for a live session: `deadline` ends the offline window;
     /// `timeout_left` is what its request timeout still has.
     Offline { timeout_left: Duration },
-    /// Written on the live link: `deadline` is its request timeout;
-    /// `window_left` is what the offline window still has.
-    Live { window_left: Duration },
+    /// Written on the live link at `since`: `deadline` is its request
+    /// timeout; `window_left` is what the offline window still has.
+    Live {
+        window_left: Duration,
+        since: Instant,
+    },
 }
 
 #[derive(Debug)]
@@ -387,6 +390,8 @@ pub(crate) struct Pending {
     pub(crate) ever_sent: bool,
     /// Live links on which a held request's timeout passed unanswered.
     pub(crate) unanswered_links: u32,
+    /// How long live links have carried a held request, unanswered, in all.
+    pub(crate) live_spent: Duration,
     pub(crate) purpose: Box<dyn Request>,
     /// The link it was last written to; `None` while queued.
     pub(crate) sent_on: Option<ConnId>,
@@ -424,6 +429,7 @@ impl Pending {
             queued_at: now,
             ever_sent: false,
             unanswered_links: 0,
+            live_spent: Duration::ZERO,
             purpose,
             sent_on: None,
         }
@@ -435,18 +441,26 @@ impl Pending {
         if let Hold::Offline { timeout_left } = self.hold {
             let window_left = self.deadline.saturating_duration_since(now);
             self.deadline = now + timeout_left;
-            self.hold = Hold::Live { window_left };
+            self.hold = Hold::Live {
+                window_left,
+                since: now,
+            };
         }
         self.ever_sent = true;
     }
 
     /// The session carrying it is gone at `now`: the offline window runs
-    /// again.
-    pub(crate) fn went_offline(&mut self, now: Instant) {
-        if let Hold::Live { window_left } = self.hold {
-            let timeout_left = self.deadline.saturating_duration_since(now);
+    /// again. The next link gets a whole `limits.timeout` (a link that
+    /// died carried it for reasons of its own; the new one must not be
+    /// abandoned for that), as long as live links have carried it
+    /// unanswered for less than `limits.live_budget()` in all.
+    pub(crate) fn went_offline(&mut self, now: Instant, limits: LiveLimits) {
+        if let Hold::Live { window_left, since } = self.hold {
+            self.live_spent += now.saturating_duration_since(since);
             self.deadline = now + window_left;
-            self.hold = Hold::Offline { timeout_left };
+            self.hold = Hold::Offline {
+                timeout_left: limits.next_timeout(self.live_spent),
+            };
         }
     }
 
@@ -454,6 +468,24 @@ impl Pending {
     /// than the request timeout).
     pub(crate) fn window_due(&self) -> bool {
         matches!(self.hold, Hold::Offline { .. })
+    }
+}
+
+/// How long live links may carry a held request unanswered: `timeout` on
+/// one link, and `links` whole timeouts in all (`Tuning::request_timeout`
+/// and `Tuning::unanswered_links`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LiveLimits {
+    pub(crate) timeout: Duration,
+    pub(crate) links: u32,
+}
+
+impl LiveLimits {
+    /// The timeout on the next link for a request that live links have
+    /// carried for `spent`: a whole one, or what is left of the budget.
+    fn next_timeout(self, spent: Duration) -> Duration {
+        let budget = self.timeout.saturating_mul(self.links.max(1));
+        self.timeout.min(budget.saturating_sub(spent))
     }
 }
 
@@ -559,36 +591,33 @@ impl Requests {
     /// Forget which link requests went out on (the link died at `now`):
     /// all will be resent, with their seq, on the next one, and those held
     /// through outages stop spending their request timeout.
-    pub(crate) fn mark_unsent(&mut self, now: Instant) {
+    pub(crate) fn mark_unsent(&mut self, now: Instant, limits: LiveLimits) {
         for p in &mut self.items {
             p.sent_on = None;
-            p.went_offline(now);
+            p.went_offline(now, limits);
         }
     }
 
     /// Held requests whose timeout passed on the live link unanswered,
-    /// fewer than `max` times so far: the link is suspect, so they wait for
-    /// the next one with a whole `timeout` again (and are resent with their
-    /// seq; the server deduplicates changes). Returns how many there were.
-    pub(crate) fn requeue_unanswered(
-        &mut self,
-        now: Instant,
-        timeout: Duration,
-        max: u32,
-    ) -> usize {
+    /// fewer than `limits.links` times so far: the link is suspect, so
+    /// they wait for the next one with a whole timeout again (within the
+    /// live budget; they are resent with their seq, and the server
+    /// deduplicates changes). Returns how many there were.
+    pub(crate) fn requeue_unanswered(&mut self, now: Instant, limits: LiveLimits) -> usize {
         let mut n = 0;
         for p in &mut self.items {
-            let Hold::Live { window_left } = p.hold else {
+            let Hold::Live { window_left, since } = p.hold else {
                 continue;
             };
-            if p.deadline > now || p.unanswered_links + 1 >= max {
+            if p.deadline > now || p.unanswered_links + 1 >= limits.links {
                 continue;
             }
             p.unanswered_links += 1;
+            p.live_spent += now.saturating_duration_since(since);
             p.sent_on = None;
             p.deadline = now + window_left;
             p.hold = Hold::Offline {
-                timeout_left: timeout,
+                timeout_left: limits.next_timeout(p.live_spent),
             };
             n += 1;
         }

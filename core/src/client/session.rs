@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use super::link::CLOSE_ABANDON;
-use super::request::{LoginKind, Pending, Request, RequestId};
+use super::request::{LiveLimits, LoginKind, Pending, Request, RequestId};
 use super::timer::Timer;
 use super::{Client, LoginInfo};
 use crate::connect::ConnectFailure;
@@ -414,15 +414,22 @@ impl Client {
         p.purpose.on_timeout(self, now, err, p.sent_on.is_some());
     }
 
+    /// How long live links may carry a held change unanswered.
+    pub(crate) fn live_limits(&self) -> LiveLimits {
+        let tuning = self.ctx.tuning();
+        LiveLimits {
+            timeout: tuning.request_timeout,
+            links: tuning.unanswered_links,
+        }
+    }
+
     /// A held change (a send, …) got no reply on the live link within its
     /// timeout: the link is suspect (a half-open socket, a stalled server
     /// whose silence the ping has not caught yet), so the client abandons
     /// it and resends the change on the next one, up to
     /// `Tuning::unanswered_links` links; then it fails with 2801.
     pub(crate) fn requeue_unanswered_changes(&mut self, now: Instant) {
-        let tuning = self.ctx.tuning();
-        let (timeout, links) = (tuning.request_timeout, tuning.unanswered_links);
-        let n = self.requests.requeue_unanswered(now, timeout, links);
+        let n = self.requests.requeue_unanswered(now, self.live_limits());
         if n > 0 && self.open_conn().is_some() {
             if self.log_enabled(2) {
                 tracing::warn!(
