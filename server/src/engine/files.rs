@@ -75,6 +75,12 @@ pub struct FileConfig {
     /// Whether downloads need the `authKey` the login reply hands out
     /// (`RichMsgAuthKey`). Default false.
     pub require_auth_key: bool,
+    /// The cloud config's `simple_cos` (`fetch_config`): `Some(true)` tells
+    /// clients to sign uploads with `simple_sig`, `Some(false)` with
+    /// `pre_sig`; `None` (default) sends no config and leaves the choice to
+    /// the clients' "private network" rule (messages-facts §5.1). The
+    /// server answers both commands either way.
+    pub simple_cos: Option<bool>,
 }
 
 impl FileConfig {
@@ -94,6 +100,7 @@ impl Default for FileConfig {
             max_total_bytes: Self::DEFAULT_MAX_TOTAL_BYTES,
             url_ttl: Self::DEFAULT_URL_TTL,
             require_auth_key: false,
+            simple_cos: None,
         }
     }
 }
@@ -362,6 +369,7 @@ impl<S: Store> Engine<S> {
                 head_url: String::new(),
                 ci_url: String::new(),
                 file_key: key,
+                snapshot_url: String::new(),
             });
         self.finish_query(conn, gzip, &frame.head, result);
     }
