@@ -12,6 +12,9 @@
 //!   snapshot; the official SDK receives each (MESSAGE_RECEIVED with the
 //!   sizes and URLs) and a GET of every URL it shows gives the very bytes.
 //!
+//! * With the server's `[files] simple_cos = false`, its `fetch_config`
+//!   reply turns the official SDK with an upload proxy to `pre_sig`.
+//!
 //! What Node needs (test harness code in `tests/interop/agent.js`): the
 //! XMLHttpRequest shim of `interop_files.rs`; for images
 //! `window.URL.createObjectURL`, set after login (messages-facts §5.1), and
@@ -95,9 +98,11 @@ fn png(w: u32, h: u32) -> Vec<u8> {
     png
 }
 
-async fn media_both_ways(options: Value, sign_cmd: &str) {
+async fn media_both_ways(options: Value, simple_cos: Option<bool>, sign_cmd: &str) {
     node_ready();
-    let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
+    let mut config = ServerConfig::ephemeral(vec![app()]);
+    config.files.simple_cos = simple_cos;
+    let server = start_server(config).await;
     let url = server.ws_url();
     let http = server.http_url().expect("the server serves HTTP");
     let mut options = options;
@@ -244,6 +249,7 @@ async fn media_both_ways(options: Value, sign_cmd: &str) {
 fn images_audio_and_videos_with_simple_sig() {
     run(media_both_ways(
         json!({"uploadPlugin": true, "fileUploadProxy": "set below"}),
+        None,
         "im_cos_msg.simple_sig",
     ));
 }
@@ -252,6 +258,19 @@ fn images_audio_and_videos_with_simple_sig() {
 fn images_audio_and_videos_with_pre_sig() {
     run(media_both_ways(
         json!({"uploadPlugin": true}),
+        None,
+        "im_cos_msg.pre_sig",
+    ));
+}
+
+/// The server's cloud config (`fetch_config`, `{"simple_cos":"0"}`) turns
+/// the official SDK with an upload proxy from `simple_sig` to `pre_sig`,
+/// as it turns tcchat.
+#[test]
+fn images_audio_and_videos_with_the_cloud_config_choosing_pre_sig() {
+    run(media_both_ways(
+        json!({"uploadPlugin": true, "fileUploadProxy": "set below"}),
+        Some(false),
         "im_cos_msg.pre_sig",
     ));
 }
