@@ -22,9 +22,10 @@
 //! header. The official SDK's `createVideoMessage` cannot run in Node: it
 //! picks its platform when it loads (`typeof window`), and with none of
 //! its platforms detected it builds no video file and refuses with 2352
-//! (MSG_V_TYPES_LIMIT) before sending anything; defining `window` before it
-//! loads makes `login` fail instead (messages-facts §5.1). So videos are
-//! covered one way, tcchat to the official SDK.
+//! (MSG_V_TYPES_LIMIT) before sending anything. Its browser branch would
+//! need `window` before the module loads, and a `window` defined even just
+//! before login makes `login` fail in Node (messages-facts §5.1). So videos
+//! are covered one way, tcchat to the official SDK.
 //!
 //! `cargo test -p tcchat-tests --test interop_media`
 
