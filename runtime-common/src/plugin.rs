@@ -370,3 +370,64 @@ impl hyper::rt::Write for Compat {
         Pin::new(&mut self.0).poll_close(cx)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+        let path =
+            std::env::temp_dir().join(format!("tcchat-plugin-{}-{name}", std::process::id()));
+        std::fs::write(&path, bytes).expect("write temp file");
+        path
+    }
+
+    /// The file is read as the body is pulled, one chunk at a time: the
+    /// first pull hands out 64 KiB of a 1 MiB file (the reader's pipe holds
+    /// at most one chunk more), and the chunks together are the file.
+    #[test]
+    fn a_file_body_is_read_chunk_by_chunk_as_it_is_sent() {
+        let bytes: Vec<u8> = (0..1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+        let path = temp_file("stream", &bytes);
+        let read = Arc::new(AtomicU64::new(0));
+        let seen = read.clone();
+        let progress: ProgressFn = Arc::new(move |sent, total| {
+            assert_eq!(total, 1024 * 1024);
+            seen.store(sent, Ordering::SeqCst);
+        });
+        let mut chunks = file_chunks(path.clone(), bytes.len() as u64, progress);
+        futures_executor::block_on(async {
+            let first = chunks.next().await.expect("a chunk").expect("read");
+            assert_eq!(first.data_ref().map(Bytes::len), Some(CHUNK));
+            assert_eq!(read.load(Ordering::SeqCst), CHUNK as u64);
+            let mut all = first.into_data().expect("data").to_vec();
+            while let Some(frame) = chunks.next().await {
+                let data = frame.expect("read").into_data().expect("data");
+                assert!(data.len() <= CHUNK);
+                all.extend_from_slice(&data);
+            }
+            assert!(all == bytes, "the chunks are not the file");
+        });
+        let _ = std::fs::remove_file(path);
+    }
+
+    /// A file shorter than its size, or missing, ends the body with an
+    /// error (the upload fails, and the send with 2400).
+    #[test]
+    fn a_short_or_missing_file_ends_the_body_with_an_error() {
+        let path = temp_file("short", b"only ten b");
+        let progress: ProgressFn = Arc::new(|_, _| {});
+        let mut chunks = file_chunks(path.clone(), 11, progress.clone());
+        futures_executor::block_on(async {
+            assert!(chunks.next().await.expect("an item").is_err());
+            assert!(chunks.next().await.is_none());
+        });
+        let _ = std::fs::remove_file(&path);
+        let mut chunks = file_chunks(path, 3, progress);
+        futures_executor::block_on(async {
+            assert!(chunks.next().await.expect("an item").is_err());
+        });
+    }
+}
