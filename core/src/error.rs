@@ -29,6 +29,9 @@ impl ErrorCode {
     pub const COS_GET_SIG_FAIL: ErrorCode = ErrorCode(2041);
     /// `MSG_F_IS_EMPTY`: the file of a media message is empty.
     pub const MSG_F_IS_EMPTY: ErrorCode = ErrorCode(2108);
+    /// `MSG_I_SELECT_F_FIRST`: the image file given by path is missing or
+    /// cannot be read.
+    pub const MSG_I_SELECT_F_FIRST: ErrorCode = ErrorCode(2251);
     /// `MSG_I_TYPES_LIMIT`: not an image format tcchat reads.
     pub const MSG_I_TYPES_LIMIT: ErrorCode = ErrorCode(2252);
     /// `MSG_I_SIZE_LIMIT`: an image over 20 MB.
@@ -39,6 +42,9 @@ impl ErrorCode {
     pub const MSG_V_SIZE_LIMIT: ErrorCode = ErrorCode(2351);
     /// `MSG_F_UPLOAD_FAIL`: the upload failed (not HTTP 200, or cancelled).
     pub const MSG_F_UPLOAD_FAIL: ErrorCode = ErrorCode(2400);
+    /// `MSG_F_SELECT_F_FIRST`: the file, audio or video given by path is
+    /// missing or cannot be read.
+    pub const MSG_F_SELECT_F_FIRST: ErrorCode = ErrorCode(2401);
     /// `MSG_F_SIZE_LIMIT`: a file over 100 MB.
     pub const MSG_F_SIZE_LIMIT: ErrorCode = ErrorCode(2402);
     /// **2105** · `send_message` got a message this instance did not create.

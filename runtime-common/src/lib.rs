@@ -36,7 +36,7 @@ pub use logs::{log_filter, WEBSOCKET_LOG_DIRECTIVES};
 pub use plugin::{HttpUploader, ProgressFn, UploadPlugin, MAX_DOWNLOAD_BYTES, UPLOAD_PLUGIN_NAME};
 pub use runtime::{BoxFuture, Io, Runtime};
 pub use stream::{EventStream, Overflow};
-pub use tcchat_core::client::{CreateMediaMessageOptions, MediaSource};
+pub use tcchat_core::client::{CreateMediaMessageOptions, MediaData, MediaSource, UploadBody};
 
 pub use tcchat_core::listener::{Context, ListenerId, OffFilter};
 pub use tcchat_core::model::{

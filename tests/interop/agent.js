@@ -66,6 +66,10 @@
 //     payload.file = {files:[File]}, the shape Node needs, + sendMessage;
 //     reports the onProgress fractions seen as `progress`)
 //   fetchUrl {url}                       (a GET outside the SDK: {status, base64})
+//   sendMedia {kind: image|video|audio, to, name, base64, type?, second?}
+//     (createImageMessage / createVideoMessage / createAudioMessage with the
+//     same {files:[File]}; for images `window.URL.createObjectURL` is shimmed
+//     at the first call, after login, as messages-facts §5.1 says)
 // Node has no XMLHttpRequest, which the plugin's web path uses: a minimal
 // one over fetch is installed below (messages-facts §5.1).
 // Commands name messages by ID: the agent keeps every SDK Message object it
@@ -405,6 +409,25 @@ class ShimXhr {
   }
 }
 
+// The `Image` the SDK loads a download URL into to measure it (the pre_sig
+// path, messages-facts §5.1): fetches the URL and reads a PNG header.
+class ShimImage {
+  set src(url) {
+    this._src = url;
+    fetch(url)
+      .then((res) => res.arrayBuffer())
+      .then((buf) => {
+        const b = Buffer.from(buf);
+        if (b.length < 24 || b.toString('latin1', 12, 16) !== 'IHDR') throw new Error('not a PNG');
+        this.width = this.naturalWidth = b.readUInt32BE(16);
+        this.height = this.naturalHeight = b.readUInt32BE(20);
+        if (this.onload) this.onload();
+      })
+      .catch((err) => { if (this.onerror) this.onerror(err); });
+  }
+  get src() { return this._src; }
+}
+
 const ops = {
   create(cmd) {
     if (cmd.uploadPlugin) global.XMLHttpRequest = ShimXhr;
@@ -443,6 +466,37 @@ const ops = {
       payload: { file: { files: [file] } },
       onProgress: (p) => progress.push(p),
     });
+    const res = await chat.sendMessage(message);
+    remember(res.data.message);
+    return Object.assign(messageView(res.data.message), { progress });
+  },
+  async sendMedia(cmd) {
+    const type = cmd.type || { image: 'image/png', video: 'video/mp4', audio: 'audio/mp4' }[cmd.kind];
+    const file = new File([Buffer.from(cmd.base64, 'base64')], cmd.name, { type });
+    if (cmd.kind === 'image' && global.window === undefined) {
+      global.window = { URL: { createObjectURL: () => 'blob:agent-preview' } };
+    }
+    if (cmd.kind === 'image' && global.Image === undefined) global.Image = ShimImage;
+    const progress = [];
+    const options = {
+      to: cmd.to,
+      conversationType: TencentCloudChat.TYPES.CONV_C2C,
+      payload: { file: { files: [file] } },
+      onProgress: (p) => progress.push(p),
+    };
+    let message;
+    if (cmd.kind === 'image') {
+      message = chat.createImageMessage(options);
+    } else if (cmd.kind === 'video') {
+      message = chat.createVideoMessage(options);
+    } else if (cmd.kind === 'audio') {
+      // The web path takes the recorder's file itself, with its duration.
+      file.duration = (cmd.second || 1) * 1000;
+      options.payload = { file };
+      message = chat.createAudioMessage(options);
+    } else {
+      throw new Error('unknown media kind ' + cmd.kind);
+    }
     const res = await chat.sendMessage(message);
     remember(res.data.message);
     return Object.assign(messageView(res.data.message), { progress });

@@ -117,6 +117,7 @@ macro_rules! conformance_suite {
             ],
             conformance_files: [
                 images_and_files_round_trip_through_the_server,
+                videos_and_audio_from_paths_round_trip_under_either_cloud_config,
             ],
         );
     };

@@ -51,8 +51,9 @@ mod sync;
 mod timer;
 mod uploads;
 pub use uploads::{
-    CreateMediaMessageOptions, MediaSource, UploadAction, UploadId, UploadRequest, MAX_AUDIO_BYTES,
-    MAX_FILE_BYTES, MAX_IMAGE_BYTES, MAX_VIDEO_BYTES,
+    CreateMediaMessageOptions, MediaData, MediaSource, UploadAction, UploadBody, UploadId,
+    UploadRequest, MAX_AUDIO_BYTES, MAX_FILE_BYTES, MAX_IMAGE_BYTES, MAX_VIDEO_BYTES,
+    MEDIA_HEAD_BYTES,
 };
 
 use std::time::Instant;

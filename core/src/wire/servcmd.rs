@@ -81,6 +81,9 @@ pub const FOLLOW_GET: &str = "follow.follow_get";
 pub const FOLLOW_GET_INFO: &str = "follow.follow_get_info";
 /// The follow relation with users (ours).
 pub const FOLLOW_CHECK: &str = "follow.follow_check";
+/// The cloud config (tcchat reads its `simple_cos`, before the first upload
+/// of a session; messages-facts §5.1).
+pub const FETCH_CONFIG: &str = "im_sdk_config_mgr.fetch_config";
 /// The feature bits of the application.
 pub const PURCHASE_BITS: &str = "im_sdk_config_mgr.fetch_imsdk_purchase_bitsv2";
 

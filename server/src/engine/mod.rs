@@ -568,7 +568,7 @@ impl<S: Store> Engine<S> {
             servcmd::COS_IMAGE_INFO => self.on_image_info(unix_ms, conn, gzip, frame),
             other if groups::handles(other) => self.on_group(now, unix_ms, conn, gzip, frame),
             other if relations::handles(other) => self.on_relation(now, unix_ms, conn, gzip, frame),
-            other => match stubs::clean_reply(other, frame) {
+            other => match stubs::clean_reply(other, frame, self.config.files.simple_cos) {
                 Some(body) => self.out.reply(conn, gzip, head, &body),
                 None => {
                     self.logs.line(now, LogSite::UnsupportedServcmd, |suppressed| {
