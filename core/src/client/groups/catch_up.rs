@@ -82,6 +82,7 @@ impl Client {
             group_id: group_id.to_owned(),
             req_msg_seq: last,
             req_msg_number: last - floor,
+            topic_id: String::new(),
         };
         let timeout = self.ctx.tuning().request_timeout;
         self.enqueue(

@@ -67,6 +67,7 @@ impl Client {
             // 0: the newest there is.
             req_msg_seq: before.saturating_sub(1),
             req_msg_number: Self::MESSAGE_PAGE as u64,
+            topic_id: String::new(),
         };
         let group_id = group_id.to_owned();
         Ok(self.enqueue_command(now, cmd::MSG_GET, &body, |id| {

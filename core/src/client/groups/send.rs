@@ -54,6 +54,7 @@ impl Client {
             support_message_extension: u8::from(sending.is_support_extension),
             is_relay_msg: 0,
             from_account_nick: String::new(),
+            topic_id: String::new(),
         };
         let timeout = self.ctx.tuning().request_timeout;
         let request = SendGroupMessage {

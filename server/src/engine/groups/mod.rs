@@ -19,6 +19,7 @@ mod pins;
 mod profile;
 mod receipts;
 mod state;
+mod topics;
 mod view;
 
 use std::time::Instant;
@@ -29,6 +30,7 @@ use tcchat_core::proto::group_msg::{
 };
 use tcchat_core::proto::group_msgops::cmd as ops;
 use tcchat_core::proto::group_state::cmd as st;
+use tcchat_core::proto::group_topic::cmd as tp;
 use tcchat_core::proto::{MsgPush, PushEvent};
 use tcchat_core::wire::{servcmd, Frame, Head};
 
@@ -89,6 +91,10 @@ pub(super) fn handles(servcmd: &str) -> bool {
             | st::PIN_MSG
             | st::UNPIN_MSG
             | st::GET_PINNED
+            | tp::GET_TOPIC
+            | tp::CREATE_TOPIC
+            | tp::MODIFY_TOPIC
+            | tp::DESTROY_TOPIC
     )
 }
 
@@ -190,6 +196,10 @@ impl<S: Store> Engine<S> {
             st::GET_COUNTER => self.on_get_group_counter(unix_ms, conn, gzip, frame),
             st::PIN_MSG | st::UNPIN_MSG => self.on_pin_group_msg(unix_ms, conn, gzip, frame),
             st::GET_PINNED => self.on_get_pinned_group_msgs(unix_ms, conn, gzip, frame),
+            tp::GET_TOPIC => self.on_get_topics(unix_ms, conn, gzip, frame),
+            tp::CREATE_TOPIC => self.on_create_topic(unix_ms, conn, gzip, frame),
+            tp::MODIFY_TOPIC => self.on_modify_topic(unix_ms, conn, gzip, frame),
+            tp::DESTROY_TOPIC => self.on_destroy_topic(unix_ms, conn, gzip, frame),
             other => unreachable!("groups::handles accepted {other} without a handler"),
         }
     }
