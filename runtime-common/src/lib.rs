@@ -13,6 +13,7 @@ mod chat_group_state;
 mod chat_groups;
 mod chat_presence;
 mod chat_relations;
+mod chat_topics;
 mod dispatch;
 mod driver;
 pub mod events;

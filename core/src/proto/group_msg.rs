@@ -217,6 +217,20 @@ pub struct MsgGroupInfo {
     pub topic_id: String,
 }
 
+impl MsgGroupInfo {
+    /// The group an item is in, as its conversation names it: the topic
+    /// (`GROUP<topicID>`) for an item of a community's topic, otherwise
+    /// `to_group_id`.
+    #[must_use]
+    pub fn target<'a>(&'a self, to_group_id: &'a str) -> &'a str {
+        if self.topic_id.is_empty() {
+            to_group_id
+        } else {
+            &self.topic_id
+        }
+    }
+}
+
 /// A group message as pushed (`GroupMsgArray` items, verified with the
 /// official SDK) and as history returns it (`RspMsgList`, ours).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
