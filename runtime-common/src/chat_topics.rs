@@ -18,7 +18,8 @@ impl<R: Runtime> Chat<R> {
     }
 
     /// `createTopicInCommunity(...)`: a new topic; resolves with its ID.
-    /// TOPIC_CREATED fires on every member's instances (this one's too).
+    /// TOPIC_CREATED fires on the other members' instances and this
+    /// user's other instances (this one has the result).
     ///
     /// Errors: 10007 not the owner or an admin, 10010 no such community,
     /// 10021 topic ID taken, 10004 a field too long or 100 topics already;
@@ -34,7 +35,8 @@ impl<R: Runtime> Chat<R> {
 
     /// `deleteTopicFromCommunity({groupID, topicIDList})`: resolves with
     /// the topics deleted and those not (with the server's code).
-    /// TOPIC_DELETED fires on every member's instances.
+    /// TOPIC_DELETED fires on the other members' instances and this user's
+    /// other instances.
     ///
     /// Errors: 10007 not the owner or an admin, 10010 no such community;
     /// 2602 bad group ID, 3021 a topic ID not of this community, 2905 an

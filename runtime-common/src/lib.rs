@@ -37,7 +37,9 @@ pub use logs::{log_filter, WEBSOCKET_LOG_DIRECTIVES};
 pub use plugin::{HttpUploader, ProgressFn, UploadPlugin, MAX_DOWNLOAD_BYTES, UPLOAD_PLUGIN_NAME};
 pub use runtime::{BoxFuture, Io, Runtime};
 pub use stream::{EventStream, Overflow};
-pub use tcchat_core::client::{CreateMediaMessageOptions, MediaSource};
+pub use tcchat_core::client::{
+    CreateMediaMessageOptions, CreateTopicOptions, MediaSource, UpdateTopicOptions,
+};
 
 pub use tcchat_core::listener::{Context, ListenerId, OffFilter};
 pub use tcchat_core::model::{
@@ -51,6 +53,9 @@ pub use tcchat_core::model::{
 pub use tcchat_core::model::{
     CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
     MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
+};
+pub use tcchat_core::model::{
+    Topic, TopicDeleteResult, TopicFailure, TopicListResult, TopicSelfInfo,
 };
 pub use tcchat_core::types;
 /// UserSig generation and verification (feature `usersig`): for tests and

@@ -24,6 +24,7 @@ pub mod conformance_messages;
 pub mod conformance_outage;
 pub mod conformance_presence;
 pub mod conformance_relations;
+pub mod conformance_topics;
 pub mod scenario_list;
 pub mod sim;
 pub mod world;
@@ -117,6 +118,9 @@ macro_rules! conformance_suite {
             ],
             conformance_files: [
                 images_and_files_round_trip_through_the_server,
+            ],
+            conformance_topics: [
+                topics_reach_every_member_of_a_community,
             ],
         );
     };

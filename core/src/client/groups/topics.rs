@@ -270,8 +270,8 @@ impl Client {
 
     /// `deleteTopicFromCommunity({groupID, topicIDList})`: delete topics;
     /// resolves with those deleted and those not (with the server's code,
-    /// 10010 for no such topic). TOPIC_DELETED then fires on every
-    /// member's instances.
+    /// 10010 for no such topic). TOPIC_DELETED then fires on the other
+    /// members' instances and this user's other instances.
     ///
     /// Errors: 2602 bad group ID, 3021 a topic ID not of this community,
     /// 2905 an empty list; the server's 10007 not the owner or an admin,
