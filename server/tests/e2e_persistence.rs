@@ -493,6 +493,38 @@ fn a_schema_6_database_names_grouped_conversations_by_id() {
     }
 }
 
+/// A schema 7 database (before communities and topics, issue 17) gains the
+/// topic tables, empty, and its conversation-group memberships, already
+/// named by conversation ID, are not prefixed a second time.
+#[test]
+fn a_schema_7_database_gains_the_topic_tables() {
+    let path = temp_db("schema7-topics");
+    {
+        let mut store = SqliteStore::open(&path).unwrap();
+        store.ensure_account(APP, "alice", 0).unwrap();
+    }
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP TABLE group_topics; DROP TABLE topic_log; DROP TABLE topic_selves;
+             INSERT INTO contact_groups (app, owner, group_id, name) VALUES (1400000000, 'alice', 1, 'G');
+             INSERT INTO contact_group_members (app, owner, group_id, conversation)
+                 VALUES (1400000000, 'alice', 1, 'C2Cbob');
+             UPDATE meta SET value = '7' WHERE key = 'schema';",
+        )
+        .unwrap();
+    }
+    for _ in 0..2 {
+        let mut store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("8"));
+        assert_eq!(
+            store.contact_groups(APP, "alice").unwrap().members,
+            [(1, "C2Cbob".to_owned())]
+        );
+        assert!(store.topics(APP, "@TGS#_c").unwrap().is_empty());
+    }
+}
+
 #[test]
 fn a_schema_4_database_gets_group_conversation_states() {
     use tcchat_server::store::{Change, GroupConversationRecord};
