@@ -381,8 +381,39 @@ fn only_admins_manage_topics_of_communities<S: Store>(mut sim: Sim<S>) {
     assert!(out.others.is_empty());
 }
 
+fn a_late_joiner_has_read_the_earlier_topic_messages<S: Store>(mut sim: Sim<S>) {
+    let (mut alice, mut bob, mut carol) = community(&mut sim);
+    let t = format!("{G}@TOPIC#_l");
+    alice
+        .op(
+            &mut sim,
+            CREATE_TOPIC,
+            json!({"GroupId": G, "TopicId": t, "TopicName": "T"}),
+        )
+        .ok();
+    send(&mut bob, &mut sim, &t, 1, "before").ok();
+    send(&mut bob, &mut sim, &t, 2, "before too").ok();
+    carol
+        .op(
+            &mut sim,
+            "group_open_http_svc.apply_join_group",
+            json!({"GroupId": G, "ApplyMsg": ""}),
+        )
+        .ok();
+    let mine = topics(&mut carol, &mut sim);
+    assert_eq!(
+        mine[0]["SelfInfo"]["MsgSeq"], 2,
+        "nothing before the join is unread"
+    );
+    send(&mut bob, &mut sim, &t, 3, "after").ok();
+    let mine = topics(&mut carol, &mut sim);
+    assert_eq!(mine[0]["TopicInfo"]["NextMsgSeq"], 4);
+    assert_eq!(mine[0]["SelfInfo"]["MsgSeq"], 2, "one unread");
+}
+
 on_both_stores!(
     topics_are_created_listed_changed_and_deleted,
     topic_messages_have_their_own_sequence_history_and_reads,
     only_admins_manage_topics_of_communities,
+    a_late_joiner_has_read_the_earlier_topic_messages,
 );

@@ -1,7 +1,7 @@
 //! Community topics (issue 17, `million_group_open_http_svc.get_topic`,
 //! `create_topic`, `modify_topic`, `destroy_topic`, and `send_group_msg`,
 //! `group_msg_get` and `msg_read_report` with a `TopicId`; PROTOCOL.md
-//! 8.13). A topic belongs to a `Community` group; its members are the
+//! 8.15). A topic belongs to a `Community` group; its members are the
 //! community's, its messages and tips take the topic's own sequence, and
 //! each member keeps its own read sequence and remind type in it.
 
@@ -32,7 +32,9 @@ use super::messages::{corrupt, DEFAULT_HISTORY, MAX_HISTORY};
 use super::{view, Fanout, GroupWrite};
 use crate::bounds::MAX_ITEMS_PER_REQUEST;
 use crate::codes;
-use crate::store::{Change, GroupLogEntry, GroupRecord, LogKind, MemberRecord, Store, TopicRecord};
+use crate::store::{
+    Change, GroupLogEntry, GroupRecord, LogKind, MemberRecord, Store, TopicRecord, TopicSelf,
+};
 
 /// Most topics one community may have (live ones).
 pub(super) const MAX_TOPICS: usize = 100;
@@ -126,6 +128,35 @@ impl<S: Store> Engine<S> {
                 format!("topic {} does not exist", view::bounded(id)),
             ),
         }
+    }
+
+    /// `user` joins the community `g` (nothing when `g` is not one): the
+    /// topics' earlier messages count as read for it, as a group's
+    /// messages before a join do.
+    pub(super) fn topics_read_at_join(
+        &mut self,
+        w: &mut GroupWrite,
+        app: u64,
+        g: &GroupRecord,
+        user: &str,
+    ) -> Result<(), Fail> {
+        if g.group_type != GroupType::Community {
+            return Ok(());
+        }
+        for t in self.store.topics(app, &g.id)? {
+            if t.deleted {
+                continue;
+            }
+            w.change(Change::TopicSelf {
+                topic: t.id.clone(),
+                user: user.to_owned(),
+                state: TopicSelf {
+                    read_seq: t.next_seq.saturating_sub(1),
+                    ..TopicSelf::default()
+                },
+            });
+        }
+        Ok(())
     }
 
     /// Only the owner and admins manage topics: 10007 otherwise.
