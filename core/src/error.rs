@@ -137,6 +137,9 @@ impl ErrorCode {
     pub const ILLEGAL_GRP_TYPE: ErrorCode = ErrorCode(2600);
     /// **2602** · `ILLEGAL_GRP_ID`: an empty or over-long group ID.
     pub const ILLEGAL_GRP_ID: ErrorCode = ErrorCode(2602);
+    /// **3021** · `ILLEGAL_TOPIC_ID`: a topic ID that is not
+    /// `<groupID>@TOPIC#_<suffix>` of the community named.
+    pub const ILLEGAL_TOPIC_ID: ErrorCode = ErrorCode(3021);
     /// **2603** · `CANNOT_FIND_GRP`: the group is not in this user's group list.
     pub const CANNOT_FIND_GRP: ErrorCode = ErrorCode(2603);
     /// **2660** · `JOIN_GRP_FAIL`: joining failed (also a reply without `JoinedStatus`).

@@ -59,6 +59,12 @@
 //   deleteGroupAttributes / getGroupAttributes {groupID, keyList?}
 //   setGroupCounters {groupID, counters}   getGroupCounters {groupID, keyList?}
 //   increaseGroupCounter / decreaseGroupCounter {groupID, key, value}
+// Communities and topics (issue 17), one command per official API:
+//   getJoinedCommunityList   getTopicList {groupID, topicIDList?}
+//   createTopicInCommunity {groupID, topicName, topicID?, introduction?, ...}
+//   updateTopicProfile {groupID, topicID, topicName?, introduction?, ...}
+//   deleteTopicFromCommunity {groupID, topicIDList}
+//   (a topic text is sendGroupText with groupID = the topic ID)
 // Groups are reported through groupView.
 // Files (issue 19), with tim-upload-plugin registered when `create` has
 // uploadPlugin:true (and fileUploadProxy / fileDownloadProxy passed on):
@@ -753,6 +759,34 @@ const ops = {
   },
   async getGroupCounters(cmd) {
     const res = await chat.getGroupCounters({ groupID: cmd.groupID, keyList: cmd.keyList || [] });
+    return plain(res.data);
+  },
+  async getJoinedCommunityList() {
+    const res = await chat.getJoinedCommunityList();
+    return { groupList: (res.data.groupList || []).map(groupView) };
+  },
+  async createTopicInCommunity(cmd) {
+    const options = { groupID: cmd.groupID, topicName: cmd.topicName };
+    for (const k of ['topicID', 'avatar', 'introduction', 'notification', 'customData']) {
+      if (cmd[k] !== undefined) options[k] = cmd[k];
+    }
+    const res = await chat.createTopicInCommunity(options);
+    return plain(res.data);
+  },
+  async deleteTopicFromCommunity(cmd) {
+    const res = await chat.deleteTopicFromCommunity({ groupID: cmd.groupID, topicIDList: cmd.topicIDList });
+    return plain(res.data);
+  },
+  async updateTopicProfile(cmd) {
+    const options = { groupID: cmd.groupID, topicID: cmd.topicID };
+    for (const k of ['topicName', 'avatar', 'introduction', 'notification', 'customData', 'muteAllMembers']) {
+      if (cmd[k] !== undefined) options[k] = cmd[k];
+    }
+    const res = await chat.updateTopicProfile(options);
+    return plain(res.data);
+  },
+  async getTopicList(cmd) {
+    const res = await chat.getTopicList({ groupID: cmd.groupID, topicIDList: cmd.topicIDList || [] });
     return plain(res.data);
   },
   async getGroupApplicationList() {

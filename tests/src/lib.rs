@@ -24,6 +24,7 @@ pub mod conformance_messages;
 pub mod conformance_outage;
 pub mod conformance_presence;
 pub mod conformance_relations;
+pub mod conformance_topics;
 pub mod scenario_list;
 pub mod sim;
 pub mod world;
@@ -118,6 +119,9 @@ macro_rules! conformance_suite {
             conformance_files: [
                 images_and_files_round_trip_through_the_server,
                 videos_and_audio_from_paths_round_trip_under_either_cloud_config,
+            ],
+            conformance_topics: [
+                topics_reach_every_member_of_a_community,
             ],
         );
     };

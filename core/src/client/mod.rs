@@ -74,7 +74,8 @@ use clock::WallClock;
 use context::Context;
 pub use friend_api::AddFriendOptions;
 pub use groups::{
-    CreateGroupOptions, GroupMessageReadMembers, JoinGroupResult, UpdateGroupProfileOptions,
+    CreateGroupOptions, CreateTopicOptions, GroupMessageReadMembers, JoinGroupResult,
+    UpdateGroupProfileOptions, UpdateTopicOptions,
 };
 use lifecycle::Lifecycle;
 use outputs::Outputs;

@@ -17,7 +17,7 @@ pub use group::{
     AddGroupMemberResult, Group, GroupApplication, GroupCustomField, GroupMember,
     GroupMemberListResult, GroupNoticeProfile, GroupSelfInfo, GroupSystemNoticePayload,
     GroupTipMember, GroupTipOperator, GroupTipPayload, GroupTipProfile, MarkGroupMemberListResult,
-    Topic,
+    Topic, TopicDeleteResult, TopicFailure, TopicListResult, TopicSelfInfo,
 };
 pub use media::{
     AudioPayload, Degrees, FacePayload, FilePayload, ImagePayload, ImageVariant, LocationPayload,

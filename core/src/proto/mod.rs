@@ -15,6 +15,7 @@ pub mod group;
 pub mod group_msg;
 pub mod group_msgops;
 pub mod group_state;
+pub mod group_topic;
 mod login;
 mod message;
 pub mod msgops;
