@@ -45,6 +45,9 @@ impl Client {
         if self.needs_upload(&sending) {
             return Ok(self.start_upload(now, sending));
         }
+        if self.needs_relay(&sending) {
+            return Ok(self.start_relay(now, sending));
+        }
         let id = self.next_request_id();
         self.dispatch_send(now, id, sending);
         Ok(id)
