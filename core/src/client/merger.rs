@@ -30,7 +30,7 @@ impl Client {
     pub const RELAY_INLINE_BYTES: usize = 8 * 1024;
     /// Largest merger body stored on the server, bytes (ours, as the
     /// reference server); larger ones are refused with 80002 when created.
-    pub const MAX_RELAY_BODY_BYTES: usize = 1024 * 1024;
+    pub const MAX_RELAY_BODY_BYTES: usize = 512 * 1024;
 
     /// `createMergerMessage({to, conversationType, payload: {messageList,
     /// title, abstractList, compatibleText}})`: one message that carries
