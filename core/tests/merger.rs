@@ -83,13 +83,15 @@ fn a_small_merger_travels_inline_and_downloads_at_once() {
         .unwrap();
     let id = send(&mut h, &merger);
     assert!(h.sent_of(servcmd::RELAY_SAVE).is_empty());
+    assert_eq!(h.last_sent(servcmd::SEND_C2C).body["IsRelayMsg"], 1);
     let body = h.last_sent(servcmd::SEND_C2C).body["MsgBody"].clone();
     assert_eq!(body[0]["MsgType"], "TIMRelayElem");
     let content = &body[0]["MsgContent"];
     assert_eq!(content["Title"], "u1 and u2");
     assert_eq!(content["CompatibleText"], "[chat history]");
     assert_eq!(content["AbstractList"], json!(["u2: one", "u2: two"]));
-    assert!(content.get("JsonMsgKey").is_none());
+    assert_eq!(content["JsonMsgKey"], "");
+    assert_eq!(content["LayersOverLimit"], false);
     assert_eq!(content["MsgList"][1]["From_Account"], "u2");
     assert_eq!(
         content["MsgList"][1]["MsgBody"][0]["MsgContent"]["Text"],

@@ -68,6 +68,8 @@ impl Client {
             cloud_custom_data: sending.cloud_custom_data.clone(),
             is_need_read_receipt: u8::from(sending.need_read_receipt),
             support_message_extension: u8::from(sending.is_support_extension),
+            // 1 for a merger, as the official SDK sends it (interop_merger).
+            is_relay_msg: u8::from(matches!(sending.payload, crate::model::Payload::Merger(_))),
             ..Default::default()
         };
         let timeout = self.ctx.tuning().request_timeout;

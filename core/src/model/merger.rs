@@ -1,9 +1,10 @@
 //! Merger messages (`TIMRelayElem`): several messages sent as one, with a
 //! title, an abstract and a text for clients that cannot show them.
 //!
-//! The element's `MsgContent` is ours (PROTOCOL.md, "Merger and forward
-//! messages"): the official SDK's element was not observed on the wire.
-//! A small merger carries its messages inline (`MsgList`); a large one
+//! The element's `MsgContent` is the official SDK's as observed by the
+//! interop test (`tests/tests/interop_merger.rs`, PROTOCOL.md 7.13):
+//! `{Title, AbstractList, CompatibleText, Version, JsonMsgKey, PbMsgKey,
+//! LayersOverLimit, MsgList}`. A small merger carries its messages inline (`MsgList`); a large one
 //! carries only `JsonMsgKey`, the key of the body it uploaded with
 //! `save_relay_json_msg`, and the receiver fetches the body with
 //! `get_relay_json_msg` ([`Client::download_merger_message`]).
@@ -84,10 +85,10 @@ pub struct RelayMsg {
     #[serde(rename = "From_Account", default)]
     pub from_account: String,
     /// Sender nick.
-    #[serde(rename = "NickName", default, skip_serializing_if = "String::is_empty")]
+    #[serde(rename = "From_AccountNick", default)]
     pub nick: String,
     /// Server time, Unix seconds.
-    #[serde(rename = "MsgTime", default)]
+    #[serde(rename = "MsgTimeStamp", alias = "MsgTime", default)]
     pub msg_time: u64,
     /// Sequence.
     #[serde(rename = "MsgSeq", default)]
@@ -107,7 +108,8 @@ pub struct RelayMsg {
     pub msg_body: Vec<MsgElem>,
 }
 
-/// `MsgContent` of `TIMRelayElem` (ours).
+/// `MsgContent` of `TIMRelayElem`, in the official SDK's shape (observed by
+/// `tests/tests/interop_merger.rs`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct RelayContent {
     #[serde(rename = "Title", default)]
@@ -118,12 +120,12 @@ pub(crate) struct RelayContent {
     pub compatible_text: String,
     #[serde(rename = "Version", default)]
     pub version: u32,
-    #[serde(
-        rename = "JsonMsgKey",
-        default,
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(rename = "JsonMsgKey", default)]
     pub json_msg_key: String,
+    #[serde(rename = "PbMsgKey", default)]
+    pub pb_msg_key: String,
+    #[serde(rename = "LayersOverLimit", default)]
+    pub layers_over_limit: bool,
     #[serde(rename = "MsgList", default, skip_serializing_if = "Vec::is_empty")]
     pub msg_list: Vec<RelayMsg>,
 }
@@ -199,7 +201,7 @@ impl RelayContent {
     /// The payload this content carries, nested `depth` mergers deep;
     /// `None` when the inline list is malformed.
     pub(crate) fn into_payload(self, depth: usize) -> Option<MergerPayload> {
-        let over = depth >= MAX_MERGER_DEPTH;
+        let over = self.layers_over_limit || depth >= MAX_MERGER_DEPTH;
         if !over && !self.msg_list.is_empty() {
             check_relay_list(&self.msg_list).ok()?;
         }
@@ -234,6 +236,8 @@ impl From<&MergerPayload> for RelayContent {
             compatible_text: p.compatible_text.clone(),
             version: p.version,
             json_msg_key: p.download_key.clone(),
+            pb_msg_key: String::new(),
+            layers_over_limit: p.layers_over_limit,
             // Stored on the server: only the key travels.
             msg_list: if p.download_key.is_empty() {
                 p.message_list.iter().map(MergedMessage::to_relay).collect()
