@@ -132,8 +132,8 @@ fn a_large_merger_is_stored_first_and_downloaded_by_key() {
     let id = send(&mut h, &merger);
     // The body goes first; nothing is sent until it is stored.
     let saved = h.last_sent(servcmd::RELAY_SAVE).body;
-    let list: Value = serde_json::from_str(saved["JsonMsg"].as_str().unwrap()).unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 3);
+    assert_eq!(saved["MsgList"].as_array().unwrap().len(), 3);
+    assert_eq!(saved["MsgList"][0]["From_Account"], "u2");
     assert!(h.sent_of(SEND_GROUP).is_empty());
     h.reply(servcmd::RELAY_SAVE, json!({"JsonMsgKey": "relay-1"}));
     let content = h.last_sent(SEND_GROUP).body["MsgBody"][0]["MsgContent"].clone();
@@ -158,7 +158,7 @@ fn a_large_merger_is_stored_first_and_downloaded_by_key() {
         h.last_sent(servcmd::RELAY_GET).body,
         json!({"JsonMsgKey": "relay-1"})
     );
-    h.reply(servcmd::RELAY_GET, json!({"JsonMsg": saved["JsonMsg"]}));
+    h.reply(servcmd::RELAY_GET, json!({"MsgList": saved["MsgList"]}));
     assert_eq!(
         texts_of(&h.result(id).unwrap()),
         [long.clone(), long.clone(), long.clone()]
@@ -167,9 +167,9 @@ fn a_large_merger_is_stored_first_and_downloaded_by_key() {
     // Refused by the server, or a malformed body: 2452.
     for reply in [
         json!({"ErrorCode": 10007, "ErrorInfo": "not a participant"}),
-        json!({"JsonMsg": "not json"}),
-        json!({"JsonMsg": "[]"}),
-        json!({"JsonMsg": "[{\"From_Account\":\"u2\",\"MsgBody\":[]}]"}),
+        json!({"MsgList": "not a list"}),
+        json!({"MsgList": []}),
+        json!({"MsgList": [{"From_Account": "u2", "MsgBody": []}]}),
     ] {
         let id = h.client.download_merger_message(h.now, &got).unwrap();
         h.drain();

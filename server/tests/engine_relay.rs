@@ -1,6 +1,5 @@
-//! Merger-message bodies through the engine (PROTOCOL.md "Merger and
-//! forward messages", ours): `openim.save_relay_json_msg` and
-//! `openim.get_relay_json_msg`, who may read a body (its uploader and the
+//! Merger-message bodies through the engine (PROTOCOL.md 7.13):
+//! `im_long_msg.save_relay_json_msg` and `im_long_msg.get_relay_json_msg`, who may read a body (its uploader and the
 //! participants of the conversations it was sent to, including one it was
 //! forwarded to), and the refusals: oversized and malformed bodies, another
 //! conversation's key, unknown keys.
@@ -11,12 +10,12 @@ use common::*;
 use serde_json::{json, Value};
 use tcchat_server::store::Store;
 
-const SAVE: &str = "openim.save_relay_json_msg";
-const GET: &str = "openim.get_relay_json_msg";
+const SAVE: &str = "im_long_msg.save_relay_json_msg";
+const GET: &str = "im_long_msg.get_relay_json_msg";
 const CREATE: &str = "group_open_http_svc.create_group";
 const SEND_GROUP: &str = "group_open_http_svc.send_group_msg";
 
-fn body_of(texts: &[&str]) -> String {
+fn body_of(texts: &[&str]) -> Value {
     let list: Vec<Value> = texts
         .iter()
         .enumerate()
@@ -25,11 +24,11 @@ fn body_of(texts: &[&str]) -> String {
                 "MsgRandom": 7, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": t}}]})
         })
         .collect();
-    serde_json::to_string(&list).unwrap()
+    Value::Array(list)
 }
 
-fn save<S: Store>(c: &mut Client, sim: &mut Sim<S>, json_msg: &str) -> (u64, String) {
-    let out = c.op(sim, SAVE, json!({"JsonMsg": json_msg}));
+fn save<S: Store>(c: &mut Client, sim: &mut Sim<S>, msg_list: &Value) -> (u64, String) {
+    let out = c.op(sim, SAVE, json!({"MsgList": msg_list}));
     let key = out.body()["JsonMsgKey"].as_str().unwrap_or("").to_owned();
     (out.code(), key)
 }
@@ -85,7 +84,7 @@ fn a_body_is_read_by_its_uploader_and_the_peer_it_was_sent_to_only() {
     // The uploader reads it back as saved.
     let (code, reply) = get(&mut alice, &mut sim, &key);
     assert_eq!(code, 0);
-    assert_eq!(reply["JsonMsg"], body);
+    assert_eq!(reply["MsgList"], body);
     // Not sent anywhere yet: bob may not read it.
     assert_eq!(get(&mut bob, &mut sim, &key).0, 10007);
     assert_eq!(
@@ -94,7 +93,7 @@ fn a_body_is_read_by_its_uploader_and_the_peer_it_was_sent_to_only() {
     );
     let (code, reply) = get(&mut bob, &mut sim, &key);
     assert_eq!(code, 0);
-    assert_eq!(reply["JsonMsg"], body);
+    assert_eq!(reply["MsgList"], body);
     // carol is in neither conversation: refused, and she cannot send the
     // key herself to gain access.
     assert_eq!(get(&mut carol, &mut sim, &key).0, 10007);
@@ -152,21 +151,24 @@ fn oversized_malformed_and_unbounded_bodies_are_refused_and_not_stored() {
     let big = "a".repeat(11 * 1024);
     let many: Vec<String> = (0..60).map(|_| big.clone()).collect();
     let oversized = body_of(&many.iter().map(String::as_str).collect::<Vec<_>>());
-    assert!(oversized.len() > 512 * 1024);
+    assert!(oversized.to_string().len() > 512 * 1024);
     let (code, key) = save(&mut alice, &mut sim, &oversized);
     assert_eq!(code, 80002);
     assert!(key.is_empty());
     for malformed in [
-        "not json".to_owned(),
-        "{}".to_owned(),
-        "[]".to_owned(),
-        r#"[{"From_Account":"alice","MsgBody":[]}]"#.to_owned(),
+        json!("not a list"),
+        json!({}),
+        json!([]),
+        Value::Null,
+        json!([{"From_Account": "alice", "MsgBody": []}]),
         body_of(&vec!["m"; 101]),
     ] {
         let (code, key) = save(&mut alice, &mut sim, &malformed);
         assert_eq!(code, 10004, "{malformed:.60}");
         assert!(key.is_empty());
     }
+    let missing = alice.op(&mut sim, SAVE, json!({}));
+    assert_eq!(missing.code(), 10004);
     // A malformed inline list in a sent merger element.
     let inline = json!([{"MsgType": "TIMRelayElem", "MsgContent": {"Title": "t",
         "CompatibleText": "c", "MsgList": [{"From_Account": "alice", "MsgBody": []}]}}]);

@@ -466,7 +466,11 @@ const ops = {
   },
   async downloadMerger(cmd) {
     const res = await chat.downloadMergerMessage(messageById(cmd.messageID));
-    return plain(res && res.data !== undefined ? res.data : res);
+    const m = res && res.data !== undefined ? res.data : res;
+    const list = (m && m.payload && m.payload.messageList) || [];
+    // The nested texts, which plain() abridges at its depth limit.
+    const texts = list.map((n) => (n.messageBody && n.messageBody[0] && n.messageBody[0].payload ? n.messageBody[0].payload.text : null));
+    return Object.assign(plain(m), { nestedTexts: texts });
   },
   async sendForward(cmd) {
     const message = chat.createForwardMessage({

@@ -236,3 +236,155 @@ fn tcchat_merger_and_official_forward() {
         stop_server(server).await;
     });
 }
+
+/// A merger too large to travel inline, both ways: the official SDK stores
+/// it with `im_long_msg.save_relay_json_msg` and tcchat downloads it with
+/// `get_relay_json_msg`; tcchat stores one and the official SDK downloads
+/// it.
+#[test]
+fn stored_mergers_both_ways() {
+    run(async {
+        node_ready();
+        let server = start_server(ServerConfig::ephemeral(vec![app()])).await;
+        let url = server.ws_url();
+        let mut bob = Agent::create("bob", &url, LOG_LEVEL).await;
+        bob.login("bob").await;
+        bob.settle().await;
+        let (alice, mut alice_events) = tcchat_login(&url, "alice").await;
+        let from = bob.mark();
+        let long = "z".repeat(5000);
+        let texts: Vec<String> = (0..4).map(|i| format!("{i}{long}")).collect();
+        let mut ids = Vec::new();
+        let mut mine = Vec::new();
+        for text in &texts {
+            let m = alice
+                .create_text_message(&CreateTextMessageOptions::c2c("bob", text.clone()))
+                .expect("create");
+            mine.push(tcchat_call("send", alice.send_message(&m)).await);
+            let (_, record) = bob
+                .wait_event("MESSAGE_RECEIVED", from, PATIENCE, |d| {
+                    d.as_array()
+                        .is_some_and(|l| l.iter().any(|m| m["payload"]["text"] == text.as_str()))
+                })
+                .await;
+            let view = received(&record)
+                .into_iter()
+                .find(|m| m["payload"]["text"] == text.as_str())
+                .expect("matched above");
+            ids.push(view["ID"].clone());
+        }
+
+        // Official → tcchat.
+        let sent = bob
+            .call(
+                "sendMerger",
+                json!({"to": "alice", "messageIDs": ids, "title": "long",
+                    "abstractList": ["a"], "compatibleText": "[long history]"}),
+            )
+            .await;
+        let saves = sent_bodies(&bob, from, "im_long_msg.save_relay_json_msg");
+        let sends = sent_bodies(&bob, from, "openim.sendmsg");
+        let last_send = sends
+            .last()
+            .map(|b| b["MsgBody"].to_string())
+            .unwrap_or_default();
+        let sent = sent.unwrap_or_else(|e| {
+            panic!(
+                "official large merger: {e}\nsave: {}\nsend: {last_send:.600}",
+                saves.len()
+            )
+        });
+        assert_eq!(saves.len(), 1);
+        assert_eq!(saves[0]["MsgList"].as_array().map(Vec::len), Some(4));
+        assert_eq!(sent["type"], "TIMRelayElem");
+        // The key travels in the element; the official SDK's own copy keeps
+        // `downloadKey` empty and its messages.
+        let content = &sends.last().expect("the merger's sendmsg")["MsgBody"][0]["MsgContent"];
+        let key = content["JsonMsgKey"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(!key.is_empty(), "{content:.600}");
+        assert!(
+            content
+                .get("MsgList")
+                .is_none_or(|l| l.as_array().is_some_and(Vec::is_empty)),
+            "{content:.300}"
+        );
+        let event = tcchat_tests::world::expect_event::<tcchat_tokio::TokioRuntime>(
+            &mut alice_events,
+            "the official SDK's stored merger",
+            |e| matches!(e, Event::MessageReceived(l) if l.iter().any(|m| m.msg_type == "TIMRelayElem")),
+        )
+        .await;
+        let Event::MessageReceived(list) = event else {
+            unreachable!()
+        };
+        let got = list
+            .into_iter()
+            .find(|m| m.msg_type == "TIMRelayElem")
+            .expect("matched above");
+        let Payload::Merger(merger) = &got.payload else {
+            panic!("{:?}", got.payload)
+        };
+        assert_eq!(merger.download_key, key);
+        let nested = tcchat_call("download", alice.download_merger_message(&got)).await;
+        let got_texts: Vec<_> = nested
+            .iter()
+            .map(|m| m.message_body[0].text().unwrap_or_default().to_owned())
+            .collect();
+        assert_eq!(got_texts, texts);
+
+        // tcchat → official.
+        let merger = alice
+            .create_merger_message(&tcchat_tokio::CreateMergerMessageOptions {
+                to: "bob".into(),
+                conversation_type: tcchat_tokio::types::ConversationType::C2c,
+                message_list: mine,
+                title: "mine".into(),
+                abstract_list: vec![],
+                compatible_text: "[mine]".into(),
+            })
+            .expect("create merger");
+        let sent = tcchat_call("send merger", alice.send_message(&merger)).await;
+        let Payload::Merger(sent) = &sent.payload else {
+            unreachable!()
+        };
+        assert!(!sent.download_key.is_empty());
+        let mark = bob.mark();
+        let (_, record) = bob
+            .wait_event("MESSAGE_RECEIVED", from, PATIENCE, |d| {
+                d.as_array().is_some_and(|l| {
+                    l.iter()
+                        .any(|m| m["type"] == "TIMRelayElem" && m["payload"]["title"] == "mine")
+                })
+            })
+            .await;
+        let view = received(&record)
+            .into_iter()
+            .find(|m| m["type"] == "TIMRelayElem" && m["payload"]["title"] == "mine")
+            .expect("matched above");
+        assert_eq!(view["payload"]["downloadKey"], sent.download_key.as_str());
+        let downloaded = bob
+            .call("downloadMerger", json!({"messageID": view["ID"]}))
+            .await;
+        let gets = sent_bodies(&bob, mark, "im_long_msg.get_relay_json_msg");
+        let downloaded =
+            downloaded.unwrap_or_else(|e| panic!("official download: {e}\nrequests: {gets:?}"));
+        let got_texts = downloaded["nestedTexts"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let want: Vec<Value> = texts.iter().map(|t| json!(t)).collect();
+        assert!(
+            got_texts == want,
+            "official download: {downloaded:.800}\nrequests: {gets:?}"
+        );
+
+        bob.assert_replies_ok(from).await;
+        bob.assert_no_problems(from);
+        let _ = alice.destroy().await;
+        bob.call("destroy", json!({})).await.ok();
+        stop_server(server).await;
+    });
+}

@@ -16,7 +16,7 @@ use super::request::{AnyRequestId, Call, Request, RequestId};
 use super::Client;
 use crate::error::{ChatError, ErrorCode};
 use crate::model::{
-    parse_relay_body, relay_body, CreateMergerMessageOptions, MergedMessage, MergerPayload,
+    merged_from_list, relay_list, CreateMergerMessageOptions, MergedMessage, MergerPayload,
     Message, Payload, MAX_MERGER_ABSTRACT_LINES, MAX_MERGER_MESSAGES, MAX_MERGER_TEXT_BYTES,
     MAX_RELAY_KEY_BYTES,
 };
@@ -90,7 +90,7 @@ impl Client {
             return Err(self.api_error(code, text));
         }
         let message_list: Vec<MergedMessage> = list.iter().map(merged).collect();
-        let body_len = relay_body(&message_list).len();
+        let body_len = serde_json::to_string(&relay_list(&message_list)).map_or(0, |j| j.len());
         if body_len > Self::MAX_RELAY_BODY_BYTES {
             return Err(self.api_error(
                 ErrorCode::MSG_TOO_LONG,
@@ -202,7 +202,7 @@ impl Client {
                             )
                         })
                         .and_then(|r| {
-                            parse_relay_body(&r.json_msg, 1).map_err(|e| {
+                            merged_from_list(&r.msg_list, 1).map_err(|e| {
                                 ChatError::new(ErrorCode::MSG_MERGER_DOWNLOAD_FAIL, e.0)
                             })
                         })
@@ -237,9 +237,9 @@ impl Client {
     /// The first step of sending a large merger: store its body.
     pub(super) fn start_relay(&mut self, now: Instant, sending: Message) -> RequestId<Message> {
         let id: RequestId<Message> = self.next_request_id();
-        let json_msg = match &sending.payload {
-            Payload::Merger(m) => relay_body(&m.message_list),
-            _ => String::new(),
+        let msg_list = match &sending.payload {
+            Payload::Merger(m) => relay_list(&m.message_list),
+            _ => Vec::new(),
         };
         let timeout = self.ctx.tuning().request_timeout;
         let request = SaveRelay {
@@ -249,7 +249,7 @@ impl Client {
         self.enqueue(
             now,
             servcmd::RELAY_SAVE,
-            &SaveRelayRequest { json_msg },
+            &SaveRelayRequest { msg_list },
             timeout,
             request,
         );

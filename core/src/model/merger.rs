@@ -166,17 +166,14 @@ impl MergedMessage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct MalformedRelay(pub String);
 
-/// Parse a relay body (the JSON array `save_relay_json_msg` stored) into
-/// its messages, nested `depth` mergers deep. Refused when it is not an
-/// array of messages, holds more than [`MAX_MERGER_MESSAGES`], or a message
-/// has no element.
-pub(crate) fn parse_relay_body(
-    body: &str,
+/// The messages of a fetched relay list, nested `depth` mergers deep.
+/// Refused when it holds none or more than [`MAX_MERGER_MESSAGES`], or a
+/// message has no element.
+pub(crate) fn merged_from_list(
+    list: &[RelayMsg],
     depth: usize,
 ) -> Result<Vec<MergedMessage>, MalformedRelay> {
-    let list: Vec<RelayMsg> = serde_json::from_str(body)
-        .map_err(|e| MalformedRelay(format!("the relay body is not a message list: {e}")))?;
-    check_relay_list(&list)?;
+    check_relay_list(list)?;
     Ok(list
         .iter()
         .map(|m| MergedMessage::from_relay(m, depth))
@@ -248,11 +245,9 @@ impl From<&MergerPayload> for RelayContent {
     }
 }
 
-/// The relay body of `messages`: the JSON text `save_relay_json_msg`
-/// stores.
-pub(crate) fn relay_body(messages: &[MergedMessage]) -> String {
-    let list: Vec<RelayMsg> = messages.iter().map(MergedMessage::to_relay).collect();
-    serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_owned())
+/// The relay list of `messages`: what `save_relay_json_msg` stores.
+pub(crate) fn relay_list(messages: &[MergedMessage]) -> Vec<RelayMsg> {
+    messages.iter().map(MergedMessage::to_relay).collect()
 }
 
 /// Options of `createMergerMessage`.

@@ -24,7 +24,7 @@ pub use media::{
     AudioPayload, Degrees, FacePayload, FilePayload, ImagePayload, ImageVariant, LocationPayload,
     VideoPayload,
 };
-pub(crate) use merger::{parse_relay_body, relay_body};
+pub(crate) use merger::{merged_from_list, relay_list};
 pub use merger::{
     CreateMergerMessageOptions, MergedMessage, MergerPayload, RelayMsg, MAX_MERGER_ABSTRACT_LINES,
     MAX_MERGER_DEPTH, MAX_MERGER_MESSAGES, MAX_MERGER_TEXT_BYTES, MAX_RELAY_KEY_BYTES,

@@ -1,7 +1,7 @@
-//! Merger-message bodies (ours, PROTOCOL.md "Merger and forward
-//! messages"): `openim.save_relay_json_msg` stores the messages of a large
-//! merger message and answers a key; `openim.get_relay_json_msg` returns
-//! them to someone allowed to read them.
+//! Merger-message bodies (PROTOCOL.md 7.13): `im_long_msg.save_relay_json_msg`
+//! stores the messages of a large merger message (`{MsgList}`, as the
+//! official SDK sends it) and answers a key; `im_long_msg.get_relay_json_msg`
+//! returns them (`{MsgList}`) to someone allowed to read them.
 //!
 //! A body is readable by its uploader and by the participants of every
 //! conversation a message carrying its key was sent to (both users of a
@@ -17,7 +17,7 @@
 //! [`MAX_RELAY_BODY_BYTES`] each (larger: [`codes::MESSAGE_TOO_LONG`]) and
 //! [`MAX_RELAY_TOTAL_BYTES`] in all, the oldest forgotten first; they do
 //! not survive a restart (a download then gets
-//! [`codes::MESSAGE_NOT_FOUND`]). A body must be a JSON array of 1 to
+//! [`codes::MESSAGE_NOT_FOUND`]). `MsgList` must be an array of 1 to
 //! [`MAX_MERGER_MESSAGES`] messages, each with an acceptable `MsgBody`
 //! (1 to 32 elements, at most 12 KiB), or it is refused with
 //! [`codes::INVALID_PARAMETER`]. A save costs one message of the sender's
@@ -26,9 +26,10 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use tcchat_core::model::{RelayMsg, MAX_MERGER_MESSAGES, MAX_RELAY_KEY_BYTES};
-use tcchat_core::proto::relay::{GetRelayReply, GetRelayRequest, SaveRelayReply, SaveRelayRequest};
+use tcchat_core::proto::relay::{GetRelayRequest, SaveRelayReply};
 use tcchat_core::proto::{BaseReply, MsgElem};
 use tcchat_core::types::MessageType;
 use tcchat_core::wire::Frame;
@@ -89,6 +90,22 @@ impl RelayBodies {
     }
 }
 
+/// `save_relay_json_msg` as the server reads it: the list kept as sent.
+#[derive(Deserialize)]
+struct SaveRelayBody {
+    #[serde(rename = "MsgList", default)]
+    msg_list: Option<Box<RawValue>>,
+}
+
+/// `get_relay_json_msg`'s reply: the list as it was saved.
+#[derive(Serialize)]
+struct GetRelayBody {
+    #[serde(flatten)]
+    base: BaseReply,
+    #[serde(rename = "MsgList")]
+    msg_list: Box<RawValue>,
+}
+
 /// The part of a `TIMRelayElem` the server reads.
 #[derive(Deserialize)]
 struct RelayElemKey {
@@ -135,7 +152,7 @@ impl<S: Store> Engine<S> {
         gzip: bool,
         frame: &Frame,
     ) {
-        let Some((me, req)) = self.begin::<SaveRelayRequest>(unix_ms, conn, gzip, frame) else {
+        let Some((me, req)) = self.begin::<SaveRelayBody>(unix_ms, conn, gzip, frame) else {
             return;
         };
         if let Err(wait) = self.msg_buckets.take(&(me.app, me.user.clone()), now) {
@@ -148,20 +165,24 @@ impl<S: Store> Engine<S> {
         self.finish_query(conn, gzip, &frame.head, result);
     }
 
-    fn relay_save(&mut self, me: &Ident, req: SaveRelayRequest) -> Result<SaveRelayReply, Fail> {
-        if req.json_msg.len() > MAX_RELAY_BODY_BYTES {
+    fn relay_save(&mut self, me: &Ident, req: SaveRelayBody) -> Result<SaveRelayReply, Fail> {
+        let Some(raw) = req.msg_list else {
+            return refuse(codes::INVALID_PARAMETER, "MsgList is missing");
+        };
+        let body = raw.get();
+        if body.len() > MAX_RELAY_BODY_BYTES {
             return refuse(
                 codes::MESSAGE_TOO_LONG,
                 format!(
                     "the merger body is {} bytes; the limit is {MAX_RELAY_BODY_BYTES}",
-                    req.json_msg.len()
+                    body.len()
                 ),
             );
         }
-        let list: Vec<RelayMsg> = serde_json::from_str(&req.json_msg).map_err(|e| {
+        let list: Vec<RelayMsg> = serde_json::from_str(body).map_err(|e| {
             Fail::Refuse(
                 codes::INVALID_PARAMETER,
-                format!("JsonMsg is not a message list: {e}"),
+                format!("MsgList is not a message list: {e}"),
             )
         })?;
         check_messages(&list)?;
@@ -175,7 +196,7 @@ impl<S: Store> Engine<S> {
             key.clone(),
             RelayEntry {
                 owner: me.user.clone(),
-                body: req.json_msg,
+                body: body.to_owned(),
                 readers: Vec::new(),
             },
         );
@@ -195,17 +216,19 @@ impl<S: Store> Engine<S> {
         self.finish_query(conn, gzip, &frame.head, result);
     }
 
-    fn relay_get(&mut self, me: &Ident, req: &GetRelayRequest) -> Result<GetRelayReply, Fail> {
+    fn relay_get(&mut self, me: &Ident, req: &GetRelayRequest) -> Result<GetRelayBody, Fail> {
         self.check_relay_readable(me, &req.json_msg_key)?;
         let body = self
             .relays
             .bodies
             .get(&(me.app, req.json_msg_key.clone()))
-            .map(|e| e.body.clone())
-            .unwrap_or_default();
-        Ok(GetRelayReply {
+            .and_then(|e| RawValue::from_string(e.body.clone()).ok());
+        let Some(msg_list) = body else {
+            return refuse(codes::MESSAGE_NOT_FOUND, "no merger body under this key");
+        };
+        Ok(GetRelayBody {
             base: BaseReply::ok(),
-            json_msg: body,
+            msg_list,
         })
     }
 
