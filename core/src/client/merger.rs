@@ -6,8 +6,9 @@
 //! A merger whose element would exceed [`Client::RELAY_INLINE_BYTES`]
 //! travels as a key: `send_message` first stores the messages with
 //! `save_relay_json_msg`, then sends the element with `JsonMsgKey` and no
-//! `MsgList`. The wire is ours (PROTOCOL.md, "Merger and forward
-//! messages").
+//! `MsgList`. The wire is the official SDK's, verified both ways
+//! (PROTOCOL.md 7.13, `tests/tests/interop_merger.rs`); the 8 KiB threshold
+//! is ours.
 
 use std::time::Instant;
 

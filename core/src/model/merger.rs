@@ -4,8 +4,8 @@
 //! The element's `MsgContent` is the official SDK's as observed by the
 //! interop test (`tests/tests/interop_merger.rs`, PROTOCOL.md 7.13):
 //! `{Title, AbstractList, CompatibleText, Version, JsonMsgKey, PbMsgKey,
-//! LayersOverLimit, MsgList}`. A small merger carries its messages inline (`MsgList`); a large one
-//! carries only `JsonMsgKey`, the key of the body it uploaded with
+//! LayersOverLimit, MsgList}`. A small merger carries its messages inline
+//! (`MsgList`); a large one carries only `JsonMsgKey`, the key of the body it uploaded with
 //! `save_relay_json_msg`, and the receiver fetches the body with
 //! `get_relay_json_msg` ([`Client::download_merger_message`]).
 //!

@@ -143,7 +143,7 @@ fn check_messages(list: &[RelayMsg]) -> Result<(), Fail> {
 }
 
 impl<S: Store> Engine<S> {
-    /// `openim.save_relay_json_msg`: store a merger body, answer its key.
+    /// `im_long_msg.save_relay_json_msg`: store a merger body, answer its key.
     pub(super) fn on_relay_save(
         &mut self,
         now: Instant,
@@ -206,7 +206,7 @@ impl<S: Store> Engine<S> {
         })
     }
 
-    /// `openim.get_relay_json_msg`: a body, to its uploader or a
+    /// `im_long_msg.get_relay_json_msg`: a body, to its uploader or a
     /// participant of a conversation it was sent to.
     pub(super) fn on_relay_get(&mut self, unix_ms: u64, conn: ConnId, gzip: bool, frame: &Frame) {
         let Some((me, req)) = self.begin::<GetRelayRequest>(unix_ms, conn, gzip, frame) else {
