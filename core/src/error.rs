@@ -45,6 +45,27 @@ impl ErrorCode {
     /// `MSG_F_SELECT_F_FIRST`: the file, audio or video given by path is
     /// missing or cannot be read.
     pub const MSG_F_SELECT_F_FIRST: ErrorCode = ErrorCode(2401);
+    /// **2450** · `MSG_MERGER_TYPE_INVALID`: `create_merger_message` got an
+    /// unusable message list (empty, too long, unsent or revoked messages,
+    /// tips, several conversations) or text, or `download_merger_message`
+    /// got a message that is not a merger message.
+    pub const MSG_MERGER_TYPE_INVALID: ErrorCode = ErrorCode(2450);
+    /// **2451** · `MSG_MERGER_KEY_INVALID`: the merger message's download
+    /// key is unusable (too long, or nested too deep to be parsed).
+    pub const MSG_MERGER_KEY_INVALID: ErrorCode = ErrorCode(2451);
+    /// **2452** · `MSG_MERGER_DOWNLOAD_FAIL`: the server refused the
+    /// download (not a participant, unknown key), or the body it returned
+    /// is malformed; the text names the cause. Also a failed upload of a
+    /// large merger body when sending.
+    pub const MSG_MERGER_DOWNLOAD_FAIL: ErrorCode = ErrorCode(2452);
+    /// **2453** · `MSG_FORWARD_TYPE_INVALID`: `create_forward_message` got a
+    /// message that was not sent (status other than `success`) or was
+    /// revoked.
+    pub const MSG_FORWARD_TYPE_INVALID: ErrorCode = ErrorCode(2453);
+    /// **2454** · `MSG_FORWARD_INVALID_ELEMENTS`: the message's element
+    /// cannot be forwarded (a group tip, a group system notice, an unknown
+    /// element).
+    pub const MSG_FORWARD_INVALID_ELEMENTS: ErrorCode = ErrorCode(2454);
     /// `MSG_F_SIZE_LIMIT`: a file over 100 MB.
     pub const MSG_F_SIZE_LIMIT: ErrorCode = ErrorCode(2402);
     /// **2105** · `send_message` got a message this instance did not create.

@@ -426,6 +426,47 @@ impl<R: Runtime> Chat<R> {
         })
     }
 
+    /// `createMergerMessage({to, conversationType, payload: {messageList,
+    /// title, abstractList, compatibleText}})`: one message carrying
+    /// several sent messages of one conversation. Bad input: 2450; merged
+    /// messages over 1 MiB encoded: 80002. A large merger is stored on the
+    /// server by `send_message` before the send (docs/FILES.md).
+    pub fn create_merger_message(
+        &self,
+        options: &tcchat_core::model::CreateMergerMessageOptions,
+    ) -> Result<Message, ChatError> {
+        self.shared
+            .with_client(|state, now| state.client.create_merger_message(now, options))
+    }
+
+    /// `downloadMergerMessage(message)`: the messages of a merger message,
+    /// fetched from the server when they were stored there. 2450 not a
+    /// merger, 2451 unusable key, 2452 refused by the server (not a
+    /// participant, unknown key) or a malformed body.
+    pub fn download_merger_message(
+        &self,
+        message: &Message,
+    ) -> Reply<Vec<tcchat_core::model::MergedMessage>> {
+        self.submit(|c, now| c.download_merger_message(now, message))
+    }
+
+    /// `createForwardMessage({to, conversationType, payload: message})`: a
+    /// new message to `to` with the content of a sent or received message.
+    /// 2453 when the message is not sent or is revoked, 2454 when its
+    /// element cannot be forwarded (tips, notices, unknown elements).
+    pub fn create_forward_message(
+        &self,
+        to: &str,
+        conversation_type: tcchat_core::types::ConversationType,
+        message: &Message,
+    ) -> Result<Message, ChatError> {
+        self.shared.with_client(|state, now| {
+            state
+                .client
+                .create_forward_message(now, to, conversation_type, message)
+        })
+    }
+
     /// The official `onProgress` of the media `create*Message` calls:
     /// `on_progress(fraction)` (0 to 1) is called on the driver task while
     /// `message` uploads, until its send goes on or fails. Register it

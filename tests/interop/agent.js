@@ -68,6 +68,8 @@
 // Groups are reported through groupView.
 // Files (issue 19), with tim-upload-plugin registered when `create` has
 // uploadPlugin:true (and fileUploadProxy / fileDownloadProxy passed on):
+//   sendMerger {to, group?, messageIDs, title, abstractList, compatibleText}
+//   downloadMerger {messageID}         sendForward {to, group?, messageID}
 //   sendFile {to, name, base64, type?}   (createFileMessage with
 //     payload.file = {files:[File]}, the shape Node needs, + sendMessage;
 //     reports the onProgress fractions seen as `progress`)
@@ -506,6 +508,39 @@ const ops = {
     const res = await chat.sendMessage(message);
     remember(res.data.message);
     return Object.assign(messageView(res.data.message), { progress });
+  },
+  async sendMerger(cmd) {
+    const message = chat.createMergerMessage({
+      to: cmd.to,
+      conversationType: cmd.group ? TencentCloudChat.TYPES.CONV_GROUP : TencentCloudChat.TYPES.CONV_C2C,
+      payload: {
+        messageList: cmd.messageIDs.map(messageById),
+        title: cmd.title,
+        abstractList: cmd.abstractList,
+        compatibleText: cmd.compatibleText,
+      },
+    });
+    const res = await chat.sendMessage(message);
+    remember(res.data.message);
+    return messageView(res.data.message);
+  },
+  async downloadMerger(cmd) {
+    const res = await chat.downloadMergerMessage(messageById(cmd.messageID));
+    const m = res && res.data !== undefined ? res.data : res;
+    const list = (m && m.payload && m.payload.messageList) || [];
+    // The nested texts, which plain() abridges at its depth limit.
+    const texts = list.map((n) => (n.messageBody && n.messageBody[0] && n.messageBody[0].payload ? n.messageBody[0].payload.text : null));
+    return Object.assign(plain(m), { nestedTexts: texts });
+  },
+  async sendForward(cmd) {
+    const message = chat.createForwardMessage({
+      to: cmd.to,
+      conversationType: cmd.group ? TencentCloudChat.TYPES.CONV_GROUP : TencentCloudChat.TYPES.CONV_C2C,
+      payload: messageById(cmd.messageID),
+    });
+    const res = await chat.sendMessage(message);
+    remember(res.data.message);
+    return messageView(res.data.message);
   },
   async fetchUrl(cmd) {
     const res = await fetch(cmd.url);

@@ -20,6 +20,7 @@ pub mod conformance_group_convs;
 pub mod conformance_group_state;
 pub mod conformance_groups;
 pub mod conformance_handlers;
+pub mod conformance_merger;
 pub mod conformance_messages;
 pub mod conformance_outage;
 pub mod conformance_presence;
@@ -122,6 +123,9 @@ macro_rules! conformance_suite {
             ],
             conformance_topics: [
                 topics_reach_every_member_of_a_community,
+            ],
+            conformance_merger: [
+                merger_and_forward_messages_reach_the_other_side,
             ],
         );
     };

@@ -35,6 +35,7 @@ mod inbound;
 mod lifecycle;
 mod link;
 mod logout;
+mod merger;
 mod msgops;
 mod outbound;
 mod outputs;

@@ -420,6 +420,12 @@ impl Client {
                 p.video_url = self.local_url(&p.remote_video_url);
                 p.snapshot_url = self.local_url(&p.remote_snapshot_url);
             }
+            // Nested at most MAX_MERGER_DEPTH deep, as parsed.
+            Payload::Merger(m) => {
+                for p in m.message_list.iter_mut().flat_map(|m| &mut m.message_body) {
+                    self.localize_payload(p);
+                }
+            }
             _ => {}
         }
     }
@@ -778,7 +784,7 @@ impl Client {
 
     /// A send that fails before anything was sent: the message is marked
     /// failed and the command completes with `code`.
-    fn fail_send(
+    pub(super) fn fail_send(
         &mut self,
         id: RequestId<Message>,
         mut message: Message,

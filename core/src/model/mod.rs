@@ -5,6 +5,7 @@ mod conversation;
 mod group;
 mod group_message;
 mod media;
+mod merger;
 mod message;
 mod relationship;
 
@@ -22,6 +23,11 @@ pub use group::{
 pub use media::{
     AudioPayload, Degrees, FacePayload, FilePayload, ImagePayload, ImageVariant, LocationPayload,
     VideoPayload,
+};
+pub(crate) use merger::{merged_from_list, relay_list};
+pub use merger::{
+    CreateMergerMessageOptions, MergedMessage, MergerPayload, RelayMsg, MAX_MERGER_ABSTRACT_LINES,
+    MAX_MERGER_DEPTH, MAX_MERGER_MESSAGES, MAX_MERGER_TEXT_BYTES, MAX_RELAY_KEY_BYTES,
 };
 pub(crate) use message::payload_of;
 pub use message::{

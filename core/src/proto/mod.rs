@@ -21,6 +21,7 @@ mod message;
 pub mod msgops;
 pub mod presence;
 mod push;
+pub mod relay;
 pub mod sns;
 mod sync;
 

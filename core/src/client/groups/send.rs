@@ -52,7 +52,7 @@ impl Client {
             msg_client_time: sending.client_time,
             need_read_receipt: u8::from(sending.need_read_receipt),
             support_message_extension: u8::from(sending.is_support_extension),
-            is_relay_msg: 0,
+            is_relay_msg: u8::from(matches!(sending.payload, crate::model::Payload::Merger(_))),
             from_account_nick: String::new(),
             topic_id: super::split_topic(&sending.to).1,
         };

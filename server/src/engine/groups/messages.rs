@@ -61,6 +61,8 @@ impl<S: Store> Engine<S> {
                 .map_err(|(code, info)| Fail::Refuse(code, info))?;
             let mut g = self.live_group(me.app, &req.group_id)?;
             let mut member = self.membership(me.app, &g.id, &me.user)?;
+            let conv = super::super::relay::RelayConv::Group(g.id.clone());
+            self.grant_relays(&me, conv, &req.msg_body)?;
             // A resend of a stored message: its first answer, no push.
             if let Some(e) = self.store.group_message_by_client(
                 me.app,
