@@ -43,6 +43,7 @@ mod deadlines;
 mod extensions;
 mod files;
 mod follow;
+mod friend_groups;
 mod groups;
 mod history;
 mod kick;
@@ -568,6 +569,9 @@ impl<S: Store> Engine<S> {
             servcmd::COS_IMAGE_INFO => self.on_image_info(unix_ms, conn, gzip, frame),
             other if groups::handles(other) => self.on_group(now, unix_ms, conn, gzip, frame),
             other if relations::handles(other) => self.on_relation(now, unix_ms, conn, gzip, frame),
+            other if friend_groups::handles(other) => {
+                self.on_friend_group(unix_ms, conn, gzip, frame)
+            }
             other => match stubs::clean_reply(other, frame) {
                 Some(body) => self.out.reply(conn, gzip, head, &body),
                 None => {

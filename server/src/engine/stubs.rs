@@ -21,7 +21,6 @@ pub(crate) const PURCHASE_BITS: &str = "1010011010000000";
 #[serde(untagged)]
 pub(crate) enum CleanReply {
     Bare(BaseReply),
-    FriendGroups(FriendGroupsReply),
     Config(ConfigReply),
     PurchaseBits(PurchaseBitsReply),
     Mute(MuteReply),
@@ -32,11 +31,6 @@ pub(crate) enum CleanReply {
 pub(crate) fn clean_reply(servcmd: &str, frame: &Frame) -> Option<CleanReply> {
     let ok = BaseReply::ok;
     Some(match servcmd {
-        "sns.group_get" => CleanReply::FriendGroups(FriendGroupsReply {
-            base: ok(),
-            result_item: Vec::new(),
-            current_sequence: 0,
-        }),
         "im_sdk_config_mgr.fetch_config" => CleanReply::Config(ConfigReply {
             base: ok(),
             int32_error_code: 0,
@@ -85,15 +79,6 @@ struct MuteRequest {
 }
 
 // ---- reply bodies ----
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct FriendGroupsReply {
-    #[serde(flatten)]
-    base: BaseReply,
-    result_item: Vec<serde_json::Value>,
-    current_sequence: u64,
-}
 
 #[derive(Debug, Serialize)]
 pub(crate) struct ConfigReply {

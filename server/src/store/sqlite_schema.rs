@@ -26,14 +26,15 @@
 //! `group_attributes` and `group_counters` (one row per group: its
 //! sequence and its pairs as JSON) and `group_pins` (a group's pinned
 //! message sequences as JSON; issue 17). An older database gets what it
-//! lacks, empty.
+//! lacks, empty. Version 8 adds `friend_groups` (a user's friend group
+//! names in order, as JSON; issue 18); a version 7 database gets it empty.
 
 use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 
 /// Schema version written to `meta.schema`; bumped on incompatible change.
-pub(super) const SCHEMA_VERSION: &str = "7";
+pub(super) const SCHEMA_VERSION: &str = "8";
 
 const META: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -41,7 +42,7 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );";
 
-/// Every table of version 7 except `meta` and `inbox` (which the migration
+/// Every table of version 8 except `meta` and `inbox` (which the migration
 /// has to create after renaming the old one).
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS blacklist (
@@ -306,6 +307,12 @@ CREATE TABLE IF NOT EXISTS friend_applications (
     add_time    INTEGER NOT NULL,
     PRIMARY KEY (app, owner, peer, incoming)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS friend_groups (
+    app   INTEGER NOT NULL,
+    owner TEXT    NOT NULL,
+    names TEXT    NOT NULL,
+    PRIMARY KEY (app, owner)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS friend_application_reads (
     app       INTEGER NOT NULL,
     owner     TEXT    NOT NULL,
@@ -441,12 +448,14 @@ pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
             tracing::info!("database upgraded from schema 2 to {SCHEMA_VERSION}");
             Ok(())
         }
-        Some("3" | "4" | "5" | "6") => {
+        Some("3" | "4" | "5" | "6" | "7") => {
             let tx = conn.transaction()?;
             if version.as_deref() == Some("4") {
                 tx.execute_batch(MIGRATE_4_TO_5)?;
             }
-            tx.execute_batch(MIGRATE_TO_7)?;
+            if version.as_deref() != Some("7") {
+                tx.execute_batch(MIGRATE_TO_7)?;
+            }
             tx.execute_batch(TABLES)?;
             tx.execute(
                 "UPDATE meta SET value = ?1 WHERE key = 'schema'",
