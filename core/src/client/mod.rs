@@ -29,6 +29,7 @@ mod extensions;
 mod features;
 mod follow;
 mod friend_api;
+mod friend_groups;
 mod groups;
 mod history;
 mod inbound;

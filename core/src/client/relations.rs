@@ -49,6 +49,11 @@ pub(super) struct Relations {
     pub(super) unread_applications: u64,
     /// A push asked for a refetch while one was in flight.
     refetch_applications: bool,
+    /// The friend group names, in order (members are in the friends'
+    /// `group_list`; see `friend_groups.rs`).
+    pub(super) group_names: Vec<String>,
+    /// The friend-group push asked for a refetch while one was in flight.
+    pub(super) refetch_groups: bool,
 }
 
 impl Relations {
@@ -199,6 +204,12 @@ impl Client {
         if !self.requests.has::<FriendPage>() {
             self.relations.sync_pages = Some((Vec::new(), 0));
             self.request_friend_page(now, 0, 0, 0);
+        }
+        if !self
+            .requests
+            .has::<super::friend_groups::FriendGroupFetch>()
+        {
+            self.fetch_friend_groups(now);
         }
         self.fetch_applications(now);
     }
@@ -424,8 +435,12 @@ impl Client {
         let mut added = Vec::new();
         let mut refetch = false;
         let mut applications_changed = false;
+        let mut refetch_groups = false;
+        let groups_before = self.friend_group_list();
         let me = self.current_user();
         for m in mods {
+            refetch_groups |= m.push_type == FriendListMod::FRIEND_GROUPS_CHANGED
+                && m.friend_group_changed.is_some();
             refetch |= m.friend_add_account.as_ref().is_some_and(|l| !l.is_empty())
                 || m.pendency_del_account
                     .as_ref()
@@ -487,6 +502,10 @@ impl Client {
         if changed {
             let list = self.relations.friend_list();
             self.emit(Event::FriendListUpdated(list));
+            self.emit_friend_groups_if_changed(&groups_before);
+        }
+        if refetch_groups {
+            self.fetch_friend_groups(now);
         }
         for id in added {
             let queue = &mut self.relations.added_queue;
@@ -540,6 +559,7 @@ impl Client {
         };
         let now_ms = self.clock.local_ms(now);
         let mut changed = false;
+        let groups_before = self.friend_group_list();
         for item in &reply.info_item {
             if item.result_code != 0 || item.to_account.is_empty() {
                 continue;
@@ -554,6 +574,7 @@ impl Client {
         if changed {
             let list = self.relations.friend_list();
             self.emit(Event::FriendListUpdated(list));
+            self.emit_friend_groups_if_changed(&groups_before);
         }
         self.fetch_added_friends(now);
     }
