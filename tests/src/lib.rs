@@ -109,6 +109,7 @@ macro_rules! conformance_suite {
             conformance_presence: [
                 blacklist_blocks_messages_and_reaches_every_instance,
                 statuses_reach_subscribers,
+                statuses_reach_friends,
                 follows_reach_both_users,
             ],
             conformance_group_state: [
