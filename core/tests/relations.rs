@@ -910,3 +910,69 @@ fn another_instance_s_change_is_fetched_and_a_deleted_friend_leaves_its_groups()
         [vec![group("other", &["u2"]), group("fam", &["u4"])]]
     );
 }
+
+#[test]
+fn conversations_carry_the_peers_nick_and_avatar_and_follow_profile_changes() {
+    let mut h = Harness::with_friends();
+    h.push_events(common::msgs(vec![
+        common::wire_msg("u2", "u1", 1, 11, 1_795_630_100, "from a friend"),
+        common::wire_msg("u9", "u1", 2, 12, 1_795_630_101, "from a stranger"),
+    ]));
+    let profile_of = |list: &[tcchat_core::model::Conversation], id: &str| {
+        let c = list.iter().find(|c| c.conversation_id == id).unwrap();
+        (
+            c.user_profile.user_id.clone(),
+            c.user_profile.nick.clone(),
+            c.user_profile.avatar.clone(),
+        )
+    };
+    let list = h.client.get_conversation_list(None).unwrap();
+    assert_eq!(
+        profile_of(&list, "C2Cu2"),
+        ("u2".into(), "nick2".into(), String::new())
+    );
+    assert_eq!(
+        profile_of(&list, "C2Cu9"),
+        ("u9".into(), String::new(), String::new())
+    );
+    h.take_events();
+    // The friend's new nick and avatar reach the conversation and are
+    // announced.
+    h.push_events(
+        json!([{"Event": 7, "ProfileDataMod": [{"Profile_Account": "u2", "ProfileList": [
+        {"Tag": "Tag_Profile_IM_Nick", "Value": "two"},
+        {"Tag": "Tag_Profile_IM_Image", "Value": "https://example.invalid/2.png"}]}]}]),
+    );
+    let updated: Vec<_> = h
+        .take_events()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::ConversationListUpdated(l) => Some(l),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        updated.len(),
+        1,
+        "CONVERSATION_LIST_UPDATED with the new profile"
+    );
+    assert_eq!(
+        profile_of(&updated[0], "C2Cu2"),
+        (
+            "u2".into(),
+            "two".into(),
+            "https://example.invalid/2.png".into()
+        )
+    );
+    // A stranger fetched with get_user_profile fills its conversation too.
+    let id = h.client.get_user_profile(h.now, &["u9".into()]).unwrap();
+    h.drain();
+    h.reply(
+        PORTRAIT_GET,
+        json!({"UserProfileItem": [{"To_Account": "u9", "ProfileItem": [
+            {"Tag": "Tag_Profile_IM_Nick", "Value": "nine"}]}]}),
+    );
+    h.result(id).unwrap();
+    let list = h.client.get_conversation_list(None).unwrap();
+    assert_eq!(profile_of(&list, "C2Cu9").1, "nine");
+}

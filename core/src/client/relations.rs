@@ -54,6 +54,9 @@ pub(super) struct Relations {
     pub(super) group_names: Vec<String>,
     /// The friend-group push asked for a refetch while one was in flight.
     pub(super) refetch_groups: bool,
+    /// A profile this client holds may have changed since the
+    /// conversations' `userProfile` were last taken from them.
+    pub(super) profiles_dirty: bool,
 }
 
 impl Relations {
@@ -83,6 +86,7 @@ impl Relations {
     /// Keep a stranger's profile (bounded: the smallest IDs are dropped
     /// first, which is deterministic and good enough for a cache).
     pub(super) fn keep_stranger(&mut self, profile: Profile) {
+        self.profiles_dirty = true;
         self.strangers.insert(profile.user_id.clone(), profile);
         while self.strangers.len() > Self::MAX_STRANGERS {
             self.strangers.pop_first();
@@ -276,6 +280,27 @@ impl Client {
         });
     }
 
+    /// The conversations' `userProfile`: each C2C peer's profile this
+    /// client holds (me, a friend, a user fetched before), taken again
+    /// when a profile or the list changed.
+    pub(super) fn refresh_conversation_profiles(&mut self) {
+        if !self.relations.profiles_dirty && !self.convs.list_dirty() {
+            return;
+        }
+        self.relations.profiles_dirty = false;
+        let me = self.current_user();
+        let profiles = self
+            .convs
+            .c2c_peers()
+            .into_iter()
+            .filter_map(|peer| {
+                let p = self.relations.cached_profile(&me, &peer)?;
+                Some((peer, p))
+            })
+            .collect();
+        self.convs.set_user_profiles(profiles);
+    }
+
     /// Give messages that came without a sender nick or avatar the ones of
     /// the sender's profile this client holds (me, a friend, a user
     /// fetched before); nothing is fetched for it.
@@ -384,6 +409,7 @@ impl Client {
             };
             apply_profile_tags(&mut p, &item.profile_item);
             self.relations.me = Some(p);
+            self.relations.profiles_dirty = true;
         }
     }
 
@@ -416,7 +442,7 @@ impl Client {
                     friend_changed = true;
                 }
             } else if let Some(p) = self.relations.strangers.get_mut(user) {
-                apply_profile_tags(p, &m.profile_list);
+                self.relations.profiles_dirty |= apply_profile_tags(p, &m.profile_list);
             }
         }
         if !changed.is_empty() {
@@ -491,7 +517,12 @@ impl Client {
                 }
             }
             for id in m.friend_del_account.iter().flatten() {
-                changed |= self.relations.friends.remove(id).is_some();
+                if let Some(f) = self.relations.friends.remove(id) {
+                    // Its profile stays known (the conversation's
+                    // `userProfile` keeps the nick), silently.
+                    self.relations.keep_stranger(f.profile);
+                    changed = true;
+                }
             }
             for up in m.friend_up_info.iter().flatten() {
                 if let Some(f) = self.relations.friends.get_mut(&up.friend_account) {
