@@ -106,6 +106,12 @@ impl ErrorCode {
     pub const OVER_FREQUENCY_LIMIT: ErrorCode = ErrorCode(2996);
     /// **2700** · The user is not in the friend list (`NOT_MY_FRIEND`).
     pub const NOT_MY_FRIEND: ErrorCode = ErrorCode(2700);
+    /// **2710** · A friend group with that name exists already
+    /// (`FRIEND_GRP_EXISTED`); nothing was sent.
+    pub const FRIEND_GRP_EXISTED: ErrorCode = ErrorCode(2710);
+    /// **2711** · There is no friend group with that name
+    /// (`FRIEND_GRP_NOT_EXIST`); nothing was sent.
+    pub const FRIEND_GRP_NOT_EXIST: ErrorCode = ErrorCode(2711);
     /// **2716** · The friend application is not in the list
     /// (`FRIEND_APPLICATION_NOT_EXIST`).
     pub const FRIEND_APPLICATION_NOT_EXIST: ErrorCode = ErrorCode(2716);

@@ -1587,6 +1587,57 @@ fn relation_contract(store: &mut dyn Store) {
         [application("w", true, 7), application("x", false, 5)]
     );
     assert!(store.friend_applications(2, "a").unwrap().is_empty());
+
+    assert!(store.friend_groups(1, "a").unwrap().is_empty());
+    let names = |v: &[&str]| v.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    store
+        .apply(
+            1,
+            &[Change::FriendGroups {
+                owner: "a".into(),
+                names: names(&["zeta", "alpha", "mid"]),
+            }],
+        )
+        .unwrap();
+    assert_eq!(
+        store.friend_groups(1, "a").unwrap(),
+        names(&["zeta", "alpha", "mid"]),
+        "in the order given, not sorted"
+    );
+    assert!(store.friend_groups(1, "b").unwrap().is_empty());
+    assert!(
+        store.friend_groups(2, "a").unwrap().is_empty(),
+        "apps are apart"
+    );
+    store
+        .apply(
+            1,
+            &[Change::FriendGroups {
+                owner: "a".into(),
+                names: names(&["alpha"]),
+            }],
+        )
+        .unwrap();
+    assert_eq!(store.friend_groups(1, "a").unwrap(), names(&["alpha"]));
+    store
+        .apply(
+            1,
+            &[Change::FriendGroups {
+                owner: "a".into(),
+                names: Vec::new(),
+            }],
+        )
+        .unwrap();
+    assert!(store.friend_groups(1, "a").unwrap().is_empty());
+    store
+        .apply(
+            1,
+            &[Change::FriendGroups {
+                owner: "a".into(),
+                names: names(&["kept"]),
+            }],
+        )
+        .unwrap();
 }
 
 #[test]
@@ -1605,6 +1656,7 @@ fn profiles_and_friends_survive_reopen() {
     let mut store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.friends(1, "a").unwrap().len(), 1);
     assert_eq!(store.profile(1, "a").unwrap().len(), 2);
+    assert_eq!(store.friend_groups(1, "a").unwrap(), ["kept"]);
 }
 
 /// Blacklists, custom statuses and status subscriptions (issue 18).

@@ -106,10 +106,12 @@ macro_rules! conformance_suite {
                 friends_see_each_others_profile_changes,
                 friend_requests_follow_allow_type_and_changes_reach_every_instance,
                 a_friend_request_waits_for_confirmation,
+                friend_groups_reach_every_instance,
             ],
             conformance_presence: [
                 blacklist_blocks_messages_and_reaches_every_instance,
                 statuses_reach_subscribers,
+                statuses_reach_friends,
                 follows_reach_both_users,
             ],
             conformance_group_state: [

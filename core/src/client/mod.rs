@@ -29,6 +29,7 @@ mod extensions;
 mod features;
 mod follow;
 mod friend_api;
+mod friend_groups;
 mod groups;
 mod history;
 mod inbound;
@@ -412,6 +413,14 @@ impl Client {
     }
 
     fn emit(&mut self, event: Event) {
+        // A profile or friend change may change a conversation's
+        // `userProfile`: the next conversation flush looks again.
+        if matches!(
+            event,
+            Event::ProfileUpdated(_) | Event::FriendListUpdated(_)
+        ) {
+            self.relations.profiles_dirty = true;
+        }
         self.out.emit(event);
     }
 

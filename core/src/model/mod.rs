@@ -36,7 +36,7 @@ pub use message::{
 };
 pub use relationship::{
     AddFriendResult, CustomField, FollowListResult, FollowResult, FollowTypeCheckResult, Friend,
-    FriendApplication, FriendApplicationList, FriendGroup, FriendOperationResult,
-    FriendProfileResult, FriendResultItem, Profile, UserFollowInfo, UserStatus, UserStatusFailure,
-    UserStatusResult,
+    FriendApplication, FriendApplicationList, FriendGroup, FriendGroupResult,
+    FriendOperationResult, FriendProfileResult, FriendResultItem, Profile, UserFollowInfo,
+    UserStatus, UserStatusFailure, UserStatusResult,
 };

@@ -43,6 +43,7 @@ mod deadlines;
 mod extensions;
 mod files;
 mod follow;
+mod friend_groups;
 mod groups;
 mod history;
 mod kick;
@@ -574,6 +575,9 @@ impl<S: Store> Engine<S> {
             servcmd::RELAY_GET => self.on_relay_get(unix_ms, conn, gzip, frame),
             other if groups::handles(other) => self.on_group(now, unix_ms, conn, gzip, frame),
             other if relations::handles(other) => self.on_relation(now, unix_ms, conn, gzip, frame),
+            other if friend_groups::handles(other) => {
+                self.on_friend_group(unix_ms, conn, gzip, frame)
+            }
             other => match stubs::clean_reply(other, frame, self.config.files.simple_cos) {
                 Some(body) => self.out.reply(conn, gzip, head, &body),
                 None => {

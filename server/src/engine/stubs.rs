@@ -21,7 +21,6 @@ pub(crate) const PURCHASE_BITS: &str = "1010011010000000";
 #[serde(untagged)]
 pub(crate) enum CleanReply {
     Bare(BaseReply),
-    FriendGroups(FriendGroupsReply),
     Config(ConfigReply),
     PurchaseBits(PurchaseBitsReply),
     Mute(MuteReply),
@@ -37,11 +36,6 @@ pub(crate) fn clean_reply(
 ) -> Option<CleanReply> {
     let ok = BaseReply::ok;
     Some(match servcmd {
-        "sns.group_get" => CleanReply::FriendGroups(FriendGroupsReply {
-            base: ok(),
-            result_item: Vec::new(),
-            current_sequence: 0,
-        }),
         // With no switch, version 0 and no config (the official SDK's
         // default); with one, version 1 and `{"simple_cos":"0"|"1"}`
         // (messages-facts §5.1).
@@ -98,15 +92,6 @@ struct MuteRequest {
 }
 
 // ---- reply bodies ----
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct FriendGroupsReply {
-    #[serde(flatten)]
-    base: BaseReply,
-    result_item: Vec<serde_json::Value>,
-    current_sequence: u64,
-}
 
 #[derive(Debug, Serialize)]
 pub(crate) struct ConfigReply {

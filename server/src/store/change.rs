@@ -236,6 +236,14 @@ pub enum Change {
         /// The friend.
         peer: String,
     },
+    /// Replace `owner`'s friend group names (in order; empty: none). Which
+    /// friends are in a group is in their [`FriendRecord::groups`].
+    FriendGroups {
+        /// Whose groups.
+        owner: String,
+        /// The names, in the order they are listed.
+        names: Vec<String>,
+    },
     /// Put `peer` on `owner`'s blacklist at `time` (Unix seconds; a peer
     /// already there keeps its first time), or take it off (`present`
     /// false; a no-op when it is not there).

@@ -395,6 +395,7 @@ impl Store for MemoryStore {
                 | Change::DeleteFriend { .. }
                 | Change::FriendApplication { .. }
                 | Change::DeleteFriendApplication { .. }
+                | Change::FriendGroups { .. }
                 | Change::ApplicationsRead { .. } => {
                     unreachable!("relationship changes are applied by Relations::apply")
                 }
@@ -417,6 +418,10 @@ impl Store for MemoryStore {
         owner: &str,
     ) -> Result<Vec<FriendApplicationRecord>, StoreError> {
         Ok(self.relations.applications(app, owner))
+    }
+
+    fn friend_groups(&mut self, app: u64, owner: &str) -> Result<Vec<String>, StoreError> {
+        Ok(self.relations.friend_groups(app, owner))
     }
 
     fn applications_read_time(&mut self, app: u64, owner: &str) -> Result<u64, StoreError> {

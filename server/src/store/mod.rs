@@ -374,6 +374,11 @@ pub trait Store {
         owner: &str,
     ) -> Result<Vec<FriendApplicationRecord>, StoreError>;
 
+    /// `owner`'s friend group names as last set by
+    /// [`Change::FriendGroups`], in order (the members are in the friend
+    /// records' `groups`).
+    fn friend_groups(&mut self, app: u64, owner: &str) -> Result<Vec<String>, StoreError>;
+
     /// The Unix second up to which `owner` read their applications (0:
     /// never).
     fn applications_read_time(&mut self, app: u64, owner: &str) -> Result<u64, StoreError>;

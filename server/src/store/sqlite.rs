@@ -376,6 +376,7 @@ fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u
         | Change::DeleteFriend { .. }
         | Change::FriendApplication { .. }
         | Change::DeleteFriendApplication { .. }
+        | Change::FriendGroups { .. }
         | Change::ApplicationsRead { .. } => {
             unreachable!("relationship changes are applied by sqlite_relations::apply")
         }
@@ -1004,6 +1005,10 @@ impl Store for SqliteStore {
         owner: &str,
     ) -> Result<Vec<FriendApplicationRecord>, StoreError> {
         sqlite_relations::applications(&self.conn, app, owner)
+    }
+
+    fn friend_groups(&mut self, app: u64, owner: &str) -> Result<Vec<String>, StoreError> {
+        sqlite_relations::friend_groups(&self.conn, app, owner)
     }
 
     fn applications_read_time(&mut self, app: u64, owner: &str) -> Result<u64, StoreError> {

@@ -28,7 +28,9 @@
 //! message sequences as JSON; issue 17). An older database gets what it
 //! lacks, empty. Version 8 adds `group_topics` (a community's topics, each
 //! record as JSON), `topic_log` and `topic_selves` (a member's read
-//! sequence and remind type in a topic; issue 17, communities and topics).
+//! sequence and remind type in a topic; issue 17, communities and topics) and
+//! `friend_groups` (a user's friend group names in order, as JSON; issue
+//! 18); a version 7 database gets them empty.
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -43,7 +45,7 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );";
 
-/// Every table of version 7 except `meta` and `inbox` (which the migration
+/// Every table of version 8 except `meta` and `inbox` (which the migration
 /// has to create after renaming the old one).
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS blacklist (
@@ -336,6 +338,12 @@ CREATE TABLE IF NOT EXISTS friend_applications (
     remark      TEXT    NOT NULL,
     add_time    INTEGER NOT NULL,
     PRIMARY KEY (app, owner, peer, incoming)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS friend_groups (
+    app   INTEGER NOT NULL,
+    owner TEXT    NOT NULL,
+    names TEXT    NOT NULL,
+    PRIMARY KEY (app, owner)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS friend_application_reads (
     app       INTEGER NOT NULL,
