@@ -55,10 +55,10 @@ pub use tcchat_core::model::{
     CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
     MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
 };
+pub use tcchat_core::model::{CreateMergerMessageOptions, MergedMessage, MergerPayload};
 pub use tcchat_core::model::{
     Topic, TopicDeleteResult, TopicFailure, TopicListResult, TopicSelfInfo,
 };
-pub use tcchat_core::model::{CreateMergerMessageOptions, MergedMessage, MergerPayload};
 pub use tcchat_core::types;
 /// UserSig generation and verification (feature `usersig`): for tests and
 /// local development only; a production app gets its UserSigs from its

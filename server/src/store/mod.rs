@@ -15,6 +15,7 @@ mod record;
 mod relation_record;
 mod sqlite;
 mod sqlite_groups;
+mod sqlite_log;
 mod sqlite_relations;
 mod sqlite_schema;
 mod sqlite_topics;

@@ -4,6 +4,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, Transact
 
 use super::record::TINY_ID_BASE;
 use super::sqlite_groups;
+use super::sqlite_log::{GROUP_LOG, TOPIC_LOG};
 use super::sqlite_relations;
 use super::sqlite_schema;
 use super::sqlite_topics;
@@ -1065,7 +1066,7 @@ impl Store for SqliteStore {
         from: u64,
         to: u64,
     ) -> Result<Vec<GroupLogEntry>, StoreError> {
-        sqlite_groups::log(&self.conn, app, group, from, to)
+        GROUP_LOG.range(&self.conn, app, group, from, to)
     }
 
     fn group_message_by_client(
@@ -1076,7 +1077,7 @@ impl Store for SqliteStore {
         client_seq: u64,
         random: u64,
     ) -> Result<Option<GroupLogEntry>, StoreError> {
-        sqlite_groups::by_client(&self.conn, app, group, sender, client_seq, random)
+        GROUP_LOG.by_client(&self.conn, app, group, (sender, client_seq, random))
     }
 
     fn group_hidden(
@@ -1134,7 +1135,7 @@ impl Store for SqliteStore {
         from: u64,
         to: u64,
     ) -> Result<Vec<GroupLogEntry>, StoreError> {
-        sqlite_topics::log(&self.conn, app, topic, from, to)
+        TOPIC_LOG.range(&self.conn, app, topic, from, to)
     }
 
     fn topic_message_by_client(
@@ -1145,7 +1146,7 @@ impl Store for SqliteStore {
         client_seq: u64,
         random: u64,
     ) -> Result<Option<GroupLogEntry>, StoreError> {
-        sqlite_topics::by_client(&self.conn, app, topic, sender, client_seq, random)
+        TOPIC_LOG.by_client(&self.conn, app, topic, (sender, client_seq, random))
     }
 
     fn topic_self(

@@ -3,9 +3,10 @@
 //! topic is one row of `group_topics` (its record as JSON), its log rows
 //! of `topic_log` and its members' own states rows of `topic_selves`.
 
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use super::{Change, GroupLogEntry, LogKind, StoreError, TopicRecord, TopicSelf};
+use super::sqlite_log::TOPIC_LOG;
+use super::{Change, StoreError, TopicRecord, TopicSelf};
 
 fn to_db(v: u64) -> i64 {
     v as i64
@@ -18,22 +19,6 @@ fn from_db(v: i64) -> u64 {
 fn record_from_db(text: &str) -> rusqlite::Result<TopicRecord> {
     serde_json::from_str(text).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
-
-const LOG_COLS: &str = "seq, time, sender, client_seq, random, need_receipt, is_tip, payload";
-
-fn log_row(r: &Row<'_>) -> rusqlite::Result<GroupLogEntry> {
-    let tip: bool = r.get(6)?;
-    Ok(GroupLogEntry {
-        seq: from_db(r.get(0)?),
-        time: from_db(r.get(1)?),
-        sender: r.get(2)?,
-        client_seq: from_db(r.get(3)?),
-        random: from_db(r.get(4)?),
-        need_receipt: r.get(5)?,
-        kind: if tip { LogKind::Tip } else { LogKind::Message },
-        payload: r.get(7)?,
     })
 }
 
@@ -68,22 +53,7 @@ pub(super) fn apply(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<b
         }
         Change::TopicLog { topic, entry: e } => {
             known(tx, KNOWN_TOPIC, app, topic)?;
-            tx.prepare_cached(&format!(
-                "INSERT INTO topic_log (app, topic_id, {LOG_COLS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-            ))?
-            .execute(params![
-                to_db(app),
-                topic,
-                to_db(e.seq),
-                to_db(e.time),
-                e.sender,
-                to_db(e.client_seq),
-                to_db(e.random),
-                e.need_receipt,
-                e.kind == LogKind::Tip,
-                e.payload,
-            ])?;
+            TOPIC_LOG.insert(tx, app, topic, e)?;
         }
         Change::TopicSelf { topic, user, state } => {
             known(tx, KNOWN_TOPIC, app, topic)?;
@@ -126,46 +96,6 @@ pub(super) fn topic(c: &Connection, app: u64, id: &str) -> Result<Option<TopicRe
             })
             .optional()?,
     )
-}
-
-pub(super) fn log(
-    c: &Connection,
-    app: u64,
-    id: &str,
-    from: u64,
-    to: u64,
-) -> Result<Vec<GroupLogEntry>, StoreError> {
-    if from > to {
-        return Ok(Vec::new());
-    }
-    let mut stmt = c.prepare_cached(&format!(
-        "SELECT {LOG_COLS} FROM topic_log
-         WHERE app = ?1 AND topic_id = ?2 AND seq >= ?3 AND seq <= ?4 ORDER BY seq"
-    ))?;
-    let to = i64::try_from(to).unwrap_or(i64::MAX);
-    let from = i64::try_from(from).unwrap_or(i64::MAX);
-    let rows = stmt.query_map(params![to_db(app), id, from, to], log_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-pub(super) fn by_client(
-    c: &Connection,
-    app: u64,
-    id: &str,
-    sender: &str,
-    client_seq: u64,
-    random: u64,
-) -> Result<Option<GroupLogEntry>, StoreError> {
-    Ok(c.prepare_cached(&format!(
-        "SELECT {LOG_COLS} FROM topic_log
-             WHERE app = ?1 AND topic_id = ?2 AND sender = ?3 AND client_seq = ?4
-               AND random = ?5 AND is_tip = 0"
-    ))?
-    .query_row(
-        params![to_db(app), id, sender, to_db(client_seq), to_db(random)],
-        log_row,
-    )
-    .optional()?)
 }
 
 pub(super) fn self_state(
