@@ -66,6 +66,10 @@
 //   deleteTopicFromCommunity {groupID, topicIDList}
 //   (a topic text is sendGroupText with groupID = the topic ID)
 // Groups are reported through groupView.
+// Friend groups (issue 18), one command per official API:
+//   getFriendGroupList   createFriendGroup {name, userIDList?}
+//   renameFriendGroup {oldName, newName}   deleteFriendGroup {name}
+//   addToFriendGroup / removeFromFriendGroup {name, userIDList}
 // Files (issue 19), with tim-upload-plugin registered when `create` has
 // uploadPlugin:true (and fileUploadProxy / fileDownloadProxy passed on):
 //   sendMerger {to, group?, messageIDs, title, abstractList, compatibleText}
@@ -906,6 +910,32 @@ const ops = {
   async setFriendApplicationRead() {
     const res = await chat.setFriendApplicationRead();
     return plain(res && res.data);
+  },
+  // Friend groups (issue 18); FRIEND_GROUP_LIST_UPDATED is reported like
+  // every other EVENT.
+  async getFriendGroupList() {
+    const res = await chat.getFriendGroupList();
+    return plain(res.data);
+  },
+  async createFriendGroup(cmd) {
+    const res = await chat.createFriendGroup({ name: cmd.name, userIDList: cmd.userIDList || [] });
+    return plain(res.data);
+  },
+  async renameFriendGroup(cmd) {
+    const res = await chat.renameFriendGroup({ oldName: cmd.oldName, newName: cmd.newName });
+    return plain(res.data);
+  },
+  async addToFriendGroup(cmd) {
+    const res = await chat.addToFriendGroup({ name: cmd.name, userIDList: cmd.userIDList });
+    return plain(res.data);
+  },
+  async removeFromFriendGroup(cmd) {
+    const res = await chat.removeFromFriendGroup({ name: cmd.name, userIDList: cmd.userIDList });
+    return plain(res.data);
+  },
+  async deleteFriendGroup(cmd) {
+    const res = await chat.deleteFriendGroup({ name: cmd.name });
+    return plain(res.data);
   },
   async logout() {
     const res = await chat.logout();
