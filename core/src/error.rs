@@ -29,6 +29,9 @@ impl ErrorCode {
     pub const COS_GET_SIG_FAIL: ErrorCode = ErrorCode(2041);
     /// `MSG_F_IS_EMPTY`: the file of a media message is empty.
     pub const MSG_F_IS_EMPTY: ErrorCode = ErrorCode(2108);
+    /// `MSG_I_SELECT_F_FIRST`: the image file given by path is missing or
+    /// cannot be read.
+    pub const MSG_I_SELECT_F_FIRST: ErrorCode = ErrorCode(2251);
     /// `MSG_I_TYPES_LIMIT`: not an image format tcchat reads.
     pub const MSG_I_TYPES_LIMIT: ErrorCode = ErrorCode(2252);
     /// `MSG_I_SIZE_LIMIT`: an image over 20 MB.
@@ -39,6 +42,30 @@ impl ErrorCode {
     pub const MSG_V_SIZE_LIMIT: ErrorCode = ErrorCode(2351);
     /// `MSG_F_UPLOAD_FAIL`: the upload failed (not HTTP 200, or cancelled).
     pub const MSG_F_UPLOAD_FAIL: ErrorCode = ErrorCode(2400);
+    /// `MSG_F_SELECT_F_FIRST`: the file, audio or video given by path is
+    /// missing or cannot be read.
+    pub const MSG_F_SELECT_F_FIRST: ErrorCode = ErrorCode(2401);
+    /// **2450** · `MSG_MERGER_TYPE_INVALID`: `create_merger_message` got an
+    /// unusable message list (empty, too long, unsent or revoked messages,
+    /// tips, several conversations) or text, or `download_merger_message`
+    /// got a message that is not a merger message.
+    pub const MSG_MERGER_TYPE_INVALID: ErrorCode = ErrorCode(2450);
+    /// **2451** · `MSG_MERGER_KEY_INVALID`: the merger message's download
+    /// key is unusable (too long, or nested too deep to be parsed).
+    pub const MSG_MERGER_KEY_INVALID: ErrorCode = ErrorCode(2451);
+    /// **2452** · `MSG_MERGER_DOWNLOAD_FAIL`: the server refused the
+    /// download (not a participant, unknown key), or the body it returned
+    /// is malformed; the text names the cause. Also a failed upload of a
+    /// large merger body when sending.
+    pub const MSG_MERGER_DOWNLOAD_FAIL: ErrorCode = ErrorCode(2452);
+    /// **2453** · `MSG_FORWARD_TYPE_INVALID`: `create_forward_message` got a
+    /// message that was not sent (status other than `success`) or was
+    /// revoked.
+    pub const MSG_FORWARD_TYPE_INVALID: ErrorCode = ErrorCode(2453);
+    /// **2454** · `MSG_FORWARD_INVALID_ELEMENTS`: the message's element
+    /// cannot be forwarded (a group tip, a group system notice, an unknown
+    /// element).
+    pub const MSG_FORWARD_INVALID_ELEMENTS: ErrorCode = ErrorCode(2454);
     /// `MSG_F_SIZE_LIMIT`: a file over 100 MB.
     pub const MSG_F_SIZE_LIMIT: ErrorCode = ErrorCode(2402);
     /// **2105** · `send_message` got a message this instance did not create.
@@ -79,6 +106,12 @@ impl ErrorCode {
     pub const OVER_FREQUENCY_LIMIT: ErrorCode = ErrorCode(2996);
     /// **2700** · The user is not in the friend list (`NOT_MY_FRIEND`).
     pub const NOT_MY_FRIEND: ErrorCode = ErrorCode(2700);
+    /// **2710** · A friend group with that name exists already
+    /// (`FRIEND_GRP_EXISTED`); nothing was sent.
+    pub const FRIEND_GRP_EXISTED: ErrorCode = ErrorCode(2710);
+    /// **2711** · There is no friend group with that name
+    /// (`FRIEND_GRP_NOT_EXIST`); nothing was sent.
+    pub const FRIEND_GRP_NOT_EXIST: ErrorCode = ErrorCode(2711);
     /// **2716** · The friend application is not in the list
     /// (`FRIEND_APPLICATION_NOT_EXIST`).
     pub const FRIEND_APPLICATION_NOT_EXIST: ErrorCode = ErrorCode(2716);
@@ -131,6 +164,9 @@ impl ErrorCode {
     pub const ILLEGAL_GRP_TYPE: ErrorCode = ErrorCode(2600);
     /// **2602** · `ILLEGAL_GRP_ID`: an empty or over-long group ID.
     pub const ILLEGAL_GRP_ID: ErrorCode = ErrorCode(2602);
+    /// **3021** · `ILLEGAL_TOPIC_ID`: a topic ID that is not
+    /// `<groupID>@TOPIC#_<suffix>` of the community named.
+    pub const ILLEGAL_TOPIC_ID: ErrorCode = ErrorCode(3021);
     /// **2603** · `CANNOT_FIND_GRP`: the group is not in this user's group list.
     pub const CANNOT_FIND_GRP: ErrorCode = ErrorCode(2603);
     /// **2660** · `JOIN_GRP_FAIL`: joining failed (also a reply without `JoinedStatus`).

@@ -1006,13 +1006,15 @@ fn unanswered_hellos_do_not_pile_up() {
     );
     h.reply_sync("c", json!([]));
     // The login's conversation list, group list, purchase bits, profile,
-    // friend list, friend applications and blacklist, answered.
+    // friend list, friend groups, friend applications and blacklist,
+    // answered.
     h.reply(servcmd::CONV_PAGE_GET, json!({"CompleteFlag": 1}));
     h.reply(servcmd::BLACKLIST_GET, json!({"StartIndex": 0}));
     h.reply(common::GROUP_LIST, json!({"TotalCount": 0}));
     h.reply(servcmd::PURCHASE_BITS, json!({"str_purchase_bits": "0"}));
     h.reply(common::PORTRAIT_GET, json!({"UserProfileItem": []}));
     h.reply(common::FRIEND_GET, json!({"CompleteFlag": 1}));
+    h.reply(common::FRIEND_GROUP_GET, json!({}));
     h.reply(common::PENDENCY_GET, json!({}));
     h.advance(Duration::from_secs(12));
     let hellos = h.sent.iter().filter(|s| s.cmd == servcmd::HELLO).count();

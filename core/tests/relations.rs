@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use tcchat_core::model::{CustomField, Friend, Profile};
+use tcchat_core::model::{CustomField, Friend, FriendGroup, Profile};
 use tcchat_core::wire::servcmd;
 use tcchat_core::{
     AddFriendOptions, DisconnectReason, ErrorCode, Event, EventName, UpdateProfileOptions,
@@ -16,7 +16,7 @@ use tcchat_core::{
 
 mod common;
 
-use common::{count, Harness, ALL_BITS, FRIEND_GET, PORTRAIT_GET};
+use common::{count, Harness, ALL_BITS, FRIEND_GET, FRIEND_GROUP_GET, PORTRAIT_GET};
 
 const SPECIFIED: &str = "sns.friend_get_specified";
 const SET: &str = "profile.portrait_set";
@@ -74,8 +74,28 @@ impl Harness {
             json!({"FriendNum": 2, "CompleteFlag": 1,
                 "UserDataItem": [{"To_Account": "u3", "ValueItem": []}]}),
         );
+        h.reply(
+            FRIEND_GROUP_GET,
+            json!({"ResultItem": [{"GroupName": "g1", "FriendNumber": 1, "To_Account": ["u2"]}],
+                "CurrentSequence": 3}),
+        );
         h.answer_login_sync(ALL_BITS);
         h
+    }
+
+    fn group_events(&mut self) -> Vec<Vec<FriendGroup>> {
+        self.take_events()
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::FriendGroupListUpdated(list) => Some(list),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn friend_groups(&mut self) -> Vec<FriendGroup> {
+        let id = self.client.get_friend_group_list(self.now).unwrap();
+        self.result(id).unwrap()
     }
 
     fn friends(&mut self) -> Vec<Friend> {
@@ -673,4 +693,286 @@ fn received_messages_take_the_senders_held_nick() {
         .map(|m| (m.from.as_str(), m.nick.as_str()))
         .collect();
     assert_eq!(nicks, [("u2", "nick2"), ("u9", "")]);
+}
+
+fn group(name: &str, users: &[&str]) -> FriendGroup {
+    FriendGroup {
+        name: name.to_owned(),
+        user_id_list: users.iter().map(|u| u.to_string()).collect(),
+        count: users.len() as u64,
+    }
+}
+
+fn ids(list: &[&str]) -> Vec<String> {
+    list.iter().map(|u| u.to_string()).collect()
+}
+
+const GROUP_ADD: &str = "sns.group_add";
+const GROUP_UPDATE: &str = "sns.group_update";
+const GROUP_DELETE: &str = "sns.group_delete";
+
+#[test]
+fn the_login_fetches_the_friend_groups() {
+    let mut h = Harness::with_friends();
+    assert_eq!(
+        h.last_sent(FRIEND_GROUP_GET).body,
+        json!({"From_Account": "u1", "LastSequence": 0, "NeedFriend": "Need_Friend_Type_Yes"})
+    );
+    assert_eq!(h.group_events(), [vec![group("g1", &["u2"])]]);
+    h.clear_sent();
+    assert_eq!(h.friend_groups(), [group("g1", &["u2"])]);
+    assert!(
+        h.take_sent().is_empty(),
+        "served from what the login fetched"
+    );
+}
+
+#[test]
+fn friend_group_calls_apply_their_replies() {
+    let mut h = Harness::with_friends();
+    h.take_events();
+    h.clear_sent();
+    // Create, with one user the server refuses.
+    let id = h
+        .client
+        .create_friend_group(h.now, "g2", &ids(&["u2", "u3", "u9"]))
+        .unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(GROUP_ADD).body,
+        json!({"From_Account": "u1", "GroupName": ["g2"], "To_Account": ["u2", "u3", "u9"]})
+    );
+    h.drain();
+    h.reply(
+        GROUP_ADD,
+        json!({"ResultItem": [{"To_Account": "u2", "ResultCode": 0}, {"To_Account": "u3", "ResultCode": 0},
+            {"To_Account": "u9", "ResultCode": 30001, "ResultInfo": "not a friend"}]}),
+    );
+    let r = h.result(id).unwrap();
+    assert_eq!(r.friend_group, group("g2", &["u2", "u3"]));
+    assert_eq!(r.failure_user_id_list[0].user_id, "u9");
+    assert_eq!(r.failure_user_id_list[0].code, 30001);
+    assert_eq!(
+        h.group_events(),
+        [vec![group("g1", &["u2"]), group("g2", &["u2", "u3"])]]
+    );
+    assert_eq!(
+        h.friends()[0].group_list,
+        ["g1", "g2"],
+        "the friend's groupList too"
+    );
+    // Local refusals send nothing.
+    h.clear_sent();
+    let err = h.client.create_friend_group(h.now, "g2", &[]).unwrap_err();
+    assert_eq!(err.code, ErrorCode::FRIEND_GRP_EXISTED);
+    let err = h
+        .client
+        .create_friend_group(h.now, &"n".repeat(31), &[])
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::INVALID_OPERATION);
+    let err = h.client.delete_friend_group(h.now, "nope").unwrap_err();
+    assert_eq!(err.code, ErrorCode::FRIEND_GRP_NOT_EXIST);
+    let err = h.client.rename_friend_group(h.now, "g2", "g1").unwrap_err();
+    assert_eq!(err.code, ErrorCode::FRIEND_GRP_EXISTED);
+    let err = h
+        .client
+        .add_to_friend_group(h.now, "nope", &ids(&["u2"]))
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::FRIEND_GRP_NOT_EXIST);
+    assert!(h.take_sent().is_empty());
+
+    // Rename: a bare reply is enough; place and members kept.
+    let id = h.client.rename_friend_group(h.now, "g2", "g3").unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(GROUP_UPDATE).body,
+        json!({"From_Account": "u1", "GroupOldName": "g2", "GroupNewName": "g3"})
+    );
+    h.drain();
+    h.reply(GROUP_UPDATE, json!({}));
+    assert_eq!(h.result(id).unwrap(), group("g3", &["u2", "u3"]));
+    assert_eq!(
+        h.group_events(),
+        [vec![group("g1", &["u2"]), group("g3", &["u2", "u3"])]]
+    );
+
+    // Add: non-friends are not sent; only items echoing UpdateType count.
+    let id = h
+        .client
+        .add_to_friend_group(h.now, "g1", &ids(&["u3", "u77"]))
+        .unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(GROUP_UPDATE).body,
+        json!({"From_Account": "u1", "GroupOldName": "g1",
+            "UpdateGroupItem": [{"To_Account": "u3", "UpdateType": "Update_Type_Add"}]})
+    );
+    h.drain();
+    h.reply(
+        GROUP_UPDATE,
+        json!({"ResultItem": [{"To_Account": "u3", "ResultCode": 0, "UpdateType": "Update_Type_Add"}]}),
+    );
+    let r = h.result(id).unwrap();
+    assert_eq!(r.friend_group, group("g1", &["u2", "u3"]));
+    assert_eq!(r.failure_user_id_list[0].user_id, "u77");
+    assert_eq!(r.failure_user_id_list[0].code, 2700);
+    assert_eq!(h.group_events().len(), 1);
+    // A reply without UpdateType changes nothing (as the official SDK).
+    let id = h
+        .client
+        .remove_from_friend_group(h.now, "g1", &ids(&["u2"]))
+        .unwrap();
+    h.drain();
+    h.reply(
+        GROUP_UPDATE,
+        json!({"ResultItem": [{"To_Account": "u2", "ResultCode": 0}]}),
+    );
+    assert_eq!(
+        h.result(id).unwrap().friend_group,
+        group("g1", &["u2", "u3"])
+    );
+    assert!(h.group_events().is_empty());
+    let id = h
+        .client
+        .remove_from_friend_group(h.now, "g1", &ids(&["u2"]))
+        .unwrap();
+    h.drain();
+    h.reply(
+        GROUP_UPDATE,
+        json!({"ResultItem": [{"To_Account": "u2", "ResultCode": 0, "UpdateType": "Update_Type_Delete"}]}),
+    );
+    assert_eq!(h.result(id).unwrap().friend_group, group("g1", &["u3"]));
+    assert_eq!(h.group_events().len(), 1);
+
+    // Delete: the group goes, its friends stay.
+    let id = h.client.delete_friend_group(h.now, "g3").unwrap();
+    h.drain();
+    assert_eq!(
+        h.last_sent(GROUP_DELETE).body,
+        json!({"From_Account": "u1", "GroupName": ["g3"]})
+    );
+    h.drain();
+    h.reply(GROUP_DELETE, json!({}));
+    assert_eq!(h.result(id).unwrap(), group("g3", &["u2", "u3"]));
+    assert_eq!(h.group_events(), [vec![group("g1", &["u3"])]]);
+    assert_eq!(h.friends().len(), 2);
+    assert!(h.friends()[0].group_list.is_empty());
+}
+
+#[test]
+fn another_instance_s_change_is_fetched_and_a_deleted_friend_leaves_its_groups() {
+    let mut h = Harness::with_friends();
+    h.take_events();
+    h.clear_sent();
+    let changed =
+        json!([{"Event": 3, "FriendListMod": [{"PushType": 9, "FriendGroupChanged": 1}]}]);
+    h.push_events(changed.clone());
+    assert_eq!(h.sent_of(FRIEND_GROUP_GET).len(), 1);
+    // A second push while the fetch is out asks for one more, after it.
+    h.push_events(changed);
+    assert_eq!(h.sent_of(FRIEND_GROUP_GET).len(), 1);
+    h.reply(
+        FRIEND_GROUP_GET,
+        json!({"ResultItem": [{"GroupName": "g1", "FriendNumber": 0, "To_Account": []},
+            {"GroupName": "other", "FriendNumber": 2, "To_Account": ["u2", "u3"]}]}),
+    );
+    assert_eq!(
+        h.group_events(),
+        [vec![group("g1", &[]), group("other", &["u2", "u3"])]]
+    );
+    assert_eq!(h.sent_of(FRIEND_GROUP_GET).len(), 2);
+    h.reply(
+        FRIEND_GROUP_GET,
+        json!({"ResultItem": [{"GroupName": "other", "FriendNumber": 2, "To_Account": ["u2", "u3"]}]}),
+    );
+    assert_eq!(h.group_events(), [vec![group("other", &["u2", "u3"])]]);
+    assert_eq!(h.sent_of(FRIEND_GROUP_GET).len(), 2, "no third fetch");
+    // Without FriendGroupChanged a PushType 9 is nothing.
+    h.push_events(json!([{"Event": 3, "FriendListMod": [{"PushType": 9}]}]));
+    assert_eq!(h.sent_of(FRIEND_GROUP_GET).len(), 2);
+
+    h.push_events(
+        json!([{"Event": 3, "FriendListMod": [{"PushType": 2, "FriendDel_Account": ["u3"]}]}]),
+    );
+    assert_eq!(h.group_events(), [vec![group("other", &["u2"])]]);
+
+    // A friend added into a group brings it along.
+    h.push_events(
+        json!([{"Event": 3, "FriendListMod": [{"PushType": 1, "FriendAdd_Account": ["u4"]}]}]),
+    );
+    h.reply(
+        SPECIFIED,
+        json!({"InfoItem": [{"To_Account": "u4", "ResultCode": 0, "SnsProfileItem": [
+            {"Tag": "Tag_SNS_IM_Group", "Value": ["fam"]}]}]}),
+    );
+    assert_eq!(
+        h.group_events(),
+        [vec![group("other", &["u2"]), group("fam", &["u4"])]]
+    );
+}
+
+#[test]
+fn conversations_carry_the_peers_nick_and_avatar_and_follow_profile_changes() {
+    let mut h = Harness::with_friends();
+    h.push_events(common::msgs(vec![
+        common::wire_msg("u2", "u1", 1, 11, 1_795_630_100, "from a friend"),
+        common::wire_msg("u9", "u1", 2, 12, 1_795_630_101, "from a stranger"),
+    ]));
+    let profile_of = |list: &[tcchat_core::model::Conversation], id: &str| {
+        let c = list.iter().find(|c| c.conversation_id == id).unwrap();
+        (
+            c.user_profile.user_id.clone(),
+            c.user_profile.nick.clone(),
+            c.user_profile.avatar.clone(),
+        )
+    };
+    let list = h.client.get_conversation_list(None).unwrap();
+    assert_eq!(
+        profile_of(&list, "C2Cu2"),
+        ("u2".into(), "nick2".into(), String::new())
+    );
+    assert_eq!(
+        profile_of(&list, "C2Cu9"),
+        ("u9".into(), String::new(), String::new())
+    );
+    h.take_events();
+    // The friend's new nick and avatar reach the conversation and are
+    // announced.
+    h.push_events(
+        json!([{"Event": 7, "ProfileDataMod": [{"Profile_Account": "u2", "ProfileList": [
+        {"Tag": "Tag_Profile_IM_Nick", "Value": "two"},
+        {"Tag": "Tag_Profile_IM_Image", "Value": "https://example.invalid/2.png"}]}]}]),
+    );
+    let updated: Vec<_> = h
+        .take_events()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::ConversationListUpdated(l) => Some(l),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        updated.len(),
+        1,
+        "CONVERSATION_LIST_UPDATED with the new profile"
+    );
+    assert_eq!(
+        profile_of(&updated[0], "C2Cu2"),
+        (
+            "u2".into(),
+            "two".into(),
+            "https://example.invalid/2.png".into()
+        )
+    );
+    // A stranger fetched with get_user_profile fills its conversation too.
+    let id = h.client.get_user_profile(h.now, &["u9".into()]).unwrap();
+    h.drain();
+    h.reply(
+        PORTRAIT_GET,
+        json!({"UserProfileItem": [{"To_Account": "u9", "ProfileItem": [
+            {"Tag": "Tag_Profile_IM_Nick", "Value": "nine"}]}]}),
+    );
+    h.result(id).unwrap();
+    let list = h.client.get_conversation_list(None).unwrap();
+    assert_eq!(profile_of(&list, "C2Cu9").1, "nine");
 }

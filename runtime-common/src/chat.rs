@@ -30,7 +30,7 @@ use crate::runtime::BoxFuture;
 use crate::runtime::Runtime;
 use crate::shared::{lock, os_seed, unix_ms, Handler, Shared, State};
 use bytes::Bytes;
-use tcchat_core::client::CreateMediaMessageOptions;
+use tcchat_core::client::{CreateMediaMessageOptions, MediaData, MediaSource, MEDIA_HEAD_BYTES};
 
 /// Arguments of `login`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -349,12 +349,18 @@ impl<R: Runtime> Chat<R> {
     /// image's format and size are read from its header (PNG, JPEG, GIF,
     /// BMP, WebP; 2252 otherwise); over 20 MB: 2253. `send_message`
     /// uploads it first (docs/FILES.md).
+    ///
+    /// Each media `create*Message` takes bytes ([`MediaSource::new`]) or a
+    /// path ([`MediaSource::path`]): a path's size and first 256 KiB are
+    /// read here, and the send streams the file (a missing or unreadable
+    /// file: 2251 for images, 2401 otherwise).
     pub fn create_image_message(
         &self,
         options: &CreateMediaMessageOptions,
     ) -> Result<Message, ChatError> {
+        let options = look_at_files(options, ErrorCode::MSG_I_SELECT_F_FIRST)?;
         self.shared
-            .with_client(|state, now| state.client.create_image_message(now, options))
+            .with_client(|state, now| state.client.create_image_message(now, &options))
     }
 
     /// `createFileMessage({to, conversationType, payload: {file}})`; over
@@ -363,8 +369,9 @@ impl<R: Runtime> Chat<R> {
         &self,
         options: &CreateMediaMessageOptions,
     ) -> Result<Message, ChatError> {
+        let options = look_at_files(options, ErrorCode::MSG_F_SELECT_F_FIRST)?;
         self.shared
-            .with_client(|state, now| state.client.create_file_message(now, options))
+            .with_client(|state, now| state.client.create_file_message(now, &options))
     }
 
     /// `createAudioMessage({to, conversationType, payload: {file}})`, with
@@ -373,19 +380,21 @@ impl<R: Runtime> Chat<R> {
         &self,
         options: &CreateMediaMessageOptions,
     ) -> Result<Message, ChatError> {
+        let options = look_at_files(options, ErrorCode::MSG_F_SELECT_F_FIRST)?;
         self.shared
-            .with_client(|state, now| state.client.create_audio_message(now, options))
+            .with_client(|state, now| state.client.create_audio_message(now, &options))
     }
 
     /// `createVideoMessage({to, conversationType, payload: {file}})`, with
-    /// its duration in `options.second`; over 100 MB: 2351. The snapshot
-    /// is not uploaded yet.
+    /// its duration in `options.second`; over 100 MB: 2351. A snapshot in
+    /// `options` (`with_snapshot`) is uploaded with the video.
     pub fn create_video_message(
         &self,
         options: &CreateMediaMessageOptions,
     ) -> Result<Message, ChatError> {
+        let options = look_at_files(options, ErrorCode::MSG_F_SELECT_F_FIRST)?;
         self.shared
-            .with_client(|state, now| state.client.create_video_message(now, options))
+            .with_client(|state, now| state.client.create_video_message(now, &options))
     }
 
     /// `createFaceMessage({to, conversationType, payload: {index, data}})`.
@@ -414,6 +423,47 @@ impl<R: Runtime> Chat<R> {
             state
                 .client
                 .create_location_message(now, to, conversation_type, location)
+        })
+    }
+
+    /// `createMergerMessage({to, conversationType, payload: {messageList,
+    /// title, abstractList, compatibleText}})`: one message carrying
+    /// several sent messages of one conversation. Bad input: 2450; merged
+    /// messages over 1 MiB encoded: 80002. A large merger is stored on the
+    /// server by `send_message` before the send (docs/FILES.md).
+    pub fn create_merger_message(
+        &self,
+        options: &tcchat_core::model::CreateMergerMessageOptions,
+    ) -> Result<Message, ChatError> {
+        self.shared
+            .with_client(|state, now| state.client.create_merger_message(now, options))
+    }
+
+    /// `downloadMergerMessage(message)`: the messages of a merger message,
+    /// fetched from the server when they were stored there. 2450 not a
+    /// merger, 2451 unusable key, 2452 refused by the server (not a
+    /// participant, unknown key) or a malformed body.
+    pub fn download_merger_message(
+        &self,
+        message: &Message,
+    ) -> Reply<Vec<tcchat_core::model::MergedMessage>> {
+        self.submit(|c, now| c.download_merger_message(now, message))
+    }
+
+    /// `createForwardMessage({to, conversationType, payload: message})`: a
+    /// new message to `to` with the content of a sent or received message.
+    /// 2453 when the message is not sent or is revoked, 2454 when its
+    /// element cannot be forwarded (tips, notices, unknown elements).
+    pub fn create_forward_message(
+        &self,
+        to: &str,
+        conversation_type: tcchat_core::types::ConversationType,
+        message: &Message,
+    ) -> Result<Message, ChatError> {
+        self.shared.with_client(|state, now| {
+            state
+                .client
+                .create_forward_message(now, to, conversation_type, message)
         })
     }
 
@@ -724,4 +774,49 @@ impl<T: Output> Future for Reply<T> {
             },
         })
     }
+}
+
+/// Read the size and first bytes of every path in `options` (the file and
+/// a video's snapshot); a missing or unreadable file is refused with `code`.
+fn look_at_files(
+    options: &CreateMediaMessageOptions,
+    code: ErrorCode,
+) -> Result<std::borrow::Cow<'_, CreateMediaMessageOptions>, ChatError> {
+    use std::borrow::Cow;
+    let is_path = |s: &MediaSource| matches!(s.data, MediaData::Path(_));
+    if !is_path(&options.file) && !options.snapshot.as_ref().is_some_and(is_path) {
+        return Ok(Cow::Borrowed(options));
+    }
+    let mut options = options.clone();
+    look_at_file(&mut options.file, code)?;
+    if let Some(snapshot) = &mut options.snapshot {
+        look_at_file(snapshot, code)?;
+    }
+    Ok(Cow::Owned(options))
+}
+
+/// A [`MediaData::Path`] source as [`MediaData::File`]: its size and its
+/// first [`MEDIA_HEAD_BYTES`].
+fn look_at_file(source: &mut MediaSource, code: ErrorCode) -> Result<(), ChatError> {
+    use std::io::Read;
+    let MediaData::Path(path) = &source.data else {
+        return Ok(());
+    };
+    let shown: String = path.display().to_string().chars().take(200).collect();
+    let refused = |why: String| ChatError::new(code, format!("cannot read {shown}: {why}"));
+    let file = std::fs::File::open(path).map_err(|e| refused(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| refused(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(refused("not a regular file".to_owned()));
+    }
+    let mut head = Vec::with_capacity(MEDIA_HEAD_BYTES.min(meta.len() as usize));
+    file.take(MEDIA_HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| refused(e.to_string()))?;
+    source.data = MediaData::File {
+        path: path.clone(),
+        size: meta.len(),
+        head: Bytes::from(head),
+    };
+    Ok(())
 }

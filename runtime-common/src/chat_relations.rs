@@ -3,8 +3,8 @@
 //! events).
 
 use tcchat_core::model::{
-    AddFriendResult, CustomField, Friend, FriendApplicationList, FriendOperationResult,
-    FriendProfileResult, Profile,
+    AddFriendResult, CustomField, Friend, FriendApplicationList, FriendGroup, FriendGroupResult,
+    FriendOperationResult, FriendProfileResult, Profile,
 };
 use tcchat_core::types::SnsApplicationType;
 use tcchat_core::{AddFriendOptions, UpdateProfileOptions};
@@ -130,5 +130,63 @@ impl<R: Runtime> Chat<R> {
     /// here; the user's other instances get FRIEND_APPLICATION_LIST_UPDATED).
     pub fn set_friend_application_read(&self) -> Reply<()> {
         self.submit(|c, now| c.set_friend_application_read(now))
+    }
+}
+
+impl<R: Runtime> Chat<R> {
+    /// `getFriendGroupList()`: the friend groups (`{name, userIDList,
+    /// count}`), fetched at login and after every reconnect and kept by
+    /// this instance's changes and the push of the others'.
+    pub fn get_friend_group_list(&self) -> Reply<Vec<FriendGroup>> {
+        self.submit(|c, now| c.get_friend_group_list(now))
+    }
+
+    /// `createFriendGroup({name, userIDList})`: resolves with the group and
+    /// the users who could not go in; FRIEND_GROUP_LIST_UPDATED fires here
+    /// and on my other instances.
+    ///
+    /// Errors: 2710 the name exists; 2905 a name not 1 to 30 bytes, more
+    /// than 100 users or a bad user ID.
+    pub fn create_friend_group(&self, name: &str, user_ids: &[String]) -> Reply<FriendGroupResult> {
+        self.submit(|c, now| c.create_friend_group(now, name, user_ids))
+    }
+
+    /// `deleteFriendGroup({name})`: resolves with the group as it was; its
+    /// friends stay friends. FRIEND_GROUP_LIST_UPDATED fires here and on my
+    /// other instances.
+    ///
+    /// Errors: 2711 no such group.
+    pub fn delete_friend_group(&self, name: &str) -> Reply<FriendGroup> {
+        self.submit(|c, now| c.delete_friend_group(now, name))
+    }
+
+    /// `renameFriendGroup({oldName, newName})`: resolves with the renamed
+    /// group. FRIEND_GROUP_LIST_UPDATED fires here and on my other
+    /// instances.
+    ///
+    /// Errors: 2711 no group `old_name`; 2710 a group `new_name` exists;
+    /// 2905 a name not 1 to 30 bytes.
+    pub fn rename_friend_group(&self, old_name: &str, new_name: &str) -> Reply<FriendGroup> {
+        self.submit(|c, now| c.rename_friend_group(now, old_name, new_name))
+    }
+
+    /// `addToFriendGroup({name, userIDList})`: resolves with the group and
+    /// the users who could not go in (2700 not a friend, not sent).
+    /// FRIEND_GROUP_LIST_UPDATED fires here and on my other instances.
+    ///
+    /// Errors: 2711 no such group; 2905 no users, more than 100 or a bad ID.
+    pub fn add_to_friend_group(&self, name: &str, user_ids: &[String]) -> Reply<FriendGroupResult> {
+        self.submit(|c, now| c.add_to_friend_group(now, name, user_ids))
+    }
+
+    /// `removeFromFriendGroup({name, userIDList})`: as
+    /// [`add_to_friend_group`](Self::add_to_friend_group), taking the
+    /// friends out of the group.
+    pub fn remove_from_friend_group(
+        &self,
+        name: &str,
+        user_ids: &[String],
+    ) -> Reply<FriendGroupResult> {
+        self.submit(|c, now| c.remove_from_friend_group(now, name, user_ids))
     }
 }

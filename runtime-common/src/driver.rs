@@ -9,7 +9,7 @@ use futures_channel::mpsc;
 use futures_util::future::{abortable, AbortHandle};
 use futures_util::future::{select, Either};
 use futures_util::StreamExt;
-use tcchat_core::client::{UploadAction, UploadId};
+use tcchat_core::client::{UploadAction, UploadBody, UploadId};
 use tcchat_core::{ConnId, Transmit};
 
 use crate::dispatch::{deliver_to_streams, run_listeners};
@@ -149,7 +149,13 @@ fn start_or_cancel<R: Runtime>(
             let progress: ProgressFn = Arc::new(move |sent, total| {
                 let _ = progress_inbox.unbounded_send(Incoming::UploadProgress(id, sent, total));
             });
-            let transfer = plugin.upload(put.url, put.body, progress);
+            let transfer = match put.body {
+                UploadBody::File { path, size } => {
+                    plugin.upload_file(put.url, path, size, progress)
+                }
+                UploadBody::Bytes(bytes) => plugin.upload(put.url, bytes, progress),
+                _ => Box::pin(std::future::ready(Err("unknown upload body".to_owned()))),
+            };
             let (task, abort) = abortable(async move {
                 let outcome = transfer.await;
                 let _ = inbox.unbounded_send(Incoming::UploadDone(id, outcome));
@@ -191,8 +197,12 @@ fn feed(
             uploads.remove(&id);
             let message_id = client.upload_message(id);
             client.handle_upload_done(now, id, outcome);
+            // A video's snapshot may still be uploading: keep its
+            // onProgress until the message's last upload ended.
             if let Some(message_id) = message_id {
-                state.on_progress.remove(&message_id);
+                if client.upload_progress(&message_id).is_none() {
+                    state.on_progress.remove(&message_id);
+                }
             }
         }
         Incoming::Wake => {}

@@ -13,6 +13,7 @@ mod chat_group_state;
 mod chat_groups;
 mod chat_presence;
 mod chat_relations;
+mod chat_topics;
 mod dispatch;
 mod driver;
 pub mod events;
@@ -36,7 +37,10 @@ pub use logs::{log_filter, WEBSOCKET_LOG_DIRECTIVES};
 pub use plugin::{HttpUploader, ProgressFn, UploadPlugin, MAX_DOWNLOAD_BYTES, UPLOAD_PLUGIN_NAME};
 pub use runtime::{BoxFuture, Io, Runtime};
 pub use stream::{EventStream, Overflow};
-pub use tcchat_core::client::{CreateMediaMessageOptions, MediaSource};
+pub use tcchat_core::client::{
+    CreateMediaMessageOptions, CreateTopicOptions, MediaData, MediaSource, UpdateTopicOptions,
+    UploadBody,
+};
 
 pub use tcchat_core::listener::{Context, ListenerId, OffFilter};
 pub use tcchat_core::model::{
@@ -50,6 +54,10 @@ pub use tcchat_core::model::{
 pub use tcchat_core::model::{
     CreateCustomMessageOptions, CreateTextMessageOptions, ExtensionResult, Message,
     MessageExtension, MessageListResult, MessageReceipt, Payload, ReadReceiptInfo,
+};
+pub use tcchat_core::model::{CreateMergerMessageOptions, MergedMessage, MergerPayload};
+pub use tcchat_core::model::{
+    Topic, TopicDeleteResult, TopicFailure, TopicListResult, TopicSelfInfo,
 };
 pub use tcchat_core::types;
 /// UserSig generation and verification (feature `usersig`): for tests and

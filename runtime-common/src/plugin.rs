@@ -7,8 +7,16 @@
 //! file. Without a registered plugin, [`HttpUploader`] is used: hyper's
 //! HTTP/1.1 client over the runtime's TCP connect, with TLS through the
 //! same rustls stack as the WebSocket.
+//!
+//! A media message made from a path ([`MediaSource::path`]) is uploaded with
+//! [`UploadPlugin::upload_file`]: the built-in uploader streams the file in
+//! 64 KiB chunks (read on the `blocking` crate's thread pool), so the
+//! memory an upload takes does not grow with the file.
+//!
+//! [`MediaSource::path`]: tcchat_core::client::MediaSource::path
 
 use std::io;
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -43,6 +51,36 @@ pub trait UploadPlugin: Send + Sync {
         progress: ProgressFn,
     ) -> BoxFuture<Result<(), String>>;
 
+    /// `PUT` the first `size` bytes of the file at `path` to `url`, as
+    /// [`UploadPlugin::upload`] does with bytes; a file that cannot be
+    /// opened or is shorter than `size` is an `Err`.
+    ///
+    /// The default reads the whole file into memory (on the calling task)
+    /// and calls [`UploadPlugin::upload`]; a plugin for large files should
+    /// stream it instead, as [`HttpUploader`] does.
+    fn upload_file(
+        &self,
+        url: String,
+        path: PathBuf,
+        size: u64,
+        progress: ProgressFn,
+    ) -> BoxFuture<Result<(), String>> {
+        match std::fs::read(&path) {
+            Ok(mut bytes) if bytes.len() as u64 >= size => {
+                bytes.truncate(usize::try_from(size).unwrap_or(usize::MAX));
+                self.upload(url, Bytes::from(bytes), progress)
+            }
+            Ok(_) => Box::pin(std::future::ready(Err(format!(
+                "{} is shorter than {size} bytes",
+                path.display()
+            )))),
+            Err(e) => Box::pin(std::future::ready(Err(format!(
+                "reading {}: {e}",
+                path.display()
+            )))),
+        }
+    }
+
     /// `GET` `url` (a message's download URL): the file's bytes.
     fn download(&self, url: String) -> BoxFuture<Result<Bytes, String>>;
 }
@@ -68,6 +106,93 @@ impl<R: Runtime> HttpUploader<R> {
     }
 }
 
+/// A request body of `Content-Length` bytes, handed to hyper chunk by
+/// chunk (so only the chunks in flight are in memory).
+type Chunks = Pin<Box<dyn futures_util::Stream<Item = Result<Frame<Bytes>, io::Error>> + Send>>;
+
+/// `PUT` `frames` (`total` bytes) to `url`: `Ok` on HTTP 200.
+async fn put<R: Runtime>(
+    runtime: R,
+    url: String,
+    total: u64,
+    frames: Chunks,
+) -> Result<(), String> {
+    let transfer = async {
+        let (mut sender, target) = open(&runtime, &url).await?;
+        let request = Request::builder()
+            .method(Method::PUT)
+            .uri(target.path.as_str())
+            .header(hyper::header::HOST, target.host_header.as_str())
+            .header(hyper::header::CONTENT_LENGTH, total)
+            .body(StreamBody::new(frames))
+            .map_err(|e| format!("bad request: {e}"))?;
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| format!("PUT {}: {e}", target.host_header))?;
+        match response.status() {
+            StatusCode::OK => Ok(()),
+            status => Err(format!("the server answered HTTP {}", status.as_u16())),
+        }
+    };
+    within(&runtime, transfer).await
+}
+
+/// The first `size` bytes of the file at `path`, read in [`CHUNK`]s on the
+/// `blocking` thread pool, `progress` called as each goes out; an error
+/// when the file is shorter.
+fn file_chunks(path: PathBuf, size: u64, progress: ProgressFn) -> Chunks {
+    enum State {
+        Closed(PathBuf),
+        Open(blocking::Unblock<std::fs::File>, u64),
+        Done,
+    }
+    Box::pin(stream::unfold(State::Closed(path), move |state| {
+        let progress = progress.clone();
+        async move {
+            let (mut file, sent) = match state {
+                State::Done => return None,
+                State::Open(file, sent) if sent >= size => {
+                    drop(file);
+                    return None;
+                }
+                State::Open(file, sent) => (file, sent),
+                State::Closed(path) => {
+                    match blocking::unblock(move || std::fs::File::open(path)).await {
+                        Ok(file) => (blocking::Unblock::with_capacity(CHUNK, file), 0),
+                        Err(e) => return Some((Err(e), State::Done)),
+                    }
+                }
+            };
+            if size == 0 {
+                return None;
+            }
+            let want = usize::try_from((size - sent).min(CHUNK as u64)).unwrap_or(CHUNK);
+            let mut chunk = vec![0u8; want];
+            let mut filled = 0;
+            while filled < want {
+                let buf = &mut chunk[filled..];
+                let read =
+                    futures_util::future::poll_fn(|cx| Pin::new(&mut file).poll_read(cx, buf));
+                match read.await {
+                    Ok(0) => {
+                        let short = io::Error::new(
+                            io::ErrorKind::UnexpectedEof,
+                            format!("the file is shorter than {size} bytes"),
+                        );
+                        return Some((Err(short), State::Done));
+                    }
+                    Ok(n) => filled += n,
+                    Err(e) => return Some((Err(e), State::Done)),
+                }
+            }
+            let sent = sent + want as u64;
+            progress(sent, size);
+            Some((Ok(Frame::data(Bytes::from(chunk))), State::Open(file, sent)))
+        }
+    }))
+}
+
 impl<R: Runtime> UploadPlugin for HttpUploader<R> {
     fn upload(
         &self,
@@ -75,41 +200,29 @@ impl<R: Runtime> UploadPlugin for HttpUploader<R> {
         body: Bytes,
         progress: ProgressFn,
     ) -> BoxFuture<Result<(), String>> {
-        let runtime = self.runtime.clone();
-        Box::pin(async move {
-            let total = body.len() as u64;
-            let chunks: Vec<Bytes> = (0..body.len())
-                .step_by(CHUNK)
-                .map(|at| body.slice(at..(at + CHUNK).min(body.len())))
-                .collect();
-            let mut sent = 0u64;
-            let frames = stream::iter(chunks.into_iter().map(move |chunk| {
-                sent += chunk.len() as u64;
-                progress(sent, total);
-                Ok::<_, io::Error>(Frame::data(chunk))
-            }));
-            let request = |uri: &str, host: &str| {
-                Request::builder()
-                    .method(Method::PUT)
-                    .uri(uri)
-                    .header(hyper::header::HOST, host)
-                    .header(hyper::header::CONTENT_LENGTH, total)
-                    .body(StreamBody::new(frames))
-                    .map_err(|e| format!("bad request: {e}"))
-            };
-            let transfer = async {
-                let (mut sender, target) = open(&runtime, &url).await?;
-                let response = sender
-                    .send_request(request(&target.path, &target.host_header)?)
-                    .await
-                    .map_err(|e| format!("PUT {}: {e}", target.host_header))?;
-                match response.status() {
-                    StatusCode::OK => Ok(()),
-                    status => Err(format!("the server answered HTTP {}", status.as_u16())),
-                }
-            };
-            within(&runtime, transfer).await
-        })
+        let total = body.len() as u64;
+        let chunks: Vec<Bytes> = (0..body.len())
+            .step_by(CHUNK)
+            .map(|at| body.slice(at..(at + CHUNK).min(body.len())))
+            .collect();
+        let mut sent = 0u64;
+        let frames = stream::iter(chunks.into_iter().map(move |chunk| {
+            sent += chunk.len() as u64;
+            progress(sent, total);
+            Ok::<_, io::Error>(Frame::data(chunk))
+        }));
+        Box::pin(put(self.runtime.clone(), url, total, Box::pin(frames)))
+    }
+
+    fn upload_file(
+        &self,
+        url: String,
+        path: PathBuf,
+        size: u64,
+        progress: ProgressFn,
+    ) -> BoxFuture<Result<(), String>> {
+        let frames = file_chunks(path, size, progress);
+        Box::pin(put(self.runtime.clone(), url, size, frames))
     }
 
     fn download(&self, url: String) -> BoxFuture<Result<Bytes, String>> {
@@ -255,5 +368,66 @@ impl hyper::rt::Write for Compat {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.0).poll_close(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+        let path =
+            std::env::temp_dir().join(format!("tcchat-plugin-{}-{name}", std::process::id()));
+        std::fs::write(&path, bytes).expect("write temp file");
+        path
+    }
+
+    /// The file is read as the body is pulled, one chunk at a time: the
+    /// first pull hands out 64 KiB of a 1 MiB file (the reader's pipe holds
+    /// at most one chunk more), and the chunks together are the file.
+    #[test]
+    fn a_file_body_is_read_chunk_by_chunk_as_it_is_sent() {
+        let bytes: Vec<u8> = (0..1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+        let path = temp_file("stream", &bytes);
+        let read = Arc::new(AtomicU64::new(0));
+        let seen = read.clone();
+        let progress: ProgressFn = Arc::new(move |sent, total| {
+            assert_eq!(total, 1024 * 1024);
+            seen.store(sent, Ordering::SeqCst);
+        });
+        let mut chunks = file_chunks(path.clone(), bytes.len() as u64, progress);
+        futures_executor::block_on(async {
+            let first = chunks.next().await.expect("a chunk").expect("read");
+            assert_eq!(first.data_ref().map(Bytes::len), Some(CHUNK));
+            assert_eq!(read.load(Ordering::SeqCst), CHUNK as u64);
+            let mut all = first.into_data().expect("data").to_vec();
+            while let Some(frame) = chunks.next().await {
+                let data = frame.expect("read").into_data().expect("data");
+                assert!(data.len() <= CHUNK);
+                all.extend_from_slice(&data);
+            }
+            assert!(all == bytes, "the chunks are not the file");
+        });
+        let _ = std::fs::remove_file(path);
+    }
+
+    /// A file shorter than its size, or missing, ends the body with an
+    /// error (the upload fails, and the send with 2400).
+    #[test]
+    fn a_short_or_missing_file_ends_the_body_with_an_error() {
+        let path = temp_file("short", b"only ten b");
+        let progress: ProgressFn = Arc::new(|_, _| {});
+        let mut chunks = file_chunks(path.clone(), 11, progress.clone());
+        futures_executor::block_on(async {
+            assert!(chunks.next().await.expect("an item").is_err());
+            assert!(chunks.next().await.is_none());
+        });
+        let _ = std::fs::remove_file(&path);
+        let mut chunks = file_chunks(path, 3, progress);
+        futures_executor::block_on(async {
+            assert!(chunks.next().await.expect("an item").is_err());
+        });
     }
 }

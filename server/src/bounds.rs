@@ -66,6 +66,11 @@ pub const MAX_PEERS_PER_QUERY: usize = 1000;
 pub const MAX_FRIENDS: usize = 3000;
 /// Friends per `sns.friend_get` page.
 pub const FRIENDS_PAGE: usize = 100;
+/// Most friend groups of one user (ours).
+pub const MAX_FRIEND_GROUPS: usize = 32;
+/// Most bytes of a friend group name (ours; the client refuses longer
+/// names too).
+pub const MAX_FRIEND_GROUP_NAME_BYTES: usize = 30;
 /// Most users in one `profile.portrait_get_all` or
 /// `sns.friend_get_specified` (the official SDK sends batches of 100).
 /// More: 10005.

@@ -259,3 +259,10 @@ pub const FILE_SIGNATURE_INVALID: u32 = 70400;
 /// File endpoint or `get_imageinfo`: no such file (HTTP 404). tcchat's
 /// choice.
 pub const FILE_NOT_FOUND: u32 = 70404;
+/// File endpoint: a `PUT` to an upload URL whose file is already stored
+/// (HTTP 409). A signed URL uploads once, so whoever else holds it cannot
+/// replace a file already sent in a message. tcchat's choice.
+pub const FILE_ALREADY_UPLOADED: u32 = 70409;
+/// File endpoint: a `Range` that is not one `bytes=` range inside the
+/// file (HTTP 416). tcchat's choice.
+pub const FILE_RANGE_INVALID: u32 = 70416;

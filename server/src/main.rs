@@ -151,6 +151,7 @@ struct FileFiles {
     max_total_bytes: Option<usize>,
     url_ttl_secs: Option<u64>,
     require_auth_key: Option<bool>,
+    simple_cos: Option<bool>,
 }
 
 /// `[groups]`: member limits per group type, groups per user.
@@ -320,6 +321,9 @@ fn server_config(args: ServeArgs) -> Result<ServerConfig, String> {
         }
         if let Some(v) = files.require_auth_key {
             config.files.require_auth_key = v;
+        }
+        if let Some(v) = files.simple_cos {
+            config.files.simple_cos = Some(v);
         }
     }
     if let Some(v) = file.outbound_queue_len {

@@ -198,7 +198,7 @@ fn a_schema_1_database_is_upgraded_in_place() {
     for _ in 0..2 {
         // Opening twice: the second open finds schema 5 and changes nothing.
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("7"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("8"));
         assert_eq!(
             store.meta("epoch").unwrap().as_deref(),
             Some("00000000000000ab")
@@ -282,7 +282,7 @@ fn a_schema_2_database_is_upgraded_to_the_recipient_key() {
     for _ in 0..2 {
         // Opening twice: the second open finds schema 5 and changes nothing.
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("7"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("8"));
         let m = store.message(APP, "alice", "bob", 7, 70).unwrap().unwrap();
         assert_eq!((m.id, m.state.ext_seq), (5, 1));
         assert_eq!(store.extensions(APP, 5).unwrap().len(), 1);
@@ -364,7 +364,7 @@ fn a_schema_3_database_gains_the_group_tables() {
     };
     for round in 0..2 {
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("7"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("8"));
         assert!(store.account(APP, "alice").unwrap().is_some());
         if round == 0 {
             store
@@ -438,7 +438,7 @@ fn a_schema_4_database_gains_the_hidden_table_and_keeps_its_groups() {
     }
     for round in 0..2 {
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("7"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("8"));
         assert_eq!(store.chat_group(APP, "g").unwrap(), Some(group.clone()));
         assert_eq!(
             store.group_log(APP, "g", 1, 1).unwrap(),
@@ -483,13 +483,45 @@ fn a_schema_6_database_names_grouped_conversations_by_id() {
     for _ in 0..2 {
         // The second open finds version 7 and changes nothing.
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("7"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("8"));
         let groups = store.contact_groups(APP, "alice").unwrap();
         assert_eq!(
             groups.members,
             [(1, "C2CGROUPx".to_owned()), (1, "C2Cbob".to_owned())],
             "a peer named like a group stays a C2C conversation"
         );
+    }
+}
+
+/// A schema 7 database (before communities and topics, issue 17) gains the
+/// topic tables, empty, and its conversation-group memberships, already
+/// named by conversation ID, are not prefixed a second time.
+#[test]
+fn a_schema_7_database_gains_the_topic_tables() {
+    let path = temp_db("schema7-topics");
+    {
+        let mut store = SqliteStore::open(&path).unwrap();
+        store.ensure_account(APP, "alice", 0).unwrap();
+    }
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP TABLE group_topics; DROP TABLE topic_log; DROP TABLE topic_selves;
+             INSERT INTO contact_groups (app, owner, group_id, name) VALUES (1400000000, 'alice', 1, 'G');
+             INSERT INTO contact_group_members (app, owner, group_id, conversation)
+                 VALUES (1400000000, 'alice', 1, 'C2Cbob');
+             UPDATE meta SET value = '7' WHERE key = 'schema';",
+        )
+        .unwrap();
+    }
+    for _ in 0..2 {
+        let mut store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("8"));
+        assert_eq!(
+            store.contact_groups(APP, "alice").unwrap().members,
+            [(1, "C2Cbob".to_owned())]
+        );
+        assert!(store.topics(APP, "@TGS#_c").unwrap().is_empty());
     }
 }
 
@@ -517,7 +549,7 @@ fn a_schema_4_database_gets_group_conversation_states() {
     }
     for _ in 0..2 {
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("7"));
+        assert_eq!(store.meta("schema").unwrap().as_deref(), Some("8"));
         assert!(store.account(APP, "alice").unwrap().is_some());
         assert!(store
             .group_conversation_states(APP, "alice")

@@ -2,7 +2,8 @@
 //! signature commands `im_cos_msg.simple_sig` / `pre_sig` /
 //! `get_imageinfo`, and the file endpoint the signed URLs name (upload with
 //! a valid, unexpired signature; size limit; bounded memory; downloads with
-//! and without `authKey`).
+//! and without `authKey`; a signed URL uploads once; `Range` downloads and
+//! their abuse).
 
 mod common;
 
@@ -51,9 +52,28 @@ fn http<S: Store>(sim: &mut Sim<S>, method: &str, url: &str, body: &[u8]) -> Fil
         path: &path,
         query: &query,
         content_type: Some("text/plain"),
+        range: None,
         body: &body,
     };
     sim.engine.handle_file(sim.unix_ms(), &req)
+}
+
+fn get_range<S: Store>(sim: &mut Sim<S>, url: &str, range: &str) -> FileResponse {
+    let (path, query) = split(url);
+    let body = Bytes::new();
+    let req = FileRequest {
+        method: "GET",
+        path: &path,
+        query: &query,
+        content_type: None,
+        range: Some(range),
+        body: &body,
+    };
+    sim.engine.handle_file(sim.unix_ms(), &req)
+}
+
+fn error_code(resp: &FileResponse) -> Value {
+    serde_json::from_slice::<Value>(&resp.body).unwrap_or(Value::Null)["ErrorCode"].clone()
 }
 
 fn simple_sig(c: &mut Client, sim: &mut Sim, file_type: u32, name: &str) -> Value {
@@ -337,4 +357,77 @@ fn downloads_need_the_auth_key_when_configured() {
     let mut sim = sim_with(served());
     let mut bob = Client::new(2, APP, "bob");
     assert!(bob.login(&mut sim).body.get("RichMsgAuthKey").is_none());
+}
+
+#[test]
+fn a_signed_url_uploads_once_so_nobody_else_replaces_the_file() {
+    let mut sim = sim_with(served());
+    let mut alice = Client::new(1, APP, "alice");
+    alice.login(&mut sim);
+    let r = simple_sig(&mut alice, &mut sim, 255, "a.txt");
+    let up = r["rpt_pre_sig"][0]["str_upload_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let down = r["rpt_pre_sig"][0]["str_download_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(http(&mut sim, "PUT", &up, b"alice's").status, 200);
+    // Anyone else holding the URL (bob saw it, a proxy logged it) cannot
+    // replace the file the message points at.
+    let again = http(&mut sim, "PUT", &up, b"bob's!!");
+    assert_eq!(again.status, 409);
+    assert_eq!(error_code(&again), 70409);
+    assert_eq!(&http(&mut sim, "GET", &down, b"").body[..], b"alice's");
+    assert_eq!(sim.engine.file_bytes(), 7);
+}
+
+#[test]
+fn ranges_serve_one_part_and_abuse_is_refused_with_416() {
+    let mut sim = sim_with(served());
+    let mut alice = Client::new(1, APP, "alice");
+    alice.login(&mut sim);
+    let r = simple_sig(&mut alice, &mut sim, 255, "a.txt");
+    let up = r["rpt_pre_sig"][0]["str_upload_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let down = r["rpt_pre_sig"][0]["str_download_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(http(&mut sim, "PUT", &up, b"0123456789").status, 200);
+    for (range, body, content_range) in [
+        ("bytes=0-3", &b"0123"[..], "bytes 0-3/10"),
+        ("bytes=7-", b"789", "bytes 7-9/10"),
+        ("bytes=-2", b"89", "bytes 8-9/10"),
+        ("bytes=8-99", b"89", "bytes 8-9/10"),
+        ("bytes=-99", b"0123456789", "bytes 0-9/10"),
+    ] {
+        let got = get_range(&mut sim, &down, range);
+        assert_eq!(got.status, 206, "{range}");
+        assert_eq!(&got.body[..], body, "{range}");
+        assert_eq!(got.content_range.as_deref(), Some(content_range), "{range}");
+    }
+    let huge = format!("bytes=0-{}", "9".repeat(60));
+    let many = format!("bytes={}", vec!["0-0"; 500].join(","));
+    for range in [
+        "bytes=0-1,3-4",
+        many.as_str(),
+        "bytes=10-",
+        "bytes=5-2",
+        "bytes=-0",
+        "bytes=-",
+        "bytes=a-b",
+        "items=0-1",
+        "(not text)",
+        huge.as_str(),
+        "bytes=99999999999999999999999-",
+    ] {
+        let got = get_range(&mut sim, &down, range);
+        assert_eq!(got.status, 416, "{range}");
+        assert_eq!(error_code(&got), 70416, "{range}");
+        assert_eq!(got.content_range.as_deref(), Some("bytes */10"), "{range}");
+    }
 }

@@ -227,6 +227,52 @@ fn custom_status_reaches_own_instances<S: Store>(mut sim: Sim<S>) {
     assert_eq!(pushed[0].1["CustomStatus"], "YXdheQ==");
 }
 
+/// Two-way friends hear each other's status without subscribing; a user
+/// who is only in the other's list (one way) and a stranger do not.
+fn statuses_reach_two_way_friends<S: Store>(mut sim: Sim<S>) {
+    let mut alice = Client::new(1, APP, "alice");
+    let mut bob = Client::new(2, APP, "bob");
+    let mut carol = Client::new(3, APP, "carol");
+    let mut dave = Client::new(4, APP, "dave");
+    for c in [&mut bob, &mut carol, &mut dave] {
+        c.login(&mut sim);
+    }
+    let add = |to: &str, add_type: &str| {
+        json!({"From_Account": "bob", "AddFriendItem": [{"To_Account": to,
+            "AddSource": "AddSource_Type_Web"}], "AddType": add_type})
+    };
+    bob.op(&mut sim, "sns.friend_add", add("alice", "Add_Type_Both"))
+        .ok();
+    // carol has alice one way only (alice does not have carol).
+    carol
+        .op(
+            &mut sim,
+            "sns.friend_add",
+            json!({"From_Account": "carol", "AddFriendItem": [{"To_Account": "alice",
+                "AddSource": "AddSource_Type_Web"}], "AddType": "Add_Type_Single"}),
+        )
+        .ok();
+    sim.take_side();
+    alice.login(&mut sim);
+    let pushed = statuses(&sim.take_side());
+    assert_eq!(pushed.len(), 1, "{pushed:?}");
+    assert_eq!(pushed[0].0, 2, "only bob, the two-way friend");
+    assert_eq!(pushed[0].1["Status"], 1);
+    let out = alice
+        .op(&mut sim, ST_SET, json!({"CustomStatus": "away"}))
+        .ok();
+    let pushed = statuses(&out.others);
+    assert_eq!(pushed.len(), 1, "{:?}", out.others);
+    assert_eq!(
+        (pushed[0].0, &pushed[0].1["CustomStatus"]),
+        (2, &json!("YXdheQ=="))
+    );
+    let out = frames(&sim.disconnect(1));
+    let pushed = statuses(&out);
+    assert_eq!(pushed.len(), 1, "{out:?}");
+    assert_eq!((pushed[0].0, &pushed[0].1["Status"]), (2, &json!(2)));
+}
+
 /// The `FollowListMod` items pushed to `conn` in `msgs`.
 fn follow_mods(msgs: &[&Msg]) -> Vec<Value> {
     msgs.iter()
@@ -339,4 +385,5 @@ on_both_stores!(
     blacklist_refuses_bad_requests,
     statuses_follow_sessions_and_reach_subscribers,
     custom_status_reaches_own_instances,
+    statuses_reach_two_way_friends,
 );

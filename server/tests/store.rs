@@ -1228,6 +1228,135 @@ mod chat_groups {
         live_state_contract(&mut SqliteStore::in_memory().unwrap());
     }
 
+    /// Community topics (issue 17): records per community, a log with
+    /// its own sequences and resend keys, members' own states; a topic of
+    /// an unknown group, a change for an unknown topic and a sequence
+    /// used twice refused.
+    fn topic_contract(store: &mut dyn Store) {
+        use tcchat_server::store::{StoreError, TopicRecord, TopicSelf};
+        let topic = |id: &str, group: &str| TopicRecord {
+            id: id.into(),
+            group: group.into(),
+            name: "T".into(),
+            face_url: String::new(),
+            introduction: "i".into(),
+            notification: "n".into(),
+            custom: "cd".into(),
+            mute_all: false,
+            create_time: 100,
+            last_msg_time: 0,
+            next_seq: 1,
+            deleted: false,
+        };
+        let mut community = group("@TGS#_c", 1);
+        community.group_type = GroupType::Community;
+        store.apply(APP, &[Change::ChatGroup(community)]).unwrap();
+        assert!(store.topics(APP, "@TGS#_c").unwrap().is_empty());
+        let t1 = topic("@TGS#_c@TOPIC#_1", "@TGS#_c");
+        let t2 = topic("@TGS#_c@TOPIC#_2", "@TGS#_c");
+        store
+            .apply(
+                APP,
+                &[
+                    Change::Topic(t2.clone()),
+                    Change::Topic(t1.clone()),
+                    Change::TopicLog {
+                        topic: t1.id.clone(),
+                        entry: entry(1, "bob", 5, LogKind::Message),
+                    },
+                    Change::TopicLog {
+                        topic: t1.id.clone(),
+                        entry: entry(2, "alice", 0, LogKind::Tip),
+                    },
+                ],
+            )
+            .unwrap();
+        assert_eq!(
+            store.topics(APP, "@TGS#_c").unwrap(),
+            [t1.clone(), t2.clone()]
+        );
+        assert!(store.topics(APP + 1, "@TGS#_c").unwrap().is_empty());
+        assert_eq!(store.topic(APP, &t2.id).unwrap(), Some(t2.clone()));
+        assert_eq!(store.topic(APP, "@TGS#_c@TOPIC#_9").unwrap(), None);
+        assert_eq!(
+            store.topic_log(APP, &t1.id, 1, 9).unwrap(),
+            [
+                entry(1, "bob", 5, LogKind::Message),
+                entry(2, "alice", 0, LogKind::Tip)
+            ]
+        );
+        assert_eq!(store.topic_log(APP, &t1.id, 2, 2).unwrap().len(), 1);
+        assert!(store.topic_log(APP, &t2.id, 1, 9).unwrap().is_empty());
+        assert!(store.group_log(APP, "@TGS#_c", 1, 9).unwrap().is_empty());
+        assert_eq!(
+            store
+                .topic_message_by_client(APP, &t1.id, "bob", 5, 7)
+                .unwrap()
+                .map(|e| e.seq),
+            Some(1)
+        );
+        assert_eq!(
+            store
+                .topic_message_by_client(APP, &t1.id, "alice", 0, 7)
+                .unwrap(),
+            None,
+            "tips are not messages"
+        );
+        // A record is replaced whole; members' own states are per topic.
+        let mut renamed = t1.clone();
+        renamed.name = "T renamed".into();
+        renamed.deleted = true;
+        let state = TopicSelf {
+            read_seq: 2,
+            msg_flag: "AcceptNotNotify".into(),
+        };
+        assert_eq!(store.topic_self(APP, &t1.id, "bob").unwrap(), None);
+        store
+            .apply(
+                APP,
+                &[
+                    Change::Topic(renamed.clone()),
+                    Change::TopicSelf {
+                        topic: t1.id.clone(),
+                        user: "bob".into(),
+                        state: state.clone(),
+                    },
+                ],
+            )
+            .unwrap();
+        assert_eq!(store.topic(APP, &t1.id).unwrap(), Some(renamed));
+        assert_eq!(store.topic_self(APP, &t1.id, "bob").unwrap(), Some(state));
+        assert_eq!(store.topic_self(APP, &t2.id, "bob").unwrap(), None);
+        for change in [
+            Change::Topic(topic("@TGS#_x@TOPIC#_1", "@TGS#_x")),
+            Change::TopicLog {
+                topic: "@TGS#_c@TOPIC#_9".into(),
+                entry: entry(1, "bob", 1, LogKind::Message),
+            },
+            Change::TopicLog {
+                topic: t1.id.clone(),
+                entry: entry(1, "bob", 9, LogKind::Message),
+            },
+            Change::TopicSelf {
+                topic: "@TGS#_c@TOPIC#_9".into(),
+                user: "bob".into(),
+                state: TopicSelf::default(),
+            },
+        ] {
+            let err = store.apply(APP, &[change]);
+            assert!(err.is_err(), "{err:?}");
+            let _: Option<StoreError> = err.err();
+        }
+        // A refused batch changed nothing.
+        assert_eq!(store.topic_log(APP, &t1.id, 1, 9).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn both_stores_keep_topics_alike() {
+        topic_contract(&mut MemoryStore::new());
+        topic_contract(&mut SqliteStore::in_memory().unwrap());
+    }
+
     #[test]
     fn both_stores_keep_chat_groups_alike() {
         contract(&mut MemoryStore::new());
@@ -1458,6 +1587,57 @@ fn relation_contract(store: &mut dyn Store) {
         [application("w", true, 7), application("x", false, 5)]
     );
     assert!(store.friend_applications(2, "a").unwrap().is_empty());
+
+    assert!(store.friend_groups(1, "a").unwrap().is_empty());
+    let names = |v: &[&str]| v.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    store
+        .apply(
+            1,
+            &[Change::FriendGroups {
+                owner: "a".into(),
+                names: names(&["zeta", "alpha", "mid"]),
+            }],
+        )
+        .unwrap();
+    assert_eq!(
+        store.friend_groups(1, "a").unwrap(),
+        names(&["zeta", "alpha", "mid"]),
+        "in the order given, not sorted"
+    );
+    assert!(store.friend_groups(1, "b").unwrap().is_empty());
+    assert!(
+        store.friend_groups(2, "a").unwrap().is_empty(),
+        "apps are apart"
+    );
+    store
+        .apply(
+            1,
+            &[Change::FriendGroups {
+                owner: "a".into(),
+                names: names(&["alpha"]),
+            }],
+        )
+        .unwrap();
+    assert_eq!(store.friend_groups(1, "a").unwrap(), names(&["alpha"]));
+    store
+        .apply(
+            1,
+            &[Change::FriendGroups {
+                owner: "a".into(),
+                names: Vec::new(),
+            }],
+        )
+        .unwrap();
+    assert!(store.friend_groups(1, "a").unwrap().is_empty());
+    store
+        .apply(
+            1,
+            &[Change::FriendGroups {
+                owner: "a".into(),
+                names: names(&["kept"]),
+            }],
+        )
+        .unwrap();
 }
 
 #[test]
@@ -1476,6 +1656,7 @@ fn profiles_and_friends_survive_reopen() {
     let mut store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.friends(1, "a").unwrap().len(), 1);
     assert_eq!(store.profile(1, "a").unwrap().len(), 2);
+    assert_eq!(store.friend_groups(1, "a").unwrap(), ["kept"]);
 }
 
 /// Blacklists, custom statuses and status subscriptions (issue 18).

@@ -59,13 +59,29 @@
 //   deleteGroupAttributes / getGroupAttributes {groupID, keyList?}
 //   setGroupCounters {groupID, counters}   getGroupCounters {groupID, keyList?}
 //   increaseGroupCounter / decreaseGroupCounter {groupID, key, value}
+// Communities and topics (issue 17), one command per official API:
+//   getJoinedCommunityList   getTopicList {groupID, topicIDList?}
+//   createTopicInCommunity {groupID, topicName, topicID?, introduction?, ...}
+//   updateTopicProfile {groupID, topicID, topicName?, introduction?, ...}
+//   deleteTopicFromCommunity {groupID, topicIDList}
+//   (a topic text is sendGroupText with groupID = the topic ID)
 // Groups are reported through groupView.
+// Friend groups (issue 18), one command per official API:
+//   getFriendGroupList   createFriendGroup {name, userIDList?}
+//   renameFriendGroup {oldName, newName}   deleteFriendGroup {name}
+//   addToFriendGroup / removeFromFriendGroup {name, userIDList}
 // Files (issue 19), with tim-upload-plugin registered when `create` has
 // uploadPlugin:true (and fileUploadProxy / fileDownloadProxy passed on):
+//   sendMerger {to, group?, messageIDs, title, abstractList, compatibleText}
+//   downloadMerger {messageID}         sendForward {to, group?, messageID}
 //   sendFile {to, name, base64, type?}   (createFileMessage with
 //     payload.file = {files:[File]}, the shape Node needs, + sendMessage;
 //     reports the onProgress fractions seen as `progress`)
 //   fetchUrl {url}                       (a GET outside the SDK: {status, base64})
+//   sendMedia {kind: image|video|audio, to, name, base64, type?, second?}
+//     (createImageMessage / createVideoMessage / createAudioMessage with the
+//     same {files:[File]}; for images `window.URL.createObjectURL` is shimmed
+//     at the first call, after login, as messages-facts §5.1 says)
 // Node has no XMLHttpRequest, which the plugin's web path uses: a minimal
 // one over fetch is installed below (messages-facts §5.1).
 // Commands name messages by ID: the agent keeps every SDK Message object it
@@ -405,6 +421,25 @@ class ShimXhr {
   }
 }
 
+// The `Image` the SDK loads a download URL into to measure it (the pre_sig
+// path, messages-facts §5.1): fetches the URL and reads a PNG header.
+class ShimImage {
+  set src(url) {
+    this._src = url;
+    fetch(url)
+      .then((res) => res.arrayBuffer())
+      .then((buf) => {
+        const b = Buffer.from(buf);
+        if (b.length < 24 || b.toString('latin1', 12, 16) !== 'IHDR') throw new Error('not a PNG');
+        this.width = this.naturalWidth = b.readUInt32BE(16);
+        this.height = this.naturalHeight = b.readUInt32BE(20);
+        if (this.onload) this.onload();
+      })
+      .catch((err) => { if (this.onerror) this.onerror(err); });
+  }
+  get src() { return this._src; }
+}
+
 const ops = {
   create(cmd) {
     if (cmd.uploadPlugin) global.XMLHttpRequest = ShimXhr;
@@ -446,6 +481,70 @@ const ops = {
     const res = await chat.sendMessage(message);
     remember(res.data.message);
     return Object.assign(messageView(res.data.message), { progress });
+  },
+  async sendMedia(cmd) {
+    const type = cmd.type || { image: 'image/png', video: 'video/mp4', audio: 'audio/mp4' }[cmd.kind];
+    const file = new File([Buffer.from(cmd.base64, 'base64')], cmd.name, { type });
+    if (cmd.kind === 'image' && global.window === undefined) {
+      global.window = { URL: { createObjectURL: () => 'blob:agent-preview' } };
+    }
+    if (cmd.kind === 'image' && global.Image === undefined) global.Image = ShimImage;
+    const progress = [];
+    const options = {
+      to: cmd.to,
+      conversationType: TencentCloudChat.TYPES.CONV_C2C,
+      payload: { file: { files: [file] } },
+      onProgress: (p) => progress.push(p),
+    };
+    let message;
+    if (cmd.kind === 'image') {
+      message = chat.createImageMessage(options);
+    } else if (cmd.kind === 'video') {
+      message = chat.createVideoMessage(options);
+    } else if (cmd.kind === 'audio') {
+      // The web path takes the recorder's file itself, with its duration.
+      file.duration = (cmd.second || 1) * 1000;
+      options.payload = { file };
+      message = chat.createAudioMessage(options);
+    } else {
+      throw new Error('unknown media kind ' + cmd.kind);
+    }
+    const res = await chat.sendMessage(message);
+    remember(res.data.message);
+    return Object.assign(messageView(res.data.message), { progress });
+  },
+  async sendMerger(cmd) {
+    const message = chat.createMergerMessage({
+      to: cmd.to,
+      conversationType: cmd.group ? TencentCloudChat.TYPES.CONV_GROUP : TencentCloudChat.TYPES.CONV_C2C,
+      payload: {
+        messageList: cmd.messageIDs.map(messageById),
+        title: cmd.title,
+        abstractList: cmd.abstractList,
+        compatibleText: cmd.compatibleText,
+      },
+    });
+    const res = await chat.sendMessage(message);
+    remember(res.data.message);
+    return messageView(res.data.message);
+  },
+  async downloadMerger(cmd) {
+    const res = await chat.downloadMergerMessage(messageById(cmd.messageID));
+    const m = res && res.data !== undefined ? res.data : res;
+    const list = (m && m.payload && m.payload.messageList) || [];
+    // The nested texts, which plain() abridges at its depth limit.
+    const texts = list.map((n) => (n.messageBody && n.messageBody[0] && n.messageBody[0].payload ? n.messageBody[0].payload.text : null));
+    return Object.assign(plain(m), { nestedTexts: texts });
+  },
+  async sendForward(cmd) {
+    const message = chat.createForwardMessage({
+      to: cmd.to,
+      conversationType: cmd.group ? TencentCloudChat.TYPES.CONV_GROUP : TencentCloudChat.TYPES.CONV_C2C,
+      payload: messageById(cmd.messageID),
+    });
+    const res = await chat.sendMessage(message);
+    remember(res.data.message);
+    return messageView(res.data.message);
   },
   async fetchUrl(cmd) {
     const res = await fetch(cmd.url);
@@ -701,6 +800,34 @@ const ops = {
     const res = await chat.getGroupCounters({ groupID: cmd.groupID, keyList: cmd.keyList || [] });
     return plain(res.data);
   },
+  async getJoinedCommunityList() {
+    const res = await chat.getJoinedCommunityList();
+    return { groupList: (res.data.groupList || []).map(groupView) };
+  },
+  async createTopicInCommunity(cmd) {
+    const options = { groupID: cmd.groupID, topicName: cmd.topicName };
+    for (const k of ['topicID', 'avatar', 'introduction', 'notification', 'customData']) {
+      if (cmd[k] !== undefined) options[k] = cmd[k];
+    }
+    const res = await chat.createTopicInCommunity(options);
+    return plain(res.data);
+  },
+  async deleteTopicFromCommunity(cmd) {
+    const res = await chat.deleteTopicFromCommunity({ groupID: cmd.groupID, topicIDList: cmd.topicIDList });
+    return plain(res.data);
+  },
+  async updateTopicProfile(cmd) {
+    const options = { groupID: cmd.groupID, topicID: cmd.topicID };
+    for (const k of ['topicName', 'avatar', 'introduction', 'notification', 'customData', 'muteAllMembers']) {
+      if (cmd[k] !== undefined) options[k] = cmd[k];
+    }
+    const res = await chat.updateTopicProfile(options);
+    return plain(res.data);
+  },
+  async getTopicList(cmd) {
+    const res = await chat.getTopicList({ groupID: cmd.groupID, topicIDList: cmd.topicIDList || [] });
+    return plain(res.data);
+  },
   async getGroupApplicationList() {
     const res = await chat.getGroupApplicationList();
     return plain(res.data);
@@ -783,6 +910,32 @@ const ops = {
   async setFriendApplicationRead() {
     const res = await chat.setFriendApplicationRead();
     return plain(res && res.data);
+  },
+  // Friend groups (issue 18); FRIEND_GROUP_LIST_UPDATED is reported like
+  // every other EVENT.
+  async getFriendGroupList() {
+    const res = await chat.getFriendGroupList();
+    return plain(res.data);
+  },
+  async createFriendGroup(cmd) {
+    const res = await chat.createFriendGroup({ name: cmd.name, userIDList: cmd.userIDList || [] });
+    return plain(res.data);
+  },
+  async renameFriendGroup(cmd) {
+    const res = await chat.renameFriendGroup({ oldName: cmd.oldName, newName: cmd.newName });
+    return plain(res.data);
+  },
+  async addToFriendGroup(cmd) {
+    const res = await chat.addToFriendGroup({ name: cmd.name, userIDList: cmd.userIDList });
+    return plain(res.data);
+  },
+  async removeFromFriendGroup(cmd) {
+    const res = await chat.removeFromFriendGroup({ name: cmd.name, userIDList: cmd.userIDList });
+    return plain(res.data);
+  },
+  async deleteFriendGroup(cmd) {
+    const res = await chat.deleteFriendGroup({ name: cmd.name });
+    return plain(res.data);
   },
   async logout() {
     const res = await chat.logout();

@@ -5,6 +5,9 @@
 //! network" path) arrive, and their download URLs give back the very bytes
 //! sent, through the built-in uploader over the server's HTTP endpoint;
 //! face and location messages, which need no upload, arrive as sent.
+//! Videos with their snapshot and audio, made from paths (streamed from
+//! disk), round-trip the same way under both cloud-config `simple_cos`
+//! switches of the server.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -187,4 +190,124 @@ pub async fn images_and_files_round_trip_through_the_server<R: Runtime + Default
 
     alice.destroy().await.ok();
     bob.destroy().await.ok();
+}
+
+/// A file in the temporary directory, removed when dropped.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(name: &str, bytes: &[u8]) -> TempFile {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("tcchat-media-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write temp file");
+        TempFile(path)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+        if let Some(dir) = self.0.parent() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// Under a server whose cloud config says `simple_cos` "0" and then "1"
+/// (so the upload-proxy user and the private-network user each take the
+/// other signature command than by default): alice sends a video with its
+/// snapshot and an audio message, each from a path; bob downloads the
+/// video, the snapshot and the audio byte for byte. A missing path is
+/// refused with 2401 (2251 for an image), nothing sent.
+pub async fn videos_and_audio_from_paths_round_trip_under_either_cloud_config<
+    R: Runtime + Default,
+>() {
+    let video_bytes: Vec<u8> = (0..3_000_000u32).map(|i| (i * 13 % 253) as u8).collect();
+    let cover_bytes = png(320, 240);
+    let audio_bytes: Vec<u8> = (0..90_000u32).map(|i| (i % 241) as u8).collect();
+    let video = TempFile::new("clip.mp4", &video_bytes);
+    let cover = TempFile::new("cover.png", &cover_bytes);
+    let audio = TempFile::new("voice.m4a", &audio_bytes);
+    for simple_cos in [false, true] {
+        let world = World::start_configured(|c| c.files.simple_cos = Some(simple_cos));
+        let alice_opts = world
+            .options(APP_A)
+            .with_file_upload_proxy(world.http_url());
+        let (alice, _alice_events) = world.client_with::<R>(alice_opts);
+        let (bob, mut bob_events) = world.client::<R>(APP_A);
+        login(&world, &alice, "alice").await;
+        login(&world, &bob, "bob").await;
+
+        let options = CreateMediaMessageOptions::c2c("bob", MediaSource::path(&video.0))
+            .with_second(4)
+            .with_snapshot(MediaSource::path(&cover.0));
+        let message = alice.create_video_message(&options).expect("create video");
+        let progress = Arc::new(AtomicU64::new(0));
+        let seen = progress.clone();
+        alice.on_upload_progress(&message, move |f| {
+            seen.fetch_max(f.to_bits(), Ordering::Relaxed);
+        });
+        alice
+            .send_message(&message)
+            .await
+            .unwrap_or_else(|e| panic!("send video (simple_cos {simple_cos}): {e}"));
+        assert_eq!(f64::from_bits(progress.load(Ordering::Relaxed)), 1.0);
+        let got = received::<R>(&mut bob_events, "TIMVideoFileElem").await;
+        let Payload::Video(p) = &got.payload else {
+            panic!("{:?}", got.payload)
+        };
+        assert_eq!((p.video_size, p.video_second), (3_000_000, 4));
+        assert_eq!((p.snapshot_width, p.snapshot_height), (320, 240));
+        assert_ne!(p.remote_video_url, p.remote_snapshot_url);
+        let downloaded = bob.download_file(&p.video_url).await.expect("video");
+        assert_same(&downloaded, &video_bytes);
+        let downloaded = bob.download_file(&p.snapshot_url).await.expect("snapshot");
+        assert_same(&downloaded, &cover_bytes);
+
+        let options =
+            CreateMediaMessageOptions::c2c("bob", MediaSource::path(&audio.0)).with_second(2);
+        let message = alice.create_audio_message(&options).expect("create audio");
+        alice.send_message(&message).await.expect("send audio");
+        let got = received::<R>(&mut bob_events, "TIMSoundElem").await;
+        let Payload::Audio(p) = &got.payload else {
+            panic!("{:?}", got.payload)
+        };
+        assert_eq!((p.size, p.second), (90_000, 2));
+        let downloaded = bob.download_file(&p.url).await.expect("audio");
+        assert_same(&downloaded, &audio_bytes);
+
+        // Bob (private network) sends alice a file from a path the other way.
+        let bob_file = TempFile::new("list.txt", b"milk, eggs\n");
+        let message = bob
+            .create_file_message(&CreateMediaMessageOptions::c2c(
+                "alice",
+                MediaSource::path(&bob_file.0),
+            ))
+            .expect("create file");
+        bob.send_message(&message).await.expect("send file");
+
+        // A path that is not there, or a directory: refused with a code.
+        let missing = video.0.with_file_name("missing.mp4");
+        let err = alice
+            .create_video_message(&CreateMediaMessageOptions::c2c(
+                "bob",
+                MediaSource::path(&missing),
+            ))
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::MSG_F_SELECT_F_FIRST);
+        let dir = video.0.parent().expect("a directory").to_path_buf();
+        let err = alice
+            .create_image_message(&CreateMediaMessageOptions::c2c(
+                "bob",
+                MediaSource::path(dir),
+            ))
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::MSG_I_SELECT_F_FIRST);
+
+        alice.destroy().await.ok();
+        bob.destroy().await.ok();
+    }
 }

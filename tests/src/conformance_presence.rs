@@ -167,6 +167,49 @@ pub async fn statuses_reach_subscribers<R: Runtime + Default>() {
         .expect("unsubscribe all");
 }
 
+/// bob and carol are friends (both ways): without subscribing, bob hears
+/// carol log in, set a custom status and log out.
+pub async fn statuses_reach_friends<R: Runtime + Default>() {
+    let world = World::start();
+    let (bob, mut bob_events) = world.client::<R>(APP_A);
+    let (carol, mut carol_events) = world.client::<R>(APP_A);
+    login_synced(&world, &bob, &mut bob_events, "bob").await;
+    let added = bob
+        .add_friend(&tcchat_runtime_common::AddFriendOptions::new("carol"))
+        .await
+        .expect("befriend carol");
+    assert_eq!(added.code, 0);
+    login_synced(&world, &carol, &mut carol_events, "carol").await;
+    status_is::<R>(
+        &mut bob_events,
+        "friend carol online",
+        "carol",
+        UserStatusType::Online,
+        "",
+    )
+    .await;
+    carol.set_self_status("out").await.expect("set");
+    status_is::<R>(
+        &mut bob_events,
+        "friend carol's custom status",
+        "carol",
+        UserStatusType::Online,
+        "out",
+    )
+    .await;
+    carol.logout().await.expect("logout");
+    status_is::<R>(
+        &mut bob_events,
+        "friend carol logged out",
+        "carol",
+        UserStatusType::Unlogined,
+        "out",
+    )
+    .await;
+    bob.destroy().await.unwrap();
+    carol.destroy().await.unwrap();
+}
+
 /// alice follows bob: her instance hears MY_FOLLOWING_LIST_UPDATED, bob
 /// MY_FOLLOWERS_LIST_UPDATED; bob follows back and both hear
 /// MUTUAL_FOLLOWERS_LIST_UPDATED; the lists, counts and relations agree;

@@ -8,7 +8,7 @@
 //! A scenario never sleeps: it waits for the event that must come (bounded
 //! by [`PATIENCE`](crate::world::PATIENCE)).
 
-use tcchat_core::model::{CustomField, Friend, FriendApplication};
+use tcchat_core::model::{CustomField, Friend, FriendApplication, FriendGroup};
 use tcchat_core::types::SnsApplicationType;
 use tcchat_core::{ErrorCode, Event, EventName};
 use tcchat_runtime_common::{
@@ -321,6 +321,116 @@ pub async fn a_friend_request_waits_for_confirmation<R: Runtime + Default>() {
         .expect_err("nothing left to delete");
     assert_eq!(err.code, ErrorCode::FRIEND_APPLICATION_NOT_EXIST);
     for chat in [alice, n1, n2, carol] {
+        chat.destroy().await.unwrap();
+    }
+}
+
+/// Wait for FRIEND_GROUP_LIST_UPDATED whose list satisfies `pred`.
+async fn groups_where<R: Runtime + Default>(
+    events: &mut EventStream,
+    what: &str,
+    pred: impl Fn(&[FriendGroup]) -> bool,
+) {
+    expect_event::<R>(events, what, |e| match e {
+        Event::FriendGroupListUpdated(l) => pred(l),
+        _ => false,
+    })
+    .await;
+}
+
+fn group_is(list: &[FriendGroup], name: &str, members: &[&str]) -> bool {
+    list.iter()
+        .any(|g| g.name == name && g.user_id_list == members && g.count == members.len() as u64)
+}
+
+/// alice (two instances) groups her friends bob and carol: every create,
+/// add, remove, rename and delete made on one instance raises
+/// FRIEND_GROUP_LIST_UPDATED there and on the other (tcchat's own push),
+/// the friend list's `group_list` follows, a deleted friend leaves its
+/// groups, and a new login fetches the same list.
+pub async fn friend_groups_reach_every_instance<R: Runtime + Default>() {
+    let world = World::start_multi_instance();
+    let (a1, mut a1_events) = world.client::<R>(APP_A);
+    let (a2, mut a2_events) = world.client::<R>(APP_A);
+    let (bob, mut bob_events) = world.client::<R>(APP_A);
+    login_synced(&world, &a1, &mut a1_events, "alice").await;
+    login_synced(&world, &a2, &mut a2_events, "alice").await;
+    login_synced(&world, &bob, &mut bob_events, "bob").await;
+    for peer in ["bob", "carol"] {
+        a1.add_friend(&AddFriendOptions::new(peer))
+            .await
+            .expect("befriend");
+    }
+    for events in [&mut a1_events, &mut a2_events] {
+        friends_where::<R>(events, "both friends", |l| has(l, "bob") && has(l, "carol")).await;
+    }
+
+    let created = a1
+        .create_friend_group("close", &["bob".into(), "nobody".into()])
+        .await
+        .expect("create");
+    assert_eq!(created.friend_group.user_id_list, ["bob"]);
+    assert_eq!(created.failure_user_id_list[0].user_id, "nobody");
+    for events in [&mut a1_events, &mut a2_events] {
+        groups_where::<R>(events, "the new group", |l| group_is(l, "close", &["bob"])).await;
+    }
+    let err = a2.create_friend_group("close", &[]).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::FRIEND_GRP_EXISTED);
+
+    a2.add_to_friend_group("close", &["carol".into()])
+        .await
+        .expect("add carol");
+    for events in [&mut a1_events, &mut a2_events] {
+        groups_where::<R>(events, "carol in the group", |l| {
+            group_is(l, "close", &["bob", "carol"])
+        })
+        .await;
+    }
+    let bob_entry = a1.get_friend_profile(&["bob".into()]).await.unwrap();
+    assert_eq!(bob_entry.friend_list[0].group_list, ["close"]);
+
+    a1.remove_from_friend_group("close", &["bob".into()])
+        .await
+        .expect("remove bob");
+    a1.rename_friend_group("close", "dear")
+        .await
+        .expect("rename");
+    for events in [&mut a1_events, &mut a2_events] {
+        groups_where::<R>(events, "renamed, without bob", |l| {
+            l.len() == 1 && group_is(l, "dear", &["carol"])
+        })
+        .await;
+    }
+
+    // A friend deleted leaves the group on both instances.
+    a2.delete_friend(&["carol".into()], true)
+        .await
+        .expect("delete carol");
+    for events in [&mut a1_events, &mut a2_events] {
+        groups_where::<R>(events, "carol gone from the group", |l| {
+            group_is(l, "dear", &[])
+        })
+        .await;
+    }
+
+    // A new login fetches what the server holds.
+    let (a3, mut a3_events) = world.client::<R>(APP_A);
+    a3.login(LoginOptions::new("alice", world.sig(APP_A, "alice")))
+        .await
+        .expect("login a3");
+    groups_where::<R>(&mut a3_events, "the login's groups", |l| {
+        group_is(l, "dear", &[])
+    })
+    .await;
+
+    a2.delete_friend_group("dear").await.expect("delete");
+    for events in [&mut a1_events, &mut a2_events, &mut a3_events] {
+        groups_where::<R>(events, "no group left", |l| l.is_empty()).await;
+    }
+    assert!(a1.get_friend_group_list().await.unwrap().is_empty());
+    let err = a1.delete_friend_group("dear").await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::FRIEND_GRP_NOT_EXIST);
+    for chat in [a1, a2, a3, bob] {
         chat.destroy().await.unwrap();
     }
 }

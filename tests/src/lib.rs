@@ -20,10 +20,12 @@ pub mod conformance_group_convs;
 pub mod conformance_group_state;
 pub mod conformance_groups;
 pub mod conformance_handlers;
+pub mod conformance_merger;
 pub mod conformance_messages;
 pub mod conformance_outage;
 pub mod conformance_presence;
 pub mod conformance_relations;
+pub mod conformance_topics;
 pub mod scenario_list;
 pub mod sim;
 pub mod world;
@@ -104,10 +106,12 @@ macro_rules! conformance_suite {
                 friends_see_each_others_profile_changes,
                 friend_requests_follow_allow_type_and_changes_reach_every_instance,
                 a_friend_request_waits_for_confirmation,
+                friend_groups_reach_every_instance,
             ],
             conformance_presence: [
                 blacklist_blocks_messages_and_reaches_every_instance,
                 statuses_reach_subscribers,
+                statuses_reach_friends,
                 follows_reach_both_users,
             ],
             conformance_group_state: [
@@ -117,6 +121,13 @@ macro_rules! conformance_suite {
             ],
             conformance_files: [
                 images_and_files_round_trip_through_the_server,
+                videos_and_audio_from_paths_round_trip_under_either_cloud_config,
+            ],
+            conformance_topics: [
+                topics_reach_every_member_of_a_community,
+            ],
+            conformance_merger: [
+                merger_and_forward_messages_reach_the_other_side,
             ],
         );
     };

@@ -60,6 +60,14 @@ impl World {
         World::launch(config, None)
     }
 
+    /// Start a server (in-memory store) with `change` applied to its
+    /// configuration.
+    pub fn start_configured(change: impl FnOnce(&mut ServerConfig)) -> World {
+        let mut config = ServerConfig::ephemeral(Self::apps());
+        change(&mut config);
+        World::launch(config, None)
+    }
+
     /// Start a server that can be crashed and restarted on the same port
     /// with the same SQLite file.
     pub fn start_persistent() -> World {

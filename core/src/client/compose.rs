@@ -143,7 +143,8 @@ impl Client {
     /// Refuse a payload over [`Client::MAX_MESSAGE_BYTES`] (80002), measured
     /// as the server measures it: the element as encoded.
     pub(crate) fn check_payload_size(&mut self, payload: &Payload) -> Result<(), ChatError> {
-        let elem = payload.to_elem();
+        let sized = Self::sized_payload(payload);
+        let elem = sized.as_ref().unwrap_or(payload).to_elem();
         let size = elem.msg_type.len() + elem.msg_content.get().len();
         if size > Self::MAX_MESSAGE_BYTES {
             return Err(self.api_error(

@@ -286,6 +286,7 @@ impl Client {
     /// and CONVERSATION_LIST_UPDATED, each only if its data differs from
     /// what was last emitted.
     pub(super) fn flush_conv_events(&mut self) {
+        self.refresh_conversation_profiles();
         let ready = matches!(self.session, Session::Ready(_));
         let out = &mut self.out;
         self.convs.flush_events(ready, |event| out.emit(event));

@@ -29,12 +29,14 @@ mod extensions;
 mod features;
 mod follow;
 mod friend_api;
+mod friend_groups;
 mod groups;
 mod history;
 mod inbound;
 mod lifecycle;
 mod link;
 mod logout;
+mod merger;
 mod msgops;
 mod outbound;
 mod outputs;
@@ -51,8 +53,9 @@ mod sync;
 mod timer;
 mod uploads;
 pub use uploads::{
-    CreateMediaMessageOptions, MediaSource, UploadAction, UploadId, UploadRequest, MAX_AUDIO_BYTES,
-    MAX_FILE_BYTES, MAX_IMAGE_BYTES, MAX_VIDEO_BYTES,
+    CreateMediaMessageOptions, MediaData, MediaSource, UploadAction, UploadBody, UploadId,
+    UploadRequest, MAX_AUDIO_BYTES, MAX_FILE_BYTES, MAX_IMAGE_BYTES, MAX_VIDEO_BYTES,
+    MEDIA_HEAD_BYTES,
 };
 
 use std::time::Instant;
@@ -73,7 +76,8 @@ use clock::WallClock;
 use context::Context;
 pub use friend_api::AddFriendOptions;
 pub use groups::{
-    CreateGroupOptions, GroupMessageReadMembers, JoinGroupResult, UpdateGroupProfileOptions,
+    CreateGroupOptions, CreateTopicOptions, GroupMessageReadMembers, JoinGroupResult,
+    UpdateGroupProfileOptions, UpdateTopicOptions,
 };
 use lifecycle::Lifecycle;
 use outputs::Outputs;
@@ -409,6 +413,14 @@ impl Client {
     }
 
     fn emit(&mut self, event: Event) {
+        // A profile or friend change may change a conversation's
+        // `userProfile`: the next conversation flush looks again.
+        if matches!(
+            event,
+            Event::ProfileUpdated(_) | Event::FriendListUpdated(_)
+        ) {
+            self.relations.profiles_dirty = true;
+        }
         self.out.emit(event);
     }
 

@@ -49,6 +49,14 @@ pub(super) struct Relations {
     pub(super) unread_applications: u64,
     /// A push asked for a refetch while one was in flight.
     refetch_applications: bool,
+    /// The friend group names, in order (members are in the friends'
+    /// `group_list`; see `friend_groups.rs`).
+    pub(super) group_names: Vec<String>,
+    /// The friend-group push asked for a refetch while one was in flight.
+    pub(super) refetch_groups: bool,
+    /// A profile this client holds may have changed since the
+    /// conversations' `userProfile` were last taken from them.
+    pub(super) profiles_dirty: bool,
 }
 
 impl Relations {
@@ -78,6 +86,7 @@ impl Relations {
     /// Keep a stranger's profile (bounded: the smallest IDs are dropped
     /// first, which is deterministic and good enough for a cache).
     pub(super) fn keep_stranger(&mut self, profile: Profile) {
+        self.profiles_dirty = true;
         self.strangers.insert(profile.user_id.clone(), profile);
         while self.strangers.len() > Self::MAX_STRANGERS {
             self.strangers.pop_first();
@@ -200,6 +209,12 @@ impl Client {
             self.relations.sync_pages = Some((Vec::new(), 0));
             self.request_friend_page(now, 0, 0, 0);
         }
+        if !self
+            .requests
+            .has::<super::friend_groups::FriendGroupFetch>()
+        {
+            self.fetch_friend_groups(now);
+        }
         self.fetch_applications(now);
     }
 
@@ -263,6 +278,27 @@ impl Client {
             friend_application_list: self.relations.applications.clone(),
             unread_count: self.relations.unread_applications,
         });
+    }
+
+    /// The conversations' `userProfile`: each C2C peer's profile this
+    /// client holds (me, a friend, a user fetched before), taken again
+    /// when a profile or the list changed.
+    pub(super) fn refresh_conversation_profiles(&mut self) {
+        if !self.relations.profiles_dirty && !self.convs.list_dirty() {
+            return;
+        }
+        self.relations.profiles_dirty = false;
+        let me = self.current_user();
+        let profiles = self
+            .convs
+            .c2c_peers()
+            .into_iter()
+            .filter_map(|peer| {
+                let p = self.relations.cached_profile(&me, &peer)?;
+                Some((peer, p))
+            })
+            .collect();
+        self.convs.set_user_profiles(profiles);
     }
 
     /// Give messages that came without a sender nick or avatar the ones of
@@ -373,6 +409,7 @@ impl Client {
             };
             apply_profile_tags(&mut p, &item.profile_item);
             self.relations.me = Some(p);
+            self.relations.profiles_dirty = true;
         }
     }
 
@@ -405,7 +442,7 @@ impl Client {
                     friend_changed = true;
                 }
             } else if let Some(p) = self.relations.strangers.get_mut(user) {
-                apply_profile_tags(p, &m.profile_list);
+                self.relations.profiles_dirty |= apply_profile_tags(p, &m.profile_list);
             }
         }
         if !changed.is_empty() {
@@ -424,8 +461,12 @@ impl Client {
         let mut added = Vec::new();
         let mut refetch = false;
         let mut applications_changed = false;
+        let mut refetch_groups = false;
+        let groups_before = self.friend_group_list();
         let me = self.current_user();
         for m in mods {
+            refetch_groups |= m.push_type == FriendListMod::FRIEND_GROUPS_CHANGED
+                && m.friend_group_changed.is_some();
             refetch |= m.friend_add_account.as_ref().is_some_and(|l| !l.is_empty())
                 || m.pendency_del_account
                     .as_ref()
@@ -476,7 +517,12 @@ impl Client {
                 }
             }
             for id in m.friend_del_account.iter().flatten() {
-                changed |= self.relations.friends.remove(id).is_some();
+                if let Some(f) = self.relations.friends.remove(id) {
+                    // Its profile stays known (the conversation's
+                    // `userProfile` keeps the nick), silently.
+                    self.relations.keep_stranger(f.profile);
+                    changed = true;
+                }
             }
             for up in m.friend_up_info.iter().flatten() {
                 if let Some(f) = self.relations.friends.get_mut(&up.friend_account) {
@@ -487,6 +533,10 @@ impl Client {
         if changed {
             let list = self.relations.friend_list();
             self.emit(Event::FriendListUpdated(list));
+            self.emit_friend_groups_if_changed(&groups_before);
+        }
+        if refetch_groups {
+            self.fetch_friend_groups(now);
         }
         for id in added {
             let queue = &mut self.relations.added_queue;
@@ -540,6 +590,7 @@ impl Client {
         };
         let now_ms = self.clock.local_ms(now);
         let mut changed = false;
+        let groups_before = self.friend_group_list();
         for item in &reply.info_item {
             if item.result_code != 0 || item.to_account.is_empty() {
                 continue;
@@ -554,6 +605,7 @@ impl Client {
         if changed {
             let list = self.relations.friend_list();
             self.emit(Event::FriendListUpdated(list));
+            self.emit_friend_groups_if_changed(&groups_before);
         }
         self.fetch_added_friends(now);
     }

@@ -45,6 +45,9 @@ impl Client {
         if self.needs_upload(&sending) {
             return Ok(self.start_upload(now, sending));
         }
+        if self.needs_relay(&sending) {
+            return Ok(self.start_relay(now, sending));
+        }
         let id = self.next_request_id();
         self.dispatch_send(now, id, sending);
         Ok(id)
@@ -65,6 +68,8 @@ impl Client {
             cloud_custom_data: sending.cloud_custom_data.clone(),
             is_need_read_receipt: u8::from(sending.need_read_receipt),
             support_message_extension: u8::from(sending.is_support_extension),
+            // 1 for a merger, as the official SDK sends it (interop_merger).
+            is_relay_msg: u8::from(matches!(sending.payload, crate::model::Payload::Merger(_))),
             ..Default::default()
         };
         let timeout = self.ctx.tuning().request_timeout;

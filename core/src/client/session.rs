@@ -342,7 +342,7 @@ impl Client {
     ) -> Ready {
         self.clock.sync_server(now, reply.time_stamp);
         self.presence_login_reply(&reply.custom_status);
-        self.uploads.auth_key = reply.rich_msg_auth_key.clone();
+        self.uploads.new_session(reply.rich_msg_auth_key.clone());
         let hello = if reply.hello_interval == 0 {
             self.ctx.tuning().default_hello_interval
         } else {

@@ -369,15 +369,96 @@ pub struct MarkGroupMemberListResult {
     pub failure_user_id_list: Vec<String>,
 }
 
-/// A topic of a community group, as in TOPIC_UPDATED.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A topic of a community group (issue 17), as `getTopicList` and
+/// TOPIC_UPDATED show it (the official `TopicInfo` fields tcchat keeps).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Topic {
-    /// The topic's ID.
+    /// The topic's ID, `<groupID>@TOPIC#_<suffix>`; its messages are in
+    /// the conversation `GROUP<topicID>`.
     #[serde(rename = "topicID")]
     pub topic_id: String,
     /// The topic's name.
     pub topic_name: String,
+    /// Avatar URL.
+    #[serde(default)]
+    pub avatar: String,
+    /// Introduction.
+    #[serde(default)]
+    pub introduction: String,
+    /// Notification.
+    #[serde(default)]
+    pub notification: String,
+    /// Custom data (`customData`).
+    #[serde(default)]
+    pub custom_data: String,
+    /// Every plain member is muted in the topic.
+    #[serde(default)]
+    pub mute_all_members: bool,
+    /// The sequence the topic's next message gets.
+    #[serde(default)]
+    pub next_message_seq: u64,
+    /// Messages this user has not read (`nextMessageSeq - 1 -
+    /// selfInfo.readedSequence`, as the server last said).
+    #[serde(default)]
+    pub unread_count: u64,
+    /// This user's own state in the topic.
+    #[serde(default)]
+    pub self_info: TopicSelfInfo,
+}
+
+/// This user's own state in a topic (`topic.selfInfo`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TopicSelfInfo {
+    /// How the topic's messages reach this user.
+    pub message_remind_type: GroupRemindType,
+    /// Read up to this topic sequence.
+    pub readed_sequence: u64,
+}
+
+impl Default for TopicSelfInfo {
+    fn default() -> TopicSelfInfo {
+        TopicSelfInfo {
+            message_remind_type: GroupRemindType::AcceptAndNotify,
+            readed_sequence: 0,
+        }
+    }
+}
+
+/// `getTopicList` and `deleteTopicFromCommunity` failures: one topic and
+/// why (`failureTopicList` items).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TopicFailure {
+    /// The topic.
+    #[serde(rename = "topicID")]
+    pub topic_id: String,
+    /// The server's code (10010: no such topic).
+    pub code: u32,
+    /// The server's text.
+    pub message: String,
+}
+
+/// What `getTopicList` resolves with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TopicListResult {
+    /// The topics found.
+    pub success_topic_list: Vec<Topic>,
+    /// The topics asked for that failed.
+    pub failure_topic_list: Vec<TopicFailure>,
+}
+
+/// What `deleteTopicFromCommunity` resolves with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TopicDeleteResult {
+    /// The topics deleted (`[{topicID}]` in the official result; IDs here).
+    #[serde(rename = "successTopicList")]
+    pub success_topic_list: Vec<String>,
+    /// The topics not deleted, with the server's code.
+    pub failure_topic_list: Vec<TopicFailure>,
 }
 
 impl Group {

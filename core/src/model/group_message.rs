@@ -27,7 +27,7 @@ impl Message {
         };
         let info = &item.group_info;
         let mut m = Message::group_base(
-            &item.to_group_id,
+            info.target(&item.to_group_id),
             &item.from_account,
             flow,
             payload,
@@ -117,7 +117,7 @@ impl Message {
             Flow::In
         };
         let mut m = Message::group_base(
-            &item.to_group_id,
+            item.group_info.target(&item.to_group_id),
             &item.from_account,
             flow,
             Payload::GroupTip(tip),

@@ -35,6 +35,8 @@ pub enum Payload {
     Face(super::FacePayload),
     /// `TIMLocationElem`: a place.
     Location(super::LocationPayload),
+    /// `TIMRelayElem`: a merger of several messages.
+    Merger(super::MergerPayload),
     /// `TIMGroupTipElem`: a change in a group (a member joined, quit, …).
     GroupTip(super::GroupTipPayload),
     /// `TIMGroupSystemNoticeElem`: a group event that concerns this user
@@ -88,6 +90,7 @@ impl Payload {
             Payload::Video(_) => MessageType::Video.as_str(),
             Payload::Face(_) => MessageType::Face.as_str(),
             Payload::Location(_) => MessageType::Location.as_str(),
+            Payload::Merger(_) => MessageType::Merger.as_str(),
             Payload::GroupTip(_) => MessageType::GroupTip.as_str(),
             Payload::GroupSystemNotice(_) => MessageType::GroupSystemNotice.as_str(),
             Payload::Other { msg_type, .. } => msg_type,
@@ -97,6 +100,12 @@ impl Payload {
     /// Parse one wire element. Unknown or malformed content is kept as
     /// [`Payload::Other`].
     pub(crate) fn from_elem(elem: &MsgElem) -> Payload {
+        Self::from_elem_at(elem, 0)
+    }
+
+    /// [`Payload::from_elem`] for an element nested `depth` merger messages
+    /// deep (the depth bounds the recursion).
+    pub(crate) fn from_elem_at(elem: &MsgElem, depth: usize) -> Payload {
         let raw = elem.msg_content.get();
         let parsed = match MessageType::from_official(&elem.msg_type) {
             Some(MessageType::Text) => serde_json::from_str::<TextContent>(raw)
@@ -131,6 +140,10 @@ impl Payload {
                     .ok()
                     .map(|c| Payload::Location(c.into()))
             }
+            Some(MessageType::Merger) => serde_json::from_str::<super::merger::RelayContent>(raw)
+                .ok()
+                .and_then(|c| c.into_payload(depth))
+                .map(Payload::Merger),
             _ => None,
         };
         parsed.unwrap_or_else(|| Payload::Other {
@@ -181,6 +194,10 @@ impl Payload {
             Payload::Location(p) => (
                 self.msg_type().to_owned(),
                 serde_json::to_string(&super::media::LocationContent::from(p)),
+            ),
+            Payload::Merger(p) => (
+                self.msg_type().to_owned(),
+                serde_json::to_string(&super::merger::RelayContent::from(p)),
             ),
             // Tips and notices are made by the server, never sent; their
             // element is the payload as the SDK shows it.

@@ -5,6 +5,7 @@ mod conversation;
 mod group;
 mod group_message;
 mod media;
+mod merger;
 mod message;
 mod relationship;
 
@@ -17,11 +18,16 @@ pub use group::{
     AddGroupMemberResult, Group, GroupApplication, GroupCustomField, GroupMember,
     GroupMemberListResult, GroupNoticeProfile, GroupSelfInfo, GroupSystemNoticePayload,
     GroupTipMember, GroupTipOperator, GroupTipPayload, GroupTipProfile, MarkGroupMemberListResult,
-    Topic,
+    Topic, TopicDeleteResult, TopicFailure, TopicListResult, TopicSelfInfo,
 };
 pub use media::{
     AudioPayload, Degrees, FacePayload, FilePayload, ImagePayload, ImageVariant, LocationPayload,
     VideoPayload,
+};
+pub(crate) use merger::{merged_from_list, relay_list};
+pub use merger::{
+    CreateMergerMessageOptions, MergedMessage, MergerPayload, RelayMsg, MAX_MERGER_ABSTRACT_LINES,
+    MAX_MERGER_DEPTH, MAX_MERGER_MESSAGES, MAX_MERGER_TEXT_BYTES, MAX_RELAY_KEY_BYTES,
 };
 pub(crate) use message::payload_of;
 pub use message::{
@@ -30,7 +36,7 @@ pub use message::{
 };
 pub use relationship::{
     AddFriendResult, CustomField, FollowListResult, FollowResult, FollowTypeCheckResult, Friend,
-    FriendApplication, FriendApplicationList, FriendGroup, FriendOperationResult,
-    FriendProfileResult, FriendResultItem, Profile, UserFollowInfo, UserStatus, UserStatusFailure,
-    UserStatusResult,
+    FriendApplication, FriendApplicationList, FriendGroup, FriendGroupResult,
+    FriendOperationResult, FriendProfileResult, FriendResultItem, Profile, UserFollowInfo,
+    UserStatus, UserStatusFailure, UserStatusResult,
 };

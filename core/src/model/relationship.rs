@@ -174,14 +174,29 @@ pub struct Friend {
 }
 
 /// A friend group, as in FRIEND_GROUP_LIST_UPDATED.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FriendGroup {
     /// Group name.
     pub name: String,
-    /// Members' user IDs.
+    /// Members' user IDs (friends only), in user ID order.
     #[serde(rename = "userIDList")]
     pub user_id_list: Vec<String>,
+    /// How many members.
+    pub count: u64,
+}
+
+/// The result of `create_friend_group`, `add_to_friend_group` and
+/// `remove_from_friend_group`: `{friendGroup, failureUserIDList}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FriendGroupResult {
+    /// The group after the change.
+    pub friend_group: FriendGroup,
+    /// Users the change did not apply to, with why (2700 not a friend,
+    /// or the server's code).
+    #[serde(rename = "failureUserIDList")]
+    pub failure_user_id_list: Vec<FriendResultItem>,
 }
 
 /// A friend application, as in FRIEND_APPLICATION_LIST_UPDATED and

@@ -6,6 +6,42 @@ use serde::{Deserialize, Serialize};
 
 use super::BaseReply;
 
+/// Body of `im_sdk_config_mgr.fetch_config` (the cloud config,
+/// protocol-facts §1).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchConfigRequest {
+    /// The application.
+    #[serde(default)]
+    pub uint32_sdkappid: u64,
+    /// The config version held (0: none).
+    #[serde(default)]
+    pub uint64_version: u64,
+}
+
+/// Reply to `fetch_config`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchConfigReply {
+    /// Status and error.
+    #[serde(flatten)]
+    pub base: BaseReply,
+    /// 0 on success.
+    #[serde(default)]
+    pub int32_error_code: i64,
+    /// Why not.
+    #[serde(default)]
+    pub str_error_message: String,
+    /// The config's version (0: none).
+    #[serde(default)]
+    pub uint64_version: u64,
+    /// How long it stays valid, seconds.
+    #[serde(default)]
+    pub uint32_expired_time: u64,
+    /// The config, a JSON object as a string (for example
+    /// `{"simple_cos":"0"}`), or empty.
+    #[serde(default)]
+    pub str_json_config: String,
+}
+
 /// Body of `im_sdk_config_mgr.fetch_imsdk_purchase_bitsv2`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PurchaseBitsRequest {

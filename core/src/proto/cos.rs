@@ -155,6 +155,9 @@ pub struct PreSigReply {
     /// The server's key of the file.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub file_key: String,
+    /// A video's cover the server made (optional; messages-facts §5.3).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub snapshot_url: String,
 }
 
 /// Body of `im_cos_msg.get_imageinfo`.

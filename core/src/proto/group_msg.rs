@@ -137,6 +137,10 @@ pub struct SendGroupMsgRequest {
         skip_serializing_if = "String::is_empty"
     )]
     pub from_account_nick: String,
+    /// The topic of the community `GroupId` the message goes to (issue
+    /// 17); empty for the group itself.
+    #[serde(rename = "TopicId", default, skip_serializing_if = "String::is_empty")]
+    pub topic_id: String,
 }
 
 /// Reply to `send_group_msg`: `MsgSeq` and `MsgTime` always present on
@@ -199,6 +203,32 @@ pub struct MsgGroupInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub msg_from_account_extra_info: Option<SenderExtraInfo>,
+    /// 2 for an item of a community's topic (verified with the official
+    /// SDK); absent otherwise.
+    #[serde(
+        rename = "MillionGroupFlag",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub million_group_flag: Option<u8>,
+    /// The topic the item belongs to (conversation `GROUP<topicID>`);
+    /// empty for the group itself.
+    #[serde(rename = "TopicId", default, skip_serializing_if = "String::is_empty")]
+    pub topic_id: String,
+}
+
+impl MsgGroupInfo {
+    /// The group an item is in, as its conversation names it: the topic
+    /// (`GROUP<topicID>`) for an item of a community's topic, otherwise
+    /// `to_group_id`.
+    #[must_use]
+    pub fn target<'a>(&'a self, to_group_id: &'a str) -> &'a str {
+        if self.topic_id.is_empty() {
+            to_group_id
+        } else {
+            &self.topic_id
+        }
+    }
 }
 
 /// A group message as pushed (`GroupMsgArray` items, verified with the
@@ -521,6 +551,20 @@ pub struct TipBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub pinned_msg_seq: Option<u64>,
+    /// Notice 18: the deleted topics (verified with the official SDK).
+    #[serde(
+        rename = "TopicIdArray",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub topic_id_array: Option<Vec<String>>,
+    /// Tip 8: the changed topic fields (verified with the official SDK).
+    #[serde(
+        rename = "MsgTopicNewInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub msg_topic_new_info: Option<super::group_topic::TopicNewInfo>,
 }
 
 /// One `GroupTips` item: a tip (Event 4) or a system notice (Event 5).
@@ -590,6 +634,10 @@ pub struct GroupMsgGetRequest {
     /// How many sequences (0 → 20; at most 100).
     #[serde(rename = "ReqMsgNumber", default)]
     pub req_msg_number: u64,
+    /// A topic of the community `GroupId` (issue 17; ours): its own
+    /// sequences; empty for the group itself.
+    #[serde(rename = "TopicId", default, skip_serializing_if = "String::is_empty")]
+    pub topic_id: String,
 }
 
 /// Reply to `group_msg_get` (ours). Every sequence of the asked range

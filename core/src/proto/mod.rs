@@ -15,11 +15,13 @@ pub mod group;
 pub mod group_msg;
 pub mod group_msgops;
 pub mod group_state;
+pub mod group_topic;
 mod login;
 mod message;
 pub mod msgops;
 pub mod presence;
 mod push;
+pub mod relay;
 pub mod sns;
 mod sync;
 

@@ -30,6 +30,20 @@ pub const FRIEND_RESPONSE: &str = "sns.friend_response";
 pub const PENDENCY_DELETE: &str = "sns.pendency_delete";
 /// Servcmd of marking friend applications read.
 pub const PENDENCY_REPORT: &str = "sns.pendency_report";
+/// Servcmd of the friend group list.
+pub const GROUP_GET: &str = "sns.group_get";
+/// Servcmd of creating friend groups.
+pub const GROUP_ADD: &str = "sns.group_add";
+/// Servcmd of renaming a friend group or changing its members.
+pub const GROUP_UPDATE: &str = "sns.group_update";
+/// Servcmd of deleting friend groups.
+pub const GROUP_DELETE: &str = "sns.group_delete";
+/// `NeedFriend` of `group_get`: list the members too.
+pub const NEED_FRIEND_YES: &str = "Need_Friend_Type_Yes";
+/// `UpdateType` of adding a friend to a group.
+pub const UPDATE_TYPE_ADD: &str = "Update_Type_Add";
+/// `UpdateType` of taking a friend out of a group.
+pub const UPDATE_TYPE_DELETE: &str = "Update_Type_Delete";
 
 /// `PendencyType` of an application sent to me.
 pub const PENDENCY_COME_IN: &str = "Pendency_Type_ComeIn";
@@ -698,6 +712,155 @@ pub struct FriendListMod {
         skip_serializing_if = "Option::is_none"
     )]
     pub report_time: Option<u64>,
+    /// PushType 9 (tcchat's own; the official SDK has no friend group
+    /// push): the user's friend groups changed on another instance; the
+    /// receiver fetches them again (`sns.group_get`).
+    #[serde(
+        rename = "FriendGroupChanged",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub friend_group_changed: Option<u32>,
+}
+
+/// Body of `sns.group_get`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupGetRequest {
+    /// The caller.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// 0: everything.
+    #[serde(rename = "LastSequence", default)]
+    pub last_sequence: u64,
+    /// [`NEED_FRIEND_YES`].
+    #[serde(rename = "NeedFriend", default)]
+    pub need_friend: String,
+}
+
+/// One friend group in `group_get`'s reply.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupItem {
+    /// The name.
+    #[serde(rename = "GroupName", default)]
+    pub group_name: String,
+    /// How many friends are in it.
+    #[serde(rename = "FriendNumber", default)]
+    pub friend_number: u64,
+    /// The friends in it.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: Vec<String>,
+}
+
+/// Reply to `sns.group_get`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupGetReply {
+    /// Status and error.
+    #[serde(flatten)]
+    pub base: BaseReply,
+    /// The groups, in their order (absent or empty: none).
+    #[serde(rename = "ResultItem", default)]
+    pub result_item: Vec<GroupItem>,
+    /// The list's sequence.
+    #[serde(rename = "CurrentSequence", default)]
+    pub current_sequence: u64,
+}
+
+/// Body of `sns.group_add`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupAddRequest {
+    /// The caller.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// The new groups' names.
+    #[serde(rename = "GroupName", default)]
+    pub group_name: Vec<String>,
+    /// Friends to put in them.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: Vec<String>,
+}
+
+/// One member change of `sns.group_update`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateGroupItem {
+    /// The friend.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: String,
+    /// [`UPDATE_TYPE_ADD`] or [`UPDATE_TYPE_DELETE`].
+    #[serde(rename = "UpdateType", default)]
+    pub update_type: String,
+}
+
+/// Body of `sns.group_update`: a rename (`GroupNewName`) or member
+/// changes (`UpdateGroupItem`) of the group `GroupOldName`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupUpdateRequest {
+    /// The caller.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// The group.
+    #[serde(rename = "GroupOldName", default)]
+    pub group_old_name: String,
+    /// Its new name (a rename).
+    #[serde(
+        rename = "GroupNewName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group_new_name: Option<String>,
+    /// Member changes.
+    #[serde(
+        rename = "UpdateGroupItem",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub update_group_item: Vec<UpdateGroupItem>,
+}
+
+/// The result for one friend of `group_add` / `group_update` (the
+/// official SDK changes a group only for items echoing `UpdateType`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupResultItem {
+    /// The friend.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: String,
+    /// 0 on success.
+    #[serde(rename = "ResultCode", default)]
+    pub result_code: u32,
+    /// Why not.
+    #[serde(rename = "ResultInfo", default)]
+    pub result_info: String,
+    /// The change done (`group_update` only).
+    #[serde(
+        rename = "UpdateType",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub update_type: String,
+}
+
+/// Reply to `group_add`, `group_update` and `group_delete`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupChangeReply {
+    /// Status and error.
+    #[serde(flatten)]
+    pub base: BaseReply,
+    /// One per friend named.
+    #[serde(rename = "ResultItem", default)]
+    pub result_item: Vec<GroupResultItem>,
+    /// The list's sequence after the change.
+    #[serde(rename = "CurrentSequence", default)]
+    pub current_sequence: u64,
+}
+
+/// Body of `sns.group_delete`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupDeleteRequest {
+    /// The caller.
+    #[serde(rename = "From_Account", default)]
+    pub from_account: String,
+    /// The groups.
+    #[serde(rename = "GroupName", default)]
+    pub group_name: Vec<String>,
 }
 
 impl FriendListMod {
@@ -714,6 +877,9 @@ impl FriendListMod {
     /// `PushType` of applications read elsewhere (the official SDK needs
     /// exactly 7 with `ReportTime`).
     pub const APPLICATIONS_READ: u32 = 7;
+    /// `PushType` of friend groups changed (tcchat's own, with
+    /// `FriendGroupChanged`).
+    pub const FRIEND_GROUPS_CHANGED: u32 = 9;
 }
 
 #[cfg(test)]

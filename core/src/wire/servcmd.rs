@@ -81,6 +81,9 @@ pub const FOLLOW_GET: &str = "follow.follow_get";
 pub const FOLLOW_GET_INFO: &str = "follow.follow_get_info";
 /// The follow relation with users (ours).
 pub const FOLLOW_CHECK: &str = "follow.follow_check";
+/// The cloud config (tcchat reads its `simple_cos`, before the first upload
+/// of a session; messages-facts §5.1).
+pub const FETCH_CONFIG: &str = "im_sdk_config_mgr.fetch_config";
 /// The feature bits of the application.
 pub const PURCHASE_BITS: &str = "im_sdk_config_mgr.fetch_imsdk_purchase_bitsv2";
 
@@ -91,6 +94,11 @@ pub const COS_SIMPLE_SIG: &str = "im_cos_msg.simple_sig";
 pub const COS_PRE_SIG: &str = "im_cos_msg.pre_sig";
 /// The size and variants of an uploaded image (messages-facts §5.2).
 pub const COS_IMAGE_INFO: &str = "im_cos_msg.get_imageinfo";
+/// Store the messages of a large merger message (request observed from the
+/// official SDK, tests/tests/interop_merger.rs).
+pub const RELAY_SAVE: &str = "im_long_msg.save_relay_json_msg";
+/// Fetch the messages of a stored merger message by key.
+pub const RELAY_GET: &str = "im_long_msg.get_relay_json_msg";
 
 /// The part of a servcmd after the dot: the official SDK picks its key maps
 /// (and we our handlers) by it.

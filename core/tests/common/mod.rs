@@ -50,6 +50,8 @@ pub const PORTRAIT_GET: &str = "profile.portrait_get_all";
 pub const PENDENCY_GET: &str = "sns.pendency_get";
 /// The servcmd of the friend list sync at login.
 pub const FRIEND_GET: &str = "sns.friend_get";
+/// The friend group list, fetched at login.
+pub const FRIEND_GROUP_GET: &str = "sns.group_get";
 
 /// The SDKAppID of every test.
 pub const APP: u64 = 1_400_000_000;
@@ -451,6 +453,10 @@ impl Harness {
             self.reply_pending(
                 servcmd::BLACKLIST_GET,
                 json!({"StartIndex": 0, "BlackListItem": []}),
+            );
+            self.reply_pending(
+                FRIEND_GROUP_GET,
+                json!({"ResultItem": [], "CurrentSequence": 0}),
             );
         }
     }

@@ -75,6 +75,12 @@ pub struct FileConfig {
     /// Whether downloads need the `authKey` the login reply hands out
     /// (`RichMsgAuthKey`). Default false.
     pub require_auth_key: bool,
+    /// The cloud config's `simple_cos` (`fetch_config`): `Some(true)` tells
+    /// clients to sign uploads with `simple_sig`, `Some(false)` with
+    /// `pre_sig`; `None` (default) sends no config and leaves the choice to
+    /// the clients' "private network" rule (messages-facts §5.1). The
+    /// server answers both commands either way.
+    pub simple_cos: Option<bool>,
 }
 
 impl FileConfig {
@@ -94,6 +100,7 @@ impl Default for FileConfig {
             max_total_bytes: Self::DEFAULT_MAX_TOTAL_BYTES,
             url_ttl: Self::DEFAULT_URL_TTL,
             require_auth_key: false,
+            simple_cos: None,
         }
     }
 }
@@ -109,6 +116,9 @@ pub struct FileRequest<'a> {
     pub query: &'a str,
     /// The upload's `Content-Type`, if any.
     pub content_type: Option<&'a str>,
+    /// A download's `Range` header, if any: one `bytes=` range (HTTP 206);
+    /// anything else is refused (HTTP 416, [`codes::FILE_RANGE_INVALID`]).
+    pub range: Option<&'a str>,
     /// The uploaded bytes (empty for a download).
     pub body: &'a Bytes,
 }
@@ -122,6 +132,9 @@ pub struct FileResponse {
     pub content_type: String,
     /// The file (a download), or `{"ErrorCode","ErrorInfo"}`.
     pub body: Bytes,
+    /// `Content-Range` of a ranged download (HTTP 206), or of a refused
+    /// range (`bytes */<size>`).
+    pub content_range: Option<String>,
 }
 
 impl FileResponse {
@@ -132,6 +145,7 @@ impl FileResponse {
             status,
             content_type: "application/json; charset=utf-8".to_owned(),
             body: Bytes::from(body.to_string()),
+            content_range: None,
         }
     }
 }
@@ -237,6 +251,35 @@ fn mac(secret: &str, parts: &[&str]) -> HmacSha256 {
         mac.update(b"\n");
     }
     mac
+}
+
+/// The first and last byte (inclusive) of `range`, one `bytes=` range of
+/// a `size`-byte file: `bytes=a-b` (`b` capped at the end), `bytes=a-` or
+/// `bytes=-n` (the last `n`). `None` for anything else: several ranges,
+/// a start past the end, an empty file, or not that syntax at all.
+fn byte_range(range: &str, size: usize) -> Option<(usize, usize)> {
+    let spec = range.trim().strip_prefix("bytes=")?.trim();
+    if spec.len() > 41 || spec.contains(',') || size == 0 {
+        return None;
+    }
+    let (first, last) = spec.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let last_byte = size - 1;
+    match (first, last) {
+        ("", n) if digits(n) => {
+            let n: usize = n.parse().ok()?;
+            (n > 0).then(|| (size.saturating_sub(n), last_byte))
+        }
+        (a, "") if digits(a) => {
+            let a: usize = a.parse().ok()?;
+            (a <= last_byte).then_some((a, last_byte))
+        }
+        (a, b) if digits(a) && digits(b) => {
+            let (a, b): (usize, usize) = (a.parse().ok()?, b.parse().ok()?);
+            (a <= b && a <= last_byte).then_some((a, b.min(last_byte)))
+        }
+        _ => None,
+    }
 }
 
 /// The value of `name` in a URL query (undecoded: every value tcchat reads
@@ -362,6 +405,7 @@ impl<S: Store> Engine<S> {
                 head_url: String::new(),
                 ci_url: String::new(),
                 file_key: key,
+                snapshot_url: String::new(),
             });
         self.finish_query(conn, gzip, &frame.head, result);
     }
@@ -444,17 +488,38 @@ impl<S: Store> Engine<S> {
                         );
                     }
                 }
-                match self.vault.files.get(&stored_key) {
-                    Some(file) => FileResponse {
-                        status: 200,
-                        content_type: file.content_type.clone(),
-                        body: if req.method == "HEAD" {
-                            Bytes::new()
-                        } else {
-                            file.bytes.clone()
-                        },
+                let Some(file) = self.vault.files.get(&stored_key) else {
+                    return FileResponse::error(404, codes::FILE_NOT_FOUND, "no such file");
+                };
+                let size = file.bytes.len();
+                let (status, body, content_range) = match req.range {
+                    None => (200, file.bytes.clone(), None),
+                    Some(range) => match byte_range(range, size) {
+                        Some((start, end)) => (
+                            206,
+                            file.bytes.slice(start..=end),
+                            Some(format!("bytes {start}-{end}/{size}")),
+                        ),
+                        None => {
+                            let mut refused = FileResponse::error(
+                                416,
+                                codes::FILE_RANGE_INVALID,
+                                "Range must be one bytes= range inside the file",
+                            );
+                            refused.content_range = Some(format!("bytes */{size}"));
+                            return refused;
+                        }
                     },
-                    None => FileResponse::error(404, codes::FILE_NOT_FOUND, "no such file"),
+                };
+                FileResponse {
+                    status,
+                    content_type: file.content_type.clone(),
+                    body: if req.method == "HEAD" {
+                        Bytes::new()
+                    } else {
+                        body
+                    },
+                    content_range,
                 }
             }
             _ => FileResponse::error(405, codes::INVALID_PARAMETER, "PUT, GET or HEAD only"),
@@ -495,6 +560,13 @@ impl<S: Store> Engine<S> {
         if unix_ms / 1000 > expires {
             return FileResponse::error(403, codes::FILE_SIGNATURE_INVALID, "signed URL expired");
         }
+        if self.vault.files.contains_key(&stored_key) {
+            return FileResponse::error(
+                409,
+                codes::FILE_ALREADY_UPLOADED,
+                "this URL has uploaded its file already",
+            );
+        }
         let max = self.config.files.max_file_bytes;
         if req.body.len() > max {
             return FileResponse::error(
@@ -519,6 +591,7 @@ impl<S: Store> Engine<S> {
             status: 200,
             content_type: "text/plain; charset=utf-8".to_owned(),
             body: Bytes::new(),
+            content_range: None,
         }
     }
 

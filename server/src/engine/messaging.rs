@@ -12,6 +12,7 @@ use super::limits::retry_secs;
 use super::logs::{short, LogSite};
 use super::notify::EVENT_C2C_MSG;
 use super::refusal::Refusal;
+use super::relay::RelayConv;
 use super::request::check_peer;
 use super::{cookie, ConnId, Engine};
 use crate::codes;
@@ -103,6 +104,10 @@ impl<S: Store> Engine<S> {
                 )
             }
             Err(err) => return self.internal_error(conn, gzip, head, &err),
+        }
+        let conv = RelayConv::C2c(me.user.clone(), req.to_account.clone());
+        if let Err(fail) = self.grant_relays(&me, conv, &req.msg_body) {
+            return self.answer_fail(conn, gzip, head, fail);
         }
         let msg_time = unix_ms / 1000;
         let sender_tiny_id: u64 = me.tiny_id.parse().unwrap_or(0);

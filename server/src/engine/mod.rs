@@ -43,6 +43,7 @@ mod deadlines;
 mod extensions;
 mod files;
 mod follow;
+mod friend_groups;
 mod groups;
 mod history;
 mod kick;
@@ -59,6 +60,7 @@ mod query;
 mod reads;
 mod refusal;
 mod relations;
+mod relay;
 mod replay;
 mod request;
 mod rest;
@@ -175,6 +177,8 @@ pub struct Engine<S> {
     next_sweep: Option<Instant>,
     /// Uploaded files (see `files`).
     vault: files::Vault,
+    /// Merger-message bodies (see `relay`).
+    relays: relay::RelayBodies,
 }
 
 impl<S: Store> Engine<S> {
@@ -236,6 +240,7 @@ impl<S: Store> Engine<S> {
             replays: ReplayCache::default(),
             next_sweep: None,
             vault: files::Vault::default(),
+            relays: relay::RelayBodies::default(),
         }
     }
 
@@ -566,9 +571,14 @@ impl<S: Store> Engine<S> {
             servcmd::COS_SIMPLE_SIG => self.on_simple_sig(unix_ms, conn, gzip, frame),
             servcmd::COS_PRE_SIG => self.on_pre_sig(unix_ms, conn, gzip, frame),
             servcmd::COS_IMAGE_INFO => self.on_image_info(unix_ms, conn, gzip, frame),
+            servcmd::RELAY_SAVE => self.on_relay_save(now, unix_ms, conn, gzip, frame),
+            servcmd::RELAY_GET => self.on_relay_get(unix_ms, conn, gzip, frame),
             other if groups::handles(other) => self.on_group(now, unix_ms, conn, gzip, frame),
             other if relations::handles(other) => self.on_relation(now, unix_ms, conn, gzip, frame),
-            other => match stubs::clean_reply(other, frame) {
+            other if friend_groups::handles(other) => {
+                self.on_friend_group(unix_ms, conn, gzip, frame)
+            }
+            other => match stubs::clean_reply(other, frame, self.config.files.simple_cos) {
                 Some(body) => self.out.reply(conn, gzip, head, &body),
                 None => {
                     self.logs.line(now, LogSite::UnsupportedServcmd, |suppressed| {

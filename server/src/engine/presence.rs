@@ -344,12 +344,30 @@ impl<S: Store> Engine<S> {
         }
     }
 
-    /// **Hook for friends (issue 18, friends part):** the users besides
-    /// status subscribers who get `user`'s status changes. Tencent pushes
-    /// friends' statuses when the application enables it; tcchat has no
-    /// friend storage on this branch, so none yet.
-    pub(super) fn friend_status_watchers(&mut self, _app: u64, _user: &str) -> Vec<String> {
-        Vec::new()
+    /// The users besides status subscribers who get `user`'s status
+    /// changes: its two-way friends (ours: the official SDK raises
+    /// USER_STATUS_UPDATED for any `UserStatusList` push, ungated by the
+    /// purchase bit, relationship-facts §6, so the server decides who
+    /// hears). A store failure loses only the friends' share of the push.
+    pub(super) fn friend_status_watchers(&mut self, app: u64, user: &str) -> Vec<String> {
+        let friends = match self.store.friends(app, user) {
+            Ok(f) => f,
+            Err(err) => {
+                tracing::warn!(%err, "cannot read a friend list; friends miss a status push");
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for f in friends {
+            match self.store.friend(app, &f.peer, user) {
+                Ok(Some(_)) => out.push(f.peer),
+                Ok(None) => {}
+                Err(err) => {
+                    tracing::warn!(%err, "cannot read a friend record; a friend misses a status push");
+                }
+            }
+        }
+        out
     }
 
     /// `im_open_status.ws_set_custom_status`: at most

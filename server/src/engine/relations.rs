@@ -54,7 +54,8 @@ const EVENT_PROFILE: u32 = 7;
 const EVENT_FRIEND_LIST: u32 = 3;
 
 /// A state-changing handler: the reply and the notifications to push.
-type ChangeFn<S, T, B> = fn(&mut Engine<S>, &Ident, &T, u64) -> Result<(B, Queued), Fail>;
+pub(super) type ChangeFn<S, T, B> =
+    fn(&mut Engine<S>, &Ident, &T, u64) -> Result<(B, Queued), Fail>;
 
 /// The servcmds this module answers.
 pub(super) fn handles(cmd: &str) -> bool {
@@ -86,7 +87,7 @@ fn profile_event(user: &str, tags: Vec<TagValue>) -> PushEvent {
     }
 }
 
-fn friend_event(item: FriendListMod) -> PushEvent {
+pub(super) fn friend_event(item: FriendListMod) -> PushEvent {
     PushEvent {
         event: EVENT_FRIEND_LIST,
         friend_list_mod: Some(vec![item]),
@@ -173,7 +174,7 @@ fn result(to: &str, code: u32, info: &str) -> SnsResultItem {
     }
 }
 
-fn valid_user(id: &str) -> bool {
+pub(super) fn valid_user(id: &str) -> bool {
     !id.is_empty() && id.len() <= MAX_USER_ID_LEN
 }
 
@@ -279,7 +280,7 @@ impl<S: Store> Engine<S> {
         }
     }
 
-    fn query<T: DeserializeOwned, B: serde::Serialize>(
+    pub(super) fn query<T: DeserializeOwned, B: serde::Serialize>(
         &mut self,
         unix_ms: u64,
         conn: ConnId,
@@ -294,7 +295,7 @@ impl<S: Store> Engine<S> {
         self.finish_query(conn, gzip, &frame.head, result);
     }
 
-    fn change<T: DeserializeOwned, B: serde::Serialize>(
+    pub(super) fn change<T: DeserializeOwned, B: serde::Serialize>(
         &mut self,
         unix_ms: u64,
         conn: ConnId,

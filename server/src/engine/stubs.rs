@@ -21,29 +21,36 @@ pub(crate) const PURCHASE_BITS: &str = "1010011010000000";
 #[serde(untagged)]
 pub(crate) enum CleanReply {
     Bare(BaseReply),
-    FriendGroups(FriendGroupsReply),
     Config(ConfigReply),
     PurchaseBits(PurchaseBitsReply),
     Mute(MuteReply),
 }
 
 /// The clean reply for `servcmd`, or `None` when it is not one of the
-/// stubbed commands.
-pub(crate) fn clean_reply(servcmd: &str, frame: &Frame) -> Option<CleanReply> {
+/// stubbed commands. `simple_cos` is the cloud config's switch between
+/// `simple_sig` and `pre_sig` ([`crate::FileConfig::simple_cos`]).
+pub(crate) fn clean_reply(
+    servcmd: &str,
+    frame: &Frame,
+    simple_cos: Option<bool>,
+) -> Option<CleanReply> {
     let ok = BaseReply::ok;
     Some(match servcmd {
-        "sns.group_get" => CleanReply::FriendGroups(FriendGroupsReply {
-            base: ok(),
-            result_item: Vec::new(),
-            current_sequence: 0,
-        }),
+        // With no switch, version 0 and no config (the official SDK's
+        // default); with one, version 1 and `{"simple_cos":"0"|"1"}`
+        // (messages-facts §5.1).
         "im_sdk_config_mgr.fetch_config" => CleanReply::Config(ConfigReply {
             base: ok(),
             int32_error_code: 0,
             str_error_message: String::new(),
-            uint64_version: 0,
+            uint64_version: u64::from(simple_cos.is_some()),
             uint32_expired_time: 3600,
-            str_json_config: String::new(),
+            str_json_config: simple_cos
+                .map(|simple| {
+                    let value = if simple { "1" } else { "0" };
+                    serde_json::json!({ "simple_cos": value }).to_string()
+                })
+                .unwrap_or_default(),
         }),
         "im_sdk_config_mgr.fetch_imsdk_purchase_bitsv2" => {
             CleanReply::PurchaseBits(PurchaseBitsReply {
@@ -85,15 +92,6 @@ struct MuteRequest {
 }
 
 // ---- reply bodies ----
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct FriendGroupsReply {
-    #[serde(flatten)]
-    base: BaseReply,
-    result_item: Vec<serde_json::Value>,
-    current_sequence: u64,
-}
 
 #[derive(Debug, Serialize)]
 pub(crate) struct ConfigReply {

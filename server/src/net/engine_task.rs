@@ -60,6 +60,7 @@ pub(crate) struct FileCall {
     pub path: String,
     pub query: String,
     pub content_type: Option<String>,
+    pub range: Option<String>,
     pub body: Bytes,
     pub reply: oneshot::Sender<FileResponse>,
 }
@@ -209,6 +210,7 @@ async fn run<S: Store>(
                         path: &call.path,
                         query: &call.query,
                         content_type: call.content_type.as_deref(),
+                        range: call.range.as_deref(),
                         body: &call.body,
                     };
                     let response = engine.handle_file(unix_ms(), &request);

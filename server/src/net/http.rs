@@ -268,6 +268,17 @@ fn file_response(resp: FileResponse) -> Response<Full<Bytes>> {
     if let Ok(value) = HeaderValue::from_str(&resp.content_type) {
         headers.insert(CONTENT_TYPE, value);
     }
+    if let Some(value) = resp
+        .content_range
+        .as_deref()
+        .and_then(|r| HeaderValue::from_str(r).ok())
+    {
+        headers.insert(hyper::header::CONTENT_RANGE, value);
+    }
+    headers.insert(
+        hyper::header::ACCEPT_RANGES,
+        HeaderValue::from_static("bytes"),
+    );
     cors(headers);
     out
 }
@@ -313,6 +324,11 @@ async fn serve_file(
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    // A header that is not text is kept as such, so the engine refuses it.
+    let range = req.headers().get(hyper::header::RANGE).map(|v| {
+        v.to_str()
+            .map_or_else(|_| "(not text)".to_owned(), str::to_owned)
+    });
     let is_upload = req.method() == hyper::Method::PUT;
     let declared = req
         .headers()
@@ -361,6 +377,7 @@ async fn serve_file(
         path,
         query,
         content_type,
+        range,
         body,
         reply,
     };

@@ -186,6 +186,26 @@ pub enum Change {
         /// The pinned sequences, oldest pin first.
         seqs: Vec<u64>,
     },
+    /// Insert or replace a community topic (issue 17; its community must
+    /// exist).
+    Topic(super::TopicRecord),
+    /// Append an entry to `topic`'s log (the topic must exist; a sequence
+    /// already taken fails the batch).
+    TopicLog {
+        /// The topic.
+        topic: String,
+        /// The entry.
+        entry: GroupLogEntry,
+    },
+    /// Set `user`'s own state in `topic` (the topic must exist).
+    TopicSelf {
+        /// The topic.
+        topic: String,
+        /// The member.
+        user: String,
+        /// Read sequence and remind type.
+        state: super::TopicSelf,
+    },
     /// `reader` read the message at `seq` of `group` (counted once).
     GroupReceipt {
         /// The group.
@@ -215,6 +235,14 @@ pub enum Change {
         owner: String,
         /// The friend.
         peer: String,
+    },
+    /// Replace `owner`'s friend group names (in order; empty: none). Which
+    /// friends are in a group is in their [`FriendRecord::groups`].
+    FriendGroups {
+        /// Whose groups.
+        owner: String,
+        /// The names, in the order they are listed.
+        names: Vec<String>,
     },
     /// Put `peer` on `owner`'s blacklist at `time` (Unix seconds; a peer
     /// already there keeps its first time), or take it off (`present`

@@ -194,3 +194,53 @@ impl GroupExtensions {
             .max(self.clear_seq)
     }
 }
+
+/// A topic of a community group (issue 17): its profile and its own
+/// message sequence. Members are the community's; a deleted topic keeps
+/// its ID taken.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TopicRecord {
+    /// Topic ID, `<groupID>@TOPIC#_<suffix>` (unique per application).
+    pub id: String,
+    /// The community group the topic belongs to.
+    pub group: String,
+    /// Name.
+    pub name: String,
+    /// Avatar URL.
+    pub face_url: String,
+    /// Introduction.
+    pub introduction: String,
+    /// Notification.
+    pub notification: String,
+    /// Custom data (`CustomString`).
+    pub custom: String,
+    /// Every plain member is muted in the topic.
+    pub mute_all: bool,
+    /// Creation time, Unix seconds.
+    pub create_time: u64,
+    /// Time of the last message or tip, Unix seconds (0: none).
+    pub last_msg_time: u64,
+    /// The sequence the next message or tip of the topic gets (from 1).
+    pub next_seq: u64,
+    /// The topic was deleted: it serves nothing, its ID stays taken.
+    pub deleted: bool,
+}
+
+/// One member's own state in a topic (issue 17); a member without one
+/// has read nothing and is reminded with `AcceptAndNotify`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicSelf {
+    /// The member read up to this topic sequence.
+    pub read_seq: u64,
+    /// Remind type (`AcceptAndNotify`, `AcceptNotNotify`, `Discard`).
+    pub msg_flag: String,
+}
+
+impl Default for TopicSelf {
+    fn default() -> TopicSelf {
+        TopicSelf {
+            read_seq: 0,
+            msg_flag: "AcceptAndNotify".to_owned(),
+        }
+    }
+}

@@ -2,13 +2,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::memory_groups::Groups;
 use super::memory_relations::Relations;
+use super::memory_topics::Topics;
 use super::record::TINY_ID_BASE;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
     FriendApplicationRecord, FriendRecord, GroupApplication, GroupAttributes,
     GroupConversationRecord, GroupCounters, GroupExtensions, GroupLogEntry, GroupRecord,
     InboxEntry, InboxItem, MemberRecord, MessageRecord, MessageState, NewMessage, Notice,
-    ProfileTag, SessionRecord, Store, StoreError, Window,
+    ProfileTag, SessionRecord, Store, StoreError, TopicRecord, TopicSelf, Window,
 };
 
 type UserKey = (u64, String);
@@ -73,6 +74,7 @@ pub struct MemoryStore {
     last_msg_id: u64,
     sessions: HashMap<String, SessionRecord>,
     chat_groups: Groups,
+    topics: Topics,
     relations: Relations,
 }
 
@@ -235,9 +237,19 @@ impl Store for MemoryStore {
         // Nothing below can fail once the group changes are checked, so
         // the batch is atomic.
         self.chat_groups.check(app, changes)?;
+        let groups = &self.chat_groups;
+        self.topics.check(app, changes, |g| {
+            groups.group(app, g).is_some()
+                || changes
+                    .iter()
+                    .any(|c| matches!(c, Change::ChatGroup(r) if r.id == g))
+        })?;
         let mut seqs = Vec::new();
         for change in changes {
-            if self.chat_groups.apply(app, change) || self.relations.apply(app, change) {
+            if self.chat_groups.apply(app, change)
+                || self.topics.apply(app, change)
+                || self.relations.apply(app, change)
+            {
                 continue;
             }
             match change {
@@ -372,7 +384,10 @@ impl Store for MemoryStore {
                 | Change::GroupClearExtensions { .. }
                 | Change::GroupAttributes { .. }
                 | Change::GroupCounters { .. }
-                | Change::GroupPins { .. } => {
+                | Change::GroupPins { .. }
+                | Change::Topic(_)
+                | Change::TopicLog { .. }
+                | Change::TopicSelf { .. } => {
                     unreachable!("group changes are applied by Groups::apply")
                 }
                 Change::ProfileTags { .. }
@@ -380,6 +395,7 @@ impl Store for MemoryStore {
                 | Change::DeleteFriend { .. }
                 | Change::FriendApplication { .. }
                 | Change::DeleteFriendApplication { .. }
+                | Change::FriendGroups { .. }
                 | Change::ApplicationsRead { .. } => {
                     unreachable!("relationship changes are applied by Relations::apply")
                 }
@@ -402,6 +418,10 @@ impl Store for MemoryStore {
         owner: &str,
     ) -> Result<Vec<FriendApplicationRecord>, StoreError> {
         Ok(self.relations.applications(app, owner))
+    }
+
+    fn friend_groups(&mut self, app: u64, owner: &str) -> Result<Vec<String>, StoreError> {
+        Ok(self.relations.friend_groups(app, owner))
     }
 
     fn applications_read_time(&mut self, app: u64, owner: &str) -> Result<u64, StoreError> {
@@ -459,6 +479,46 @@ impl Store for MemoryStore {
         to: u64,
     ) -> Result<Vec<GroupLogEntry>, StoreError> {
         Ok(self.chat_groups.log(app, group, from, to))
+    }
+
+    fn topics(&mut self, app: u64, group: &str) -> Result<Vec<TopicRecord>, StoreError> {
+        Ok(self.topics.of_group(app, group))
+    }
+
+    fn topic(&mut self, app: u64, id: &str) -> Result<Option<TopicRecord>, StoreError> {
+        Ok(self.topics.topic(app, id))
+    }
+
+    fn topic_log(
+        &mut self,
+        app: u64,
+        topic: &str,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<GroupLogEntry>, StoreError> {
+        Ok(self.topics.log(app, topic, from, to))
+    }
+
+    fn topic_message_by_client(
+        &mut self,
+        app: u64,
+        topic: &str,
+        sender: &str,
+        client_seq: u64,
+        random: u64,
+    ) -> Result<Option<GroupLogEntry>, StoreError> {
+        Ok(self
+            .topics
+            .by_client(app, topic, sender, client_seq, random))
+    }
+
+    fn topic_self(
+        &mut self,
+        app: u64,
+        topic: &str,
+        user: &str,
+    ) -> Result<Option<TopicSelf>, StoreError> {
+        Ok(self.topics.self_state(app, topic, user))
     }
 
     fn group_message_by_client(

@@ -16,6 +16,8 @@ pub(super) struct Relations {
     /// `(app, owner)` → (peer, not incoming) → application (so that
     /// incoming sorts first for a peer).
     applications: HashMap<UserKey, BTreeMap<(String, bool), FriendApplicationRecord>>,
+    /// `(app, owner)` → friend group names, in order.
+    groups: HashMap<UserKey, Vec<String>>,
     /// `(app, owner)` → read time.
     reads: HashMap<UserKey, u64>,
 }
@@ -57,6 +59,13 @@ impl Relations {
                     list.remove(&(peer.clone(), !*incoming));
                 }
             }
+            Change::FriendGroups { owner, names } => {
+                if names.is_empty() {
+                    self.groups.remove(&(app, owner.clone()));
+                } else {
+                    self.groups.insert((app, owner.clone()), names.clone());
+                }
+            }
             Change::ApplicationsRead { owner, time } => {
                 self.reads.insert((app, owner.clone()), *time);
             }
@@ -69,6 +78,13 @@ impl Relations {
         self.applications
             .get(&(app, owner.to_owned()))
             .map(|l| l.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    pub(super) fn friend_groups(&self, app: u64, owner: &str) -> Vec<String> {
+        self.groups
+            .get(&(app, owner.to_owned()))
+            .cloned()
             .unwrap_or_default()
     }
 

@@ -10,18 +10,21 @@ mod group_record;
 mod memory;
 mod memory_groups;
 mod memory_relations;
+mod memory_topics;
 mod record;
 mod relation_record;
 mod sqlite;
 mod sqlite_groups;
+mod sqlite_log;
 mod sqlite_relations;
 mod sqlite_schema;
+mod sqlite_topics;
 
 pub use change::Change;
 pub use error::StoreError;
 pub use group_record::{
     GroupApplication, GroupAttributes, GroupCounters, GroupExtensions, GroupLogEntry, GroupRecord,
-    LogKind, MemberRecord, Window,
+    LogKind, MemberRecord, TopicRecord, TopicSelf, Window,
 };
 pub use memory::MemoryStore;
 pub use record::{
@@ -255,6 +258,41 @@ pub trait Store {
     /// "AVChatRoom"): the engine ends these at start-up, when nobody is.
     fn transient_members(&mut self) -> Result<Vec<(u64, String, String)>, StoreError>;
 
+    /// Every topic of the community `group`, deleted ones included, by
+    /// topic ID (issue 17).
+    fn topics(&mut self, app: u64, group: &str) -> Result<Vec<TopicRecord>, StoreError>;
+
+    /// The topic `id`, deleted or not.
+    fn topic(&mut self, app: u64, id: &str) -> Result<Option<TopicRecord>, StoreError>;
+
+    /// The entries of `topic`'s log with a sequence in `from..=to`,
+    /// ascending.
+    fn topic_log(
+        &mut self,
+        app: u64,
+        topic: &str,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<GroupLogEntry>, StoreError>;
+
+    /// The message `sender` sent to `topic` with `client_seq` and `random`.
+    fn topic_message_by_client(
+        &mut self,
+        app: u64,
+        topic: &str,
+        sender: &str,
+        client_seq: u64,
+        random: u64,
+    ) -> Result<Option<GroupLogEntry>, StoreError>;
+
+    /// `user`'s own state in `topic`; `None` when never written.
+    fn topic_self(
+        &mut self,
+        app: u64,
+        topic: &str,
+        user: &str,
+    ) -> Result<Option<TopicSelf>, StoreError>;
+
     /// The entries of `group`'s log with a sequence in `from..=to`,
     /// ascending.
     fn group_log(
@@ -336,6 +374,11 @@ pub trait Store {
         app: u64,
         owner: &str,
     ) -> Result<Vec<FriendApplicationRecord>, StoreError>;
+
+    /// `owner`'s friend group names as last set by
+    /// [`Change::FriendGroups`], in order (the members are in the friend
+    /// records' `groups`).
+    fn friend_groups(&mut self, app: u64, owner: &str) -> Result<Vec<String>, StoreError>;
 
     /// The Unix second up to which `owner` read their applications (0:
     /// never).

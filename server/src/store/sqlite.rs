@@ -4,14 +4,16 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, Transact
 
 use super::record::TINY_ID_BASE;
 use super::sqlite_groups;
+use super::sqlite_log::{GROUP_LOG, TOPIC_LOG};
 use super::sqlite_relations;
 use super::sqlite_schema;
+use super::sqlite_topics;
 use super::{
     Account, Appended, Change, ContactGroup, ContactGroups, ConversationRecord, Extension,
     FriendApplicationRecord, FriendRecord, GroupApplication, GroupAttributes,
     GroupConversationRecord, GroupCounters, GroupExtensions, GroupLogEntry, GroupRecord,
     InboxEntry, InboxItem, MemberRecord, MessageRecord, MessageState, NewMessage, Notice,
-    ProfileTag, Revocation, SessionRecord, Store, StoreError, Window,
+    ProfileTag, Revocation, SessionRecord, Store, StoreError, TopicRecord, TopicSelf, Window,
 };
 
 /// A [`Store`] in SQLite: a database file, or a private in-memory database.
@@ -162,7 +164,10 @@ fn next_inbox_seq(
 }
 
 fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u64>, StoreError> {
-    if sqlite_groups::apply(tx, app, change)? || sqlite_relations::apply(tx, app, change)? {
+    if sqlite_groups::apply(tx, app, change)?
+        || sqlite_topics::apply(tx, app, change)?
+        || sqlite_relations::apply(tx, app, change)?
+    {
         return Ok(None);
     }
     match change {
@@ -361,7 +366,10 @@ fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u
         | Change::GroupClearExtensions { .. }
         | Change::GroupAttributes { .. }
         | Change::GroupCounters { .. }
-        | Change::GroupPins { .. } => {
+        | Change::GroupPins { .. }
+        | Change::Topic(_)
+        | Change::TopicLog { .. }
+        | Change::TopicSelf { .. } => {
             unreachable!("group changes are applied by sqlite_groups::apply")
         }
         Change::ProfileTags { .. }
@@ -369,6 +377,7 @@ fn apply_one(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<Option<u
         | Change::DeleteFriend { .. }
         | Change::FriendApplication { .. }
         | Change::DeleteFriendApplication { .. }
+        | Change::FriendGroups { .. }
         | Change::ApplicationsRead { .. } => {
             unreachable!("relationship changes are applied by sqlite_relations::apply")
         }
@@ -999,6 +1008,10 @@ impl Store for SqliteStore {
         sqlite_relations::applications(&self.conn, app, owner)
     }
 
+    fn friend_groups(&mut self, app: u64, owner: &str) -> Result<Vec<String>, StoreError> {
+        sqlite_relations::friend_groups(&self.conn, app, owner)
+    }
+
     fn applications_read_time(&mut self, app: u64, owner: &str) -> Result<u64, StoreError> {
         sqlite_relations::read_time(&self.conn, app, owner)
     }
@@ -1053,7 +1066,7 @@ impl Store for SqliteStore {
         from: u64,
         to: u64,
     ) -> Result<Vec<GroupLogEntry>, StoreError> {
-        sqlite_groups::log(&self.conn, app, group, from, to)
+        GROUP_LOG.range(&self.conn, app, group, from, to)
     }
 
     fn group_message_by_client(
@@ -1064,7 +1077,7 @@ impl Store for SqliteStore {
         client_seq: u64,
         random: u64,
     ) -> Result<Option<GroupLogEntry>, StoreError> {
-        sqlite_groups::by_client(&self.conn, app, group, sender, client_seq, random)
+        GROUP_LOG.by_client(&self.conn, app, group, (sender, client_seq, random))
     }
 
     fn group_hidden(
@@ -1105,6 +1118,44 @@ impl Store for SqliteStore {
 
     fn group_pins(&mut self, app: u64, group: &str) -> Result<Vec<u64>, StoreError> {
         sqlite_groups::pins(&self.conn, app, group)
+    }
+
+    fn topics(&mut self, app: u64, group: &str) -> Result<Vec<TopicRecord>, StoreError> {
+        sqlite_topics::topics(&self.conn, app, group)
+    }
+
+    fn topic(&mut self, app: u64, id: &str) -> Result<Option<TopicRecord>, StoreError> {
+        sqlite_topics::topic(&self.conn, app, id)
+    }
+
+    fn topic_log(
+        &mut self,
+        app: u64,
+        topic: &str,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<GroupLogEntry>, StoreError> {
+        TOPIC_LOG.range(&self.conn, app, topic, from, to)
+    }
+
+    fn topic_message_by_client(
+        &mut self,
+        app: u64,
+        topic: &str,
+        sender: &str,
+        client_seq: u64,
+        random: u64,
+    ) -> Result<Option<GroupLogEntry>, StoreError> {
+        TOPIC_LOG.by_client(&self.conn, app, topic, (sender, client_seq, random))
+    }
+
+    fn topic_self(
+        &mut self,
+        app: u64,
+        topic: &str,
+        user: &str,
+    ) -> Result<Option<TopicSelf>, StoreError> {
+        sqlite_topics::self_state(&self.conn, app, topic, user)
     }
 
     fn group_receipts(

@@ -4,9 +4,10 @@
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use tcchat_core::proto::group::{GroupType, InviteOption, JoinOption, Role};
 
+use super::sqlite_log::GROUP_LOG;
 use super::{
     Change, Extension, GroupApplication, GroupAttributes, GroupCounters, GroupExtensions,
-    GroupLogEntry, GroupRecord, LogKind, MemberRecord, StoreError, Window,
+    GroupRecord, MemberRecord, StoreError, Window,
 };
 
 fn to_db(v: u64) -> i64 {
@@ -105,22 +106,6 @@ fn member_row(r: &Row<'_>) -> rusqlite::Result<MemberRecord> {
     })
 }
 
-const LOG_COLS: &str = "seq, time, sender, client_seq, random, need_receipt, is_tip, payload";
-
-fn log_row(r: &Row<'_>) -> rusqlite::Result<GroupLogEntry> {
-    let tip: bool = r.get(6)?;
-    Ok(GroupLogEntry {
-        seq: from_db(r.get(0)?),
-        time: from_db(r.get(1)?),
-        sender: r.get(2)?,
-        client_seq: from_db(r.get(3)?),
-        random: from_db(r.get(4)?),
-        need_receipt: r.get(5)?,
-        kind: if tip { LogKind::Tip } else { LogKind::Message },
-        payload: r.get(7)?,
-    })
-}
-
 /// Apply `change` if it is a group change; returns whether it was.
 pub(super) fn apply(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<bool, StoreError> {
     match change {
@@ -194,22 +179,7 @@ pub(super) fn apply(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<b
         }
         Change::GroupLog { group, entry: e } => {
             known_group(tx, app, group)?;
-            tx.prepare_cached(&format!(
-                "INSERT INTO group_log (app, group_id, {LOG_COLS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-            ))?
-            .execute(params![
-                to_db(app),
-                group,
-                to_db(e.seq),
-                to_db(e.time),
-                e.sender,
-                to_db(e.client_seq),
-                to_db(e.random),
-                e.need_receipt,
-                e.kind == LogKind::Tip,
-                e.payload,
-            ])?;
+            GROUP_LOG.insert(tx, app, group, e)?;
         }
         Change::GroupApplication {
             group,
@@ -410,47 +380,6 @@ pub(super) fn transient_members(c: &Connection) -> Result<Vec<(u64, String, Stri
     )?;
     let rows = stmt.query_map([], |r| Ok((from_db(r.get(0)?), r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-pub(super) fn log(
-    c: &Connection,
-    app: u64,
-    id: &str,
-    from: u64,
-    to: u64,
-) -> Result<Vec<GroupLogEntry>, StoreError> {
-    if from > to {
-        return Ok(Vec::new());
-    }
-    let mut stmt = c.prepare_cached(&format!(
-        "SELECT {LOG_COLS} FROM group_log
-         WHERE app = ?1 AND group_id = ?2 AND seq >= ?3 AND seq <= ?4 ORDER BY seq"
-    ))?;
-    // Sequences are dense from 1, far below i64::MAX; clamp the bound.
-    let to = i64::try_from(to).unwrap_or(i64::MAX);
-    let from = i64::try_from(from).unwrap_or(i64::MAX);
-    let rows = stmt.query_map(params![to_db(app), id, from, to], log_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-pub(super) fn by_client(
-    c: &Connection,
-    app: u64,
-    id: &str,
-    sender: &str,
-    client_seq: u64,
-    random: u64,
-) -> Result<Option<GroupLogEntry>, StoreError> {
-    Ok(c.prepare_cached(&format!(
-        "SELECT {LOG_COLS} FROM group_log
-             WHERE app = ?1 AND group_id = ?2 AND sender = ?3 AND client_seq = ?4
-               AND random = ?5 AND is_tip = 0"
-    ))?
-    .query_row(
-        params![to_db(app), id, sender, to_db(client_seq), to_db(random)],
-        log_row,
-    )
-    .optional()?)
 }
 
 pub(super) fn applications(

@@ -85,6 +85,17 @@ pub(super) fn apply(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<b
             )?
             .execute(params![to_db(app), owner, peer, incoming])?;
         }
+        Change::FriendGroups { owner, names } => {
+            if names.is_empty() {
+                tx.prepare_cached("DELETE FROM friend_groups WHERE app = ?1 AND owner = ?2")?
+                    .execute(params![to_db(app), owner])?;
+            } else {
+                tx.prepare_cached(
+                    "INSERT OR REPLACE INTO friend_groups (app, owner, names) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![to_db(app), owner, json_to_db(names)])?;
+            }
+        }
         Change::ApplicationsRead { owner, time } => {
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO friend_application_reads (app, owner, read_time)
@@ -95,6 +106,22 @@ pub(super) fn apply(tx: &Transaction<'_>, app: u64, change: &Change) -> Result<b
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+pub(super) fn friend_groups(
+    c: &Connection,
+    app: u64,
+    owner: &str,
+) -> Result<Vec<String>, StoreError> {
+    let names: Option<String> = c
+        .prepare_cached("SELECT names FROM friend_groups WHERE app = ?1 AND owner = ?2")?
+        .query_row(params![to_db(app), owner], |r| r.get(0))
+        .optional()?;
+    match names {
+        Some(text) => Ok(serde_json::from_str(&text)
+            .map_err(|e| StoreError::Corrupt(format!("friend group names: {e}")))?),
+        None => Ok(Vec::new()),
+    }
 }
 
 pub(super) fn applications(

@@ -26,14 +26,18 @@
 //! `group_attributes` and `group_counters` (one row per group: its
 //! sequence and its pairs as JSON) and `group_pins` (a group's pinned
 //! message sequences as JSON; issue 17). An older database gets what it
-//! lacks, empty.
+//! lacks, empty. Version 8 adds `group_topics` (a community's topics, each
+//! record as JSON), `topic_log` and `topic_selves` (a member's read
+//! sequence and remind type in a topic; issue 17, communities and topics) and
+//! `friend_groups` (a user's friend group names in order, as JSON; issue
+//! 18); a version 7 database gets them empty.
 
 use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 
 /// Schema version written to `meta.schema`; bumped on incompatible change.
-pub(super) const SCHEMA_VERSION: &str = "7";
+pub(super) const SCHEMA_VERSION: &str = "8";
 
 const META: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -41,7 +45,7 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );";
 
-/// Every table of version 7 except `meta` and `inbox` (which the migration
+/// Every table of version 8 except `meta` and `inbox` (which the migration
 /// has to create after renaming the old one).
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS blacklist (
@@ -263,6 +267,35 @@ CREATE TABLE IF NOT EXISTS group_counters (
     counters TEXT    NOT NULL,
     PRIMARY KEY (app, group_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_topics (
+    app      INTEGER NOT NULL,
+    topic_id TEXT    NOT NULL,
+    group_id TEXT    NOT NULL,
+    record   TEXT    NOT NULL,
+    PRIMARY KEY (app, topic_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS group_topics_by_group ON group_topics (app, group_id);
+CREATE TABLE IF NOT EXISTS topic_log (
+    app          INTEGER NOT NULL,
+    topic_id     TEXT    NOT NULL,
+    seq          INTEGER NOT NULL,
+    time         INTEGER NOT NULL,
+    sender       TEXT    NOT NULL,
+    client_seq   INTEGER NOT NULL,
+    random       INTEGER NOT NULL,
+    need_receipt INTEGER NOT NULL,
+    is_tip       INTEGER NOT NULL,
+    payload      TEXT    NOT NULL,
+    PRIMARY KEY (app, topic_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS topic_selves (
+    app      INTEGER NOT NULL,
+    topic_id TEXT    NOT NULL,
+    user_id  TEXT    NOT NULL,
+    read_seq INTEGER NOT NULL,
+    msg_flag TEXT    NOT NULL,
+    PRIMARY KEY (app, topic_id, user_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS group_pins (
     app      INTEGER NOT NULL,
     group_id TEXT    NOT NULL,
@@ -305,6 +338,12 @@ CREATE TABLE IF NOT EXISTS friend_applications (
     remark      TEXT    NOT NULL,
     add_time    INTEGER NOT NULL,
     PRIMARY KEY (app, owner, peer, incoming)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS friend_groups (
+    app   INTEGER NOT NULL,
+    owner TEXT    NOT NULL,
+    names TEXT    NOT NULL,
+    PRIMARY KEY (app, owner)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS friend_application_reads (
     app       INTEGER NOT NULL,
@@ -441,12 +480,15 @@ pub(super) fn open(conn: &mut Connection) -> Result<(), StoreError> {
             tracing::info!("database upgraded from schema 2 to {SCHEMA_VERSION}");
             Ok(())
         }
-        Some("3" | "4" | "5" | "6") => {
+        Some("3" | "4" | "5" | "6" | "7") => {
             let tx = conn.transaction()?;
             if version.as_deref() == Some("4") {
                 tx.execute_batch(MIGRATE_4_TO_5)?;
             }
-            tx.execute_batch(MIGRATE_TO_7)?;
+            // A version 7 database names conversations already.
+            if version.as_deref() != Some("7") {
+                tx.execute_batch(MIGRATE_TO_7)?;
+            }
             tx.execute_batch(TABLES)?;
             tx.execute(
                 "UPDATE meta SET value = ?1 WHERE key = 'schema'",

@@ -219,6 +219,9 @@ impl World {
                 if self.cfg.group_ops && self.wrng.chance(0.5) {
                     return self.group_action(slot);
                 }
+                if self.cfg.relation_ops && self.wrng.chance(0.5) {
+                    return self.relation_action(slot);
+                }
                 let r = self.wrng.unit();
                 if r < 0.62 {
                     self.send_random(slot);

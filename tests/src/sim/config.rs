@@ -128,6 +128,9 @@ pub struct SimConfig {
     /// Issue 16's groups in the workload (create, join, quit, add, remove,
     /// group messages) and their invariants (`sim/groups.rs`).
     pub group_ops: bool,
+    /// Issue 18's relationships (`sim/relations.rs`): friends, blacklist,
+    /// friend groups and statuses, with their invariants.
+    pub relation_ops: bool,
     /// With `group_ops`: also check that each `GROUP<id>` unread count
     /// converges to the server's (`group-unread-converges`), which the
     /// client does not do yet (docs/GROUPS.md, "Not done").
@@ -200,6 +203,7 @@ impl SimConfig {
             rest_kick_every,
             message_ops: false,
             group_ops: false,
+            relation_ops: false,
             group_unread: false,
             short_sig,
             faults,
@@ -238,7 +242,9 @@ impl SimConfig {
     /// * `groups`: `full` plus issue 16's groups (`sim/groups.rs`), with at
     ///   least two users and three instances;
     /// * `groups-unread`: `groups` plus the group unread-count invariant
-    ///   (docs/SIMULATION.md, "Groups").
+    ///   (docs/SIMULATION.md, "Groups");
+    /// * `relations`: `full` plus issue 18's relationships
+    ///   (`sim/relations.rs`), with at least two users and three instances.
     pub fn profile(name: &str, seed: u64) -> Option<SimConfig> {
         let mut cfg = match name {
             "full" => return Some(SimConfig::for_seed(seed)),
@@ -257,6 +263,14 @@ impl SimConfig {
                 };
                 cfg.group_ops = true;
                 cfg.group_unread = name == "groups-unread";
+                cfg.users = cfg.users.max(2);
+                cfg.clients = cfg.clients.max(3);
+                return Some(cfg);
+            }
+            "relations" => {
+                let mut cfg = SimConfig::for_seed(seed);
+                cfg.profile = "relations";
+                cfg.relation_ops = true;
                 cfg.users = cfg.users.max(2);
                 cfg.clients = cfg.clients.max(3);
                 return Some(cfg);

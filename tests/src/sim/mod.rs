@@ -17,6 +17,7 @@ mod groups;
 mod msgops;
 mod oracle;
 pub mod pinned;
+mod relations;
 pub mod rng;
 pub mod trace;
 pub mod world;

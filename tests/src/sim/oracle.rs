@@ -43,7 +43,10 @@ impl World {
             Event::Error { code, message } => format!("ev ERROR {code} {message}"),
             other => format!("ev {}", other.name().key()),
         });
-        if self.on_message_op_event(slot, &event) || self.on_group_event(slot, &event) {
+        if self.on_message_op_event(slot, &event)
+            || self.on_group_event(slot, &event)
+            || self.on_relation_event(slot, &event)
+        {
             return;
         }
         let Some(inst) = self.slots[slot].inst.as_mut() else {
@@ -81,6 +84,7 @@ impl World {
                     sync_link: None,
                     last_sync: 0,
                     groups: None,
+                    relations: None,
                 });
                 self.stats.logins += 1;
             }
@@ -652,6 +656,9 @@ impl World {
         }
         if self.cfg.group_ops && self.violation.is_none() {
             self.final_group_checks();
+        }
+        if self.cfg.relation_ops && self.violation.is_none() {
+            self.final_relation_checks();
         }
     }
 }

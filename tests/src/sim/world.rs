@@ -134,6 +134,9 @@ pub(crate) struct Session {
     pub last_sync: u64,
     /// Group IDs and member counts of the last GROUP_LIST_UPDATED.
     pub groups: Option<BTreeMap<String, u64>>,
+    /// Friends, blacklist and friend groups of the last relationship
+    /// events (profile `relations`).
+    pub relations: Option<super::relations::HeldRelations>,
 }
 
 /// One client instance (a slot holds one at a time; destroy and

@@ -92,6 +92,9 @@ pub(crate) struct Conversations {
     /// `groupProfile` of `GROUP<id>` conversations (kept in step with the
     /// group list by [`Conversations::set_group_profiles`]).
     group_profiles: HashMap<String, Group>,
+    /// The profiles of C2C peers this client holds, for the `userProfile`
+    /// of their conversations (set by [`Conversations::set_user_profiles`]).
+    user_profiles: HashMap<String, Profile>,
     dirty: Dirty,
     emitted: Emitted,
 }
@@ -242,13 +245,19 @@ impl Conversations {
                 .collect(),
             message_remind_type: e.remind,
             peer_read_time: e.peer_read_time,
-            user_profile: Profile {
-                user_id: if conversation_type == ConversationType::C2c {
-                    e.peer.clone()
-                } else {
-                    String::new()
+            user_profile: match self.user_profiles.get(&e.peer) {
+                Some(p) if conversation_type == ConversationType::C2c => Profile {
+                    user_id: e.peer.clone(),
+                    ..p.clone()
                 },
-                ..Profile::default()
+                _ => Profile {
+                    user_id: if conversation_type == ConversationType::C2c {
+                        e.peer.clone()
+                    } else {
+                        String::new()
+                    },
+                    ..Profile::default()
+                },
             },
         }
     }
@@ -341,6 +350,31 @@ impl Conversations {
         }
         self.group_profiles = new;
         self.dirty.list |= changed;
+    }
+}
+
+impl Conversations {
+    /// Whether the list changed since the last flush.
+    pub(in crate::client) fn list_dirty(&self) -> bool {
+        self.dirty.list
+    }
+
+    /// The peers of the held C2C conversations.
+    pub(in crate::client) fn c2c_peers(&self) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter(|(id, _)| conversation_type_of(id) == ConversationType::C2c)
+            .map(|(_, e)| e.peer.clone())
+            .collect()
+    }
+
+    /// The held profiles of C2C peers changed: their conversations'
+    /// `userProfile` follow (and are announced again if they differ).
+    pub(in crate::client) fn set_user_profiles(&mut self, profiles: HashMap<String, Profile>) {
+        if profiles != self.user_profiles {
+            self.user_profiles = profiles;
+            self.dirty.list = true;
+        }
     }
 }
 

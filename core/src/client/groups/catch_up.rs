@@ -79,9 +79,10 @@ impl Client {
         self.groups.skip_to(group_id, floor);
         let last = upto.min(floor + PAGE);
         let body = GroupMsgGetRequest {
-            group_id: group_id.to_owned(),
+            group_id: super::split_topic(group_id).0,
             req_msg_seq: last,
             req_msg_number: last - floor,
+            topic_id: super::split_topic(group_id).1,
         };
         let timeout = self.ctx.tuning().request_timeout;
         self.enqueue(

@@ -63,10 +63,11 @@ impl Client {
         }
         self.check_capacity()?;
         let body = GroupMsgGetRequest {
-            group_id: group_id.to_owned(),
+            group_id: super::split_topic(group_id).0,
             // 0: the newest there is.
             req_msg_seq: before.saturating_sub(1),
             req_msg_number: Self::MESSAGE_PAGE as u64,
+            topic_id: super::split_topic(group_id).1,
         };
         let group_id = group_id.to_owned();
         Ok(self.enqueue_command(now, cmd::MSG_GET, &body, |id| {

@@ -18,7 +18,7 @@ use crate::wire::Frame;
 
 /// The group fields the official SDK asks for (`frames/group_list_login.json`
 /// #12, #39).
-const BASE_FILTER: [&str; 16] = [
+pub(super) const BASE_FILTER: [&str; 16] = [
     "Type",
     "Name",
     "Introduction",

@@ -30,6 +30,7 @@ mod receipts;
 mod send;
 mod seq;
 mod state;
+mod topics;
 
 use std::collections::HashMap;
 
@@ -40,6 +41,8 @@ pub use admin::UpdateGroupProfileOptions;
 pub use lifecycle::{CreateGroupOptions, JoinGroupResult};
 pub use receipts::GroupMessageReadMembers;
 pub(crate) use seq::SeqWindow;
+pub(crate) use topics::split_topic;
+pub use topics::{CreateTopicOptions, UpdateTopicOptions};
 
 /// The group list of the logged-in user. Reset when the session ends.
 #[derive(Debug, Default)]
@@ -61,6 +64,9 @@ pub(crate) struct Groups {
     emitted: Option<Vec<Group>>,
     /// Group attributes held (`state.rs`).
     states: state::GroupStates,
+    /// Topics `get_topic_list` returned, by topic ID, with their community
+    /// (`topics.rs`).
+    topics: topics::HeldTopics,
 }
 
 impl Groups {

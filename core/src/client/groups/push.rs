@@ -7,6 +7,7 @@ use std::time::Instant;
 use crate::event::Event;
 use crate::model::{Message, ReadReceiptInfo};
 use crate::proto::group_msg::{event, notice_op, tip_op, GroupTip, GroupWireMessage, ReceiptCount};
+use crate::proto::group_topic::op as topic_op;
 use crate::types::Flow;
 
 use super::super::conv_list::last_message_of;
@@ -27,10 +28,11 @@ impl Client {
                 self.note_bad_group_item("a group message without ToGroupId");
                 continue;
             }
-            if !self.is_av_room(&item.to_group_id, &item.group_info.group_type) {
-                self.fill_gap_before(now, &item.to_group_id, item.msg_seq);
+            let target = item.group_info.target(&item.to_group_id);
+            if !self.is_av_room(target, &item.group_info.group_type) {
+                self.fill_gap_before(now, target, item.msg_seq);
             }
-            if !self.groups.first_delivery(&item.to_group_id, item.msg_seq) {
+            if !self.groups.first_delivery(target, item.msg_seq) {
                 self.net.note_duplicate_message();
                 continue;
             }
@@ -62,12 +64,16 @@ impl Client {
                         self.note_bad_group_item("a group tip without ToGroupId");
                         continue;
                     }
-                    if !self.is_av_room(&item.to_group_id, &item.group_info.group_type) {
-                        self.fill_gap_before(now, &item.to_group_id, item.msg_seq);
+                    let target = item.group_info.target(&item.to_group_id);
+                    if !self.is_av_room(target, &item.group_info.group_type) {
+                        self.fill_gap_before(now, target, item.msg_seq);
                     }
-                    if !self.groups.first_delivery(&item.to_group_id, item.msg_seq) {
+                    if !self.groups.first_delivery(target, item.msg_seq) {
                         self.net.note_duplicate_message();
                         continue;
+                    }
+                    if item.msg_body.op_type == topic_op::TOPIC_PROFILE {
+                        self.on_topic_profile_tip(item);
                     }
                     if let Some(n) = item.msg_body.member_num.filter(|n| *n > 0) {
                         self.groups.set_member_count(&item.to_group_id, n);
@@ -90,6 +96,9 @@ impl Client {
                     if let Some(list) = &item.msg_body.group_msg_receipt_list {
                         self.deliver_received(std::mem::take(received));
                         self.on_group_receipts(&item.to_group_id, list);
+                        continue;
+                    }
+                    if self.on_topic_notice(item) {
                         continue;
                     }
                     self.deliver_received(std::mem::take(received));

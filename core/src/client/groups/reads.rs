@@ -70,10 +70,11 @@ impl Client {
         id: RequestId<()>,
         round: u32,
     ) {
+        let (group, topic) = super::split_topic(group_id);
         let body = MsgReadReportRequest {
-            group_id: group_id.to_owned(),
+            group_id: group,
             msg_readed_seq: up_to,
-            topic_id: String::new(),
+            topic_id: topic,
         };
         let group_id = group_id.to_owned();
         let conversation_id = group_conversation_id(&group_id);

@@ -41,7 +41,7 @@ impl Client {
             .collect();
         let body = SendGroupMsgRequest {
             from_account: sending.from.clone(),
-            group_id: sending.to.clone(),
+            group_id: super::split_topic(&sending.to).0,
             random: sending.random,
             client_seq: sending.client_sequence,
             msg_priority: "Normal".to_owned(),
@@ -52,8 +52,9 @@ impl Client {
             msg_client_time: sending.client_time,
             need_read_receipt: u8::from(sending.need_read_receipt),
             support_message_extension: u8::from(sending.is_support_extension),
-            is_relay_msg: 0,
+            is_relay_msg: u8::from(matches!(sending.payload, crate::model::Payload::Merger(_))),
             from_account_nick: String::new(),
+            topic_id: super::split_topic(&sending.to).1,
         };
         let timeout = self.ctx.tuning().request_timeout;
         let request = SendGroupMessage {

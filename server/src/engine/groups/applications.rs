@@ -161,6 +161,7 @@ impl<S: Store> Engine<S> {
                     group: g.id.clone(),
                     member: MemberRecord::new(&user, Role::Member, unix_ms / 1000, g.next_seq),
                 });
+                self.topics_read_at_join(&mut w, me.app, &g, &user)?;
                 self.notice(
                     &mut w,
                     &g,

@@ -431,6 +431,7 @@ impl<S: Store> Engine<S> {
                             g.next_seq,
                         ),
                     });
+                    self.topics_read_at_join(&mut w, me.app, &g, &me.user)?;
                     let body = TipBody {
                         op_type: tip_op::JOIN,
                         list_account: vec![me.user.clone()],

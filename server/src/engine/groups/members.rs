@@ -174,6 +174,7 @@ impl<S: Store> Engine<S> {
                         group: g.id.clone(),
                         member: MemberRecord::new(user, Role::Member, time, g.next_seq),
                     });
+                    self.topics_read_at_join(&mut w, me.app, &g, user)?;
                     members.push(user.clone());
                     added.push(user.clone());
                     1

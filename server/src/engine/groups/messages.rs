@@ -24,13 +24,13 @@ use crate::codes;
 use crate::store::{Change, GroupLogEntry, LogKind, Store, StoreError, Window};
 
 /// `ReqMsgNumber` when the request gives none.
-const DEFAULT_HISTORY: u64 = 20;
+pub(super) const DEFAULT_HISTORY: u64 = 20;
 /// Largest `ReqMsgNumber`.
-const MAX_HISTORY: u64 = 100;
+pub(super) const MAX_HISTORY: u64 = 100;
 /// A history page stops growing past this many bytes of JSON.
 const HISTORY_PAGE_BYTES: usize = crate::bounds::ROAM_PAGE_BYTES;
 
-fn corrupt(e: serde_json::Error) -> Fail {
+pub(super) fn corrupt(e: serde_json::Error) -> Fail {
     Fail::Store(StoreError::Corrupt(format!("group log entry: {e}")))
 }
 
@@ -46,6 +46,9 @@ impl<S: Store> Engine<S> {
         let Some((me, req)) = self.begin::<SendGroupMsgRequest>(unix_ms, conn, gzip, frame) else {
             return;
         };
+        if !req.topic_id.is_empty() {
+            return self.on_send_topic_msg((now, unix_ms), conn, gzip, frame, &me, &req);
+        }
         let head = &frame.head;
         let result = (|| {
             if !req.from_account.is_empty() && req.from_account != me.user {
@@ -58,6 +61,8 @@ impl<S: Store> Engine<S> {
                 .map_err(|(code, info)| Fail::Refuse(code, info))?;
             let mut g = self.live_group(me.app, &req.group_id)?;
             let mut member = self.membership(me.app, &g.id, &me.user)?;
+            let conv = super::super::relay::RelayConv::Group(g.id.clone());
+            self.grant_relays(&me, conv, &req.msg_body)?;
             // A resend of a stored message: its first answer, no push.
             if let Some(e) = self.store.group_message_by_client(
                 me.app,
@@ -129,6 +134,7 @@ impl<S: Store> Engine<S> {
                     msg_from_account_extra_info: Some(SenderExtraInfo {
                         name_card: member.name_card.clone(),
                     }),
+                    ..MsgGroupInfo::default()
                 },
                 msg_body: req.msg_body.clone(),
                 cloud_custom_data: req.cloud_custom_data.clone(),
@@ -220,6 +226,9 @@ impl<S: Store> Engine<S> {
         let Some((me, req)) = self.begin::<GroupMsgGetRequest>(unix_ms, conn, gzip, frame) else {
             return;
         };
+        if !req.topic_id.is_empty() {
+            return self.on_topic_msg_get(conn, gzip, frame, &me, &req);
+        }
         let result = (|| {
             let g = self.live_group(me.app, &req.group_id)?;
             let windows = self.store.group_windows(me.app, &g.id, &me.user)?;
@@ -304,6 +313,9 @@ impl<S: Store> Engine<S> {
         else {
             return;
         };
+        if !req.topic_id.is_empty() {
+            return self.on_topic_read_report(unix_ms, conn, gzip, frame, &me, &req);
+        }
         let result = (|| {
             let g = self.live_group(me.app, &req.group_id)?;
             let mut m = self.membership(me.app, &g.id, &me.user)?;

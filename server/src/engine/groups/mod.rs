@@ -19,6 +19,7 @@ mod pins;
 mod profile;
 mod receipts;
 mod state;
+mod topics;
 mod view;
 
 use std::time::Instant;
@@ -29,6 +30,7 @@ use tcchat_core::proto::group_msg::{
 };
 use tcchat_core::proto::group_msgops::cmd as ops;
 use tcchat_core::proto::group_state::cmd as st;
+use tcchat_core::proto::group_topic::cmd as tp;
 use tcchat_core::proto::{MsgPush, PushEvent};
 use tcchat_core::wire::{servcmd, Frame, Head};
 
@@ -43,10 +45,36 @@ pub(super) use avchat::end_transient_members;
 pub use config::GroupConfig;
 pub(super) use conv::{bounded_id, check_conversation_group_id};
 
+/// The service of community commands (issue 17).
+const MILLION: &str = "million_group_open_http_svc.";
+
+/// The command `servcmd` names: a community's `million_group_open_http_svc`
+/// command without a meaning of its own there (the official SDK sends a
+/// Community's `create_group` on that service) is answered as the
+/// `group_open_http_svc` one of the same name.
+fn canonical(servcmd: &str) -> std::borrow::Cow<'_, str> {
+    match servcmd.strip_prefix(MILLION) {
+        Some(name)
+            if !matches!(
+                servcmd,
+                cmd::GET_JOINED_LIST_MILLION
+                    | cmd::GET_PENDENCY_MILLION
+                    | tp::GET_TOPIC
+                    | tp::CREATE_TOPIC
+                    | tp::MODIFY_TOPIC
+                    | tp::DESTROY_TOPIC
+            ) =>
+        {
+            std::borrow::Cow::Owned(format!("group_open_http_svc.{name}"))
+        }
+        _ => std::borrow::Cow::Borrowed(servcmd),
+    }
+}
+
 /// Whether `servcmd` is a group command this module answers.
 pub(super) fn handles(servcmd: &str) -> bool {
     matches!(
-        servcmd,
+        &*canonical(servcmd),
         cmd::GET_JOINED_LIST
             | cmd::GET_JOINED_LIST_MILLION
             | cmd::GET_SELF_MEMBER_INFO
@@ -89,6 +117,10 @@ pub(super) fn handles(servcmd: &str) -> bool {
             | st::PIN_MSG
             | st::UNPIN_MSG
             | st::GET_PINNED
+            | tp::GET_TOPIC
+            | tp::CREATE_TOPIC
+            | tp::MODIFY_TOPIC
+            | tp::DESTROY_TOPIC
     )
 }
 
@@ -149,7 +181,7 @@ impl<S: Store> Engine<S> {
         gzip: bool,
         frame: &Frame,
     ) {
-        match frame.head.servcmd.as_str() {
+        match &*canonical(&frame.head.servcmd) {
             cmd::GET_JOINED_LIST => self.on_joined_list(unix_ms, conn, gzip, frame, false),
             cmd::GET_JOINED_LIST_MILLION => self.on_joined_list(unix_ms, conn, gzip, frame, true),
             cmd::GET_SELF_MEMBER_INFO => self.on_group_profile(unix_ms, conn, gzip, frame, true),
@@ -190,6 +222,10 @@ impl<S: Store> Engine<S> {
             st::GET_COUNTER => self.on_get_group_counter(unix_ms, conn, gzip, frame),
             st::PIN_MSG | st::UNPIN_MSG => self.on_pin_group_msg(unix_ms, conn, gzip, frame),
             st::GET_PINNED => self.on_get_pinned_group_msgs(unix_ms, conn, gzip, frame),
+            tp::GET_TOPIC => self.on_get_topics(unix_ms, conn, gzip, frame),
+            tp::CREATE_TOPIC => self.on_create_topic(unix_ms, conn, gzip, frame),
+            tp::MODIFY_TOPIC => self.on_modify_topic(unix_ms, conn, gzip, frame),
+            tp::DESTROY_TOPIC => self.on_destroy_topic(unix_ms, conn, gzip, frame),
             other => unreachable!("groups::handles accepted {other} without a handler"),
         }
     }

@@ -52,7 +52,7 @@ pub(super) fn item(g: &GroupRecord, member_num: u64) -> GroupItem {
         introduction: g.introduction.clone(),
         notification: g.notification.clone(),
         app_defined_data: custom(&g.custom),
-        support_topic: 0,
+        support_topic: u8::from(g.group_type == tcchat_core::proto::group::GroupType::Community),
         self_info: None,
         member_list: None,
     }
